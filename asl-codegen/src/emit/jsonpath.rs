@@ -1,0 +1,1 @@
+//! JSONPath emission (owned by the JSONPath work).

@@ -1,0 +1,1 @@
+//! Intrinsic function parsing (owned by the intrinsics work).

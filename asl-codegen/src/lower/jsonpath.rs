@@ -1,0 +1,1 @@
+//! JSONPath parsing (owned by the JSONPath work).

@@ -1,0 +1,1 @@
+//! Intrinsic functions (owned by the intrinsics work).

@@ -1,0 +1,1 @@
+//! JSONPath evaluation (owned by the JSONPath work).
