@@ -1,1 +1,75 @@
-//! placeholder
+//! `asl!("workflows/order.json")`: compiles an Amazon States Language definition into the
+//! calling module at build time. A thin shell over `asl_codegen::compile_source`: read the
+//! file, run the pipeline, turn each diagnostic into a `compile_error!` naming the JSON file,
+//! line and column.
+//!
+//! ```ignore
+//! mod order { asl_macro::asl!("workflows/order.json"); }
+//! ```
+//! The path is relative to the calling crate's `CARGO_MANIFEST_DIR`. The generated module holds
+//! `State`, `Workflow`, `Tasks`, `Typed`, `run` and `run_typed`.
+
+use proc_macro::TokenStream;
+use quote::quote;
+use std::path::PathBuf;
+
+#[proc_macro]
+pub fn asl(input: TokenStream) -> TokenStream {
+    let lit = match syn::parse::<syn::LitStr>(input) {
+        Ok(lit) => lit,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let relative = lit.value();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let path = root.join(&relative);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            let msg = format!("{relative}: cannot read the state machine definition ({}): {e}", path.display());
+            return syn::Error::new(lit.span(), msg).to_compile_error().into();
+        }
+    };
+    let name = asl_codegen::machine_name(&path);
+    let path_str = path.display().to_string();
+    match asl_codegen::compile_source(&text, &name) {
+        Ok(items) => quote! {
+            // Makes cargo rebuild this crate when the definition changes.
+            const _: &[u8] = ::core::include_bytes!(#path_str);
+            #items
+        }
+        .into(),
+        Err(diags) => {
+            let errors = diags.iter().map(|d| {
+                let msg = d.render(&relative, &text);
+                syn::Error::new(lit.span(), msg).to_compile_error()
+            });
+            let stub = stub();
+            quote! {
+                const _: &[u8] = ::core::include_bytes!(#path_str);
+                #(#errors)*
+                #stub
+            }
+            .into()
+        }
+    }
+}
+
+/// What user code may name, so a broken definition shows its own errors and not a cascade of
+/// "cannot find `run`".
+fn stub() -> proc_macro2::TokenStream {
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum State {}
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Workflow;
+        pub trait Tasks: Send + Sync {}
+        #[derive(Debug, Clone, Default)]
+        pub struct Typed<T>(pub T);
+        pub async fn run(_input: ::asl_runtime::Value, _tasks: impl ::asl_runtime::TaskHandler) -> ::asl_runtime::Outcome {
+            ::core::unreachable!("the definition did not compile")
+        }
+        pub async fn run_typed(_input: ::asl_runtime::Value, _tasks: impl Tasks) -> ::asl_runtime::Outcome {
+            ::core::unreachable!("the definition did not compile")
+        }
+    }
+}

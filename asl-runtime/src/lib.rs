@@ -3,9 +3,26 @@
 //! Generated code wires these pieces together; every piece of logic longer than a few lines
 //! lives here as an ordinary, unit-tested function.
 
+pub mod choice;
+pub mod clock;
+pub mod context;
 pub mod error;
+pub mod execution;
 pub mod intrinsics;
+pub mod io;
 pub mod path;
+pub mod retry;
+pub mod task;
+pub mod wait;
 
+pub use clock::{Clock, TokioClock};
 pub use error::Failure;
+pub use execution::{run, start, Env, Execution, Fault, Flow, Machine, Outcome};
 pub use serde_json::Value;
+pub use task::{TaskCall, TaskContext, TaskHandler};
+
+/// Items only generated code should name.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json;
+}

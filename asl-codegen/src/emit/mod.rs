@@ -1,3 +1,152 @@
 //! ir → Rust tokens. Nothing here fails: everything that can fail has failed in `check`/`lower`.
+//!
+//! The generated module holds: the `State` enum, `Workflow` (implementing
+//! `asl_runtime::Machine`, with one async fn per state), the typed `Tasks` trait with its
+//! `Typed` adapter, and `run` / `run_typed` entry points.
 
 pub mod jsonpath;
+
+mod choice;
+mod state;
+mod task;
+mod value;
+
+use crate::ir::Workflow;
+use proc_macro2::TokenStream;
+use quote::quote;
+use state::{ident, state_fn, variant};
+
+/// The items of the module generated for `w`.
+pub fn workflow(w: &Workflow) -> TokenStream {
+    let state_enum = state_enum(w);
+    let machine = machine(w);
+    let tasks = tasks(w);
+    let entry = entry_points(w);
+    quote! { #state_enum #machine #tasks #entry }
+}
+
+fn state_enum(w: &Workflow) -> TokenStream {
+    let variants = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let doc = format!(" `{}`", s.name);
+        quote! { #[doc = #doc] #v }
+    });
+    let names = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let n = &s.name;
+        quote! { State::#v => #n }
+    });
+    quote! {
+        /// The states of this workflow, one variant per state of the definition.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum State { #(#variants),* }
+
+        impl State {
+            /// The state's name as written in the definition.
+            pub const fn name(self) -> &'static str {
+                match self { #(#names),* }
+            }
+        }
+    }
+}
+
+fn machine(w: &Workflow) -> TokenStream {
+    let name = &w.name;
+    let start = variant(w, w.start);
+    let timeout = match w.timeout_seconds {
+        Some(t) => quote! { ::core::option::Option::Some(#t) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let entered = w.reads_entered_time();
+    let arms = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let f = ident(&s.ident);
+        quote! { State::#v => Self::#f(exec, env).await }
+    });
+    let fns = w.states.iter().map(|s| state_fn(w, s));
+    let doc = w.comment.iter().map(|c| format!(" {c}"));
+    quote! {
+        /// The compiled state machine.
+        #( #[doc = ""] #[doc = #doc] )*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Workflow;
+
+        impl ::asl_runtime::Machine for Workflow {
+            type State = State;
+            const NAME: &'static str = #name;
+            const START: State = #start;
+            const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
+            const TRACKS_ENTERED_TIME: bool = #entered;
+
+            fn state_name(state: State) -> &'static str {
+                state.name()
+            }
+
+            async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                exec: &mut ::asl_runtime::Execution<State>,
+                env: &::asl_runtime::Env<H, C>,
+            ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
+                match exec.state { #(#arms),* }
+            }
+        }
+
+        impl Workflow { #(#fns)* }
+    }
+}
+
+fn tasks(w: &Workflow) -> TokenStream {
+    let methods = w.tasks().map(|(s, t)| {
+        let f = ident(&s.ident);
+        let doc = format!(" Task state `{}` (Resource `{}`).", s.name, t.resource);
+        quote! {
+            #[doc = #doc]
+            fn #f(&self, input: ::asl_runtime::Value, context: ::asl_runtime::TaskContext)
+                -> impl ::core::future::Future<Output = ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>> + Send;
+        }
+    });
+    let arms = w.tasks().map(|(s, _)| {
+        let f = ident(&s.ident);
+        let n = &s.name;
+        quote! { #n => self.0.#f(call.input, call.context).await }
+    });
+    quote! {
+        /// Typed binding: one method per Task state. Wrap an implementation in [`Typed`] to
+        /// run it.
+        pub trait Tasks: Send + Sync { #(#methods)* }
+
+        /// Adapts a [`Tasks`] implementation to the generic `asl_runtime::TaskHandler`.
+        #[derive(Debug, Clone, Default)]
+        pub struct Typed<T>(pub T);
+
+        impl<T: Tasks> ::asl_runtime::TaskHandler for Typed<T> {
+            async fn call(&self, call: ::asl_runtime::TaskCall)
+                -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure> {
+                #[allow(clippy::match_single_binding)]
+                match call.state {
+                    #(#arms,)*
+                    other => ::core::result::Result::Err(::asl_runtime::Failure::new(
+                        "States.Runtime",
+                        ::std::format!("no Task state named '{other}' in this workflow"),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn entry_points(_w: &Workflow) -> TokenStream {
+    quote! {
+        /// Runs one execution to its end with a generic task handler; returns the output or the
+        /// failure (error, cause).
+        pub async fn run(input: ::asl_runtime::Value, tasks: impl ::asl_runtime::TaskHandler) -> ::asl_runtime::Outcome {
+            let env = ::asl_runtime::Env::new(tasks);
+            let mut exec = ::asl_runtime::start::<Workflow, _>(&::asl_runtime::execution::new_name(), input, &env.clock);
+            ::asl_runtime::run::<Workflow, _, _>(&mut exec, &env).await
+        }
+
+        /// Runs one execution to its end with typed task bindings.
+        pub async fn run_typed(input: ::asl_runtime::Value, tasks: impl Tasks) -> ::asl_runtime::Outcome {
+            run(input, Typed(tasks)).await
+        }
+    }
+}

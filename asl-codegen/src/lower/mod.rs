@@ -1,4 +1,209 @@
-//! ast → ir: paths, intrinsic functions and Choice rules compiled to small programs.
+//! ast → ir: state names become Rust identifiers, transitions become indexes, and paths,
+//! templates, intrinsic calls and Choice rules are compiled to small programs. Features whose
+//! execution a later issue brings (Parallel, Map, JSONata, variables) are reported here as
+//! "not supported yet", after `check` validated them fully.
 
 pub mod intrinsic;
 pub mod jsonpath;
+pub mod timestamp;
+
+mod choice;
+mod names;
+mod template;
+
+use crate::ast::{self, NullablePath, SecondsField, StateKind};
+use crate::diag::{Diagnostics, Span};
+use crate::ir;
+use std::collections::HashMap;
+
+/// Lowers a checked definition. Unsupported features are reported into `diags`.
+pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -> Option<ir::Workflow> {
+    let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    let idents = names::idents(machine.states.iter().map(|d| d.name.as_str()));
+    let mut cx = Lower { index: &index, diags };
+    if let Some(q) = &machine.query_language {
+        if q.value == ast::QueryLanguage::Jsonata {
+            cx.unsupported(q.span, "JSONata");
+        }
+    }
+    let states: Vec<ir::State> = machine
+        .states
+        .iter()
+        .zip(idents)
+        .filter_map(|(decl, (variant, ident))| {
+            let kind = cx.kind(decl)?;
+            Some(ir::State {
+                name: decl.name.clone(),
+                variant,
+                ident,
+                comment: decl.state.common.comment.clone(),
+                input_path: path_setting(&decl.state.common.input_path),
+                output_path: path_setting(&decl.state.common.output_path),
+                kind,
+            })
+        })
+        .collect();
+    let start = machine.start_at.as_ref().and_then(|s| index.get(s.value.as_str()).copied())?;
+    if states.len() != machine.states.len() {
+        return None;
+    }
+    Some(ir::Workflow {
+        name: name.to_string(),
+        comment: machine.comment.clone(),
+        timeout_seconds: machine.timeout_seconds.as_ref().map(|t| t.value),
+        start,
+        states,
+    })
+}
+
+struct Lower<'a, 'd> {
+    index: &'a HashMap<&'a str, usize>,
+    diags: &'d mut Diagnostics,
+}
+
+impl Lower<'_, '_> {
+    fn unsupported(&mut self, span: Span, what: &str) {
+        self.diags.error(span, format!("{what} is valid ASL but not supported yet by asl-codegen: this definition passes `asl check` but cannot be compiled to Rust until a later release"));
+    }
+
+    fn target(&self, name: &str) -> usize {
+        self.index.get(name).copied().unwrap_or_default()
+    }
+
+    fn transition(&self, c: &ast::Common) -> ir::Transition {
+        match &c.next {
+            Some(n) => ir::Transition::Next(self.target(&n.value)),
+            None => ir::Transition::End,
+        }
+    }
+
+    fn kind(&mut self, decl: &ast::StateDecl) -> Option<ir::Kind> {
+        let c = &decl.state.common;
+        if let Some(q) = c.query_language.as_ref().filter(|q| q.value == ast::QueryLanguage::Jsonata) {
+            self.unsupported(q.span, "JSONata");
+            return None;
+        }
+        if let Some(a) = &c.assign {
+            self.unsupported(a.span, "Assign (workflow variables)");
+            return None;
+        }
+        Some(match &decl.state.kind {
+            StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
+                parameters: self.template(c.parameters.as_ref())?,
+                result: p.result.as_ref().map(|r| r.to_value()),
+                result_path: result_path(&c.result_path),
+                transition: self.transition(c),
+            }),
+            StateKind::Task(t) => ir::Kind::Task(self.task(t, c)?),
+            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
+            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c) }),
+            StateKind::Succeed => ir::Kind::Succeed,
+            StateKind::Fail(f) => ir::Kind::Fail(self.fail(f)?),
+            StateKind::Parallel(_) => {
+                self.unsupported(decl.state.type_span, "running a Parallel state");
+                return None;
+            }
+            StateKind::Map(_) => {
+                self.unsupported(decl.state.type_span, "running a Map state");
+                return None;
+            }
+        })
+    }
+
+    fn template(&mut self, node: Option<&crate::parse::Node>) -> Option<Option<ir::Template>> {
+        match node {
+            None => Some(None),
+            Some(n) => template::lower_template(n, self.diags).map(Some),
+        }
+    }
+
+    fn task(&mut self, t: &ast::Task, c: &ast::Common) -> Option<ir::Task> {
+        Some(ir::Task {
+            resource: t.resource.value.clone(),
+            parameters: self.template(c.parameters.as_ref())?,
+            result_selector: self.template(c.result_selector.as_ref())?,
+            result_path: result_path(&c.result_path),
+            credentials: self.template(t.credentials.as_ref())?,
+            timeout: seconds(&t.timeout),
+            heartbeat: seconds(&t.heartbeat),
+            retry: c.retry.iter().map(retrier).collect(),
+            catch: c
+                .catch
+                .iter()
+                .map(|k| ir::Catcher {
+                    error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
+                    next: self.target(&k.next.value),
+                    result_path: result_path(&k.result_path),
+                })
+                .collect(),
+            transition: self.transition(c),
+        })
+    }
+
+    fn fail(&mut self, f: &ast::Fail) -> Option<ir::Fail> {
+        let mut source = |lit: &Option<ast::Spanned<String>>, path: &Option<ast::Spanned<String>>, field: &str| {
+            if let Some(l) = lit {
+                return Some(Some(ir::Source::Literal(l.value.clone())));
+            }
+            let Some(p) = path else { return Some(None) };
+            let t = template::lower_dynamic(&p.value, field, self.diags)?;
+            Some(Some(ir::Source::Template(t)))
+        };
+        Some(ir::Fail { error: source(&f.error, &f.error_path, "ErrorPath")?, cause: source(&f.cause, &f.cause_path, "CausePath")? })
+    }
+}
+
+fn wait_for(w: &ast::Wait) -> Option<ir::WaitFor> {
+    if let Some(s) = &w.seconds {
+        return Some(ir::WaitFor::Seconds(s.value));
+    }
+    if let Some(t) = &w.timestamp {
+        return Some(ir::WaitFor::Timestamp(t.value.clone()));
+    }
+    if let Some(p) = &w.seconds_path {
+        return jsonpath::parse_reference_path(&p.value).ok().map(ir::WaitFor::SecondsPath);
+    }
+    let p = w.timestamp_path.as_ref()?;
+    jsonpath::parse_reference_path(&p.value).ok().map(ir::WaitFor::TimestampPath)
+}
+
+fn seconds(f: &SecondsField) -> ir::Seconds {
+    match (&f.seconds, &f.path) {
+        (Some(s), _) => ir::Seconds::Literal(s.value),
+        (None, Some(p)) => jsonpath::parse_reference_path(&p.value).map_or(ir::Seconds::None, ir::Seconds::Path),
+        (None, None) => ir::Seconds::None,
+    }
+}
+
+fn retrier(r: &ast::Retrier) -> ir::Retrier {
+    ir::Retrier {
+        error_equals: r.error_equals.value.iter().map(|e| e.value.clone()).collect(),
+        interval_seconds: r.interval_seconds.as_ref().map_or(1, |v| v.value),
+        max_attempts: r.max_attempts.as_ref().map_or(3, |v| v.value),
+        backoff_rate: r.backoff_rate.as_ref().map_or(2.0, |v| v.value),
+        max_delay_seconds: r.max_delay_seconds.as_ref().map(|v| v.value),
+        full_jitter: r.jitter_strategy.as_ref().is_some_and(|j| j.value == ast::JitterStrategy::Full),
+    }
+}
+
+fn path_setting(p: &Option<NullablePath>) -> ir::PathSetting {
+    match p {
+        None => ir::PathSetting::Identity,
+        Some(ast::Spanned { value: None, .. }) => ir::PathSetting::Null,
+        Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::PathSetting::Identity,
+        Some(ast::Spanned { value: Some(text), .. }) => {
+            jsonpath::parse_path(text).map_or(ir::PathSetting::Identity, ir::PathSetting::Path)
+        }
+    }
+}
+
+fn result_path(p: &Option<NullablePath>) -> ir::ResultPath {
+    match p {
+        None => ir::ResultPath::Replace,
+        Some(ast::Spanned { value: None, .. }) => ir::ResultPath::Discard,
+        Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::ResultPath::Replace,
+        Some(ast::Spanned { value: Some(text), .. }) => {
+            jsonpath::parse_reference_path(text).map_or(ir::ResultPath::Replace, ir::ResultPath::At)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Validation: AWS's CreateStateMachine rules, one family a file. Every rule reports into the
+//! shared `Diagnostics` and carries on, so a user sees every problem of a definition at once.
+
+mod choice;
+mod fields;
+mod graph;
+mod language;
+mod map;
+pub(crate) mod templates;
+
+use crate::ast::{QueryLanguage, StateMachine};
+use crate::diag::Diagnostics;
+
+/// Checks a whole definition: graph rules per machine (top level, branches, processors),
+/// names unique across all of them, field rules per state.
+pub fn check(machine: &StateMachine, diags: &mut Diagnostics) {
+    let top_language = machine.query_language.as_ref().map_or(QueryLanguage::JsonPath, |q| q.value);
+    graph::check_unique_names(machine, diags);
+    check_machine(machine, top_language, diags);
+    if let Some(t) = &machine.timeout_seconds {
+        if t.value == 0 || t.value > 99_999_999 {
+            diags.error(t.span, "TimeoutSeconds must be between 1 and 99999999");
+        }
+    }
+    if let Some(v) = &machine.version {
+        if v.value != "1.0" {
+            diags.error(v.span, format!("Version must be \"1.0\", found \"{}\"", v.value));
+        }
+    }
+}
+
+/// One machine and, recursively, the machines nested in its Parallel and Map states.
+fn check_machine(machine: &StateMachine, top_language: QueryLanguage, diags: &mut Diagnostics) {
+    graph::check_graph(machine, diags);
+    for decl in &machine.states {
+        let language = language::check_state(decl, top_language, diags);
+        fields::check_state(decl, language, diags);
+        for nested in nested_machines(&decl.state.kind) {
+            check_machine(nested, nested_language(nested, top_language), diags);
+        }
+    }
+}
+
+/// The language a nested machine's states default to. A Distributed Map's processor runs as
+/// child executions, state machines of their own, whose states may choose JSONPath even when
+/// the parent is JSONata.
+fn nested_language(nested: &StateMachine, top: QueryLanguage) -> QueryLanguage {
+    let distributed = nested
+        .processor_config
+        .as_ref()
+        .and_then(|c| c.mode.as_ref())
+        .is_some_and(|m| m.value == crate::ast::ProcessorMode::Distributed);
+    if distributed { QueryLanguage::JsonPath } else { top }
+}
+
+/// The branches of a Parallel or the processor of a Map.
+pub fn nested_machines(kind: &crate::ast::StateKind) -> Vec<&StateMachine> {
+    match kind {
+        crate::ast::StateKind::Parallel(p) => p.branches.iter().collect(),
+        crate::ast::StateKind::Map(m) => m.processor.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+pub(crate) use templates::is_variable;

@@ -1,0 +1,65 @@
+//! Choice rules → Rust boolean expressions over the state's effective input (`input`).
+
+use super::value::path_ref;
+use crate::ir::{Cmp, Condition, Test, TypeTest};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn condition(c: &Condition) -> TokenStream {
+    match c {
+        Condition::And(cs) => {
+            let cs = cs.iter().map(condition);
+            quote! { (#(#cs)&&*) }
+        }
+        Condition::Or(cs) => {
+            let cs = cs.iter().map(condition);
+            quote! { (#(#cs)||*) }
+        }
+        Condition::Not(c) => {
+            let c = condition(c);
+            quote! { !#c }
+        }
+        Condition::Test { variable, test: t } => test(variable, t),
+    }
+}
+
+fn cmp(c: Cmp) -> TokenStream {
+    match c {
+        Cmp::Equals => quote! { ::asl_runtime::choice::Cmp::Equals },
+        Cmp::LessThan => quote! { ::asl_runtime::choice::Cmp::LessThan },
+        Cmp::GreaterThan => quote! { ::asl_runtime::choice::Cmp::GreaterThan },
+        Cmp::LessThanEquals => quote! { ::asl_runtime::choice::Cmp::LessThanEquals },
+        Cmp::GreaterThanEquals => quote! { ::asl_runtime::choice::Cmp::GreaterThanEquals },
+    }
+}
+
+fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {
+    let var = path_ref(variable);
+    let value = quote! { &*::asl_runtime::choice::variable(#var, &input)? };
+    let other = |p| {
+        let p = path_ref(p);
+        quote! { &*::asl_runtime::choice::variable(#p, &input)? }
+    };
+    match t {
+        Test::String(c, s) => { let c = cmp(*c); quote! { ::asl_runtime::choice::string(#value, #c, #s) } }
+        Test::Numeric(c, n) => { let c = cmp(*c); quote! { ::asl_runtime::choice::numeric(#value, #c, #n) } }
+        Test::Boolean(b) => quote! { ::asl_runtime::choice::boolean(#value, #b) },
+        Test::Timestamp(c, s) => { let c = cmp(*c); quote! { ::asl_runtime::choice::timestamp(#value, #c, #s) } }
+        Test::StringPath(c, p) => { let (c, o) = (cmp(*c), other(p)); quote! { ::asl_runtime::choice::string_path(#value, #c, #o) } }
+        Test::NumericPath(c, p) => { let (c, o) = (cmp(*c), other(p)); quote! { ::asl_runtime::choice::numeric_path(#value, #c, #o) } }
+        Test::BooleanPath(p) => { let o = other(p); quote! { ::asl_runtime::choice::boolean_path(#value, #o) } }
+        Test::TimestampPath(c, p) => { let (c, o) = (cmp(*c), other(p)); quote! { ::asl_runtime::choice::timestamp_path(#value, #c, #o) } }
+        Test::StringMatches(s) => quote! { ::asl_runtime::choice::string_matches(#value, #s) },
+        Test::Is(kind, expected) => {
+            let f = match kind {
+                TypeTest::Null => quote! { is_null },
+                TypeTest::Numeric => quote! { is_numeric },
+                TypeTest::String => quote! { is_string },
+                TypeTest::Boolean => quote! { is_boolean },
+                TypeTest::Timestamp => quote! { is_timestamp },
+            };
+            quote! { (::asl_runtime::choice::#f(#value) == #expected) }
+        }
+        Test::IsPresent(expected) => quote! { (::asl_runtime::choice::is_present(#var, &input) == #expected) },
+    }
+}

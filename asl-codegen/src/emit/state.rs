@@ -1,0 +1,254 @@
+//! One async function per state, named after it. Each takes the current state's raw input
+//! from the execution, applies the state's fields in AWS's order, and returns the transition.
+
+use super::choice::condition;
+use super::value::{literal, path_ref, template};
+use crate::ir::{self, Kind, PathSetting, ResultPath, Source, State, Transition, Workflow};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+pub fn ident(s: &str) -> Ident {
+    syn::parse_str::<Ident>(s).unwrap_or_else(|_| Ident::new_raw(s, Span::call_site()))
+}
+
+pub fn variant(w: &Workflow, index: usize) -> TokenStream {
+    let v = w.states.get(index).map_or_else(|| ident("Unknown"), |s| ident(&s.variant));
+    quote! { State::#v }
+}
+
+/// The function for one state.
+pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
+    let name = ident(&s.ident);
+    let doc = doc(s);
+    let (body, uses_env) = match &s.kind {
+        Kind::Pass(p) => (pass(w, s, p), s.needs_rng()),
+        Kind::Task(t) => (super::task::task(w, s, t), true),
+        Kind::Choice(c) => (choice(w, s, c), false),
+        Kind::Wait(wait) => (wait_state(w, s, wait), true),
+        Kind::Succeed => (succeed(s), false),
+        Kind::Fail(f) => (fail(s, f), s.needs_rng()),
+    };
+    let env = if uses_env { quote! { env } } else { quote! { _env } };
+    quote! {
+        #doc
+        async fn #name<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+            exec: &mut ::asl_runtime::Execution<State>,
+            #env: &::asl_runtime::Env<H, C>,
+        ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
+            #body
+        }
+    }
+}
+
+fn doc(s: &State) -> TokenStream {
+    let kind = match &s.kind {
+        Kind::Pass(_) => "Pass",
+        Kind::Task(_) => "Task",
+        Kind::Choice(_) => "Choice",
+        Kind::Wait(_) => "Wait",
+        Kind::Succeed => "Succeed",
+        Kind::Fail(_) => "Fail",
+    };
+    let head = format!(" {kind} state `{}`.", s.name);
+    let comment = s.comment.iter().map(|c| format!(" {c}"));
+    quote! { #[doc = #head] #( #[doc = ""] #[doc = #comment] )* }
+}
+
+/// `let input = …;`: InputPath applied to `raw` (cloned if `raw` is needed afterwards).
+pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
+    let raw = if keep_raw { quote! { raw.clone() } } else { quote! { raw } };
+    match &s.input_path {
+        PathSetting::Identity => quote! { let input = #raw; },
+        other => {
+            let p = path_arg(other);
+            quote! { let input = ::asl_runtime::io::apply_path(#raw, #p)?; }
+        }
+    }
+}
+
+/// OutputPath applied to `output`.
+pub fn output_path(s: &State) -> TokenStream {
+    match &s.output_path {
+        PathSetting::Identity => quote! {},
+        other => {
+            let p = path_arg(other);
+            quote! { let output = ::asl_runtime::io::apply_path(output, #p)?; }
+        }
+    }
+}
+
+fn path_arg(p: &PathSetting) -> TokenStream {
+    match p {
+        PathSetting::Path(p) => {
+            let p = path_ref(p);
+            quote! { ::core::option::Option::Some(#p) }
+        }
+        _ => quote! { ::core::option::Option::None },
+    }
+}
+
+pub fn result_path(rp: &ResultPath) -> TokenStream {
+    match rp {
+        ResultPath::Replace => quote! { ::asl_runtime::io::ResultPath::Replace },
+        ResultPath::Discard => quote! { ::asl_runtime::io::ResultPath::Discard },
+        ResultPath::At(p) => {
+            let p = path_ref(p);
+            quote! { ::asl_runtime::io::ResultPath::At(#p) }
+        }
+    }
+}
+
+/// `let output = …;` from `result`, ResultPath merging into `raw`.
+pub fn apply_result_path(rp: &ResultPath) -> TokenStream {
+    match rp {
+        ResultPath::Replace => quote! { let output = result; },
+        other => {
+            let rp = result_path(other);
+            quote! { let output = ::asl_runtime::io::apply_result_path(raw, result, #rp)?; }
+        }
+    }
+}
+
+pub fn transition(w: &Workflow, t: &Transition) -> TokenStream {
+    match t {
+        Transition::Next(i) => {
+            let v = variant(w, *i);
+            quote! { ::core::result::Result::Ok(exec.goto(#v, output)) }
+        }
+        Transition::End => quote! { ::core::result::Result::Ok(exec.succeed(output)) },
+    }
+}
+
+/// `let context = …;` where the state reads `$$`.
+pub fn context(s: &State, token: TokenStream) -> TokenStream {
+    if !s.uses_context() {
+        return quote! {};
+    }
+    let name = &s.name;
+    quote! { let context = exec.context(#name, #token); }
+}
+
+fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
+    let keep_raw = !matches!(p.result_path, ResultPath::Replace);
+    let input = input_path(s, keep_raw);
+    let ctx = context(s, quote! { ::core::option::Option::None });
+    let result = match (&p.result, &p.parameters) {
+        (Some(r), _) => literal(r),
+        (None, Some(t)) => {
+            let t = template(t);
+            quote! { { let input = &input; #t } }
+        }
+        (None, None) => quote! { input },
+    };
+    let rp = apply_result_path(&p.result_path);
+    let op = output_path(s);
+    let next = transition(w, &p.transition);
+    let minimal = p.result.is_none() && p.parameters.is_none() && !keep_raw;
+    if minimal && matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
+        // A bare Pass state is a move.
+        return quote! { let output = exec.take_input(); #next };
+    }
+    quote! {
+        let raw = exec.take_input();
+        #input
+        #ctx
+        let result = #result;
+        #rp
+        #op
+        #next
+    }
+}
+
+fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
+    let input = input_path(s, false);
+    let branches = c.rules.iter().map(|(cond, next)| {
+        let cond = condition(cond);
+        let v = variant(w, *next);
+        quote! { if #cond { #v } }
+    });
+    let default = match c.default {
+        Some(d) => {
+            let v = variant(w, d);
+            quote! { #v }
+        }
+        None => quote! {
+            return ::core::result::Result::Err(::asl_runtime::Fault::Error(
+                ::asl_runtime::Failure::bare("States.NoChoiceMatched"),
+            ))
+        },
+    };
+    let op = output_path(s);
+    quote! {
+        let raw = exec.take_input();
+        #input
+        let next = #(#branches else)* { #default };
+        let output = input;
+        #op
+        ::core::result::Result::Ok(exec.goto(next, output))
+    }
+}
+
+fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
+    let input = input_path(s, false);
+    let delay = match &wait.wait_for {
+        ir::WaitFor::Seconds(n) => quote! { ::asl_runtime::wait::check_delay(::core::time::Duration::from_secs(#n))? },
+        ir::WaitFor::SecondsPath(p) => {
+            let p = path_ref(p);
+            quote! { ::asl_runtime::wait::seconds_from_path(#p, &input)? }
+        }
+        ir::WaitFor::Timestamp(t) => quote! {
+            ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp(#t)?)?
+        },
+        ir::WaitFor::TimestampPath(p) => {
+            let p = path_ref(p);
+            quote! { ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp_from_path(#p, &input)?)? }
+        }
+    };
+    let op = output_path(s);
+    let next = transition(w, &wait.transition);
+    quote! {
+        let raw = exec.take_input();
+        #input
+        env.clock.sleep(#delay).await;
+        let output = input;
+        #op
+        #next
+    }
+}
+
+fn succeed(s: &State) -> TokenStream {
+    let input = input_path(s, false);
+    let op = output_path(s);
+    quote! {
+        let raw = exec.take_input();
+        #input
+        let output = input;
+        #op
+        ::core::result::Result::Ok(exec.succeed(output))
+    }
+}
+
+fn fail(s: &State, f: &ir::Fail) -> TokenStream {
+    let uses_input = [&f.error, &f.cause].iter().any(|x| matches!(x, Some(Source::Template(_))));
+    let ctx = context(s, quote! { ::core::option::Option::None });
+    let field = |src: &Option<Source>, name: &str| match src {
+        None => quote! { ::core::option::Option::None },
+        Some(Source::Literal(l)) => quote! { ::core::option::Option::Some(::std::string::String::from(#l)) },
+        Some(Source::Template(t)) => {
+            let t = template(t);
+            quote! { ::core::option::Option::Some(::asl_runtime::io::fail_text({ let input = &input; #t }, #name)?) }
+        }
+    };
+    let error = field(&f.error, "ErrorPath");
+    let cause = field(&f.cause, "CausePath");
+    let input = if uses_input { quote! { let input = exec.take_input(); } } else { quote! {} };
+    quote! {
+        #input
+        #ctx
+        let error: ::core::option::Option<::std::string::String> = #error;
+        ::core::result::Result::Ok(::asl_runtime::Flow::Fail(::asl_runtime::Failure {
+            error: error.unwrap_or_default(),
+            cause: #cause,
+        }))
+    }
+}

@@ -1,0 +1,147 @@
+//! Task states: InputPath and Parameters, the handler call under its timeouts, Retry as a
+//! loop with backoff on the environment's clock, then ResultSelector/ResultPath/OutputPath, or
+//! the first matching Catcher.
+
+use super::state::{apply_result_path, context, input_path, output_path, result_path, transition, variant};
+use super::value::{path_ref, template};
+use crate::ir::{Catcher, ResultPath, Retrier, Seconds, State, Task, Workflow};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
+    let name = &s.name;
+    let resource = &t.resource;
+    let needs_raw = !t.catch.is_empty() || !t.retry.is_empty() || !matches!(t.result_path, ResultPath::Replace);
+    let input = input_path(s, needs_raw);
+    let token = if t.wants_token() { quote! { ::core::option::Option::Some(exec.task_token(#name)) } } else { quote! { ::core::option::Option::None } };
+    let ctx = context(s, quote! { token.as_deref() });
+    let parameters = match &t.parameters {
+        Some(p) => {
+            let p = template(p);
+            quote! { { let input = &input; #p } }
+        }
+        None => quote! { input },
+    };
+    let limits = limits(t);
+    let selector = match &t.result_selector {
+        Some(sel) => {
+            let sel = template(sel);
+            quote! { let result = { let input = &result; #sel }; }
+        }
+        None => quote! {},
+    };
+    let rp = apply_result_path(&t.result_path);
+    let op = output_path(s);
+    let next = transition(w, &t.transition);
+    let on_success = quote! {
+        #selector
+        #rp
+        #op
+        return #next;
+    };
+    let attempt = quote! {
+        let token = #token;
+        #input
+        #ctx
+        let call = ::asl_runtime::TaskCall {
+            state: #name,
+            resource: #resource,
+            input: #parameters,
+            context: exec.task_context(#name, token.clone()),
+        };
+        let limits = #limits;
+        exec.record(2); // TaskScheduled, TaskStarted
+        let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
+        exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
+    };
+    let failure = if t.retry.is_empty() {
+        quote! {
+            #attempt
+            let failure = match outcome {
+                ::core::result::Result::Ok(result) => { #on_success }
+                ::core::result::Result::Err(failure) => failure,
+            };
+        }
+    } else {
+        let retriers = t.retry.iter().map(retrier);
+        quote! {
+            const RETRY: &[::asl_runtime::retry::Retrier] = &[#(#retriers),*];
+            let failure = loop {
+                #attempt
+                match outcome {
+                    ::core::result::Result::Ok(result) => { #on_success }
+                    ::core::result::Result::Err(failure) => {
+                        match exec.retries.next_delay(RETRY, &failure, || env.uniform()) {
+                            ::core::option::Option::Some(delay) => env.clock.sleep(delay).await,
+                            ::core::option::Option::None => break failure,
+                        }
+                    }
+                }
+            };
+        }
+    };
+    let catch = catch(w, &t.catch);
+    quote! {
+        let raw = exec.take_input();
+        #failure
+        #catch
+        ::core::result::Result::Err(::core::convert::From::from(failure))
+    }
+}
+
+fn limits(t: &Task) -> TokenStream {
+    let secs = |s: &Seconds| match s {
+        Seconds::None => quote! { ::core::option::Option::None },
+        Seconds::Literal(n) => quote! { ::core::option::Option::Some(::core::time::Duration::from_secs(#n)) },
+        Seconds::Path(p) => {
+            let p = path_ref(p);
+            quote! { ::core::option::Option::Some(::asl_runtime::task::seconds_from_path(#p, &input)?) }
+        }
+    };
+    let (timeout, heartbeat) = (secs(&t.timeout), secs(&t.heartbeat));
+    quote! { ::asl_runtime::task::Limits { timeout: #timeout, heartbeat: #heartbeat } }
+}
+
+fn retrier(r: &Retrier) -> TokenStream {
+    let errors = &r.error_equals;
+    let interval = u32::try_from(r.interval_seconds).unwrap_or(u32::MAX);
+    let max_attempts = u32::try_from(r.max_attempts).unwrap_or(u32::MAX);
+    let rate = r.backoff_rate;
+    let max_delay = match r.max_delay_seconds {
+        Some(d) => {
+            let d = u32::try_from(d).unwrap_or(u32::MAX);
+            quote! { ::core::option::Option::Some(#d) }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
+    let jitter = if r.full_jitter { quote! { Full } } else { quote! { None } };
+    quote! {
+        ::asl_runtime::retry::Retrier {
+            error_equals: &[#(#errors),*],
+            interval_seconds: #interval,
+            max_attempts: #max_attempts,
+            backoff_rate: #rate,
+            max_delay_seconds: #max_delay,
+            jitter: ::asl_runtime::retry::Jitter::#jitter,
+        }
+    }
+}
+
+fn catch(w: &Workflow, catchers: &[Catcher]) -> TokenStream {
+    if catchers.is_empty() {
+        return quote! {};
+    }
+    let entries = catchers.iter().map(|c| {
+        let errors = &c.error_equals;
+        let next = variant(w, c.next);
+        let rp = result_path(&c.result_path);
+        quote! { ::asl_runtime::retry::Catcher { error_equals: &[#(#errors),*], next: #next, result_path: #rp } }
+    });
+    quote! {
+        const CATCH: &[::asl_runtime::retry::Catcher<State>] = &[#(#entries),*];
+        if let ::core::option::Option::Some(catcher) = ::asl_runtime::retry::find_catcher(CATCH, &failure) {
+            let output = ::asl_runtime::io::apply_result_path(raw, failure.to_error_output(), catcher.result_path)?;
+            return ::core::result::Result::Ok(exec.goto(catcher.next, output));
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The checked graph: what `emit` turns into Rust. States refer to each other by index; paths,
+//! templates, intrinsic calls and Choice rules are already parsed, so emitting cannot fail.
+
+use crate::lower::intrinsic::IntrinsicFn;
+use crate::lower::jsonpath::{JsonPath, Root};
+use serde_json::Value;
+
+/// One definition, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    /// The machine's name: the definition file's stem.
+    pub name: String,
+    pub comment: Option<String>,
+    pub timeout_seconds: Option<u64>,
+    pub start: usize,
+    pub states: Vec<State>,
+}
+
+impl Workflow {
+    pub fn tasks(&self) -> impl Iterator<Item = (&State, &Task)> {
+        self.states.iter().filter_map(|s| match &s.kind {
+            Kind::Task(t) => Some((s, t)),
+            _ => None,
+        })
+    }
+
+    /// Whether any state reads `$$.State.EnteredTime` (or the whole Context object).
+    pub fn reads_entered_time(&self) -> bool {
+        // `$$` or `$$.State` reads the whole object, which includes EnteredTime.
+        let reads = |p: &JsonPath| p.text == "$$" || p.text.starts_with("$$.State") || p.text.starts_with("$$['State']") || p.text.starts_with("$$..");
+        self.states.iter().any(|s| s.context_paths().into_iter().any(reads))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    /// As written in the definition.
+    pub name: String,
+    /// The `State` enum variant (UpperCamelCase, unique).
+    pub variant: String,
+    /// The function and Task method name (snake_case, unique).
+    pub ident: String,
+    pub comment: Option<String>,
+    pub input_path: PathSetting,
+    pub output_path: PathSetting,
+    pub kind: Kind,
+}
+
+impl State {
+    /// Every payload template the state evaluates.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut out = Vec::new();
+        match &self.kind {
+            Kind::Pass(p) => out.extend(&p.parameters),
+            Kind::Task(t) => out.extend([&t.parameters, &t.result_selector, &t.credentials].into_iter().flatten()),
+            Kind::Fail(f) => out.extend([&f.error, &f.cause].into_iter().flatten().filter_map(|s| match s {
+                Source::Template(t) => Some(t),
+                Source::Literal(_) => None,
+            })),
+            _ => {}
+        }
+        out
+    }
+
+    /// Every Context-object (`$$`) path this state evaluates.
+    pub fn context_paths(&self) -> Vec<&JsonPath> {
+        let mut out = Vec::new();
+        for p in [&self.input_path, &self.output_path] {
+            if let PathSetting::Path(p) = p {
+                out.push(p);
+            }
+        }
+        for t in self.templates() {
+            t.visit(&mut |p| out.push(p), &mut |_| {});
+        }
+        out.retain(|p| p.root == Root::Context);
+        out
+    }
+
+    pub fn uses_context(&self) -> bool {
+        !self.context_paths().is_empty()
+    }
+
+    /// Whether an intrinsic here draws randomness (States.MathRandom unseeded, States.UUID).
+    pub fn needs_rng(&self) -> bool {
+        let mut found = false;
+        for t in self.templates() {
+            t.visit(&mut |_| {}, &mut |c| found |= c.needs_rng());
+        }
+        found
+    }
+}
+
+impl Template {
+    /// Calls `on_path` for every path and `on_call` for every intrinsic call inside.
+    pub fn visit<'a>(&'a self, on_path: &mut impl FnMut(&'a JsonPath), on_call: &mut impl FnMut(&'a Call)) {
+        match self {
+            Template::Object(members) => members.iter().for_each(|(_, v)| v.visit(on_path, on_call)),
+            Template::Array(items) => items.iter().for_each(|v| v.visit(on_path, on_call)),
+            Template::Literal(_) => {}
+            Template::Path { path, .. } => on_path(path),
+            Template::Intrinsic { call, .. } => call.visit(on_path, on_call),
+        }
+    }
+}
+
+impl Call {
+    fn visit<'a>(&'a self, on_path: &mut impl FnMut(&'a JsonPath), on_call: &mut impl FnMut(&'a Call)) {
+        on_call(self);
+        for arg in &self.args {
+            match arg {
+                Arg::Path(p) => on_path(p),
+                Arg::Call(c) => c.visit(on_path, on_call),
+                Arg::Literal(_) => {}
+            }
+        }
+    }
+
+    /// `States.UUID`, and `States.MathRandom` without a seed.
+    pub fn needs_rng(&self) -> bool {
+        self.func.needs_rng_for(self.args.len())
+    }
+}
+
+/// InputPath / OutputPath.
+#[derive(Debug, Clone)]
+pub enum PathSetting {
+    /// `$`, or absent.
+    Identity,
+    /// JSON `null`: `{}`.
+    Null,
+    Path(JsonPath),
+}
+
+/// ResultPath.
+#[derive(Debug, Clone)]
+pub enum ResultPath {
+    Replace,
+    Discard,
+    At(JsonPath),
+}
+
+#[derive(Debug, Clone)]
+pub enum Transition {
+    Next(usize),
+    End,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Pass(Pass),
+    Task(Task),
+    Choice(Choice),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+}
+
+#[derive(Debug, Clone)]
+pub struct Pass {
+    pub parameters: Option<Template>,
+    pub result: Option<Value>,
+    pub result_path: ResultPath,
+    pub transition: Transition,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub resource: String,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub credentials: Option<Template>,
+    pub timeout: Seconds,
+    pub heartbeat: Seconds,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Transition,
+}
+
+impl Task {
+    /// `.waitForTaskToken` resources get `$$.Task.Token`.
+    pub fn wants_token(&self) -> bool {
+        self.resource.ends_with(".waitForTaskToken")
+    }
+}
+
+/// A number of seconds given literally or by a path (TimeoutSeconds, HeartbeatSeconds).
+#[derive(Debug, Clone)]
+pub enum Seconds {
+    None,
+    Literal(u64),
+    Path(JsonPath),
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub full_jitter: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub next: usize,
+    pub result_path: ResultPath,
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub rules: Vec<(Condition, usize)>,
+    pub default: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Condition {
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    Test { variable: JsonPath, test: Test },
+}
+
+/// Comparisons as in `asl_runtime::choice::Cmp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Equals,
+    LessThan,
+    GreaterThan,
+    LessThanEquals,
+    GreaterThanEquals,
+}
+
+#[derive(Debug, Clone)]
+pub enum Test {
+    String(Cmp, String),
+    Numeric(Cmp, f64),
+    Boolean(bool),
+    Timestamp(Cmp, String),
+    StringPath(Cmp, JsonPath),
+    NumericPath(Cmp, JsonPath),
+    BooleanPath(JsonPath),
+    TimestampPath(Cmp, JsonPath),
+    StringMatches(String),
+    /// `IsPresent` is the one test that works on a missing value.
+    IsPresent(bool),
+    Is(TypeTest, bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeTest {
+    Null,
+    Numeric,
+    String,
+    Boolean,
+    Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wait {
+    pub wait_for: WaitFor,
+    pub transition: Transition,
+}
+
+/// The one of Seconds, SecondsPath, Timestamp, TimestampPath a Wait state gives.
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    Seconds(u64),
+    SecondsPath(JsonPath),
+    Timestamp(String),
+    TimestampPath(JsonPath),
+}
+
+#[derive(Debug, Clone)]
+pub struct Fail {
+    pub error: Option<Source>,
+    pub cause: Option<Source>,
+}
+
+/// A Fail state's Error/Cause: a literal, or computed from the input.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Literal(String),
+    /// ErrorPath / CausePath: a path or an intrinsic, in a one-field template.
+    Template(Template),
+}
+
+/// A payload template (Parameters, ResultSelector, Credentials).
+#[derive(Debug, Clone)]
+pub enum Template {
+    Object(Vec<(String, Template)>),
+    Array(Vec<Template>),
+    Literal(Value),
+    /// `"key.$": "$.path"`; `field` is the key as written, for error texts.
+    Path { path: JsonPath, field: String },
+    Intrinsic { call: Call, field: String },
+}
+
+/// An intrinsic call with its path arguments parsed.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub func: IntrinsicFn,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Literal(Value),
+    Path(JsonPath),
+    Call(Call),
+}

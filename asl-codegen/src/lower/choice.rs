@@ -1,0 +1,98 @@
+//! Choice rules → conditions: each data-test rule becomes a typed test on a parsed path.
+
+use super::jsonpath::{parse_path, JsonPath};
+use crate::ast::{self, ComparisonOp as Op};
+use crate::diag::Diagnostics;
+use crate::ir::{Choice, Cmp, Condition, Test, TypeTest};
+use crate::parse::NodeKind;
+use std::collections::HashMap;
+
+pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, diags: &mut Diagnostics) -> Option<Choice> {
+    let target = |name: &str| index.get(name).copied();
+    let mut rules = Vec::new();
+    for rule in &ch.choices.value {
+        let next = target(&rule.next.as_ref()?.value)?;
+        rules.push((condition(rule, diags)?, next));
+    }
+    let default = match &ch.default {
+        Some(d) => Some(target(&d.value)?),
+        None => None,
+    };
+    Some(Choice { rules, default })
+}
+
+fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Condition> {
+    Some(match &rule.kind {
+        ast::RuleKind::And(rs) => Condition::And(rs.iter().map(|r| condition(r, diags)).collect::<Option<_>>()?),
+        ast::RuleKind::Or(rs) => Condition::Or(rs.iter().map(|r| condition(r, diags)).collect::<Option<_>>()?),
+        ast::RuleKind::Not(r) => Condition::Not(Box::new(condition(r, diags)?)),
+        ast::RuleKind::Data { variable, op, operand } => {
+            let variable = path(&variable.value, variable.span, diags)?;
+            let test = test(op.value, operand, diags)?;
+            Condition::Test { variable, test }
+        }
+        ast::RuleKind::Condition(n) => {
+            diags.error(n.span, "JSONata \"Condition\" is valid ASL but not supported yet by asl-codegen");
+            return None;
+        }
+        ast::RuleKind::Invalid => return None,
+    })
+}
+
+fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<JsonPath> {
+    if crate::check::is_variable(text) {
+        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
+        return None;
+    }
+    parse_path(text).ok()
+}
+
+fn cmp(op: Op) -> Cmp {
+    let name = op.name().trim_end_matches("Path");
+    if name.ends_with("GreaterThanEquals") {
+        Cmp::GreaterThanEquals
+    } else if name.ends_with("LessThanEquals") {
+        Cmp::LessThanEquals
+    } else if name.ends_with("GreaterThan") {
+        Cmp::GreaterThan
+    } else if name.ends_with("LessThan") {
+        Cmp::LessThan
+    } else {
+        Cmp::Equals
+    }
+}
+
+fn test(op: Op, operand: &crate::parse::Node, diags: &mut Diagnostics) -> Option<Test> {
+    let name = op.name();
+    let b = || match operand.kind {
+        NodeKind::Bool(b) => Some(b),
+        _ => None,
+    };
+    let s = || operand.as_str().map(str::to_string);
+    let type_test = |t: TypeTest| Some(Test::Is(t, b()?));
+    match op {
+        Op::StringMatches => Some(Test::StringMatches(s()?)),
+        Op::IsPresent => Some(Test::IsPresent(b()?)),
+        Op::IsNull => type_test(TypeTest::Null),
+        Op::IsNumeric => type_test(TypeTest::Numeric),
+        Op::IsString => type_test(TypeTest::String),
+        Op::IsBoolean => type_test(TypeTest::Boolean),
+        Op::IsTimestamp => type_test(TypeTest::Timestamp),
+        Op::BooleanEquals => Some(Test::Boolean(b()?)),
+        Op::BooleanEqualsPath => Some(Test::BooleanPath(path(&s()?, operand.span, diags)?)),
+        _ if name.ends_with("Path") => {
+            let p = path(&s()?, operand.span, diags)?;
+            Some(match &name[..4] {
+                "Stri" => Test::StringPath(cmp(op), p),
+                "Nume" => Test::NumericPath(cmp(op), p),
+                _ => Test::TimestampPath(cmp(op), p),
+            })
+        }
+        _ if name.starts_with("String") => Some(Test::String(cmp(op), s()?)),
+        _ if name.starts_with("Numeric") => match &operand.kind {
+            NodeKind::Number(n) => Some(Test::Numeric(cmp(op), n.parse().ok()?)),
+            _ => None,
+        },
+        _ => Some(Test::Timestamp(cmp(op), s()?)),
+    }
+}

@@ -1,1 +1,0 @@
-//! Intrinsic function parsing (owned by the intrinsics work).

@@ -1,0 +1,64 @@
+//! Payload templates → ir: `key.$` values become parsed paths or intrinsic calls, everything
+//! else stays a literal.
+
+use super::intrinsic::{self, looks_like_intrinsic};
+use super::jsonpath::parse_path;
+use crate::diag::Diagnostics;
+use crate::ir::{Arg, Call, Template};
+use crate::parse::{Node, NodeKind};
+
+pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
+    Some(match &node.kind {
+        NodeKind::Object(members) => {
+            let mut out = Vec::with_capacity(members.len());
+            for m in members {
+                let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
+                    (Some(key), Some(text)) => (key.to_string(), dynamic(text, &m.key, node, diags)?),
+                    _ => (m.key.clone(), lower_template(&m.value, diags)?),
+                };
+                out.push(value);
+            }
+            Template::Object(out)
+        }
+        NodeKind::Array(items) => Template::Array(items.iter().map(|n| lower_template(n, diags)).collect::<Option<_>>()?),
+        _ => Template::Literal(node.to_value()),
+    })
+}
+
+/// One `key.$` value, or an ErrorPath / CausePath.
+pub fn lower_dynamic(text: &str, field: &str, diags: &mut Diagnostics) -> Option<Template> {
+    dynamic_at(text, field, crate::diag::Span::default(), diags)
+}
+
+fn dynamic(text: &str, field: &str, node: &Node, diags: &mut Diagnostics) -> Option<Template> {
+    dynamic_at(text, field, node.span, diags)
+}
+
+fn dynamic_at(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Template> {
+    if looks_like_intrinsic(text) {
+        let call = intrinsic::parse_intrinsic(text).ok()?;
+        return Some(Template::Intrinsic { call: lower_call(&call, span, diags)?, field: field.to_string() });
+    }
+    Some(Template::Path { path: path(text, span, diags)?, field: field.to_string() })
+}
+
+fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<super::jsonpath::JsonPath> {
+    if crate::check::is_variable(text) {
+        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
+        return None;
+    }
+    parse_path(text).ok()
+}
+
+fn lower_call(call: &intrinsic::Call, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Call> {
+    let args = call
+        .args
+        .iter()
+        .map(|a| match a {
+            intrinsic::Arg::Literal(v) => Some(Arg::Literal(v.clone())),
+            intrinsic::Arg::Path { text, .. } => path(text, span, diags).map(Arg::Path),
+            intrinsic::Arg::Call(c) => lower_call(c, span, diags).map(Arg::Call),
+        })
+        .collect::<Option<_>>()?;
+    Some(Call { func: call.func, args })
+}

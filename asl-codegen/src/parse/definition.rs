@@ -1,0 +1,204 @@
+//! The JSON tree → the ASL AST, one reader per state kind. Shape errors (unknown fields,
+//! wrong types, a field on a kind that lacks it) are reported here; graph rules are `check`'s.
+
+use super::fields::Fields;
+use super::Node;
+use crate::ast::*;
+use crate::diag::Diagnostics;
+
+/// Where a machine sits: the top level accepts more fields than a branch or a processor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Top,
+    Branch,
+    Processor,
+}
+
+const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
+const IO: &[&str] = &["InputPath", "OutputPath"];
+const RESULT: &[&str] = &["Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Arguments"];
+
+/// Every field a state kind accepts (JSONPath and JSONata forms alike; `check` sorts them out).
+fn allowed_fields(kind: &str) -> Vec<&'static str> {
+    let specific: &[&str] = match kind {
+        "Pass" => &["Next", "End", "Parameters", "ResultPath", "Result", "Assign", "Output"],
+        "Task" => &["Next", "End", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
+            "HeartbeatSecondsPath", "Credentials", "Assign", "Output"],
+        "Choice" => &["Choices", "Default", "Assign", "Output"],
+        "Wait" => &["Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign", "Output"],
+        "Succeed" => &["Output"],
+        "Fail" => &["Error", "Cause", "ErrorPath", "CausePath"],
+        "Parallel" => &["Next", "End", "Branches", "Assign", "Output"],
+        "Map" => &["Next", "End", "ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector",
+            "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath",
+            "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ItemReader", "ItemBatcher",
+            "ResultWriter", "Label", "Assign", "Output"],
+        _ => &[],
+    };
+    let mut all: Vec<&str> = COMMON.iter().chain(specific).copied().collect();
+    if kind != "Fail" {
+        all.extend(IO);
+    }
+    if matches!(kind, "Task" | "Parallel" | "Map") {
+        all.extend(RESULT);
+    }
+    all
+}
+
+/// Reads a state machine object (top level, branch or processor).
+pub fn machine(node: &Node, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
+    let mut f = Fields::new(node, owner.to_string(), "an object with StartAt and States", diags);
+    let comment = f.string("Comment").map(|s| s.value);
+    let start_at = f.string("StartAt");
+    let states_node = f.node("States");
+    let (version, timeout_seconds, query_language) = if level == Level::Top {
+        (f.string("Version"), f.uint("TimeoutSeconds"), query_language(&mut f))
+    } else {
+        (None, None, None)
+    };
+    let processor_config = match level {
+        Level::Processor => f.node("ProcessorConfig").map(|n| processor_config(n, f.diags)),
+        _ => None,
+    };
+    if node.as_members().is_some() {
+        let mut missing = Vec::new();
+        if !f.has("States") { missing.push("States") }
+        if !f.has("StartAt") { missing.push("StartAt") }
+        if !missing.is_empty() {
+            let msg = format!("{owner}: these fields are required: [{}]", missing.join(", "));
+            f.diags.error(node.span, msg);
+        }
+    }
+    let states = states_node.map(|n| states(n, f.diags)).unwrap_or_default();
+    let allowed: &[&str] = match level {
+        Level::Top => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
+        Level::Branch => &["Comment", "StartAt", "States"],
+        Level::Processor => &["Comment", "StartAt", "States", "ProcessorConfig"],
+    };
+    f.finish(allowed);
+    StateMachine { span: node.span, comment, start_at, states, version, timeout_seconds, query_language, processor_config }
+}
+
+fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
+    let s = f.string("QueryLanguage")?;
+    let lang = match s.value.as_str() {
+        "JSONPath" => QueryLanguage::JsonPath,
+        "JSONata" => QueryLanguage::Jsonata,
+        other => {
+            let msg = format!("{}: QueryLanguage must be \"JSONPath\" or \"JSONata\", found \"{other}\"", f.owner);
+            f.diags.error(s.span, msg);
+            return None;
+        }
+    };
+    Some(Spanned { value: lang, span: s.span })
+}
+
+fn states(node: &Node, diags: &mut Diagnostics) -> Vec<StateDecl> {
+    let Some(members) = node.as_members() else {
+        diags.error(node.span, format!("field \"States\" must be an object, found {}", node.type_name()));
+        return Vec::new();
+    };
+    members
+        .iter()
+        .filter_map(|m| {
+            let state = state(&m.key, &m.value, diags)?;
+            Some(StateDecl { name: m.key.clone(), name_span: m.key_span, span: m.value.span, state })
+        })
+        .collect()
+}
+
+const STATE_TYPES: &[&str] = &["Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"];
+
+fn state(name: &str, node: &Node, diags: &mut Diagnostics) -> Option<State> {
+    let mut f = Fields::new(node, format!("state \"{name}\""), "a state object", diags);
+    node.as_members()?;
+    let Some(ty) = f.string("Type") else {
+        if !f.has("Type") {
+            f.diags.error(node.span, format!("state \"{name}\": field \"Type\" is required"));
+        }
+        return None;
+    };
+    if !STATE_TYPES.contains(&ty.value.as_str()) {
+        let mut d = crate::diag::Diagnostic::new(
+            ty.span,
+            format!("state \"{name}\": the field 'Type' should have one of these values: [{}]", STATE_TYPES.join(", ")),
+        );
+        if let Some(near) = crate::diag::did_you_mean(&ty.value, STATE_TYPES.iter().copied()) {
+            d = d.with_help(format!("did you mean \"{near}\"?"));
+        }
+        f.diags.push(d);
+        return None;
+    }
+    let common = common(&mut f, &ty.value);
+    let kind = match ty.value.as_str() {
+        "Pass" => StateKind::Pass(Pass { result: f.node("Result").cloned() }),
+        "Task" => StateKind::Task(super::kinds::task(&mut f, node.span)),
+        "Choice" => StateKind::Choice(super::kinds::choice(&mut f, node.span)),
+        "Wait" => StateKind::Wait(super::kinds::wait(&mut f)),
+        "Succeed" => StateKind::Succeed,
+        "Fail" => StateKind::Fail(super::kinds::fail(&mut f)),
+        "Parallel" => StateKind::Parallel(super::kinds::parallel(&mut f, node.span)),
+        _ => StateKind::Map(Box::new(super::kinds::map(&mut f))),
+    };
+    let allowed = allowed_fields(&ty.value);
+    f.finish(&allowed);
+    Some(State { type_span: ty.span, common, kind })
+}
+
+/// Fields that are not specific to one kind. A field the kind does not accept is left unread
+/// here, so `finish` reports it as "not supported".
+fn common(f: &mut Fields, ty: &str) -> Common {
+    let allowed = allowed_fields(ty);
+    let ok = |k: &str| allowed.contains(&k);
+    let mut c = Common { comment: f.string("Comment").map(|s| s.value), ..Common::default() };
+    c.query_language = query_language(f);
+    for key in ["TimeoutSeconds", "HeartbeatSeconds", "Seconds", "Timestamp", "Error", "Cause",
+        "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage", "Items"] {
+        if ok(key) {
+            if let Some(m) = f.jsonata(key) {
+                c.jsonata.push(m.clone());
+            }
+        }
+    }
+    if ok("Next") { c.next = f.string("Next"); }
+    if ok("End") { c.end = f.bool("End"); }
+    if ok("InputPath") { c.input_path = f.nullable_path("InputPath"); }
+    if ok("OutputPath") { c.output_path = f.nullable_path("OutputPath"); }
+    if ok("Parameters") { c.parameters = f.node("Parameters").cloned(); }
+    if ok("ResultSelector") { c.result_selector = f.node("ResultSelector").cloned(); }
+    if ok("ResultPath") { c.result_path = f.nullable_path("ResultPath"); }
+    if ok("Assign") { c.assign = f.node("Assign").cloned(); }
+    if ok("Output") { c.output = f.node("Output").cloned(); }
+    if ok("Arguments") { c.arguments = f.node("Arguments").cloned(); }
+    if ok("Retry") {
+        if let Some((items, _)) = f.array("Retry") {
+            let owner = f.owner.clone();
+            c.retry = items.iter().enumerate().map(|(i, n)| super::kinds::retrier(n, &owner, i, f.diags)).collect();
+        }
+    }
+    if ok("Catch") {
+        if let Some((items, _)) = f.array("Catch") {
+            let owner = f.owner.clone();
+            c.catch = items.iter().enumerate().filter_map(|(i, n)| super::kinds::catcher(n, &owner, i, f.diags)).collect();
+        }
+    }
+    c
+}
+
+fn processor_config(node: &Node, diags: &mut Diagnostics) -> ProcessorConfig {
+    let mut f = Fields::new(node, "ProcessorConfig".into(), "an object", diags);
+    let mode = f.string("Mode").and_then(|s| {
+        let mode = match s.value.as_str() {
+            "INLINE" => ProcessorMode::Inline,
+            "DISTRIBUTED" => ProcessorMode::Distributed,
+            other => {
+                f.diags.error(s.span, format!("ProcessorConfig: Mode must be INLINE or DISTRIBUTED, found \"{other}\""));
+                return None;
+            }
+        };
+        Some(Spanned { value: mode, span: s.span })
+    });
+    let execution_type = f.string("ExecutionType");
+    f.finish(&["Mode", "ExecutionType"]);
+    ProcessorConfig { span: node.span, mode, execution_type }
+}

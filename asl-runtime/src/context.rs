@@ -1,0 +1,81 @@
+//! The Context object (`$$`): facts about the execution and the current state, built as JSON
+//! only for states that read it.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+
+/// What an execution knows about itself; fixed when it starts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ExecutionInfo {
+    /// ARN-shaped: `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
+    pub id: String,
+    pub name: String,
+    pub input: Value,
+    pub start_time: DateTime<Utc>,
+    pub role_arn: String,
+    pub state_machine_id: String,
+    pub state_machine_name: String,
+}
+
+impl ExecutionInfo {
+    pub fn new(state_machine_name: &str, name: &str, input: Value, start_time: DateTime<Utc>) -> Self {
+        let account = "arn:aws:states:local:000000000000";
+        ExecutionInfo {
+            id: format!("{account}:execution:{state_machine_name}:{name}"),
+            name: name.to_string(),
+            input,
+            start_time,
+            role_arn: "arn:aws:iam::000000000000:role/asl-local".to_string(),
+            state_machine_id: format!("{account}:stateMachine:{state_machine_name}"),
+            state_machine_name: state_machine_name.to_string(),
+        }
+    }
+}
+
+/// The per-state part of the Context object.
+#[derive(Debug, Clone, Default)]
+pub struct StateInfo<'a> {
+    pub name: &'a str,
+    pub entered_time: Option<DateTime<Utc>>,
+    pub retry_count: u32,
+    pub task_token: Option<&'a str>,
+    /// `$$.Map.Item`, inside a Map's ItemSelector.
+    pub map_item: Option<(usize, &'a Value)>,
+}
+
+/// The Context object as JSON, in the shape AWS documents.
+pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
+    let time = |t: DateTime<Utc>| Value::String(t.to_rfc3339_opts(SecondsFormat::Millis, true));
+    let mut execution = Map::new();
+    execution.insert("Id".into(), exec.id.clone().into());
+    execution.insert("Input".into(), exec.input.clone());
+    execution.insert("Name".into(), exec.name.clone().into());
+    execution.insert("RoleArn".into(), exec.role_arn.clone().into());
+    execution.insert("StartTime".into(), time(exec.start_time));
+    execution.insert("RedriveCount".into(), 0.into());
+    let mut st = Map::new();
+    st.insert("EnteredTime".into(), state.entered_time.map_or(Value::Null, time));
+    st.insert("Name".into(), state.name.into());
+    st.insert("RetryCount".into(), state.retry_count.into());
+    let mut machine = Map::new();
+    machine.insert("Id".into(), exec.state_machine_id.clone().into());
+    machine.insert("Name".into(), exec.state_machine_name.clone().into());
+    let mut root = Map::new();
+    root.insert("Execution".into(), Value::Object(execution));
+    root.insert("State".into(), Value::Object(st));
+    root.insert("StateMachine".into(), Value::Object(machine));
+    if let Some(token) = state.task_token {
+        let mut task = Map::new();
+        task.insert("Token".into(), token.into());
+        root.insert("Task".into(), Value::Object(task));
+    }
+    if let Some((index, value)) = state.map_item {
+        let mut item = Map::new();
+        item.insert("Index".into(), index.into());
+        item.insert("Value".into(), value.clone());
+        let mut map = Map::new();
+        map.insert("Item".into(), Value::Object(item));
+        root.insert("Map".into(), Value::Object(map));
+    }
+    Value::Object(root)
+}

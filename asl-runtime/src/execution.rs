@@ -1,0 +1,232 @@
+//! An execution as a value, and the loop that drives it.
+//!
+//! The generated code advances an [`Execution`] one state at a time (`Machine::step`); all of
+//! its progress lives in the struct, never in a suspended future between states, so a later
+//! store can checkpoint it after any step and resume it in another process.
+
+use crate::clock::{Clock, TokioClock};
+use crate::context::{context_object, ExecutionInfo, StateInfo};
+use crate::error::Failure;
+use crate::retry::RetryCounters;
+use crate::task::TaskHandler;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+/// A compiled state machine. Implemented by the code `asl!` generates.
+pub trait Machine: Sized {
+    /// One variant per state.
+    type State: Copy + Eq + std::fmt::Debug + Send + Sync + 'static;
+    /// The machine's name (from the module or file it was generated for).
+    const NAME: &'static str;
+    const START: Self::State;
+    /// Top-level `TimeoutSeconds`.
+    const TIMEOUT_SECONDS: Option<u64>;
+    /// Whether any state reads `$$.State.EnteredTime`: only then is the time taken per state.
+    const TRACKS_ENTERED_TIME: bool;
+
+    /// The state's name as written in the definition.
+    fn state_name(state: Self::State) -> &'static str;
+
+    /// Runs the current state to its end: a transition, the end of the execution, or a fault.
+    fn step<H: TaskHandler, C: Clock>(
+        exec: &mut Execution<Self::State>,
+        env: &Env<H, C>,
+    ) -> impl Future<Output = Result<Flow, Fault>> + Send;
+}
+
+/// What a finished state asks for next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flow {
+    /// `exec.state` and `exec.input` now hold the next state and its input.
+    Next,
+    /// End / Succeed: the execution's output.
+    Succeed(Value),
+    /// A Fail state.
+    Fail(Failure),
+}
+
+/// Why a state stopped without a transition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// `States.Runtime`: the text after AWS's "An error occurred while executing the state …"
+    /// prefix, which the driver adds. Never retried or caught.
+    Runtime(String),
+    /// An error Retry and Catch may handle.
+    Error(Failure),
+}
+
+/// A `States.Runtime` failure raised by the runtime (a bad intrinsic argument, say) keeps its
+/// uncatchable nature; anything else may be retried and caught.
+impl From<Failure> for Fault {
+    fn from(f: Failure) -> Self {
+        if f.error == crate::error::names::RUNTIME {
+            Fault::Runtime(f.cause.unwrap_or_default())
+        } else {
+            Fault::Error(f)
+        }
+    }
+}
+
+/// The effects an execution may use: task handlers, a clock, a random source.
+pub struct Env<H, C = TokioClock> {
+    pub tasks: H,
+    pub clock: C,
+    rng: Mutex<rand::rngs::SmallRng>,
+}
+
+impl<H: TaskHandler> Env<H, TokioClock> {
+    pub fn new(tasks: H) -> Self {
+        Env::with_clock(tasks, TokioClock::new())
+    }
+}
+
+impl<H: TaskHandler, C: Clock> Env<H, C> {
+    pub fn with_clock(tasks: H, clock: C) -> Self {
+        Env { tasks, clock, rng: Mutex::new(rand::rngs::SmallRng::from_entropy()) }
+    }
+
+    /// Makes jitter, `States.MathRandom` and `States.UUID` repeatable.
+    pub fn seeded(mut self, seed: u64) -> Self {
+        self.rng = Mutex::new(rand::rngs::SmallRng::seed_from_u64(seed));
+        self
+    }
+
+    /// Runs `f` with the environment's random source.
+    pub fn with_rng<T>(&self, f: impl FnOnce(&mut rand::rngs::SmallRng) -> T) -> T {
+        let mut guard = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut guard)
+    }
+
+    /// A uniform draw from [0, 1).
+    pub fn uniform(&self) -> f64 {
+        self.with_rng(|r| r.gen::<f64>())
+    }
+}
+
+/// One execution's progress: everything needed to carry on from the current state.
+#[derive(Debug, Clone)]
+pub struct Execution<S> {
+    pub info: Arc<ExecutionInfo>,
+    pub state: S,
+    /// The raw input of the current state.
+    pub input: Value,
+    pub retries: RetryCounters,
+    /// Id of the last history event AWS would have recorded (AWS numbers events from 1).
+    pub events: u64,
+    /// Id of the current state's `…StateEntered` event (quoted in States.Runtime causes).
+    pub entered_event: u64,
+    pub entered_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<S: Copy> Execution<S> {
+    pub fn new(info: ExecutionInfo, start: S) -> Self {
+        let input = info.input.clone();
+        Execution {
+            info: Arc::new(info),
+            state: start,
+            input,
+            retries: RetryCounters::default(),
+            events: 1, // ExecutionStarted
+            entered_event: 0,
+            entered_time: None,
+        }
+    }
+
+    /// Takes the current state's raw input, leaving `null` (the state replaces it on exit).
+    pub fn take_input(&mut self) -> Value {
+        std::mem::take(&mut self.input)
+    }
+
+    /// Moves to `next` with `output` as its input (the …StateExited event).
+    pub fn goto(&mut self, next: S, output: Value) -> Flow {
+        self.events += 1;
+        self.state = next;
+        self.input = output;
+        Flow::Next
+    }
+
+    /// Ends the execution successfully (the …StateExited event of the last state).
+    pub fn succeed(&mut self, output: Value) -> Flow {
+        self.events += 1;
+        Flow::Succeed(output)
+    }
+
+    /// Counts `n` history events (TaskScheduled, TaskStarted, …).
+    pub fn record(&mut self, n: u64) {
+        self.events += n;
+    }
+
+    /// A fresh task token for a `.waitForTaskToken` Task.
+    pub fn task_token(&self, state_name: &str) -> String {
+        format!("{}#{state_name}#{}", self.info.id, self.entered_event)
+    }
+
+    /// The context handed to a Task handler for this attempt.
+    pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> crate::task::TaskContext {
+        crate::task::TaskContext::new(&self.info.id, state_name, self.entered_event, self.retries.total(), task_token)
+    }
+
+    /// The Context object for the current state.
+    pub fn context(&self, state_name: &str, task_token: Option<&str>) -> Value {
+        let state = StateInfo {
+            name: state_name,
+            entered_time: self.entered_time,
+            retry_count: self.retries.total(),
+            task_token,
+            map_item: None,
+        };
+        context_object(&self.info, &state)
+    }
+}
+
+/// How an execution ended.
+pub type Outcome = Result<Value, Failure>;
+
+/// Starts an execution of `M` with `input`, named `name`.
+pub fn start<M: Machine, C: Clock>(name: &str, input: Value, clock: &C) -> Execution<M::State> {
+    Execution::new(ExecutionInfo::new(M::NAME, name, input, clock.now()), M::START)
+}
+
+/// Drives `exec` until it ends, applying the top-level TimeoutSeconds.
+pub async fn run<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Outcome {
+    match M::TIMEOUT_SECONDS {
+        None => drive::<M, H, C>(exec, env).await,
+        Some(secs) => {
+            let limit = env.clock.sleep(std::time::Duration::from_secs(secs));
+            tokio::select! {
+                outcome = drive::<M, H, C>(exec, env) => outcome,
+                () = limit => Err(Failure::new(crate::error::names::TIMEOUT, "The execution timed out.")),
+            }
+        }
+    }
+}
+
+async fn drive<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Outcome {
+    loop {
+        exec.events += 1; // …StateEntered
+        exec.entered_event = exec.events;
+        exec.retries.reset();
+        if M::TRACKS_ENTERED_TIME {
+            exec.entered_time = Some(env.clock.now());
+        }
+        match M::step(exec, env).await {
+            Ok(Flow::Next) => {}
+            Ok(Flow::Succeed(output)) => return Ok(output),
+            Ok(Flow::Fail(failure)) | Err(Fault::Error(failure)) => return Err(failure),
+            Err(Fault::Runtime(cause)) => {
+                let state = M::state_name(exec.state);
+                return Err(Failure::runtime(format!(
+                    "An error occurred while executing the state '{state}' (entered at the event id #{}). {cause}",
+                    exec.entered_event
+                )));
+            }
+        }
+    }
+}
+
+/// A fresh execution name (a UUID, as AWS chooses when none is given).
+pub fn new_name() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,1 +1,0 @@
-//! Intrinsic functions (owned by the intrinsics work).

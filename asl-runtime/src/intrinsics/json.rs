@@ -1,0 +1,128 @@
+//! The JSON intrinsics: `States.StringToJson`, `States.JsonToString` and `States.JsonMerge`.
+
+use super::{describe, expect_string, fail, type_name};
+use crate::Failure;
+use serde_json::{Map, Value};
+
+/// `States.StringToJson(string)`: the string parsed as JSON. A blank string (empty or only
+/// whitespace) gives `null`, as the recorded test_string_to_json-0/1 executions show.
+pub fn string_to_json(string: Value) -> Result<Value, Failure> {
+    let text = expect_string("StringToJson", "argument", string)?;
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        fail("StringToJson", format_args!("could not parse its argument as JSON ({e}): {}", describe(&Value::String(text.clone()))))
+    })
+}
+
+/// `States.JsonToString(value)`: the value as compact JSON text (no spaces, key order kept), e.g.
+/// `{"Arg1":1,"Arg2":[]}` (recorded: test_json_to_string-7).
+pub fn json_to_string(value: Value) -> Result<Value, Failure> {
+    serde_json::to_string(&value)
+        .map(Value::String)
+        .map_err(|e| fail("JsonToString", format_args!("could not serialise its argument: {e}")))
+}
+
+/// `States.JsonMerge(json1, json2, false)`: a shallow merge; keys of `json2` replace those of
+/// `json1` (keeping `json1`'s key order, new keys appended), nested objects are not merged.
+/// AWS supports only shallow mode, so the third argument must be the boolean `false`.
+pub fn json_merge(json1: Value, json2: Value, deep: Value) -> Result<Value, Failure> {
+    match deep {
+        Value::Bool(false) => {}
+        Value::Bool(true) => {
+            return Err(fail("JsonMerge", "supports only shallow merging: its third argument must be false"))
+        }
+        other => {
+            return Err(fail("JsonMerge", format_args!("expects the boolean false as its third argument, but got {}", describe(&other))))
+        }
+    }
+    let mut merged = expect_object("first argument", json1)?;
+    for (key, value) in expect_object("second argument", json2)? {
+        merged.insert(key, value);
+    }
+    Ok(Value::Object(merged))
+}
+
+fn expect_object(what: &str, value: Value) -> Result<Map<String, Value>, Failure> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(fail("JsonMerge", format_args!("expects an object as its {what}, but got {} {}", type_name(&other), describe(&other)))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The recorded test_string_to_json-* executions.
+    #[test]
+    fn string_to_json_matches_recordings() {
+        assert_eq!(string_to_json(json!("")), Ok(json!(null)));
+        assert_eq!(string_to_json(json!(" ")), Ok(json!(null)));
+        assert_eq!(string_to_json(json!("null")), Ok(json!(null)));
+        assert_eq!(string_to_json(json!("true")), Ok(json!(true)));
+        assert_eq!(string_to_json(json!("\"HelloWorld\"")), Ok(json!("HelloWorld")));
+        assert_eq!(string_to_json(json!("[1, 2, \"HelloWorld\"]")), Ok(json!([1, 2, "HelloWorld"])));
+        assert_eq!(string_to_json(json!("{\"Arg1\": 1, \"Arg2\": []}")), Ok(json!({"Arg1": 1, "Arg2": []})));
+        assert_eq!(string_to_json(json!("1.1")), Ok(json!(1.1)));
+    }
+
+    #[test]
+    fn string_to_json_rejects_bad_json_and_non_strings() {
+        let err = string_to_json(json!("{not json")).unwrap_err();
+        assert_eq!(err.error, "States.IntrinsicFailure");
+        assert!(string_to_json(json!("1 2")).is_err());
+        assert!(string_to_json(json!(1)).is_err());
+        assert!(string_to_json(json!(null)).is_err());
+    }
+
+    /// The recorded test_json_to_string-* executions.
+    #[test]
+    fn json_to_string_matches_recordings() {
+        assert_eq!(json_to_string(json!(null)), Ok(json!("null")));
+        assert_eq!(json_to_string(json!(0)), Ok(json!("0")));
+        assert_eq!(json_to_string(json!(1.1)), Ok(json!("1.1")));
+        assert_eq!(json_to_string(json!(true)), Ok(json!("true")));
+        assert_eq!(json_to_string(json!("HelloWorld")), Ok(json!("\"HelloWorld\"")));
+        assert_eq!(json_to_string(json!({"Arg1": 1, "Arg2": []})), Ok(json!("{\"Arg1\":1,\"Arg2\":[]}")));
+    }
+
+    #[test]
+    fn json_to_string_keeps_key_order() {
+        assert_eq!(json_to_string(json!({"z": 1, "a": {"y": 2, "b": 3}})), Ok(json!(r#"{"z":1,"a":{"y":2,"b":3}}"#)));
+    }
+
+    /// The recorded test_json_merge-0 and test_json_merge_escaped_argument-0 executions.
+    #[test]
+    fn json_merge_matches_recordings() {
+        let merged = json_merge(
+            json!({"a": {"a1": 1, "a2": 2}, "b": 2, "d": 3}),
+            json!({"a": {"a3": 1, "a4": 2}, "c": 3, "d": 4}),
+            json!(false),
+        );
+        assert_eq!(merged, Ok(json!({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3, "d": 4})));
+        let merged = json_merge(
+            json!({"constant_in_literal": "false"}),
+            json!({"constant_input_field": "constant_value"}),
+            json!(false),
+        );
+        assert_eq!(merged, Ok(json!({"constant_in_literal": "false", "constant_input_field": "constant_value"})));
+    }
+
+    #[test]
+    fn json_merge_keeps_first_key_order() {
+        let merged = json_merge(json!({"b": 1, "a": 2}), json!({"c": 3, "b": 4}), json!(false)).unwrap();
+        let keys: Vec<_> = merged.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn json_merge_rejects_deep_mode_and_non_objects() {
+        assert!(json_merge(json!({}), json!({}), json!(true)).is_err());
+        assert!(json_merge(json!({}), json!({}), json!("false")).is_err());
+        assert!(json_merge(json!([]), json!({}), json!(false)).is_err());
+        assert!(json_merge(json!({}), json!(null), json!(false)).is_err());
+    }
+}

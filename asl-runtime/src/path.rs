@@ -1,1 +1,0 @@
-//! JSONPath evaluation (owned by the JSONPath work).

@@ -1,0 +1,64 @@
+//! Wait state values read from the input (SecondsPath, TimestampPath), with AWS's errors.
+
+use crate::choice::parse_timestamp;
+use crate::execution::Fault;
+use crate::path::{self, Path};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::time::Duration;
+
+/// `SecondsPath`: a non-negative whole number of seconds.
+pub fn seconds_from_path(p: &Path, input: &Value) -> Result<Duration, Fault> {
+    let text = p.text();
+    let v = path::get(p, input)
+        .ok_or_else(|| Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {text}")))?;
+    match (v.as_i64(), v.as_u64()) {
+        (_, Some(n)) => Ok(Duration::from_secs(n)),
+        (Some(n), None) => Err(Fault::Runtime(format!("The SecondsPath parameter references a negative value: {text} == {n}"))),
+        _ => Err(Fault::Runtime(format!(
+            "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",
+            render(v)
+        ))),
+    }
+}
+
+/// `TimestampPath`: an RFC 3339 timestamp.
+pub fn timestamp_from_path(p: &Path, input: &Value) -> Result<DateTime<Utc>, Fault> {
+    let text = p.text();
+    let v = path::get(p, input)
+        .ok_or_else(|| Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {text}")))?;
+    v.as_str().and_then(parse_timestamp).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
+        Fault::Runtime(format!(
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {}",
+            render(v)
+        ))
+    })
+}
+
+/// A literal `Timestamp` (checked when the definition was compiled).
+pub fn timestamp(text: &str) -> Result<DateTime<Utc>, Fault> {
+    parse_timestamp(text).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
+        Fault::Runtime(format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"))
+    })
+}
+
+/// How long from `now` until `target` (zero if it has passed). AWS refuses waits of 2^31 s or more.
+pub fn until(now: DateTime<Utc>, target: DateTime<Utc>) -> Result<Duration, Fault> {
+    let d = (target - now).to_std().unwrap_or(Duration::ZERO);
+    check_delay(d)
+}
+
+pub fn check_delay(d: Duration) -> Result<Duration, Fault> {
+    if d.as_secs() >= 1 << 31 {
+        return Err(Fault::Runtime("Wait state delay is too long.".into()));
+    }
+    Ok(d)
+}
+
+/// Values as AWS quotes them after `==`: strings bare, the rest as JSON.
+fn render(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

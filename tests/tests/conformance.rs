@@ -1,0 +1,46 @@
+//! Runs every conformance case (executions recorded against AWS) and prints
+//! `conformance: N passed, M failed`. Cases listed in `conformance-known-gaps.txt` may fail
+//! (with the reason given there); the test fails when an unlisted case fails or a listed one
+//! passes, so the list only shrinks. With `ASL_CONFORMANCE_DIR` set, the cases of that
+//! directory run instead and no list applies.
+
+use asl_tests::cases::{CASES, CASES_DIR};
+use asl_tests::harness::{known_gaps, run_case};
+
+#[tokio::test(start_paused = true)]
+async fn conformance() {
+    let custom_dir = std::env::var_os("ASL_CONFORMANCE_DIR").is_some();
+    let gaps = if custom_dir {
+        Default::default()
+    } else {
+        known_gaps(include_str!("../conformance-known-gaps.txt"))
+    };
+    let (mut passed, mut failed) = (0, 0);
+    let mut surprises = Vec::new();
+    for case in CASES {
+        let result = run_case(case).await;
+        match (&result, gaps.get(case.id)) {
+            (Ok(()), None) => passed += 1,
+            (Ok(()), Some(_)) => {
+                passed += 1;
+                surprises.push(format!("{}: passes now; remove it from conformance-known-gaps.txt", case.id));
+            }
+            (Err(diff), gap) => {
+                failed += 1;
+                match gap {
+                    Some(reason) => println!("known gap {}: {reason} ({diff})", case.id),
+                    None => {
+                        println!("FAIL {}: {diff}", case.id);
+                        surprises.push(format!("{}: {diff}", case.id));
+                    }
+                }
+            }
+        }
+    }
+    for id in gaps.keys().filter(|id| !CASES.iter().any(|c| c.id == id.as_str())) {
+        surprises.push(format!("{id}: listed in conformance-known-gaps.txt but no such case in {CASES_DIR}"));
+    }
+    println!("conformance: {passed} passed, {failed} failed");
+    assert!(CASES.len() > 0 || custom_dir, "no conformance cases found in {CASES_DIR}");
+    assert!(surprises.is_empty(), "unexpected conformance results:\n{}", surprises.join("\n"));
+}
