@@ -191,20 +191,34 @@ pub fn start<M: Machine, C: Clock>(name: &str, input: Value, clock: &C) -> Execu
 
 /// Drives `exec` until it ends, applying the top-level TimeoutSeconds.
 pub async fn run<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Outcome {
+    run_observed::<M, H, C>(exec, env, |_| {}).await
+}
+
+/// [`run`], calling `on_enter` with each state as the execution enters it.
+pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
+    exec: &mut Execution<M::State>,
+    env: &Env<H, C>,
+    on_enter: impl FnMut(M::State) + Send,
+) -> Outcome {
     match M::TIMEOUT_SECONDS {
-        None => drive::<M, H, C>(exec, env).await,
+        None => drive::<M, H, C>(exec, env, on_enter).await,
         Some(secs) => {
             let limit = env.clock.sleep(std::time::Duration::from_secs(secs));
             tokio::select! {
-                outcome = drive::<M, H, C>(exec, env) => outcome,
+                outcome = drive::<M, H, C>(exec, env, on_enter) => outcome,
                 () = limit => Err(Failure::new(crate::error::names::TIMEOUT, "The execution timed out.")),
             }
         }
     }
 }
 
-async fn drive<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Outcome {
+async fn drive<M: Machine, H: TaskHandler, C: Clock>(
+    exec: &mut Execution<M::State>,
+    env: &Env<H, C>,
+    mut on_enter: impl FnMut(M::State) + Send,
+) -> Outcome {
     loop {
+        on_enter(exec.state);
         exec.events += 1; // …StateEntered
         exec.entered_event = exec.events;
         exec.retries.reset();

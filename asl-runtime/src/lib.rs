@@ -17,7 +17,7 @@ pub mod wait;
 
 pub use clock::{Clock, TokioClock};
 pub use error::Failure;
-pub use execution::{run, start, Env, Execution, Fault, Flow, Machine, Outcome};
+pub use execution::{run, run_observed, start, Env, Execution, Fault, Flow, Machine, Outcome};
 pub use serde_json::Value;
 pub use task::{TaskCall, TaskContext, TaskHandler};
 

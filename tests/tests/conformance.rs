@@ -6,6 +6,12 @@
 
 use asl_tests::cases::{CASES, CASES_DIR};
 use asl_tests::harness::{known_gaps, run_case};
+use std::io::Write;
+
+/// Writes past libtest's output capture, so the summary shows in every `cargo test` run.
+fn report(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
 
 #[tokio::test(start_paused = true)]
 async fn conformance() {
@@ -28,9 +34,9 @@ async fn conformance() {
             (Err(diff), gap) => {
                 failed += 1;
                 match gap {
-                    Some(reason) => println!("known gap {}: {reason} ({diff})", case.id),
+                    Some(reason) => report(&format!("known gap {}: {reason}", case.id)),
                     None => {
-                        println!("FAIL {}: {diff}", case.id);
+                        report(&format!("FAIL {}: {diff}", case.id));
                         surprises.push(format!("{}: {diff}", case.id));
                     }
                 }
@@ -40,7 +46,7 @@ async fn conformance() {
     for id in gaps.keys().filter(|id| !CASES.iter().any(|c| c.id == id.as_str())) {
         surprises.push(format!("{id}: listed in conformance-known-gaps.txt but no such case in {CASES_DIR}"));
     }
-    println!("conformance: {passed} passed, {failed} failed");
+    report(&format!("conformance: {passed} passed, {failed} failed"));
     assert!(CASES.len() > 0 || custom_dir, "no conformance cases found in {CASES_DIR}");
     assert!(surprises.is_empty(), "unexpected conformance results:\n{}", surprises.join("\n"));
 }

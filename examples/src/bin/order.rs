@@ -1,0 +1,61 @@
+//! The order workflow of the Step Functions documentation, compiled at build time from
+//! `workflows/order.json` and run with Rust task handlers: a good order, then an invalid one.
+//!
+//! Run with `cargo run -p asl-examples --bin order`.
+
+use asl_runtime::{Env, Failure, TaskContext, Value};
+use serde_json::json;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+mod order {
+    asl_macro::asl!("workflows/order.json");
+}
+
+/// The services behind the three Task states.
+#[derive(Default)]
+struct OrderService {
+    payment_attempts: AtomicU32,
+}
+
+impl order::Tasks for OrderService {
+    async fn validate_order(&self, input: Value, _context: TaskContext) -> Result<Value, Failure> {
+        let items = input["items"].as_array().map_or(0, Vec::len);
+        if items == 0 {
+            return Err(Failure::new("InvalidOrderError", "the order has no items"));
+        }
+        Ok(json!({ "valid": true, "items": items }))
+    }
+
+    async fn process_payment(&self, input: Value, context: TaskContext) -> Result<Value, Failure> {
+        // The first attempt hits a transient outage; the Retrier tries again after 1 s.
+        if self.payment_attempts.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Err(Failure::new("PaymentGatewayTimeout", "the gateway did not answer"));
+        }
+        println!("    charged {} for {} (attempt {}, key {})", input["amount"], input["orderId"], context.attempt, input["idempotencyKey"]);
+        Ok(json!({ "id": "pay-7731", "status": "CAPTURED", "provider": "example" }))
+    }
+
+    async fn send_confirmation(&self, input: Value, _context: TaskContext) -> Result<Value, Failure> {
+        Ok(json!({ "MessageId": "msg-1", "Message": input["Message"] }))
+    }
+}
+
+async fn run_order(title: &str, input: Value) {
+    println!("{title}");
+    let env = Env::new(order::Typed(OrderService::default()));
+    let mut exec = asl_runtime::start::<order::Workflow, _>("example", input, &env.clock);
+    let mut visited = Vec::new();
+    let outcome = asl_runtime::run_observed::<order::Workflow, _, _>(&mut exec, &env, |s| visited.push(s.name())).await;
+    println!("  states: {}", visited.join(" -> "));
+    match outcome {
+        Ok(output) => println!("  SUCCEEDED\n  output: {}", serde_json::to_string_pretty(&output).unwrap_or_default().replace('\n', "\n  ")),
+        Err(failure) => println!("  FAILED\n  error: {}\n  cause: {}", failure.error, failure.cause.unwrap_or_default()),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    run_order("A good order:", json!({ "orderId": "ord-42", "items": ["book", "lamp"], "total": 59.90 })).await;
+    println!();
+    run_order("An invalid order:", json!({ "orderId": "ord-43", "items": [], "total": 0 })).await;
+}
