@@ -1,0 +1,230 @@
+//! Behaviour of compiled workflows, with expectations from AWS's documentation (the ASL spec's
+//! Retry example, the I/O-processing order, the timeout rules), on tokio's paused clock so
+//! retries, waits and timeouts take no real time and are measured exactly.
+
+use asl_runtime::{Env, Failure, TaskCall, TaskHandler, TokioClock, Value};
+use serde_json::json;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+
+mod retry_catch { asl_macro::asl!("workflows/retry_catch.json"); }
+mod io_processing { asl_macro::asl!("workflows/io_processing.json"); }
+mod choice_wait { asl_macro::asl!("workflows/choice_wait.json"); }
+mod timeouts { asl_macro::asl!("workflows/timeouts.json"); }
+mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
+
+/// Answers calls in order from a script; records each call's input and attempt.
+#[derive(Default)]
+struct Script {
+    answers: Mutex<VecDeque<Result<Value, Failure>>>,
+    calls: Mutex<Vec<(String, Value, u32)>>,
+}
+
+impl Script {
+    fn new(answers: Vec<Result<Value, Failure>>) -> Self {
+        Script { answers: Mutex::new(answers.into()), calls: Mutex::default() }
+    }
+
+    fn calls(&self) -> Vec<(String, Value, u32)> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+impl TaskHandler for Script {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        self.calls.lock().unwrap().push((call.state.to_string(), call.input.clone(), call.context.attempt));
+        self.answers.lock().unwrap().pop_front().unwrap_or_else(|| Err(Failure::bare("NoScriptedAnswer")))
+    }
+}
+
+fn err(name: &str) -> Result<Value, Failure> {
+    Err(Failure::new(name, format!("{name} happened")))
+}
+
+async fn run<M: asl_runtime::Machine, H: TaskHandler>(input: Value, tasks: H) -> (asl_runtime::Outcome, Duration, Env<H>) {
+    let env = Env::with_clock(tasks, TokioClock::starting_at("2024-05-01T12:00:00Z".parse().unwrap())).seeded(7);
+    let mut exec = asl_runtime::start::<M, _>("test-execution", input, &env.clock);
+    let started = Instant::now();
+    let outcome = asl_runtime::run::<M, _, _>(&mut exec, &env).await;
+    (outcome, started.elapsed(), env)
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_back_off_exponentially_up_to_max_delay() {
+    let script = Script::new(vec![err("Transient"), err("Transient"), err("Transient"), Ok(json!("paid"))]);
+    let (outcome, elapsed, env) = run::<retry_catch::Workflow, _>(json!({"order": 1}), script).await;
+    assert_eq!(outcome.unwrap(), json!({"order": 1, "charge": "paid"}));
+    // IntervalSeconds 2, BackoffRate 3, MaxDelaySeconds 10: waits of 2, 6 and min(18, 10) s.
+    assert_eq!(elapsed, Duration::from_secs(2 + 6 + 10));
+    let attempts: Vec<u32> = env.tasks.calls().iter().map(|c| c.2).collect();
+    assert_eq!(attempts, [0, 1, 2, 3]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_exhausted_retrier_hands_over_to_the_catchers_not_to_later_retriers() {
+    let script = Script::new(vec![err("Transient"), err("Transient"), err("Transient"), err("Transient")]);
+    let (outcome, _, env) = run::<retry_catch::Workflow, _>(json!({"order": 2}), script).await;
+    // The States.ALL retrier would allow one more attempt, but the first match decides.
+    assert_eq!(env.tasks.calls().len(), 4);
+    // Caught by the States.ALL catcher, whose ResultPath null keeps the raw input.
+    assert_eq!(outcome.unwrap(), json!({"order": 2, "outcome": "other"}));
+}
+
+#[tokio::test(start_paused = true)]
+async fn catcher_places_the_error_output_at_its_result_path() {
+    let script = Script::new(vec![err("Fatal"), err("Fatal")]);
+    let (outcome, elapsed, env) = run::<retry_catch::Workflow, _>(json!({"order": 3}), script).await;
+    // "Fatal" is retried once by the States.ALL retrier (default IntervalSeconds 1).
+    assert_eq!(env.tasks.calls().len(), 2);
+    assert_eq!(elapsed, Duration::from_secs(1));
+    assert_eq!(
+        outcome.unwrap(),
+        json!({"order": 3, "error": {"Error": "Fatal", "Cause": "Fatal happened"}, "outcome": "recovered"})
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn io_processing_follows_aws_order() {
+    let script = Script::new(vec![Ok(json!({"Item": {"price": 12.5, "other": 1}})), Ok(json!({"MessageId": "m"}))]);
+    let input = json!({"order": {"id": "o-1", "lines": [{"sku": "a", "qty": 1}, {"sku": "b", "qty": 3}]}, "ignored": true});
+    let (outcome, _, env) = run::<io_processing::Workflow, _>(input, script).await;
+    let calls = env.tasks.calls();
+    // Lookup's Parameters see Shape's output: the shaped object (OutputPath $.shaped).
+    assert_eq!(calls[0].1, json!({"Key": "o-1"}));
+    // Discard gets its whole input, including ResultSelector's output under $.lookup.
+    assert_eq!(calls[1].1["lookup"], json!({"price": 12.5, "fixed": true}));
+    assert_eq!(calls[1].1["literal"], json!("$.not-a-path"));
+    assert_eq!(calls[1].1["nested"], json!({"first": "a", "all": ["a", "b"], "list": [1, {"qty": 3}]}));
+    assert_eq!(calls[1].1["state"], json!("Shape"));
+    assert_eq!(calls[1].1["execution"], json!("test-execution"));
+    assert_eq!(calls[1].1["count"], json!(2));
+    // Discard: ResultPath null keeps its input, OutputPath $.lookup; Empty: InputPath null is {}.
+    assert_eq!(outcome.unwrap(), json!({}));
+}
+
+#[tokio::test(start_paused = true)]
+async fn missing_input_path_is_a_runtime_error_naming_the_state_and_event() {
+    let (outcome, _, _) = run::<io_processing::Workflow, _>(json!({"no_order": 1}), Script::default()).await;
+    let failure = outcome.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert_eq!(
+        failure.cause.as_deref(),
+        Some("An error occurred while executing the state 'Shape' (entered at the event id #2). Invalid path '$.order' : No results for path: $['order']")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn choice_rules_and_waits() {
+    let cases = [
+        (json!({"kind": "seconds"}), Ok(json!("seconds")), 30),
+        // Not(IsPresent) fails, Or's StringMatches path* matches.
+        (json!({"kind": "seconds", "skip": 1, "delay": 7}), Err("no rule"), 0),
+        (json!({"kind": "pathway", "delay": 7}), Ok(json!("pathway")), 7),
+        (json!({"kind": "x", "n": 5, "limit": 4, "delay": 3}), Ok(json!("x")), 3),
+        (json!({"kind": "x", "n": 0, "limit": 1, "at": "2024-05-01T12:01:40Z"}), Ok(json!("x")), 100),
+        (json!({"kind": "x", "n": 0, "limit": 1, "at": "2031-01-01T00:00:00Z", "flag": true}), Ok(json!("x")), 0),
+    ];
+    for (input, expected, waited) in cases {
+        let (outcome, elapsed, _) = run::<choice_wait::Workflow, _>(input.clone(), ()).await;
+        match expected {
+            Ok(v) => {
+                assert_eq!(outcome.as_ref().ok(), Some(&v), "input {input}");
+                assert_eq!(elapsed, Duration::from_secs(waited), "input {input}");
+            }
+            // {"kind": "seconds", "skip": 1}: And fails, Or's StringMatches fails ("seconds"),
+            // NumericGreaterThanPath on a missing $.n is a States.Runtime error.
+            Err(_) => assert_eq!(outcome.unwrap_err().error, "States.Runtime", "input {input}"),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_matching_rule_and_no_default_is_no_choice_matched() {
+    // Route: kind is null → Nothing (Fail with ErrorPath/CausePath).
+    let (outcome, _, _) = run::<choice_wait::Workflow, _>(json!({"kind": null, "why": "Empty", "n": 0, "limit": 1, "at": "2031-01-01T00:00:00Z", "flag": false}), ()).await;
+    let failure = outcome.unwrap_err();
+    assert_eq!((failure.error.as_str(), failure.cause.as_deref()), ("Empty", Some("kind was null")));
+    // Route's Default leads to NoMatch, a Choice without Default.
+    let (outcome, _, _) = run::<choice_wait::Workflow, _>(json!({"kind": "z", "n": 0, "limit": 1, "at": "2031-01-01T00:00:00Z", "flag": false}), ()).await;
+    assert_eq!(outcome.unwrap_err().error, "States.NoChoiceMatched");
+}
+
+/// Heartbeats every `every` for `total`, then answers.
+struct Heartbeats {
+    every: Duration,
+    total: Duration,
+}
+
+impl TaskHandler for Heartbeats {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        let mut spent = Duration::ZERO;
+        while spent < self.total {
+            tokio::time::sleep(self.every).await;
+            spent += self.every;
+            call.context.heartbeat();
+        }
+        Ok(json!("done"))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn heartbeats_keep_a_task_alive_until_its_timeout() {
+    let alive = Heartbeats { every: Duration::from_secs(5), total: Duration::from_secs(30) };
+    let (outcome, elapsed, _) = run::<timeouts::Workflow, _>(json!({}), alive).await;
+    assert_eq!(outcome.unwrap(), json!("done"));
+    assert_eq!(elapsed, Duration::from_secs(30));
+
+    // Silent for longer than HeartbeatSeconds: States.Timeout at 10 s, which States.TaskFailed
+    // does not catch.
+    let silent = Heartbeats { every: Duration::from_secs(11), total: Duration::from_secs(11) };
+    let (outcome, elapsed, _) = run::<timeouts::Workflow, _>(json!({}), silent).await;
+    assert_eq!(outcome.unwrap_err().error, "States.Timeout");
+    assert_eq!(elapsed, Duration::from_secs(10));
+
+    // Heartbeating forever: TimeoutSeconds still ends it at 60 s.
+    let forever = Heartbeats { every: Duration::from_secs(5), total: Duration::from_secs(3600) };
+    let (outcome, elapsed, _) = run::<timeouts::Workflow, _>(json!({}), forever).await;
+    assert_eq!(outcome.unwrap_err().error, "States.Timeout");
+    assert_eq!(elapsed, Duration::from_secs(60));
+}
+
+struct Panics;
+
+impl TaskHandler for Panics {
+    async fn call(&self, _call: TaskCall) -> Result<Value, Failure> {
+        panic!("boom")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_handler_is_a_task_failure_naming_the_state() {
+    let (outcome, _, _) = run::<timeouts::Workflow, _>(json!({}), Panics).await;
+    // States.TaskFailed is caught by the Catcher → the Fail state.
+    assert_eq!(outcome.unwrap_err().error, "CaughtTaskFailed");
+    let (outcome, _, _) = run::<retry_catch::Workflow, _>(json!({}), Panics).await;
+    assert_eq!(outcome.unwrap(), json!({"outcome": "other"}));
+}
+
+struct Huge;
+
+impl TaskHandler for Huge {
+    async fn call(&self, _call: TaskCall) -> Result<Value, Failure> {
+        Ok(Value::String("x".repeat(300 * 1024)))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn results_over_256_kib_fail_with_data_limit_exceeded() {
+    let (outcome, _, _) = run::<timeouts::Workflow, _>(json!({}), Huge).await;
+    // States.DataLimitExceeded is a States.TaskFailed-matchable error here: caught.
+    assert_eq!(outcome.unwrap_err().error, "CaughtTaskFailed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_execution_timeout_ends_a_long_wait() {
+    let (outcome, elapsed, _) = run::<whole_timeout::Workflow, _>(json!({}), ()).await;
+    assert_eq!(outcome.unwrap_err().error, "States.Timeout");
+    assert_eq!(elapsed, Duration::from_secs(5));
+}
