@@ -13,8 +13,13 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
     let resource = &t.resource;
     let needs_raw = !t.catch.is_empty() || !t.retry.is_empty() || !matches!(t.result_path, ResultPath::Replace);
     let input = input_path(s, needs_raw);
-    let token = if t.wants_token() { quote! { ::core::option::Option::Some(exec.task_token(#name)) } } else { quote! { ::core::option::Option::None } };
-    let ctx = context(s, quote! { token.as_deref() });
+    // Only `.waitForTaskToken` Tasks have a token (`$$.Task.Token`).
+    let (token, token_ref, token_arg) = if t.wants_token() {
+        (quote! { let token = exec.task_token(#name); }, quote! { ::core::option::Option::Some(token.as_str()) }, quote! { ::core::option::Option::Some(token.clone()) })
+    } else {
+        (quote! {}, quote! { ::core::option::Option::None }, quote! { ::core::option::Option::None })
+    };
+    let ctx = context(s, token_ref);
     let parameters = match &t.parameters {
         Some(p) => {
             let p = template(p);
@@ -40,14 +45,14 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
         return #next;
     };
     let attempt = quote! {
-        let token = #token;
+        #token
         #input
         #ctx
         let call = ::asl_runtime::TaskCall {
             state: #name,
             resource: #resource,
             input: #parameters,
-            context: exec.task_context(#name, token.clone()),
+            context: exec.task_context(#name, #token_arg),
         };
         let limits = #limits;
         exec.record(2); // TaskScheduled, TaskStarted
