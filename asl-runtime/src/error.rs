@@ -87,3 +87,38 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::{names, Failure};
+
+    #[test]
+    fn states_all_matches_everything_but_runtime_errors() {
+        for e in ["MyError", names::TIMEOUT, names::TASK_FAILED, names::DATA_LIMIT_EXCEEDED, names::PERMISSIONS] {
+            assert!(Failure::bare(e).is_matched_by(names::ALL), "{e}");
+        }
+        assert!(!Failure::runtime("bad path").is_matched_by(names::ALL));
+        assert!(!Failure::runtime("bad path").is_matched_by(names::RUNTIME));
+    }
+
+    #[test]
+    fn task_failed_matches_everything_but_timeouts() {
+        assert!(Failure::bare("Lambda.Unknown").is_matched_by(names::TASK_FAILED));
+        assert!(Failure::bare(names::DATA_LIMIT_EXCEEDED).is_matched_by(names::TASK_FAILED));
+        assert!(!Failure::bare(names::TIMEOUT).is_matched_by(names::TASK_FAILED));
+        assert!(!Failure::bare(names::HEARTBEAT_TIMEOUT).is_matched_by(names::TASK_FAILED));
+    }
+
+    #[test]
+    fn other_names_match_exactly() {
+        assert!(Failure::bare("A").is_matched_by_any(&["B", "A"]));
+        assert!(!Failure::bare("A").is_matched_by("a"));
+        assert!(Failure::bare(names::TIMEOUT).is_matched_by(names::TIMEOUT));
+    }
+
+    #[test]
+    fn error_output_has_error_and_cause() {
+        assert_eq!(Failure::new("E", "c").to_error_output(), serde_json::json!({"Error": "E", "Cause": "c"}));
+        assert_eq!(Failure::bare("E").to_error_output(), serde_json::json!({"Error": "E", "Cause": null}));
+    }
+}
