@@ -1,7 +1,9 @@
 //! The create-time checks AWS applies to one intrinsic call: argument count, and literal (or
-//! nested-call) arguments of an obviously wrong type or value, e.g. `States.MathAdd(1, '-1')`,
-//! `States.Hash($.a, 'SHA-3')`, `States.JsonMerge($.a, $.b, true)`. Paths are only known at run
-//! time, so they always pass here and the runtime checks them.
+//! nested-call) arguments of the wrong JSON type, e.g. `States.MathAdd(1, '-1')` (rejected by
+//! AWS, see the asl-validator fixture invalid-math-add.json), and `States.JsonMerge(…, true)`.
+//! Values within the right type (a hash algorithm, a step of 0, a `{}` count) are left to the
+//! runtime: nothing shows AWS rejects them at create time, and a definition AWS accepts must be
+//! accepted. Paths are only known at run time, so they always pass here.
 
 use super::{Arg, IntrinsicError, IntrinsicFn};
 use serde_json::Value;
@@ -11,18 +13,9 @@ use serde_json::Value;
 enum Param {
     Any,
     Text,
-    /// A string of at most 10,000 characters (Base64Encode, Base64Decode, Hash).
-    BoundedText,
     Number,
-    /// A number that rounds to an integer > 0 (ArrayPartition's chunk size).
-    PositiveInt,
-    /// A number that does not round to 0 (ArrayRange's step).
-    NonZeroInt,
-    /// A non-negative integer (ArrayGetItem's index).
-    Index,
     Array,
     Object,
-    HashAlgorithm,
     /// The boolean `false` (JsonMerge's deep-merge flag).
     False,
 }
@@ -35,13 +28,13 @@ fn signature(func: IntrinsicFn) -> (&'static [Param], Option<Param>) {
         IntrinsicFn::StringToJson => (&[Text], None),
         IntrinsicFn::JsonToString => (&[Any], None),
         IntrinsicFn::Array => (&[], Some(Any)),
-        IntrinsicFn::ArrayPartition => (&[Array, PositiveInt], None),
+        IntrinsicFn::ArrayPartition => (&[Array, Number], None),
         IntrinsicFn::ArrayContains => (&[Array, Any], None),
-        IntrinsicFn::ArrayRange => (&[Number, Number, NonZeroInt], None),
-        IntrinsicFn::ArrayGetItem => (&[Array, Index], None),
+        IntrinsicFn::ArrayRange => (&[Number, Number, Number], None),
+        IntrinsicFn::ArrayGetItem => (&[Array, Number], None),
         IntrinsicFn::ArrayLength | IntrinsicFn::ArrayUnique => (&[Array], None),
-        IntrinsicFn::Base64Encode | IntrinsicFn::Base64Decode => (&[BoundedText], None),
-        IntrinsicFn::Hash => (&[BoundedText, HashAlgorithm], None),
+        IntrinsicFn::Base64Encode | IntrinsicFn::Base64Decode => (&[Text], None),
+        IntrinsicFn::Hash => (&[Text, Text], None),
         IntrinsicFn::JsonMerge => (&[Object, Object, False], None),
         IntrinsicFn::MathRandom => (&[Number, Number, Number], None),
         IntrinsicFn::MathAdd => (&[Number, Number], None),
@@ -93,7 +86,7 @@ pub(super) fn check_call(func: IntrinsicFn, offset: usize, args: &[Arg], arg_off
         let at = arg_offsets.get(i).copied().unwrap_or(offset);
         check_arg(func, i, param, arg).map_err(|(message, help)| IntrinsicError { offset: at, message, help })?;
     }
-    check_values(func, offset, args, arg_offsets)
+    Ok(())
 }
 
 fn check_arity(func: IntrinsicFn, offset: usize, given: usize) -> Result<(), IntrinsicError> {
@@ -129,8 +122,8 @@ type ArgProblem = (String, Option<String>);
 fn check_arg(func: IntrinsicFn, i: usize, param: Param, arg: &Arg) -> Result<(), ArgProblem> {
     let wanted = match param {
         Param::Any => return Ok(()),
-        Param::Text | Param::BoundedText | Param::HashAlgorithm => "string",
-        Param::Number | Param::PositiveInt | Param::NonZeroInt | Param::Index => "number",
+        Param::Text => "string",
+        Param::Number => "number",
         Param::Array => "array",
         Param::Object => "object",
         Param::False => "boolean",
@@ -185,126 +178,13 @@ fn similarity(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
 }
 
-/// The most characters AWS accepts in the string argument of Base64Encode, Base64Decode and Hash.
-const MAX_STRING_CHARS: usize = 10_000;
-const MAX_RANGE_ITEMS: i128 = 1000;
-const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
-
 /// Value checks on a literal already known to have the right type.
 fn check_literal(func: IntrinsicFn, i: usize, param: Param, value: &Value) -> Result<(), ArgProblem> {
-    let rounded = value.as_f64().and_then(java_round);
-    let problem = match param {
-        Param::BoundedText => {
-            let chars = value.as_str().map_or(0, |s| s.encode_utf16().count());
-            (chars > MAX_STRING_CHARS).then(|| format!(
-                "{func} accepts at most {MAX_STRING_CHARS} characters in its {}, but this string has {chars}",
-                ordinal(i)
-            ))
-        }
-        Param::HashAlgorithm => return check_algorithm(func, value.as_str().unwrap_or("")),
-        Param::PositiveInt => (rounded.unwrap_or(0) <= 0)
-            .then(|| format!("{func} expects a chunk size of at least 1 as its {}, but got {value}", ordinal(i))),
-        Param::NonZeroInt => (rounded.unwrap_or(0) == 0)
-            .then(|| format!("{func} expects a step other than 0 as its {}, but got {value}", ordinal(i))),
-        Param::Index => (!is_index(value))
-            .then(|| format!("{func} expects a non-negative integer index as its {}, but got {value}", ordinal(i))),
-        Param::False => (value != &Value::Bool(false)).then(|| {
-            format!("{func} supports only shallow merging, so its {} must be false", ordinal(i))
-        }),
-        _ => None,
-    };
-    problem.map_or(Ok(()), |message| Err((message, None)))
-}
-
-fn check_algorithm(func: IntrinsicFn, algorithm: &str) -> Result<(), ArgProblem> {
-    if HASH_ALGORITHMS.contains(&algorithm) {
-        return Ok(());
-    }
-    let message = format!("{func} does not support the hash algorithm '{algorithm}'");
-    let best = HASH_ALGORITHMS.into_iter().max_by(|a, b| similarity(algorithm, a).total_cmp(&similarity(algorithm, b)));
-    let help = match best {
-        Some(best) if similarity(algorithm, best) >= 0.85 => format!("did you mean '{best}'?"),
-        _ => format!("the algorithms are {}", HASH_ALGORITHMS.join(", ")),
-    };
-    Err((message, Some(help)))
-}
-
-fn is_index(value: &Value) -> bool {
-    value.as_u64().is_some() || value.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
-}
-
-/// Java's `Math.round` (halves up), as the runtime rounds number arguments.
-fn java_round(x: f64) -> Option<i64> {
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    let floor = x.floor();
-    let rounded = if x - floor >= 0.5 { floor + 1.0 } else { floor };
-    (x.is_finite() && (-LIMIT..LIMIT).contains(&rounded)).then_some(rounded as i64)
-}
-
-/// Checks that need several literal arguments together.
-fn check_values(func: IntrinsicFn, offset: usize, args: &[Arg], arg_offsets: &[usize]) -> Result<(), IntrinsicError> {
-    let rounded = |i: usize| match args.get(i) {
-        Some(Arg::Literal(value)) => value.as_f64().and_then(java_round),
-        _ => None,
-    };
-    match func {
-        IntrinsicFn::Format => match args.first() {
-            Some(Arg::Literal(Value::String(template))) => {
-                let at = arg_offsets.first().copied().unwrap_or(offset);
-                check_placeholders(func, at, template, args.len().saturating_sub(1))
-            }
-            _ => Ok(()),
-        },
-        IntrinsicFn::ArrayRange => match (rounded(0), rounded(1), rounded(2)) {
-            (Some(first), Some(last), Some(step)) => check_range_size(func, offset, first, last, step),
-            _ => Ok(()),
-        },
-        IntrinsicFn::MathRandom => match (rounded(0), rounded(1)) {
-            (Some(start), Some(end)) if start >= end => Err(IntrinsicError::new(offset, format!(
-                "{func} needs a start ({start}) less than its end ({end}); the end is exclusive"
-            ))),
-            _ => Ok(()),
-        },
+    match param {
+        Param::False if value != &Value::Bool(false) => Err((
+            format!("{func} supports only shallow merging, so its {} must be false", ordinal(i)),
+            None,
+        )),
         _ => Ok(()),
     }
-}
-
-/// AWS documents that a Format template needs exactly one value per `{}`.
-fn check_placeholders(func: IntrinsicFn, at: usize, template: &str, values: usize) -> Result<(), IntrinsicError> {
-    let placeholders = count_placeholders(template);
-    if placeholders == values {
-        return Ok(());
-    }
-    Err(IntrinsicError::new(at, format!(
-        "{func} has {placeholders} '{{}}' placeholder(s) in its template but {values} value(s) to fill them"
-    ))
-    .with_help("write \\\\{ and \\\\} in the JSON text for braces that are not placeholders"))
-}
-
-fn check_range_size(func: IntrinsicFn, offset: usize, first: i64, last: i64, step: i64) -> Result<(), IntrinsicError> {
-    let distance = last as i128 - first as i128;
-    let towards = distance == 0 || (distance < 0) == (step < 0);
-    let items = if towards && step != 0 { distance / step as i128 + 1 } else { 0 };
-    if items <= MAX_RANGE_ITEMS {
-        return Ok(());
-    }
-    Err(IntrinsicError::new(offset, format!(
-        "{func} would create {items} items, more than the limit of {MAX_RANGE_ITEMS}"
-    )))
-}
-
-/// The `{}` placeholders of a template in intrinsic-escaped form (`\{` `\}` `\\` are escapes).
-pub(super) fn count_placeholders(template: &str) -> usize {
-    let mut count = 0;
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, chars.peek()) {
-            ('\\', Some('{' | '}' | '\\')) | ('{', Some('}')) => {
-                count += usize::from(c == '{');
-                chars.next();
-            }
-            _ => {}
-        }
-    }
-    count
 }

@@ -146,38 +146,24 @@ fn literal_arguments_of_the_wrong_type_are_rejected() {
 }
 
 #[test]
-fn literal_arguments_with_bad_values_are_rejected() {
-    let e = error("States.Hash($.a, 'SHA-3')");
-    assert_eq!(e.offset, 17);
-    assert!(e.message.contains("'SHA-3'"));
-    assert_eq!(error("States.Hash($.a, 'SHA256')").help.as_deref(), Some("did you mean 'SHA-256'?"));
+fn literal_values_are_left_to_the_runtime() {
+    // Only the JSON type of a literal is checked when the definition is compiled; whether a
+    // value of the right type works (an algorithm name, a step, a `{}` count) is decided at
+    // run time, as AWS accepts such definitions (its own docs' nesting example has three `{}`
+    // and two values).
     assert!(error("States.JsonMerge($.a, $.b, true)").message.contains("only shallow merging"));
-    assert!(error("States.ArrayPartition($.a, 0)").message.contains("at least 1"));
-    assert!(error("States.ArrayPartition($.a, 0.4)").message.contains("at least 1"));
-    assert!(error("States.ArrayRange(1, 9, 0)").message.contains("other than 0"));
-    assert!(error("States.ArrayRange(0, 1000, 1)").message.contains("1001 items"));
-    assert!(error("States.ArrayGetItem($.a, -1)").message.contains("non-negative"));
-    assert!(error("States.ArrayGetItem($.a, 1.5)").message.contains("non-negative"));
-    assert!(error("States.MathRandom(5, 5)").message.contains("less than its end"));
-    let long = format!("States.Base64Encode('{}')", "a".repeat(10_001));
-    assert!(error(&long).message.contains("at most 10000 characters"));
-    assert!(parse_intrinsic(&format!("States.Base64Encode('{}')", "a".repeat(10_000))).is_ok());
-}
-
-#[test]
-fn format_placeholders_must_match_the_values() {
-    let e = error("States.Format('{} and {}', $.a)");
-    assert_eq!(e.offset, 14);
-    assert!(e.message.contains("2 '{}' placeholder(s)"), "{e}");
-    assert!(error("States.Format('none', $.a)").message.contains("0 '{}'"));
-    assert!(parse_intrinsic(r"States.Format('\{\} {}', $.a)").is_ok());
-    assert!(parse_intrinsic(r"States.Format('\\{}', $.a)").is_ok());
-    assert!(parse_intrinsic(r"States.Format('{ } {', $.a)").is_err());
-    // A template from a path is only known at run time.
-    assert!(parse_intrinsic("States.Format($.t, 1, 2, 3)").is_ok());
-    // AWS's own nesting example (intrinsic-functions page) has three placeholders and two values.
+    for ok in [
+        "States.Hash($.a, 'SHA-3')",
+        "States.ArrayPartition($.a, 0)",
+        "States.ArrayRange(1, 9, 0)",
+        "States.ArrayGetItem($.a, -1)",
+        "States.MathRandom(5, 5)",
+        "States.Format('{} and {}', $.a)",
+    ] {
+        assert!(parse_intrinsic(ok).is_ok(), "{ok}");
+    }
     let docs = "States.Format('{}.{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 1))";
-    assert!(error(docs).message.contains("3 '{}' placeholder(s) in its template but 2 value(s)"));
+    assert!(parse_intrinsic(docs).is_ok());
 }
 
 #[test]
@@ -250,5 +236,4 @@ fn the_catalogue_is_consistent() {
     assert_eq!(IntrinsicFn::Format.variadic_from(), Some(1));
     assert_eq!(IntrinsicFn::Array.variadic_from(), Some(0));
     assert_eq!(IntrinsicFn::MathAdd.variadic_from(), None);
-    assert_eq!(check::count_placeholders(r"{}\{\}{\\{}"), 2);
 }
