@@ -200,6 +200,9 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
     env: &Env<H, C>,
     on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
+    if exec.entered_event == 0 {
+        check_input_size(&exec.info.input)?;
+    }
     match M::TIMEOUT_SECONDS {
         None => drive::<M, H, C>(exec, env, on_enter).await,
         Some(secs) => {
@@ -210,6 +213,18 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
             }
         }
     }
+}
+
+/// AWS refuses to start an execution whose input is over 256 KiB.
+pub fn check_input_size(input: &Value) -> Result<(), Failure> {
+    let len = crate::io::json_len(input);
+    if len > crate::task::MAX_PAYLOAD_BYTES {
+        return Err(Failure::new(
+            crate::error::names::DATA_LIMIT_EXCEEDED,
+            format!("The execution input is {len} bytes, over the limit of {} bytes.", crate::task::MAX_PAYLOAD_BYTES),
+        ));
+    }
+    Ok(())
 }
 
 async fn drive<M: Machine, H: TaskHandler, C: Clock>(

@@ -223,6 +223,14 @@ async fn results_over_256_kib_fail_with_data_limit_exceeded() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_input_over_256_kib_is_refused_before_any_state_runs() {
+    let big = json!({ "blob": "x".repeat(262_144) });
+    let (outcome, _, env) = run::<retry_catch::Workflow, _>(big, Script::default()).await;
+    assert_eq!(outcome.unwrap_err().error, "States.DataLimitExceeded");
+    assert!(env.tasks.calls().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_execution_timeout_ends_a_long_wait() {
     let (outcome, elapsed, _) = run::<whole_timeout::Workflow, _>(json!({}), ()).await;
     assert_eq!(outcome.unwrap_err().error, "States.Timeout");
