@@ -27,6 +27,9 @@ pub struct StateMachine {
     pub comment: Option<String>,
     pub start_at: Option<Spanned<String>>,
     pub states: Vec<StateDecl>,
+    /// States whose object could not be read (an unknown Type, say; already reported): they
+    /// still exist as transition targets, so no "does not exist" follows.
+    pub unreadable: Vec<String>,
     /// Top level only.
     pub version: Option<Spanned<String>>,
     /// Top level only: the whole-execution limit.

@@ -7,7 +7,8 @@ use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use std::collections::{HashMap, HashSet};
 
 pub fn check_graph(machine: &StateMachine, diags: &mut Diagnostics) {
-    let names: HashSet<&str> = machine.states.iter().map(|d| d.name.as_str()).collect();
+    let names: HashSet<&str> =
+        machine.states.iter().map(|d| d.name.as_str()).chain(machine.unreadable.iter().map(String::as_str)).collect();
     let target = |t: &Spanned<String>, what: &str, diags: &mut Diagnostics| {
         if !names.contains(t.value.as_str()) {
             let mut d = Diagnostic::new(t.span, format!("{what} \"{}\" does not exist", t.value));
@@ -30,7 +31,7 @@ pub fn check_graph(machine: &StateMachine, diags: &mut Diagnostics) {
             diags.error(decl.name_span, format!("{who}: a state name can have at most 80 characters"));
         }
     }
-    if !machine.states.iter().any(is_terminal) && !machine.states.is_empty() {
+    if !machine.states.iter().any(is_terminal) && !machine.states.is_empty() && machine.unreadable.is_empty() {
         diags.error(machine.span, "the workflow has no terminal state (End, Succeed or Fail)");
         return; // AWS skips the reachability check then
     }

@@ -69,14 +69,14 @@ pub fn machine(node: &Node, level: Level, owner: &str, diags: &mut Diagnostics) 
             f.diags.error(node.span, msg);
         }
     }
-    let states = states_node.map(|n| states(n, f.diags)).unwrap_or_default();
+    let (states, unreadable) = states_node.map(|n| states(n, f.diags)).unwrap_or_default();
     let allowed: &[&str] = match level {
         Level::Top => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
         Level::Branch => &["Comment", "StartAt", "States"],
         Level::Processor => &["Comment", "StartAt", "States", "ProcessorConfig"],
     };
     f.finish(allowed);
-    StateMachine { span: node.span, comment, start_at, states, version, timeout_seconds, query_language, processor_config }
+    StateMachine { span: node.span, comment, start_at, states, unreadable, version, timeout_seconds, query_language, processor_config }
 }
 
 fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
@@ -93,18 +93,21 @@ fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
     Some(Spanned { value: lang, span: s.span })
 }
 
-fn states(node: &Node, diags: &mut Diagnostics) -> Vec<StateDecl> {
+/// The states that could be read, and the names of those that could not (already reported).
+fn states(node: &Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
     let Some(members) = node.as_members() else {
         diags.error(node.span, format!("field \"States\" must be an object, found {}", node.type_name()));
-        return Vec::new();
+        return Default::default();
     };
-    members
-        .iter()
-        .filter_map(|m| {
-            let state = state(&m.key, &m.value, diags)?;
-            Some(StateDecl { name: m.key.clone(), name_span: m.key_span, span: m.value.span, state })
-        })
-        .collect()
+    let mut read = Vec::new();
+    let mut unreadable = Vec::new();
+    for m in members {
+        match state(&m.key, &m.value, diags) {
+            Some(state) => read.push(StateDecl { name: m.key.clone(), name_span: m.key_span, span: m.value.span, state }),
+            None => unreadable.push(m.key.clone()),
+        }
+    }
+    (read, unreadable)
 }
 
 const STATE_TYPES: &[&str] = &["Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"];
@@ -161,7 +164,12 @@ fn common(f: &mut Fields, ty: &str) -> Common {
         }
     }
     if ok("Next") { c.next = f.string("Next"); }
-    if ok("End") { c.end = f.bool("End"); }
+    if ok("End") {
+        // A mistyped End (already reported) counts as `End: true`, so no "needs Next or End"
+        // or "no terminal state" follows from the same mistake.
+        let span = f.node("End").map(|n| n.span);
+        c.end = f.bool("End").or(span.map(|span| Spanned { value: true, span }));
+    }
     if ok("InputPath") { c.input_path = f.nullable_path("InputPath"); }
     if ok("OutputPath") { c.output_path = f.nullable_path("OutputPath"); }
     if ok("Parameters") { c.parameters = f.node("Parameters").cloned(); }

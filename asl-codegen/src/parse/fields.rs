@@ -35,7 +35,10 @@ impl<'a, 'd> Fields<'a, 'd> {
     /// The member itself (key span and value), marking it used.
     pub fn member(&mut self, key: &str) -> Option<&'a Member> {
         let i = self.members.iter().position(|m| m.key == key)?;
-        self.used[i] = true;
+        // Duplicates are reported once, as duplicates, not again as unknown fields.
+        for (used, m) in self.used.iter_mut().zip(self.members) {
+            *used |= m.key == key;
+        }
         Some(&self.members[i])
     }
 
@@ -44,7 +47,12 @@ impl<'a, 'd> Fields<'a, 'd> {
     }
 
     pub fn type_error(&mut self, key: &str, node: &Node, expected: &str) {
-        let msg = format!("{}: field \"{key}\" must be {expected}, found {}", self.owner, node.type_name());
+        let found = match &node.kind {
+            NodeKind::Number(n) => n.clone(),
+            NodeKind::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
+            _ => node.type_name().to_string(),
+        };
+        let msg = format!("{}: field \"{key}\" must be {expected}, found {found}", self.owner);
         self.diags.error(node.span, msg);
     }
 

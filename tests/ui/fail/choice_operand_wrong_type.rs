@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/choice_operand_wrong_type.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/choice_rule_two_operators.json");
+}
+
+fn main() {}

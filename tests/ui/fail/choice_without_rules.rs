@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/choice_without_rules.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/duplicate_field.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/malformed_json_trailing_comma.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/missing_start_at.json");
+}
+
+fn main() {}

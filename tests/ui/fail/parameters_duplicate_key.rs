@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/parameters_duplicate_key.json");
+}
+
+fn main() {}

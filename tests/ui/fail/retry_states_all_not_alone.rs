@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/retry_states_all_not_alone.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/start_at_missing_state.json");
+}
+
+fn main() {}

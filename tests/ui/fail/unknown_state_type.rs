@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/unknown_state_type.json");
+}
+
+fn main() {}

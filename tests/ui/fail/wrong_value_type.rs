@@ -1,0 +1,5 @@
+mod wf {
+    asl_macro::asl!("ui/fail/wrong_value_type.json");
+}
+
+fn main() {}
