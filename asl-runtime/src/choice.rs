@@ -37,7 +37,7 @@ pub fn variable<'a>(p: &Path, input: &'a Value) -> Result<Cow<'a, Value>, Fault>
         return Ok(v);
     }
     // Text as AWS reports it for a Choice rule whose Variable matches nothing.
-    Err(Fault::Runtime(format!(
+    Err(Fault::runtime(format!(
         "Invalid path '{}': The choice state's condition path references an invalid value.",
         p.text()
     )))

@@ -4,31 +4,34 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
-/// What an execution knows about itself; fixed when it starts.
+/// The account part of the ARN-shaped ids of local executions.
+const ARN_PREFIX: &str = "arn:aws:states:local:000000000000";
+const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/asl-local";
+
+/// What an execution knows about itself; fixed when it starts. Kept small: ARNs are derived
+/// when asked for, since most executions never read them.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionInfo {
-    /// ARN-shaped: `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
-    pub id: String,
     pub name: String,
+    /// The execution input, kept for `$$.Execution.Input` (`Null` when the machine never reads
+    /// the Context object).
     pub input: Value,
     pub start_time: DateTime<Utc>,
-    pub role_arn: String,
-    pub state_machine_id: String,
     pub state_machine_name: String,
 }
 
 impl ExecutionInfo {
     pub fn new(state_machine_name: &str, name: &str, input: Value, start_time: DateTime<Utc>) -> Self {
-        let account = "arn:aws:states:local:000000000000";
-        ExecutionInfo {
-            id: format!("{account}:execution:{state_machine_name}:{name}"),
-            name: name.to_string(),
-            input,
-            start_time,
-            role_arn: "arn:aws:iam::000000000000:role/asl-local".to_string(),
-            state_machine_id: format!("{account}:stateMachine:{state_machine_name}"),
-            state_machine_name: state_machine_name.to_string(),
-        }
+        ExecutionInfo { name: name.to_string(), input, start_time, state_machine_name: state_machine_name.to_string() }
+    }
+
+    /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
+    pub fn id(&self) -> String {
+        format!("{ARN_PREFIX}:execution:{}:{}", self.state_machine_name, self.name)
+    }
+
+    pub fn state_machine_id(&self) -> String {
+        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine_name)
     }
 }
 
@@ -47,10 +50,10 @@ pub struct StateInfo<'a> {
 pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
     let time = |t: DateTime<Utc>| Value::String(t.to_rfc3339_opts(SecondsFormat::Millis, true));
     let mut execution = Map::new();
-    execution.insert("Id".into(), exec.id.clone().into());
+    execution.insert("Id".into(), exec.id().into());
     execution.insert("Input".into(), exec.input.clone());
     execution.insert("Name".into(), exec.name.clone().into());
-    execution.insert("RoleArn".into(), exec.role_arn.clone().into());
+    execution.insert("RoleArn".into(), ROLE_ARN.into());
     execution.insert("StartTime".into(), time(exec.start_time));
     execution.insert("RedriveCount".into(), 0.into());
     let mut st = Map::new();
@@ -58,7 +61,7 @@ pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
     st.insert("Name".into(), state.name.into());
     st.insert("RetryCount".into(), state.retry_count.into());
     let mut machine = Map::new();
-    machine.insert("Id".into(), exec.state_machine_id.clone().into());
+    machine.insert("Id".into(), exec.state_machine_id().into());
     machine.insert("Name".into(), exec.state_machine_name.clone().into());
     let mut root = Map::new();
     root.insert("Execution".into(), Value::Object(execution));

@@ -25,9 +25,16 @@ pub trait Machine: Sized {
     const TIMEOUT_SECONDS: Option<u64>;
     /// Whether any state reads `$$.State.EnteredTime`: only then is the time taken per state.
     const TRACKS_ENTERED_TIME: bool;
+    /// Whether any state reads the Context object: only then is the execution input kept.
+    const READS_CONTEXT: bool;
 
     /// The state's name as written in the definition.
     fn state_name(state: Self::State) -> &'static str;
+
+    /// Runs the current state if it needs no effect that waits (Pass, Choice, Succeed, Fail):
+    /// `None` for Task and Wait states, which go through [`Machine::step`]. The driver runs
+    /// chains of such states in a plain loop, without building a future per state.
+    fn step_now<H: TaskHandler, C: Clock>(exec: &mut Execution<Self::State>, env: &Env<H, C>) -> Option<Result<Flow, Fault>>;
 
     /// Runs the current state to its end: a transition, the end of the execution, or a fault.
     fn step<H: TaskHandler, C: Clock>(
@@ -36,25 +43,36 @@ pub trait Machine: Sized {
     ) -> impl Future<Output = Result<Flow, Fault>> + Send;
 }
 
-/// What a finished state asks for next.
-#[derive(Debug, Clone, PartialEq)]
+/// What a finished state asks for next. Fieldless, so `Result<Flow, Fault>` fits in two
+/// registers: the hot loop of Pass and Choice states never copies a large result through memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     /// `exec.state` and `exec.input` now hold the next state and its input.
     Next,
-    /// End / Succeed: the execution's output.
-    Succeed(Value),
-    /// A Fail state.
-    Fail(Failure),
+    /// End / Succeed: `exec.input` holds the execution's output.
+    Succeed,
 }
 
-/// Why a state stopped without a transition.
+/// Why a state stopped without a transition: a Fail state, an uncaught error, or a run-time
+/// error. Boxed, since it is rare and the common result must stay small.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// `States.Runtime`: the text after AWS's "An error occurred while executing the state …"
     /// prefix, which the driver adds. Never retried or caught.
-    Runtime(String),
-    /// An error Retry and Catch may handle.
-    Error(Failure),
+    Runtime(Box<String>),
+    /// An error Retry and Catch may handle, or a Fail state's error.
+    Error(Box<Failure>),
+}
+
+impl Fault {
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        Fault::Runtime(Box::new(cause.into()))
+    }
+
+    /// A Fail state ends the execution (or its branch) with exactly this error.
+    pub fn fail(failure: Failure) -> Self {
+        Fault::Error(Box::new(failure))
+    }
 }
 
 /// A `States.Runtime` failure raised by the runtime (a bad intrinsic argument, say) keeps its
@@ -62,9 +80,9 @@ pub enum Fault {
 impl From<Failure> for Fault {
     fn from(f: Failure) -> Self {
         if f.error == crate::error::names::RUNTIME {
-            Fault::Runtime(f.cause.unwrap_or_default())
+            Fault::runtime(f.cause.unwrap_or_default())
         } else {
-            Fault::Error(f)
+            Fault::Error(Box::new(f))
         }
     }
 }
@@ -121,8 +139,9 @@ pub struct Execution<S> {
 }
 
 impl<S: Copy> Execution<S> {
-    pub fn new(info: ExecutionInfo, start: S) -> Self {
-        let input = info.input.clone();
+    /// An execution at `start` whose first input is `input`; `info.input` is what
+    /// `$$.Execution.Input` shows.
+    pub fn new(info: ExecutionInfo, start: S, input: Value) -> Self {
         Execution {
             info: Arc::new(info),
             state: start,
@@ -139,6 +158,13 @@ impl<S: Copy> Execution<S> {
         std::mem::take(&mut self.input)
     }
 
+    /// Moves to `next` with the current input unchanged: a Pass state with nothing to do.
+    pub fn pass_to(&mut self, next: S) -> Flow {
+        self.events += 1;
+        self.state = next;
+        Flow::Next
+    }
+
     /// Moves to `next` with `output` as its input (the …StateExited event).
     pub fn goto(&mut self, next: S, output: Value) -> Flow {
         self.events += 1;
@@ -147,10 +173,12 @@ impl<S: Copy> Execution<S> {
         Flow::Next
     }
 
-    /// Ends the execution successfully (the …StateExited event of the last state).
+    /// Ends the execution successfully (the …StateExited event of the last state); the output
+    /// stays in `input`.
     pub fn succeed(&mut self, output: Value) -> Flow {
         self.events += 1;
-        Flow::Succeed(output)
+        self.input = output;
+        Flow::Succeed
     }
 
     /// Counts `n` history events (TaskScheduled, TaskStarted, …).
@@ -160,12 +188,12 @@ impl<S: Copy> Execution<S> {
 
     /// A fresh task token for a `.waitForTaskToken` Task.
     pub fn task_token(&self, state_name: &str) -> String {
-        format!("{}#{state_name}#{}", self.info.id, self.entered_event)
+        format!("{}#{state_name}#{}", self.info.id(), self.entered_event)
     }
 
     /// The context handed to a Task handler for this attempt.
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> crate::task::TaskContext {
-        crate::task::TaskContext::new(&self.info.id, state_name, self.entered_event, self.retries.total(), task_token)
+        crate::task::TaskContext::new(&self.info.id(), state_name, self.entered_event, self.retries.total(), task_token)
     }
 
     /// The Context object for the current state.
@@ -186,7 +214,8 @@ pub type Outcome = Result<Value, Failure>;
 
 /// Starts an execution of `M` with `input`, named `name`.
 pub fn start<M: Machine, C: Clock>(name: &str, input: Value, clock: &C) -> Execution<M::State> {
-    Execution::new(ExecutionInfo::new(M::NAME, name, input, clock.now()), M::START)
+    let kept = if M::READS_CONTEXT { input.clone() } else { Value::Null };
+    Execution::new(ExecutionInfo::new(M::NAME, name, kept, clock.now()), M::START, input)
 }
 
 /// Drives `exec` until it ends, applying the top-level TimeoutSeconds.
@@ -201,7 +230,7 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
     on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
     if exec.entered_event == 0 {
-        check_input_size(&exec.info.input)?;
+        check_input_size(&exec.input)?;
     }
     match M::TIMEOUT_SECONDS {
         None => drive::<M, H, C>(exec, env, on_enter).await,
@@ -217,6 +246,9 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
 
 /// AWS refuses to start an execution whose input is over 256 KiB.
 pub fn check_input_size(input: &Value) -> Result<(), Failure> {
+    if crate::io::json_len_bound(input) <= crate::task::MAX_PAYLOAD_BYTES {
+        return Ok(());
+    }
     let len = crate::io::json_len(input);
     if len > crate::task::MAX_PAYLOAD_BYTES {
         return Err(Failure::new(
@@ -232,6 +264,10 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
     env: &Env<H, C>,
     mut on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
+    // States that never wait run back to back; let other tasks in now and then, so a long
+    // Pass/Choice loop cannot hold the thread (or the execution timeout) off.
+    const YIELD_EVERY: u32 = 1024;
+    let mut without_yield = 0u32;
     loop {
         on_enter(exec.state);
         exec.events += 1; // …StateEntered
@@ -240,10 +276,21 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
         if M::TRACKS_ENTERED_TIME {
             exec.entered_time = Some(env.clock.now());
         }
-        match M::step(exec, env).await {
+        let result = match M::step_now(exec, env) {
+            Some(result) => {
+                without_yield += 1;
+                if without_yield == YIELD_EVERY {
+                    without_yield = 0;
+                    tokio::task::yield_now().await;
+                }
+                result
+            }
+            None => M::step(exec, env).await,
+        };
+        match result {
             Ok(Flow::Next) => {}
-            Ok(Flow::Succeed(output)) => return Ok(output),
-            Ok(Flow::Fail(failure)) | Err(Fault::Error(failure)) => return Err(failure),
+            Ok(Flow::Succeed) => return Ok(exec.take_input()),
+            Err(Fault::Error(failure)) => return Err(*failure),
             Err(Fault::Runtime(cause)) => {
                 let state = M::state_name(exec.state);
                 return Err(Failure::runtime(format!(

@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 /// InputPath / OutputPath. `None` is the JSON `null` setting, which yields `{}`.
 pub fn apply_path(value: Value, path: Option<&Path>) -> Result<Value, Fault> {
     let Some(path) = path else { return Ok(Value::Object(Map::new())) };
-    match path::select(path, &value) {
-        Some(v) => Ok(v),
-        None => Err(Fault::Runtime(path::missing_path_message(path, &value))),
+    match path::lookup(path, &value) {
+        Some(v) => Ok(v.into_owned()),
+        None => Err(Fault::runtime(path::missing_path_message(path, &value))),
     }
 }
 
@@ -31,14 +31,14 @@ pub fn apply_result_path(raw_input: Value, result: Value, rp: ResultPath) -> Res
     match rp {
         ResultPath::Discard => Ok(raw_input),
         ResultPath::Replace => Ok(result),
-        ResultPath::At(p) => path::set(raw_input, p, result).map_err(|e| Fault::Runtime(e.to_string())),
+        ResultPath::At(p) => path::set(raw_input, p, result).map_err(|e| Fault::runtime(e.to_string())),
     }
 }
 
 /// The value of a `key.$` template field given as a path.
 pub fn template_path(p: &Path, root: &Value, field: &str) -> Result<Value, Fault> {
-    path::select(p, root).ok_or_else(|| {
-        Fault::Runtime(format!(
+    path::lookup(p, root).map(std::borrow::Cow::into_owned).ok_or_else(|| {
+        Fault::runtime(format!(
             "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
             p.text(),
             compact(root)
@@ -50,7 +50,7 @@ pub fn template_path(p: &Path, root: &Value, field: &str) -> Result<Value, Fault
 pub fn fail_text(v: Value, field: &str) -> Result<String, Fault> {
     match v {
         Value::String(s) => Ok(s),
-        other => Err(Fault::Runtime(format!(
+        other => Err(Fault::runtime(format!(
             "The value of the field '{field}' must be a string, but was: {}",
             compact(&other)
         ))),
@@ -87,6 +87,19 @@ pub fn number_f64(n: f64) -> Value {
 /// Compact JSON text, as AWS quotes inputs in error causes.
 pub fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// An upper bound of [`json_len`], cheap to compute (numbers and escapes are counted at their
+/// longest), for the common case of payloads far below the limit.
+pub fn json_len_bound(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 24,
+        // Every char escaped as \uXXXX at worst.
+        Value::String(s) => 2 + 6 * s.len(),
+        Value::Array(items) => 2 + items.iter().map(|i| json_len_bound(i) + 1).sum::<usize>(),
+        Value::Object(m) => 2 + m.iter().map(|(k, v)| 8 + 6 * k.len() + json_len_bound(v)).sum::<usize>(),
+    }
 }
 
 /// The size of `v` as compact JSON text, counted without building the text.

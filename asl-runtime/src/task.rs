@@ -90,10 +90,10 @@ pub struct Limits {
 /// `TimeoutSecondsPath` / `HeartbeatSecondsPath`: a positive whole number read from the input.
 pub fn seconds_from_path(p: &crate::path::Path, input: &Value) -> Result<Duration, crate::execution::Fault> {
     use crate::execution::Fault;
-    let v = crate::path::get(p, input).ok_or_else(|| Fault::Runtime(crate::path::missing_path_message(p, input)))?;
+    let v = crate::path::get(p, input).ok_or_else(|| Fault::runtime(crate::path::missing_path_message(p, input)))?;
     match v.as_u64() {
         Some(n) if n > 0 => Ok(Duration::from_secs(n)),
-        _ => Err(Fault::Runtime(format!(
+        _ => Err(Fault::runtime(format!(
             "The value of '{}' must be a positive integer, but was: {}",
             p.text(),
             crate::io::compact(v)

@@ -11,11 +11,11 @@ use std::time::Duration;
 pub fn seconds_from_path(p: &Path, input: &Value) -> Result<Duration, Fault> {
     let text = p.text();
     let v = path::get(p, input)
-        .ok_or_else(|| Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {text}")))?;
+        .ok_or_else(|| Fault::runtime(format!("The SecondsPath parameter does not reference an input value: {text}")))?;
     match (v.as_i64(), v.as_u64()) {
         (_, Some(n)) => Ok(Duration::from_secs(n)),
-        (Some(n), None) => Err(Fault::Runtime(format!("The SecondsPath parameter references a negative value: {text} == {n}"))),
-        _ => Err(Fault::Runtime(format!(
+        (Some(n), None) => Err(Fault::runtime(format!("The SecondsPath parameter references a negative value: {text} == {n}"))),
+        _ => Err(Fault::runtime(format!(
             "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",
             render(v)
         ))),
@@ -26,9 +26,9 @@ pub fn seconds_from_path(p: &Path, input: &Value) -> Result<Duration, Fault> {
 pub fn timestamp_from_path(p: &Path, input: &Value) -> Result<DateTime<Utc>, Fault> {
     let text = p.text();
     let v = path::get(p, input)
-        .ok_or_else(|| Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {text}")))?;
+        .ok_or_else(|| Fault::runtime(format!("The TimestampPath parameter does not reference an input value: {text}")))?;
     v.as_str().and_then(parse_timestamp).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
-        Fault::Runtime(format!(
+        Fault::runtime(format!(
             "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {}",
             render(v)
         ))
@@ -38,7 +38,7 @@ pub fn timestamp_from_path(p: &Path, input: &Value) -> Result<DateTime<Utc>, Fau
 /// A literal `Timestamp` (checked when the definition was compiled).
 pub fn timestamp(text: &str) -> Result<DateTime<Utc>, Fault> {
     parse_timestamp(text).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
-        Fault::Runtime(format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"))
+        Fault::runtime(format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"))
     })
 }
 
@@ -50,7 +50,7 @@ pub fn until(now: DateTime<Utc>, target: DateTime<Utc>) -> Result<Duration, Faul
 
 pub fn check_delay(d: Duration) -> Result<Duration, Fault> {
     if d.as_secs() >= 1 << 31 {
-        return Err(Fault::Runtime("Wait state delay is too long.".into()));
+        return Err(Fault::runtime("Wait state delay is too long."));
     }
     Ok(d)
 }

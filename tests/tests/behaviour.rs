@@ -14,6 +14,7 @@ mod io_processing { asl_macro::asl!("workflows/io_processing.json"); }
 mod choice_wait { asl_macro::asl!("workflows/choice_wait.json"); }
 mod timeouts { asl_macro::asl!("workflows/timeouts.json"); }
 mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
+mod intrinsic_catch { asl_macro::asl!("workflows/intrinsic_catch.json"); }
 
 /// Answers calls in order from a script; records each call's input and attempt.
 #[derive(Default)]
@@ -235,4 +236,17 @@ async fn the_execution_timeout_ends_a_long_wait() {
     let (outcome, elapsed, _) = run::<whole_timeout::Workflow, _>(json!({}), ()).await;
     assert_eq!(outcome.unwrap_err().error, "States.Timeout");
     assert_eq!(elapsed, Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_intrinsic_failure_in_parameters_is_retried_and_caught() {
+    let (outcome, elapsed, env) = run::<intrinsic_catch::Workflow, _>(json!({"items": [1, 2], "index": 5}), Script::default()).await;
+    // Never called: the call's input could not be built. Two retries (1 s, 2 s), then caught.
+    assert!(env.tasks.calls().is_empty());
+    assert_eq!(elapsed, Duration::from_secs(3));
+    let output = outcome.unwrap();
+    assert_eq!(output["error"]["Error"], json!("States.IntrinsicFailure"));
+    let (outcome, _, env) = run::<intrinsic_catch::Workflow, _>(json!({"items": [1, 2], "index": 1}), Script::new(vec![Ok(json!("ok"))])).await;
+    assert_eq!(outcome.unwrap(), json!("ok"));
+    assert_eq!(env.tasks.calls()[0].1, json!({"item": 2}));
 }

@@ -58,10 +58,22 @@ fn machine(w: &Workflow) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let entered = w.reads_entered_time();
+    let reads_context = w.states.iter().any(|s| s.uses_context());
     let arms = w.states.iter().map(|s| {
         let v = ident(&s.variant);
         let f = ident(&s.ident);
-        quote! { State::#v => Self::#f(exec, env).await }
+        match state::waits(s) {
+            true => quote! { State::#v => Self::#f(exec, env).await },
+            false => quote! { State::#v => Self::#f(exec, env) },
+        }
+    });
+    let now_arms = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let f = ident(&s.ident);
+        match state::waits(s) {
+            true => quote! { State::#v => ::core::option::Option::None },
+            false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)) },
+        }
     });
     let fns = w.states.iter().map(|s| state_fn(w, s));
     let doc = w.comment.iter().map(|c| format!(" {c}"));
@@ -77,9 +89,17 @@ fn machine(w: &Workflow) -> TokenStream {
             const START: State = #start;
             const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
             const TRACKS_ENTERED_TIME: bool = #entered;
+            const READS_CONTEXT: bool = #reads_context;
 
             fn state_name(state: State) -> &'static str {
                 state.name()
+            }
+
+            fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                exec: &mut ::asl_runtime::Execution<State>,
+                env: &::asl_runtime::Env<H, C>,
+            ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
+                match exec.state { #(#now_arms),* }
             }
 
             async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(

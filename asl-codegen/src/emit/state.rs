@@ -16,6 +16,11 @@ pub fn variant(w: &Workflow, index: usize) -> TokenStream {
     quote! { State::#v }
 }
 
+/// Whether the state awaits anything (a Task call, a timer): only those are `async fn`s.
+pub fn waits(s: &State) -> bool {
+    matches!(s.kind, Kind::Task(_) | Kind::Wait(_))
+}
+
 /// The function for one state.
 pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
     let name = ident(&s.ident);
@@ -29,9 +34,10 @@ pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
         Kind::Fail(f) => (fail(s, f), s.needs_rng()),
     };
     let env = if uses_env { quote! { env } } else { quote! { _env } };
+    let asyncness = if waits(s) { quote! { async } } else { quote! {} };
     quote! {
         #doc
-        async fn #name<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+        #asyncness fn #name<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
             exec: &mut ::asl_runtime::Execution<State>,
             #env: &::asl_runtime::Env<H, C>,
         ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
@@ -145,8 +151,14 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
     let next = transition(w, &p.transition);
     let minimal = p.result.is_none() && p.parameters.is_none() && !keep_raw;
     if minimal && matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
-        // A bare Pass state is a move.
-        return quote! { let output = exec.take_input(); #next };
+        // A bare Pass state only moves on.
+        return match &p.transition {
+            Transition::Next(i) => {
+                let v = variant(w, *i);
+                quote! { ::core::result::Result::Ok(exec.pass_to(#v)) }
+            }
+            Transition::End => quote! { let output = exec.take_input(); #next },
+        };
     }
     quote! {
         let raw = exec.take_input();
@@ -172,7 +184,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
             quote! { #v }
         }
         None => quote! {
-            return ::core::result::Result::Err(::asl_runtime::Fault::Error(
+            return ::core::result::Result::Err(::asl_runtime::Fault::fail(
                 ::asl_runtime::Failure::bare("States.NoChoiceMatched"),
             ))
         },
@@ -246,7 +258,7 @@ fn fail(s: &State, f: &ir::Fail) -> TokenStream {
         #input
         #ctx
         let error: ::core::option::Option<::std::string::String> = #error;
-        ::core::result::Result::Ok(::asl_runtime::Flow::Fail(::asl_runtime::Failure {
+        ::core::result::Result::Err(::asl_runtime::Fault::fail(::asl_runtime::Failure {
             error: error.unwrap_or_default(),
             cause: #cause,
         }))

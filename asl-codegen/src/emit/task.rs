@@ -44,27 +44,34 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
         #op
         return #next;
     };
+    // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
+    // goes through Retry and Catch like the task's own errors; States.Runtime does not.
     let attempt = quote! {
-        #token
-        #input
-        #ctx
-        let call = ::asl_runtime::TaskCall {
-            state: #name,
-            resource: #resource,
-            input: #parameters,
-            context: exec.task_context(#name, #token_arg),
-        };
-        let limits = #limits;
-        exec.record(2); // TaskScheduled, TaskStarted
-        let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
-        exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
+        let outcome: ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> = async {
+            #token
+            #input
+            #ctx
+            let call = ::asl_runtime::TaskCall {
+                state: #name,
+                resource: #resource,
+                input: #parameters,
+                context: exec.task_context(#name, #token_arg),
+            };
+            let limits = #limits;
+            exec.record(2); // TaskScheduled, TaskStarted
+            let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
+            exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
+            outcome.map_err(::asl_runtime::Fault::from)
+        }
+        .await;
     };
     let failure = if t.retry.is_empty() {
         quote! {
             #attempt
             let failure = match outcome {
                 ::core::result::Result::Ok(result) => { #on_success }
-                ::core::result::Result::Err(failure) => failure,
+                ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => *failure,
+                ::core::result::Result::Err(fault) => return ::core::result::Result::Err(fault),
             };
         }
     } else {
@@ -75,12 +82,13 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
                 #attempt
                 match outcome {
                     ::core::result::Result::Ok(result) => { #on_success }
-                    ::core::result::Result::Err(failure) => {
+                    ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => {
                         match exec.retries.next_delay(RETRY, &failure, || env.uniform()) {
                             ::core::option::Option::Some(delay) => env.clock.sleep(delay).await,
-                            ::core::option::Option::None => break failure,
+                            ::core::option::Option::None => break *failure,
                         }
                     }
+                    ::core::result::Result::Err(fault) => return ::core::result::Result::Err(fault),
                 }
             };
         }
