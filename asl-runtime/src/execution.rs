@@ -265,10 +265,16 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
     mut on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
     // States that never wait run back to back; let other tasks in now and then, so a long
-    // Pass/Choice loop cannot hold the thread (or the execution timeout) off.
+    // Pass/Choice loop cannot hold the thread (or the execution timeout) off. (The step's
+    // result is never held across this await: it would then live in the future, in memory.)
     const YIELD_EVERY: u32 = 1024;
     let mut without_yield = 0u32;
     loop {
+        without_yield += 1;
+        if without_yield == YIELD_EVERY {
+            without_yield = 0;
+            tokio::task::yield_now().await;
+        }
         on_enter(exec.state);
         exec.events += 1; // …StateEntered
         exec.entered_event = exec.events;
@@ -277,14 +283,7 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             exec.entered_time = Some(env.clock.now());
         }
         let result = match M::step_now(exec, env) {
-            Some(result) => {
-                without_yield += 1;
-                if without_yield == YIELD_EVERY {
-                    without_yield = 0;
-                    tokio::task::yield_now().await;
-                }
-                result
-            }
+            Some(result) => result,
             None => M::step(exec, env).await,
         };
         match result {

@@ -95,6 +95,7 @@ fn machine(w: &Workflow) -> TokenStream {
                 state.name()
             }
 
+            #[inline(always)]
             fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
                 exec: &mut ::asl_runtime::Execution<State>,
                 env: &::asl_runtime::Env<H, C>,

@@ -34,7 +34,7 @@ pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
         Kind::Fail(f) => (fail(s, f), s.needs_rng()),
     };
     let env = if uses_env { quote! { env } } else { quote! { _env } };
-    let asyncness = if waits(s) { quote! { async } } else { quote! {} };
+    let asyncness = if waits(s) { quote! { async } } else { quote! { #[inline] } };
     quote! {
         #doc
         #asyncness fn #name<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
