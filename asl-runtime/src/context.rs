@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// The account part of the ARN-shaped ids of local executions.
 const ARN_PREFIX: &str = "arn:aws:states:local:000000000000";
@@ -13,16 +14,17 @@ const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/asl-local";
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionInfo {
     pub name: String,
+    /// A `&'static str` for compiled machines: no allocation per execution.
+    pub state_machine_name: Cow<'static, str>,
     /// The execution input, kept for `$$.Execution.Input` (`Null` when the machine never reads
     /// the Context object).
     pub input: Value,
     pub start_time: DateTime<Utc>,
-    pub state_machine_name: String,
 }
 
 impl ExecutionInfo {
-    pub fn new(state_machine_name: &str, name: &str, input: Value, start_time: DateTime<Utc>) -> Self {
-        ExecutionInfo { name: name.to_string(), input, start_time, state_machine_name: state_machine_name.to_string() }
+    pub fn new(state_machine_name: impl Into<Cow<'static, str>>, name: &str, input: Value, start_time: DateTime<Utc>) -> Self {
+        ExecutionInfo { name: name.to_string(), state_machine_name: state_machine_name.into(), input, start_time }
     }
 
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
@@ -62,7 +64,7 @@ pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
     st.insert("RetryCount".into(), state.retry_count.into());
     let mut machine = Map::new();
     machine.insert("Id".into(), exec.state_machine_id().into());
-    machine.insert("Name".into(), exec.state_machine_name.clone().into());
+    machine.insert("Name".into(), exec.state_machine_name.to_string().into());
     let mut root = Map::new();
     root.insert("Execution".into(), Value::Object(execution));
     root.insert("State".into(), Value::Object(st));

@@ -12,7 +12,7 @@ use crate::task::TaskHandler;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// A compiled state machine. Implemented by the code `asl!` generates.
 pub trait Machine: Sized {
@@ -126,7 +126,7 @@ impl<H: TaskHandler, C: Clock> Env<H, C> {
 /// One execution's progress: everything needed to carry on from the current state.
 #[derive(Debug, Clone)]
 pub struct Execution<S> {
-    pub info: Arc<ExecutionInfo>,
+    pub info: ExecutionInfo,
     pub state: S,
     /// The raw input of the current state.
     pub input: Value,
@@ -143,7 +143,7 @@ impl<S: Copy> Execution<S> {
     /// `$$.Execution.Input` shows.
     pub fn new(info: ExecutionInfo, start: S, input: Value) -> Self {
         Execution {
-            info: Arc::new(info),
+            info,
             state: start,
             input,
             retries: RetryCounters::default(),
@@ -264,27 +264,18 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
     env: &Env<H, C>,
     mut on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
-    // States that never wait run back to back; let other tasks in now and then, so a long
-    // Pass/Choice loop cannot hold the thread (or the execution timeout) off. (The step's
-    // result is never held across this await: it would then live in the future, in memory.)
-    const YIELD_EVERY: u32 = 1024;
-    let mut without_yield = 0u32;
+    // States that never wait run back to back in a plain loop; after a budget of them the
+    // driver yields, so a long Pass/Choice loop cannot hold the thread (or the execution
+    // timeout) off.
+    const BUDGET: u32 = 1024;
     loop {
-        without_yield += 1;
-        if without_yield == YIELD_EVERY {
-            without_yield = 0;
-            tokio::task::yield_now().await;
-        }
-        on_enter(exec.state);
-        exec.events += 1; // …StateEntered
-        exec.entered_event = exec.events;
-        exec.retries.reset();
-        if M::TRACKS_ENTERED_TIME {
-            exec.entered_time = Some(env.clock.now());
-        }
-        let result = match M::step_now(exec, env) {
-            Some(result) => result,
-            None => M::step(exec, env).await,
+        let result = match run_ready::<M, H, C>(exec, env, &mut on_enter, BUDGET) {
+            Ready::Stopped(result) => result,
+            Ready::MustWait => M::step(exec, env).await,
+            Ready::Budget => {
+                tokio::task::yield_now().await;
+                continue;
+            }
         };
         match result {
             Ok(Flow::Next) => {}
@@ -299,6 +290,40 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             }
         }
     }
+}
+
+/// How a run of non-waiting states ended.
+enum Ready {
+    /// A state ended other than by moving on (or moved on after a waiting state).
+    Stopped(Result<Flow, Fault>),
+    /// The current state, already entered, waits: run it with `Machine::step`.
+    MustWait,
+    /// `budget` states ran; the next one is not entered yet.
+    Budget,
+}
+
+/// Enters and runs states for as long as they need no waiting, up to `budget` of them.
+fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
+    exec: &mut Execution<M::State>,
+    env: &Env<H, C>,
+    on_enter: &mut impl FnMut(M::State),
+    budget: u32,
+) -> Ready {
+    for _ in 0..budget {
+        on_enter(exec.state);
+        exec.events += 1; // …StateEntered
+        exec.entered_event = exec.events;
+        exec.retries.reset();
+        if M::TRACKS_ENTERED_TIME {
+            exec.entered_time = Some(env.clock.now());
+        }
+        match M::step_now(exec, env) {
+            Some(Ok(Flow::Next)) => {}
+            Some(result) => return Ready::Stopped(result),
+            None => return Ready::MustWait,
+        }
+    }
+    Ready::Budget
 }
 
 /// A fresh execution name (a UUID, as AWS chooses when none is given).
