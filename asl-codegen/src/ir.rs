@@ -91,6 +91,69 @@ impl State {
     }
 }
 
+impl Workflow {
+    /// Every path the workflow evaluates, in state order (with repeats).
+    pub fn paths(&self) -> Vec<&JsonPath> {
+        let mut out = Vec::new();
+        for s in &self.states {
+            s.collect_paths(&mut out);
+        }
+        out
+    }
+}
+
+impl State {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        for p in [&self.input_path, &self.output_path] {
+            if let PathSetting::Path(p) = p {
+                out.push(p);
+            }
+        }
+        for t in self.templates() {
+            t.visit(&mut |p| out.push(p), &mut |_| {});
+        }
+        let result_path = |rp: &'a ResultPath, out: &mut Vec<&'a JsonPath>| {
+            if let ResultPath::At(p) = rp {
+                out.push(p);
+            }
+        };
+        match &self.kind {
+            Kind::Pass(p) => result_path(&p.result_path, out),
+            Kind::Task(t) => {
+                result_path(&t.result_path, out);
+                t.catch.iter().for_each(|c| result_path(&c.result_path, out));
+                for s in [&t.timeout, &t.heartbeat] {
+                    if let Seconds::Path(p) = s {
+                        out.push(p);
+                    }
+                }
+            }
+            Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
+            Kind::Wait(w) => match &w.wait_for {
+                WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) => out.push(p),
+                WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}
+            },
+            Kind::Succeed | Kind::Fail(_) => {}
+        }
+    }
+}
+
+impl Condition {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        match self {
+            Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| c.collect_paths(out)),
+            Condition::Not(c) => c.collect_paths(out),
+            Condition::Test { variable, test } => {
+                out.push(variable);
+                match test {
+                    Test::StringPath(_, p) | Test::NumericPath(_, p) | Test::TimestampPath(_, p) | Test::BooleanPath(p) => out.push(p),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
 impl Template {
     /// Calls `on_path` for every path and `on_call` for every intrinsic call inside.
     pub fn visit<'a>(&'a self, on_path: &mut impl FnMut(&'a JsonPath), on_call: &mut impl FnMut(&'a Call)) {

@@ -7,7 +7,7 @@
 //! mod order { asl_macro::asl!("workflows/order.json"); }
 //! ```
 //! The path is relative to the calling crate's `CARGO_MANIFEST_DIR`. The generated module holds
-//! `State`, `Workflow`, `Tasks`, `Typed`, `run` and `run_typed`.
+//! `State`, `Workflow`, `Tasks`, `Typed`, `run`, `run_typed` and a private `paths` module.
 
 use proc_macro::TokenStream;
 use quote::quote;

@@ -7,6 +7,7 @@
 pub mod jsonpath;
 
 mod choice;
+mod paths;
 mod state;
 mod task;
 mod value;
@@ -18,11 +19,13 @@ use state::{ident, state_fn, variant};
 
 /// The items of the module generated for `w`.
 pub fn workflow(w: &Workflow) -> TokenStream {
-    let state_enum = state_enum(w);
-    let machine = machine(w);
-    let tasks = tasks(w);
-    let entry = entry_points(w);
-    quote! { #state_enum #machine #tasks #entry }
+    paths::with_paths(w, || {
+        let state_enum = state_enum(w);
+        let machine = machine(w);
+        let tasks = tasks(w);
+        let entry = entry_points(w);
+        quote! { #state_enum #machine #tasks #entry }
+    })
 }
 
 fn state_enum(w: &Workflow) -> TokenStream {

@@ -3,18 +3,13 @@
 //! Template expressions read two locals of the generated state function: `input` (the
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
-use super::jsonpath::path_expr;
 use crate::ir::{Arg, Call, Template};
 use crate::lower::jsonpath::JsonPath;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-/// A `&'static Path` expression.
-pub fn path_ref(p: &JsonPath) -> TokenStream {
-    let expr = path_expr(p);
-    quote! { const { &#expr } }
-}
+pub use super::paths::path_ref;
 
 /// A literal JSON value built by direct constructors (no parsing at run time).
 pub fn literal(v: &Value) -> TokenStream {
