@@ -70,6 +70,9 @@ pub struct Common {
     /// Fields given as JSONata expressions (`"{% … %}"` strings) where a JSONata state allows
     /// one in place of a number or literal (TimeoutSeconds, Seconds, Error, …).
     pub jsonata: Vec<crate::parse::Member>,
+    /// A field that looks like a misspelt `Next` or `End` (reported as unknown): the missing
+    /// transition is then not reported again.
+    pub transition_misspelt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

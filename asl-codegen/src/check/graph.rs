@@ -68,7 +68,7 @@ fn check_next_or_end(decl: &StateDecl, diags: &mut Diagnostics) {
     let who = format!("state \"{}\"", decl.name);
     let flows = matches!(decl.state.kind, StateKind::Pass(_) | StateKind::Task(_) | StateKind::Wait(_)
         | StateKind::Parallel(_) | StateKind::Map(_));
-    if !flows {
+    if !flows || c.transition_misspelt {
         return;
     }
     let end = c.end.as_ref();

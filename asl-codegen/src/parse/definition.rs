@@ -143,6 +143,8 @@ fn state(name: &str, node: &Node, diags: &mut Diagnostics) -> Option<State> {
         "Parallel" => StateKind::Parallel(super::kinds::parallel(&mut f, node.span)),
         _ => StateKind::Map(Box::new(super::kinds::map(&mut f))),
     };
+    let mut common = common;
+    common.transition_misspelt = f.misspells("Next") || f.misspells("End");
     let allowed = allowed_fields(&ty.value);
     f.finish(&allowed);
     Some(State { type_span: ty.span, common, kind })

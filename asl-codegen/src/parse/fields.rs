@@ -132,6 +132,14 @@ impl<'a, 'd> Fields<'a, 'd> {
         Some(&self.members[i])
     }
 
+    /// Whether a field no reader asked for looks like a misspelling of `name`.
+    pub fn misspells(&self, name: &str) -> bool {
+        self.members
+            .iter()
+            .zip(&self.used)
+            .any(|(m, used)| !used && did_you_mean(&m.key, [name]).is_some())
+    }
+
     /// Reports every field no reader asked for, suggesting the nearest allowed name.
     pub fn finish(self, allowed: &[&str]) {
         for (member, used) in self.members.iter().zip(&self.used) {
