@@ -35,6 +35,10 @@ pub fn check_graph(machine: &StateMachine, diags: &mut Diagnostics) {
         diags.error(machine.span, "the workflow has no terminal state (End, Succeed or Fail)");
         return; // AWS skips the reachability check then
     }
+    // With a misspelt Next, what it pointed at would look unreachable: one error is enough.
+    if machine.states.iter().any(|d| d.state.common.transition_misspelt) {
+        return;
+    }
     check_reachable(machine, diags);
 }
 
