@@ -13,18 +13,26 @@ const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/asl-local";
 /// when asked for, since most executions never read them.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionInfo {
-    pub name: String,
+    /// The execution's name (a `&'static str` costs no allocation).
+    pub name: Cow<'static, str>,
     /// A `&'static str` for compiled machines: no allocation per execution.
     pub state_machine_name: Cow<'static, str>,
     /// The execution input, kept for `$$.Execution.Input` (`Null` when the machine never reads
     /// the Context object).
     pub input: Value,
-    pub start_time: DateTime<Utc>,
+    /// When the execution started; `None` when the machine never reads the Context object, so
+    /// executions that do not need it skip reading the clock.
+    pub start_time: Option<DateTime<Utc>>,
 }
 
 impl ExecutionInfo {
-    pub fn new(state_machine_name: impl Into<Cow<'static, str>>, name: &str, input: Value, start_time: DateTime<Utc>) -> Self {
-        ExecutionInfo { name: name.to_string(), state_machine_name: state_machine_name.into(), input, start_time }
+    pub fn new(
+        state_machine_name: impl Into<Cow<'static, str>>,
+        name: impl Into<Cow<'static, str>>,
+        input: Value,
+        start_time: Option<DateTime<Utc>>,
+    ) -> Self {
+        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, start_time }
     }
 
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
@@ -54,9 +62,9 @@ pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
     let mut execution = Map::new();
     execution.insert("Id".into(), exec.id().into());
     execution.insert("Input".into(), exec.input.clone());
-    execution.insert("Name".into(), exec.name.clone().into());
+    execution.insert("Name".into(), exec.name.to_string().into());
     execution.insert("RoleArn".into(), ROLE_ARN.into());
-    execution.insert("StartTime".into(), time(exec.start_time));
+    execution.insert("StartTime".into(), exec.start_time.map_or(Value::Null, time));
     execution.insert("RedriveCount".into(), 0.into());
     let mut st = Map::new();
     st.insert("EnteredTime".into(), state.entered_time.map_or(Value::Null, time));

@@ -102,7 +102,10 @@ impl<H: TaskHandler> Env<H, TokioClock> {
 
 impl<H: TaskHandler, C: Clock> Env<H, C> {
     pub fn with_clock(tasks: H, clock: C) -> Self {
-        Env { tasks, clock, rng: Mutex::new(rand::rngs::SmallRng::from_entropy()) }
+        // Seeded from the thread's generator (itself seeded once from the OS), so making an Env
+        // costs no system call.
+        let rng = rand::rngs::SmallRng::from_rng(rand::thread_rng()).unwrap_or_else(|_| rand::rngs::SmallRng::from_entropy());
+        Env { tasks, clock, rng: Mutex::new(rng) }
     }
 
     /// Makes jitter, `States.MathRandom` and `States.UUID` repeatable.
@@ -212,10 +215,14 @@ impl<S: Copy> Execution<S> {
 /// How an execution ended.
 pub type Outcome = Result<Value, Failure>;
 
-/// Starts an execution of `M` with `input`, named `name`.
-pub fn start<M: Machine, C: Clock>(name: &str, input: Value, clock: &C) -> Execution<M::State> {
-    let kept = if M::READS_CONTEXT { input.clone() } else { Value::Null };
-    Execution::new(ExecutionInfo::new(M::NAME, name, kept, clock.now()), M::START, input)
+/// Starts an execution of `M` with `input`, named `name`. What only the Context object
+/// shows (the input as given, the start time) is kept only when the machine reads it.
+pub fn start<M: Machine, C: Clock>(name: impl Into<std::borrow::Cow<'static, str>>, input: Value, clock: &C) -> Execution<M::State> {
+    let (kept, started) = match M::READS_CONTEXT {
+        true => (input.clone(), Some(clock.now())),
+        false => (Value::Null, None),
+    };
+    Execution::new(ExecutionInfo::new(M::NAME, name, kept, started), M::START, input)
 }
 
 /// Drives `exec` until it ends, applying the top-level TimeoutSeconds.
@@ -326,7 +333,22 @@ fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
     Ready::Budget
 }
 
-/// A fresh execution name (a UUID, as AWS chooses when none is given).
+/// A fresh execution name (a version-4 UUID, as AWS chooses when none is given), drawn from
+/// the thread's generator rather than a system call per name.
 pub fn new_name() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let bytes: [u8; 16] = rand::thread_rng().gen();
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_name;
+
+    #[test]
+    fn execution_names_are_distinct_v4_uuids() {
+        let (a, b) = (new_name(), new_name());
+        assert_ne!(a, b);
+        let parsed = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+    }
 }

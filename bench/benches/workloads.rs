@@ -3,7 +3,7 @@
 //!
 //! For each workload, criterion measures one execution of:
 //!   - `compiled/run`: the generated `run(input, ())`, the public entry point (it also makes an
-//!     `Env`, seeding its random source from the OS, and a UUID execution name);
+//!     `Env`, seeding its random source, and a UUID execution name);
 //!   - `compiled/shared-env`: `asl_runtime::start` + `asl_runtime::run` on one `Env` made up
 //!     front, with a fixed execution name: the engine's cost per execution without the setup;
 //!   - `hand-written`: the same logic in plain Rust over `serde_json::Value`.

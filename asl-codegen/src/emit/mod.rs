@@ -164,7 +164,7 @@ fn entry_points(_w: &Workflow) -> TokenStream {
         /// failure (error, cause).
         pub async fn run(input: ::asl_runtime::Value, tasks: impl ::asl_runtime::TaskHandler) -> ::asl_runtime::Outcome {
             let env = ::asl_runtime::Env::new(tasks);
-            let mut exec = ::asl_runtime::start::<Workflow, _>(&::asl_runtime::execution::new_name(), input, &env.clock);
+            let mut exec = ::asl_runtime::start::<Workflow, _>(::asl_runtime::execution::new_name(), input, &env.clock);
             ::asl_runtime::run::<Workflow, _, _>(&mut exec, &env).await
         }
 
