@@ -157,6 +157,21 @@ where
     group.finish();
 }
 
+/// Times `f` over `inputs` inside one `block_on`, keeping the outputs for dropping later.
+fn async_batch<F, Fut>(rt: &Runtime, f: &F, inputs: Vec<Value>, outputs: &mut Vec<Value>) -> Duration
+where
+    F: Fn(Value) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    rt.block_on(async {
+        let start = Instant::now();
+        for i in inputs {
+            outputs.push(black_box(f(i).await.expect("workflow succeeds")));
+        }
+        start.elapsed()
+    })
+}
+
 /// Plain timing, the variants interleaved round by round: mean time of one execution of each.
 fn summarize<R, RF, S, SF, H>(rt: &Runtime, w: &Workload, v: &Variants<R, S, H>)
 where
@@ -173,24 +188,8 @@ where
         let mut outputs = Vec::with_capacity(n);
         f(vec![w.input.clone(); n], &mut outputs)
     };
-    let run_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| {
-        rt.block_on(async {
-            let start = Instant::now();
-            for i in inputs {
-                outputs.push(black_box((v.run)(i).await.expect("workflow succeeds")));
-            }
-            start.elapsed()
-        })
-    };
-    let shared_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| {
-        rt.block_on(async {
-            let start = Instant::now();
-            for i in inputs {
-                outputs.push(black_box((v.shared)(i).await.expect("workflow succeeds")));
-            }
-            start.elapsed()
-        })
-    };
+    let run_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| async_batch(rt, &v.run, inputs, outputs);
+    let shared_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| async_batch(rt, &v.shared, inputs, outputs);
     let hand_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| {
         let start = Instant::now();
         for i in inputs {

@@ -75,29 +75,10 @@ fn module(w: &Workflow) -> (TokenStream, HashMap<String, String>) {
 
 /// `$.payment.paymentId` → `PAYMENT_PAYMENT_ID`, `$$.Execution.Id` → `CONTEXT_EXECUTION_ID`.
 fn base_name(p: &JsonPath) -> String {
-    let mut words: Vec<String> = Vec::new();
+    let mut words = crate::lower::names::words(&p.text);
     if p.root == Root::Context {
-        words.push("CONTEXT".into());
+        words.insert(0, "CONTEXT".into());
     }
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in p.text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            current.push(c.to_ascii_uppercase());
-        } else {
-            prev_lower = false;
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    let name = if words.is_empty() { "INPUT".to_string() } else { words.join("_") };
+    let name = if words.is_empty() { "INPUT".to_string() } else { words.join("_").to_ascii_uppercase() };
     if name.starts_with(|c: char| c.is_ascii_digit()) { format!("P_{name}") } else { name }
 }

@@ -8,7 +8,7 @@ pub mod jsonpath;
 pub mod timestamp;
 
 mod choice;
-mod names;
+pub(crate) mod names;
 mod template;
 
 use crate::ast::{self, NullablePath, SecondsField, StateKind};

@@ -18,7 +18,7 @@ pub fn idents<'a>(names: impl Iterator<Item = &'a str>) -> Vec<(String, String)>
 }
 
 /// The alphanumeric runs of a name, split at case changes too (`validateOrder` → validate, order).
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;
