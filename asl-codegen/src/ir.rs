@@ -17,11 +17,21 @@ pub struct Workflow {
 }
 
 impl Workflow {
-    pub fn tasks(&self) -> impl Iterator<Item = (&State, &Task)> {
-        self.states.iter().filter_map(|s| match &s.kind {
-            Kind::Task(t) => Some((s, t)),
-            _ => None,
-        })
+    /// Every Task state, nested machines included (state names are unique across them all).
+    pub fn tasks(&self) -> Vec<(&State, &Task)> {
+        let mut out = Vec::new();
+        for s in &self.states {
+            match &s.kind {
+                Kind::Task(t) => out.push((s, t)),
+                _ => out.extend(s.nested().into_iter().flat_map(Workflow::tasks)),
+            }
+        }
+        out
+    }
+
+    /// Whether any state, nested machines included, reads the Context object.
+    pub fn reads_context(&self) -> bool {
+        self.states.iter().any(|s| s.uses_context() || s.nested().iter().any(|w| w.reads_context()))
     }
 
     /// Whether any state reads `$$.State.EnteredTime` (or the whole Context object).
@@ -47,12 +57,23 @@ pub struct State {
 }
 
 impl State {
+    /// The machines nested in a Parallel or Map state.
+    pub fn nested(&self) -> Vec<&Workflow> {
+        match &self.kind {
+            Kind::Parallel(p) => p.branches.iter().collect(),
+            Kind::Map(m) => vec![&m.processor],
+            _ => Vec::new(),
+        }
+    }
+
     /// Every payload template the state evaluates.
     pub fn templates(&self) -> Vec<&Template> {
         let mut out = Vec::new();
         match &self.kind {
             Kind::Pass(p) => out.extend(&p.parameters),
-            Kind::Task(t) => out.extend([&t.parameters, &t.result_selector, &t.credentials].into_iter().flatten()),
+            Kind::Task(t) => out.extend([&t.parameters, &t.outcome.result_selector, &t.credentials].into_iter().flatten()),
+            Kind::Parallel(p) => out.extend([&p.parameters, &p.outcome.result_selector].into_iter().flatten()),
+            Kind::Map(m) => out.extend([&m.item_selector, &m.outcome.result_selector].into_iter().flatten()),
             Kind::Fail(f) => out.extend([&f.error, &f.cause].into_iter().flatten().filter_map(|s| match s {
                 Source::Template(t) => Some(t),
                 Source::Literal(_) => None,
@@ -120,12 +141,19 @@ impl State {
         match &self.kind {
             Kind::Pass(p) => result_path(&p.result_path, out),
             Kind::Task(t) => {
-                result_path(&t.result_path, out);
-                t.catch.iter().for_each(|c| result_path(&c.result_path, out));
+                t.outcome.collect_paths(out);
                 for s in [&t.timeout, &t.heartbeat] {
                     if let Seconds::Path(p) = s {
                         out.push(p);
                     }
+                }
+            }
+            Kind::Parallel(p) => p.outcome.collect_paths(out),
+            Kind::Map(m) => {
+                m.outcome.collect_paths(out);
+                out.extend(&m.items_path);
+                if let Concurrency::Path(p) = &m.max_concurrency {
+                    out.push(p);
                 }
             }
             Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
@@ -134,6 +162,16 @@ impl State {
                 WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}
             },
             Kind::Succeed | Kind::Fail(_) => {}
+        }
+    }
+}
+
+impl Outcome {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        for rp in std::iter::once(&self.result_path).chain(self.catch.iter().map(|c| &c.result_path)) {
+            if let ResultPath::At(p) = rp {
+                out.push(p);
+            }
         }
     }
 }
@@ -217,6 +255,45 @@ pub enum Kind {
     Wait(Wait),
     Succeed,
     Fail(Fail),
+    Parallel(Parallel),
+    Map(Box<Map>),
+}
+
+/// What Parallel, Map and Task share: the state's result handling and error handling.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Transition,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parallel {
+    pub parameters: Option<Template>,
+    /// Each branch is a machine of its own.
+    pub branches: Vec<Workflow>,
+    pub outcome: Outcome,
+}
+
+/// An inline Map.
+#[derive(Debug, Clone)]
+pub struct Map {
+    /// ItemsPath (`None`: the effective input itself).
+    pub items_path: Option<JsonPath>,
+    /// ItemSelector, or the older Parameters.
+    pub item_selector: Option<Template>,
+    pub max_concurrency: Concurrency,
+    pub processor: Workflow,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum Concurrency {
+    /// 0 means no limit set.
+    Literal(u64),
+    Path(JsonPath),
 }
 
 #[derive(Debug, Clone)]
@@ -231,14 +308,10 @@ pub struct Pass {
 pub struct Task {
     pub resource: String,
     pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
-    pub result_path: ResultPath,
     pub credentials: Option<Template>,
     pub timeout: Seconds,
     pub heartbeat: Seconds,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
-    pub transition: Transition,
+    pub outcome: Outcome,
 }
 
 impl Task {

@@ -62,6 +62,9 @@ pub enum Fault {
     Runtime(Box<String>),
     /// An error Retry and Catch may handle, or a Fail state's error.
     Error(Box<Failure>),
+    /// A failure that is neither retried, caught nor rewritten: a child's `States.Runtime`
+    /// error, whose cause already names the state it happened in.
+    Fatal(Box<Failure>),
 }
 
 impl Fault {
@@ -199,6 +202,18 @@ impl<S: Copy> Execution<S> {
         crate::task::TaskContext::new(&self.info.id(), state_name, self.entered_event, self.retries.total(), task_token)
     }
 
+    /// The Context object for an item of the current (Map) state: `$$.Map.Item.Index/Value`.
+    pub fn item_context(&self, state_name: &str, index: usize, item: &Value) -> Value {
+        let state = StateInfo {
+            name: state_name,
+            entered_time: self.entered_time,
+            retry_count: self.retries.total(),
+            task_token: None,
+            map_item: Some((index, item)),
+        };
+        context_object(&self.info, &state)
+    }
+
     /// The Context object for the current state.
     pub fn context(&self, state_name: &str, task_token: Option<&str>) -> Value {
         let state = StateInfo {
@@ -287,7 +302,7 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
         match result {
             Ok(Flow::Next) => {}
             Ok(Flow::Succeed) => return Ok(exec.take_input()),
-            Err(Fault::Error(failure)) => return Err(*failure),
+            Err(Fault::Error(failure) | Fault::Fatal(failure)) => return Err(*failure),
             Err(Fault::Runtime(cause)) => {
                 let state = M::state_name(exec.state);
                 return Err(Failure::runtime(format!(

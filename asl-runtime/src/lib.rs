@@ -3,6 +3,7 @@
 //! Generated code wires these pieces together; every piece of logic longer than a few lines
 //! lives here as an ordinary, unit-tested function.
 
+pub mod children;
 pub mod choice;
 pub mod clock;
 pub mod context;

@@ -6,6 +6,7 @@
 
 pub mod jsonpath;
 
+mod children;
 mod choice;
 mod paths;
 mod state;
@@ -19,13 +20,33 @@ use state::{ident, state_fn, variant};
 
 /// The items of the module generated for `w`.
 pub fn workflow(w: &Workflow) -> TokenStream {
-    paths::with_paths(w, || {
+    let machine = machine_items(w);
+    let tasks = tasks(w);
+    let entry = entry_points(w);
+    quote! { #machine #tasks #entry }
+}
+
+/// A machine's own items: its paths, `State`, `Workflow` with one fn per state, and a module
+/// per nested machine (Parallel branch, Map processor).
+fn machine_items(w: &Workflow) -> TokenStream {
+    let own = paths::with_paths(w, || {
         let state_enum = state_enum(w);
         let machine = machine(w);
-        let tasks = tasks(w);
-        let entry = entry_points(w);
-        quote! { #state_enum #machine #tasks #entry }
-    })
+        quote! { #state_enum #machine }
+    });
+    let nested = w.states.iter().flat_map(|s| {
+        let modules: Vec<(proc_macro2::Ident, &Workflow)> = match &s.kind {
+            crate::ir::Kind::Parallel(p) => p.branches.iter().enumerate().map(|(i, b)| (children::branch_module(s, i), b)).collect(),
+            crate::ir::Kind::Map(m) => vec![(children::processor_module(s), &m.processor)],
+            _ => Vec::new(),
+        };
+        modules.into_iter().map(|(name, nested)| {
+            let items = machine_items(nested);
+            let doc = format!(" A nested machine of state `{}`.", s.name);
+            quote! { #[doc = #doc] mod #name { #items } }
+        })
+    });
+    quote! { #own #(#nested)* }
 }
 
 fn state_enum(w: &Workflow) -> TokenStream {
@@ -61,7 +82,7 @@ fn machine(w: &Workflow) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let entered = w.reads_entered_time();
-    let reads_context = w.states.iter().any(|s| s.uses_context());
+    let reads_context = w.reads_context();
     let arms = w.states.iter().map(|s| {
         let v = ident(&s.variant);
         let f = ident(&s.ident);
@@ -119,7 +140,7 @@ fn machine(w: &Workflow) -> TokenStream {
 }
 
 fn tasks(w: &Workflow) -> TokenStream {
-    let methods = w.tasks().map(|(s, t)| {
+    let methods = w.tasks().into_iter().map(|(s, t)| {
         let f = ident(&s.ident);
         let doc = format!(" Task state `{}` (Resource `{}`).", s.name, t.resource);
         quote! {
@@ -128,7 +149,7 @@ fn tasks(w: &Workflow) -> TokenStream {
                 -> impl ::core::future::Future<Output = ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>> + Send;
         }
     });
-    let arms = w.tasks().map(|(s, _)| {
+    let arms = w.tasks().into_iter().map(|(s, _)| {
         let f = ident(&s.ident);
         let n = &s.name;
         quote! { #n => self.0.#f(call.input, call.context).await }

@@ -18,7 +18,7 @@ pub fn variant(w: &Workflow, index: usize) -> TokenStream {
 
 /// Whether the state awaits anything (a Task call, a timer): only those are `async fn`s.
 pub fn waits(s: &State) -> bool {
-    matches!(s.kind, Kind::Task(_) | Kind::Wait(_))
+    matches!(s.kind, Kind::Task(_) | Kind::Wait(_) | Kind::Parallel(_) | Kind::Map(_))
 }
 
 /// The function for one state.
@@ -32,6 +32,8 @@ pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
         Kind::Wait(wait) => (wait_state(w, s, wait), true),
         Kind::Succeed => (succeed(s), false),
         Kind::Fail(f) => (fail(s, f), s.needs_rng()),
+        Kind::Parallel(p) => (super::children::parallel(w, s, p), true),
+        Kind::Map(m) => (super::children::map(w, s, m), true),
     };
     let env = if uses_env { quote! { env } } else { quote! { _env } };
     let asyncness = if waits(s) { quote! { async } } else { quote! { #[inline] } };
@@ -54,6 +56,8 @@ fn doc(s: &State) -> TokenStream {
         Kind::Wait(_) => "Wait",
         Kind::Succeed => "Succeed",
         Kind::Fail(_) => "Fail",
+        Kind::Parallel(_) => "Parallel",
+        Kind::Map(_) => "Map",
     };
     let head = format!(" {kind} state `{}`.", s.name);
     let comment = s.comment.iter().map(|c| format!(" {c}"));

@@ -1,18 +1,18 @@
 //! Task states: InputPath and Parameters, the handler call under its timeouts, Retry as a
 //! loop with backoff on the environment's clock, then ResultSelector/ResultPath/OutputPath, or
-//! the first matching Catcher.
+//! the first matching Catcher. The Retry/Catch frame (`with_outcome`) serves Parallel and Map
+//! too.
 
 use super::state::{apply_result_path, context, input_path, output_path, result_path, transition, variant};
 use super::value::{path_ref, template};
-use crate::ir::{Catcher, ResultPath, Retrier, Seconds, State, Task, Workflow};
+use crate::ir::{Catcher, Outcome, ResultPath, Retrier, Seconds, State, Task, Workflow};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
     let name = &s.name;
     let resource = &t.resource;
-    let needs_raw = !t.catch.is_empty() || !t.retry.is_empty() || !matches!(t.result_path, ResultPath::Replace);
-    let input = input_path(s, needs_raw);
+    let input = input_path(s, keeps_raw(&t.outcome));
     // Only `.waitForTaskToken` Tasks have a token (`$$.Task.Token`).
     let (token, token_ref, token_arg) = if t.wants_token() {
         (quote! { let token = exec.task_token(#name); }, quote! { ::core::option::Option::Some(token.as_str()) }, quote! { ::core::option::Option::Some(token.clone()) })
@@ -28,44 +28,56 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
         None => quote! { input },
     };
     let limits = limits(t);
-    let selector = match &t.result_selector {
+    // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
+    // goes through Retry and Catch like the task's own errors; States.Runtime does not.
+    let attempt = quote! {
+        #token
+        #input
+        #ctx
+        let call = ::asl_runtime::TaskCall {
+            state: #name,
+            resource: #resource,
+            input: #parameters,
+            context: exec.task_context(#name, #token_arg),
+        };
+        let limits = #limits;
+        exec.record(2); // TaskScheduled, TaskStarted
+        let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
+        exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
+        outcome.map_err(::asl_runtime::Fault::from)
+    };
+    with_outcome(w, s, &t.outcome, attempt)
+}
+
+/// Whether an attempt must leave the raw input for ResultPath, a retry or a Catcher.
+pub fn keeps_raw(o: &Outcome) -> bool {
+    !o.catch.is_empty() || !o.retry.is_empty() || !matches!(o.result_path, ResultPath::Replace)
+}
+
+/// The body of a state whose work can fail (Task, Parallel, Map): `attempt` is the body of an
+/// async block giving `Result<Value, Fault>`; Retry runs it again, then ResultSelector,
+/// ResultPath, OutputPath and the transition apply, or the first matching Catcher.
+pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) -> TokenStream {
+    let selector = match &o.result_selector {
         Some(sel) => {
             let sel = template(sel);
             quote! { let result = { let input = &result; #sel }; }
         }
         None => quote! {},
     };
-    let rp = apply_result_path(&t.result_path);
+    let rp = apply_result_path(&o.result_path);
     let op = output_path(s);
-    let next = transition(w, &t.transition);
+    let next = transition(w, &o.transition);
     let on_success = quote! {
         #selector
         #rp
         #op
         return #next;
     };
-    // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
-    // goes through Retry and Catch like the task's own errors; States.Runtime does not.
     let attempt = quote! {
-        let outcome: ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> = async {
-            #token
-            #input
-            #ctx
-            let call = ::asl_runtime::TaskCall {
-                state: #name,
-                resource: #resource,
-                input: #parameters,
-                context: exec.task_context(#name, #token_arg),
-            };
-            let limits = #limits;
-            exec.record(2); // TaskScheduled, TaskStarted
-            let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
-            exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
-            outcome.map_err(::asl_runtime::Fault::from)
-        }
-        .await;
+        let outcome: ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> = async { #attempt }.await;
     };
-    let failure = if t.retry.is_empty() {
+    let failure = if o.retry.is_empty() {
         quote! {
             #attempt
             let failure = match outcome {
@@ -75,7 +87,7 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
             };
         }
     } else {
-        let retriers = t.retry.iter().map(retrier);
+        let retriers = o.retry.iter().map(retrier);
         quote! {
             const RETRY: &[::asl_runtime::retry::Retrier] = &[#(#retriers),*];
             let failure = loop {
@@ -93,7 +105,7 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
             };
         }
     };
-    let catch = catch(w, &t.catch);
+    let catch = catch(w, &o.catch);
     quote! {
         let raw = exec.take_input();
         #failure

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -> Option<ir::Workflow> {
     let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
     let idents = names::idents(machine.states.iter().map(|d| d.name.as_str()));
-    let mut cx = Lower { index: &index, diags };
+    let mut cx = Lower { index: &index, name, diags };
     if let Some(q) = &machine.query_language {
         if q.value == ast::QueryLanguage::Jsonata {
             cx.unsupported(q.span, "JSONata");
@@ -58,6 +58,8 @@ pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -
 
 struct Lower<'a, 'd> {
     index: &'a HashMap<&'a str, usize>,
+    /// The workflow's name, shared by its nested machines.
+    name: &'a str,
     diags: &'d mut Diagnostics,
 }
 
@@ -99,14 +101,12 @@ impl Lower<'_, '_> {
             StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c) }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(self.fail(f)?),
-            StateKind::Parallel(_) => {
-                self.unsupported(decl.state.type_span, "running a Parallel state");
-                return None;
-            }
-            StateKind::Map(_) => {
-                self.unsupported(decl.state.type_span, "running a Map state");
-                return None;
-            }
+            StateKind::Parallel(p) => ir::Kind::Parallel(ir::Parallel {
+                parameters: self.template(c.parameters.as_ref())?,
+                branches: p.branches.iter().map(|b| lower(b, self.name, self.diags)).collect::<Option<_>>()?,
+                outcome: self.outcome(c)?,
+            }),
+            StateKind::Map(m) => ir::Kind::Map(Box::new(self.map(decl, m, c)?)),
         })
     }
 
@@ -121,11 +121,18 @@ impl Lower<'_, '_> {
         Some(ir::Task {
             resource: t.resource.value.clone(),
             parameters: self.template(c.parameters.as_ref())?,
-            result_selector: self.template(c.result_selector.as_ref())?,
-            result_path: result_path(&c.result_path),
             credentials: self.template(t.credentials.as_ref())?,
             timeout: seconds(&t.timeout),
             heartbeat: seconds(&t.heartbeat),
+            outcome: self.outcome(c)?,
+        })
+    }
+
+    /// Result and error handling shared by Task, Parallel and Map.
+    fn outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
+        Some(ir::Outcome {
+            result_selector: self.template(c.result_selector.as_ref())?,
+            result_path: result_path(&c.result_path),
             retry: c.retry.iter().map(retrier).collect(),
             catch: c
                 .catch
@@ -137,6 +144,33 @@ impl Lower<'_, '_> {
                 })
                 .collect(),
             transition: self.transition(c),
+        })
+    }
+
+    fn map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {
+        let processor = m.processor.as_ref()?;
+        let distributed = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref());
+        if distributed.is_some_and(|mode| mode.value == ast::ProcessorMode::Distributed) {
+            self.unsupported(decl.state.type_span, "running a distributed Map state");
+            return None;
+        }
+        let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
+            (_, Some(p)) => ir::Concurrency::Path(jsonpath::parse_reference_path(&p.value).ok()?),
+            (Some(n), None) => ir::Concurrency::Literal(n.value),
+            (None, None) => ir::Concurrency::Literal(0),
+        };
+        let items_path = match &m.items_path {
+            Some(p) if p.value != "$" => Some(jsonpath::parse_reference_path(&p.value).ok()?),
+            _ => None,
+        };
+        // The older `Parameters` of a Map state is what `ItemSelector` is now.
+        let selector = m.item_selector.as_ref().or(c.parameters.as_ref());
+        Some(ir::Map {
+            items_path,
+            item_selector: self.template(selector)?,
+            max_concurrency,
+            processor: lower(processor, self.name, self.diags)?,
+            outcome: self.outcome(c)?,
         })
     }
 

@@ -1,0 +1,117 @@
+//! Parallel and Map states: each branch, and the Map's processor, is a machine of its own in a
+//! nested module (`<state>_branch_<i>`, `<state>_iteration`), run as child executions by
+//! `asl_runtime::children`. The state itself is framed like a Task: Retry, Catch,
+//! ResultSelector, ResultPath, OutputPath (`task::with_outcome`).
+
+use super::state::{context, ident, input_path};
+use super::task::{keeps_raw, with_outcome};
+use super::value::{path_ref, template};
+use crate::ir::{Concurrency, Map, Parallel, State, Template, Workflow};
+use crate::lower::jsonpath::Root;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The module holding branch `i` of Parallel state `s`.
+pub fn branch_module(s: &State, i: usize) -> proc_macro2::Ident {
+    ident(&format!("{}_branch_{i}", s.ident))
+}
+
+/// The module holding the processor of Map state `s`.
+pub fn processor_module(s: &State) -> proc_macro2::Ident {
+    ident(&format!("{}_iteration", s.ident))
+}
+
+/// Parameters (or the effective input) as `input`, for the branches.
+fn effective_input(parameters: &Option<Template>) -> TokenStream {
+    match parameters {
+        Some(p) => {
+            let p = template(p);
+            quote! { let input = { let input = &input; #p }; }
+        }
+        None => quote! {},
+    }
+}
+
+pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
+    let input = input_path(s, keeps_raw(&p.outcome));
+    let ctx = context(s, quote! { ::core::option::Option::None });
+    let effective = effective_input(&p.parameters);
+    let branches = (0..p.branches.len()).map(|i| {
+        let m = branch_module(s, i);
+        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, input.clone()) }
+    });
+    let attempt = quote! {
+        #input
+        #ctx
+        #effective
+        exec.record(1); // ParallelStateStarted
+        let (results, events) = ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await;
+        exec.record(events);
+        results.map(::asl_runtime::Value::Array)
+    };
+    with_outcome(w, s, &p.outcome, attempt)
+}
+
+pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
+    let name = &s.name;
+    let input = input_path(s, keeps_raw(&m.outcome));
+    let items = match &m.items_path {
+        Some(p) => {
+            let p = path_ref(p);
+            quote! { ::asl_runtime::io::apply_path(input.clone(), ::core::option::Option::Some(#p))? }
+        }
+        None => quote! { input.clone() },
+    };
+    let max_concurrency = match &m.max_concurrency {
+        Concurrency::Literal(n) => {
+            let n = usize::try_from(*n).unwrap_or(usize::MAX);
+            quote! { #n }
+        }
+        Concurrency::Path(p) => {
+            let text = &p.text;
+            let p = path_ref(p);
+            quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, &input), #text)? }
+        }
+    };
+    let inputs = match &m.item_selector {
+        Some(sel) => {
+            let reads_context = uses_context(sel);
+            let ctx = reads_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
+            let sel = template(sel);
+            let item = if reads_context { quote! {} } else { quote! { let _ = (index, item); } };
+            quote! {
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, item)| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
+                        #ctx
+                        #item
+                        let input = &input;
+                        ::core::result::Result::Ok(#sel)
+                    })
+                    .collect::<::core::result::Result<::std::vec::Vec<_>, _>>()?
+            }
+        }
+        None => quote! { items },
+    };
+    let module = processor_module(s);
+    let attempt = quote! {
+        #input
+        let items = ::asl_runtime::children::items(#items)?;
+        let max_concurrency: usize = #max_concurrency;
+        let count = items.len() as u64;
+        let inputs = #inputs;
+        exec.record(1); // MapStateStarted
+        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, inputs, max_concurrency).await;
+        // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
+        exec.record(events + 2 * count + 1);
+        results.map(::asl_runtime::Value::Array)
+    };
+    with_outcome(w, s, &m.outcome, attempt)
+}
+
+fn uses_context(t: &Template) -> bool {
+    let mut found = false;
+    t.visit(&mut |p| found |= p.root == Root::Context, &mut |_| {});
+    found
+}
