@@ -92,13 +92,19 @@ async fn collect(
     (Ok(outputs), events)
 }
 
-/// The items a Map iterates over: the value at ItemsPath, which must be an array.
-pub fn items(value: Value) -> Result<Vec<Value>, Fault> {
-    match value {
-        Value::Array(items) => Ok(items),
+/// The items a Map iterates over: the value at ItemsPath (`None`: the whole effective input),
+/// which must be an array. Only the items are copied.
+pub fn items(items_path: Option<&crate::path::Path>, input: &Value) -> Result<Vec<Value>, Fault> {
+    let value = match items_path {
+        None => std::borrow::Cow::Borrowed(input),
+        Some(p) => crate::path::lookup(p, input)
+            .ok_or_else(|| Fault::runtime(crate::path::missing_path_message(p, input)))?,
+    };
+    match value.as_ref() {
+        Value::Array(items) => Ok(items.clone()),
         other => Err(Fault::runtime(format!(
             "Map state input must be an array but was: {}",
-            crate::io::compact(&other)
+            crate::io::compact(other)
         ))),
     }
 }

@@ -30,3 +30,8 @@ fn io_processing() {
 fn choice_wait() {
     insta::assert_snapshot!(generated("workflows/choice_wait.json"));
 }
+
+#[test]
+fn map_with_nested_machine() {
+    insta::assert_snapshot!(generated("workflows/map_concurrency.json"));
+}

@@ -55,12 +55,12 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
 pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
     let name = &s.name;
     let input = input_path(s, keeps_raw(&m.outcome));
-    let items = match &m.items_path {
+    let items_path = match &m.items_path {
         Some(p) => {
             let p = path_ref(p);
-            quote! { ::asl_runtime::io::apply_path(input.clone(), ::core::option::Option::Some(#p))? }
+            quote! { ::core::option::Option::Some(#p) }
         }
-        None => quote! { input.clone() },
+        None => quote! { ::core::option::Option::None },
     };
     let max_concurrency = match &m.max_concurrency {
         Concurrency::Literal(n) => {
@@ -97,7 +97,7 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
     let module = processor_module(s);
     let attempt = quote! {
         #input
-        let items = ::asl_runtime::children::items(#items)?;
+        let items = ::asl_runtime::children::items(#items_path, &input)?;
         let max_concurrency: usize = #max_concurrency;
         let count = items.len() as u64;
         let inputs = #inputs;

@@ -1,0 +1,91 @@
+//! Parallel branches and Map iterations as concurrent child executions, on tokio's paused
+//! clock: MaxConcurrency bounds the iterations in flight, results keep item order, and a
+//! failing branch stops the others (their Task futures are dropped, not run to completion).
+
+use asl_runtime::{Env, Failure, TaskCall, TaskHandler, TokioClock, Value};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+mod map_concurrency { asl_macro::asl!("workflows/map_concurrency.json"); }
+mod parallel_cancel { asl_macro::asl!("workflows/parallel_cancel.json"); }
+
+/// Sleeps a time that depends on the item (so iterations finish out of order) and records how
+/// many calls are in flight.
+#[derive(Default)]
+struct Tracked {
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl TaskHandler for Tracked {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let value = call.input["value"].as_u64().unwrap_or(0);
+        tokio::time::sleep(Duration::from_secs(10 - value)).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        Ok(json!({ "doubled": value * 2, "index": call.input["index"], "batch": call.input["batch"] }))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn map_never_runs_more_than_max_concurrency_iterations_and_keeps_item_order() {
+    let env = Env::with_clock(Tracked::default(), TokioClock::new());
+    let items: Vec<u64> = (0..10).collect();
+    let mut exec = asl_runtime::start::<map_concurrency::Workflow, _>("map", json!({ "items": items, "batch": "b7" }), &env.clock);
+    let output = asl_runtime::run::<map_concurrency::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    assert_eq!(env.tasks.peak.load(Ordering::SeqCst), 3, "MaxConcurrency 3 is reached and never exceeded");
+    let results = output["results"].as_array().unwrap();
+    let expected: Vec<Value> = (0..10u64).map(|i| json!({ "doubled": i * 2, "index": i, "batch": "b7" })).collect();
+    assert_eq!(results, &expected, "results in item order, ItemSelector saw $$.Map.Item and the Map's input");
+}
+
+#[tokio::test(start_paused = true)]
+async fn map_over_a_non_array_is_a_runtime_error() {
+    let failure = map_concurrency::run(json!({ "items": { "a": 1 } }), Tracked::default()).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(failure.cause.unwrap().ends_with("Map state input must be an array but was: {\"a\":1}"));
+}
+
+/// Quick fails after 1 s; Slow would answer after an hour, and notes whether it finished or
+/// was dropped.
+#[derive(Default)]
+struct OneFails {
+    slow_finished: AtomicBool,
+    slow_dropped: AtomicBool,
+}
+
+struct DropFlag<'a>(&'a AtomicBool);
+
+impl Drop for DropFlag<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl TaskHandler for OneFails {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        if call.state == "Quick" {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return Err(Failure::new("BranchBroke", "quick branch failed"));
+        }
+        let _guard = DropFlag(&self.slow_dropped);
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        self.slow_finished.store(true, Ordering::SeqCst);
+        Ok(json!("slow done"))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_branch_stops_the_others() {
+    let env = Env::with_clock(OneFails::default(), TokioClock::new());
+    let started = tokio::time::Instant::now();
+    let mut exec = asl_runtime::start::<parallel_cancel::Workflow, _>("p", json!({ "n": 1 }), &env.clock);
+    let output = asl_runtime::run::<parallel_cancel::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::from_secs(1), "the state ends when the first branch fails");
+    assert!(env.tasks.slow_dropped.load(Ordering::SeqCst), "the other branch's task was cancelled");
+    assert!(!env.tasks.slow_finished.load(Ordering::SeqCst), "and did not run to completion");
+    // The branch's own error reaches the Parallel state's Catcher.
+    assert_eq!(output, json!({ "n": 1, "error": { "Error": "BranchBroke", "Cause": "quick branch failed" } }));
+}
