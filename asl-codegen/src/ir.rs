@@ -155,6 +155,14 @@ impl State {
                 if let Concurrency::Path(p) = &m.max_concurrency {
                     out.push(p);
                 }
+                if let MapMode::Distributed { tolerated_count, tolerated_percentage } = &m.mode {
+                    if let Some(Tolerated::Path(p)) = tolerated_count {
+                        out.push(p);
+                    }
+                    if let Some(Tolerated::Path(p)) = tolerated_percentage {
+                        out.push(p);
+                    }
+                }
             }
             Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
             Kind::Wait(w) => match &w.wait_for {
@@ -285,8 +293,23 @@ pub struct Map {
     /// ItemSelector, or the older Parameters.
     pub item_selector: Option<Template>,
     pub max_concurrency: Concurrency,
+    pub mode: MapMode,
     pub processor: Workflow,
     pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum MapMode {
+    Inline,
+    /// Iterations as child executions, failures tolerated up to these thresholds.
+    Distributed { tolerated_count: Option<Tolerated<u64>>, tolerated_percentage: Option<Tolerated<f64>> },
+}
+
+/// A ToleratedFailure… value: literal, or read from the input by its …Path field.
+#[derive(Debug, Clone)]
+pub enum Tolerated<T> {
+    Literal(T),
+    Path(JsonPath),
 }
 
 #[derive(Debug, Clone)]

@@ -52,27 +52,141 @@ pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fau
 
 /// AWS runs at most 40 iterations of an inline Map at once.
 pub const INLINE_MAP_CONCURRENCY: usize = 40;
+/// A distributed Map runs at most 10,000 child executions at once.
+pub const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
-/// Runs Map iterations with at most `max_concurrency` in flight (0: AWS's inline limit).
-/// Results in item order whatever order they finish in; the first failure wins.
+/// How a Map runs its iterations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MapMode {
+    /// The first failed iteration fails the state.
+    Inline,
+    /// Iterations are child executions; failures are tolerated up to a threshold.
+    Distributed(Tolerance),
+}
+
+/// ToleratedFailureCount / ToleratedFailurePercentage. Neither given: no failure is tolerated.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Tolerance {
+    pub count: Option<u64>,
+    pub percentage: Option<f64>,
+}
+
+impl Tolerance {
+    /// Whether `failed` of `total` iterations breaches a threshold (either, when both are set).
+    pub fn exceeded(&self, failed: u64, total: u64) -> bool {
+        let share = if total == 0 { 0.0 } else { failed as f64 * 100.0 / total as f64 };
+        match (self.count, self.percentage) {
+            (None, None) => failed > 0,
+            (count, percentage) => count.is_some_and(|c| failed > c) || percentage.is_some_and(|p| share > p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tolerance;
+
+    #[test]
+    fn tolerance_thresholds() {
+        assert!(Tolerance::default().exceeded(1, 10));
+        assert!(!Tolerance::default().exceeded(0, 10));
+        let count = Tolerance { count: Some(2), percentage: None };
+        assert!(!count.exceeded(2, 3) && count.exceeded(3, 100));
+        let share = Tolerance { count: None, percentage: Some(10.0) };
+        assert!(!share.exceeded(1, 10) && share.exceeded(2, 10));
+        let both = Tolerance { count: Some(5), percentage: Some(10.0) };
+        assert!(both.exceeded(2, 10), "either threshold breached fails the run");
+    }
+}
+
+/// Runs Map iterations with at most `max_concurrency` in flight (0: the mode's limit).
+/// Results in item order whatever order they finish in. Inline, the first failure wins;
+/// distributed, failed iterations leave their error output in place until the tolerance is
+/// exceeded, which fails the state with `States.ExceedToleratedFailureThreshold`.
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
     inputs: Vec<Value>,
     max_concurrency: usize,
+    mode: MapMode,
 ) -> (Result<Vec<Value>, Fault>, u64)
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
-    let limit = match max_concurrency {
-        0 => INLINE_MAP_CONCURRENCY,
-        n => n.min(INLINE_MAP_CONCURRENCY),
+    let cap = match mode {
+        MapMode::Inline => INLINE_MAP_CONCURRENCY,
+        MapMode::Distributed(_) => DISTRIBUTED_MAP_CONCURRENCY,
     };
+    let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
     let count = inputs.len();
-    let runs = inputs.into_iter().map(|input| child::<M, H, C>(parent, env, input));
-    collect(stream::iter(runs).buffered(limit), count).await
+    let runs = stream::iter(inputs.into_iter().map(|input| child::<M, H, C>(parent, env, input))).buffered(limit);
+    match mode {
+        MapMode::Inline => collect(runs, count).await,
+        MapMode::Distributed(tolerance) => collect_tolerating(runs, count, tolerance).await,
+    }
+}
+
+async fn collect_tolerating(
+    mut results: impl futures_util::Stream<Item = (Outcome, u64)> + Unpin,
+    count: usize,
+    tolerance: Tolerance,
+) -> (Result<Vec<Value>, Fault>, u64) {
+    let mut outputs = Vec::with_capacity(count);
+    let (mut events, mut failed) = (0, 0u64);
+    while let Some((outcome, added)) = results.next().await {
+        events += added;
+        match outcome {
+            Ok(v) => outputs.push(v),
+            Err(failure) => {
+                failed += 1;
+                if tolerance.exceeded(failed, count as u64) {
+                    let exceeded = Failure::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    );
+                    return (Err(Fault::Error(Box::new(exceeded))), events);
+                }
+                outputs.push(failure.to_error_output());
+            }
+        }
+    }
+    (Ok(outputs), events)
+}
+
+/// `ToleratedFailureCountPath`: a whole number ≥ 0 read from the input.
+pub fn tolerated_count_from(value: Option<&Value>, path: &str) -> Result<u64, Fault> {
+    let v = value.ok_or_else(|| Fault::runtime(format!("Invalid path '{path}' : No results for path: {path}")))?;
+    match (v.as_u64(), v.as_i64()) {
+        (Some(n), _) => Ok(n),
+        (None, Some(_)) => Err(Fault::runtime("ToleratedFailureCount cannot be negative.")),
+        _ => Err(Fault::runtime(format!(
+            "The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {path}",
+            quoted(v)
+        ))),
+    }
+}
+
+/// `ToleratedFailurePercentagePath`: a number from 0 to 100 read from the input.
+pub fn tolerated_percentage_from(value: Option<&Value>, path: &str) -> Result<f64, Fault> {
+    let v = value.ok_or_else(|| Fault::runtime(format!("Invalid path '{path}' : No results for path: {path}")))?;
+    match v.as_f64() {
+        Some(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        Some(_) => Err(Fault::runtime("ToleratedFailurePercentage must be between 0 and 100.")),
+        None => Err(Fault::runtime(format!(
+            "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {path}",
+            quoted(v)
+        ))),
+    }
+}
+
+/// A value as AWS quotes it in these messages: strings bare, the rest as JSON.
+fn quoted(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => crate::io::compact(other),
+    }
 }
 
 /// Takes results in order until the first failure (dropping the stream cancels the rest).
@@ -116,10 +230,7 @@ pub fn max_concurrency_from(value: Option<&Value>, path: &str) -> Result<usize, 
         Some(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
         None => Err(Fault::runtime(format!(
             "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {path}",
-            match v {
-                Value::String(s) => s.clone(),
-                other => crate::io::compact(other),
-            }
+            quoted(v)
         ))),
     }
 }

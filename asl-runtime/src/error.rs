@@ -26,6 +26,8 @@ pub mod names {
     pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
     pub const BRANCH_FAILED: &str = "States.BranchFailed";
     pub const PERMISSIONS: &str = "States.Permissions";
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
 }
 
 impl Failure {

@@ -6,7 +6,7 @@
 use super::state::{context, ident, input_path};
 use super::task::{keeps_raw, with_outcome};
 use super::value::{path_ref, template};
-use crate::ir::{Concurrency, Map, Parallel, State, Template, Workflow};
+use crate::ir::{Concurrency, Map, MapMode, Parallel, State, Template, Tolerated, Workflow};
 use crate::lower::jsonpath::Root;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -95,6 +95,7 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         None => quote! { items },
     };
     let module = processor_module(s);
+    let mode = map_mode(&m.mode);
     let attempt = quote! {
         #input
         let items = ::asl_runtime::children::items(#items_path, &input)?;
@@ -102,12 +103,40 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let count = items.len() as u64;
         let inputs = #inputs;
         exec.record(1); // MapStateStarted
-        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, inputs, max_concurrency).await;
+        let mode = #mode;
+        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, inputs, max_concurrency, mode).await;
         // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
         exec.record(events + 2 * count + 1);
         results.map(::asl_runtime::Value::Array)
     };
     with_outcome(w, s, &m.outcome, attempt)
+}
+
+fn map_mode(mode: &MapMode) -> TokenStream {
+    let MapMode::Distributed { tolerated_count, tolerated_percentage } = mode else {
+        return quote! { ::asl_runtime::children::MapMode::Inline };
+    };
+    let count = match tolerated_count {
+        None => quote! { ::core::option::Option::None },
+        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Tolerated::Path(p)) => {
+            let text = &p.text;
+            let p = path_ref(p);
+            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, &input), #text)?) }
+        }
+    };
+    let percentage = match tolerated_percentage {
+        None => quote! { ::core::option::Option::None },
+        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Tolerated::Path(p)) => {
+            let text = &p.text;
+            let p = path_ref(p);
+            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, &input), #text)?) }
+        }
+    };
+    quote! {
+        ::asl_runtime::children::MapMode::Distributed(::asl_runtime::children::Tolerance { count: #count, percentage: #percentage })
+    }
 }
 
 fn uses_context(t: &Template) -> bool {

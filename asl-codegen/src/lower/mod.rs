@@ -147,13 +147,39 @@ impl Lower<'_, '_> {
         })
     }
 
-    fn map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {
-        let processor = m.processor.as_ref()?;
-        let distributed = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref());
-        if distributed.is_some_and(|mode| mode.value == ast::ProcessorMode::Distributed) {
-            self.unsupported(decl.state.type_span, "running a distributed Map state");
+    /// A distributed Map's settings. Reading items from an ItemReader, batching them and
+    /// writing results with a ResultWriter are not supported yet.
+    fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map) -> Option<ir::MapMode> {
+        for (field, node) in [("ItemReader", &m.item_reader), ("ItemBatcher", &m.item_batcher), ("ResultWriter", &m.result_writer)] {
+            if let Some(node) = node {
+                self.unsupported(node.span, &format!("a distributed Map's {field}"));
+            }
+        }
+        if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() {
             return None;
         }
+        let _ = decl;
+        let path = |p: &Option<ast::Spanned<String>>| p.as_ref().and_then(|p| jsonpath::parse_reference_path(&p.value).ok());
+        let tolerated_count = match (&m.tolerated_failure_count, path(&m.tolerated_failure_count_path)) {
+            (_, Some(p)) => Some(ir::Tolerated::Path(p)),
+            (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
+            (None, None) => None,
+        };
+        let tolerated_percentage = match (&m.tolerated_failure_percentage, path(&m.tolerated_failure_percentage_path)) {
+            (_, Some(p)) => Some(ir::Tolerated::Path(p)),
+            (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
+            (None, None) => None,
+        };
+        Some(ir::MapMode::Distributed { tolerated_count, tolerated_percentage })
+    }
+
+    fn map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {
+        let processor = m.processor.as_ref()?;
+        let mode = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref());
+        let mode = match mode {
+            Some(mode) if mode.value == ast::ProcessorMode::Distributed => self.distributed(decl, m)?,
+            _ => ir::MapMode::Inline,
+        };
         let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
             (_, Some(p)) => ir::Concurrency::Path(jsonpath::parse_reference_path(&p.value).ok()?),
             (Some(n), None) => ir::Concurrency::Literal(n.value),
@@ -169,6 +195,7 @@ impl Lower<'_, '_> {
             items_path,
             item_selector: self.template(selector)?,
             max_concurrency,
+            mode,
             processor: lower(processor, self.name, self.diags)?,
             outcome: self.outcome(c)?,
         })
