@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-const WORKLOADS: &[&str] = &["chain100", "loop1000"];
+const WORKLOADS: &[&str] = &["chain100", "loop1000", "map1000"];
 
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -17,6 +17,7 @@
 use asl_runtime::{Env, Machine, Outcome};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use serde_json::{Map, Value};
+use futures_util::StreamExt;
 use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -27,6 +28,12 @@ mod chain100 {
 }
 mod loop1000 {
     asl_macro::asl!("workflows/loop1000.json");
+}
+mod map1000 {
+    asl_macro::asl!("workflows/map1000.json");
+}
+mod parallel3 {
+    asl_macro::asl!("workflows/parallel3.json");
 }
 
 /// The workloads' logic written by hand, as one would without the compiler.
@@ -88,6 +95,33 @@ mod hand {
         }
     }
 
+    /// map1000: an inline Map whose processor is one Pass state: each item, run concurrently
+    /// as tokio code would (at most 40 at once, AWS's inline limit), results in item order.
+    pub async fn map1000(input: Value) -> Value {
+        let items = match input.get("items") {
+            Some(Value::Array(items)) => items.clone(),
+            _ => return Value::Null,
+        };
+        let results: Vec<Value> =
+            futures_util::stream::iter(items.into_iter().map(|item| async move { item })).buffered(40).collect().await;
+        Value::Array(results)
+    }
+
+    /// parallel3: three branches, each building `{"branch": i, "payload": $.payload}`, joined.
+    pub async fn parallel3(input: Value) -> Value {
+        let branch = |i: u64| {
+            let payload = input.get("payload").cloned().unwrap_or(Value::Null);
+            async move {
+                let mut m = Map::with_capacity(2);
+                m.insert("branch".to_owned(), Value::from(i));
+                m.insert("payload".to_owned(), payload);
+                Value::Object(m)
+            }
+        };
+        let (a, b, c) = tokio::join!(branch(0), branch(1), branch(2));
+        Value::Array(vec![a, b, c])
+    }
+
     /// A MathAdd operand: an integer, or a number rounded as Java's `Math.round` does, within
     /// Java's `int` range.
     fn math_add_int(v: &Value) -> Result<i64, &'static str> {
@@ -135,13 +169,14 @@ struct Variants<R, S, H> {
     hand: H,
 }
 
-fn bench_workload<R, RF, S, SF, H>(c: &mut Criterion, rt: &Runtime, w: &Workload, v: &Variants<R, S, H>)
+fn bench_workload<R, RF, S, SF, H, HF>(c: &mut Criterion, rt: &Runtime, w: &Workload, v: &Variants<R, S, H>)
 where
     R: Fn(Value) -> RF,
     RF: Future<Output = Outcome>,
     S: Fn(Value) -> SF,
     SF: Future<Output = Outcome>,
-    H: Fn(Value) -> Value,
+    H: Fn(Value) -> HF,
+    HF: Future<Output = Value>,
 {
     let mut group = c.benchmark_group(w.name);
     // Criterion's "thrpt" is then state transitions per second.
@@ -153,33 +188,55 @@ where
     group.bench_function(BenchmarkId::new("compiled", "shared-env"), |b| {
         b.to_async(rt).iter_batched(input, |i| async { black_box((v.shared)(i).await) }, BatchSize::SmallInput)
     });
-    group.bench_function("hand-written", |b| b.iter_batched(input, |i| black_box((v.hand)(i)), BatchSize::SmallInput));
+    group.bench_function("hand-written", |b| {
+        b.to_async(rt).iter_batched(input, |i| async { black_box((v.hand)(i).await) }, BatchSize::SmallInput)
+    });
     group.finish();
 }
 
-/// Times `f` over `inputs` inside one `block_on`, keeping the outputs for dropping later.
+/// What one execution of a variant gives: the output (a compiled run must have succeeded).
+trait IntoOutput {
+    fn into_output(self) -> Value;
+}
+
+impl IntoOutput for Value {
+    fn into_output(self) -> Value {
+        self
+    }
+}
+
+impl IntoOutput for Outcome {
+    fn into_output(self) -> Value {
+        self.expect("workflow succeeds")
+    }
+}
+
+/// Times `f` over `inputs` inside one `block_on`, keeping the outputs for dropping later. All
+/// variants, hand-written ones included, are timed this same way.
 fn async_batch<F, Fut>(rt: &Runtime, f: &F, inputs: Vec<Value>, outputs: &mut Vec<Value>) -> Duration
 where
     F: Fn(Value) -> Fut,
-    Fut: Future<Output = Outcome>,
+    Fut: Future,
+    Fut::Output: IntoOutput,
 {
     rt.block_on(async {
         let start = Instant::now();
         for i in inputs {
-            outputs.push(black_box(f(i).await.expect("workflow succeeds")));
+            outputs.push(black_box(f(i).await.into_output()));
         }
         start.elapsed()
     })
 }
 
 /// Plain timing, the variants interleaved round by round: mean time of one execution of each.
-fn summarize<R, RF, S, SF, H>(rt: &Runtime, w: &Workload, v: &Variants<R, S, H>)
+fn summarize<R, RF, S, SF, H, HF>(rt: &Runtime, w: &Workload, v: &Variants<R, S, H>)
 where
     R: Fn(Value) -> RF,
     RF: Future<Output = Outcome>,
     S: Fn(Value) -> SF,
     SF: Future<Output = Outcome>,
-    H: Fn(Value) -> Value,
+    H: Fn(Value) -> HF,
+    HF: Future<Output = Value>,
 {
     // Each timed batch runs `n` executions on inputs cloned beforehand; outputs are dropped
     // after the clock stops (as criterion's `iter_batched` does).
@@ -190,13 +247,7 @@ where
     };
     let run_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| async_batch(rt, &v.run, inputs, outputs);
     let shared_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| async_batch(rt, &v.shared, inputs, outputs);
-    let hand_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| {
-        let start = Instant::now();
-        for i in inputs {
-            outputs.push(black_box((v.hand)(i)));
-        }
-        start.elapsed()
-    };
+    let hand_batch = |inputs: Vec<Value>, outputs: &mut Vec<Value>| async_batch(rt, &v.hand, inputs, outputs);
     let variants: [Batch; 3] = [&run_batch, &shared_batch, &hand_batch];
 
     // A batch size per variant (about 1 ms, at most 4096 executions so the inputs stay in
@@ -265,21 +316,35 @@ fn check<M: Machine>(rt: &Runtime, w: &Workload, hand: Value) {
 fn main() {
     let chain = Workload::load("chain100", include_str!("../workflows/chain100.run.json"));
     let looped = Workload::load("loop1000", include_str!("../workflows/loop1000.run.json"));
+    let mapped = Workload::load("map1000", include_str!("../workflows/map1000.run.json"));
+    let fanned = Workload::load("parallel3", include_str!("../workflows/parallel3.run.json"));
     let rt = runtime();
     let env = rt.block_on(async { Env::new(()) });
 
     check::<chain100::Workflow>(&rt, &chain, hand::chain100(chain.input.clone()));
     check::<loop1000::Workflow>(&rt, &looped, hand::loop1000(looped.input.clone()).expect("hand-written loop1000"));
+    check::<map1000::Workflow>(&rt, &mapped, rt.block_on(hand::map1000(mapped.input.clone())));
+    check::<parallel3::Workflow>(&rt, &fanned, rt.block_on(hand::parallel3(fanned.input.clone())));
 
     let chain_v = Variants {
         run: |i| chain100::run(i, ()),
         shared: |i| run_on::<chain100::Workflow>(&env, i),
-        hand: hand::chain100,
+        hand: |i| std::future::ready(hand::chain100(i)),
     };
     let loop_v = Variants {
         run: |i| loop1000::run(i, ()),
         shared: |i| run_on::<loop1000::Workflow>(&env, i),
-        hand: |i| hand::loop1000(i).expect("hand-written loop1000 succeeds"),
+        hand: |i| std::future::ready(hand::loop1000(i).expect("hand-written loop1000 succeeds")),
+    };
+    let map_v = Variants {
+        run: |i| map1000::run(i, ()),
+        shared: |i| run_on::<map1000::Workflow>(&env, i),
+        hand: hand::map1000,
+    };
+    let parallel_v = Variants {
+        run: |i| parallel3::run(i, ()),
+        shared: |i| run_on::<parallel3::Workflow>(&env, i),
+        hand: hand::parallel3,
     };
 
     let mut c = Criterion::default()
@@ -288,6 +353,8 @@ fn main() {
         .configure_from_args();
     bench_workload(&mut c, &rt, &chain, &chain_v);
     bench_workload(&mut c, &rt, &looped, &loop_v);
+    bench_workload(&mut c, &rt, &mapped, &map_v);
+    bench_workload(&mut c, &rt, &fanned, &parallel_v);
     c.final_summary();
 
     // `cargo test --benches` runs this binary without `--bench` (criterion's test mode, each
@@ -298,5 +365,7 @@ fn main() {
         println!();
         summarize(&rt, &chain, &chain_v);
         summarize(&rt, &looped, &loop_v);
+        summarize(&rt, &mapped, &map_v);
+        summarize(&rt, &fanned, &parallel_v);
     }
 }
