@@ -227,6 +227,8 @@ comparison_ops! {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Wait {
+    /// The spans of the duration fields written (valid or not), to check that there is one.
+    pub given: Vec<Span>,
     pub seconds: Option<Spanned<u64>>,
     pub seconds_path: Option<Spanned<String>>,
     pub timestamp: Option<Spanned<String>>,

@@ -36,9 +36,7 @@ impl Workflow {
 
     /// Whether any state reads `$$.State.EnteredTime` (or the whole Context object).
     pub fn reads_entered_time(&self) -> bool {
-        // `$$` or `$$.State` reads the whole object, which includes EnteredTime.
-        let reads = |p: &JsonPath| p.text == "$$" || p.text.starts_with("$$.State") || p.text.starts_with("$$['State']") || p.text.starts_with("$$..");
-        self.states.iter().any(|s| s.context_paths().into_iter().any(reads))
+        self.states.iter().any(|s| s.context_paths().into_iter().any(JsonPath::reads_entered_time))
     }
 }
 
@@ -86,14 +84,7 @@ impl State {
     /// Every Context-object (`$$`) path this state evaluates.
     pub fn context_paths(&self) -> Vec<&JsonPath> {
         let mut out = Vec::new();
-        for p in [&self.input_path, &self.output_path] {
-            if let PathSetting::Path(p) = p {
-                out.push(p);
-            }
-        }
-        for t in self.templates() {
-            t.visit(&mut |p| out.push(p), &mut |_| {});
-        }
+        self.collect_paths(&mut out);
         out.retain(|p| p.root == Root::Context);
         out
     }
@@ -341,6 +332,11 @@ impl Task {
     /// `.waitForTaskToken` resources get `$$.Task.Token`.
     pub fn wants_token(&self) -> bool {
         self.resource.ends_with(".waitForTaskToken")
+    }
+
+    /// `.sync`, `.sync:2` and callback resources: AWS records a TaskSubmitted event for them.
+    pub fn waits_for_completion(&self) -> bool {
+        self.wants_token() || self.resource.ends_with(".sync") || self.resource.ends_with(".sync:2")
     }
 }
 

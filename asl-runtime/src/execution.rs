@@ -192,9 +192,9 @@ impl<S: Copy> Execution<S> {
         self.events += n;
     }
 
-    /// A fresh task token for a `.waitForTaskToken` Task.
+    /// A fresh task token for a `.waitForTaskToken` Task: one per attempt, as AWS issues.
     pub fn task_token(&self, state_name: &str) -> String {
-        format!("{}#{state_name}#{}", self.info.id(), self.entered_event)
+        format!("{}#{state_name}#{}#{}", self.info.id(), self.entered_event, self.retries.total())
     }
 
     /// The context handed to a Task handler for this attempt.

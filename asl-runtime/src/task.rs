@@ -46,6 +46,8 @@ pub struct TaskCall {
     pub resource: &'static str,
     /// The effective input (after InputPath and Parameters).
     pub input: Value,
+    /// The evaluated `Credentials` field (`{"RoleArn": …}`), for handlers that assume a role.
+    pub credentials: Option<Value>,
     pub context: TaskContext,
 }
 

@@ -13,7 +13,7 @@ pub fn seconds_from_path(p: &Path, input: &Value) -> Result<Duration, Fault> {
     let v = path::get(p, input)
         .ok_or_else(|| Fault::runtime(format!("The SecondsPath parameter does not reference an input value: {text}")))?;
     match (v.as_i64(), v.as_u64()) {
-        (_, Some(n)) => Ok(Duration::from_secs(n)),
+        (_, Some(n)) => check_delay(Duration::from_secs(n)),
         (Some(n), None) => Err(Fault::runtime(format!("The SecondsPath parameter references a negative value: {text} == {n}"))),
         _ => Err(Fault::runtime(format!(
             "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",

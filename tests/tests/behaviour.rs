@@ -250,3 +250,36 @@ async fn an_intrinsic_failure_in_parameters_is_retried_and_caught() {
     assert_eq!(outcome.unwrap(), json!("ok"));
     assert_eq!(env.tasks.calls()[0].1, json!({"item": 2}));
 }
+
+mod context_everywhere { asl_macro::asl!("workflows/context_everywhere.json"); }
+
+/// Answers with a body to parse and records the credentials it was handed.
+#[derive(Default)]
+struct Body {
+    body: &'static str,
+    credentials: Mutex<Option<Value>>,
+}
+
+impl TaskHandler for Body {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        *self.credentials.lock().unwrap() = call.credentials.clone();
+        Ok(json!({ "body": self.body }))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_context_object_is_usable_wherever_a_path_is() {
+    let input = json!({ "delay": 7, "role": "arn:aws:iam::1:role/r" });
+    let (outcome, elapsed, env) = run::<context_everywhere::Workflow, _>(input, Body { body: "[1]", ..Body::default() }).await;
+    assert_eq!(outcome.unwrap(), json!({ "state": "Call", "parsed": [1] }));
+    assert_eq!(elapsed, Duration::from_secs(7), "SecondsPath read $$.Execution.Input.delay");
+    assert_eq!(*env.tasks.credentials.lock().unwrap(), Some(json!({ "RoleArn": "arn:aws:iam::1:role/r" })));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_intrinsic_failure_in_result_selector_goes_to_the_catchers() {
+    let input = json!({ "delay": 0, "role": "r" });
+    let (outcome, _, _) = run::<context_everywhere::Workflow, _>(input, Body { body: "not json", ..Body::default() }).await;
+    let output = outcome.unwrap();
+    assert_eq!(output["error"]["Error"], json!("States.IntrinsicFailure"), "{output}");
+}

@@ -15,7 +15,7 @@ pub fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagno
     check_catch(&who, &c.catch, language, diags);
     match &decl.state.kind {
         StateKind::Task(t) => check_task(&who, t, language, diags),
-        StateKind::Wait(w) => check_wait(&who, w, c, decl.name_span, diags),
+        StateKind::Wait(w) => check_wait(&who, w, decl.name_span, diags),
         StateKind::Fail(f) => check_fail(&who, f, diags),
         StateKind::Choice(ch) => super::choice::check_choice(&who, ch, language, diags),
         StateKind::Map(m) => check_map(&who, m, c, language, diags),
@@ -96,15 +96,9 @@ fn check_resource(who: &str, r: &Spanned<String>, diags: &mut Diagnostics) {
     }
 }
 
-fn check_wait(who: &str, w: &Wait, c: &Common, name_span: Span, diags: &mut Diagnostics) {
-    let jsonata = c.jsonata.iter().filter(|m| m.key == "Seconds" || m.key == "Timestamp").count();
-    let given: Vec<Span> = [w.seconds.as_ref().map(|s| s.span), w.seconds_path.as_ref().map(|s| s.span),
-        w.timestamp.as_ref().map(|s| s.span), w.timestamp_path.as_ref().map(|s| s.span)]
-        .into_iter()
-        .flatten()
-        .collect();
-    if given.len() + jsonata != 1 {
-        let span = given.get(1).copied().unwrap_or(name_span);
+fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
+    if w.given.len() != 1 {
+        let span = w.given.get(1).copied().unwrap_or(name_span);
         diags.error(span, format!("{who}: a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"));
     }
     if let Some(s) = &w.seconds {
@@ -135,9 +129,25 @@ fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
         if let Some(p) = p {
             if crate::lower::intrinsic::looks_like_intrinsic(&p.value) {
                 super::templates::check_intrinsic(who, name, &p.value, p.span, diags);
+                check_fail_intrinsic(who, name, p, diags);
             } else {
                 check_reference_path(who, name, &p.value, p.span, PathRole::Path, diags);
             }
+        }
+    }
+}
+
+/// ErrorPath and CausePath take only the intrinsics that return a string (AWS's list).
+fn check_fail_intrinsic(who: &str, field: &str, p: &Spanned<String>, diags: &mut Diagnostics) {
+    use crate::lower::intrinsic::IntrinsicFn as F;
+    const STRINGS: &[F] = &[F::ArrayGetItem, F::Base64Encode, F::Base64Decode, F::Format, F::JsonToString, F::Hash, F::Uuid];
+    if let Ok(call) = crate::lower::intrinsic::parse_intrinsic(&p.value) {
+        if !STRINGS.contains(&call.func) {
+            let allowed: Vec<&str> = STRINGS.iter().map(|f| f.name()).collect();
+            diags.push(
+                crate::diag::Diagnostic::new(p.span, format!("{who}: {field} cannot use {}: it does not return a string", call.func.name()))
+                    .with_help(format!("{field} takes a path or one of {}", allowed.join(", "))),
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use super::state::{context, ident, input_path};
 use super::task::{keeps_raw, with_outcome};
-use super::value::{path_ref, template};
+use super::value::{path_ref, root, template};
 use crate::ir::{Concurrency, Map, MapMode, Parallel, State, Template, Tolerated, Workflow};
 use crate::lower::jsonpath::Root;
 use proc_macro2::TokenStream;
@@ -41,8 +41,8 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, input.clone()) }
     });
     let attempt = quote! {
-        #input
         #ctx
+        #input
         #effective
         exec.record(1); // ParallelStateStarted
         let (results, events) = ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await;
@@ -54,6 +54,7 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
 
 pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
     let name = &s.name;
+    let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, keeps_raw(&m.outcome));
     let items_path = match &m.items_path {
         Some(p) => {
@@ -68,9 +69,9 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
             quote! { #n }
         }
         Concurrency::Path(p) => {
-            let text = &p.text;
+            let (text, r) = (&p.text, root(p));
             let p = path_ref(p);
-            quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, &input), #text)? }
+            quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
         }
     };
     let inputs = match &m.item_selector {
@@ -97,6 +98,7 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
     let module = processor_module(s);
     let mode = map_mode(&m.mode);
     let attempt = quote! {
+        #ctx
         #input
         let items = ::asl_runtime::children::items(#items_path, &input)?;
         let max_concurrency: usize = #max_concurrency;
@@ -120,18 +122,18 @@ fn map_mode(mode: &MapMode) -> TokenStream {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
-            let text = &p.text;
+            let (text, r) = (&p.text, root(p));
             let p = path_ref(p);
-            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, &input), #text)?) }
+            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }
     };
     let percentage = match tolerated_percentage {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
-            let text = &p.text;
+            let (text, r) = (&p.text, root(p));
             let p = path_ref(p);
-            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, &input), #text)?) }
+            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }
     };
     quote! {

@@ -1,6 +1,6 @@
 //! Choice rules → Rust boolean expressions over the state's effective input (`input`).
 
-use super::value::path_ref;
+use super::value::{path_ref, root};
 use crate::ir::{Cmp, Condition, Test, TypeTest};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -35,10 +35,12 @@ fn cmp(c: Cmp) -> TokenStream {
 
 fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {
     let var = path_ref(variable);
-    let value = quote! { &*::asl_runtime::choice::variable(#var, &input)? };
+    let var_root = root(variable);
+    let value = quote! { &*::asl_runtime::choice::variable(#var, #var_root)? };
     let other = |p| {
+        let r = root(p);
         let p = path_ref(p);
-        quote! { &*::asl_runtime::choice::variable(#p, &input)? }
+        quote! { &*::asl_runtime::choice::variable(#p, #r)? }
     };
     match t {
         Test::String(c, s) => { let c = cmp(*c); quote! { ::asl_runtime::choice::string(#value, #c, #s) } }
@@ -60,6 +62,6 @@ fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {
             };
             quote! { (::asl_runtime::choice::#f(#value) == #expected) }
         }
-        Test::IsPresent(expected) => quote! { (::asl_runtime::choice::is_present(#var, &input) == #expected) },
+        Test::IsPresent(expected) => quote! { (::asl_runtime::choice::is_present(#var, #var_root) == #expected) },
     }
 }

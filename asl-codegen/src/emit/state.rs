@@ -2,7 +2,7 @@
 //! from the execution, applies the state's fields in AWS's order, and returns the transition.
 
 use super::choice::condition;
-use super::value::{literal, path_ref, template};
+use super::value::{literal, path_ref, root, template};
 use crate::ir::{self, Kind, PathSetting, ResultPath, Source, State, Transition, Workflow};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -64,11 +64,16 @@ fn doc(s: &State) -> TokenStream {
     quote! { #[doc = #head] #( #[doc = ""] #[doc = #comment] )* }
 }
 
-/// `let input = …;`: InputPath applied to `raw` (cloned if `raw` is needed afterwards).
+/// `let input = …;`: InputPath applied to `raw` (cloned if `raw` is needed afterwards). A `$$`
+/// InputPath reads the Context object, which the caller has built as `context`.
 pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
     let raw = if keep_raw { quote! { raw.clone() } } else { quote! { raw } };
     match &s.input_path {
         PathSetting::Identity => quote! { let input = #raw; },
+        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+            let p = path_ref(p);
+            quote! { let input = ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))?; }
+        }
         other => {
             let p = path_arg(other);
             quote! { let input = ::asl_runtime::io::apply_path(#raw, #p)?; }
@@ -76,10 +81,14 @@ pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
     }
 }
 
-/// OutputPath applied to `output`.
+/// OutputPath applied to `output` (or to the Context object, for a `$$` path).
 pub fn output_path(s: &State) -> TokenStream {
     match &s.output_path {
         PathSetting::Identity => quote! {},
+        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+            let p = path_ref(p);
+            quote! { let output = { let _ = output; ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))? }; }
+        }
         other => {
             let p = path_arg(other);
             quote! { let output = ::asl_runtime::io::apply_path(output, #p)?; }
@@ -166,8 +175,8 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
     }
     quote! {
         let raw = exec.take_input();
-        #input
         #ctx
+        #input
         let result = #result;
         #rp
         #op
@@ -176,6 +185,7 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
 }
 
 fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
+    let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, false);
     let branches = c.rules.iter().map(|(cond, next)| {
         let cond = condition(cond);
@@ -196,6 +206,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
     let op = output_path(s);
     quote! {
         let raw = exec.take_input();
+        #ctx
         #input
         let next = #(#branches else)* { #default };
         let output = input;
@@ -205,25 +216,29 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
 }
 
 fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
+    let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, false);
     let delay = match &wait.wait_for {
         ir::WaitFor::Seconds(n) => quote! { ::asl_runtime::wait::check_delay(::core::time::Duration::from_secs(#n))? },
         ir::WaitFor::SecondsPath(p) => {
+            let r = root(p);
             let p = path_ref(p);
-            quote! { ::asl_runtime::wait::seconds_from_path(#p, &input)? }
+            quote! { ::asl_runtime::wait::seconds_from_path(#p, #r)? }
         }
         ir::WaitFor::Timestamp(t) => quote! {
             ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp(#t)?)?
         },
         ir::WaitFor::TimestampPath(p) => {
+            let r = root(p);
             let p = path_ref(p);
-            quote! { ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp_from_path(#p, &input)?)? }
+            quote! { ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp_from_path(#p, #r)?)? }
         }
     };
     let op = output_path(s);
     let next = transition(w, &wait.transition);
     quote! {
         let raw = exec.take_input();
+        #ctx
         #input
         env.clock.sleep(#delay).await;
         let output = input;
@@ -233,10 +248,12 @@ fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
 }
 
 fn succeed(s: &State) -> TokenStream {
+    let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, false);
     let op = output_path(s);
     quote! {
         let raw = exec.take_input();
+        #ctx
         #input
         let output = input;
         #op

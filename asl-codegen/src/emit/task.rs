@@ -4,7 +4,7 @@
 //! too.
 
 use super::state::{apply_result_path, context, input_path, output_path, result_path, transition, variant};
-use super::value::{path_ref, template};
+use super::value::{path_ref, root, template};
 use crate::ir::{Catcher, Outcome, ResultPath, Retrier, Seconds, State, Task, Workflow};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -27,21 +27,30 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
         }
         None => quote! { input },
     };
+    let credentials = match &t.credentials {
+        Some(c) => {
+            let c = template(c);
+            quote! { ::core::option::Option::Some({ let input = &input; #c }) }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
     let limits = limits(t);
+    let scheduled = proc_macro2::Literal::u64_unsuffixed(if t.waits_for_completion() { 3 } else { 2 });
     // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
     // goes through Retry and Catch like the task's own errors; States.Runtime does not.
     let attempt = quote! {
         #token
-        #input
         #ctx
+        #input
         let call = ::asl_runtime::TaskCall {
             state: #name,
             resource: #resource,
+            credentials: #credentials,
             input: #parameters,
             context: exec.task_context(#name, #token_arg),
         };
         let limits = #limits;
-        exec.record(2); // TaskScheduled, TaskStarted
+        exec.record(#scheduled); // TaskScheduled, TaskStarted (and TaskSubmitted for .sync / callbacks)
         let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
         exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
         outcome.map_err(::asl_runtime::Fault::from)
@@ -58,26 +67,38 @@ pub fn keeps_raw(o: &Outcome) -> bool {
 /// async block giving `Result<Value, Fault>`; Retry runs it again, then ResultSelector,
 /// ResultPath, OutputPath and the transition apply, or the first matching Catcher.
 pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) -> TokenStream {
-    let selector = match &o.result_selector {
-        Some(sel) => {
-            let sel = template(sel);
-            quote! { let result = { let input = &result; #sel }; }
-        }
-        None => quote! {},
-    };
     let rp = apply_result_path(&o.result_path);
     let op = output_path(s);
     let next = transition(w, &o.transition);
-    let on_success = quote! {
-        #selector
-        #rp
-        #op
-        return #next;
+    let retrying = !o.retry.is_empty();
+    // An error in ResultSelector (an intrinsic failing) goes to the Catchers, not to Retry.
+    let to_catch = if retrying { quote! { break *failure } } else { quote! { *failure } };
+    let on_success = match &o.result_selector {
+        None => quote! { #rp #op return #next; },
+        Some(sel) => {
+            let ctx = selector_reads_context(sel).then(|| {
+                let name = &s.name;
+                quote! { let context = exec.context(#name, ::core::option::Option::None); }
+            });
+            let sel = template(sel);
+            quote! {
+                #ctx
+                let selected = (|| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
+                    let input = &result;
+                    ::core::result::Result::Ok(#sel)
+                })();
+                match selected {
+                    ::core::result::Result::Ok(result) => { #rp #op return #next; }
+                    ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => #to_catch,
+                    ::core::result::Result::Err(fault) => return ::core::result::Result::Err(fault),
+                }
+            }
+        }
     };
     let attempt = quote! {
         let outcome: ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> = async { #attempt }.await;
     };
-    let failure = if o.retry.is_empty() {
+    let failure = if !retrying {
         quote! {
             #attempt
             let failure = match outcome {
@@ -114,13 +135,20 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
     }
 }
 
+fn selector_reads_context(t: &crate::ir::Template) -> bool {
+    let mut found = false;
+    t.visit(&mut |p| found |= p.root == crate::lower::jsonpath::Root::Context, &mut |_| {});
+    found
+}
+
 fn limits(t: &Task) -> TokenStream {
     let secs = |s: &Seconds| match s {
         Seconds::None => quote! { ::core::option::Option::None },
         Seconds::Literal(n) => quote! { ::core::option::Option::Some(::core::time::Duration::from_secs(#n)) },
         Seconds::Path(p) => {
+            let r = root(p);
             let p = path_ref(p);
-            quote! { ::core::option::Option::Some(::asl_runtime::task::seconds_from_path(#p, &input)?) }
+            quote! { ::core::option::Option::Some(::asl_runtime::task::seconds_from_path(#p, #r)?) }
         }
     };
     let (timeout, heartbeat) = (secs(&t.timeout), secs(&t.heartbeat));

@@ -61,7 +61,13 @@ pub fn template(t: &Template) -> TokenStream {
     }
 }
 
-/// A `.$` path: on the template input, or on the Context object for `$$` paths.
+/// What a path is evaluated on, where the state's own input is the local `input: Value`:
+/// `&input`, or `&context` (the Context object) for `$$` paths.
+pub fn root(p: &JsonPath) -> TokenStream {
+    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { &input } }
+}
+
+/// A `.$` path: on the template input (`input: &Value` there), or on the Context object.
 fn path_value(p: &JsonPath, field: &str) -> TokenStream {
     let path = path_ref(p);
     let root = if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } };

@@ -37,8 +37,8 @@ pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -
                 variant,
                 ident,
                 comment: decl.state.common.comment.clone(),
-                input_path: path_setting(&decl.state.common.input_path),
-                output_path: path_setting(&decl.state.common.output_path),
+                input_path: path_setting(&decl.state.common.input_path, cx.diags)?,
+                output_path: path_setting(&decl.state.common.output_path, cx.diags)?,
                 kind,
             })
         })
@@ -93,12 +93,12 @@ impl Lower<'_, '_> {
             StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
                 parameters: self.template(c.parameters.as_ref())?,
                 result: p.result.as_ref().map(|r| r.to_value()),
-                result_path: result_path(&c.result_path),
+                result_path: result_path(&c.result_path, self.diags)?,
                 transition: self.transition(c),
             }),
             StateKind::Task(t) => ir::Kind::Task(self.task(t, c)?),
             StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
-            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c) }),
+            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w, self.diags)?, transition: self.transition(c) }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(self.fail(f)?),
             StateKind::Parallel(p) => ir::Kind::Parallel(ir::Parallel {
@@ -122,8 +122,8 @@ impl Lower<'_, '_> {
             resource: t.resource.value.clone(),
             parameters: self.template(c.parameters.as_ref())?,
             credentials: self.template(t.credentials.as_ref())?,
-            timeout: seconds(&t.timeout),
-            heartbeat: seconds(&t.heartbeat),
+            timeout: seconds(&t.timeout, self.diags)?,
+            heartbeat: seconds(&t.heartbeat, self.diags)?,
             outcome: self.outcome(c)?,
         })
     }
@@ -132,17 +132,19 @@ impl Lower<'_, '_> {
     fn outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
         Some(ir::Outcome {
             result_selector: self.template(c.result_selector.as_ref())?,
-            result_path: result_path(&c.result_path),
+            result_path: result_path(&c.result_path, self.diags)?,
             retry: c.retry.iter().map(retrier).collect(),
             catch: c
                 .catch
                 .iter()
-                .map(|k| ir::Catcher {
-                    error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
-                    next: self.target(&k.next.value),
-                    result_path: result_path(&k.result_path),
+                .map(|k| {
+                    Some(ir::Catcher {
+                        error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
+                        next: self.target(&k.next.value),
+                        result_path: result_path(&k.result_path, self.diags)?,
+                    })
                 })
-                .collect(),
+                .collect::<Option<_>>()?,
             transition: self.transition(c),
         })
     }
@@ -159,14 +161,13 @@ impl Lower<'_, '_> {
             return None;
         }
         let _ = decl;
-        let path = |p: &Option<ast::Spanned<String>>| p.as_ref().and_then(|p| jsonpath::parse_reference_path(&p.value).ok());
-        let tolerated_count = match (&m.tolerated_failure_count, path(&m.tolerated_failure_count_path)) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(p)),
+        let tolerated_count = match (&m.tolerated_failure_count, &m.tolerated_failure_count_path) {
+            (_, Some(p)) => Some(ir::Tolerated::Path(path(&p.value, p.span, true, self.diags)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
-        let tolerated_percentage = match (&m.tolerated_failure_percentage, path(&m.tolerated_failure_percentage_path)) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(p)),
+        let tolerated_percentage = match (&m.tolerated_failure_percentage, &m.tolerated_failure_percentage_path) {
+            (_, Some(p)) => Some(ir::Tolerated::Path(path(&p.value, p.span, true, self.diags)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
@@ -181,12 +182,12 @@ impl Lower<'_, '_> {
             _ => ir::MapMode::Inline,
         };
         let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
-            (_, Some(p)) => ir::Concurrency::Path(jsonpath::parse_reference_path(&p.value).ok()?),
+            (_, Some(p)) => ir::Concurrency::Path(path(&p.value, p.span, true, self.diags)?),
             (Some(n), None) => ir::Concurrency::Literal(n.value),
             (None, None) => ir::Concurrency::Literal(0),
         };
         let items_path = match &m.items_path {
-            Some(p) if p.value != "$" => Some(jsonpath::parse_reference_path(&p.value).ok()?),
+            Some(p) if p.value != "$" => Some(path(&p.value, p.span, true, self.diags)?),
             _ => None,
         };
         // The older `Parameters` of a Map state is what `ItemSelector` is now.
@@ -207,14 +208,14 @@ impl Lower<'_, '_> {
                 return Some(Some(ir::Source::Literal(l.value.clone())));
             }
             let Some(p) = path else { return Some(None) };
-            let t = template::lower_dynamic(&p.value, field, self.diags)?;
+            let t = template::lower_dynamic(&p.value, field, p.span, self.diags)?;
             Some(Some(ir::Source::Template(t)))
         };
         Some(ir::Fail { error: source(&f.error, &f.error_path, "ErrorPath")?, cause: source(&f.cause, &f.cause_path, "CausePath")? })
     }
 }
 
-fn wait_for(w: &ast::Wait) -> Option<ir::WaitFor> {
+fn wait_for(w: &ast::Wait, diags: &mut Diagnostics) -> Option<ir::WaitFor> {
     if let Some(s) = &w.seconds {
         return Some(ir::WaitFor::Seconds(s.value));
     }
@@ -222,18 +223,18 @@ fn wait_for(w: &ast::Wait) -> Option<ir::WaitFor> {
         return Some(ir::WaitFor::Timestamp(t.value.clone()));
     }
     if let Some(p) = &w.seconds_path {
-        return jsonpath::parse_reference_path(&p.value).ok().map(ir::WaitFor::SecondsPath);
+        return path(&p.value, p.span, true, diags).map(ir::WaitFor::SecondsPath);
     }
     let p = w.timestamp_path.as_ref()?;
-    jsonpath::parse_reference_path(&p.value).ok().map(ir::WaitFor::TimestampPath)
+    path(&p.value, p.span, true, diags).map(ir::WaitFor::TimestampPath)
 }
 
-fn seconds(f: &SecondsField) -> ir::Seconds {
-    match (&f.seconds, &f.path) {
+fn seconds(f: &SecondsField, diags: &mut Diagnostics) -> Option<ir::Seconds> {
+    Some(match (&f.seconds, &f.path) {
         (Some(s), _) => ir::Seconds::Literal(s.value),
-        (None, Some(p)) => jsonpath::parse_reference_path(&p.value).map_or(ir::Seconds::None, ir::Seconds::Path),
+        (None, Some(p)) => ir::Seconds::Path(path(&p.value, p.span, true, diags)?),
         (None, None) => ir::Seconds::None,
-    }
+    })
 }
 
 fn retrier(r: &ast::Retrier) -> ir::Retrier {
@@ -247,24 +248,30 @@ fn retrier(r: &ast::Retrier) -> ir::Retrier {
     }
 }
 
-fn path_setting(p: &Option<NullablePath>) -> ir::PathSetting {
-    match p {
+fn path_setting(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::PathSetting> {
+    Some(match p {
         None => ir::PathSetting::Identity,
         Some(ast::Spanned { value: None, .. }) => ir::PathSetting::Null,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::PathSetting::Identity,
-        Some(ast::Spanned { value: Some(text), .. }) => {
-            jsonpath::parse_path(text).map_or(ir::PathSetting::Identity, ir::PathSetting::Path)
-        }
-    }
+        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(path(text, *span, false, diags)?),
+    })
 }
 
-fn result_path(p: &Option<NullablePath>) -> ir::ResultPath {
-    match p {
+fn result_path(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::ResultPath> {
+    Some(match p {
         None => ir::ResultPath::Replace,
         Some(ast::Spanned { value: None, .. }) => ir::ResultPath::Discard,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::ResultPath::Replace,
-        Some(ast::Spanned { value: Some(text), .. }) => {
-            jsonpath::parse_reference_path(text).map_or(ir::ResultPath::Replace, ir::ResultPath::At)
-        }
+        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(path(text, *span, true, diags)?),
+    })
+}
+
+/// A checked path field. Workflow variables (`$name`) pass `check` but cannot run yet.
+fn path(text: &str, span: Span, reference: bool, diags: &mut Diagnostics) -> Option<jsonpath::JsonPath> {
+    if crate::check::is_variable(text) {
+        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
+        return None;
     }
+    let parsed = if reference { jsonpath::parse_reference_path(text) } else { jsonpath::parse_path(text) };
+    parsed.ok()
 }

@@ -13,7 +13,7 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
             let mut out = Vec::with_capacity(members.len());
             for m in members {
                 let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
-                    (Some(key), Some(text)) => (key.to_string(), dynamic(text, &m.key, node, diags)?),
+                    (Some(key), Some(text)) => (key.to_string(), dynamic(text, &m.key, &m.value, diags)?),
                     _ => (m.key.clone(), lower_template(&m.value, diags)?),
                 };
                 out.push(value);
@@ -25,9 +25,9 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
     })
 }
 
-/// One `key.$` value, or an ErrorPath / CausePath.
-pub fn lower_dynamic(text: &str, field: &str, diags: &mut Diagnostics) -> Option<Template> {
-    dynamic_at(text, field, crate::diag::Span::default(), diags)
+/// One `key.$` value, or an ErrorPath / CausePath written at `span`.
+pub fn lower_dynamic(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Template> {
+    dynamic_at(text, field, span, diags)
 }
 
 fn dynamic(text: &str, field: &str, node: &Node, diags: &mut Diagnostics) -> Option<Template> {

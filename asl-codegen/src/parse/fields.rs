@@ -32,6 +32,11 @@ impl<'a, 'd> Fields<'a, 'd> {
         self.members.iter().any(|m| m.key == key)
     }
 
+    /// Where `key` is written, without reading it.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.members.iter().find(|m| m.key == key).map(|m| m.key_span)
+    }
+
     /// The member itself (key span and value), marking it used.
     pub fn member(&mut self, key: &str) -> Option<&'a Member> {
         let i = self.members.iter().position(|m| m.key == key)?;

@@ -28,10 +28,14 @@ fn seconds_field(f: &mut Fields, key: &str) -> SecondsField {
 }
 
 pub fn wait(f: &mut Fields) -> Wait {
+    let given = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]
+        .into_iter()
+        .filter_map(|k| f.key_span(k))
+        .collect();
     // JSONata forms of Seconds/Timestamp were taken by `common` already.
     let seconds = if f.has("Seconds") && f.jsonata("Seconds").is_none() { f.uint("Seconds") } else { None };
     let timestamp = if f.has("Timestamp") && f.jsonata("Timestamp").is_none() { f.string("Timestamp") } else { None };
-    Wait { seconds, seconds_path: f.string("SecondsPath"), timestamp, timestamp_path: f.string("TimestampPath") }
+    Wait { given, seconds, seconds_path: f.string("SecondsPath"), timestamp, timestamp_path: f.string("TimestampPath") }
 }
 
 pub fn fail(f: &mut Fields) -> Fail {

@@ -99,8 +99,13 @@ impl Node {
     }
 }
 
+/// Deeper nesting than this is refused before parsing (Jackson, which AWS uses, refuses 1000),
+/// so no definition can exhaust the stack of the compiler.
+pub const MAX_DEPTH: usize = 512;
+
 /// Parses strict JSON. A syntax error is one diagnostic at the offending position.
 pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
+    check_depth(text)?;
     let options = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -110,9 +115,46 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
         let range = e.range();
         Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
     })?;
-    match parsed.value {
-        Some(v) => Ok(convert(v)),
-        None => Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value")),
+    let node = match parsed.value {
+        Some(v) => convert(v),
+        None => return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value")),
+    };
+    match first_unrepresentable_number(&node) {
+        Some(span) => Err(Diagnostic::new(span, "this number is too large to represent (beyond ±1.8e308)")),
+        None => Ok(node),
+    }
+}
+
+/// The first place where `[`/`{` nesting passes [`MAX_DEPTH`] (brackets inside strings aside).
+fn check_depth(text: &str) -> Result<(), Diagnostic> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let msg = format!("the definition nests arrays and objects more than {MAX_DEPTH} levels deep");
+                    return Err(Diagnostic::new(Span::new(i, i + 1), msg));
+                }
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn first_unrepresentable_number(node: &Node) -> Option<Span> {
+    match &node.kind {
+        NodeKind::Number(n) => n.parse::<f64>().map_or(true, |f| !f.is_finite()).then_some(node.span),
+        NodeKind::Array(items) => items.iter().find_map(first_unrepresentable_number),
+        NodeKind::Object(members) => members.iter().find_map(|m| first_unrepresentable_number(&m.value)),
+        _ => None,
     }
 }
 
@@ -160,6 +202,16 @@ mod tests {
         assert_eq!(members.len(), 2);
         assert_eq!(&text[members[1].key_span.start..members[1].key_span.end], "\"a\"");
         assert_eq!(&text[members[1].value.span.start..members[1].value.span.end], "[true, null]");
+    }
+
+    #[test]
+    fn refuses_deep_nesting_and_huge_numbers() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(parse_json(&deep).unwrap_err().message.contains("levels deep"));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_json(&ok).is_ok());
+        assert!(parse_json(r#"{"s": "[[[[", "n": 1}"#).is_ok());
+        assert!(parse_json(r#"{"n": 1e400}"#).unwrap_err().message.contains("too large"));
     }
 
     #[test]
