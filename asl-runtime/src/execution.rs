@@ -65,6 +65,9 @@ pub enum Fault {
     /// A failure that is neither retried, caught nor rewritten: a child's `States.Runtime`
     /// error, whose cause already names the state it happened in.
     Fatal(Box<Failure>),
+    /// The state's output is over 256 KiB (this many bytes): the execution fails with
+    /// `States.DataLimitExceeded`, naming the state.
+    OutputTooLarge(usize),
 }
 
 impl Fault {
@@ -171,20 +174,23 @@ impl<S: Copy> Execution<S> {
         Flow::Next
     }
 
-    /// Moves to `next` with `output` as its input (the …StateExited event).
-    pub fn goto(&mut self, next: S, output: Value) -> Flow {
+    /// Moves to `next` with `output` as its input (the …StateExited event). An output over
+    /// AWS's 256 KiB limit fails the execution instead.
+    pub fn goto(&mut self, next: S, output: Value) -> Result<Flow, Fault> {
+        check_output_size(&output)?;
         self.events += 1;
         self.state = next;
         self.input = output;
-        Flow::Next
+        Ok(Flow::Next)
     }
 
     /// Ends the execution successfully (the …StateExited event of the last state); the output
     /// stays in `input`.
-    pub fn succeed(&mut self, output: Value) -> Flow {
+    pub fn succeed(&mut self, output: Value) -> Result<Flow, Fault> {
+        check_output_size(&output)?;
         self.events += 1;
         self.input = output;
-        Flow::Succeed
+        Ok(Flow::Succeed)
     }
 
     /// Counts `n` history events (TaskScheduled, TaskStarted, …).
@@ -266,6 +272,17 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
     }
 }
 
+fn check_output_size(output: &Value) -> Result<(), Fault> {
+    let limit = crate::task::MAX_PAYLOAD_BYTES;
+    if crate::io::json_len_bound(output) <= limit {
+        return Ok(());
+    }
+    match crate::io::json_len(output) {
+        len if len > limit => Err(Fault::OutputTooLarge(len)),
+        _ => Ok(()),
+    }
+}
+
 /// AWS refuses to start an execution whose input is over 256 KiB.
 pub fn check_input_size(input: &Value) -> Result<(), Failure> {
     if crate::io::json_len_bound(input) <= crate::task::MAX_PAYLOAD_BYTES {
@@ -303,6 +320,13 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             Ok(Flow::Next) => {}
             Ok(Flow::Succeed) => return Ok(exec.take_input()),
             Err(Fault::Error(failure) | Fault::Fatal(failure)) => return Err(*failure),
+            Err(Fault::OutputTooLarge(len)) => {
+                let state = M::state_name(exec.state);
+                return Err(Failure::new(
+                    crate::error::names::DATA_LIMIT_EXCEEDED,
+                    format!("The state '{state}' produced an output of {len} bytes, over the limit of {} bytes.", crate::task::MAX_PAYLOAD_BYTES),
+                ));
+            }
             Err(Fault::Runtime(cause)) => {
                 let state = M::state_name(exec.state);
                 return Err(Failure::runtime(format!(

@@ -283,3 +283,16 @@ async fn an_intrinsic_failure_in_result_selector_goes_to_the_catchers() {
     let output = outcome.unwrap();
     assert_eq!(output["error"]["Error"], json!("States.IntrinsicFailure"), "{output}");
 }
+
+mod double { asl_macro::asl!("workflows/double.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn a_state_output_over_256_kib_fails_the_execution_naming_the_state() {
+    let input = json!({ "blob": "x".repeat(200 * 1024) });
+    let (outcome, _, _) = run::<double::Workflow, _>(input, ()).await;
+    let failure = outcome.unwrap_err();
+    assert_eq!(failure.error, "States.DataLimitExceeded");
+    assert!(failure.cause.unwrap().starts_with("The state 'Double' produced an output of 4096"), "400 KiB and a bit");
+    let (outcome, _, _) = run::<double::Workflow, _>(json!({ "small": 1 }), ()).await;
+    assert_eq!(outcome.unwrap(), json!({ "a": { "small": 1 }, "b": { "small": 1 } }));
+}

@@ -132,9 +132,9 @@ pub fn transition(w: &Workflow, t: &Transition) -> TokenStream {
     match t {
         Transition::Next(i) => {
             let v = variant(w, *i);
-            quote! { ::core::result::Result::Ok(exec.goto(#v, output)) }
+            quote! { exec.goto(#v, output) }
         }
-        Transition::End => quote! { ::core::result::Result::Ok(exec.succeed(output)) },
+        Transition::End => quote! { exec.succeed(output) },
     }
 }
 
@@ -211,7 +211,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
         let next = #(#branches else)* { #default };
         let output = input;
         #op
-        ::core::result::Result::Ok(exec.goto(next, output))
+        exec.goto(next, output)
     }
 }
 
@@ -257,7 +257,7 @@ fn succeed(s: &State) -> TokenStream {
         #input
         let output = input;
         #op
-        ::core::result::Result::Ok(exec.succeed(output))
+        exec.succeed(output)
     }
 }
 

@@ -194,7 +194,7 @@ fn catch(w: &Workflow, catchers: &[Catcher]) -> TokenStream {
         const CATCH: &[::asl_runtime::retry::Catcher<State>] = &[#(#entries),*];
         if let ::core::option::Option::Some(catcher) = ::asl_runtime::retry::find_catcher(CATCH, &failure) {
             let output = ::asl_runtime::io::apply_result_path(raw, failure.to_error_output(), catcher.result_path)?;
-            return ::core::result::Result::Ok(exec.goto(catcher.next, output));
+            return exec.goto(catcher.next, output);
         }
     }
 }
