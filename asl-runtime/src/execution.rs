@@ -184,6 +184,15 @@ impl<S: Copy> Execution<S> {
         Ok(Flow::Next)
     }
 
+    /// [`Execution::goto`] for an output that is (part of) the state's own input, which was
+    /// size-checked when the previous state produced it: Choice, Wait, Succeed.
+    pub fn goto_within(&mut self, next: S, output: Value) -> Result<Flow, Fault> {
+        self.events += 1;
+        self.state = next;
+        self.input = output;
+        Ok(Flow::Next)
+    }
+
     /// Ends the execution successfully (the …StateExited event of the last state); the output
     /// stays in `input`.
     pub fn succeed(&mut self, output: Value) -> Result<Flow, Fault> {

@@ -184,7 +184,17 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
     }
 }
 
+/// `exec.goto`, or `exec.goto_within` where the output can only be part of the state's input
+/// (no `$$` OutputPath), which was size-checked already.
+fn goto_within(s: &State) -> TokenStream {
+    match &s.output_path {
+        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => quote! { exec.goto },
+        _ => quote! { exec.goto_within },
+    }
+}
+
 fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
+    let goto = goto_within(s);
     let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, false);
     let branches = c.rules.iter().map(|(cond, next)| {
@@ -211,7 +221,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
         let next = #(#branches else)* { #default };
         let output = input;
         #op
-        exec.goto(next, output)
+        #goto(next, output)
     }
 }
 
