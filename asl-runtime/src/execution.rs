@@ -132,8 +132,9 @@ impl<H: TaskHandler, C: Clock> Env<H, C> {
     }
 }
 
-/// One execution's progress: everything needed to carry on from the current state.
-#[derive(Debug, Clone)]
+/// One execution's progress: everything needed to carry on from the current state. It
+/// serializes (with serde) between any two steps, which is what a store checkpoints.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Execution<S> {
     pub info: ExecutionInfo,
     pub state: S,
@@ -344,6 +345,17 @@ async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 )));
             }
         }
+    }
+}
+
+/// Enters the current state and runs it: one step of the execution, after which `exec` may be
+/// saved (it serializes) and later driven on by [`run`] from where it stopped. The driver does
+/// the same, without building a future per non-waiting state.
+pub async fn step_once<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<Flow, Fault> {
+    match run_ready::<M, H, C>(exec, env, &mut |_| {}, 1) {
+        Ready::Stopped(result) => result,
+        Ready::MustWait => M::step(exec, env).await,
+        Ready::Budget => Ok(Flow::Next),
     }
 }
 

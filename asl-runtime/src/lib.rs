@@ -25,5 +25,6 @@ pub use task::{TaskCall, TaskContext, TaskHandler};
 /// Items only generated code should name.
 #[doc(hidden)]
 pub mod __private {
+    pub use serde;
     pub use serde_json;
 }

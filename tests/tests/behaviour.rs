@@ -296,3 +296,24 @@ async fn a_state_output_over_256_kib_fails_the_execution_naming_the_state() {
     let (outcome, _, _) = run::<double::Workflow, _>(json!({ "small": 1 }), ()).await;
     assert_eq!(outcome.unwrap(), json!({ "a": { "small": 1 }, "b": { "small": 1 } }));
 }
+
+/// An execution saved after any step and driven on from the saved copy ends as an
+/// uninterrupted one does: all progress lives in the `Execution` value.
+#[tokio::test(start_paused = true)]
+async fn an_execution_resumes_from_its_serialized_form() {
+    let input = json!({"order": {"id": "o-9", "lines": [{"sku": "a", "qty": 1}, {"sku": "b", "qty": 2}]}});
+    let answers = || Script::new(vec![Ok(json!({"Item": {"price": 3}})), Ok(json!({"MessageId": "m"}))]);
+    let (uninterrupted, _, _) = run::<io_processing::Workflow, _>(input.clone(), answers()).await;
+    for steps_before_saving in 1..4 {
+        let env = Env::with_clock(answers(), TokioClock::starting_at("2024-05-01T12:00:00Z".parse().unwrap())).seeded(7);
+        let mut exec = asl_runtime::start::<io_processing::Workflow, _>("test-execution", input.clone(), &env.clock);
+        for _ in 0..steps_before_saving {
+            asl_runtime::execution::step_once::<io_processing::Workflow, _, _>(&mut exec, &env).await.unwrap();
+        }
+        let saved = serde_json::to_string(&exec).unwrap();
+        let mut restored: asl_runtime::Execution<io_processing::State> = serde_json::from_str(&saved).unwrap();
+        assert_eq!(restored.state, exec.state);
+        let resumed = asl_runtime::run::<io_processing::Workflow, _, _>(&mut restored, &env).await;
+        assert_eq!(resumed, uninterrupted, "saved after {steps_before_saving} step(s)");
+    }
+}

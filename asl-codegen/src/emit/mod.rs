@@ -62,7 +62,11 @@ fn state_enum(w: &Workflow) -> TokenStream {
     });
     quote! {
         /// The states of this workflow, one variant per state of the definition.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::asl_runtime::__private::serde")]
         pub enum State { #(#variants),* }
 
         impl State {
