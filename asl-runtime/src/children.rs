@@ -16,14 +16,19 @@ use std::pin::Pin;
 /// A child run: its outcome and the history events it added to the parent's history.
 pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, u64)> + Send + 'a>>;
 
-/// Runs one child execution of `M` on `input`, sharing the parent's execution facts.
-pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, input: Value) -> ChildFuture<'a>
+/// Runs one child execution of `M` on `input`: the `index`-th branch or iteration of the
+/// parent's state `state`. It shares the parent's execution facts (the Context object shows
+/// the parent execution, as AWS's does inside Parallel and inline Map) and adds its place,
+/// `/<state>#<index>`, to its `child_path`, so the idempotency keys its Task calls receive are
+/// distinct from every other child's.
+pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, state: &str, index: usize, input: Value) -> ChildFuture<'a>
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
-    let info = parent.clone();
+    let mut info = parent.clone();
+    info.child_path = format!("{}/{state}#{index}", parent.child_path).into();
     Box::pin(async move {
         let mut exec = Execution::new(info, M::START, input);
         let outcome = crate::execution::run::<M, H, C>(&mut exec, env).await;
@@ -106,6 +111,7 @@ mod tests {
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
+    state: &str,
     inputs: Vec<Value>,
     max_concurrency: usize,
     mode: MapMode,
@@ -121,7 +127,8 @@ where
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
     let count = inputs.len();
-    let runs = stream::iter(inputs.into_iter().map(|input| child::<M, H, C>(parent, env, input))).buffered(limit);
+    let children = inputs.into_iter().enumerate().map(|(i, input)| child::<M, H, C>(parent, env, state, i, input));
+    let runs = stream::iter(children).buffered(limit);
     match mode {
         MapMode::Inline => collect(runs, count).await,
         MapMode::Distributed(tolerance) => collect_tolerating(runs, count, tolerance).await,

@@ -20,6 +20,9 @@ pub struct ExecutionInfo {
     /// The execution input, kept for `$$.Execution.Input` (`Null` when the machine never reads
     /// the Context object).
     pub input: Value,
+    /// Where a child execution sits in its parent (`/Fan#1/Each#42`); empty at the top.
+    #[serde(default)]
+    pub child_path: Cow<'static, str>,
     /// When the execution started; `None` when the machine never reads the Context object, so
     /// executions that do not need it skip reading the clock.
     pub start_time: Option<DateTime<Utc>>,
@@ -32,7 +35,7 @@ impl ExecutionInfo {
         input: Value,
         start_time: Option<DateTime<Utc>>,
     ) -> Self {
-        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, start_time }
+        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_path: Cow::Borrowed(""), start_time }
     }
 
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.

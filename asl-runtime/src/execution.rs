@@ -210,12 +210,13 @@ impl<S: Copy> Execution<S> {
 
     /// A fresh task token for a `.waitForTaskToken` Task: one per attempt, as AWS issues.
     pub fn task_token(&self, state_name: &str) -> String {
-        format!("{}#{state_name}#{}#{}", self.info.id(), self.entered_event, self.retries.total())
+        format!("{}{}#{state_name}#{}#{}", self.info.id(), self.info.child_path, self.entered_event, self.retries.total())
     }
 
     /// The context handed to a Task handler for this attempt.
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> crate::task::TaskContext {
-        crate::task::TaskContext::new(&self.info.id(), state_name, self.entered_event, self.retries.total(), task_token)
+        let (visit, attempt) = (self.entered_event, self.retries.total());
+        crate::task::TaskContext::new(&self.info.id(), &self.info.child_path, state_name, visit, attempt, task_token)
     }
 
     /// The Context object for an item of the current (Map) state: `$$.Map.Item.Index/Value`.

@@ -66,11 +66,13 @@ pub struct TaskContext {
 }
 
 impl TaskContext {
-    pub fn new(execution_id: &str, state: &str, visit: u64, attempt: u32, task_token: Option<String>) -> Self {
+    /// `child_path` places a Parallel branch or Map iteration inside its execution
+    /// (`/Fan#1`), empty at the top level.
+    pub fn new(execution_id: &str, child_path: &str, state: &str, visit: u64, attempt: u32, task_token: Option<String>) -> Self {
         TaskContext {
             execution_id: execution_id.to_string(),
             attempt,
-            idempotency_key: format!("{execution_id}/{state}/{visit}/{attempt}"),
+            idempotency_key: format!("{execution_id}{child_path}/{state}/{visit}/{attempt}"),
             task_token,
             heartbeat: Arc::new(Notify::new()),
         }

@@ -89,3 +89,27 @@ async fn a_failing_branch_stops_the_others() {
     // The branch's own error reaches the Parallel state's Catcher.
     assert_eq!(output, json!({ "n": 1, "error": { "Error": "BranchBroke", "Cause": "quick branch failed" } }));
 }
+
+/// Records the idempotency key of every call.
+#[derive(Default)]
+struct Keys(std::sync::Mutex<Vec<String>>);
+
+impl TaskHandler for Keys {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        self.0.lock().unwrap().push(call.context.idempotency_key.clone());
+        Ok(json!({}))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_iteration_gets_its_own_idempotency_key() {
+    let env = Env::with_clock(Keys::default(), TokioClock::new());
+    let mut exec = asl_runtime::start::<map_concurrency::Workflow, _>("keys", json!({ "items": [1, 2, 3, 4], "batch": 0 }), &env.clock);
+    asl_runtime::run::<map_concurrency::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    let mut keys = env.tasks.0.lock().unwrap().clone();
+    assert_eq!(keys.len(), 4);
+    assert!(keys.iter().all(|k| k.contains("/Each#")), "{keys:?}");
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 4, "distinct keys");
+}

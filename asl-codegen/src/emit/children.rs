@@ -36,9 +36,11 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
     let input = input_path(s, keeps_raw(&p.outcome));
     let ctx = context(s, quote! { ::core::option::Option::None });
     let effective = effective_input(&p.parameters);
+    let name = &s.name;
     let branches = (0..p.branches.len()).map(|i| {
         let m = branch_module(s, i);
-        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, input.clone()) }
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, #name, #i, input.clone()) }
     });
     let attempt = quote! {
         #ctx
@@ -106,7 +108,7 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let inputs = #inputs;
         exec.record(1); // MapStateStarted
         let mode = #mode;
-        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, inputs, max_concurrency, mode).await;
+        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, #name, inputs, max_concurrency, mode).await;
         // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
         exec.record(events + 2 * count + 1);
         results.map(::asl_runtime::Value::Array)
