@@ -11,6 +11,7 @@ pub mod error;
 pub mod execution;
 pub mod intrinsics;
 pub mod io;
+pub mod items;
 pub mod path;
 pub mod retry;
 pub mod task;
