@@ -146,7 +146,7 @@ impl State {
                 if let Concurrency::Path(p) = &m.max_concurrency {
                     out.push(p);
                 }
-                if let MapMode::Distributed { tolerated_count, tolerated_percentage } = &m.mode {
+                if let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = &m.mode {
                     if let Some(Tolerated::Path(p)) = tolerated_count {
                         out.push(p);
                     }
@@ -293,7 +293,38 @@ pub struct Map {
 pub enum MapMode {
     Inline,
     /// Iterations as child executions, failures tolerated up to these thresholds.
-    Distributed { tolerated_count: Option<Tolerated<u64>>, tolerated_percentage: Option<Tolerated<f64>> },
+    Distributed {
+        tolerated_count: Option<Tolerated<u64>>,
+        tolerated_percentage: Option<Tolerated<f64>>,
+        reader: Option<ItemReader>,
+        batcher: Option<ItemBatcher>,
+        writer: Option<ResultWriter>,
+        label: String,
+    },
+}
+
+/// Where a distributed Map's items come from (instead of its input).
+#[derive(Debug, Clone)]
+pub struct ItemReader {
+    pub resource: String,
+    pub parameters: Option<Template>,
+    /// ReaderConfig as written (checked by the runtime's `ReaderConfig::from_json`).
+    pub config: Value,
+    pub max_items_path: Option<JsonPath>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemBatcher {
+    pub max_items: Option<Tolerated<u64>>,
+    pub max_bytes: Option<Tolerated<u64>>,
+    pub batch_input: Option<Template>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultWriter {
+    pub resource: String,
+    pub parameters: Option<Template>,
+    pub config: Value,
 }
 
 /// A ToleratedFailure… value: literal, or read from the input by its …Path field.

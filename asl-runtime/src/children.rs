@@ -77,6 +77,14 @@ pub struct Tolerance {
 }
 
 impl Tolerance {
+    /// Whether `failed` failures already breach the count (known before all items ran).
+    pub fn count_exceeded(&self, failed: u64) -> bool {
+        match (self.count, self.percentage) {
+            (None, None) => failed > 0,
+            (count, _) => count.is_some_and(|c| failed > c),
+        }
+    }
+
     /// Whether `failed` of `total` iterations breaches a threshold (either, when both are set).
     pub fn exceeded(&self, failed: u64, total: u64) -> bool {
         let share = if total == 0 { 0.0 } else { failed as f64 * 100.0 / total as f64 };
@@ -104,18 +112,25 @@ mod tests {
     }
 }
 
-/// Runs Map iterations with at most `max_concurrency` in flight (0: the mode's limit).
-/// Results in item order whatever order they finish in. Inline, the first failure wins;
-/// distributed, failed iterations leave their error output in place until the tolerance is
-/// exceeded, which fails the state with `States.ExceedToleratedFailureThreshold`.
+/// A distributed Map's ResultWriter, open for this map run.
+pub type Writer = Box<dyn crate::items::MapRunWriter>;
+
+/// Runs Map iterations with at most `max_concurrency` in flight (0: the mode's limit), pulling
+/// items lazily (an ItemReader's stream is never held whole). Results come in item order
+/// whatever order they finish in, into the output array or, with a ResultWriter, into its
+/// files (the output is then the writer's summary). Inline, the first failure wins;
+/// distributed, failed iterations are kept until the tolerance is exceeded, which fails the
+/// state with `States.ExceedToleratedFailureThreshold`. Also returns the events the children
+/// added and how many items ran.
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
     state: &str,
-    inputs: Vec<Value>,
+    items: impl Iterator<Item = Result<Value, Fault>> + Send,
     max_concurrency: usize,
     mode: MapMode,
-) -> (Result<Vec<Value>, Fault>, u64)
+    mut writer: Option<Writer>,
+) -> (Result<Value, Fault>, u64, u64)
 where
     M: Machine + 'a,
     H: TaskHandler,
@@ -126,40 +141,91 @@ where
         MapMode::Distributed(_) => DISTRIBUTED_MAP_CONCURRENCY,
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
-    let count = inputs.len();
-    let children = inputs.into_iter().enumerate().map(|(i, input)| child::<M, H, C>(parent, env, state, i, input));
-    let runs = stream::iter(children).buffered(limit);
-    match mode {
-        MapMode::Inline => collect(runs, count).await,
-        MapMode::Distributed(tolerance) => collect_tolerating(runs, count, tolerance).await,
+    let keep_inputs = writer.is_some();
+    let runs = items.enumerate().map(|(index, item)| -> IterationRun<'_> {
+        match item {
+            Err(fault) => Box::pin(async move { (index, None, Err(fault)) }),
+            Ok(input) => {
+                let copy = keep_inputs.then(|| input.clone());
+                let run = child::<M, H, C>(parent, env, state, index, input);
+                Box::pin(async move { (index, copy, Ok(run.await)) })
+            }
+        }
+    });
+    let mut runs = stream::iter(runs).buffered(limit);
+    let mut outputs = Vec::new();
+    let (mut events, mut failed, mut count) = (0u64, 0u64, 0u64);
+    while let Some((index, input, run)) = runs.next().await {
+        count += 1;
+        let (outcome, added) = match run {
+            Ok(run) => run,
+            Err(fault) => return (Err(fault), events, count),
+        };
+        events += added;
+        let outcome = match (outcome, mode) {
+            (Ok(v), _) => crate::items::IterationOutcome::Succeeded(v),
+            (Err(failure), MapMode::Inline) => return (Err(child_fault(failure)), events, count),
+            (Err(failure), MapMode::Distributed(tolerance)) => {
+                failed += 1;
+                if tolerance.count_exceeded(failed) {
+                    return (Err(threshold_exceeded()), events, count);
+                }
+                crate::items::IterationOutcome::Failed(failure)
+            }
+        };
+        if let Err(fault) = keep(&mut writer, &mut outputs, index, input, outcome) {
+            return (Err(fault), events, count);
+        }
+    }
+    if let MapMode::Distributed(tolerance) = mode {
+        if tolerance.exceeded(failed, count) {
+            return (Err(threshold_exceeded()), events, count);
+        }
+    }
+    let output = match writer {
+        Some(w) => w.finish().map_err(Fault::from),
+        None => Ok(Value::Array(outputs)),
+    };
+    (output, events, count)
+}
+
+type IterationRun<'b> = Pin<Box<dyn Future<Output = (usize, Option<Value>, Result<(Outcome, u64), Fault>)> + Send + 'b>>;
+
+/// Files an iteration's outcome: into the ResultWriter, or the output array (a failure as its
+/// error output).
+fn keep(
+    writer: &mut Option<Writer>,
+    outputs: &mut Vec<Value>,
+    index: usize,
+    input: Option<Value>,
+    outcome: crate::items::IterationOutcome,
+) -> Result<(), Fault> {
+    use crate::items::IterationOutcome;
+    match writer {
+        Some(w) => {
+            let record = crate::items::IterationRecord {
+                index: index as u64,
+                input: input.unwrap_or(Value::Null),
+                outcome,
+                start_date: None,
+                stop_date: None,
+            };
+            w.write(record).map_err(Fault::from)
+        }
+        None => {
+            outputs.push(match outcome {
+                IterationOutcome::Succeeded(v) => v,
+                IterationOutcome::Failed(f) | IterationOutcome::TimedOut(f) | IterationOutcome::Aborted(f) => f.to_error_output(),
+                IterationOutcome::Pending => Value::Null,
+            });
+            Ok(())
+        }
     }
 }
 
-async fn collect_tolerating(
-    mut results: impl futures_util::Stream<Item = (Outcome, u64)> + Unpin,
-    count: usize,
-    tolerance: Tolerance,
-) -> (Result<Vec<Value>, Fault>, u64) {
-    let mut outputs = Vec::with_capacity(count);
-    let (mut events, mut failed) = (0, 0u64);
-    while let Some((outcome, added)) = results.next().await {
-        events += added;
-        match outcome {
-            Ok(v) => outputs.push(v),
-            Err(failure) => {
-                failed += 1;
-                if tolerance.exceeded(failed, count as u64) {
-                    let exceeded = Failure::new(
-                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                        "The specified tolerated failure threshold was exceeded",
-                    );
-                    return (Err(Fault::Error(Box::new(exceeded))), events);
-                }
-                outputs.push(failure.to_error_output());
-            }
-        }
-    }
-    (Ok(outputs), events)
+fn threshold_exceeded() -> Fault {
+    let exceeded = Failure::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded");
+    Fault::Error(Box::new(exceeded))
 }
 
 /// `ToleratedFailureCountPath`: a whole number ≥ 0 read from the input.

@@ -93,10 +93,15 @@ impl From<Failure> for Fault {
     }
 }
 
-/// The effects an execution may use: task handlers, a clock, a random source.
+/// The effects an execution may use: task handlers, a clock, a random source, and where a
+/// distributed Map reads its items (ItemReader) and writes its results (ResultWriter).
 pub struct Env<H, C = TokioClock> {
     pub tasks: H,
     pub clock: C,
+    /// Default: `LocalFiles` in the working directory (Bucket/Key → `./Bucket/Key`).
+    pub items: std::sync::Arc<dyn crate::items::ItemSource>,
+    /// Default: `LocalResultWriter` in the working directory.
+    pub results: std::sync::Arc<dyn crate::items::ResultSink>,
     rng: Mutex<rand::rngs::SmallRng>,
 }
 
@@ -111,7 +116,20 @@ impl<H: TaskHandler, C: Clock> Env<H, C> {
         // Seeded from the thread's generator (itself seeded once from the OS), so making an Env
         // costs no system call.
         let rng = rand::rngs::SmallRng::from_rng(rand::thread_rng()).unwrap_or_else(|_| rand::rngs::SmallRng::from_entropy());
-        Env { tasks, clock, rng: Mutex::new(rng) }
+        Env {
+            tasks,
+            clock,
+            items: std::sync::Arc::new(crate::items::LocalFiles::new(".")),
+            results: std::sync::Arc::new(crate::items::LocalResultWriter::new(".")),
+            rng: Mutex::new(rng),
+        }
+    }
+
+    /// Where distributed Maps read items and write results.
+    pub fn with_items(mut self, items: impl crate::items::ItemSource + 'static, results: impl crate::items::ResultSink + 'static) -> Self {
+        self.items = std::sync::Arc::new(items);
+        self.results = std::sync::Arc::new(results);
+        self
     }
 
     /// Makes jitter, `States.MathRandom` and `States.UUID` repeatable.

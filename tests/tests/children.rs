@@ -113,3 +113,31 @@ async fn every_iteration_gets_its_own_idempotency_key() {
     keys.dedup();
     assert_eq!(keys.len(), 4, "distinct keys");
 }
+
+mod distributed_jsonl { asl_macro::asl!("workflows/distributed_jsonl.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn a_distributed_map_reads_batches_and_writes_results_in_aws_layout() {
+    let root = std::env::temp_dir().join(format!("asl-distributed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("b1")).unwrap();
+    let lines: String = (0..8).map(|i| format!("{{\"order\": {i}}}\n")).collect();
+    std::fs::write(root.join("b1/orders.jsonl"), lines).unwrap();
+    let env = Env::with_clock((), TokioClock::new())
+        .with_items(asl_runtime::items::LocalFiles::new(&root), asl_runtime::items::LocalResultWriter::new(&root));
+    let mut exec = asl_runtime::start::<distributed_jsonl::Workflow, _>("d", json!({ "bucket": "b1" }), &env.clock);
+    let output = asl_runtime::run::<distributed_jsonl::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    // MaxItems 5 → batches of 2, 2, 1; the output points at the manifest.
+    let key = output["ResultWriterDetails"]["Key"].as_str().unwrap().to_string();
+    assert_eq!(output["ResultWriterDetails"]["Bucket"], json!("b1"));
+    assert!(key.starts_with("runs/") && key.ends_with("/manifest.json"), "{key}");
+    assert!(output["MapRunArn"].as_str().unwrap().contains(":mapRun:"), "{output}");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(root.join("b1").join(&key)).unwrap()).unwrap();
+    let succeeded = manifest["ResultFiles"]["SUCCEEDED"].as_array().unwrap();
+    let file = succeeded[0]["Key"].as_str().unwrap();
+    let records: Value = serde_json::from_str(&std::fs::read_to_string(root.join("b1").join(file)).unwrap()).unwrap();
+    let mut counts: Vec<Value> = records.as_array().unwrap().iter().map(|r| serde_json::from_str::<Value>(r["Output"].as_str().unwrap()).unwrap()).collect();
+    counts.sort_by_key(|v| v["n"].as_u64());
+    assert_eq!(counts, vec![json!({"n": 1, "of": "b1"}), json!({"n": 2, "of": "b1"}), json!({"n": 2, "of": "b1"})]);
+    let _ = std::fs::remove_dir_all(&root);
+}

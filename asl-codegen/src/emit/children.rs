@@ -58,16 +58,9 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
     let name = &s.name;
     let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(s, keeps_raw(&m.outcome));
-    let items_path = match &m.items_path {
-        Some(p) => {
-            let p = path_ref(p);
-            quote! { ::core::option::Option::Some(#p) }
-        }
-        None => quote! { ::core::option::Option::None },
-    };
     let max_concurrency = match &m.max_concurrency {
         Concurrency::Literal(n) => {
-            let n = usize::try_from(*n).unwrap_or(usize::MAX);
+            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(usize::MAX));
             quote! { #n }
         }
         Concurrency::Path(p) => {
@@ -76,48 +69,155 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
             quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
         }
     };
-    let inputs = match &m.item_selector {
-        Some(sel) => {
-            let reads_context = uses_context(sel);
-            let ctx = reads_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
-            let sel = template(sel);
-            let item = if reads_context { quote! {} } else { quote! { let _ = (index, item); } };
-            quote! {
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, item)| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
-                        #ctx
-                        #item
-                        let input = &input;
-                        ::core::result::Result::Ok(#sel)
-                    })
-                    .collect::<::core::result::Result<::std::vec::Vec<_>, _>>()?
-            }
-        }
-        None => quote! { items },
-    };
+    let source = item_source(m);
+    let select = item_selector(name, &m.item_selector);
+    let writer = result_writer(&m.mode);
     let module = processor_module(s);
     let mode = map_mode(&m.mode);
     let attempt = quote! {
         #ctx
         #input
-        let items = ::asl_runtime::children::items(#items_path, &input)?;
         let max_concurrency: usize = #max_concurrency;
-        let count = items.len() as u64;
-        let inputs = #inputs;
-        exec.record(1); // MapStateStarted
         let mode = #mode;
-        let (results, events) = ::asl_runtime::children::map::<#module::Workflow, _, _>(&exec.info, env, #name, inputs, max_concurrency, mode).await;
+        let writer = #writer;
+        exec.record(1); // MapStateStarted
+        let items = #source.enumerate().map(#select);
+        let (result, events, count) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
+            &exec.info, env, #name, items, max_concurrency, mode, writer,
+        )
+        .await;
         // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
         exec.record(events + 2 * count + 1);
-        results.map(::asl_runtime::Value::Array)
+        result
     };
     with_outcome(w, s, &m.outcome, attempt)
 }
 
+/// The items, as an iterator of `Result<Value, Fault>`: read by the ItemReader (and batched),
+/// or taken from ItemsPath.
+fn item_source(m: &Map) -> TokenStream {
+    let reader = match &m.mode {
+        MapMode::Distributed { reader: Some(r), batcher, .. } => (r, batcher),
+        _ => {
+            let items_path = match &m.items_path {
+                Some(p) => {
+                    let p = path_ref(p);
+                    quote! { ::core::option::Option::Some(#p) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            return quote! { ::asl_runtime::children::items(#items_path, &input)?.into_iter().map(::core::result::Result::Ok) };
+        }
+    };
+    let (r, batcher) = reader;
+    let resource = &r.resource;
+    let parameters = optional_template(&r.parameters);
+    let config = super::value::literal(&r.config);
+    let max_items = r.max_items_path.as_ref().map(|p| {
+        let (text, root) = (&p.text, root(p));
+        let p = path_ref(p);
+        quote! { config.max_items = ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)?; }
+    });
+    let batch = batcher.as_ref().map(|b| {
+        let limit = |l: &Option<Tolerated<u64>>| match l {
+            None => quote! { ::core::option::Option::None },
+            Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+            Some(Tolerated::Path(p)) => {
+                let (text, root) = (&p.text, root(p));
+                let p = path_ref(p);
+                quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
+            }
+        };
+        let (max_items, max_bytes) = (limit(&b.max_items), limit(&b.max_bytes));
+        let batch_input = match &b.batch_input {
+            Some(t) => {
+                let t = template(t);
+                quote! { ::core::option::Option::Some({ let input = &input; #t }) }
+            }
+            None => quote! { ::core::option::Option::None },
+        };
+        quote! {
+            let stream = ::asl_runtime::items::ItemBatcher {
+                max_items_per_batch: #max_items,
+                max_input_bytes_per_batch: #max_bytes,
+                batch_input: #batch_input,
+            }
+            .batches(stream);
+        }
+    });
+    quote! {
+        {
+            let request = ::asl_runtime::items::ReaderRequest {
+                resource: ::std::string::String::from(#resource),
+                parameters: #parameters,
+                config: {
+                    let mut config = ::asl_runtime::items::ReaderConfig::from_json(&#config)?;
+                    #max_items
+                    config
+                },
+            };
+            let stream = env.items.open(&request)?;
+            #batch
+            stream.map(|item| item.map_err(::asl_runtime::Fault::from))
+        }
+    }
+}
+
+/// `Parameters` of an ItemReader or ResultWriter, evaluated on the Map's input.
+fn optional_template(t: &Option<Template>) -> TokenStream {
+    match t {
+        Some(t) => {
+            let t = template(t);
+            quote! { { let input = &input; #t } }
+        }
+        None => quote! { ::asl_runtime::Value::Null },
+    }
+}
+
+/// The closure turning `(index, item)` into an iteration's input: ItemSelector, or the item.
+fn item_selector(name: &str, selector: &Option<Template>) -> TokenStream {
+    let Some(sel) = selector else {
+        return quote! { |(_, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| item };
+    };
+    let reads_context = uses_context(sel);
+    let ctx = reads_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
+    let unused = (!reads_context).then(|| quote! { let _ = (index, &item); });
+    let sel = template(sel);
+    quote! {
+        |(index, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
+            let item = item?;
+            #ctx
+            #unused
+            let input = &input;
+            ::core::result::Result::Ok(#sel)
+        }
+    }
+}
+
+/// The ResultWriter, opened for this map run, or `None`.
+fn result_writer(mode: &MapMode) -> TokenStream {
+    let MapMode::Distributed { writer: Some(w), label, .. } = mode else {
+        return quote! { ::core::option::Option::None };
+    };
+    let resource = &w.resource;
+    let parameters = optional_template(&w.parameters);
+    let config = super::value::literal(&w.config);
+    quote! {
+        ::core::option::Option::Some(env.results.open(&::asl_runtime::items::WriterRequest {
+            resource: ::std::string::String::from(#resource),
+            parameters: #parameters,
+            config: ::asl_runtime::items::WriterConfig::from_json(&#config)?,
+            map_run: ::asl_runtime::items::MapRun::new(
+                &exec.info.state_machine_id(),
+                #label,
+                &::asl_runtime::execution::new_name(),
+            ),
+        })?)
+    }
+}
+
 fn map_mode(mode: &MapMode) -> TokenStream {
-    let MapMode::Distributed { tolerated_count, tolerated_percentage } = mode else {
+    let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = mode else {
         return quote! { ::asl_runtime::children::MapMode::Inline };
     };
     let count = match tolerated_count {

@@ -149,18 +149,8 @@ impl Lower<'_, '_> {
         })
     }
 
-    /// A distributed Map's settings. Reading items from an ItemReader, batching them and
-    /// writing results with a ResultWriter are not supported yet.
+    /// A distributed Map's settings: tolerances, ItemReader, ItemBatcher, ResultWriter.
     fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map) -> Option<ir::MapMode> {
-        for (field, node) in [("ItemReader", &m.item_reader), ("ItemBatcher", &m.item_batcher), ("ResultWriter", &m.result_writer)] {
-            if let Some(node) = node {
-                self.unsupported(node.span, &format!("a distributed Map's {field}"));
-            }
-        }
-        if m.item_reader.is_some() || m.item_batcher.is_some() || m.result_writer.is_some() {
-            return None;
-        }
-        let _ = decl;
         let tolerated_count = match (&m.tolerated_failure_count, &m.tolerated_failure_count_path) {
             (_, Some(p)) => Some(ir::Tolerated::Path(path(&p.value, p.span, true, self.diags)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
@@ -171,7 +161,65 @@ impl Lower<'_, '_> {
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
-        Some(ir::MapMode::Distributed { tolerated_count, tolerated_percentage })
+        if let (Some(b), Some(sel)) = (&m.item_batcher, m.item_selector.as_ref()) {
+            let _ = sel;
+            self.unsupported(b.span, "an ItemBatcher together with an ItemSelector");
+            return None;
+        }
+        Some(ir::MapMode::Distributed {
+            tolerated_count,
+            tolerated_percentage,
+            reader: match &m.item_reader {
+                Some(n) => Some(self.item_reader(n)?),
+                None => None,
+            },
+            batcher: match &m.item_batcher {
+                Some(n) => Some(self.item_batcher(n)?),
+                None => None,
+            },
+            writer: match &m.result_writer {
+                Some(n) => Some(self.result_writer(n)?),
+                None => None,
+            },
+            label: m.label.as_ref().map_or_else(|| decl.name.clone(), |l| l.value.clone()),
+        })
+    }
+
+    fn item_reader(&mut self, node: &crate::parse::Node) -> Option<ir::ItemReader> {
+        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        let config = field("ReaderConfig");
+        let max_items_path = config
+            .and_then(|c| c.as_members()?.iter().find(|m| m.key == "MaxItemsPath"))
+            .map(|m| path(m.value.as_str().unwrap_or_default(), m.value.span, true, self.diags))
+            .map_or(Some(None), |p| p.map(Some))?;
+        Some(ir::ItemReader {
+            resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
+            parameters: self.template(field("Parameters"))?,
+            config: config.map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+            max_items_path,
+        })
+    }
+
+    fn item_batcher(&mut self, node: &crate::parse::Node) -> Option<ir::ItemBatcher> {
+        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        let mut limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
+            if let Some(p) = field(&format!("{k}Path")) {
+                return Some(Some(ir::Tolerated::Path(path(p.as_str().unwrap_or_default(), p.span, true, self.diags)?)));
+            }
+            Some(field(k).and_then(crate::parse::fields_as_uint).map(ir::Tolerated::Literal))
+        };
+        let max_items = limit("MaxItemsPerBatch")?;
+        let max_bytes = limit("MaxInputBytesPerBatch")?;
+        Some(ir::ItemBatcher { max_items, max_bytes, batch_input: self.template(field("BatchInput"))? })
+    }
+
+    fn result_writer(&mut self, node: &crate::parse::Node) -> Option<ir::ResultWriter> {
+        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        Some(ir::ResultWriter {
+            resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
+            parameters: self.template(field("Parameters"))?,
+            config: field("WriterConfig").map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+        })
     }
 
     fn map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {

@@ -13,6 +13,11 @@ mod kinds;
 
 pub use fields::is_jsonata;
 
+/// A whole non-negative number, if `node` is one.
+pub fn fields_as_uint(node: &Node) -> Option<u64> {
+    fields::as_uint(node)
+}
+
 /// Parses a definition: JSON syntax first (one fatal diagnostic), then the ASL shape, whose
 /// problems are collected into `diags` while an AST is still built from what could be read.
 pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<crate::ast::StateMachine> {
