@@ -51,8 +51,21 @@ fn child_fault(failure: Failure) -> Fault {
 /// Runs Parallel branches concurrently. Results in branch order; the first failure wins and
 /// the other branches are dropped. Also returns the events the branches added.
 pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fault>, u64) {
-    let count = branches.len();
-    collect(stream::iter(branches).buffered(count.max(1)), count).await
+    // A fixed, small set of futures: `try_join_all` polls them in place (no task per future)
+    // and drops the rest at the first error.
+    let runs = branches.into_iter().map(|branch| async move {
+        match branch.await {
+            (Ok(v), events) => Ok((v, events)),
+            (Err(failure), events) => Err((failure, events)),
+        }
+    });
+    match futures_util::future::try_join_all(runs).await {
+        Ok(results) => {
+            let events = results.iter().map(|(_, e)| e).sum();
+            (Ok(results.into_iter().map(|(v, _)| v).collect()), events)
+        }
+        Err((failure, events)) => (Err(child_fault(failure)), events),
+    }
 }
 
 /// AWS runs at most 40 iterations of an inline Map at once.
@@ -262,22 +275,6 @@ fn quoted(v: &Value) -> String {
     }
 }
 
-/// Takes results in order until the first failure (dropping the stream cancels the rest).
-async fn collect(
-    mut results: impl futures_util::Stream<Item = (Outcome, u64)> + Unpin,
-    count: usize,
-) -> (Result<Vec<Value>, Fault>, u64) {
-    let mut outputs = Vec::with_capacity(count);
-    let mut events = 0;
-    while let Some((outcome, added)) = results.next().await {
-        events += added;
-        match outcome {
-            Ok(v) => outputs.push(v),
-            Err(failure) => return (Err(child_fault(failure)), events),
-        }
-    }
-    (Ok(outputs), events)
-}
 
 /// The items a Map iterates over: the value at ItemsPath (`None`: the whole effective input),
 /// which must be an array. Only the items are copied.
