@@ -71,7 +71,14 @@ impl State {
             Kind::Pass(p) => out.extend(&p.parameters),
             Kind::Task(t) => out.extend([&t.parameters, &t.outcome.result_selector, &t.credentials].into_iter().flatten()),
             Kind::Parallel(p) => out.extend([&p.parameters, &p.outcome.result_selector].into_iter().flatten()),
-            Kind::Map(m) => out.extend([&m.item_selector, &m.outcome.result_selector].into_iter().flatten()),
+            Kind::Map(m) => {
+                out.extend([&m.item_selector, &m.outcome.result_selector].into_iter().flatten());
+                if let MapMode::Distributed { reader, batcher, writer, .. } = &m.mode {
+                    out.extend(reader.iter().filter_map(|r| r.parameters.as_ref()));
+                    out.extend(batcher.iter().filter_map(|b| b.batch_input.as_ref()));
+                    out.extend(writer.iter().filter_map(|w| w.parameters.as_ref()));
+                }
+            }
             Kind::Fail(f) => out.extend([&f.error, &f.cause].into_iter().flatten().filter_map(|s| match s {
                 Source::Template(t) => Some(t),
                 Source::Literal(_) => None,
@@ -146,12 +153,20 @@ impl State {
                 if let Concurrency::Path(p) = &m.max_concurrency {
                     out.push(p);
                 }
-                if let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = &m.mode {
+                if let MapMode::Distributed { tolerated_count, tolerated_percentage, reader, batcher, .. } = &m.mode {
                     if let Some(Tolerated::Path(p)) = tolerated_count {
                         out.push(p);
                     }
                     if let Some(Tolerated::Path(p)) = tolerated_percentage {
                         out.push(p);
+                    }
+                    out.extend(reader.iter().filter_map(|r| r.max_items_path.as_ref()));
+                    if let Some(b) = batcher {
+                        for limit in [&b.max_items, &b.max_bytes] {
+                            if let Some(Tolerated::Path(p)) = limit {
+                                out.push(p);
+                            }
+                        }
                     }
                 }
             }

@@ -8,7 +8,7 @@ use crate::context::ExecutionInfo;
 use crate::error::{names, Failure};
 use crate::execution::{Env, Execution, Fault, Machine, Outcome};
 use crate::task::TaskHandler;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -16,19 +16,34 @@ use std::pin::Pin;
 /// A child run: its outcome and the history events it added to the parent's history.
 pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, u64)> + Send + 'a>>;
 
-/// Runs one child execution of `M` on `input`: the `index`-th branch or iteration of the
-/// parent's state `state`. It shares the parent's execution facts (the Context object shows
-/// the parent execution, as AWS's does inside Parallel and inline Map) and adds its place,
-/// `/<state>#<index>`, to its `child_path`, so the idempotency keys its Task calls receive are
-/// distinct from every other child's.
-pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, state: &str, index: usize, input: Value) -> ChildFuture<'a>
+/// Where the children of a visit of a state sit: `/<state>@<visit>.<attempt>`, made by
+/// `Execution::child_place`. Children add `#<index>`, so that the idempotency keys and task
+/// tokens of every branch or iteration, of every attempt and visit, are distinct.
+pub type Place<'a> = &'a str;
+
+/// Runs one child execution of `M` on `input`: the `index`-th branch or iteration at `place`.
+/// A Parallel branch or inline Map iteration shares the parent's execution facts (the Context
+/// object shows the parent execution, as AWS's does); a distributed Map iteration
+/// (`own_execution`) is an execution of its own, named by a fresh UUID, whose input is its item.
+pub fn child<'a, M, H, C>(
+    parent: &ExecutionInfo,
+    env: &'a Env<H, C>,
+    place: Place<'_>,
+    index: usize,
+    input: Value,
+    own_execution: bool,
+) -> ChildFuture<'a>
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
     let mut info = parent.clone();
-    info.child_path = format!("{}/{state}#{index}", parent.child_path).into();
+    info.child_path = format!("{}{place}#{index}", parent.child_path).into();
+    if own_execution {
+        info.name = crate::execution::new_name().into();
+        info.input = if M::READS_CONTEXT { input.clone() } else { Value::Null };
+    }
     Box::pin(async move {
         let mut exec = Execution::new(info, M::START, input);
         let outcome = crate::execution::run::<M, H, C>(&mut exec, env).await;
@@ -51,21 +66,20 @@ fn child_fault(failure: Failure) -> Fault {
 /// Runs Parallel branches concurrently. Results in branch order; the first failure wins and
 /// the other branches are dropped. Also returns the events the branches added.
 pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fault>, u64) {
-    // A fixed, small set of futures: `try_join_all` polls them in place (no task per future)
-    // and drops the rest at the first error.
-    let runs = branches.into_iter().map(|branch| async move {
-        match branch.await {
-            (Ok(v), events) => Ok((v, events)),
-            (Err(failure), events) => Err((failure, events)),
+    let count = branches.len();
+    let mut running: FuturesUnordered<_> =
+        branches.into_iter().enumerate().map(|(i, branch)| async move { (i, branch.await) }).collect();
+    let mut outputs: Vec<Option<Value>> = vec![None; count];
+    let mut events = 0;
+    // The first branch to fail, in time, wins; dropping `running` cancels the others.
+    while let Some((i, (outcome, added))) = running.next().await {
+        events += added;
+        match outcome {
+            Ok(v) => outputs[i] = Some(v),
+            Err(failure) => return (Err(child_fault(failure)), events),
         }
-    });
-    match futures_util::future::try_join_all(runs).await {
-        Ok(results) => {
-            let events = results.iter().map(|(_, e)| e).sum();
-            (Ok(results.into_iter().map(|(v, _)| v).collect()), events)
-        }
-        Err((failure, events)) => (Err(child_fault(failure)), events),
     }
+    (Ok(outputs.into_iter().map(|v| v.unwrap_or(Value::Null)).collect()), events)
 }
 
 /// AWS runs at most 40 iterations of an inline Map at once.
@@ -138,20 +152,20 @@ pub type Writer = Box<dyn crate::items::MapRunWriter>;
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
-    state: &str,
+    place: Place<'_>,
     items: impl Iterator<Item = Result<Value, Fault>> + Send,
     max_concurrency: usize,
     mode: MapMode,
-    mut writer: Option<Writer>,
+    writer: Option<Writer>,
 ) -> (Result<Value, Fault>, u64, u64)
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
-    let cap = match mode {
-        MapMode::Inline => INLINE_MAP_CONCURRENCY,
-        MapMode::Distributed(_) => DISTRIBUTED_MAP_CONCURRENCY,
+    let (cap, own_execution) = match mode {
+        MapMode::Inline => (INLINE_MAP_CONCURRENCY, false),
+        MapMode::Distributed(_) => (DISTRIBUTED_MAP_CONCURRENCY, true),
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
     let keep_inputs = writer.is_some();
@@ -160,13 +174,15 @@ where
             Err(fault) => Box::pin(async move { (index, None, Err(fault)) }),
             Ok(input) => {
                 let copy = keep_inputs.then(|| input.clone());
-                let run = child::<M, H, C>(parent, env, state, index, input);
+                let run = child::<M, H, C>(parent, env, place, index, input, own_execution);
                 Box::pin(async move { (index, copy, Ok(run.await)) })
             }
         }
     });
-    let mut runs = stream::iter(runs).buffered(limit);
-    let mut outputs = Vec::new();
+    // Unordered: a slow item neither holds a concurrency slot once others finish nor hides a
+    // later failure; outputs go back to their item's place.
+    let mut runs = stream::iter(runs).buffer_unordered(limit);
+    let mut results = Results::new(writer);
     let (mut events, mut failed, mut count) = (0u64, 0u64, 0u64);
     while let Some((index, input, run)) = runs.next().await {
         count += 1;
@@ -186,7 +202,7 @@ where
                 crate::items::IterationOutcome::Failed(failure)
             }
         };
-        if let Err(fault) = keep(&mut writer, &mut outputs, index, input, outcome) {
+        if let Err(fault) = results.keep(index, input, outcome) {
             return (Err(fault), events, count);
         }
     }
@@ -195,43 +211,62 @@ where
             return (Err(threshold_exceeded()), events, count);
         }
     }
-    let output = match writer {
-        Some(w) => w.finish().map_err(Fault::from),
-        None => Ok(Value::Array(outputs)),
-    };
-    (output, events, count)
+    (results.finish(), events, count)
 }
 
 type IterationRun<'b> = Pin<Box<dyn Future<Output = (usize, Option<Value>, Result<(Outcome, u64), Fault>)> + Send + 'b>>;
 
-/// Files an iteration's outcome: into the ResultWriter, or the output array (a failure as its
-/// error output).
-fn keep(
-    writer: &mut Option<Writer>,
-    outputs: &mut Vec<Value>,
-    index: usize,
-    input: Option<Value>,
-    outcome: crate::items::IterationOutcome,
-) -> Result<(), Fault> {
-    use crate::items::IterationOutcome;
-    match writer {
-        Some(w) => {
-            let record = crate::items::IterationRecord {
-                index: index as u64,
-                input: input.unwrap_or(Value::Null),
-                outcome,
-                start_date: None,
-                stop_date: None,
-            };
-            w.write(record).map_err(Fault::from)
+/// Where finished iterations go: the ResultWriter, or the output array in item order, whose
+/// size is watched so a Map result over 256 KiB fails before it can fill memory.
+struct Results {
+    writer: Option<Writer>,
+    outputs: Vec<Option<Value>>,
+    size_bound: usize,
+}
+
+impl Results {
+    fn new(writer: Option<Writer>) -> Self {
+        Results { writer, outputs: Vec::new(), size_bound: 2 }
+    }
+
+    fn keep(&mut self, index: usize, input: Option<Value>, outcome: crate::items::IterationOutcome) -> Result<(), Fault> {
+        use crate::items::IterationOutcome;
+        if let Some(w) = &mut self.writer {
+            let input = input.unwrap_or(Value::Null);
+            let record = crate::items::IterationRecord { index: index as u64, input, outcome, start_date: None, stop_date: None };
+            return w.write(record).map_err(Fault::from);
         }
-        None => {
-            outputs.push(match outcome {
-                IterationOutcome::Succeeded(v) => v,
-                IterationOutcome::Failed(f) | IterationOutcome::TimedOut(f) | IterationOutcome::Aborted(f) => f.to_error_output(),
-                IterationOutcome::Pending => Value::Null,
-            });
-            Ok(())
+        let value = match outcome {
+            IterationOutcome::Succeeded(v) => v,
+            IterationOutcome::Failed(f) | IterationOutcome::TimedOut(f) | IterationOutcome::Aborted(f) => f.to_error_output(),
+            IterationOutcome::Pending => Value::Null,
+        };
+        self.size_bound += crate::io::json_len_bound(&value) + 1;
+        if self.outputs.len() <= index {
+            self.outputs.resize(index + 1, None);
+        }
+        self.outputs[index] = Some(value);
+        if self.size_bound > crate::task::MAX_PAYLOAD_BYTES {
+            self.check_exact_size()?;
+        }
+        Ok(())
+    }
+
+    /// The bound is loose (strings count six bytes a character); near the limit, measure.
+    fn check_exact_size(&mut self) -> Result<(), Fault> {
+        let exact: usize = 2 + self.outputs.iter().flatten().map(|v| crate::io::json_len(v) + 1).sum::<usize>();
+        if exact > crate::task::MAX_PAYLOAD_BYTES {
+            let cause = format!("The Map state's result exceeds the maximum number of bytes service limit ({exact} bytes so far).");
+            return Err(Fault::Error(Box::new(Failure::new(names::DATA_LIMIT_EXCEEDED, cause))));
+        }
+        self.size_bound = exact;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Value, Fault> {
+        match self.writer {
+            Some(w) => w.finish().map_err(Fault::from),
+            None => Ok(Value::Array(self.outputs.into_iter().map(|v| v.unwrap_or(Value::Null)).collect())),
         }
     }
 }

@@ -237,6 +237,12 @@ impl<S: Copy> Execution<S> {
         crate::task::TaskContext::new(&self.info.id(), &self.info.child_path, state_name, visit, attempt, task_token)
     }
 
+    /// Where the children of this visit and attempt of the current state sit:
+    /// `/<state>@<visit>.<attempt>` (see `children::Place`).
+    pub fn child_place(&self, state_name: &str) -> String {
+        format!("/{state_name}@{}.{}", self.entered_event, self.retries.total())
+    }
+
     /// The Context object for an item of the current (Map) state: `$$.Map.Item.Index/Value`.
     pub fn item_context(&self, state_name: &str, index: usize, item: &Value) -> Value {
         let state = StateInfo {

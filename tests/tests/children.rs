@@ -108,7 +108,7 @@ async fn every_iteration_gets_its_own_idempotency_key() {
     asl_runtime::run::<map_concurrency::Workflow, _, _>(&mut exec, &env).await.unwrap();
     let mut keys = env.tasks.0.lock().unwrap().clone();
     assert_eq!(keys.len(), 4);
-    assert!(keys.iter().all(|k| k.contains("/Each#")), "{keys:?}");
+    assert!(keys.iter().all(|k| k.contains("/Each@")), "{keys:?}");
     keys.sort();
     keys.dedup();
     assert_eq!(keys.len(), 4, "distinct keys");
@@ -140,4 +140,29 @@ async fn a_distributed_map_reads_batches_and_writes_results_in_aws_layout() {
     counts.sort_by_key(|v| v["n"].as_u64());
     assert_eq!(counts, vec![json!({"n": 1, "of": "b1"}), json!({"n": 2, "of": "b1"}), json!({"n": 2, "of": "b1"})]);
     let _ = std::fs::remove_dir_all(&root);
+}
+
+mod map_fail_order { asl_macro::asl!("workflows/map_fail_order.json"); }
+mod batch_from_input { asl_macro::asl!("workflows/batch_from_input.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn the_first_iteration_to_fail_in_time_fails_the_map() {
+    let started = tokio::time::Instant::now();
+    let input = json!([{ "w": 10, "e": "Late" }, { "w": 0, "e": "Early" }]);
+    let failure = map_fail_order::run(input, ()).await.unwrap_err();
+    assert_eq!(failure.error, "Early");
+    assert_eq!(started.elapsed(), Duration::ZERO, "the slow iteration is not waited for");
+}
+
+#[tokio::test(start_paused = true)]
+async fn items_from_the_input_are_batched_too() {
+    let output = batch_from_input::run(json!({ "items": [1, 2, 3, 4, 5] }), ()).await.unwrap();
+    assert_eq!(
+        output,
+        json!([
+            { "BatchInput": { "tag": "t" }, "Items": [1, 2] },
+            { "BatchInput": { "tag": "t" }, "Items": [3, 4] },
+            { "BatchInput": { "tag": "t" }, "Items": [5] }
+        ])
+    );
 }

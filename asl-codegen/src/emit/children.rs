@@ -7,7 +7,6 @@ use super::state::{context, ident, input_path};
 use super::task::{keeps_raw, with_outcome};
 use super::value::{path_ref, root, template};
 use crate::ir::{Concurrency, Map, MapMode, Parallel, State, Template, Tolerated, Workflow};
-use crate::lower::jsonpath::Root;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -40,13 +39,14 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
     let branches = (0..p.branches.len()).map(|i| {
         let m = branch_module(s, i);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, #name, #i, input.clone()) }
+        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone(), false) }
     });
     let attempt = quote! {
         #ctx
         #input
         #effective
         exec.record(1); // ParallelStateStarted
+        let place = exec.child_place(#name);
         let (results, events) = ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await;
         exec.record(events);
         results.map(::asl_runtime::Value::Array)
@@ -81,9 +81,10 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let mode = #mode;
         let writer = #writer;
         exec.record(1); // MapStateStarted
+        let place = exec.child_place(#name);
         let items = #source.enumerate().map(#select);
         let (result, events, count) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
-            &exec.info, env, #name, items, max_concurrency, mode, writer,
+            &exec.info, env, &place, items, max_concurrency, mode, writer,
         )
         .await;
         // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
@@ -96,20 +97,42 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
 /// The items, as an iterator of `Result<Value, Fault>`: read by the ItemReader (and batched),
 /// or taken from ItemsPath.
 fn item_source(m: &Map) -> TokenStream {
-    let reader = match &m.mode {
-        MapMode::Distributed { reader: Some(r), batcher, .. } => (r, batcher),
-        _ => {
-            let items_path = match &m.items_path {
+    let (reader, batcher) = match &m.mode {
+        MapMode::Distributed { reader, batcher, .. } => (reader.as_ref(), batcher.as_ref()),
+        MapMode::Inline => (None, None),
+    };
+    let stream = match reader {
+        Some(r) => read_items(r),
+        None => {
+            let (items_path, items_root) = match &m.items_path {
                 Some(p) => {
+                    let r = root(p);
                     let p = path_ref(p);
-                    quote! { ::core::option::Option::Some(#p) }
+                    (quote! { ::core::option::Option::Some(#p) }, r)
                 }
-                None => quote! { ::core::option::Option::None },
+                None => (quote! { ::core::option::Option::None }, quote! { &input }),
             };
-            return quote! { ::asl_runtime::children::items(#items_path, &input)?.into_iter().map(::core::result::Result::Ok) };
+            let items = quote! { ::asl_runtime::children::items(#items_path, #items_root)? };
+            if batcher.is_none() {
+                return quote! { #items.into_iter().map(::core::result::Result::Ok) };
+            }
+            quote! {
+                let stream: ::asl_runtime::items::ItemStream = ::std::boxed::Box::new(#items.into_iter().map(::core::result::Result::Ok));
+            }
         }
     };
-    let (r, batcher) = reader;
+    let batch = batcher.map(batch_items);
+    quote! {
+        {
+            #stream
+            #batch
+            stream.map(|item| item.map_err(::asl_runtime::Fault::from))
+        }
+    }
+}
+
+/// `let stream = …;` from the ItemReader.
+fn read_items(r: &crate::ir::ItemReader) -> TokenStream {
     let resource = &r.resource;
     let parameters = optional_template(&r.parameters);
     let config = super::value::literal(&r.config);
@@ -118,48 +141,46 @@ fn item_source(m: &Map) -> TokenStream {
         let p = path_ref(p);
         quote! { config.max_items = ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)?; }
     });
-    let batch = batcher.as_ref().map(|b| {
-        let limit = |l: &Option<Tolerated<u64>>| match l {
-            None => quote! { ::core::option::Option::None },
-            Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
-            Some(Tolerated::Path(p)) => {
-                let (text, root) = (&p.text, root(p));
-                let p = path_ref(p);
-                quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
-            }
-        };
-        let (max_items, max_bytes) = (limit(&b.max_items), limit(&b.max_bytes));
-        let batch_input = match &b.batch_input {
-            Some(t) => {
-                let t = template(t);
-                quote! { ::core::option::Option::Some({ let input = &input; #t }) }
-            }
-            None => quote! { ::core::option::Option::None },
-        };
-        quote! {
-            let stream = ::asl_runtime::items::ItemBatcher {
-                max_items_per_batch: #max_items,
-                max_input_bytes_per_batch: #max_bytes,
-                batch_input: #batch_input,
-            }
-            .batches(stream);
-        }
-    });
     quote! {
-        {
-            let request = ::asl_runtime::items::ReaderRequest {
-                resource: ::std::string::String::from(#resource),
-                parameters: #parameters,
-                config: {
-                    let mut config = ::asl_runtime::items::ReaderConfig::from_json(&#config)?;
-                    #max_items
-                    config
-                },
-            };
-            let stream = env.items.open(&request)?;
-            #batch
-            stream.map(|item| item.map_err(::asl_runtime::Fault::from))
+        let request = ::asl_runtime::items::ReaderRequest {
+            resource: ::std::string::String::from(#resource),
+            parameters: #parameters,
+            config: {
+                let mut config = ::asl_runtime::items::ReaderConfig::from_json(&#config)?;
+                #max_items
+                config
+            },
+        };
+        let stream = env.items.open(&request)?;
+    }
+}
+
+/// `let stream = …;` grouping the items into ItemBatcher batches.
+fn batch_items(b: &crate::ir::ItemBatcher) -> TokenStream {
+    let limit = |l: &Option<Tolerated<u64>>| match l {
+        None => quote! { ::core::option::Option::None },
+        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Tolerated::Path(p)) => {
+            let (text, root) = (&p.text, root(p));
+            let p = path_ref(p);
+            quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
         }
+    };
+    let (max_items, max_bytes) = (limit(&b.max_items), limit(&b.max_bytes));
+    let batch_input = match &b.batch_input {
+        Some(t) => {
+            let t = template(t);
+            quote! { ::core::option::Option::Some({ let input = &input; #t }) }
+        }
+        None => quote! { ::core::option::Option::None },
+    };
+    quote! {
+        let stream = ::asl_runtime::items::ItemBatcher {
+            max_items_per_batch: #max_items,
+            max_input_bytes_per_batch: #max_bytes,
+            batch_input: #batch_input,
+        }
+        .batches(stream);
     }
 }
 
@@ -179,7 +200,7 @@ fn item_selector(name: &str, selector: &Option<Template>) -> TokenStream {
     let Some(sel) = selector else {
         return quote! { |(_, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| item };
     };
-    let reads_context = uses_context(sel);
+    let reads_context = super::value::reads_context(sel);
     let ctx = reads_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
     let unused = (!reads_context).then(|| quote! { let _ = (index, &item); });
     let sel = template(sel);
@@ -243,8 +264,3 @@ fn map_mode(mode: &MapMode) -> TokenStream {
     }
 }
 
-fn uses_context(t: &Template) -> bool {
-    let mut found = false;
-    t.visit(&mut |p| found |= p.root == Root::Context, &mut |_| {});
-    found
-}

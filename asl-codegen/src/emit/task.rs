@@ -69,6 +69,14 @@ pub fn keeps_raw(o: &Outcome) -> bool {
 pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) -> TokenStream {
     let rp = apply_result_path(&o.result_path);
     let op = output_path(s);
+    // The attempt's `context` is gone by now; a `$$` OutputPath needs its own.
+    let op = match &s.output_path {
+        crate::ir::PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+            let name = &s.name;
+            quote! { let context = exec.context(#name, ::core::option::Option::None); #op }
+        }
+        _ => op,
+    };
     let next = transition(w, &o.transition);
     let retrying = !o.retry.is_empty();
     // An error in ResultSelector (an intrinsic failing) goes to the Catchers, not to Retry.
@@ -76,7 +84,7 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
     let on_success = match &o.result_selector {
         None => quote! { #rp #op return #next; },
         Some(sel) => {
-            let ctx = selector_reads_context(sel).then(|| {
+            let ctx = super::value::reads_context(sel).then(|| {
                 let name = &s.name;
                 quote! { let context = exec.context(#name, ::core::option::Option::None); }
             });
@@ -135,11 +143,6 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
     }
 }
 
-fn selector_reads_context(t: &crate::ir::Template) -> bool {
-    let mut found = false;
-    t.visit(&mut |p| found |= p.root == crate::lower::jsonpath::Root::Context, &mut |_| {});
-    found
-}
 
 fn limits(t: &Task) -> TokenStream {
     let secs = |s: &Seconds| match s {

@@ -106,3 +106,10 @@ fn call(c: &Call, field: &str) -> TokenStream {
         }
     }
 }
+
+/// Whether a template reads the Context object (`$$` paths).
+pub fn reads_context(t: &Template) -> bool {
+    let mut found = false;
+    t.visit(&mut |p| found |= p.root == crate::lower::jsonpath::Root::Context, &mut |_| {});
+    found
+}
