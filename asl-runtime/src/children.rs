@@ -12,6 +12,7 @@ use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A child run: its outcome and the history events it added to the parent's history.
 pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, u64)> + Send + 'a>>;
@@ -38,18 +39,34 @@ where
     H: TaskHandler,
     C: Clock,
 {
+    let info = child_info::<M>(parent, &siblings(parent, place), index, &input, own_execution);
+    Box::pin(run_child::<M, H, C>(info, env, input))
+}
+
+/// The place children of `parent` at `place` share: made once per visit, not per child.
+fn siblings(parent: &ExecutionInfo, place: Place<'_>) -> Arc<str> {
+    format!("{}{place}", parent.child_path()).into()
+}
+
+/// The execution facts of a child (see [`child`]).
+fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Arc<str>, index: usize, input: &Value, own_execution: bool) -> ExecutionInfo {
     let mut info = parent.clone();
-    info.child_path = format!("{}{place}#{index}", parent.child_path).into();
+    info.child_of = Some((siblings.clone(), index));
     if own_execution {
         info.name = crate::execution::new_name().into();
         info.input = if M::READS_CONTEXT { input.clone() } else { Value::Null };
     }
-    Box::pin(async move {
-        let mut exec = Execution::new(info, M::START, input);
-        let outcome = crate::execution::run::<M, H, C>(&mut exec, env).await;
-        // The child's own ExecutionStarted is not part of the parent's history.
-        (outcome, exec.events.saturating_sub(1))
-    })
+    info
+}
+
+/// Drives a child to its end: its outcome and the events it added to the parent's history.
+async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> (Outcome, u64) {
+    let mut exec = Execution::new(info, M::START, input);
+    // Nested machines have no TimeoutSeconds of their own: straight to the driver, which keeps
+    // the boxed child future small.
+    let outcome = crate::execution::drive::<M, H, C>(&mut exec, env, |_| {}).await;
+    // The child's own ExecutionStarted is not part of the parent's history.
+    (outcome, exec.events.saturating_sub(1))
 }
 
 /// A child's failure as the parent state sees it: its own error, which the parent's Retry and
@@ -169,13 +186,16 @@ where
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
     let keep_inputs = writer.is_some();
-    let runs = items.enumerate().map(|(index, item)| -> IterationRun<'_> {
+    let siblings = &siblings(parent, place);
+    // The child's (large) future is boxed, so the stream moves only a pointer per item.
+    let runs = items.enumerate().map(|(index, item)| async move {
         match item {
-            Err(fault) => Box::pin(async move { (index, None, Err(fault)) }),
+            Err(fault) => (index, None, Err(fault)),
             Ok(input) => {
                 let copy = keep_inputs.then(|| input.clone());
-                let run = child::<M, H, C>(parent, env, place, index, input, own_execution);
-                Box::pin(async move { (index, copy, Ok(run.await)) })
+                let info = child_info::<M>(parent, siblings, index, &input, own_execution);
+                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input));
+                (index, copy, Ok(run.await))
             }
         }
     });
@@ -213,8 +233,6 @@ where
     }
     (results.finish(), events, count)
 }
-
-type IterationRun<'b> = Pin<Box<dyn Future<Output = (usize, Option<Value>, Result<(Outcome, u64), Fault>)> + Send + 'b>>;
 
 /// Where finished iterations go: the ResultWriter, or the output array in item order, whose
 /// size is watched so a Map result over 256 KiB fails before it can fill memory.

@@ -20,9 +20,10 @@ pub struct ExecutionInfo {
     /// The execution input, kept for `$$.Execution.Input` (`Null` when the machine never reads
     /// the Context object).
     pub input: Value,
-    /// Where a child execution sits in its parent (`/Fan#1/Each#42`); empty at the top.
+    /// Where a child execution sits in its parent: the place shared by its siblings
+    /// (`/Fan@2.0`, an `Arc` so a thousand iterations share one string) and its index.
     #[serde(default)]
-    pub child_path: Cow<'static, str>,
+    pub child_of: Option<(std::sync::Arc<str>, usize)>,
     /// When the execution started; `None` when the machine never reads the Context object, so
     /// executions that do not need it skip reading the clock.
     pub start_time: Option<DateTime<Utc>>,
@@ -35,7 +36,15 @@ impl ExecutionInfo {
         input: Value,
         start_time: Option<DateTime<Utc>>,
     ) -> Self {
-        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_path: Cow::Borrowed(""), start_time }
+        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_of: None, start_time }
+    }
+
+    /// `/Fan@2.0#1/Each@5.0#42`: this execution's place under its top-level execution.
+    pub fn child_path(&self) -> String {
+        match &self.child_of {
+            None => String::new(),
+            Some((place, index)) => format!("{place}#{index}"),
+        }
     }
 
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.

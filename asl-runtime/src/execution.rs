@@ -228,13 +228,13 @@ impl<S: Copy> Execution<S> {
 
     /// A fresh task token for a `.waitForTaskToken` Task: one per attempt, as AWS issues.
     pub fn task_token(&self, state_name: &str) -> String {
-        format!("{}{}#{state_name}#{}#{}", self.info.id(), self.info.child_path, self.entered_event, self.retries.total())
+        format!("{}{}#{state_name}#{}#{}", self.info.id(), self.info.child_path(), self.entered_event, self.retries.total())
     }
 
     /// The context handed to a Task handler for this attempt.
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> crate::task::TaskContext {
         let (visit, attempt) = (self.entered_event, self.retries.total());
-        crate::task::TaskContext::new(&self.info.id(), &self.info.child_path, state_name, visit, attempt, task_token)
+        crate::task::TaskContext::new(&self.info.id(), &self.info.child_path(), state_name, visit, attempt, task_token)
     }
 
     /// Where the children of this visit and attempt of the current state sit:
@@ -333,7 +333,7 @@ pub fn check_input_size(input: &Value) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn drive<M: Machine, H: TaskHandler, C: Clock>(
+pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
     exec: &mut Execution<M::State>,
     env: &Env<H, C>,
     mut on_enter: impl FnMut(M::State) + Send,
