@@ -185,6 +185,9 @@ where
         MapMode::Distributed(_) => (DISTRIBUTED_MAP_CONCURRENCY, true),
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
+    if !M::WAITS && matches!(mode, MapMode::Inline) && writer.is_none() {
+        return map_now::<M, H, C>(parent, env, place, items).await;
+    }
     let keep_inputs = writer.is_some();
     let siblings = &siblings(parent, place);
     // The child's (large) future is boxed, so the stream moves only a pointer per item.
@@ -229,6 +232,42 @@ where
     if let MapMode::Distributed(tolerance) = mode {
         if tolerance.exceeded(failed, count) {
             return (Err(threshold_exceeded()), events, count);
+        }
+    }
+    (results.finish(), events, count)
+}
+
+/// An inline Map whose processor never waits: nothing could run concurrently, so the
+/// iterations run one after another in place (same results, same first failure), yielding to
+/// the scheduler now and then.
+async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
+    parent: &ExecutionInfo,
+    env: &Env<H, C>,
+    place: Place<'_>,
+    items: impl Iterator<Item = Result<Value, Fault>>,
+) -> (Result<Value, Fault>, u64, u64) {
+    let siblings = siblings(parent, place);
+    let mut results = Results::new(None);
+    let (mut events, mut count) = (0u64, 0u64);
+    for (index, item) in items.enumerate() {
+        count += 1;
+        let input = match item {
+            Ok(input) => input,
+            Err(fault) => return (Err(fault), events, count),
+        };
+        let info = child_info::<M>(parent, &siblings, index, &input, false);
+        let mut exec = Execution::new(info, M::START, input);
+        let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
+        events += exec.events.saturating_sub(1);
+        let outcome = match outcome {
+            Ok(v) => crate::items::IterationOutcome::Succeeded(v),
+            Err(failure) => return (Err(child_fault(failure)), events, count),
+        };
+        if let Err(fault) = results.keep(index, None, outcome) {
+            return (Err(fault), events, count);
+        }
+        if index % 1024 == 1023 {
+            tokio::task::yield_now().await;
         }
     }
     (results.finish(), events, count)

@@ -27,6 +27,9 @@ pub trait Machine: Sized {
     const TRACKS_ENTERED_TIME: bool;
     /// Whether any state reads the Context object: only then is the execution input kept.
     const READS_CONTEXT: bool;
+    /// Whether any state waits (Task, Wait, Parallel, Map). A machine that never does runs to
+    /// its end without yielding, so its Map iterations can run one after another in place.
+    const WAITS: bool;
 
     /// The state's name as written in the definition.
     fn state_name(state: Self::State) -> &'static str;
@@ -358,26 +361,48 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 continue;
             }
         };
-        match result {
-            Ok(Flow::Next) => {}
-            Ok(Flow::Succeed) => return Ok(exec.take_input()),
-            Err(Fault::Error(failure) | Fault::Fatal(failure)) => return Err(*failure),
-            Err(Fault::OutputTooLarge(len)) => {
-                let state = M::state_name(exec.state);
-                return Err(Failure::new(
-                    crate::error::names::DATA_LIMIT_EXCEEDED,
-                    format!("The state '{state}' produced an output of {len} bytes, over the limit of {} bytes.", crate::task::MAX_PAYLOAD_BYTES),
-                ));
-            }
-            Err(Fault::Runtime(cause)) => {
-                let state = M::state_name(exec.state);
-                return Err(Failure::runtime(format!(
-                    "An error occurred while executing the state '{state}' (entered at the event id #{}). {cause}",
-                    exec.entered_event
-                )));
-            }
+        if let Some(outcome) = finish_step::<M>(exec, result) {
+            return outcome;
         }
     }
+}
+
+/// Runs an execution of a machine that never waits ([`Machine::WAITS`] is false) to its end,
+/// synchronously.
+pub(crate) fn run_now<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Outcome {
+    loop {
+        let result = match run_ready::<M, H, C>(exec, env, &mut |_| {}, u32::MAX) {
+            Ready::Stopped(result) => result,
+            // Not reached for such a machine; ending the run beats looping.
+            Ready::MustWait | Ready::Budget => Err(Fault::runtime("a state that waits reached the synchronous driver")),
+        };
+        if let Some(outcome) = finish_step::<M>(exec, result) {
+            return outcome;
+        }
+    }
+}
+
+/// What the driver does with a step's result: `None` to go on, or the execution's outcome.
+fn finish_step<M: Machine>(exec: &mut Execution<M::State>, result: Result<Flow, Fault>) -> Option<Outcome> {
+    Some(match result {
+        Ok(Flow::Next) => return None,
+        Ok(Flow::Succeed) => Ok(exec.take_input()),
+        Err(Fault::Error(failure) | Fault::Fatal(failure)) => Err(*failure),
+        Err(Fault::OutputTooLarge(len)) => {
+            let state = M::state_name(exec.state);
+            Err(Failure::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!("The state '{state}' produced an output of {len} bytes, over the limit of {} bytes.", crate::task::MAX_PAYLOAD_BYTES),
+            ))
+        }
+        Err(Fault::Runtime(cause)) => {
+            let state = M::state_name(exec.state);
+            Err(Failure::runtime(format!(
+                "An error occurred while executing the state '{state}' (entered at the event id #{}). {cause}",
+                exec.entered_event
+            )))
+        }
+    })
 }
 
 /// Enters the current state and runs it: one step of the execution, after which `exec` may be

@@ -87,6 +87,7 @@ fn machine(w: &Workflow) -> TokenStream {
     };
     let entered = w.reads_entered_time();
     let reads_context = w.reads_context();
+    let waits = w.states.iter().any(state::waits);
     let arms = w.states.iter().map(|s| {
         let v = ident(&s.variant);
         let f = ident(&s.ident);
@@ -118,6 +119,7 @@ fn machine(w: &Workflow) -> TokenStream {
             const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
             const TRACKS_ENTERED_TIME: bool = #entered;
             const READS_CONTEXT: bool = #reads_context;
+            const WAITS: bool = #waits;
 
             fn state_name(state: State) -> &'static str {
                 state.name()
