@@ -99,6 +99,29 @@ pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fau
     (Ok(outputs.into_iter().map(|v| v.unwrap_or(Value::Null)).collect()), events)
 }
 
+/// Runs branch `index` of a Parallel whose branches never wait ([`Machine::WAITS`] false) to its
+/// end, in place: nothing could overlap, so no future is needed.
+pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
+    parent: &ExecutionInfo,
+    env: &Env<H, C>,
+    place: Place<'_>,
+    index: usize,
+    input: Value,
+) -> (Outcome, u64) {
+    let info = child_info::<M>(parent, &siblings(parent, place), index, &input, false);
+    let mut exec = Execution::new(info, M::START, input);
+    let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
+    (outcome, exec.events.saturating_sub(1))
+}
+
+/// The result of a Parallel whose branches ran in place ([`branch_now`]): outputs in branch
+/// order, or the first branch's failure.
+pub fn parallel_now(branches: Vec<(Outcome, u64)>) -> (Result<Vec<Value>, Fault>, u64) {
+    let events = branches.iter().map(|(_, e)| e).sum();
+    let outputs: Result<Vec<Value>, Failure> = branches.into_iter().map(|(o, _)| o).collect();
+    (outputs.map_err(child_fault), events)
+}
+
 /// AWS runs at most 40 iterations of an inline Map at once.
 pub const INLINE_MAP_CONCURRENCY: usize = 40;
 /// A distributed Map runs at most 10,000 child executions at once.

@@ -36,18 +36,27 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });
     let effective = effective_input(&p.parameters);
     let name = &s.name;
+    // Branches that never wait run in place, one after another: nothing could overlap.
+    let in_place = p.branches.iter().all(|b| !b.states.iter().any(super::state::waits));
     let branches = (0..p.branches.len()).map(|i| {
         let m = branch_module(s, i);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone(), false) }
+        match in_place {
+            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone()) },
+            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone(), false) },
+        }
     });
+    let join = match in_place {
+        true => quote! { ::asl_runtime::children::parallel_now(::std::vec![#(#branches),*]) },
+        false => quote! { ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await },
+    };
     let attempt = quote! {
         #ctx
         #input
         #effective
         exec.record(1); // ParallelStateStarted
         let place = exec.child_place(#name);
-        let (results, events) = ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await;
+        let (results, events) = #join;
         exec.record(events);
         results.map(::asl_runtime::Value::Array)
     };
