@@ -22,29 +22,21 @@ pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, u64)> + Send + 
 /// tokens of every branch or iteration, of every attempt and visit, are distinct.
 pub type Place<'a> = &'a str;
 
-/// Runs one child execution of `M` on `input`: the `index`-th branch or iteration at `place`.
-/// A Parallel branch or inline Map iteration shares the parent's execution facts (the Context
-/// object shows the parent execution, as AWS's does); a distributed Map iteration
-/// (`own_execution`) is an execution of its own, named by a fresh UUID, whose input is its item.
-pub fn child<'a, M, H, C>(
-    parent: &ExecutionInfo,
-    env: &'a Env<H, C>,
-    place: Place<'_>,
-    index: usize,
-    input: Value,
-    own_execution: bool,
-) -> ChildFuture<'a>
+/// Runs Parallel branch `index` of `M` on `input` as a child execution sharing the parent's
+/// execution facts (the Context object shows the parent execution, as AWS's does).
+/// `siblings` comes from [`siblings`], made once for all the branches.
+pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, siblings: &Arc<str>, index: usize, input: Value) -> ChildFuture<'a>
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
-    let info = child_info::<M>(parent, &siblings(parent, place), index, &input, own_execution);
+    let info = child_info::<M>(parent, siblings, index, &input, false);
     Box::pin(run_child::<M, H, C>(info, env, input))
 }
 
 /// The place children of `parent` at `place` share: made once per visit, not per child.
-fn siblings(parent: &ExecutionInfo, place: Place<'_>) -> Arc<str> {
+pub fn siblings(parent: &ExecutionInfo, place: Place<'_>) -> Arc<str> {
     format!("{}{place}", parent.child_path()).into()
 }
 
@@ -104,11 +96,11 @@ pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fau
 pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
     parent: &ExecutionInfo,
     env: &Env<H, C>,
-    place: Place<'_>,
+    siblings: &Arc<str>,
     index: usize,
     input: Value,
 ) -> (Outcome, u64) {
-    let info = child_info::<M>(parent, &siblings(parent, place), index, &input, false);
+    let info = child_info::<M>(parent, siblings, index, &input, false);
     let mut exec = Execution::new(info, M::START, input);
     let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
     (outcome, exec.events.saturating_sub(1))

@@ -318,29 +318,18 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
 }
 
 fn check_output_size(output: &Value) -> Result<(), Fault> {
-    let limit = crate::task::MAX_PAYLOAD_BYTES;
-    if crate::io::json_len_bound(output) <= limit {
-        return Ok(());
-    }
-    match crate::io::json_len(output) {
-        len if len > limit => Err(Fault::OutputTooLarge(len)),
-        _ => Ok(()),
-    }
+    crate::io::oversized(output).map_or(Ok(()), |len| Err(Fault::OutputTooLarge(len)))
 }
 
 /// AWS refuses to start an execution whose input is over 256 KiB.
 pub fn check_input_size(input: &Value) -> Result<(), Failure> {
-    if crate::io::json_len_bound(input) <= crate::task::MAX_PAYLOAD_BYTES {
-        return Ok(());
-    }
-    let len = crate::io::json_len(input);
-    if len > crate::task::MAX_PAYLOAD_BYTES {
-        return Err(Failure::new(
+    match crate::io::oversized(input) {
+        None => Ok(()),
+        Some(len) => Err(Failure::new(
             crate::error::names::DATA_LIMIT_EXCEEDED,
             format!("The execution input is {len} bytes, over the limit of {} bytes.", crate::task::MAX_PAYLOAD_BYTES),
-        ));
+        )),
     }
-    Ok(())
 }
 
 pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(

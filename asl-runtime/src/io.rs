@@ -89,6 +89,16 @@ pub fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// The size of `v` as compact JSON if it is over AWS's 256 KiB payload limit; the cheap
+/// [`json_len_bound`] first, the exact count only when the bound is over.
+pub fn oversized(v: &Value) -> Option<usize> {
+    let limit = crate::task::MAX_PAYLOAD_BYTES;
+    if json_len_bound(v) <= limit {
+        return None;
+    }
+    Some(json_len(v)).filter(|&len| len > limit)
+}
+
 /// An upper bound of [`json_len`], cheap to compute (numbers and escapes are counted at their
 /// longest), for the common case of payloads far below the limit.
 pub fn json_len_bound(v: &Value) -> usize {

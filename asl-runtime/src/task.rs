@@ -140,7 +140,7 @@ async fn optional_sleep<C: Clock>(clock: &C, d: Option<Duration>) {
 }
 
 fn check_size(state: &str, value: Value) -> Result<Value, Failure> {
-    if crate::io::json_len(&value) > MAX_PAYLOAD_BYTES {
+    if crate::io::oversized(&value).is_some() {
         return Err(Failure::new(
             names::DATA_LIMIT_EXCEEDED,
             format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),

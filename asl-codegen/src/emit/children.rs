@@ -42,8 +42,8 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         let m = branch_module(s, i);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         match in_place {
-            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone()) },
-            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &place, #i, input.clone(), false) },
+            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, input.clone()) },
+            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, input.clone()) },
         }
     });
     let join = match in_place {
@@ -55,7 +55,7 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         #input
         #effective
         exec.record(1); // ParallelStateStarted
-        let place = exec.child_place(#name);
+        let siblings = ::asl_runtime::children::siblings(&exec.info, &exec.child_place(#name));
         let (results, events) = #join;
         exec.record(events);
         results.map(::asl_runtime::Value::Array)

@@ -161,8 +161,7 @@ impl Lower<'_, '_> {
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
-        if let (Some(b), Some(sel)) = (&m.item_batcher, m.item_selector.as_ref()) {
-            let _ = sel;
+        if let (Some(b), Some(_)) = (&m.item_batcher, &m.item_selector) {
             self.unsupported(b.span, "an ItemBatcher together with an ItemSelector");
             return None;
         }
