@@ -273,6 +273,22 @@ pub enum Kind {
     Map(Box<Map>),
 }
 
+impl Kind {
+    /// The state's `Type` as written in ASL (it names the state's history events).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Pass(_) => "Pass",
+            Kind::Task(_) => "Task",
+            Kind::Choice(_) => "Choice",
+            Kind::Wait(_) => "Wait",
+            Kind::Succeed => "Succeed",
+            Kind::Fail(_) => "Fail",
+            Kind::Parallel(_) => "Parallel",
+            Kind::Map(_) => "Map",
+        }
+    }
+}
+
 /// What Parallel, Map and Task share: the state's result handling and error handling.
 #[derive(Debug, Clone)]
 pub struct Outcome {

@@ -40,7 +40,7 @@ pub fn compile_source(text: &str, name: &str) -> Result<TokenStream, Vec<Diagnos
     }
     let (Some(machine), true) = (machine, diags.is_empty()) else { return Err(diags.into_sorted()) };
     match lower::lower(&machine, name, &mut diags) {
-        Some(w) if diags.is_empty() => Ok(emit::workflow(&w)),
+        Some(w) if diags.is_empty() => Ok(emit::workflow(&w, text)),
         None if diags.is_empty() => {
             // A definition `check` accepted must lower; say so rather than fail silently.
             let msg = "internal error: asl-codegen could not compile this valid definition (please report it)";

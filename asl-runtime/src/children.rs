@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::context::ExecutionInfo;
 use crate::error::{names, Failure};
 use crate::execution::{Env, Execution, Fault, Machine, Outcome};
+use crate::history::HistoryEvent;
 use crate::task::TaskHandler;
 use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use serde_json::Value;
@@ -15,7 +16,64 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// A child run: its outcome and the history events it added to the parent's history.
-pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, u64)> + Send + 'a>>;
+pub type ChildFuture<'a> = Pin<Box<dyn Future<Output = ChildEnd> + Send + 'a>>;
+
+/// How a child ended, and the events it adds to its parent's history: counted always,
+/// recorded (renumbered from the child's own ids) when the parent records history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildEnd {
+    pub outcome: Outcome,
+    /// Events the child added (its own ExecutionStarted is not the parent's).
+    pub events: u64,
+    pub history: Vec<HistoryEvent>,
+}
+
+impl ChildEnd {
+    fn of<S: Copy>(outcome: Outcome, exec: &mut Execution<S>) -> Self {
+        ChildEnd { outcome, events: exec.events.saturating_sub(1), history: exec.take_history() }
+    }
+
+    /// A child that could not run on (its journal failed): the parent stops too.
+    fn interrupted(failure: Failure) -> Self {
+        ChildEnd { outcome: Err(failure), events: 0, history: Vec::new() }
+    }
+
+    fn to_value(&self) -> Value {
+        serde_json::json!({
+            "outcome": crate::durable::outcome_to_value(&self.outcome),
+            "events": self.events,
+            "history": self.history,
+        })
+    }
+
+    fn from_value(v: &Value) -> Option<Self> {
+        Some(ChildEnd {
+            outcome: crate::durable::outcome_from_value(v.get("outcome")?)?,
+            events: v.get("events")?.as_u64()?,
+            history: serde_json::from_value(v.get("history")?.clone()).ok()?,
+        })
+    }
+}
+
+/// What children ended with, for the parent's history: how many, their events, and (when
+/// the parent records history) each one's events in the order they ended.
+#[derive(Debug, Default)]
+pub struct Ended {
+    pub count: u64,
+    pub events: u64,
+    /// (index, succeeded, event count, events), when recording history.
+    pub logs: Vec<(usize, bool, u64, Vec<HistoryEvent>)>,
+}
+
+impl Ended {
+    fn add(&mut self, index: usize, end: &mut ChildEnd) {
+        self.count += 1;
+        self.events += end.events;
+        if !end.history.is_empty() {
+            self.logs.push((index, end.outcome.is_ok(), end.events, std::mem::take(&mut end.history)));
+        }
+    }
+}
 
 /// Where the children of a visit of a state sit: `/<state>@<visit>.<attempt>`, made by
 /// `Execution::child_place`. Children add `#<index>`, so that the idempotency keys and task
@@ -51,21 +109,59 @@ fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Arc<str>, index: us
     info
 }
 
-/// Drives a child to its end: its outcome and the events it added to the parent's history.
-async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> (Outcome, u64) {
+/// A child execution at its start, recording history when the environment asks for it.
+fn new_child<M: Machine, H, C>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> Execution<M::State> {
     let mut exec = Execution::new(info, M::START, input);
-    // Nested machines have no TimeoutSeconds of their own: straight to the driver, which keeps
-    // the boxed child future small.
+    if env.history {
+        exec.history = Some(Vec::new());
+    }
+    exec
+}
+
+/// Drives a child to its end. In a durable run, a child that ended before a restart gives its
+/// recorded end, and one that had started carries on from its last checkpoint.
+async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> ChildEnd {
+    let Some(journal) = &env.journal else {
+        let mut exec = new_child::<M, H, C>(info, env, input);
+        // Nested machines have no TimeoutSeconds of their own: straight to the driver, which
+        // keeps the boxed child future small.
+        let outcome = crate::execution::drive::<M, H, C>(&mut exec, env, |_| {}).await;
+        return ChildEnd::of(outcome, &mut exec);
+    };
+    let place = info.child_path();
+    let end_key = format!("{place}/end");
+    match journal.effect(&end_key) {
+        Err(f) => return ChildEnd::interrupted(f),
+        Ok(Some(v)) => match ChildEnd::from_value(&v) {
+            Some(end) => return end,
+            None => return ChildEnd::interrupted(crate::durable::interrupted(format!("the recorded end of '{place}' is unreadable"))),
+        },
+        Ok(None) => {}
+    }
+    let mut exec = match journal.progress(&place) {
+        Err(f) => return ChildEnd::interrupted(f),
+        Ok(None) => new_child::<M, H, C>(info, env, input),
+        Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
+            Ok(exec) => exec,
+            Err(e) => return ChildEnd::interrupted(crate::durable::interrupted(format!("the checkpoint of '{place}' is unreadable: {e}"))),
+        },
+    };
     let outcome = crate::execution::drive::<M, H, C>(&mut exec, env, |_| {}).await;
-    // The child's own ExecutionStarted is not part of the parent's history.
-    (outcome, exec.events.saturating_sub(1))
+    let end = ChildEnd::of(outcome, &mut exec);
+    if end.outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
+        return end;
+    }
+    match journal.record_effect(&end_key, &end.to_value()) {
+        Err(f) => ChildEnd::interrupted(f),
+        Ok(kept) => ChildEnd::from_value(&kept).unwrap_or(end),
+    }
 }
 
 /// A child's failure as the parent state sees it: its own error, which the parent's Retry and
 /// Catch may handle, except a `States.Runtime` error, which already names the state where it
 /// happened and passes through unchanged.
 fn child_fault(failure: Failure) -> Fault {
-    if failure.error == names::RUNTIME {
+    if failure.error == names::RUNTIME || failure.error == crate::durable::INTERRUPTED {
         Fault::Fatal(Box::new(failure))
     } else {
         Fault::Error(Box::new(failure))
@@ -73,22 +169,22 @@ fn child_fault(failure: Failure) -> Fault {
 }
 
 /// Runs Parallel branches concurrently. Results in branch order; the first failure wins and
-/// the other branches are dropped. Also returns the events the branches added.
-pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fault>, u64) {
+/// the other branches are dropped. Also returns what the branches add to the history.
+pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fault>, Ended) {
     let count = branches.len();
     let mut running: FuturesUnordered<_> =
         branches.into_iter().enumerate().map(|(i, branch)| async move { (i, branch.await) }).collect();
     let mut outputs: Vec<Option<Value>> = vec![None; count];
-    let mut events = 0;
+    let mut ended = Ended::default();
     // The first branch to fail, in time, wins; dropping `running` cancels the others.
-    while let Some((i, (outcome, added))) = running.next().await {
-        events += added;
-        match outcome {
+    while let Some((i, mut end)) = running.next().await {
+        ended.add(i, &mut end);
+        match end.outcome {
             Ok(v) => outputs[i] = Some(v),
-            Err(failure) => return (Err(child_fault(failure)), events),
+            Err(failure) => return (Err(child_fault(failure)), ended),
         }
     }
-    (Ok(outputs.into_iter().map(|v| v.unwrap_or(Value::Null)).collect()), events)
+    (Ok(outputs.into_iter().map(|v| v.unwrap_or(Value::Null)).collect()), ended)
 }
 
 /// Runs branch `index` of a Parallel whose branches never wait ([`Machine::WAITS`] false) to its
@@ -99,19 +195,93 @@ pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
     siblings: &Arc<str>,
     index: usize,
     input: Value,
-) -> (Outcome, u64) {
+) -> ChildEnd {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    let mut exec = Execution::new(info, M::START, input);
+    let mut exec = new_child::<M, H, C>(info, env, input);
     let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
-    (outcome, exec.events.saturating_sub(1))
+    ChildEnd::of(outcome, &mut exec)
 }
 
 /// The result of a Parallel whose branches ran in place ([`branch_now`]): outputs in branch
 /// order, or the first branch's failure.
-pub fn parallel_now(branches: Vec<(Outcome, u64)>) -> (Result<Vec<Value>, Fault>, u64) {
-    let events = branches.iter().map(|(_, e)| e).sum();
-    let outputs: Result<Vec<Value>, Failure> = branches.into_iter().map(|(o, _)| o).collect();
-    (outputs.map_err(child_fault), events)
+pub fn parallel_now(branches: Vec<ChildEnd>) -> (Result<Vec<Value>, Fault>, Ended) {
+    let mut ended = Ended::default();
+    let mut outputs = Vec::with_capacity(branches.len());
+    for (i, mut end) in branches.into_iter().enumerate() {
+        ended.add(i, &mut end);
+        match end.outcome {
+            Ok(v) => outputs.push(v),
+            Err(failure) => return (Err(child_fault(failure)), ended),
+        }
+    }
+    (Ok(outputs), ended)
+}
+
+/// ParallelStateStarted.
+pub fn parallel_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>) {
+    exec.note(|| env.clock.now(), "ParallelStateStarted", || None);
+}
+
+/// Adds the branches' events to the parent's history, and ParallelStateFailed when one failed.
+pub fn parallel_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, failed: bool, ended: Ended) {
+    if !exec.records_history() {
+        exec.record(ended.events + u64::from(failed));
+        return;
+    }
+    for (_, _, count, events) in ended.logs {
+        splice(exec, count, events);
+    }
+    if failed {
+        exec.note(|| env.clock.now(), "ParallelStateFailed", || None);
+    }
+}
+
+/// MapStateStarted; its `length` (the number of items) is filled in by [`map_ended`], since
+/// items are read lazily.
+pub fn map_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>) {
+    exec.note(|| env.clock.now(), "MapStateStarted", || Some(("mapStateStartedEventDetails", serde_json::json!({ "length": 0 }))));
+}
+
+/// Adds the iterations' events to the parent's history, each between MapIterationStarted and
+/// MapIterationSucceeded (or …Failed), in the order they ended; then MapStateSucceeded or
+/// MapStateFailed.
+pub fn map_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, name: &str, succeeded: bool, ended: Ended) {
+    if !exec.records_history() {
+        exec.record(ended.events + 2 * ended.count + 1);
+        return;
+    }
+    if let Some(started) = exec.history.iter_mut().flatten().rev().find(|e| e.kind == "MapStateStarted") {
+        started.details.insert("mapStateStartedEventDetails".into(), serde_json::json!({ "length": ended.count }));
+    }
+    let now = || env.clock.now();
+    let details = |index: usize| serde_json::json!({ "index": index, "name": name });
+    for (index, ok, count, events) in ended.logs {
+        exec.note(now, "MapIterationStarted", || Some(("mapIterationStartedEventDetails", details(index))));
+        splice(exec, count, events);
+        match ok {
+            true => exec.note(now, "MapIterationSucceeded", || Some(("mapIterationSucceededEventDetails", details(index)))),
+            false => exec.note(now, "MapIterationFailed", || Some(("mapIterationFailedEventDetails", details(index)))),
+        }
+    }
+    match succeeded {
+        true => exec.note(now, "MapStateSucceeded", || None),
+        false => exec.note(now, "MapStateFailed", || None),
+    }
+}
+
+/// Appends a child's events after the parent's last one, renumbered: the child's ids follow
+/// on, and its first event points back at the parent event before it.
+fn splice<S: Copy>(exec: &mut Execution<S>, count: u64, events: Vec<HistoryEvent>) {
+    let base = exec.events;
+    if let Some(history) = &mut exec.history {
+        for mut e in events {
+            // Child ids start at 2 (its own ExecutionStarted is 1, not copied).
+            e.id = base + e.id - 1;
+            e.previous_event_id = if e.previous_event_id == 0 { base } else { base + e.previous_event_id - 1 };
+            history.push(e);
+        }
+    }
+    exec.events = base + count;
 }
 
 /// AWS runs at most 40 iterations of an inline Map at once.
@@ -189,7 +359,7 @@ pub async fn map<'a, M, H, C>(
     max_concurrency: usize,
     mode: MapMode,
     writer: Option<Writer>,
-) -> (Result<Value, Fault>, u64, u64)
+) -> (Result<Value, Fault>, Ended)
 where
     M: Machine + 'a,
     H: TaskHandler,
@@ -221,35 +391,36 @@ where
     // later failure; outputs go back to their item's place.
     let mut runs = stream::iter(runs).buffer_unordered(limit);
     let mut results = Results::new(writer);
-    let (mut events, mut failed, mut count) = (0u64, 0u64, 0u64);
+    let mut ended = Ended::default();
+    let mut failed = 0u64;
     while let Some((index, input, run)) = runs.next().await {
-        count += 1;
-        let (outcome, added) = match run {
-            Ok(run) => run,
-            Err(fault) => return (Err(fault), events, count),
+        let mut end = match run {
+            Ok(end) => end,
+            Err(fault) => return (Err(fault), ended),
         };
-        events += added;
-        let outcome = match (outcome, mode) {
+        ended.add(index, &mut end);
+        let outcome = match (end.outcome, mode) {
             (Ok(v), _) => crate::items::IterationOutcome::Succeeded(v),
-            (Err(failure), MapMode::Inline) => return (Err(child_fault(failure)), events, count),
+            (Err(failure), MapMode::Inline) => return (Err(child_fault(failure)), ended),
+            (Err(failure), _) if failure.error == crate::durable::INTERRUPTED => return (Err(child_fault(failure)), ended),
             (Err(failure), MapMode::Distributed(tolerance)) => {
                 failed += 1;
                 if tolerance.count_exceeded(failed) {
-                    return (Err(threshold_exceeded()), events, count);
+                    return (Err(threshold_exceeded()), ended);
                 }
                 crate::items::IterationOutcome::Failed(failure)
             }
         };
         if let Err(fault) = results.keep(index, input, outcome) {
-            return (Err(fault), events, count);
+            return (Err(fault), ended);
         }
     }
     if let MapMode::Distributed(tolerance) = mode {
-        if tolerance.exceeded(failed, count) {
-            return (Err(threshold_exceeded()), events, count);
+        if tolerance.exceeded(failed, ended.count) {
+            return (Err(threshold_exceeded()), ended);
         }
     }
-    (results.finish(), events, count)
+    (results.finish(), ended)
 }
 
 /// An inline Map whose processor never waits: nothing could run concurrently, so the
@@ -260,32 +431,32 @@ async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
     env: &Env<H, C>,
     place: Place<'_>,
     items: impl Iterator<Item = Result<Value, Fault>>,
-) -> (Result<Value, Fault>, u64, u64) {
+) -> (Result<Value, Fault>, Ended) {
     let siblings = siblings(parent, place);
     let mut results = Results::new(None);
-    let (mut events, mut count) = (0u64, 0u64);
+    let mut ended = Ended::default();
     for (index, item) in items.enumerate() {
-        count += 1;
         let input = match item {
             Ok(input) => input,
-            Err(fault) => return (Err(fault), events, count),
+            Err(fault) => return (Err(fault), ended),
         };
         let info = child_info::<M>(parent, &siblings, index, &input, false);
-        let mut exec = Execution::new(info, M::START, input);
+        let mut exec = new_child::<M, H, C>(info, env, input);
         let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
-        events += exec.events.saturating_sub(1);
-        let outcome = match outcome {
+        let mut end = ChildEnd::of(outcome, &mut exec);
+        ended.add(index, &mut end);
+        let outcome = match end.outcome {
             Ok(v) => crate::items::IterationOutcome::Succeeded(v),
-            Err(failure) => return (Err(child_fault(failure)), events, count),
+            Err(failure) => return (Err(child_fault(failure)), ended),
         };
         if let Err(fault) = results.keep(index, None, outcome) {
-            return (Err(fault), events, count);
+            return (Err(fault), ended);
         }
         if index % 1024 == 1023 {
             tokio::task::yield_now().await;
         }
     }
-    (results.finish(), events, count)
+    (results.finish(), ended)
 }
 
 /// Where finished iterations go: the ResultWriter, or the output array in item order, whose

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 /// The account part of the ARN-shaped ids of local executions.
 const ARN_PREFIX: &str = "arn:aws:states:local:000000000000";
-const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/asl-local";
+pub(crate) const ROLE_ARN: &str = "arn:aws:iam::000000000000:role/asl-local";
 
 /// What an execution knows about itself; fixed when it starts. Kept small: ARNs are derived
 /// when asked for, since most executions never read them.
@@ -49,12 +49,32 @@ impl ExecutionInfo {
 
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
     pub fn id(&self) -> String {
-        format!("{ARN_PREFIX}:execution:{}:{}", self.state_machine_name, self.name)
+        execution_arn(&self.state_machine_name, &self.name)
     }
 
     pub fn state_machine_id(&self) -> String {
-        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine_name)
+        state_machine_arn(&self.state_machine_name)
     }
+}
+
+/// The ARN of execution `name` of state machine `machine`.
+pub fn execution_arn(machine: &str, name: &str) -> String {
+    format!("{ARN_PREFIX}:execution:{machine}:{name}")
+}
+
+/// The ARN of state machine `machine`.
+pub fn state_machine_arn(machine: &str) -> String {
+    format!("{ARN_PREFIX}:stateMachine:{machine}")
+}
+
+/// The ARN of activity `name`.
+pub fn activity_arn(name: &str) -> String {
+    format!("{ARN_PREFIX}:activity:{name}")
+}
+
+/// The role executions run as (AWS requires one; locally it is only reported).
+pub fn role_arn() -> &'static str {
+    ROLE_ARN
 }
 
 /// The per-state part of the Context object.

@@ -16,8 +16,8 @@ use std::sync::Mutex;
 
 /// A compiled state machine. Implemented by the code `asl!` generates.
 pub trait Machine: Sized {
-    /// One variant per state.
-    type State: Copy + Eq + std::fmt::Debug + Send + Sync + 'static;
+    /// One variant per state. It serializes, so a checkpoint can say where an execution is.
+    type State: Copy + Eq + std::fmt::Debug + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static;
     /// The machine's name (from the module or file it was generated for).
     const NAME: &'static str;
     const START: Self::State;
@@ -31,8 +31,14 @@ pub trait Machine: Sized {
     /// its end without yielding, so its Map iterations can run one after another in place.
     const WAITS: bool;
 
+    /// The definition the machine was compiled from, as written: a durable engine serves a
+    /// registered state machine only when its definition is this one.
+    const DEFINITION: &'static str;
+
     /// The state's name as written in the definition.
     fn state_name(state: Self::State) -> &'static str;
+    /// The state's `Type` (`Pass`, `Task`, …), which names its history events.
+    fn state_type(state: Self::State) -> &'static str;
 
     /// Runs the current state if it needs no effect that waits (Pass, Choice, Succeed, Fail):
     /// `None` for Task and Wait states, which go through [`Machine::step`]. The driver runs
@@ -90,6 +96,8 @@ impl From<Failure> for Fault {
     fn from(f: Failure) -> Self {
         if f.error == crate::error::names::RUNTIME {
             Fault::runtime(f.cause.unwrap_or_default())
+        } else if f.error == crate::durable::INTERRUPTED {
+            Fault::Fatal(Box::new(f))
         } else {
             Fault::Error(Box::new(f))
         }
@@ -105,6 +113,10 @@ pub struct Env<H, C = TokioClock> {
     pub items: std::sync::Arc<dyn crate::items::ItemSource>,
     /// Default: `LocalResultWriter` in the working directory.
     pub results: std::sync::Arc<dyn crate::items::ResultSink>,
+    /// Where a durable engine keeps progress and effects; `None` for an in-memory run.
+    pub journal: Option<std::sync::Arc<dyn crate::durable::Journal>>,
+    /// Whether executions record their history events (not just count them).
+    pub history: bool,
     rng: Mutex<rand::rngs::SmallRng>,
 }
 
@@ -124,8 +136,24 @@ impl<H: TaskHandler, C: Clock> Env<H, C> {
             clock,
             items: std::sync::Arc::new(crate::items::LocalFiles::new(".")),
             results: std::sync::Arc::new(crate::items::LocalResultWriter::new(".")),
+            journal: None,
+            history: false,
             rng: Mutex::new(rng),
         }
+    }
+
+    /// Makes runs durable: progress, effects and history go to `journal` (see
+    /// [`crate::durable`]). Turns history recording on.
+    pub fn with_journal(mut self, journal: std::sync::Arc<dyn crate::durable::Journal>) -> Self {
+        self.journal = Some(journal);
+        self.history = true;
+        self
+    }
+
+    /// Records history events in each execution (`Execution::history`).
+    pub fn with_history(mut self) -> Self {
+        self.history = true;
+        self
     }
 
     /// Where distributed Maps read items and write results.
@@ -167,6 +195,10 @@ pub struct Execution<S> {
     /// Id of the current state's `…StateEntered` event (quoted in States.Runtime causes).
     pub entered_event: u64,
     pub entered_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// History events not yet handed to a store, when the environment records history. A
+    /// child keeps its events here until its parent takes them into its own history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<crate::history::HistoryEvent>>,
 }
 
 impl<S: Copy> Execution<S> {
@@ -181,7 +213,38 @@ impl<S: Copy> Execution<S> {
             events: 1, // ExecutionStarted
             entered_event: 0,
             entered_time: None,
+            history: None,
         }
+    }
+
+    /// Counts one history event and, when history is recorded, adds it: `kind` with the
+    /// details `details()` builds (only then) under their AWS key. Its previousEventId is the
+    /// event before it, except right after ExecutionStarted, where AWS gives 0.
+    pub fn note(&mut self, now: impl FnOnce() -> chrono::DateTime<chrono::Utc>, kind: &str, details: impl FnOnce() -> Option<(&'static str, Value)>) {
+        self.events += 1;
+        self.log(self.events, now, kind, details);
+    }
+
+    /// Adds event `id` (already counted) when history is recorded.
+    pub fn log(&mut self, id: u64, now: impl FnOnce() -> chrono::DateTime<chrono::Utc>, kind: &str, details: impl FnOnce() -> Option<(&'static str, Value)>) {
+        if let Some(history) = &mut self.history {
+            let previous = if id == 2 { 0 } else { id - 1 };
+            let mut event = crate::history::HistoryEvent::new(now(), kind, id, previous);
+            if let Some((key, d)) = details() {
+                event.details.insert(key.to_string(), d);
+            }
+            history.push(event);
+        }
+    }
+
+    /// Whether history events are being recorded.
+    pub fn records_history(&self) -> bool {
+        self.history.is_some()
+    }
+
+    /// Takes the events recorded since the last call.
+    pub fn take_history(&mut self) -> Vec<crate::history::HistoryEvent> {
+        self.history.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Takes the current state's raw input, leaving `null` (the state replaces it on exit).
@@ -302,18 +365,61 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
     env: &Env<H, C>,
     on_enter: impl FnMut(M::State) + Send,
 ) -> Outcome {
-    if exec.entered_event == 0 {
-        check_input_size(&exec.input)?;
+    if env.history && exec.history.is_none() {
+        exec.history = Some(Vec::new());
     }
-    match M::TIMEOUT_SECONDS {
+    if exec.entered_event == 0 {
+        if exec.records_history() && exec.events == 1 {
+            let input = exec.input.clone();
+            exec.log(1, || env.clock.now(), "ExecutionStarted", || Some(("executionStartedEventDetails", crate::history::execution_started(&input))));
+        }
+        if let Err(failure) = check_input_size(&exec.input) {
+            ended(exec, env, "ExecutionFailed", &failure);
+            return Err(failure);
+        }
+    }
+    let outcome = match M::TIMEOUT_SECONDS {
         None => drive::<M, H, C>(exec, env, on_enter).await,
         Some(secs) => {
-            let limit = env.clock.sleep(std::time::Duration::from_secs(secs));
+            // Durable runs count the limit from the execution's first start, not this resume.
+            let key = format!("{}/timeout", exec.info.child_path());
+            let limit = crate::wait::sleep_keyed(env, &key, std::time::Duration::from_secs(secs));
             tokio::select! {
                 outcome = drive::<M, H, C>(exec, env, on_enter) => outcome,
-                () = limit => Err(Failure::new(crate::error::names::TIMEOUT, "The execution timed out.")),
+                timer = limit => {
+                    let failure = match timer {
+                        Ok(()) => Failure::new(crate::error::names::TIMEOUT, "The execution timed out."),
+                        Err(fault) => fault_failure(fault),
+                    };
+                    if failure.error != crate::durable::INTERRUPTED {
+                        ended(exec, env, "ExecutionTimedOut", &failure);
+                    }
+                    return Err(failure);
+                }
             }
         }
+    };
+    match &outcome {
+        Ok(output) => {
+            if exec.records_history() {
+                let output = output.clone();
+                exec.note(|| env.clock.now(), "ExecutionSucceeded", || Some(("executionSucceededEventDetails", crate::history::output_details(&output))));
+            }
+        }
+        Err(failure) if failure.error == crate::durable::INTERRUPTED => {}
+        Err(failure) => ended(exec, env, "ExecutionFailed", failure),
+    }
+    outcome
+}
+
+/// Records how the execution ended (`ExecutionFailed`, `ExecutionTimedOut`).
+fn ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, kind: &str, failure: &Failure) {
+    if exec.records_history() {
+        let key = match kind {
+            "ExecutionTimedOut" => "executionTimedOutEventDetails",
+            _ => "executionFailedEventDetails",
+        };
+        exec.note(|| env.clock.now(), kind, || Some((key, crate::history::failure(&failure.error, failure.cause.as_deref()))));
     }
 }
 
@@ -339,20 +445,58 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
 ) -> Outcome {
     // States that never wait run back to back in a plain loop; after a budget of them the
     // driver yields, so a long Pass/Choice loop cannot hold the thread (or the execution
-    // timeout) off.
+    // timeout) off. A durable run checkpoints after every state instead.
     const BUDGET: u32 = 1024;
+    let budget = if env.journal.is_some() { 1 } else { BUDGET };
     loop {
-        let result = match run_ready::<M, H, C>(exec, env, &mut on_enter, BUDGET) {
-            Ready::Stopped(result) => result,
-            Ready::MustWait => M::step(exec, env).await,
-            Ready::Budget => {
-                tokio::task::yield_now().await;
-                continue;
+        let (result, yield_now) = match run_ready::<M, H, C>(exec, env, &mut on_enter, budget) {
+            Ready::Stopped(result) => (result, false),
+            Ready::MustWait => {
+                // The waiting state's first events (…StateEntered) show in the history now,
+                // not only once it is done.
+                if let Err(failure) = save::<M, H, C>(exec, env, false) {
+                    return Err(failure);
+                }
+                let state = exec.state;
+                let result = M::step(exec, env).await;
+                exited::<M, H, C>(exec, env, state, &result);
+                (result, false)
             }
+            Ready::Budget => (Ok(Flow::Next), true),
         };
         if let Some(outcome) = finish_step::<M>(exec, result) {
             return outcome;
         }
+        if let Err(failure) = save::<M, H, C>(exec, env, true) {
+            return Err(failure);
+        }
+        if yield_now {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+/// Hands the journal (if any) the events recorded since the last call and, with `progress`,
+/// the execution as it stands between two states. A top-level execution's events go to the
+/// history now; a child keeps them (they reach the parent's history through the parent).
+fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>, progress: bool) -> Result<(), Failure> {
+    let Some(journal) = &env.journal else { return Ok(()) };
+    let place = exec.info.child_path();
+    let events = if place.is_empty() { exec.take_history() } else { Vec::new() };
+    let bytes = match progress {
+        true => Some(serde_json::to_vec(&*exec).map_err(|e| crate::durable::interrupted(format!("cannot serialize the execution: {e}")))?),
+        false if events.is_empty() => return Ok(()),
+        false => None,
+    };
+    journal.checkpoint(&place, bytes.as_deref(), &events)
+}
+
+/// The failure a fault ends a run with, where no state name is needed.
+fn fault_failure(fault: Fault) -> Failure {
+    match fault {
+        Fault::Error(f) | Fault::Fatal(f) => *f,
+        Fault::Runtime(cause) => Failure::runtime(*cause),
+        Fault::OutputTooLarge(len) => Failure::new(crate::error::names::DATA_LIMIT_EXCEEDED, format!("{len} bytes")),
     }
 }
 
@@ -400,7 +544,12 @@ fn finish_step<M: Machine>(exec: &mut Execution<M::State>, result: Result<Flow, 
 pub async fn step_once<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<Flow, Fault> {
     match run_ready::<M, H, C>(exec, env, &mut |_| {}, 1) {
         Ready::Stopped(result) => result,
-        Ready::MustWait => M::step(exec, env).await,
+        Ready::MustWait => {
+            let state = exec.state;
+            let result = M::step(exec, env).await;
+            exited::<M, H, C>(exec, env, state, &result);
+            result
+        }
         Ready::Budget => Ok(Flow::Next),
     }
 }
@@ -423,20 +572,51 @@ fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
     budget: u32,
 ) -> Ready {
     for _ in 0..budget {
-        on_enter(exec.state);
+        let state = exec.state;
+        on_enter(state);
         exec.events += 1; // …StateEntered
         exec.entered_event = exec.events;
         exec.retries.reset();
         if M::TRACKS_ENTERED_TIME {
             exec.entered_time = Some(env.clock.now());
         }
+        if exec.records_history() {
+            entered::<M, H, C>(exec, env, state);
+        }
         match M::step_now(exec, env) {
-            Some(Ok(Flow::Next)) => {}
-            Some(result) => return Ready::Stopped(result),
+            Some(Ok(Flow::Next)) => exited::<M, H, C>(exec, env, state, &Ok(Flow::Next)),
+            Some(result) => {
+                exited::<M, H, C>(exec, env, state, &result);
+                return Ready::Stopped(result);
+            }
             None => return Ready::MustWait,
         }
     }
     Ready::Budget
+}
+
+/// `…StateEntered`, with the state's input.
+#[cold]
+fn entered<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State) {
+    let kind = format!("{}StateEntered", M::state_type(state));
+    let details = crate::history::state_entered(M::state_name(state), &exec.input);
+    exec.log(exec.entered_event, || env.clock.now(), &kind, || Some(("stateEnteredEventDetails", details)));
+}
+
+/// `…StateExited` (already counted by the state), with its output, when the state moved on
+/// or ended the execution successfully.
+#[inline(always)]
+fn exited<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State, result: &Result<Flow, Fault>) {
+    if exec.records_history() && result.is_ok() {
+        exited_event::<M, H, C>(exec, env, state);
+    }
+}
+
+#[cold]
+fn exited_event<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State) {
+    let kind = format!("{}StateExited", M::state_type(state));
+    let details = crate::history::state_exited(M::state_name(state), &exec.input);
+    exec.log(exec.events, || env.clock.now(), &kind, || Some(("stateExitedEventDetails", details)));
 }
 
 /// A fresh execution name (a version-4 UUID, as AWS chooses when none is given), drawn from

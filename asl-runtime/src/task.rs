@@ -108,23 +108,262 @@ pub fn seconds_from_path(p: &crate::path::Path, input: &Value) -> Result<Duratio
 /// Task results larger than this fail with `States.DataLimitExceeded`.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 
+/// Runs one attempt of a Task state: its history events (scheduled, started, [submitted],
+/// succeeded | failed | timed out), the call under its limits and, in a durable run, the
+/// journal: an attempt whose outcome is recorded is not made again, and a callback
+/// (`.waitForTaskToken`) or activity task waits for the answer sent for its token, from this
+/// process or another. `submitted`: the Task waits for completion (a callback or `.sync`).
+pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
+    exec: &mut crate::Execution<S>,
+    env: &crate::Env<H, C>,
+    call: TaskCall,
+    limits: Limits,
+    submitted: bool,
+) -> Result<Value, Failure> {
+    let family = Family::of(call.resource);
+    let history = exec.records_history().then(|| crate::history::resource_parts(call.resource));
+    match &history {
+        None => exec.record(if submitted { 3 } else { 2 }),
+        Some((kind, resource)) => {
+            let now = || env.clock.now();
+            exec.note(now, family.name("Scheduled"), || Some(family.scheduled(kind, resource, &call.input, limits)));
+            exec.note(now, family.name("Started"), || Some(family.started(kind, resource)));
+        }
+    }
+    let (outcome, submission) = match &env.journal {
+        None => (invoke(&env.tasks, &env.clock, call, limits).await, None),
+        Some(journal) => perform_durably(&**journal, env, call, limits, family).await,
+    };
+    if let Some((kind, resource)) = &history {
+        let now = || env.clock.now();
+        if submitted && family == Family::Task {
+            let output = submission.unwrap_or_else(|| Value::Object(Default::default()));
+            exec.note(now, "TaskSubmitted", || Some(("taskSubmittedEventDetails", family.with_resource(kind, resource, crate::history::output_details(&output)))));
+        }
+        match &outcome {
+            Ok(v) => exec.note(now, family.name("Succeeded"), || Some(family.succeeded(kind, resource, v))),
+            Err(f) if f.error == names::TIMEOUT => exec.note(now, family.name("TimedOut"), || Some(family.failed("TimedOut", kind, resource, f))),
+            Err(f) if f.error == crate::durable::INTERRUPTED => {}
+            Err(f) => exec.note(now, family.name("Failed"), || Some(family.failed("Failed", kind, resource, f))),
+        }
+    } else {
+        exec.record(1);
+    }
+    outcome
+}
+
+/// A durable attempt: the recorded outcome if there is one; else the call (or the wait for
+/// the token), whose outcome is then recorded. Also what the handler returned when it handed
+/// a token out (TaskSubmitted's output).
+async fn perform_durably<H: TaskHandler, C: Clock>(
+    journal: &dyn crate::durable::Journal,
+    env: &crate::Env<H, C>,
+    call: TaskCall,
+    limits: Limits,
+    family: Family,
+) -> (Result<Value, Failure>, Option<Value>) {
+    use crate::durable::{outcome_from_value, outcome_to_value, TokenRequest};
+    let key = call.context.idempotency_key.clone();
+    match journal.effect(&key) {
+        Err(f) => return (Err(f), None),
+        Ok(Some(recorded)) => {
+            if let Some(outcome) = outcome_from_value(&recorded) {
+                return (outcome, None);
+            }
+        }
+        Ok(None) => {}
+    }
+    let (outcome, submission) = match call.context.task_token.clone() {
+        None if family != Family::Activity => (invoke(&env.tasks, &env.clock, call, limits).await, None),
+        token => {
+            // A callback: the handler hands the token out (to a queue, a person, …); the
+            // task's result is what is later sent for the token. An activity: no handler at
+            // all, the activity's workers fetch the task with GetActivityTask.
+            let token = token.unwrap_or_else(|| format!("{key}#activity"));
+            let request = TokenRequest {
+                token: token.clone(),
+                state: call.state.to_string(),
+                activity: (family == Family::Activity).then(|| call.resource.to_string()),
+                input: call.input.clone(),
+            };
+            if let Err(f) = journal.issue_token(&request) {
+                return (Err(f), None);
+            }
+            let beat = call.context.heartbeat.clone();
+            let state = call.state;
+            let submit_key = format!("{key}/submitted");
+            let submission = if family == Family::Activity {
+                None
+            } else {
+                match journal.effect(&submit_key) {
+                    Err(f) => return (Err(f), None),
+                    Ok(Some(done)) => Some(done),
+                    Ok(None) => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
+                        Err(f) => return (Err(f), None),
+                        Ok(v) => match journal.record_effect(&submit_key, &v) {
+                            Err(f) => return (Err(f), None),
+                            Ok(v) => Some(v),
+                        },
+                    },
+                }
+            };
+            let notify = beat.clone();
+            let on_heartbeat = move || notify.notify_one();
+            let answer = journal.await_token(&token, &on_heartbeat);
+            (limited(state, answer, beat, &env.clock, limits).await, submission)
+        }
+    };
+    if outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
+        return (outcome, submission);
+    }
+    match journal.record_effect(&key, &outcome_to_value(&outcome)) {
+        Err(f) => (Err(f), submission),
+        Ok(kept) => (outcome_from_value(&kept).unwrap_or(outcome), submission),
+    }
+}
+
+/// Which events a Task's resource gives: Lambda functions and activities have their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Task,
+    Lambda,
+    Activity,
+}
+
+impl Family {
+    fn of(resource: &str) -> Family {
+        if resource.starts_with("arn:aws:lambda:") {
+            Family::Lambda
+        } else if resource.split(':').nth(5) == Some("activity") {
+            Family::Activity
+        } else {
+            Family::Task
+        }
+    }
+
+    fn name(self, what: &str) -> &'static str {
+        match (self, what) {
+            (Family::Task, "Scheduled") => "TaskScheduled",
+            (Family::Task, "Started") => "TaskStarted",
+            (Family::Task, "Succeeded") => "TaskSucceeded",
+            (Family::Task, "Failed") => "TaskFailed",
+            (Family::Task, _) => "TaskTimedOut",
+            (Family::Lambda, "Scheduled") => "LambdaFunctionScheduled",
+            (Family::Lambda, "Started") => "LambdaFunctionStarted",
+            (Family::Lambda, "Succeeded") => "LambdaFunctionSucceeded",
+            (Family::Lambda, "Failed") => "LambdaFunctionFailed",
+            (Family::Lambda, _) => "LambdaFunctionTimedOut",
+            (Family::Activity, "Scheduled") => "ActivityScheduled",
+            (Family::Activity, "Started") => "ActivityStarted",
+            (Family::Activity, "Succeeded") => "ActivitySucceeded",
+            (Family::Activity, "Failed") => "ActivityFailed",
+            (Family::Activity, _) => "ActivityTimedOut",
+        }
+    }
+
+    /// The details key of event `kind` (`TaskScheduled` → `taskScheduledEventDetails`).
+    fn key(kind: &str) -> &'static str {
+        match kind {
+            "TaskScheduled" => "taskScheduledEventDetails",
+            "TaskStarted" => "taskStartedEventDetails",
+            "TaskSucceeded" => "taskSucceededEventDetails",
+            "TaskFailed" => "taskFailedEventDetails",
+            "TaskTimedOut" => "taskTimedOutEventDetails",
+            "LambdaFunctionScheduled" => "lambdaFunctionScheduledEventDetails",
+            "LambdaFunctionStarted" => "lambdaFunctionStartedEventDetails",
+            "LambdaFunctionSucceeded" => "lambdaFunctionSucceededEventDetails",
+            "LambdaFunctionFailed" => "lambdaFunctionFailedEventDetails",
+            "LambdaFunctionTimedOut" => "lambdaFunctionTimedOutEventDetails",
+            "ActivityScheduled" => "activityScheduledEventDetails",
+            "ActivityStarted" => "activityStartedEventDetails",
+            "ActivitySucceeded" => "activitySucceededEventDetails",
+            "ActivityFailed" => "activityFailedEventDetails",
+            _ => "activityTimedOutEventDetails",
+        }
+    }
+
+    fn with_resource(self, kind: &str, resource: &str, details: Value) -> Value {
+        let mut d = match details {
+            Value::Object(m) => m,
+            _ => Default::default(),
+        };
+        if self == Family::Task {
+            d.insert("resourceType".into(), kind.into());
+            d.insert("resource".into(), resource.into());
+        }
+        Value::Object(d)
+    }
+
+    fn scheduled(self, kind: &str, resource: &str, input: &Value, limits: Limits) -> (&'static str, Value) {
+        let mut d = serde_json::Map::new();
+        match self {
+            Family::Task => {
+                d.insert("resourceType".into(), kind.into());
+                d.insert("resource".into(), resource.into());
+                d.insert("region".into(), "local".into());
+                d.insert("parameters".into(), crate::io::compact(input).into());
+            }
+            Family::Lambda | Family::Activity => {
+                d.insert("resource".into(), resource.into());
+                crate::history::payload(&mut d, "input", input);
+            }
+        }
+        if let Some(t) = limits.timeout {
+            d.insert("timeoutInSeconds".into(), t.as_secs().into());
+        }
+        if let (Some(h), false) = (limits.heartbeat, self == Family::Lambda) {
+            d.insert("heartbeatInSeconds".into(), h.as_secs().into());
+        }
+        (Family::key(self.name("Scheduled")), Value::Object(d))
+    }
+
+    fn started(self, kind: &str, resource: &str) -> (&'static str, Value) {
+        let d = match self {
+            Family::Task => serde_json::json!({ "resourceType": kind, "resource": resource }),
+            Family::Lambda => serde_json::json!({}),
+            Family::Activity => serde_json::json!({ "workerName": "asl" }),
+        };
+        (Family::key(self.name("Started")), d)
+    }
+
+    fn succeeded(self, kind: &str, resource: &str, output: &Value) -> (&'static str, Value) {
+        (Family::key(self.name("Succeeded")), self.with_resource(kind, resource, crate::history::output_details(output)))
+    }
+
+    fn failed(self, what: &str, kind: &str, resource: &str, f: &Failure) -> (&'static str, Value) {
+        let details = crate::history::failure(&f.error, f.cause.as_deref());
+        (Family::key(self.name(what)), self.with_resource(kind, resource, details))
+    }
+}
+
 /// Calls the handler once under `limits`. A panic in the handler becomes a `States.TaskFailed`
 /// failure naming the state, so one bad handler cannot take the process down.
 pub async fn invoke<H: TaskHandler, C: Clock>(tasks: &H, clock: &C, call: TaskCall, limits: Limits) -> Result<Value, Failure> {
     let state = call.state;
     let beat = call.context.heartbeat.clone();
     let work = CatchUnwind(Box::pin(tasks.call(call)));
+    let work = async move {
+        work.await.map_err(|panic| Failure::new(names::TASK_FAILED, format!("the handler of Task state '{state}' panicked: {panic}")))?
+    };
+    limited(state, work, beat, clock, limits).await
+}
+
+/// Runs `work` under TimeoutSeconds and HeartbeatSeconds (each `beat` notification restarts
+/// the heartbeat clock), then checks the result against the 256 KiB limit.
+async fn limited<C: Clock>(
+    state: &str,
+    work: impl Future<Output = Result<Value, Failure>>,
+    beat: Arc<Notify>,
+    clock: &C,
+    limits: Limits,
+) -> Result<Value, Failure> {
     tokio::pin!(work);
     let overall = optional_sleep(clock, limits.timeout);
     tokio::pin!(overall);
     loop {
         let heartbeat = optional_sleep(clock, limits.heartbeat);
         tokio::select! {
-            result = &mut work => {
-                let value = result.map_err(|panic| Failure::new(names::TASK_FAILED,
-                    format!("the handler of Task state '{state}' panicked: {panic}")))??;
-                return check_size(state, value);
-            }
+            result = &mut work => return check_size(state, result?),
             () = &mut overall => return Err(Failure::bare(names::TIMEOUT)),
             () = heartbeat => return Err(Failure::bare(names::TIMEOUT)),
             () = beat.notified() => continue,

@@ -62,3 +62,30 @@ fn render(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// Sleeps `d` on the environment's clock (a Wait state, a Retry backoff). In a durable run the
+/// wake-up time is recorded for this visit and attempt of the state, so a run resumed after a
+/// crash wakes when the first one would have, not `d` after the restart.
+pub async fn sleep<S: Copy, H, C: crate::Clock>(exec: &crate::Execution<S>, env: &crate::Env<H, C>, d: Duration) -> Result<(), Fault> {
+    if env.journal.is_none() {
+        env.clock.sleep(d).await;
+        return Ok(());
+    }
+    let key = format!("{}@{}.{}/timer", exec.info.child_path(), exec.entered_event, exec.retries.total());
+    sleep_keyed(env, &key, d).await
+}
+
+/// [`sleep`] under an explicit effect key.
+pub async fn sleep_keyed<H, C: crate::Clock>(env: &crate::Env<H, C>, key: &str, d: Duration) -> Result<(), Fault> {
+    let Some(journal) = &env.journal else {
+        env.clock.sleep(d).await;
+        return Ok(());
+    };
+    let now = env.clock.now();
+    let wanted = chrono::Duration::from_std(d).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let stamp = Value::String(wanted.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    let kept = journal.record_effect(key, &stamp).map_err(|f| Fault::Fatal(Box::new(f)))?;
+    let deadline = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map_or(wanted, |t| t.with_timezone(&Utc));
+    env.clock.sleep((deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO)).await;
+    Ok(())
+}

@@ -54,10 +54,10 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         #ctx
         #input
         #effective
-        exec.record(1); // ParallelStateStarted
+        ::asl_runtime::children::parallel_started(exec, env);
         let siblings = ::asl_runtime::children::siblings(&exec.info, &exec.child_place(#name));
-        let (results, events) = #join;
-        exec.record(events);
+        let (results, ended) = #join;
+        ::asl_runtime::children::parallel_ended(exec, env, results.is_err(), ended);
         results.map(::asl_runtime::Value::Array)
     };
     with_outcome(w, s, &p.outcome, attempt)
@@ -89,15 +89,14 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let max_concurrency: usize = #max_concurrency;
         let mode = #mode;
         let writer = #writer;
-        exec.record(1); // MapStateStarted
+        ::asl_runtime::children::map_started(exec, env);
         let place = exec.child_place(#name);
         let items = #source.enumerate().map(#select);
-        let (result, events, count) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
+        let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
             &exec.info, env, &place, items, max_concurrency, mode, writer,
         )
         .await;
-        // MapIterationStarted and …Succeeded per item, MapStateSucceeded.
-        exec.record(events + 2 * count + 1);
+        ::asl_runtime::children::map_ended(exec, env, #name, result.is_ok(), ended);
         result
     };
     with_outcome(w, s, &m.outcome, attempt)

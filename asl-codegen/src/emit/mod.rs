@@ -18,20 +18,37 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use state::{ident, state_fn, variant};
 
-/// The items of the module generated for `w`.
-pub fn workflow(w: &Workflow) -> TokenStream {
-    let machine = machine_items(w);
+/// The items of the module generated for `w`, compiled from the definition `text`.
+pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
+    let machine = machine_items(w, true);
     let tasks = tasks(w);
     let entry = entry_points(w);
-    quote! { #machine #tasks #entry }
+    let definition = raw_string(text);
+    quote! {
+        #machine #tasks #entry
+        /// The definition this module was compiled from, as written.
+        pub const DEFINITION: &str = #definition;
+    }
+}
+
+/// `text` as a raw string literal (`r#"…"#`), which keeps the definition readable in the
+/// generated source; as many `#` as needed so the text cannot end it.
+fn raw_string(text: &str) -> TokenStream {
+    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
+    let literal = format!("r{hashes}\"{text}\"{hashes}");
+    literal.parse().unwrap_or_else(|_| {
+        let plain = proc_macro2::Literal::string(text);
+        quote! { #plain }
+    })
 }
 
 /// A machine's own items: its paths, `State`, `Workflow` with one fn per state, and a module
 /// per nested machine (Parallel branch, Map processor).
-fn machine_items(w: &Workflow) -> TokenStream {
+/// `top`: the machine of the definition itself (nested ones have no definition of their own).
+fn machine_items(w: &Workflow, top: bool) -> TokenStream {
     let own = paths::with_paths(w, || {
         let state_enum = state_enum(w);
-        let machine = machine(w);
+        let machine = machine(w, top);
         quote! { #state_enum #machine }
     });
     let nested = w.states.iter().flat_map(|s| {
@@ -41,7 +58,7 @@ fn machine_items(w: &Workflow) -> TokenStream {
             _ => Vec::new(),
         };
         modules.into_iter().map(|(name, nested)| {
-            let items = machine_items(nested);
+            let items = machine_items(nested, false);
             let doc = format!(" A nested machine of state `{}`.", s.name);
             quote! { #[doc = #doc] mod #name { #items } }
         })
@@ -78,8 +95,17 @@ fn state_enum(w: &Workflow) -> TokenStream {
     }
 }
 
-fn machine(w: &Workflow) -> TokenStream {
+fn machine(w: &Workflow, top: bool) -> TokenStream {
+    let definition = match top {
+        true => quote! { DEFINITION },
+        false => quote! { "" },
+    };
     let name = &w.name;
+    let types = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let t = s.kind.type_name();
+        quote! { State::#v => #t }
+    });
     let start = variant(w, w.start);
     let timeout = match w.timeout_seconds {
         Some(t) => quote! { ::core::option::Option::Some(#t) },
@@ -120,9 +146,14 @@ fn machine(w: &Workflow) -> TokenStream {
             const TRACKS_ENTERED_TIME: bool = #entered;
             const READS_CONTEXT: bool = #reads_context;
             const WAITS: bool = #waits;
+            const DEFINITION: &'static str = #definition;
 
             fn state_name(state: State) -> &'static str {
                 state.name()
+            }
+
+            fn state_type(state: State) -> &'static str {
+                match state { #(#types),* }
             }
 
             #[inline(always)]

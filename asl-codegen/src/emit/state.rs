@@ -250,7 +250,7 @@ fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
         let raw = exec.take_input();
         #ctx
         #input
-        env.clock.sleep(#delay).await;
+        ::asl_runtime::wait::sleep(exec, env, #delay).await?;
         let output = input;
         #op
         #next

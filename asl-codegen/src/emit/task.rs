@@ -35,7 +35,7 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let limits = limits(t);
-    let scheduled = proc_macro2::Literal::u64_unsuffixed(if t.waits_for_completion() { 3 } else { 2 });
+    let submitted = t.waits_for_completion();
     // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
     // goes through Retry and Catch like the task's own errors; States.Runtime does not.
     let attempt = quote! {
@@ -50,10 +50,7 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
             context: exec.task_context(#name, #token_arg),
         };
         let limits = #limits;
-        exec.record(#scheduled); // TaskScheduled, TaskStarted (and TaskSubmitted for .sync / callbacks)
-        let outcome = ::asl_runtime::task::invoke(&env.tasks, &env.clock, call, limits).await;
-        exec.record(1); // TaskSucceeded | TaskFailed | TaskTimedOut
-        outcome.map_err(::asl_runtime::Fault::from)
+        ::asl_runtime::task::perform(exec, env, call, limits, #submitted).await.map_err(::asl_runtime::Fault::from)
     };
     with_outcome(w, s, &t.outcome, attempt)
 }
@@ -125,7 +122,7 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
                     ::core::result::Result::Ok(result) => { #on_success }
                     ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => {
                         match exec.retries.next_delay(RETRY, &failure, || env.uniform()) {
-                            ::core::option::Option::Some(delay) => env.clock.sleep(delay).await,
+                            ::core::option::Option::Some(delay) => ::asl_runtime::wait::sleep(exec, env, delay).await?,
                             ::core::option::Option::None => break *failure,
                         }
                     }

@@ -1,0 +1,100 @@
+//! The seam a durable engine plugs into: a [`Journal`] in the [`Env`](crate::Env) keeps what an
+//! execution has done, so that after a crash it carries on from there without doing it again.
+//!
+//! - **Checkpoints**: after each state, the driver hands the journal the execution's progress
+//!   (the serialized [`Execution`](crate::Execution)) and the history events it added; a
+//!   restarted worker deserializes the progress and drives on. Children (Parallel branches, Map
+//!   iterations) checkpoint under their own place, so a restart keeps their progress too.
+//! - **Effects**: inside a state, each effect has an identity (execution, place, state visit,
+//!   attempt). A Task's outcome, a timer's deadline and a child's outcome are recorded under it
+//!   once done; replaying the state after a crash reads them back instead of acting again.
+//! - **Task tokens**: a `.waitForTaskToken` Task (or an activity) issues its token to the journal
+//!   and waits there for SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, which may come
+//!   from another process.
+//!
+//! Without a journal (the default) nothing is kept and nothing is built for it.
+
+use crate::error::Failure;
+use crate::history::HistoryEvent;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A task token handed out by a Task state.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub token: String,
+    /// The Task state's name.
+    pub state: String,
+    /// The activity ARN for activity tasks (workers fetch them with GetActivityTask); `None`
+    /// for `.waitForTaskToken` callbacks.
+    pub activity: Option<String>,
+    /// The task's effective input.
+    pub input: Value,
+}
+
+/// Keeps one top-level execution's progress, effects and tokens. Errors are the store's: the
+/// execution cannot go on in this process (another worker took it over, it was stopped, or
+/// the store is unreachable), and the runtime ends the run without deciding its outcome.
+pub trait Journal: Send + Sync {
+    /// Stores `progress` under `place` ("" for the execution itself, the child path for a
+    /// branch or iteration), replacing the previous one, and appends `events` to the history,
+    /// atomically. `progress: None` appends events only.
+    fn checkpoint(&self, place: &str, progress: Option<&[u8]>, events: &[HistoryEvent]) -> Result<(), Failure>;
+    /// The progress last stored under `place`.
+    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure>;
+    /// The value recorded under the effect `key`, if the effect already happened.
+    fn effect(&self, key: &str) -> Result<Option<Value>, Failure>;
+    /// Records `value` under `key` unless a value is there; returns the value kept (the first).
+    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure>;
+    /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
+    fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure>;
+    /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure
+    /// sent with SendTaskFailure. Calls `heartbeat` on each SendTaskHeartbeat.
+    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn() + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>>;
+}
+
+/// The name of the error a run ends with when its journal refuses to go on (see [`Journal`]):
+/// not an outcome of the execution, which stays as the store has it.
+pub const INTERRUPTED: &str = "asl.ExecutionInterrupted";
+
+/// A journal error as the run sees it: the run stops where it is (see [`INTERRUPTED`]).
+pub fn interrupted(reason: impl std::fmt::Display) -> Failure {
+    Failure::new(INTERRUPTED, reason.to_string())
+}
+
+/// A recorded outcome of an effect that may fail, as the journal stores it.
+pub fn outcome_to_value(outcome: &Result<Value, Failure>) -> Value {
+    match outcome {
+        Ok(v) => serde_json::json!({ "result": v }),
+        Err(f) => serde_json::json!({ "error": f.error, "cause": f.cause }),
+    }
+}
+
+/// The inverse of [`outcome_to_value`]; `None` for a value of another shape.
+pub fn outcome_from_value(v: &Value) -> Option<Result<Value, Failure>> {
+    if let Some(result) = v.get("result") {
+        return Some(Ok(result.clone()));
+    }
+    let error = v.get("error")?.as_str()?.to_string();
+    let cause = v.get("cause").and_then(Value::as_str).map(str::to_string);
+    Some(Err(Failure { error, cause }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_round_trip() {
+        let ok: Result<Value, Failure> = Ok(serde_json::json!({"a": [1, null]}));
+        assert_eq!(outcome_from_value(&outcome_to_value(&ok)), Some(ok));
+        let err: Result<Value, Failure> = Err(Failure::new("E", "c"));
+        assert_eq!(outcome_from_value(&outcome_to_value(&err)), Some(err));
+        let bare: Result<Value, Failure> = Err(Failure::bare("States.Timeout"));
+        assert_eq!(outcome_from_value(&outcome_to_value(&bare)), Some(bare));
+        assert_eq!(outcome_from_value(&serde_json::json!(3)), None);
+    }
+}
