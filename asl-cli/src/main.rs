@@ -1,6 +1,9 @@
 //! The `asl` command: `asl check FILE...` validates definitions the way AWS's
 //! CreateStateMachine does and prints every problem as `FILE:LINE:COL: message`;
-//! `asl expand FILE` prints the Rust that `asl!` would generate.
+//! `asl expand FILE` prints the Rust that `asl!` would generate; the other commands are those of
+//! `aws stepfunctions`, against the embedded execution store (see `aws.rs`).
+
+mod aws;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -9,6 +12,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "asl", version, about = "Amazon States Language tools: validate and compile Step Functions definitions")]
 struct Cli {
+    /// The execution store (SQLite file); default `$ASL_STORE`, else `.asl/store.db`.
+    #[arg(long, global = true)]
+    store: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -22,10 +28,14 @@ enum Command {
     },
     /// Print the Rust code generated for a definition.
     Expand { file: PathBuf },
+    #[command(flatten)]
+    Api(aws::Api),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
         Command::Expand { file } => match asl_codegen::generate_file(&file) {
             Ok(source) => {

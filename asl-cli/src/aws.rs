@@ -1,0 +1,195 @@
+//! The commands of `aws stepfunctions …`, against the embedded store: the same flags, the same
+//! JSON answers, the same error lines, so a script written for AWS runs with `asl` in its place.
+
+use asl_engine::{ApiError, Engine, MachineType, SqliteStore};
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Subcommand)]
+pub enum Api {
+    /// Register a definition under a name (a worker serves it when its compiled definition matches).
+    CreateStateMachine {
+        #[arg(long)]
+        name: String,
+        /// The definition: JSON text, or file://PATH.
+        #[arg(long)]
+        definition: String,
+        #[arg(long)]
+        role_arn: Option<String>,
+        /// STANDARD (durable, the default) or EXPRESS.
+        #[arg(long = "type", default_value = "STANDARD")]
+        machine_type: String,
+    },
+    DescribeStateMachine {
+        #[arg(long)]
+        state_machine_arn: String,
+    },
+    ListStateMachines {
+        #[arg(long, default_value_t = 0)]
+        max_results: usize,
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    /// Start an execution; a worker serving the state machine runs it.
+    StartExecution {
+        #[arg(long)]
+        state_machine_arn: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// JSON text, or file://PATH.
+        #[arg(long)]
+        input: Option<String>,
+    },
+    DescribeExecution {
+        #[arg(long)]
+        execution_arn: String,
+    },
+    ListExecutions {
+        #[arg(long)]
+        state_machine_arn: String,
+        #[arg(long)]
+        status_filter: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        max_results: usize,
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    GetExecutionHistory {
+        #[arg(long)]
+        execution_arn: String,
+        #[arg(long)]
+        reverse_order: bool,
+        #[arg(long, default_value_t = 0)]
+        max_results: usize,
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    StopExecution {
+        #[arg(long)]
+        execution_arn: String,
+        #[arg(long)]
+        error: Option<String>,
+        #[arg(long)]
+        cause: Option<String>,
+    },
+    RedriveExecution {
+        #[arg(long)]
+        execution_arn: String,
+    },
+    SendTaskSuccess {
+        #[arg(long)]
+        task_token: String,
+        /// JSON text, or file://PATH.
+        #[arg(long)]
+        task_output: String,
+    },
+    SendTaskFailure {
+        #[arg(long)]
+        task_token: String,
+        #[arg(long)]
+        error: Option<String>,
+        #[arg(long)]
+        cause: Option<String>,
+    },
+    SendTaskHeartbeat {
+        #[arg(long)]
+        task_token: String,
+    },
+    GetActivityTask {
+        #[arg(long)]
+        activity_arn: String,
+        #[arg(long)]
+        worker_name: Option<String>,
+    },
+}
+
+impl Api {
+    /// The AWS operation name, for error lines.
+    fn operation(&self) -> &'static str {
+        match self {
+            Api::CreateStateMachine { .. } => "CreateStateMachine",
+            Api::DescribeStateMachine { .. } => "DescribeStateMachine",
+            Api::ListStateMachines { .. } => "ListStateMachines",
+            Api::StartExecution { .. } => "StartExecution",
+            Api::DescribeExecution { .. } => "DescribeExecution",
+            Api::ListExecutions { .. } => "ListExecutions",
+            Api::GetExecutionHistory { .. } => "GetExecutionHistory",
+            Api::StopExecution { .. } => "StopExecution",
+            Api::RedriveExecution { .. } => "RedriveExecution",
+            Api::SendTaskSuccess { .. } => "SendTaskSuccess",
+            Api::SendTaskFailure { .. } => "SendTaskFailure",
+            Api::SendTaskHeartbeat { .. } => "SendTaskHeartbeat",
+            Api::GetActivityTask { .. } => "GetActivityTask",
+        }
+    }
+}
+
+/// The store file: `--store`, else `$ASL_STORE`, else `.asl/store.db` here.
+pub fn store_path(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("ASL_STORE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".asl/store.db"))
+}
+
+pub fn run(store: &Path, api: Api) -> ExitCode {
+    let operation = api.operation();
+    let answer = open(store).and_then(|engine| call(&engine, api));
+    match answer {
+        Ok(value) => {
+            if value.as_object().is_some_and(|o| !o.is_empty()) {
+                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("\nAn error occurred ({}) when calling the {operation} operation: {}", e.code, e.message);
+            ExitCode::from(254)
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<Engine, ApiError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::new("InternalError", format!("{}: {e}", dir.display())))?;
+    }
+    let store = SqliteStore::open(path).map_err(|e| ApiError::new("InternalError", format!("{}: {e}", path.display())))?;
+    Ok(Engine::new(Arc::new(store)))
+}
+
+/// A parameter value as the AWS CLI reads it: `file://PATH` is the file's text.
+fn text(value: &str) -> Result<String, ApiError> {
+    match value.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| ApiError::new("ParamValidation", format!("Error parsing parameter: Unable to load paramfile {value}: {e}"))),
+        None => Ok(value.to_string()),
+    }
+}
+
+fn call(engine: &Engine, api: Api) -> Result<serde_json::Value, ApiError> {
+    match api {
+        Api::CreateStateMachine { name, definition, role_arn, machine_type } => {
+            let machine_type = MachineType::parse(&machine_type).ok_or_else(|| {
+                ApiError::new("ValidationException", format!("Value '{machine_type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"))
+            })?;
+            engine.create_state_machine(&name, &text(&definition)?, machine_type, role_arn.as_deref())
+        }
+        Api::DescribeStateMachine { state_machine_arn } => engine.describe_state_machine(&state_machine_arn),
+        Api::ListStateMachines { max_results, next_token } => engine.list_state_machines(max_results, next_token),
+        Api::StartExecution { state_machine_arn, name, input } => {
+            let input = input.as_deref().map(text).transpose()?;
+            engine.start_execution(&state_machine_arn, name.as_deref(), input.as_deref())
+        }
+        Api::DescribeExecution { execution_arn } => engine.describe_execution(&execution_arn),
+        Api::ListExecutions { state_machine_arn, status_filter, max_results, next_token } => {
+            engine.list_executions(&state_machine_arn, status_filter.as_deref(), max_results, next_token)
+        }
+        Api::GetExecutionHistory { execution_arn, reverse_order, max_results, next_token } => {
+            engine.get_execution_history(&execution_arn, reverse_order, max_results, next_token)
+        }
+        Api::StopExecution { execution_arn, error, cause } => engine.stop_execution(&execution_arn, error.as_deref(), cause.as_deref()),
+        Api::RedriveExecution { execution_arn } => engine.redrive_execution(&execution_arn),
+        Api::SendTaskSuccess { task_token, task_output } => engine.send_task_success(&task_token, &text(&task_output)?),
+        Api::SendTaskFailure { task_token, error, cause } => engine.send_task_failure(&task_token, error.as_deref(), cause.as_deref()),
+        Api::SendTaskHeartbeat { task_token } => engine.send_task_heartbeat(&task_token),
+        Api::GetActivityTask { activity_arn, worker_name: _ } => engine.get_activity_task(&activity_arn),
+    }
+}

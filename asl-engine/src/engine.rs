@@ -1,0 +1,364 @@
+//! The control API, shaped like AWS's (`aws stepfunctions …`): requests take what the AWS CLI
+//! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
+
+use crate::journal::{stored, Answers};
+use crate::store::{
+    definition_hash, ExecutionRecord, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
+};
+use asl_runtime::context::{execution_arn, role_arn, state_machine_arn};
+use asl_runtime::history::HistoryEvent;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// An API error as AWS reports it: a code (`ExecutionDoesNotExist`) and a message.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::StateMachineAlreadyExists(_) => "StateMachineAlreadyExists",
+            StoreError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
+            StoreError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
+            StoreError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
+            StoreError::TaskDoesNotExist => "TaskDoesNotExist",
+            StoreError::TaskTimedOut => "TaskTimedOut",
+            StoreError::InvalidToken => "InvalidToken",
+            StoreError::InvalidState(_) => "ExecutionNotRedrivable",
+            StoreError::LeaseLost(_) | StoreError::Backend(_) => "InternalError",
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+pub type ApiResult<T = Value> = Result<T, ApiError>;
+
+/// The control API over a store.
+#[derive(Clone)]
+pub struct Engine {
+    store: Arc<dyn Store>,
+    answers: Arc<Answers>,
+}
+
+/// AWS's limit on execution input and task output: 256 KiB of UTF-8.
+const MAX_PAYLOAD: usize = 262_144;
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Engine { store, answers: Arc::default() }
+    }
+
+    /// Shares in-process wake-ups with a [`Worker`](crate::Worker) of this process, so that a
+    /// task token answered here resumes its execution at once.
+    pub fn with_answers(mut self, answers: Arc<Answers>) -> Self {
+        self.answers = answers;
+        self
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// CreateStateMachine: validates the definition as AWS does (every problem, with line and
+    /// column), then registers it. Idempotent for the same name, definition and type.
+    pub fn create_state_machine(&self, name: &str, definition: &str, machine_type: MachineType, role: Option<&str>) -> ApiResult {
+        check_name(name)?;
+        let diags = asl_codegen::check_source(definition);
+        if !diags.is_empty() {
+            let text = asl_codegen::render(name, definition, &diags);
+            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{text}")));
+        }
+        if machine_type == MachineType::Express {
+            if let Some(pattern) = express_unsupported(definition) {
+                return Err(ApiError::new(
+                    "InvalidDefinition",
+                    format!("Invalid State Machine Definition: Express state machines do not support the '{pattern}' integration pattern"),
+                ));
+            }
+        }
+        let hash = definition_hash(definition).map_err(|e| ApiError::new("InvalidDefinition", e.to_string()))?;
+        let record = StateMachineRecord {
+            name: name.to_string(),
+            arn: state_machine_arn(name),
+            definition: definition.to_string(),
+            definition_hash: hash,
+            machine_type,
+            role_arn: role.unwrap_or(role_arn()).to_string(),
+            creation_date: Utc::now(),
+        };
+        let record = self.store.create_state_machine(record)?;
+        Ok(json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) }))
+    }
+
+    /// The state machine named by `arn_or_name` (an ARN, or the bare name).
+    fn machine(&self, arn_or_name: &str) -> ApiResult<StateMachineRecord> {
+        let name = arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n);
+        self.store
+            .state_machine(name)?
+            .ok_or_else(|| ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", state_machine_arn(name))))
+    }
+
+    pub fn describe_state_machine(&self, arn: &str) -> ApiResult {
+        let m = self.machine(arn)?;
+        Ok(json!({
+            "stateMachineArn": m.arn, "name": m.name, "status": "ACTIVE", "definition": m.definition,
+            "roleArn": m.role_arn, "type": m.machine_type.as_str(), "creationDate": date(m.creation_date),
+        }))
+    }
+
+    pub fn list_state_machines(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
+        let page = self.store.list_state_machines(&Page { max_results, next_token })?;
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|m| json!({ "stateMachineArn": m.arn, "name": m.name, "type": m.machine_type.as_str(), "creationDate": date(m.creation_date) }))
+            .collect();
+        Ok(paged("stateMachines", items, page.next_token))
+    }
+
+    /// StartExecution: records a RUNNING execution with its ExecutionStarted event; a worker
+    /// serving the machine picks it up. Idempotent for the same name and input while running.
+    pub fn start_execution(&self, state_machine: &str, name: Option<&str>, input: Option<&str>) -> ApiResult {
+        let m = self.machine(state_machine)?;
+        let name = match name {
+            Some(n) => {
+                check_name(n)?;
+                n.to_string()
+            }
+            None => asl_runtime::execution::new_name(),
+        };
+        let input = input.unwrap_or("{}");
+        let value: Value = serde_json::from_str(input)
+            .map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid execution input: {e}")))?;
+        if input.len() > MAX_PAYLOAD {
+            return Err(ApiError::new("InvalidExecutionInput", format!("The execution input is {} bytes, over the limit of {MAX_PAYLOAD} bytes", input.len())));
+        }
+        let now = Utc::now();
+        let record = ExecutionRecord {
+            arn: execution_arn(&m.name, &name),
+            state_machine_name: m.name.clone(),
+            name,
+            status: Status::Running,
+            input: input.to_string(),
+            output: None,
+            error: None,
+            cause: None,
+            start_date: now,
+            stop_date: None,
+            redrive_count: 0,
+            owner: None,
+            lease_until: None,
+        };
+        let started = HistoryEvent::new(now, "ExecutionStarted", 1, 0)
+            .with("executionStartedEventDetails", asl_runtime::history::execution_started(&value));
+        let started = self.store.start_execution(record, &[stored(&started)])?;
+        Ok(json!({ "executionArn": started.record.arn, "startDate": date(started.record.start_date) }))
+    }
+
+    fn execution(&self, arn: &str) -> ApiResult<ExecutionRecord> {
+        self.store
+            .execution(arn)?
+            .ok_or_else(|| ApiError::new("ExecutionDoesNotExist", format!("Execution Does Not Exist: '{arn}'")))
+    }
+
+    pub fn describe_execution(&self, arn: &str) -> ApiResult {
+        let e = self.execution(arn)?;
+        let mut out = Map::new();
+        out.insert("executionArn".into(), e.arn.clone().into());
+        out.insert("stateMachineArn".into(), state_machine_arn(&e.state_machine_name).into());
+        out.insert("name".into(), e.name.clone().into());
+        out.insert("status".into(), e.status.as_str().into());
+        out.insert("startDate".into(), date(e.start_date).into());
+        if let Some(stop) = e.stop_date {
+            out.insert("stopDate".into(), date(stop).into());
+        }
+        out.insert("input".into(), e.input.clone().into());
+        out.insert("inputDetails".into(), json!({ "included": true }));
+        if let Some(output) = &e.output {
+            out.insert("output".into(), output.clone().into());
+            out.insert("outputDetails".into(), json!({ "included": true }));
+        }
+        if let Some(error) = &e.error {
+            out.insert("error".into(), error.clone().into());
+        }
+        if let Some(cause) = &e.cause {
+            out.insert("cause".into(), cause.clone().into());
+        }
+        out.insert("redriveCount".into(), e.redrive_count.into());
+        let redrivable = matches!(e.status, Status::Failed | Status::TimedOut | Status::Aborted);
+        out.insert("redriveStatus".into(), if redrivable { "REDRIVABLE" } else { "NOT_REDRIVABLE" }.into());
+        Ok(Value::Object(out))
+    }
+
+    pub fn list_executions(&self, state_machine: &str, status: Option<&str>, max_results: usize, next_token: Option<String>) -> ApiResult {
+        let m = self.machine(state_machine)?;
+        let status = match status {
+            None => None,
+            Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                ApiError::new("ValidationException", format!("1 validation error detected: Value '{s}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"))
+            })?),
+        };
+        let page: Paged<ExecutionRecord> = self.store.list_executions(Some(&m.name), status, &Page { max_results, next_token })?;
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|e| {
+                let mut v = json!({
+                    "executionArn": e.arn, "stateMachineArn": state_machine_arn(&e.state_machine_name),
+                    "name": e.name, "status": e.status.as_str(), "startDate": date(e.start_date),
+                });
+                if let Some(stop) = e.stop_date {
+                    v["stopDate"] = date(stop).into();
+                }
+                v
+            })
+            .collect();
+        Ok(paged("executions", items, page.next_token))
+    }
+
+    pub fn get_execution_history(&self, arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> ApiResult {
+        self.execution(arn)?;
+        let page = self.store.history(arn, reverse, &Page { max_results, next_token })?;
+        let items = page.items.into_iter().map(|e| e.event).collect();
+        Ok(paged("events", items, page.next_token))
+    }
+
+    /// StopExecution: ABORTED with the given error and cause; the worker running it lets go.
+    pub fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
+        self.execution(arn)?;
+        let now = Utc::now();
+        self.store.stop_execution(arn, error, cause, now)?;
+        let e = self.execution(arn)?;
+        Ok(json!({ "stopDate": date(e.stop_date.unwrap_or(now)) }))
+    }
+
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution runs on from the
+    /// state that did not finish; what succeeded is kept, what failed runs again.
+    pub fn redrive_execution(&self, arn: &str) -> ApiResult {
+        let e = self.execution(arn)?;
+        let m = self.machine(&e.state_machine_name)?;
+        if m.machine_type == MachineType::Express {
+            return Err(ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is an Express execution, which cannot be redriven")));
+        }
+        if !matches!(e.status, Status::Failed | Status::TimedOut | Status::Aborted) {
+            return Err(ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is {}, not FAILED, TIMED_OUT or ABORTED", e.status.as_str())));
+        }
+        // Failed outcomes are forgotten so they are tried again; successful ones are replayed.
+        let failed: Vec<String> = self
+            .store
+            .effects(arn)?
+            .into_iter()
+            .filter(|(_, value)| recorded_failure(value))
+            .map(|(key, _)| key)
+            .collect();
+        self.store.forget_effects(arn, &failed)?;
+        let now = Utc::now();
+        self.store.redrive_execution(arn, now)?;
+        // The history goes on after ExecutionRedriven: the resumed run numbers from there.
+        if let Some(bytes) = self.store.progress(arn, "")? {
+            let mut progress: Value = serde_json::from_slice(&bytes).map_err(|e| ApiError::new("InternalError", e.to_string()))?;
+            progress["events"] = self.store.last_event_id(arn)?.into();
+            let bytes = serde_json::to_vec(&progress).map_err(|e| ApiError::new("InternalError", e.to_string()))?;
+            self.store.put_progress(arn, "", &bytes)?;
+        }
+        Ok(json!({ "redriveDate": date(now) }))
+    }
+
+    pub fn send_task_success(&self, token: &str, output: &str) -> ApiResult {
+        serde_json::from_str::<Value>(output).map_err(|e| ApiError::new("InvalidOutput", format!("Invalid output: {e}")))?;
+        if output.len() > MAX_PAYLOAD {
+            return Err(ApiError::new("InvalidOutput", format!("The output is {} bytes, over the limit of {MAX_PAYLOAD} bytes", output.len())));
+        }
+        self.store.answer_token(token, TokenOutcome::Success(output.to_string()))?;
+        self.answers.answered();
+        Ok(json!({}))
+    }
+
+    pub fn send_task_failure(&self, token: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
+        let outcome = TokenOutcome::Failure { error: error.map(str::to_string), cause: cause.map(str::to_string) };
+        self.store.answer_token(token, outcome)?;
+        self.answers.answered();
+        Ok(json!({}))
+    }
+
+    pub fn send_task_heartbeat(&self, token: &str) -> ApiResult {
+        self.store.heartbeat_token(token, Utc::now())?;
+        self.answers.answered();
+        Ok(json!({}))
+    }
+
+    /// GetActivityTask: the oldest task waiting for this activity (`{}` when none is).
+    pub fn get_activity_task(&self, activity_arn: &str) -> ApiResult {
+        match self.store.take_activity_task(activity_arn)? {
+            Some(t) => Ok(json!({ "taskToken": t.token, "input": t.input })),
+            None => Ok(json!({})),
+        }
+    }
+}
+
+/// Whether a recorded effect is a failed outcome (a task's, or a child's end).
+fn recorded_failure(value: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<Value>(value) else { return false };
+    let outcome = v.get("outcome").unwrap_or(&v);
+    outcome.get("error").is_some() && outcome.get("result").is_none()
+}
+
+/// AWS's rule for state machine and execution names: 1–80 characters, none of whitespace,
+/// `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /` or control characters.
+fn check_name(name: &str) -> ApiResult<()> {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c);
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(bad) {
+        return Err(ApiError::new("InvalidName", format!("Invalid Name: '{name}'")));
+    }
+    Ok(())
+}
+
+/// The first Resource of `definition` using an integration pattern Express machines lack.
+fn express_unsupported(definition: &str) -> Option<String> {
+    fn walk(v: &Value) -> Option<String> {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("Resource") {
+                    if r.ends_with(".waitForTaskToken") {
+                        return Some(".waitForTaskToken".into());
+                    }
+                    if r.contains(".sync") {
+                        return Some(".sync".into());
+                    }
+                    if r.split(':').nth(5) == Some("activity") {
+                        return Some("activity".into());
+                    }
+                }
+                m.values().find_map(walk)
+            }
+            Value::Array(items) => items.iter().find_map(walk),
+            _ => None,
+        }
+    }
+    walk(&serde_json::from_str(definition).ok()?)
+}
+
+fn paged(key: &str, items: Vec<Value>, next_token: Option<String>) -> Value {
+    let mut out = Map::new();
+    out.insert(key.into(), Value::Array(items));
+    if let Some(t) = next_token {
+        out.insert("nextToken".into(), t.into());
+    }
+    Value::Object(out)
+}
+
+/// Dates as the AWS CLI prints them (ISO 8601 with milliseconds and offset).
+pub fn date(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::Millis, false)
+}

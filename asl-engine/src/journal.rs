@@ -1,0 +1,131 @@
+//! The runtime's [`Journal`] over a [`Store`]: one per execution a worker runs.
+//!
+//! Every write checks that this worker still holds the execution; when it does not (the
+//! execution was stopped, or its lease ran out and another worker took it over) the journal
+//! refuses, marks itself interrupted, and the run ends without an outcome: the execution's
+//! fate is decided elsewhere.
+
+use crate::store::{Store, StoreError, TokenOutcome, TokenRecord};
+use asl_runtime::durable::{interrupted, BoxFuture, Journal, TokenRequest};
+use asl_runtime::history::HistoryEvent;
+use asl_runtime::{Failure, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Wakes the token waiters of this process when an answer is stored here, so a callback
+/// answered in-process resumes at once; answers from other processes are seen by polling.
+#[derive(Debug, Default)]
+pub struct Answers {
+    notify: tokio::sync::Notify,
+}
+
+impl Answers {
+    pub fn answered(&self) {
+        self.notify.notify_waiters();
+    }
+}
+
+pub struct StoreJournal {
+    store: Arc<dyn Store>,
+    arn: String,
+    worker: String,
+    answers: Arc<Answers>,
+    poll: Duration,
+    interrupted: AtomicBool,
+}
+
+impl StoreJournal {
+    pub fn new(store: Arc<dyn Store>, arn: String, worker: String, answers: Arc<Answers>, poll: Duration) -> Self {
+        StoreJournal { store, arn, worker, answers, poll, interrupted: AtomicBool::new(false) }
+    }
+
+    /// Whether a write was refused: the run must end without recording an outcome.
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+
+    fn fail(&self, e: StoreError) -> Failure {
+        self.interrupted.store(true, Ordering::SeqCst);
+        interrupted(e)
+    }
+
+    fn parse(&self, text: &str) -> Result<Value, Failure> {
+        serde_json::from_str(text).map_err(|e| self.fail(StoreError::Backend(format!("a recorded effect of {} is not JSON: {e}", self.arn))))
+    }
+}
+
+/// A history event as the store keeps it.
+pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
+    crate::store::StoredEvent { id: e.id, event: e.to_json() }
+}
+
+impl Journal for StoreJournal {
+    fn checkpoint(&self, place: &str, progress: Option<&[u8]>, events: &[HistoryEvent]) -> Result<(), Failure> {
+        let events: Vec<_> = events.iter().map(stored).collect();
+        self.store.checkpoint(&self.arn, &self.worker, place, progress, &events).map_err(|e| self.fail(e))
+    }
+
+    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure> {
+        self.store.progress(&self.arn, place).map_err(|e| self.fail(e))
+    }
+
+    fn effect(&self, key: &str) -> Result<Option<Value>, Failure> {
+        match self.store.effect(&self.arn, key).map_err(|e| self.fail(e))? {
+            None => Ok(None),
+            Some(text) => self.parse(&text).map(Some),
+        }
+    }
+
+    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure> {
+        // No holder check: the first value wins, and a value recorded by a worker that has
+        // since lost the execution still is what happened.
+        let kept = self.store.record_effect(&self.arn, key, &value.to_string()).map_err(|e| self.fail(e))?;
+        self.parse(&kept)
+    }
+
+    fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure> {
+        let record = TokenRecord {
+            token: request.token.clone(),
+            execution_arn: self.arn.clone(),
+            state: request.state.clone(),
+            activity_arn: request.activity.clone(),
+            input: request.input.to_string(),
+            outcome: None,
+            last_heartbeat: None,
+            taken: false,
+        };
+        self.store.issue_token(&record).map_err(|e| self.fail(e))
+    }
+
+    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn() + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>> {
+        Box::pin(async move {
+            let mut last_beat = None;
+            loop {
+                // Register for in-process answers before reading, so none is missed between.
+                let woken = self.answers.notify.notified();
+                tokio::pin!(woken);
+                woken.as_mut().enable();
+                let record = self.store.token(token).map_err(|e| self.fail(e))?;
+                let Some(record) = record else {
+                    return Err(self.fail(StoreError::TaskDoesNotExist));
+                };
+                match record.outcome {
+                    Some(TokenOutcome::Success(output)) => return self.parse(&output),
+                    Some(TokenOutcome::Failure { error, cause }) => {
+                        return Err(Failure { error: error.unwrap_or_default(), cause });
+                    }
+                    None => {}
+                }
+                if record.last_heartbeat.is_some() && record.last_heartbeat != last_beat {
+                    heartbeat();
+                    last_beat = record.last_heartbeat;
+                }
+                tokio::select! {
+                    () = &mut woken => {}
+                    () = tokio::time::sleep(self.poll) => {}
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! Durable executions of compiled state machines: an execution store, workers that run
+//! executions from it, and the control API shaped like AWS's.
+//!
+//! ```text
+//! Engine (start, stop, describe, history, send-task-*)  ──▶  Store  ◀──  Worker (claims, runs,
+//!                                                      (SQLite)       checkpoints via Journal)
+//! ```
+
+pub mod engine;
+pub mod journal;
+pub mod store;
+pub mod worker;
+
+pub use engine::{ApiError, Engine};
+pub use store::{MachineType, MemoryStore, SqliteStore, Status, Store};
+pub use worker::Worker;

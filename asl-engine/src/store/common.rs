@@ -1,0 +1,137 @@
+//! What both stores must do identically: page sizes, paging tokens, date precision and the
+//! events the store itself writes (ExecutionAborted, ExecutionRedriven). Kept in one place so
+//! that `MemoryStore` and `SqliteStore` cannot drift apart.
+
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use serde_json::{json, Map, Value};
+
+use super::{Page, Result, StoredEvent, StoreError};
+
+/// Page size when the caller asks for none (AWS's default for list calls).
+pub(super) const DEFAULT_PAGE: usize = 100;
+/// The most a caller may ask for in one page (AWS's maximum).
+pub(super) const MAX_PAGE: usize = 1000;
+
+pub(super) fn page_size(page: &Page) -> usize {
+    match page.max_results {
+        0 => DEFAULT_PAGE,
+        n => n.min(MAX_PAGE),
+    }
+}
+
+/// Dates are kept with millisecond precision: that is what AWS shows, and what the SQLite
+/// store can keep as fixed-width RFC 3339 text (which then sorts chronologically). The memory
+/// store truncates the same way so that both answer exactly alike.
+pub(super) fn millis(d: DateTime<Utc>) -> DateTime<Utc> {
+    d.trunc_subsecs(3)
+}
+
+/// `2024-01-02T03:04:05.678Z`: always the same width, so text order is time order.
+pub(super) fn date_text(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(super) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+/// A paging token for keyset paging over string keys (the last item's sort key). Hex of a JSON
+/// array: opaque to callers, safe for any characters in names, and checkable on the way back.
+pub(super) fn key_token(parts: &[&str]) -> String {
+    let text = Value::from(parts.to_vec()).to_string();
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The inverse of [`key_token`]; anything else (wrong hex, wrong arity) is `InvalidToken`.
+pub(super) fn parse_key_token(token: &str, arity: usize) -> Result<Vec<String>> {
+    let pairs = token.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return Err(StoreError::InvalidToken);
+    }
+    let bytes = pairs
+        .map(|pair| std::str::from_utf8(pair).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(StoreError::InvalidToken)?;
+    let parts: Vec<String> = serde_json::from_slice(&bytes).map_err(|_| StoreError::InvalidToken)?;
+    if parts.len() != arity {
+        return Err(StoreError::InvalidToken);
+    }
+    Ok(parts)
+}
+
+/// History pages by event id: the token is the last id returned, in base 10.
+pub(super) fn id_token(id: u64) -> String {
+    id.to_string()
+}
+
+pub(super) fn parse_id_token(token: &str) -> Result<u64> {
+    // Ids are kept as SQLite integers (i64): a larger one was never handed out.
+    match token.parse::<i64>() {
+        Ok(id) if id >= 0 => Ok(id as u64),
+        _ => Err(StoreError::InvalidToken),
+    }
+}
+
+/// The ExecutionListing key of a page token: `(start date, name, arn)`.
+pub(super) fn execution_key_token(start_date: DateTime<Utc>, name: &str, arn: &str) -> String {
+    key_token(&[&date_text(start_date), name, arn])
+}
+
+pub(super) fn parse_execution_key_token(token: &str) -> Result<(DateTime<Utc>, String, String)> {
+    let mut parts = parse_key_token(token, 3)?.into_iter();
+    let (Some(date), Some(name), Some(arn)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(StoreError::InvalidToken);
+    };
+    let date = parse_date(&date).ok_or(StoreError::InvalidToken)?;
+    Ok((date, name, arn))
+}
+
+/// An event the store writes itself, in GetExecutionHistory's shape.
+fn store_event(id: u64, kind: &str, now: DateTime<Utc>, details_key: &str, details: Value) -> StoredEvent {
+    StoredEvent {
+        id,
+        event: json!({
+            "timestamp": date_text(now),
+            "type": kind,
+            "id": id,
+            "previousEventId": id.saturating_sub(1),
+            details_key: details,
+        }),
+    }
+}
+
+/// StopExecution's event. AWS leaves out an error or cause that was not given.
+pub(super) fn aborted_event(id: u64, error: Option<&str>, cause: Option<&str>, now: DateTime<Utc>) -> StoredEvent {
+    let mut details = Map::new();
+    if let Some(error) = error {
+        details.insert("error".into(), error.into());
+    }
+    if let Some(cause) = cause {
+        details.insert("cause".into(), cause.into());
+    }
+    store_event(id, "ExecutionAborted", now, "executionAbortedEventDetails", Value::Object(details))
+}
+
+/// RedriveExecution's event; `redrive_count` is the count after this redrive.
+pub(super) fn redriven_event(id: u64, redrive_count: u32, now: DateTime<Utc>) -> StoredEvent {
+    store_event(
+        id,
+        "ExecutionRedriven",
+        now,
+        "executionRedrivenEventDetails",
+        json!({ "redriveCount": redrive_count }),
+    )
+}
+
+/// Only these statuses may be redriven (AWS: an execution that did not succeed).
+pub(super) fn redrivable(status: super::Status) -> bool {
+    use super::Status::*;
+    matches!(status, Failed | TimedOut | Aborted)
+}
+
+pub(super) fn not_redrivable(arn: &str, status: super::Status) -> StoreError {
+    StoreError::InvalidState(format!(
+        "Execution '{arn}' is {}: only FAILED, TIMED_OUT or ABORTED executions can be redriven",
+        status.as_str()
+    ))
+}

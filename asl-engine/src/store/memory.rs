@@ -1,0 +1,479 @@
+//! The in-memory store: plain maps behind one mutex. For tests and Express executions (which
+//! AWS does not keep either). It must answer exactly as [`super::SqliteStore`] does; the shared
+//! behaviour tests in `tests.rs` run against both.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::common::{
+    aborted_event, execution_key_token, id_token, key_token, millis, not_redrivable, page_size,
+    parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
+};
+use super::{
+    Ending, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
+    StoreError, StoredEvent, TokenOutcome, TokenRecord,
+};
+
+/// A [`Store`] in plain maps: nothing survives the process. Dates are truncated to the
+/// millisecond, as the SQLite store keeps them.
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    machines: BTreeMap<String, StateMachineRecord>,
+    /// By arn.
+    executions: HashMap<String, ExecutionRecord>,
+    /// (machine, name) → arn: names are unique per machine, whatever the arn says.
+    execution_names: HashMap<(String, String), String>,
+    /// By arn, then event id.
+    events: HashMap<String, BTreeMap<u64, Value>>,
+    /// By arn, then place.
+    progress: HashMap<String, HashMap<String, Vec<u8>>>,
+    /// By arn, then key.
+    effects: HashMap<String, HashMap<String, String>>,
+    tokens: HashMap<String, TokenEntry>,
+    /// Execution arn → its tokens, so ending an execution does not scan every token.
+    execution_tokens: HashMap<String, Vec<String>>,
+    /// Issue order of tokens, so GetActivityTask hands out the oldest first.
+    next_token_seq: u64,
+}
+
+struct TokenEntry {
+    record: TokenRecord,
+    /// Closed by the end (or stop) of its execution: it can no longer be answered, even after
+    /// a redrive (the redriven execution issues new tokens).
+    closed: bool,
+    seq: u64,
+}
+
+impl TokenEntry {
+    fn is_open(&self) -> bool {
+        self.record.outcome.is_none() && !self.closed
+    }
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>> {
+        // A panic while holding the lock may have left the maps half updated (there is no
+        // rollback here), so a poisoned store refuses to go on rather than serve bad data.
+        self.inner.lock().map_err(|_| StoreError::Backend("memory store poisoned by a panic".into()))
+    }
+}
+
+/// Dates as the SQLite store keeps them (milliseconds), so both stores answer alike.
+fn truncate_machine(mut m: StateMachineRecord) -> StateMachineRecord {
+    m.creation_date = millis(m.creation_date);
+    m
+}
+
+fn truncate_execution(mut e: ExecutionRecord) -> ExecutionRecord {
+    e.start_date = millis(e.start_date);
+    e.stop_date = e.stop_date.map(millis);
+    e.lease_until = e.lease_until.map(millis);
+    e
+}
+
+/// Whether nobody holds the execution at `now` (no owner, or a lease that ran out).
+fn claimable(e: &ExecutionRecord, now: DateTime<Utc>) -> bool {
+    let held = e.owner.is_some() && e.lease_until.is_some_and(|until| until >= now);
+    !held
+}
+
+impl Inner {
+    fn append(&mut self, arn: &str, events: &[StoredEvent]) {
+        let history = self.events.entry(arn.to_owned()).or_default();
+        for e in events {
+            // First write wins, as INSERT OR IGNORE: a replayed checkpoint changes nothing.
+            history.entry(e.id).or_insert_with(|| e.event.clone());
+        }
+    }
+
+    fn last_event_id(&self, arn: &str) -> u64 {
+        self.events.get(arn).and_then(|h| h.keys().next_back().copied()).unwrap_or(0)
+    }
+
+    fn close_tokens(&mut self, arn: &str) {
+        for token in self.execution_tokens.get(arn).into_iter().flatten() {
+            if let Some(entry) = self.tokens.get_mut(token) {
+                if entry.is_open() {
+                    entry.closed = true;
+                }
+            }
+        }
+    }
+
+    /// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
+    /// given, held by it.
+    fn held(&mut self, arn: &str, worker: Option<&str>) -> Result<&mut ExecutionRecord> {
+        let e = self
+            .executions
+            .get_mut(arn)
+            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        let owned = worker.is_none() || e.owner.as_deref() == worker;
+        if e.status != Status::Running || !owned {
+            return Err(StoreError::LeaseLost(arn.to_owned()));
+        }
+        Ok(e)
+    }
+
+    /// The token, if it can still be answered.
+    fn answerable(&mut self, token: &str) -> Result<&mut TokenEntry> {
+        let entry = self.tokens.get_mut(token).ok_or(StoreError::TaskDoesNotExist)?;
+        let running = self
+            .executions
+            .get(&entry.record.execution_arn)
+            .is_some_and(|e| e.status == Status::Running);
+        if !entry.is_open() || !running {
+            return Err(StoreError::TaskTimedOut);
+        }
+        Ok(entry)
+    }
+}
+
+impl Store for MemoryStore {
+    fn create_state_machine(&self, machine: StateMachineRecord) -> Result<StateMachineRecord> {
+        let mut inner = self.lock()?;
+        if let Some(existing) = inner.machines.get(&machine.name) {
+            // AWS's idempotency looks at the definition and type, not the role.
+            return if existing.definition_hash == machine.definition_hash && existing.machine_type == machine.machine_type {
+                Ok(existing.clone())
+            } else {
+                Err(StoreError::StateMachineAlreadyExists(machine.name))
+            };
+        }
+        let machine = truncate_machine(machine);
+        inner.machines.insert(machine.name.clone(), machine.clone());
+        Ok(machine)
+    }
+
+    fn state_machine(&self, name: &str) -> Result<Option<StateMachineRecord>> {
+        Ok(self.lock()?.machines.get(name).cloned())
+    }
+
+    fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>> {
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => parse_key_token(t, 1)?.pop(),
+            None => None,
+        };
+        let inner = self.lock()?;
+        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut items: Vec<StateMachineRecord> = inner
+            .machines
+            .range::<String, _>((start, Bound::Unbounded))
+            .take(size + 1)
+            .map(|(_, m)| m.clone())
+            .collect();
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|m| key_token(&[&m.name]))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
+        if record.status != Status::Running {
+            return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
+        }
+        let mut inner = self.lock()?;
+        if !inner.machines.contains_key(&record.state_machine_name) {
+            return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name));
+        }
+        let name_key = (record.state_machine_name.clone(), record.name.clone());
+        let existing = inner
+            .executions
+            .get(&record.arn)
+            .or_else(|| inner.execution_names.get(&name_key).and_then(|arn| inner.executions.get(arn)));
+        if let Some(existing) = existing {
+            return if existing.status == Status::Running && existing.input == record.input {
+                Ok(Started { record: existing.clone(), created: false })
+            } else {
+                Err(StoreError::ExecutionAlreadyExists(existing.arn.clone()))
+            };
+        }
+        let record = truncate_execution(record);
+        inner.execution_names.insert(name_key, record.arn.clone());
+        inner.executions.insert(record.arn.clone(), record.clone());
+        inner.append(&record.arn, events);
+        Ok(Started { record, created: true })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>> {
+        Ok(self.lock()?.executions.get(arn).cloned())
+    }
+
+    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+        let size = page_size(page);
+        let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
+        let inner = self.lock()?;
+        // Newest first, then by name; the arn breaks ties between machines.
+        let sort_key = |e: &ExecutionRecord| (Reverse(e.start_date), e.name.clone(), e.arn.clone());
+        let mut matching: Vec<&ExecutionRecord> = inner
+            .executions
+            .values()
+            .filter(|e| machine.is_none() || Some(e.state_machine_name.as_str()) == machine)
+            .filter(|e| status.is_none() || Some(e.status) == status)
+            .filter(|e| match &after {
+                Some((date, name, arn)) => sort_key(e) > (Reverse(*date), name.clone(), arn.clone()),
+                None => true,
+            })
+            .collect();
+        matching.sort_by_cached_key(|e| sort_key(e));
+        let mut items: Vec<ExecutionRecord> = matching.into_iter().take(size + 1).cloned().collect();
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|e| execution_key_token(e.start_date, &e.name, &e.arn))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>> {
+        let (now, lease_until) = (millis(now), millis(lease_until));
+        let mut inner = self.lock()?;
+        let mut candidates: Vec<&mut ExecutionRecord> = inner
+            .executions
+            .values_mut()
+            .filter(|e| e.status == Status::Running && machines.contains(&e.state_machine_name) && claimable(e, now))
+            .collect();
+        // Oldest first, so that nothing starves.
+        candidates.sort_by(|a, b| (a.start_date, &a.name, &a.arn).cmp(&(b.start_date, &b.name, &b.arn)));
+        Ok(candidates
+            .into_iter()
+            .take(limit)
+            .map(|e| {
+                e.owner = Some(worker.to_owned());
+                e.lease_until = Some(lease_until);
+                e.clone()
+            })
+            .collect())
+    }
+
+    fn renew(&self, worker: &str, arns: &[String], lease_until: DateTime<Utc>) -> Result<Vec<String>> {
+        let lease_until = millis(lease_until);
+        let mut inner = self.lock()?;
+        let mut kept = Vec::new();
+        for arn in arns {
+            if let Some(e) = inner.executions.get_mut(arn) {
+                if e.status == Status::Running && e.owner.as_deref() == Some(worker) {
+                    e.lease_until = Some(lease_until);
+                    kept.push(arn.clone());
+                }
+            }
+        }
+        Ok(kept)
+    }
+
+    fn release(&self, worker: &str, arn: &str) -> Result<()> {
+        let mut inner = self.lock()?;
+        if let Some(e) = inner.executions.get_mut(arn) {
+            if e.owner.as_deref() == Some(worker) {
+                e.owner = None;
+                e.lease_until = None;
+            }
+        }
+        Ok(())
+    }
+
+    fn checkpoint(&self, arn: &str, worker: &str, place: &str, progress: Option<&[u8]>, events: &[StoredEvent]) -> Result<()> {
+        let mut inner = self.lock()?;
+        inner.held(arn, Some(worker))?;
+        if let Some(progress) = progress {
+            inner.progress.entry(arn.to_owned()).or_default().insert(place.to_owned(), progress.to_vec());
+        }
+        inner.append(arn, events);
+        Ok(())
+    }
+
+    fn progress(&self, arn: &str, place: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.lock()?.progress.get(arn).and_then(|p| p.get(place)).cloned())
+    }
+
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()> {
+        if ending.status == Status::Running {
+            return Err(StoreError::InvalidState("an execution cannot finish as RUNNING".into()));
+        }
+        let mut inner = self.lock()?;
+        let e = inner.held(arn, worker)?;
+        e.status = ending.status;
+        e.output = ending.output.clone();
+        e.error = ending.error.clone();
+        e.cause = ending.cause.clone();
+        e.stop_date = Some(millis(ending.stop_date));
+        e.owner = None;
+        e.lease_until = None;
+        // Progress stays: a redrive carries on from it.
+        inner.close_tokens(arn);
+        inner.append(arn, events);
+        Ok(())
+    }
+
+    fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>, now: DateTime<Utc>) -> Result<bool> {
+        let now = millis(now);
+        let mut inner = self.lock()?;
+        let e = inner
+            .executions
+            .get_mut(arn)
+            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        if e.status != Status::Running {
+            return Ok(false);
+        }
+        e.status = Status::Aborted;
+        e.stop_date = Some(now);
+        e.error = error.map(str::to_owned);
+        e.cause = cause.map(str::to_owned);
+        e.owner = None;
+        e.lease_until = None;
+        inner.close_tokens(arn);
+        let event = aborted_event(inner.last_event_id(arn) + 1, error, cause, now);
+        inner.append(arn, &[event]);
+        Ok(true)
+    }
+
+    fn redrive_execution(&self, arn: &str, now: DateTime<Utc>) -> Result<ExecutionRecord> {
+        let now = millis(now);
+        let mut inner = self.lock()?;
+        let e = inner
+            .executions
+            .get_mut(arn)
+            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        if !redrivable(e.status) {
+            return Err(not_redrivable(arn, e.status));
+        }
+        e.status = Status::Running;
+        e.redrive_count += 1;
+        e.stop_date = None;
+        e.output = None;
+        e.error = None;
+        e.cause = None;
+        e.owner = None;
+        e.lease_until = None;
+        let record = e.clone();
+        let event = redriven_event(inner.last_event_id(arn) + 1, record.redrive_count, now);
+        inner.append(arn, &[event]);
+        Ok(record)
+    }
+
+    fn history(&self, arn: &str, reverse: bool, page: &Page) -> Result<Paged<StoredEvent>> {
+        let size = page_size(page);
+        let after = page.next_token.as_deref().map(parse_id_token).transpose()?;
+        let inner = self.lock()?;
+        if !inner.executions.contains_key(arn) {
+            return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
+        }
+        let empty = BTreeMap::new();
+        let history = inner.events.get(arn).unwrap_or(&empty);
+        let to_event = |(id, event): (&u64, &Value)| StoredEvent { id: *id, event: event.clone() };
+        let mut items: Vec<StoredEvent> = match (reverse, after) {
+            (false, None) => history.iter().take(size + 1).map(to_event).collect(),
+            (false, Some(a)) => history.range((Bound::Excluded(a), Bound::Unbounded)).take(size + 1).map(to_event).collect(),
+            (true, None) => history.iter().rev().take(size + 1).map(to_event).collect(),
+            (true, Some(a)) => history.range(..a).rev().take(size + 1).map(to_event).collect(),
+        };
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|e| id_token(e.id))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn last_event_id(&self, arn: &str) -> Result<u64> {
+        Ok(self.lock()?.last_event_id(arn))
+    }
+
+    fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String> {
+        let mut inner = self.lock()?;
+        let stored = inner
+            .effects
+            .entry(arn.to_owned())
+            .or_default()
+            .entry(key.to_owned())
+            .or_insert_with(|| value.to_owned());
+        Ok(stored.clone())
+    }
+
+    fn effect(&self, arn: &str, key: &str) -> Result<Option<String>> {
+        Ok(self.lock()?.effects.get(arn).and_then(|e| e.get(key)).cloned())
+    }
+
+    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>> {
+        let inner = self.lock()?;
+        let mut all: Vec<(String, String)> = inner.effects.get(arn).map(|e| e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+        all.sort();
+        Ok(all)
+    }
+
+    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()> {
+        if let Some(e) = self.lock()?.effects.get_mut(arn) {
+            for k in keys {
+                e.remove(k);
+            }
+        }
+        Ok(())
+    }
+
+    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
+        self.lock()?.progress.entry(arn.to_owned()).or_default().insert(place.to_owned(), progress.to_vec());
+        Ok(())
+    }
+
+    fn issue_token(&self, token: &TokenRecord) -> Result<()> {
+        let mut inner = self.lock()?;
+        if inner.tokens.contains_key(&token.token) {
+            return Ok(());
+        }
+        inner.next_token_seq += 1;
+        let seq = inner.next_token_seq;
+        let mut record = token.clone();
+        record.last_heartbeat = record.last_heartbeat.map(millis);
+        inner.execution_tokens.entry(record.execution_arn.clone()).or_default().push(token.token.clone());
+        inner.tokens.insert(token.token.clone(), TokenEntry { record, closed: false, seq });
+        Ok(())
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>> {
+        Ok(self.lock()?.tokens.get(token).map(|t| t.record.clone()))
+    }
+
+    fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
+        let mut inner = self.lock()?;
+        inner.answerable(token)?.record.outcome = Some(outcome);
+        Ok(())
+    }
+
+    fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut inner = self.lock()?;
+        inner.answerable(token)?.record.last_heartbeat = Some(millis(now));
+        Ok(())
+    }
+
+    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>> {
+        let mut inner = self.lock()?;
+        let oldest = inner
+            .tokens
+            .values_mut()
+            .filter(|t| t.record.activity_arn.as_deref() == Some(activity_arn) && !t.record.taken && t.is_open())
+            .min_by_key(|t| t.seq);
+        Ok(oldest.map(|t| {
+            t.record.taken = true;
+            t.record.clone()
+        }))
+    }
+}

@@ -1,0 +1,345 @@
+//! Where durable executions live: state machines, executions, their history, their progress
+//! (checkpoints), the results of effects already performed, and task tokens.
+//!
+//! One trait, [`Store`], with an embedded SQLite implementation ([`SqliteStore`], the default:
+//! no server, and several processes may open the same file) and an in-memory one
+//! ([`MemoryStore`], for tests and Express executions). A later PostgreSQL store implements
+//! the same trait. Methods are synchronous: every call is one short transaction.
+
+mod common;
+mod memory;
+mod sqlite;
+#[cfg(test)]
+mod tests;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Standard (durable, exactly-once, full history) or Express (in memory, at-least-once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MachineType {
+    Standard,
+    Express,
+}
+
+impl MachineType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineType::Standard => "STANDARD",
+            MachineType::Express => "EXPRESS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "STANDARD" => Some(MachineType::Standard),
+            "EXPRESS" => Some(MachineType::Express),
+            _ => None,
+        }
+    }
+}
+
+/// A registered state machine (CreateStateMachine).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateMachineRecord {
+    pub name: String,
+    pub arn: String,
+    /// The definition text as given.
+    pub definition: String,
+    /// `definition_hash(definition)`: a worker serves the machine only when its compiled
+    /// definition has the same hash.
+    pub definition_hash: String,
+    pub machine_type: MachineType,
+    pub role_arn: String,
+    pub creation_date: DateTime<Utc>,
+}
+
+/// An execution's status, as AWS names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "RUNNING" => Status::Running,
+            "SUCCEEDED" => Status::Succeeded,
+            "FAILED" => Status::Failed,
+            "TIMED_OUT" => Status::TimedOut,
+            "ABORTED" => Status::Aborted,
+            _ => return None,
+        })
+    }
+}
+
+/// One execution (StartExecution / DescribeExecution).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionRecord {
+    /// `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
+    pub arn: String,
+    pub state_machine_name: String,
+    pub name: String,
+    pub status: Status,
+    /// JSON text.
+    pub input: String,
+    /// JSON text, when SUCCEEDED.
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub start_date: DateTime<Utc>,
+    pub stop_date: Option<DateTime<Utc>>,
+    pub redrive_count: u32,
+    /// The worker running it, and until when its claim holds; `None` when unclaimed.
+    pub owner: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+/// One history event, in the shape GetExecutionHistory returns it:
+/// `{"timestamp", "type", "id", "previousEventId", "<kind>EventDetails": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub id: u64,
+    /// The whole event as JSON.
+    pub event: Value,
+}
+
+/// How an execution ended (for [`Store::finish`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ending {
+    pub status: Status,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub stop_date: DateTime<Utc>,
+}
+
+/// A task token handed out by a `.waitForTaskToken` Task or an activity, and what was sent
+/// back for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    pub token: String,
+    pub execution_arn: String,
+    /// The Task state that issued it.
+    pub state: String,
+    /// For activities: the activity ARN whose workers may fetch it; `None` for callbacks.
+    pub activity_arn: Option<String>,
+    /// The task's input (JSON text), for GetActivityTask.
+    pub input: String,
+    /// `None` while open.
+    pub outcome: Option<TokenOutcome>,
+    pub last_heartbeat: Option<DateTime<Utc>>,
+    /// For activities: set when a worker fetched the task.
+    pub taken: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TokenOutcome {
+    /// SendTaskSuccess: the output, as JSON text.
+    Success(String),
+    /// SendTaskFailure.
+    Failure { error: Option<String>, cause: Option<String> },
+}
+
+/// Paging, as AWS's list calls take it.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// At most this many (0: the store's default of 100).
+    pub max_results: usize,
+    /// The `next_token` a previous page returned.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum StoreError {
+    /// A state machine of that name exists with another definition or type.
+    #[error("State Machine Already Exists: '{0}'")]
+    StateMachineAlreadyExists(String),
+    #[error("State Machine Does Not Exist: '{0}'")]
+    StateMachineDoesNotExist(String),
+    /// An execution of that name exists, and it is not the same running execution.
+    #[error("Execution Already Exists: '{0}'")]
+    ExecutionAlreadyExists(String),
+    #[error("Execution Does Not Exist: '{0}'")]
+    ExecutionDoesNotExist(String),
+    /// The token was never issued (or is malformed).
+    #[error("Provided task does not exist")]
+    TaskDoesNotExist,
+    /// The token was already answered, or its execution has ended.
+    #[error("Task Timed Out: 'Provided task does not exist anymore'")]
+    TaskTimedOut,
+    /// The caller no longer holds the execution (another worker claimed it, or it ended).
+    #[error("the execution '{0}' is no longer held by this worker")]
+    LeaseLost(String),
+    /// The execution is not in a state that allows the call (e.g. redrive of a running one).
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("invalid paging token")]
+    InvalidToken,
+    /// The database failed (I/O, corruption, a lock held too long).
+    #[error("store: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What [`Store::start_execution`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Started {
+    pub record: ExecutionRecord,
+    /// False when an execution of that name and input was already running: AWS answers with
+    /// the existing execution (StartExecution is idempotent for Standard machines).
+    pub created: bool,
+}
+
+/// The execution store. Every method is one atomic transaction.
+pub trait Store: Send + Sync + 'static {
+    // ---- state machines
+    /// Registers a machine. The same name with the same definition and type returns the
+    /// existing record (AWS's idempotent CreateStateMachine); another definition or type is
+    /// `StateMachineAlreadyExists`.
+    fn create_state_machine(&self, machine: StateMachineRecord) -> Result<StateMachineRecord>;
+    fn state_machine(&self, name: &str) -> Result<Option<StateMachineRecord>>;
+    /// All machines, by name.
+    fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>>;
+
+    // ---- executions
+    /// Inserts a RUNNING execution with its first history events (ExecutionStarted). If one of
+    /// that machine and name exists: RUNNING with the same input → `created: false` and the
+    /// existing record; otherwise `ExecutionAlreadyExists`. The machine must exist.
+    fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started>;
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
+    /// Newest first (by start date, then name), optionally only one machine and one status.
+    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>>;
+
+    /// Claims up to `limit` RUNNING executions of the given machines that nobody holds (no
+    /// owner, or a lease that ended before `now`): sets their owner to `worker` and their lease
+    /// to `lease_until`, and returns them. Two workers never get the same execution.
+    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>>;
+    /// Extends the lease of the executions `worker` still holds and that are still RUNNING;
+    /// returns those arns (an execution missing from the answer was lost: stopped, or claimed
+    /// by another worker after the lease ran out).
+    fn renew(&self, worker: &str, arns: &[String], lease_until: DateTime<Utc>) -> Result<Vec<String>>;
+    /// Gives up the claim (the worker shuts down cleanly); the execution stays RUNNING.
+    fn release(&self, worker: &str, arn: &str) -> Result<()>;
+
+    /// Atomically: checks that `worker` holds `arn` and that it is RUNNING (else `LeaseLost`),
+    /// stores `progress` (if given) under (`arn`, `place`) replacing what was there, and appends `events`
+    /// to the history (an event whose id is already there is ignored: replays are harmless).
+    /// `place` is "" for the execution itself, the child path for a Map iteration or a
+    /// Parallel branch.
+    fn checkpoint(&self, arn: &str, worker: &str, place: &str, progress: Option<&[u8]>, events: &[StoredEvent]) -> Result<()>;
+    /// The last progress stored under (`arn`, `place`).
+    fn progress(&self, arn: &str, place: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Atomically: checks as `checkpoint` does (`worker: None` skips the owner check, for
+    /// Express or administrative ends), sets the ending, clears the claim, closes the
+    /// execution's open tokens, appends `events`.
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()>;
+    /// StopExecution: a RUNNING execution becomes ABORTED with `error`/`cause`; an
+    /// ExecutionAborted event is appended with the next id (the store sets `id` and
+    /// `previousEventId` in the event JSON). Not RUNNING: no change, Ok(false).
+    fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>, now: DateTime<Utc>) -> Result<bool>;
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution becomes RUNNING again, its
+    /// `redrive_count` one more, its stop date, output, error and cause cleared, unclaimed, with
+    /// an ExecutionRedriven event appended (next id). Progress is kept: the worker carries on
+    /// from the last checkpoint. Other statuses: `InvalidState`.
+    fn redrive_execution(&self, arn: &str, now: DateTime<Utc>) -> Result<ExecutionRecord>;
+
+    /// History in id order (`reverse`: newest first), paged.
+    fn history(&self, arn: &str, reverse: bool, page: &Page) -> Result<Paged<StoredEvent>>;
+    /// The id of the last event of `arn` (0 when none).
+    fn last_event_id(&self, arn: &str) -> Result<u64>;
+
+    // ---- effects already performed (task results, timer deadlines, children's outcomes)
+    /// Records `value` under (`arn`, `key`) unless something is there already; returns what is
+    /// stored afterwards (the first value written wins).
+    fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String>;
+    fn effect(&self, arn: &str, key: &str) -> Result<Option<String>>;
+    /// Every effect recorded for `arn`, by key.
+    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>>;
+    /// Forgets these effects (a redrive re-runs what failed).
+    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()>;
+    /// Replaces the progress under (`arn`, `place`) without the holder check: only for an
+    /// execution nobody runs (a redrive prepares it before a worker claims it).
+    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()>;
+
+    // ---- task tokens
+    /// Issues a token (idempotent: the same token again changes nothing).
+    fn issue_token(&self, token: &TokenRecord) -> Result<()>;
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>>;
+    /// SendTaskSuccess / SendTaskFailure: `TaskDoesNotExist` for a token never issued,
+    /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING.
+    fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()>;
+    /// SendTaskHeartbeat: same errors as `answer_token`; records `now`.
+    fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()>;
+    /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken.
+    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>>;
+}
+
+/// The hash a state machine's definition is known by: SHA-256 of its JSON with object keys
+/// sorted and no whitespace, so formatting and key order do not matter.
+pub fn definition_hash(definition: &str) -> Result<String, serde_json::Error> {
+    use sha2::{Digest, Sha256};
+    let value: Value = serde_json::from_str(definition)?;
+    let mut canonical = String::new();
+    write_canonical(&value, &mut canonical);
+    let digest = Sha256::digest(canonical.as_bytes());
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}

@@ -1,0 +1,914 @@
+//! The embedded store: one SQLite file, shared by every process that opens it (a worker and
+//! the CLI, say).
+//!
+//! Durability: the file is in WAL mode with `synchronous=NORMAL`. A commit survives the
+//! process crashing or being killed (`kill -9`) at any point, which is what executions are
+//! promised. A power loss or an OS crash may lose the last few commits (never corrupt the
+//! file): SQLite then syncs the WAL only at checkpoints, which is much faster than a sync per
+//! step.
+//!
+//! Concurrency: every method that writes runs in a `BEGIN IMMEDIATE` transaction, which takes
+//! the file's write lock before reading anything. A read-then-write can therefore never act on
+//! a stale read (two processes never both claim one execution), and a busy file is waited for
+//! (up to [`BUSY_TIMEOUT`]) instead of failing at once, as a deferred transaction upgrading to
+//! a write would.
+
+use std::error::Error as StdError;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::{Type, Value as SqlValue};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use super::common::{
+    aborted_event, date_text, execution_key_token, id_token, key_token, not_redrivable, page_size,
+    parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
+};
+use super::{
+    Ending, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
+    Store, StoreError, StoredEvent, TokenOutcome, TokenRecord,
+};
+
+/// How long a call waits for another process's transaction before giving up with
+/// `StoreError::Backend`. Transactions here are short; 5 s means something is stuck.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
+/// was written by a newer build and is refused rather than misread.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE state_machines (
+    name            TEXT PRIMARY KEY,
+    arn             TEXT NOT NULL,
+    definition      TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    machine_type    TEXT NOT NULL,
+    role_arn        TEXT NOT NULL,
+    creation_date   TEXT NOT NULL
+);
+
+CREATE TABLE executions (
+    arn                TEXT PRIMARY KEY,
+    state_machine_name TEXT NOT NULL,
+    name               TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    input              TEXT NOT NULL,
+    output             TEXT,
+    error              TEXT,
+    cause              TEXT,
+    start_date         TEXT NOT NULL,
+    stop_date          TEXT,
+    redrive_count      INTEGER NOT NULL,
+    owner              TEXT,
+    lease_until        TEXT
+);
+-- An execution name is unique within its machine.
+CREATE UNIQUE INDEX executions_by_name ON executions (state_machine_name, name);
+-- ListExecutions (per machine, per status, newest first) and claim (RUNNING, lease ended).
+CREATE INDEX executions_by_machine ON executions (state_machine_name, start_date);
+CREATE INDEX executions_by_status ON executions (status, start_date);
+CREATE INDEX executions_by_lease ON executions (status, lease_until);
+
+CREATE TABLE events (
+    arn   TEXT NOT NULL,
+    id    INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (arn, id)
+) WITHOUT ROWID;
+
+CREATE TABLE progress (
+    arn   TEXT NOT NULL,
+    place TEXT NOT NULL,
+    data  BLOB NOT NULL,
+    PRIMARY KEY (arn, place)
+) WITHOUT ROWID;
+
+CREATE TABLE effects (
+    arn   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+    token          TEXT PRIMARY KEY,
+    -- Issue order (GetActivityTask hands out the oldest first). Explicit because VACUUM may
+    -- renumber an implicit rowid.
+    seq            INTEGER NOT NULL UNIQUE,
+    execution_arn  TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    activity_arn   TEXT,
+    input          TEXT NOT NULL,
+    -- NULL while unanswered, else 'SUCCESS' (with output) or 'FAILURE' (with error, cause).
+    outcome        TEXT,
+    output         TEXT,
+    error          TEXT,
+    cause          TEXT,
+    last_heartbeat TEXT,
+    taken          INTEGER NOT NULL,
+    -- Set when the execution ended or was stopped: the token can no longer be answered, even
+    -- after a redrive (the redriven execution issues new tokens).
+    closed         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_open_by_activity ON tokens (activity_arn, seq)
+    WHERE outcome IS NULL AND taken = 0 AND closed = 0;
+CREATE INDEX tokens_open_by_execution ON tokens (execution_arn)
+    WHERE outcome IS NULL AND closed = 0;
+";
+
+const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
+const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
+     start_date, stop_date, redrive_count, owner, lease_until";
+const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
+     last_heartbeat, taken";
+
+/// A [`Store`] in a SQLite file (or in memory). One connection per value, behind a mutex: calls
+/// from threads of one process take turns, calls from other processes wait on SQLite's lock.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+/// Adds what was being done to a database error.
+trait Context<T> {
+    fn context(self, what: &str) -> Result<T>;
+}
+
+impl<T> Context<T> for rusqlite::Result<T> {
+    fn context(self, what: &str) -> Result<T> {
+        self.map_err(|e| StoreError::Backend(format!("{what}: {e}")))
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its schema if missing) the store in the file at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let what = format!("opening {}", path.display());
+        let conn = Connection::open(path).context(&what)?;
+        Self::setup(conn, true, &what)
+    }
+
+    /// A private store that disappears with the value (tests, Express executions).
+    pub fn open_in_memory() -> Result<Self> {
+        let what = "opening an in-memory database";
+        let conn = Connection::open_in_memory().context(what)?;
+        Self::setup(conn, false, what)
+    }
+
+    fn setup(mut conn: Connection, file: bool, what: &str) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT).context(what)?;
+        if file {
+            // WAL: readers do not block the writer nor it them, and commits are cheap.
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+                .context(what)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Backend(format!("{what}: cannot use WAL journal mode (got '{mode}')")));
+            }
+        }
+        // See the module docs: crash-safe, not power-loss-safe for the last commits.
+        conn.pragma_update(None, "synchronous", "NORMAL").context(what)?;
+        migrate(&mut conn, what)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the connection dropped its open transaction on the way out,
+        // which rolled it back: the database is consistent, so the poison can be ignored.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction, committed if `f` succeeds and rolled back
+    /// otherwise.
+    fn write<T>(&self, what: &str, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
+        let value = f(&tx)?;
+        tx.commit().context(what)?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a read transaction, so that its several queries see one snapshot.
+    fn read<T>(&self, what: &str, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).context(what)?;
+        let value = f(&tx)?;
+        tx.commit().context(what)?;
+        Ok(value)
+    }
+}
+
+fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
+    // Immediate: two processes opening a new file at once must not both create the schema.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
+    match version {
+        0 => {
+            tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
+        }
+        SCHEMA_VERSION => {}
+        v if v > SCHEMA_VERSION => {
+            return Err(StoreError::Backend(format!(
+                "{what}: the store has schema version {v}, newer than this build of asl-engine \
+                 knows ({SCHEMA_VERSION}); open it with a newer asl-engine"
+            )))
+        }
+        v => return Err(StoreError::Backend(format!("{what}: unknown store schema version {v}"))),
+    }
+    tx.commit().context(what)
+}
+
+// ---- conversions between rows and records
+
+/// A column that holds something this code cannot read back (which only a foreign write or
+/// corruption causes).
+fn bad_column(idx: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::<dyn StdError + Send + Sync>::from(message))
+}
+
+fn get_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(idx)?;
+    parse_date(&text).ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'")))
+}
+
+fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(text) => parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'"))),
+    }
+}
+
+fn opt_date_text(d: Option<DateTime<Utc>>) -> Option<String> {
+    d.map(date_text)
+}
+
+fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRecord> {
+    let machine_type: String = row.get(4)?;
+    Ok(StateMachineRecord {
+        name: row.get(0)?,
+        arn: row.get(1)?,
+        definition: row.get(2)?,
+        definition_hash: row.get(3)?,
+        machine_type: MachineType::parse(&machine_type)
+            .ok_or_else(|| bad_column(4, format!("unknown machine type '{machine_type}'")))?,
+        role_arn: row.get(5)?,
+        creation_date: get_date(row, 6)?,
+    })
+}
+
+fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRecord> {
+    let status: String = row.get(3)?;
+    Ok(ExecutionRecord {
+        arn: row.get(0)?,
+        state_machine_name: row.get(1)?,
+        name: row.get(2)?,
+        status: Status::parse(&status).ok_or_else(|| bad_column(3, format!("unknown status '{status}'")))?,
+        input: row.get(4)?,
+        output: row.get(5)?,
+        error: row.get(6)?,
+        cause: row.get(7)?,
+        start_date: get_date(row, 8)?,
+        stop_date: get_opt_date(row, 9)?,
+        redrive_count: row.get(10)?,
+        owner: row.get(11)?,
+        lease_until: get_opt_date(row, 12)?,
+    })
+}
+
+fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
+    let outcome = match row.get::<_, Option<String>>(5)?.as_deref() {
+        None => None,
+        Some("SUCCESS") => Some(TokenOutcome::Success(row.get::<_, Option<String>>(6)?.unwrap_or_default())),
+        Some("FAILURE") => Some(TokenOutcome::Failure { error: row.get(7)?, cause: row.get(8)? }),
+        Some(other) => return Err(bad_column(5, format!("unknown token outcome '{other}'"))),
+    };
+    Ok(TokenRecord {
+        token: row.get(0)?,
+        execution_arn: row.get(1)?,
+        state: row.get(2)?,
+        activity_arn: row.get(3)?,
+        input: row.get(4)?,
+        outcome,
+        last_heartbeat: get_opt_date(row, 9)?,
+        taken: row.get(10)?,
+    })
+}
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let text: String = row.get(1)?;
+    let event = serde_json::from_str(&text).map_err(|e| bad_column(1, format!("history event is not JSON: {e}")))?;
+    Ok(StoredEvent { id: row.get(0)?, event })
+}
+
+/// SQLite's LIMIT takes an i64; anything larger means "no limit" anyway.
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+// ---- statements shared by several methods
+
+fn get_execution(tx: &Transaction<'_>, arn: &str) -> Result<Option<ExecutionRecord>> {
+    tx.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"))
+        .and_then(|mut stmt| stmt.query_row([arn], execution_from_row).optional())
+        .context("reading an execution")
+}
+
+fn execution_status(tx: &Transaction<'_>, arn: &str) -> Result<Option<Status>> {
+    let status: Option<String> = tx
+        .prepare_cached("SELECT status FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)).optional())
+        .context("reading an execution's status")?;
+    status
+        .map(|s| Status::parse(&s).ok_or_else(|| StoreError::Backend(format!("execution '{arn}' has an unknown status '{s}'"))))
+        .transpose()
+}
+
+fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEvent]) -> Result<()> {
+    let what = "appending history events";
+    // OR IGNORE: a replayed checkpoint (same ids) changes nothing; the first write wins.
+    let mut stmt = tx
+        .prepare_cached("INSERT OR IGNORE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
+        .context(what)?;
+    for e in events {
+        let text = serde_json::to_string(&e.event).map_err(|err| StoreError::Backend(format!("{what}: {err}")))?;
+        stmt.execute(params![arn, e.id, text]).context(what)?;
+    }
+    Ok(())
+}
+
+fn last_event_id(tx: &Transaction<'_>, arn: &str) -> Result<u64> {
+    tx.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
+        .context("reading the last event id")
+}
+
+fn close_tokens(tx: &Transaction<'_>, arn: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE tokens SET closed = 1 WHERE execution_arn = ?1 AND outcome IS NULL AND closed = 0")
+        .and_then(|mut stmt| stmt.execute([arn]))
+        .context("closing an execution's tokens")?;
+    Ok(())
+}
+
+/// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
+/// given, held by it.
+fn check_held(tx: &Transaction<'_>, arn: &str, worker: Option<&str>) -> Result<()> {
+    let row: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT status, owner FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+        .context("checking an execution's owner")?;
+    let Some((status, owner)) = row else {
+        return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
+    };
+    let owned = worker.is_none() || owner.as_deref() == worker;
+    if status != Status::Running.as_str() || !owned {
+        return Err(StoreError::LeaseLost(arn.to_owned()));
+    }
+    Ok(())
+}
+
+/// The checks of `answer_token` and `heartbeat_token`: the token exists, is open, and its
+/// execution is RUNNING.
+fn check_answerable(tx: &Transaction<'_>, token: &str) -> Result<()> {
+    let row: Option<(bool, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT t.outcome IS NOT NULL OR t.closed, e.status
+             FROM tokens t LEFT JOIN executions e ON e.arn = t.execution_arn
+             WHERE t.token = ?1",
+        )
+        .and_then(|mut stmt| stmt.query_row([token], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+        .context("reading a task token")?;
+    match row {
+        None => Err(StoreError::TaskDoesNotExist),
+        Some((done, status)) if done || status.as_deref() != Some(Status::Running.as_str()) => Err(StoreError::TaskTimedOut),
+        Some(_) => Ok(()),
+    }
+}
+
+impl Store for SqliteStore {
+    fn create_state_machine(&self, machine: StateMachineRecord) -> Result<StateMachineRecord> {
+        let what = "creating a state machine";
+        self.write(what, |tx| {
+            let existing = tx
+                .prepare_cached(&format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1"))
+                .and_then(|mut stmt| stmt.query_row([&machine.name], machine_from_row).optional())
+                .context(what)?;
+            if let Some(existing) = existing {
+                // AWS's idempotency looks at the definition and type, not the role.
+                return if existing.definition_hash == machine.definition_hash && existing.machine_type == machine.machine_type {
+                    Ok(existing)
+                } else {
+                    Err(StoreError::StateMachineAlreadyExists(machine.name))
+                };
+            }
+            tx.prepare_cached(&format!("INSERT INTO state_machines ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        machine.name,
+                        machine.arn,
+                        machine.definition,
+                        machine.definition_hash,
+                        machine.machine_type.as_str(),
+                        machine.role_arn,
+                        date_text(machine.creation_date),
+                    ])
+                })
+                .context(what)?;
+            // Read back, so the answer has the stored (millisecond) date, as later reads will.
+            tx.prepare_cached(&format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1"))
+                .and_then(|mut stmt| stmt.query_row([&machine.name], machine_from_row))
+                .context(what)
+        })
+    }
+
+    fn state_machine(&self, name: &str) -> Result<Option<StateMachineRecord>> {
+        let what = "reading a state machine";
+        self.read(what, |tx| {
+            tx.prepare_cached(&format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1"))
+                .and_then(|mut stmt| stmt.query_row([name], machine_from_row).optional())
+                .context(what)
+        })
+    }
+
+    fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>> {
+        let what = "listing state machines";
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => parse_key_token(t, 1)?.pop(),
+            None => None,
+        };
+        let mut items = self.read(what, |tx| {
+            // Keyset paging: machines created between two pages neither repeat nor shift items.
+            tx.prepare_cached(&format!(
+                "SELECT {MACHINE_COLUMNS} FROM state_machines WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"
+            ))
+            .and_then(|mut stmt| {
+                stmt.query_map(params![after, limit(size + 1)], machine_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .context(what)
+        })?;
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|m| key_token(&[&m.name]))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
+        if record.status != Status::Running {
+            return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
+        }
+        let what = "starting an execution";
+        self.write(what, |tx| {
+            let machine_exists: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM state_machines WHERE name = ?1)")
+                .and_then(|mut stmt| stmt.query_row([&record.state_machine_name], |row| row.get(0)))
+                .context(what)?;
+            if !machine_exists {
+                return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name));
+            }
+            let existing = tx
+                .prepare_cached(&format!(
+                    "SELECT {EXECUTION_COLUMNS} FROM executions
+                     WHERE arn = ?1 OR (state_machine_name = ?2 AND name = ?3)"
+                ))
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![record.arn, record.state_machine_name, record.name], execution_from_row)
+                        .optional()
+                })
+                .context(what)?;
+            if let Some(existing) = existing {
+                return if existing.status == Status::Running && existing.input == record.input {
+                    Ok(Started { record: existing, created: false })
+                } else {
+                    Err(StoreError::ExecutionAlreadyExists(existing.arn))
+                };
+            }
+            tx.prepare_cached(&format!(
+                "INSERT INTO executions ({EXECUTION_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ))
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    record.arn,
+                    record.state_machine_name,
+                    record.name,
+                    record.status.as_str(),
+                    record.input,
+                    record.output,
+                    record.error,
+                    record.cause,
+                    date_text(record.start_date),
+                    opt_date_text(record.stop_date),
+                    record.redrive_count,
+                    record.owner,
+                    opt_date_text(record.lease_until),
+                ])
+            })
+            .context(what)?;
+            append_events(tx, &record.arn, events)?;
+            let stored = get_execution(tx, &record.arn)?
+                .ok_or_else(|| StoreError::Backend(format!("{what}: '{}' vanished after insert", record.arn)))?;
+            Ok(Started { record: stored, created: true })
+        })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>> {
+        self.read("reading an execution", |tx| get_execution(tx, arn))
+    }
+
+    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+        let what = "listing executions";
+        let size = page_size(page);
+        let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
+
+        // Only the filters asked for go into the query, so SQLite can pick the matching index.
+        let mut sql = format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE 1 = 1");
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(machine) = machine {
+            sql.push_str(" AND state_machine_name = ?");
+            args.push(machine.to_owned().into());
+        }
+        if let Some(status) = status {
+            sql.push_str(" AND status = ?");
+            args.push(status.as_str().to_owned().into());
+        }
+        if let Some((date, name, arn)) = after {
+            // After the last item in the order below: (start_date DESC, name, arn).
+            sql.push_str(" AND (start_date < ? OR (start_date = ? AND (name > ? OR (name = ? AND arn > ?))))");
+            let date = date_text(date);
+            args.extend([date.clone().into(), date.into(), name.clone().into(), name.into(), arn.into()]);
+        }
+        sql.push_str(" ORDER BY start_date DESC, name, arn LIMIT ?");
+        args.push(limit(size + 1).into());
+
+        let mut items = self.read(what, |tx| {
+            tx.prepare_cached(&sql)
+                .and_then(|mut stmt| {
+                    stmt.query_map(params_from_iter(args), execution_from_row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .context(what)
+        })?;
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|e| execution_key_token(e.start_date, &e.name, &e.arn))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, max: usize) -> Result<Vec<ExecutionRecord>> {
+        if machines.is_empty() || max == 0 {
+            return Ok(Vec::new());
+        }
+        let what = "claiming executions";
+        let placeholders = vec!["?"; machines.len()].join(", ");
+        // Oldest first, so that nothing starves. A lease is over when it ended before `now`;
+        // an owner without a lease (never written by this code) counts as no claim at all.
+        let sql = format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions
+             WHERE status = 'RUNNING' AND state_machine_name IN ({placeholders})
+               AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?)
+             ORDER BY start_date, name, arn LIMIT ?"
+        );
+        let mut args: Vec<SqlValue> = machines.iter().map(|m| SqlValue::from(m.clone())).collect();
+        args.push(date_text(now).into());
+        args.push(limit(max).into());
+        let lease_text = date_text(lease_until);
+        self.write(what, |tx| {
+            let mut claimed = tx
+                .prepare_cached(&sql)
+                .and_then(|mut stmt| {
+                    stmt.query_map(params_from_iter(args), execution_from_row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .context(what)?;
+            let mut update = tx
+                .prepare_cached("UPDATE executions SET owner = ?1, lease_until = ?2 WHERE arn = ?3")
+                .context(what)?;
+            for e in &mut claimed {
+                update.execute(params![worker, lease_text, e.arn]).context(what)?;
+                e.owner = Some(worker.to_owned());
+                e.lease_until = parse_date(&lease_text);
+            }
+            Ok(claimed)
+        })
+    }
+
+    fn renew(&self, worker: &str, arns: &[String], lease_until: DateTime<Utc>) -> Result<Vec<String>> {
+        let what = "renewing leases";
+        let lease_text = date_text(lease_until);
+        self.write(what, |tx| {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE executions SET lease_until = ?1 WHERE arn = ?2 AND owner = ?3 AND status = 'RUNNING'",
+                )
+                .context(what)?;
+            let mut kept = Vec::new();
+            for arn in arns {
+                if update.execute(params![lease_text, arn, worker]).context(what)? > 0 {
+                    kept.push(arn.clone());
+                }
+            }
+            Ok(kept)
+        })
+    }
+
+    fn release(&self, worker: &str, arn: &str) -> Result<()> {
+        let what = "releasing an execution";
+        self.write(what, |tx| {
+            tx.prepare_cached("UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = ?1 AND owner = ?2")
+                .and_then(|mut stmt| stmt.execute([arn, worker]))
+                .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn checkpoint(&self, arn: &str, worker: &str, place: &str, progress: Option<&[u8]>, events: &[StoredEvent]) -> Result<()> {
+        let what = "checkpointing";
+        self.write(what, |tx| {
+            check_held(tx, arn, Some(worker))?;
+            if let Some(progress) = progress {
+                tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
+                    .and_then(|mut stmt| stmt.execute(params![arn, place, progress]))
+                    .context(what)?;
+            }
+            append_events(tx, arn, events)
+        })
+    }
+
+    fn progress(&self, arn: &str, place: &str) -> Result<Option<Vec<u8>>> {
+        let what = "reading progress";
+        self.read(what, |tx| {
+            tx.prepare_cached("SELECT data FROM progress WHERE arn = ?1 AND place = ?2")
+                .and_then(|mut stmt| stmt.query_row([arn, place], |row| row.get(0)).optional())
+                .context(what)
+        })
+    }
+
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()> {
+        if ending.status == Status::Running {
+            return Err(StoreError::InvalidState("an execution cannot finish as RUNNING".into()));
+        }
+        let what = "finishing an execution";
+        self.write(what, |tx| {
+            check_held(tx, arn, worker)?;
+            // Progress stays: a redrive carries on from it.
+            tx.prepare_cached(
+                "UPDATE executions SET status = ?1, output = ?2, error = ?3, cause = ?4, stop_date = ?5,
+                     owner = NULL, lease_until = NULL
+                 WHERE arn = ?6",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    ending.status.as_str(),
+                    ending.output,
+                    ending.error,
+                    ending.cause,
+                    date_text(ending.stop_date),
+                    arn,
+                ])
+            })
+            .context(what)?;
+            close_tokens(tx, arn)?;
+            append_events(tx, arn, events)
+        })
+    }
+
+    fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>, now: DateTime<Utc>) -> Result<bool> {
+        let what = "stopping an execution";
+        self.write(what, |tx| {
+            match execution_status(tx, arn)? {
+                None => return Err(StoreError::ExecutionDoesNotExist(arn.to_owned())),
+                Some(Status::Running) => {}
+                Some(_) => return Ok(false),
+            }
+            tx.prepare_cached(
+                "UPDATE executions SET status = 'ABORTED', stop_date = ?1, error = ?2, cause = ?3,
+                     owner = NULL, lease_until = NULL
+                 WHERE arn = ?4",
+            )
+            .and_then(|mut stmt| stmt.execute(params![date_text(now), error, cause, arn]))
+            .context(what)?;
+            close_tokens(tx, arn)?;
+            let event = aborted_event(last_event_id(tx, arn)? + 1, error, cause, now);
+            append_events(tx, arn, &[event])?;
+            Ok(true)
+        })
+    }
+
+    fn redrive_execution(&self, arn: &str, now: DateTime<Utc>) -> Result<ExecutionRecord> {
+        let what = "redriving an execution";
+        self.write(what, |tx| {
+            let status = execution_status(tx, arn)?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+            if !redrivable(status) {
+                return Err(not_redrivable(arn, status));
+            }
+            tx.prepare_cached(
+                "UPDATE executions SET status = 'RUNNING', redrive_count = redrive_count + 1,
+                     stop_date = NULL, output = NULL, error = NULL, cause = NULL,
+                     owner = NULL, lease_until = NULL
+                 WHERE arn = ?1",
+            )
+            .and_then(|mut stmt| stmt.execute([arn]))
+            .context(what)?;
+            let record = get_execution(tx, arn)?
+                .ok_or_else(|| StoreError::Backend(format!("{what}: '{arn}' vanished during the update")))?;
+            let event = redriven_event(last_event_id(tx, arn)? + 1, record.redrive_count, now);
+            append_events(tx, arn, &[event])?;
+            Ok(record)
+        })
+    }
+
+    fn history(&self, arn: &str, reverse: bool, page: &Page) -> Result<Paged<StoredEvent>> {
+        let what = "reading history";
+        let size = page_size(page);
+        let after = page.next_token.as_deref().map(parse_id_token).transpose()?;
+        let sql = match (reverse, after.is_some()) {
+            (false, false) => "SELECT id, event FROM events WHERE arn = ?1 ORDER BY id LIMIT ?2",
+            (false, true) => "SELECT id, event FROM events WHERE arn = ?1 AND id > ?3 ORDER BY id LIMIT ?2",
+            (true, false) => "SELECT id, event FROM events WHERE arn = ?1 ORDER BY id DESC LIMIT ?2",
+            (true, true) => "SELECT id, event FROM events WHERE arn = ?1 AND id < ?3 ORDER BY id DESC LIMIT ?2",
+        };
+        let mut items = self.read(what, |tx| {
+            if execution_status(tx, arn)?.is_none() {
+                return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
+            }
+            tx.prepare_cached(sql)
+                .and_then(|mut stmt| {
+                    let size = limit(size + 1);
+                    let rows = match after {
+                        Some(after) => stmt.query_map(params![arn, size, after], event_from_row)?,
+                        None => stmt.query_map(params![arn, size], event_from_row)?,
+                    };
+                    rows.collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .context(what)
+        })?;
+        let next_token = if items.len() > size {
+            items.truncate(size);
+            items.last().map(|e| id_token(e.id))
+        } else {
+            None
+        };
+        Ok(Paged { items, next_token })
+    }
+
+    fn last_event_id(&self, arn: &str) -> Result<u64> {
+        self.read("reading the last event id", |tx| last_event_id(tx, arn))
+    }
+
+    fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String> {
+        let what = "recording an effect";
+        self.write(what, |tx| {
+            // The first value written wins: a replayed step must see what really happened.
+            tx.prepare_cached("INSERT OR IGNORE INTO effects (arn, key, value) VALUES (?1, ?2, ?3)")
+                .and_then(|mut stmt| stmt.execute([arn, key, value]))
+                .context(what)?;
+            tx.prepare_cached("SELECT value FROM effects WHERE arn = ?1 AND key = ?2")
+                .and_then(|mut stmt| stmt.query_row([arn, key], |row| row.get(0)))
+                .context(what)
+        })
+    }
+
+    fn effect(&self, arn: &str, key: &str) -> Result<Option<String>> {
+        let what = "reading an effect";
+        self.read(what, |tx| {
+            tx.prepare_cached("SELECT value FROM effects WHERE arn = ?1 AND key = ?2")
+                .and_then(|mut stmt| stmt.query_row([arn, key], |row| row.get(0)).optional())
+                .context(what)
+        })
+    }
+
+    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>> {
+        let what = "listing effects";
+        self.read(what, |tx| {
+            let mut stmt = tx.prepare_cached("SELECT key, value FROM effects WHERE arn = ?1 ORDER BY key").context(what)?;
+            let rows = stmt.query_map([arn], |row| Ok((row.get(0)?, row.get(1)?))).context(what)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().context(what)
+        })
+    }
+
+    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()> {
+        let what = "forgetting effects";
+        self.write(what, |tx| {
+            let mut stmt = tx.prepare_cached("DELETE FROM effects WHERE arn = ?1 AND key = ?2").context(what)?;
+            for key in keys {
+                stmt.execute([arn, key.as_str()]).context(what)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
+        let what = "replacing progress";
+        self.write(what, |tx| {
+            tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
+                .and_then(|mut stmt| stmt.execute(rusqlite::params![arn, place, progress]))
+                .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn issue_token(&self, token: &TokenRecord) -> Result<()> {
+        let what = "issuing a task token";
+        let (outcome, output, error, cause) = match &token.outcome {
+            None => (None, None, None, None),
+            Some(TokenOutcome::Success(output)) => (Some("SUCCESS"), Some(output.as_str()), None, None),
+            Some(TokenOutcome::Failure { error, cause }) => (Some("FAILURE"), None, error.as_deref(), cause.as_deref()),
+        };
+        self.write(what, |tx| {
+            // OR IGNORE: issuing the same token again (a replayed step) changes nothing.
+            tx.prepare_cached(&format!(
+                "INSERT OR IGNORE INTO tokens ({TOKEN_COLUMNS}, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM tokens))"
+            ))
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    token.token,
+                    token.execution_arn,
+                    token.state,
+                    token.activity_arn,
+                    token.input,
+                    outcome,
+                    output,
+                    error,
+                    cause,
+                    opt_date_text(token.last_heartbeat),
+                    token.taken,
+                ])
+            })
+            .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>> {
+        let what = "reading a task token";
+        self.read(what, |tx| {
+            tx.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1"))
+                .and_then(|mut stmt| stmt.query_row([token], token_from_row).optional())
+                .context(what)
+        })
+    }
+
+    fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
+        let what = "answering a task token";
+        let (kind, output, error, cause) = match outcome {
+            TokenOutcome::Success(output) => ("SUCCESS", Some(output), None, None),
+            TokenOutcome::Failure { error, cause } => ("FAILURE", None, error, cause),
+        };
+        self.write(what, |tx| {
+            check_answerable(tx, token)?;
+            tx.prepare_cached("UPDATE tokens SET outcome = ?1, output = ?2, error = ?3, cause = ?4 WHERE token = ?5")
+                .and_then(|mut stmt| stmt.execute(params![kind, output, error, cause, token]))
+                .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
+        let what = "recording a heartbeat";
+        self.write(what, |tx| {
+            check_answerable(tx, token)?;
+            tx.prepare_cached("UPDATE tokens SET last_heartbeat = ?1 WHERE token = ?2")
+                .and_then(|mut stmt| stmt.execute(params![date_text(now), token]))
+                .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>> {
+        let what = "taking an activity task";
+        self.write(what, |tx| {
+            // The WHERE clause repeats the partial index's, so SQLite can use it.
+            let oldest = tx
+                .prepare_cached(&format!(
+                    "SELECT {TOKEN_COLUMNS} FROM tokens
+                     WHERE activity_arn = ?1 AND outcome IS NULL AND taken = 0 AND closed = 0
+                     ORDER BY seq LIMIT 1"
+                ))
+                .and_then(|mut stmt| stmt.query_row([activity_arn], token_from_row).optional())
+                .context(what)?;
+            let Some(mut record) = oldest else {
+                return Ok(None);
+            };
+            tx.prepare_cached("UPDATE tokens SET taken = 1 WHERE token = ?1")
+                .and_then(|mut stmt| stmt.execute([&record.token]))
+                .context(what)?;
+            record.taken = true;
+            Ok(Some(record))
+        })
+    }
+}

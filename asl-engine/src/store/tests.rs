@@ -1,0 +1,879 @@
+//! Behaviour tests of the `Store` contract. Each `fn(&dyn Store)` below runs against the
+//! memory store, an in-memory SQLite store and a SQLite file (see `for_each_store!`), so the
+//! implementations cannot drift apart. SQLite-only matters (two handles on one file,
+//! reopening, schema versions) come at the end.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+
+use super::*;
+
+// ---- fixtures
+
+const REGION_ACCOUNT: &str = "us-east-1:123456789012";
+const DEFINITION: &str = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
+
+/// A fixed instant plus `secs`, so tests do not depend on the clock.
+fn at(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap() + Duration::seconds(secs)
+}
+
+fn machine_with(name: &str, definition: &str, machine_type: MachineType) -> StateMachineRecord {
+    StateMachineRecord {
+        name: name.into(),
+        arn: format!("arn:aws:states:{REGION_ACCOUNT}:stateMachine:{name}"),
+        definition: definition.into(),
+        definition_hash: definition_hash(definition).unwrap(),
+        machine_type,
+        role_arn: "arn:aws:iam::123456789012:role/r".into(),
+        creation_date: at(0),
+    }
+}
+
+fn machine(name: &str) -> StateMachineRecord {
+    machine_with(name, DEFINITION, MachineType::Standard)
+}
+
+fn arn(machine: &str, name: &str) -> String {
+    format!("arn:aws:states:{REGION_ACCOUNT}:execution:{machine}:{name}")
+}
+
+fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> ExecutionRecord {
+    ExecutionRecord {
+        arn: arn(machine, name),
+        state_machine_name: machine.into(),
+        name: name.into(),
+        status: Status::Running,
+        input: input.into(),
+        output: None,
+        error: None,
+        cause: None,
+        start_date: start,
+        stop_date: None,
+        redrive_count: 0,
+        owner: None,
+        lease_until: None,
+    }
+}
+
+fn event(id: u64, kind: &str) -> StoredEvent {
+    StoredEvent {
+        id,
+        event: json!({
+            "timestamp": "2024-05-01T12:00:00.000Z",
+            "type": kind,
+            "id": id,
+            "previousEventId": id - 1,
+        }),
+    }
+}
+
+/// Registers `machine_name` (if needed) and starts `name` with one ExecutionStarted event.
+fn start(store: &dyn Store, machine_name: &str, name: &str, start: DateTime<Utc>) -> ExecutionRecord {
+    store.create_state_machine(machine(machine_name)).unwrap();
+    let started = store
+        .start_execution(execution(machine_name, name, "{}", start), &[event(1, "ExecutionStarted")])
+        .unwrap();
+    assert!(started.created);
+    started.record
+}
+
+fn token(token: &str, execution_arn: &str, activity: Option<&str>) -> TokenRecord {
+    TokenRecord {
+        token: token.into(),
+        execution_arn: execution_arn.into(),
+        state: "Wait".into(),
+        activity_arn: activity.map(Into::into),
+        input: format!(r#"{{"for":"{token}"}}"#),
+        outcome: None,
+        last_heartbeat: None,
+        taken: false,
+    }
+}
+
+fn ending(status: Status, stop: DateTime<Utc>) -> Ending {
+    Ending {
+        status,
+        output: (status == Status::Succeeded).then(|| r#"{"ok":true}"#.into()),
+        error: (status != Status::Succeeded).then(|| "States.TaskFailed".into()),
+        cause: (status != Status::Succeeded).then(|| "it broke".into()),
+        stop_date: stop,
+    }
+}
+
+fn page(max_results: usize, next_token: Option<String>) -> Page {
+    Page { max_results, next_token }
+}
+
+fn ids(events: &[StoredEvent]) -> Vec<u64> {
+    events.iter().map(|e| e.id).collect()
+}
+
+fn names(executions: &[ExecutionRecord]) -> Vec<&str> {
+    executions.iter().map(|e| e.name.as_str()).collect()
+}
+
+fn all_machines() -> Vec<String> {
+    vec!["m".into()]
+}
+
+// ---- behaviour shared by every store
+
+fn create_state_machine_is_idempotent(store: &dyn Store) {
+    let created = store.create_state_machine(machine("m")).unwrap();
+    assert_eq!(created, machine("m"));
+
+    // Same definition, formatted differently and with another role: the existing record.
+    let reformatted = r#"{ "States": {"A": {"End": true, "Type": "Pass"}},
+                          "StartAt": "A" }"#;
+    let mut again = machine_with("m", reformatted, MachineType::Standard);
+    again.role_arn = "arn:aws:iam::123456789012:role/other".into();
+    assert_eq!(store.create_state_machine(again).unwrap(), created);
+
+    let other_definition = r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}"#;
+    assert_eq!(
+        store.create_state_machine(machine_with("m", other_definition, MachineType::Standard)),
+        Err(StoreError::StateMachineAlreadyExists("m".into()))
+    );
+    assert_eq!(
+        store.create_state_machine(machine_with("m", DEFINITION, MachineType::Express)),
+        Err(StoreError::StateMachineAlreadyExists("m".into()))
+    );
+
+    assert_eq!(store.state_machine("m").unwrap(), Some(created));
+    assert_eq!(store.state_machine("nope").unwrap(), None);
+}
+
+fn list_state_machines_pages_by_name(store: &dyn Store) {
+    for name in ["delta", "alpha", "echo", "charlie", "bravo"] {
+        store.create_state_machine(machine(name)).unwrap();
+    }
+    let first = store.list_state_machines(&page(2, None)).unwrap();
+    let second = store.list_state_machines(&page(2, first.next_token.clone())).unwrap();
+    let third = store.list_state_machines(&page(2, second.next_token.clone())).unwrap();
+    let seen: Vec<_> = [&first, &second, &third].iter().flat_map(|p| p.items.iter().map(|m| m.name.clone())).collect();
+    assert_eq!(seen, ["alpha", "bravo", "charlie", "delta", "echo"]);
+    assert!(first.next_token.is_some() && second.next_token.is_some());
+    assert_eq!(third.next_token, None);
+
+    // Machines created between two pages do not shift the next one.
+    store.create_state_machine(machine("aardvark")).unwrap();
+    let second_again = store.list_state_machines(&page(2, first.next_token.clone())).unwrap();
+    assert_eq!(second_again.items, second.items);
+
+    let all = store.list_state_machines(&Page::default()).unwrap();
+    assert_eq!(all.items.len(), 6);
+    assert_eq!(all.next_token, None);
+
+    for bad in ["zz", "not a token", "6162", ""] {
+        assert_eq!(store.list_state_machines(&page(2, Some(bad.into()))), Err(StoreError::InvalidToken), "{bad:?}");
+    }
+}
+
+fn start_execution_is_idempotent(store: &dyn Store) {
+    let record = execution("m", "e1", r#"{"x":1}"#, at(10));
+    assert_eq!(
+        store.start_execution(record.clone(), &[event(1, "ExecutionStarted")]),
+        Err(StoreError::StateMachineDoesNotExist("m".into()))
+    );
+    assert_eq!(store.execution(&record.arn).unwrap(), None);
+
+    store.create_state_machine(machine("m")).unwrap();
+    let first = store.start_execution(record.clone(), &[event(1, "ExecutionStarted")]).unwrap();
+    assert_eq!(first, Started { record: record.clone(), created: true });
+    assert_eq!(store.execution(&record.arn).unwrap(), Some(record.clone()));
+    assert_eq!(ids(&store.history(&record.arn, false, &Page::default()).unwrap().items), [1]);
+
+    // Same name and input while running: the existing execution, nothing new written.
+    let again = store.start_execution(record.clone(), &[event(1, "ExecutionStarted"), event(2, "Extra")]).unwrap();
+    assert_eq!(again, Started { record: record.clone(), created: false });
+    assert_eq!(store.last_event_id(&record.arn).unwrap(), 1);
+
+    let other_input = execution("m", "e1", r#"{"x":2}"#, at(11));
+    assert_eq!(
+        store.start_execution(other_input, &[]),
+        Err(StoreError::ExecutionAlreadyExists(record.arn.clone()))
+    );
+
+    // Once it ended, even the same input is refused (a name is used once).
+    store.finish(&record.arn, None, &ending(Status::Succeeded, at(20)), &[]).unwrap();
+    assert_eq!(
+        store.start_execution(record.clone(), &[]),
+        Err(StoreError::ExecutionAlreadyExists(record.arn.clone()))
+    );
+
+    let mut not_running = execution("m", "e2", "{}", at(12));
+    not_running.status = Status::Succeeded;
+    assert!(matches!(store.start_execution(not_running, &[]), Err(StoreError::InvalidState(_))));
+}
+
+fn list_executions_newest_first(store: &dyn Store) {
+    start(store, "m", "old", at(1));
+    start(store, "m", "b-mid", at(5));
+    start(store, "m", "a-mid", at(5));
+    start(store, "other", "elsewhere", at(7));
+    start(store, "m", "new", at(9));
+    store.finish(&arn("m", "old"), None, &ending(Status::Failed, at(20)), &[]).unwrap();
+
+    let all = store.list_executions(None, None, &Page::default()).unwrap();
+    assert_eq!(names(&all.items), ["new", "elsewhere", "a-mid", "b-mid", "old"]);
+    assert_eq!(all.next_token, None);
+
+    let of_m = store.list_executions(Some("m"), None, &Page::default()).unwrap();
+    assert_eq!(names(&of_m.items), ["new", "a-mid", "b-mid", "old"]);
+    let failed = store.list_executions(Some("m"), Some(Status::Failed), &Page::default()).unwrap();
+    assert_eq!(names(&failed.items), ["old"]);
+    let running = store.list_executions(None, Some(Status::Running), &Page::default()).unwrap();
+    assert_eq!(names(&running.items), ["new", "elsewhere", "a-mid", "b-mid"]);
+    assert!(store.list_executions(Some("nope"), None, &Page::default()).unwrap().items.is_empty());
+
+    // Pages of two, across the tie on start date.
+    let mut seen = Vec::new();
+    let mut next = None;
+    loop {
+        let p = store.list_executions(None, None, &page(2, next)).unwrap();
+        assert!(p.items.len() <= 2);
+        seen.extend(p.items.iter().map(|e| e.name.clone()));
+        next = p.next_token;
+        if next.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["new", "elsewhere", "a-mid", "b-mid", "old"]);
+
+    // A newer execution started between pages does not repeat an item on the next page.
+    let first = store.list_executions(None, None, &page(2, None)).unwrap();
+    start(store, "m", "newest", at(30));
+    let second = store.list_executions(None, None, &page(2, first.next_token)).unwrap();
+    assert_eq!(names(&second.items), ["a-mid", "b-mid"]);
+
+    assert_eq!(store.list_executions(None, None, &page(2, Some("12".into()))), Err(StoreError::InvalidToken));
+}
+
+fn claim_is_exclusive(store: &dyn Store) {
+    for (i, name) in ["e1", "e2", "e3"].iter().enumerate() {
+        start(store, "m", name, at(i as i64));
+    }
+    start(store, "other", "x", at(0));
+    let lease = at(100);
+
+    let w1 = store.claim("w1", &all_machines(), at(10), lease, 2).unwrap();
+    assert_eq!(names(&w1), ["e1", "e2"]);
+    for e in &w1 {
+        assert_eq!(e.owner.as_deref(), Some("w1"));
+        assert_eq!(e.lease_until, Some(lease));
+        assert_eq!(store.execution(&e.arn).unwrap().as_ref(), Some(e));
+    }
+    let w2 = store.claim("w2", &all_machines(), at(10), lease, 5).unwrap();
+    assert_eq!(names(&w2), ["e3"]);
+    assert!(store.claim("w3", &all_machines(), at(10), lease, 5).unwrap().is_empty());
+
+    // Only the machines asked for; nothing for a limit of 0 or no machines.
+    assert!(store.claim("w3", &["other".into()], at(10), lease, 0).unwrap().is_empty());
+    assert!(store.claim("w3", &[], at(10), lease, 5).unwrap().is_empty());
+    assert_eq!(names(&store.claim("w3", &["other".into(), "unknown".into()], at(10), lease, 5).unwrap()), ["x"]);
+
+    // Once the leases ran out, the running executions are claimed again; ended ones never.
+    store.finish(&arn("m", "e3"), Some("w2"), &ending(Status::Succeeded, at(20)), &[]).unwrap();
+    assert_eq!(names(&store.claim("w4", &all_machines(), at(1000), at(2000), 5).unwrap()), ["e1", "e2"]);
+}
+
+fn lease_expiry_lets_another_worker_claim(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    store.claim("w1", &all_machines(), at(1), at(60), 1).unwrap();
+
+    // Still held at the lease's last instant.
+    assert!(store.claim("w2", &all_machines(), at(60), at(120), 1).unwrap().is_empty());
+    // Renewed, it holds longer.
+    assert_eq!(store.renew("w1", &[e.arn.clone(), arn("m", "unknown")], at(90)).unwrap(), [e.arn.as_str()]);
+    assert!(store.claim("w2", &all_machines(), at(61), at(120), 1).unwrap().is_empty());
+
+    // Once it ran out, another worker takes it over and the first one is fenced off.
+    let taken = store.claim("w2", &all_machines(), at(91), at(150), 1).unwrap();
+    assert_eq!(names(&taken), ["e"]);
+    assert_eq!(taken[0].owner.as_deref(), Some("w2"));
+    assert!(store.renew("w1", std::slice::from_ref(&e.arn), at(200)).unwrap().is_empty());
+    assert_eq!(store.checkpoint(&e.arn, "w1", "", Some(&b"late"[..]), &[]), Err(StoreError::LeaseLost(e.arn.clone())));
+    assert_eq!(
+        store.finish(&e.arn, Some("w1"), &ending(Status::Succeeded, at(95)), &[]),
+        Err(StoreError::LeaseLost(e.arn.clone()))
+    );
+    assert_eq!(store.progress(&e.arn, "").unwrap(), None);
+
+    // A release by someone else does nothing; by the owner, it frees the execution at once.
+    store.release("w1", &e.arn).unwrap();
+    assert_eq!(store.execution(&e.arn).unwrap().unwrap().owner.as_deref(), Some("w2"));
+    store.release("w2", &e.arn).unwrap();
+    let freed = store.execution(&e.arn).unwrap().unwrap();
+    assert_eq!((freed.status, freed.owner, freed.lease_until), (Status::Running, None, None));
+    assert_eq!(names(&store.claim("w3", &all_machines(), at(92), at(150), 1).unwrap()), ["e"]);
+}
+
+fn checkpoint_stores_progress_and_events(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    assert_eq!(store.checkpoint(&e.arn, "w1", "", Some(&b"p0"[..]), &[]), Err(StoreError::LeaseLost(e.arn.clone())));
+    assert_eq!(
+        store.checkpoint("arn:missing", "w1", "", Some(&b"p0"[..]), &[]),
+        Err(StoreError::ExecutionDoesNotExist("arn:missing".into()))
+    );
+    store.claim("w1", &all_machines(), at(1), at(60), 1).unwrap();
+
+    store.checkpoint(&e.arn, "w1", "", Some(&b"p1"[..]), &[event(2, "PassStateEntered")]).unwrap();
+    store.checkpoint(&e.arn, "w1", "Map/0", Some(&b"child"[..]), &[event(3, "MapIterationStarted")]).unwrap();
+    // A replay: same ids, other content; progress is replaced, events are not.
+    let mut replayed = event(3, "Replayed");
+    replayed.event["type"] = json!("Replayed");
+    store.checkpoint(&e.arn, "w1", "", Some(&b"p2"[..]), &[replayed, event(4, "PassStateExited")]).unwrap();
+
+    assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"p2"[..]));
+    assert_eq!(store.progress(&e.arn, "Map/0").unwrap().as_deref(), Some(&b"child"[..]));
+    assert_eq!(store.progress(&e.arn, "Map/1").unwrap(), None);
+    let history = store.history(&e.arn, false, &Page::default()).unwrap().items;
+    assert_eq!(ids(&history), [1, 2, 3, 4]);
+    assert_eq!(history[2], event(3, "MapIterationStarted"));
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 4);
+
+    // Finishing keeps progress (for a redrive) and fences later checkpoints off.
+    store.finish(&e.arn, Some("w1"), &ending(Status::Failed, at(30)), &[event(5, "ExecutionFailed")]).unwrap();
+    assert_eq!(store.checkpoint(&e.arn, "w1", "", Some(&b"p3"[..]), &[]), Err(StoreError::LeaseLost(e.arn.clone())));
+    assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"p2"[..]));
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 5);
+}
+
+fn finish_records_the_ending(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    store.claim("w1", &all_machines(), at(1), at(60), 1).unwrap();
+    assert_eq!(
+        store.finish(&e.arn, Some("w2"), &ending(Status::Succeeded, at(5)), &[]),
+        Err(StoreError::LeaseLost(e.arn.clone()))
+    );
+    assert!(matches!(
+        store.finish(&e.arn, Some("w1"), &ending(Status::Running, at(5)), &[]),
+        Err(StoreError::InvalidState(_))
+    ));
+    store.finish(&e.arn, Some("w1"), &ending(Status::Succeeded, at(5)), &[event(2, "ExecutionSucceeded")]).unwrap();
+    let done = store.execution(&e.arn).unwrap().unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(done.output.as_deref(), Some(r#"{"ok":true}"#));
+    assert_eq!((done.error, done.cause), (None, None));
+    assert_eq!(done.stop_date, Some(at(5)));
+    assert_eq!((done.owner, done.lease_until), (None, None));
+    // Ended: even an administrative finish is refused.
+    assert_eq!(
+        store.finish(&e.arn, None, &ending(Status::Failed, at(6)), &[]),
+        Err(StoreError::LeaseLost(e.arn.clone()))
+    );
+
+    // `worker: None` (Express, administrative) needs no claim.
+    let f = start(store, "m", "f", at(0));
+    store.finish(&f.arn, None, &ending(Status::TimedOut, at(7)), &[]).unwrap();
+    let timed_out = store.execution(&f.arn).unwrap().unwrap();
+    assert_eq!(timed_out.status, Status::TimedOut);
+    assert_eq!(timed_out.error.as_deref(), Some("States.TaskFailed"));
+    assert_eq!(timed_out.cause.as_deref(), Some("it broke"));
+    assert_eq!(
+        store.finish("arn:missing", None, &ending(Status::Failed, at(6)), &[]),
+        Err(StoreError::ExecutionDoesNotExist("arn:missing".into()))
+    );
+}
+
+fn history_in_order_reversed_and_paged(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    store.claim("w", &all_machines(), at(0), at(60), 1).unwrap();
+    // Appended out of order: the history is still by id.
+    let later: Vec<_> = [7, 5, 6, 2, 4, 3].into_iter().map(|id| event(id, "Step")).collect();
+    store.checkpoint(&e.arn, "w", "", Some(&b""[..]), &later).unwrap();
+
+    let all = store.history(&e.arn, false, &Page::default()).unwrap();
+    assert_eq!(ids(&all.items), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(all.next_token, None);
+    assert_eq!(ids(&store.history(&e.arn, true, &Page::default()).unwrap().items), [7, 6, 5, 4, 3, 2, 1]);
+
+    let collect = |reverse: bool| {
+        let mut pages = Vec::new();
+        let mut next = None;
+        loop {
+            let p = store.history(&e.arn, reverse, &page(3, next)).unwrap();
+            pages.push(ids(&p.items));
+            next = p.next_token;
+            if next.is_none() {
+                return pages;
+            }
+        }
+    };
+    assert_eq!(collect(false), [vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
+    assert_eq!(collect(true), [vec![7, 6, 5], vec![4, 3, 2], vec![1]]);
+
+    // An exact fit has no next page.
+    let exact = store.history(&e.arn, false, &page(7, None)).unwrap();
+    assert_eq!((exact.items.len(), exact.next_token), (7, None));
+    // More than the maximum is the maximum, not an error.
+    assert_eq!(store.history(&e.arn, false, &page(5000, None)).unwrap().items.len(), 7);
+
+    for bad in ["x", "-1", "1.5", ""] {
+        assert_eq!(store.history(&e.arn, false, &page(3, Some(bad.into()))), Err(StoreError::InvalidToken), "{bad:?}");
+    }
+    assert_eq!(
+        store.history("arn:missing", false, &Page::default()),
+        Err(StoreError::ExecutionDoesNotExist("arn:missing".into()))
+    );
+    assert_eq!(store.last_event_id("arn:missing").unwrap(), 0);
+}
+
+fn history_pages_default_to_100(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    store.claim("w", &all_machines(), at(0), at(60), 1).unwrap();
+    let events: Vec<_> = (2..=1205).map(|id| event(id, "Step")).collect();
+    store.checkpoint(&e.arn, "w", "", Some(&b""[..]), &events).unwrap();
+
+    let first = store.history(&e.arn, false, &Page::default()).unwrap();
+    assert_eq!(first.items.len(), 100);
+    let capped = store.history(&e.arn, false, &page(5000, None)).unwrap();
+    assert_eq!(capped.items.len(), 1000);
+    let rest = store.history(&e.arn, false, &page(1000, capped.next_token)).unwrap();
+    assert_eq!(ids(&rest.items), (1001..=1205).collect::<Vec<_>>());
+    assert_eq!(rest.next_token, None);
+}
+
+fn record_effect_first_wins(store: &dyn Store) {
+    assert_eq!(store.effect("a", "k").unwrap(), None);
+    assert_eq!(store.record_effect("a", "k", "first").unwrap(), "first");
+    assert_eq!(store.record_effect("a", "k", "second").unwrap(), "first");
+    assert_eq!(store.effect("a", "k").unwrap().as_deref(), Some("first"));
+    // Keys are per execution.
+    assert_eq!(store.record_effect("b", "k", "other").unwrap(), "other");
+    assert_eq!(store.effect("a", "k2").unwrap(), None);
+}
+
+fn token_lifecycle(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    let t = token("tok-1", &e.arn, None);
+    store.issue_token(&t).unwrap();
+    // Issuing again, even with other content, changes nothing.
+    let mut changed = t.clone();
+    changed.input = "changed".into();
+    store.issue_token(&changed).unwrap();
+    assert_eq!(store.token("tok-1").unwrap(), Some(t.clone()));
+    assert_eq!(store.token("tok-unknown").unwrap(), None);
+
+    store.heartbeat_token("tok-1", at(3)).unwrap();
+    assert_eq!(store.token("tok-1").unwrap().unwrap().last_heartbeat, Some(at(3)));
+
+    store.answer_token("tok-1", TokenOutcome::Success(r#"{"done":1}"#.into())).unwrap();
+    let answered = store.token("tok-1").unwrap().unwrap();
+    assert_eq!(answered.outcome, Some(TokenOutcome::Success(r#"{"done":1}"#.into())));
+    assert_eq!(
+        store.answer_token("tok-1", TokenOutcome::Success("{}".into())),
+        Err(StoreError::TaskTimedOut)
+    );
+    assert_eq!(store.heartbeat_token("tok-1", at(4)), Err(StoreError::TaskTimedOut));
+    assert_eq!(store.token("tok-1").unwrap().unwrap().outcome, answered.outcome);
+
+    assert_eq!(store.answer_token("tok-unknown", TokenOutcome::Success("{}".into())), Err(StoreError::TaskDoesNotExist));
+    assert_eq!(store.heartbeat_token("tok-unknown", at(4)), Err(StoreError::TaskDoesNotExist));
+
+    // A failure, with and without its parts.
+    store.issue_token(&token("tok-2", &e.arn, None)).unwrap();
+    store.issue_token(&token("tok-3", &e.arn, None)).unwrap();
+    let failure = TokenOutcome::Failure { error: Some("Boom".into()), cause: Some("why".into()) };
+    store.answer_token("tok-2", failure.clone()).unwrap();
+    assert_eq!(store.token("tok-2").unwrap().unwrap().outcome, Some(failure));
+    let bare = TokenOutcome::Failure { error: None, cause: None };
+    store.answer_token("tok-3", bare.clone()).unwrap();
+    assert_eq!(store.token("tok-3").unwrap().unwrap().outcome, Some(bare));
+
+    // Finishing closes the tokens still open; answered ones keep their outcome.
+    store.issue_token(&token("tok-4", &e.arn, None)).unwrap();
+    store.finish(&e.arn, None, &ending(Status::Succeeded, at(9)), &[]).unwrap();
+    assert_eq!(store.answer_token("tok-4", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
+    assert_eq!(store.heartbeat_token("tok-4", at(10)), Err(StoreError::TaskTimedOut));
+    assert_eq!(store.token("tok-4").unwrap().unwrap().outcome, None);
+    assert_eq!(store.token("tok-1").unwrap().unwrap().outcome, answered.outcome);
+
+    // A token of an execution that is not RUNNING cannot be answered either.
+    store.issue_token(&token("tok-5", &e.arn, None)).unwrap();
+    assert_eq!(store.answer_token("tok-5", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
+    store.issue_token(&token("tok-6", "arn:missing", None)).unwrap();
+    assert_eq!(store.heartbeat_token("tok-6", at(10)), Err(StoreError::TaskTimedOut));
+}
+
+fn stop_aborts_and_closes_tokens(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    store.claim("w1", &all_machines(), at(1), at(60), 1).unwrap();
+    store.checkpoint(&e.arn, "w1", "", Some(&b"p"[..]), &[event(2, "TaskScheduled")]).unwrap();
+    store.issue_token(&token("tok", &e.arn, None)).unwrap();
+    store.issue_token(&token("act", &e.arn, Some("arn:activity"))).unwrap();
+
+    let now = at(10) + Duration::nanoseconds(123_456_789);
+    assert!(store.stop_execution(&e.arn, Some("Stopped"), Some("by hand"), now).unwrap());
+    let stopped = store.execution(&e.arn).unwrap().unwrap();
+    assert_eq!(stopped.status, Status::Aborted);
+    assert_eq!(stopped.stop_date, Some(at(10) + Duration::milliseconds(123)));
+    assert_eq!((stopped.error.as_deref(), stopped.cause.as_deref()), (Some("Stopped"), Some("by hand")));
+    assert_eq!((stopped.owner, stopped.lease_until), (None, None));
+
+    let last = store.history(&e.arn, true, &page(1, None)).unwrap().items;
+    assert_eq!(
+        last,
+        [StoredEvent {
+            id: 3,
+            event: json!({
+                "timestamp": "2024-05-01T12:00:10.123Z",
+                "type": "ExecutionAborted",
+                "id": 3,
+                "previousEventId": 2,
+                "executionAbortedEventDetails": {"error": "Stopped", "cause": "by hand"},
+            }),
+        }]
+    );
+
+    assert_eq!(store.answer_token("tok", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
+    assert_eq!(store.take_activity_task("arn:activity").unwrap(), None);
+    assert_eq!(store.checkpoint(&e.arn, "w1", "", Some(&b"q"[..]), &[]), Err(StoreError::LeaseLost(e.arn.clone())));
+
+    // Stopping again changes nothing.
+    assert!(!store.stop_execution(&e.arn, Some("Again"), None, at(20)).unwrap());
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 3);
+    assert_eq!(store.execution(&e.arn).unwrap().unwrap().error.as_deref(), Some("Stopped"));
+
+    // No error or cause: the keys are left out.
+    let f = start(store, "m", "f", at(0));
+    assert!(store.stop_execution(&f.arn, None, None, at(11)).unwrap());
+    let event = &store.history(&f.arn, true, &page(1, None)).unwrap().items[0];
+    assert_eq!(event.event["executionAbortedEventDetails"], json!({}));
+    assert_eq!(event.event["previousEventId"], json!(1));
+
+    assert_eq!(
+        store.stop_execution("arn:missing", None, None, at(11)),
+        Err(StoreError::ExecutionDoesNotExist("arn:missing".into()))
+    );
+}
+
+fn redrive_resumes_a_failed_execution(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    assert!(matches!(store.redrive_execution(&e.arn, at(1)), Err(StoreError::InvalidState(_))));
+
+    store.claim("w1", &all_machines(), at(1), at(60), 1).unwrap();
+    store.checkpoint(&e.arn, "w1", "", Some(&b"progress"[..]), &[event(2, "TaskScheduled")]).unwrap();
+    store.issue_token(&token("old", &e.arn, None)).unwrap();
+    store.finish(&e.arn, Some("w1"), &ending(Status::Failed, at(5)), &[event(3, "ExecutionFailed")]).unwrap();
+
+    let redriven = store.redrive_execution(&e.arn, at(30)).unwrap();
+    assert_eq!(redriven.status, Status::Running);
+    assert_eq!(redriven.redrive_count, 1);
+    assert_eq!((redriven.stop_date, &redriven.output, &redriven.error, &redriven.cause), (None, &None, &None, &None));
+    assert_eq!((&redriven.owner, redriven.lease_until), (&None, None));
+    assert_eq!(store.execution(&e.arn).unwrap(), Some(redriven.clone()));
+    let last = &store.history(&e.arn, true, &page(1, None)).unwrap().items[0];
+    assert_eq!(
+        last.event,
+        json!({
+            "timestamp": "2024-05-01T12:00:30.000Z",
+            "type": "ExecutionRedriven",
+            "id": 4,
+            "previousEventId": 3,
+            "executionRedrivenEventDetails": {"redriveCount": 1},
+        })
+    );
+    // The worker carries on from the last checkpoint; the old attempt's token stays dead.
+    assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"progress"[..]));
+    assert_eq!(store.answer_token("old", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
+    assert_eq!(names(&store.claim("w2", &all_machines(), at(31), at(90), 1).unwrap()), ["e"]);
+
+    // Aborted and timed-out executions too; the count goes on.
+    assert!(store.stop_execution(&e.arn, None, None, at(40)).unwrap());
+    assert_eq!(store.redrive_execution(&e.arn, at(41)).unwrap().redrive_count, 2);
+    store.finish(&e.arn, None, &ending(Status::TimedOut, at(50)), &[]).unwrap();
+    assert_eq!(store.redrive_execution(&e.arn, at(51)).unwrap().redrive_count, 3);
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 7);
+
+    store.finish(&e.arn, None, &ending(Status::Succeeded, at(60)), &[]).unwrap();
+    assert!(matches!(store.redrive_execution(&e.arn, at(61)), Err(StoreError::InvalidState(_))));
+    assert_eq!(
+        store.redrive_execution("arn:missing", at(61)),
+        Err(StoreError::ExecutionDoesNotExist("arn:missing".into()))
+    );
+}
+
+fn activity_tasks_are_taken_oldest_first(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    let x = "arn:aws:states:us-east-1:123456789012:activity:x";
+    let y = "arn:aws:states:us-east-1:123456789012:activity:y";
+    store.issue_token(&token("x1", &e.arn, Some(x))).unwrap();
+    store.issue_token(&token("callback", &e.arn, None)).unwrap();
+    store.issue_token(&token("y1", &e.arn, Some(y))).unwrap();
+    store.issue_token(&token("x2", &e.arn, Some(x))).unwrap();
+    store.issue_token(&token("x3", &e.arn, Some(x))).unwrap();
+    // Issuing x1 again does not move it to the back of the queue.
+    store.issue_token(&token("x1", &e.arn, Some(x))).unwrap();
+    // An answered task is not handed out.
+    store.answer_token("x2", TokenOutcome::Success("{}".into())).unwrap();
+
+    let first = store.take_activity_task(x).unwrap().unwrap();
+    assert_eq!(first, TokenRecord { taken: true, ..token("x1", &e.arn, Some(x)) });
+    assert!(store.token("x1").unwrap().unwrap().taken);
+    assert_eq!(store.take_activity_task(x).unwrap().map(|t| t.token).as_deref(), Some("x3"));
+    assert_eq!(store.take_activity_task(x).unwrap(), None);
+    assert_eq!(store.take_activity_task(y).unwrap().map(|t| t.token).as_deref(), Some("y1"));
+    assert_eq!(store.take_activity_task("arn:none").unwrap(), None);
+
+    // A taken task is answered as any token.
+    store.answer_token("x1", TokenOutcome::Success(r#"{"r":1}"#.into())).unwrap();
+}
+
+/// Two handles (the same store twice, or two connections to one file) claim from two threads
+/// at once: every execution goes to exactly one of them.
+fn claims_race(a: &dyn Store, b: &dyn Store) {
+    const N: usize = 300;
+    for i in 0..N {
+        start(a, "m", &format!("e{i:03}"), at(i as i64));
+    }
+    // Both threads start claiming together, one execution at a time, to collide as often as
+    // possible.
+    let barrier = std::sync::Barrier::new(2);
+    let claim_all = |store: &dyn Store, worker: &str| {
+        barrier.wait();
+        let mut mine = Vec::new();
+        loop {
+            let got = store.claim(worker, &all_machines(), at(1000), at(5000), 1).unwrap();
+            if got.is_empty() {
+                return mine;
+            }
+            mine.extend(got.into_iter().map(|e| e.arn));
+        }
+    };
+    let (mine_a, mine_b) = std::thread::scope(|s| {
+        let ta = s.spawn(|| claim_all(a, "wa"));
+        let tb = s.spawn(|| claim_all(b, "wb"));
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    let set_a: BTreeSet<_> = mine_a.iter().cloned().collect();
+    let set_b: BTreeSet<_> = mine_b.iter().cloned().collect();
+    assert_eq!(set_a.len(), mine_a.len(), "a claimed one execution twice");
+    assert_eq!(set_b.len(), mine_b.len(), "b claimed one execution twice");
+    assert!(set_a.is_disjoint(&set_b), "both claimed {:?}", set_a.intersection(&set_b).collect::<Vec<_>>());
+    assert_eq!(set_a.len() + set_b.len(), N);
+    for arn in &set_a {
+        assert_eq!(b.execution(arn).unwrap().unwrap().owner.as_deref(), Some("wa"));
+    }
+}
+
+/// Dates are kept to the millisecond in every store.
+fn dates_are_kept_to_the_millisecond(store: &dyn Store) {
+    let fine = at(0) + Duration::nanoseconds(987_654_321);
+    let coarse = at(0) + Duration::milliseconds(987);
+    let mut m = machine("m");
+    m.creation_date = fine;
+    assert_eq!(store.create_state_machine(m).unwrap().creation_date, coarse);
+    let started = store.start_execution(execution("m", "e", "{}", fine), &[]).unwrap().record;
+    assert_eq!(started.start_date, coarse);
+    let claimed = store.claim("w", &all_machines(), fine, fine + Duration::seconds(1), 1).unwrap();
+    assert_eq!(claimed[0].lease_until, Some(coarse + Duration::seconds(1)));
+    assert_eq!(store.execution(&started.arn).unwrap().unwrap().lease_until, Some(coarse + Duration::seconds(1)));
+}
+
+/// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.
+macro_rules! for_each_store {
+    ($($test:ident),* $(,)?) => {
+        mod memory {
+            $( #[test] fn $test() { super::$test(&super::MemoryStore::new()); } )*
+            #[test]
+            fn claims_race() {
+                let store = super::MemoryStore::new();
+                super::claims_race(&store, &store);
+            }
+        }
+        mod sqlite_in_memory {
+            $( #[test] fn $test() { super::$test(&super::SqliteStore::open_in_memory().unwrap()); } )*
+        }
+        mod sqlite_file {
+            $( #[test] fn $test() {
+                let dir = tempfile::tempdir().unwrap();
+                super::$test(&super::SqliteStore::open(dir.path().join("store.db")).unwrap());
+            } )*
+            #[test]
+            fn claims_race_between_two_handles() {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("store.db");
+                let a = super::SqliteStore::open(&path).unwrap();
+                let b = super::SqliteStore::open(&path).unwrap();
+                super::claims_race(&a, &b);
+            }
+        }
+    };
+}
+
+for_each_store!(
+    create_state_machine_is_idempotent,
+    list_state_machines_pages_by_name,
+    start_execution_is_idempotent,
+    list_executions_newest_first,
+    claim_is_exclusive,
+    lease_expiry_lets_another_worker_claim,
+    checkpoint_stores_progress_and_events,
+    finish_records_the_ending,
+    history_in_order_reversed_and_paged,
+    history_pages_default_to_100,
+    record_effect_first_wins,
+    token_lifecycle,
+    stop_aborts_and_closes_tokens,
+    redrive_resumes_a_failed_execution,
+    activity_tasks_are_taken_oldest_first,
+    dates_are_kept_to_the_millisecond,
+);
+
+// ---- the two stores answer alike
+
+/// A scenario touching every method, as a transcript of what each call answered.
+fn transcript(store: &dyn Store) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut log = |what: &str, answer: String| out.push(format!("{what}: {answer}"));
+    let fine = |secs: i64| at(secs) + Duration::nanoseconds(456_789_123);
+    let mut m = machine("m");
+    m.creation_date = fine(0);
+    log("create", format!("{:?}", store.create_state_machine(m.clone())));
+    log("create again", format!("{:?}", store.create_state_machine(m)));
+    log("create other", format!("{:?}", store.create_state_machine(machine("n"))));
+    for (i, name) in ["a", "b", "c"].iter().enumerate() {
+        let started = store.start_execution(execution("m", name, "{}", fine(i as i64)), &[event(1, "ExecutionStarted")]);
+        log("start", format!("{started:?}"));
+    }
+    log("start missing machine", format!("{:?}", store.start_execution(execution("zz", "a", "{}", fine(0)), &[])));
+    log("claim", format!("{:?}", store.claim("w", &all_machines(), fine(5), fine(60), 2)));
+    log("renew", format!("{:?}", store.renew("w", &[arn("m", "a"), arn("m", "c")], fine(70))));
+    log("checkpoint", format!("{:?}", store.checkpoint(&arn("m", "a"), "w", "", Some(&b"1"[..]), &[event(2, "X")])));
+    log("checkpoint lost", format!("{:?}", store.checkpoint(&arn("m", "c"), "w", "", Some(&b"1"[..]), &[])));
+    log("effect", format!("{:?}", store.record_effect(&arn("m", "a"), "k", "v")));
+    log("issue", format!("{:?}", store.issue_token(&token("t", &arn("m", "a"), Some("act")))));
+    log("heartbeat", format!("{:?}", store.heartbeat_token("t", fine(8))));
+    log("take", format!("{:?}", store.take_activity_task("act")));
+    log("stop", format!("{:?}", store.stop_execution(&arn("m", "a"), Some("E"), None, fine(9))));
+    log("answer", format!("{:?}", store.answer_token("t", TokenOutcome::Success("{}".into()))));
+    log("finish", format!("{:?}", store.finish(&arn("m", "b"), Some("w"), &ending(Status::Failed, fine(10)), &[])));
+    log("redrive", format!("{:?}", store.redrive_execution(&arn("m", "a"), fine(11))));
+    log("history", format!("{:?}", store.history(&arn("m", "a"), false, &Page::default())));
+    log("executions", format!("{:?}", store.list_executions(None, None, &page(2, None))));
+    log("machines", format!("{:?}", store.list_state_machines(&page(1, None))));
+    log("token", format!("{:?}", store.token("t")));
+    log("progress", format!("{:?}", store.progress(&arn("m", "a"), "")));
+    out
+}
+
+#[test]
+fn memory_and_sqlite_answer_alike() {
+    let memory = transcript(&MemoryStore::new());
+    let sqlite = transcript(&SqliteStore::open_in_memory().unwrap());
+    for (m, s) in memory.iter().zip(&sqlite) {
+        assert_eq!(m, s);
+    }
+    assert_eq!(memory.len(), sqlite.len());
+}
+
+// ---- SQLite only
+
+#[test]
+fn reopening_a_file_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let (before, e_arn) = {
+        let store = SqliteStore::open(&path).unwrap();
+        let e = start(&store, "m", "e", at(0));
+        start(&store, "m", "f", at(1));
+        store.claim("w", &all_machines(), at(2), at(60), 1).unwrap();
+        store.checkpoint(&e.arn, "w", "", Some(&b"\x00\xffbinary"[..]), &[event(2, "Step")]).unwrap();
+        store.checkpoint(&e.arn, "w", "Map/3", Some(&b"child"[..]), &[]).unwrap();
+        store.record_effect(&e.arn, "task:1", r#"{"v":1}"#).unwrap();
+        store.issue_token(&token("done", &e.arn, Some("act"))).unwrap();
+        store.issue_token(&token("open", &e.arn, Some("act"))).unwrap();
+        store.issue_token(&token("queued", &e.arn, Some("act"))).unwrap();
+        store.take_activity_task("act").unwrap();
+        store.answer_token("done", TokenOutcome::Failure { error: Some("E".into()), cause: None }).unwrap();
+        store.heartbeat_token("open", at(3)).unwrap();
+        store.stop_execution(&arn("m", "f"), Some("Stop"), Some("test"), at(4)).unwrap();
+        (transcript_of_state(&store, &e.arn), e.arn)
+    };
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(transcript_of_state(&store, &e_arn), before);
+    // Closed tokens stay closed, the activity queue keeps its order.
+    assert_eq!(store.answer_token("open", TokenOutcome::Success("{}".into())), Ok(()));
+    assert_eq!(store.take_activity_task("act").unwrap().map(|t| t.token).as_deref(), Some("queued"));
+    store.finish(&e_arn, Some("w"), &ending(Status::Failed, at(9)), &[]).unwrap();
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    store.redrive_execution(&e_arn, at(10)).unwrap();
+    assert_eq!(store.heartbeat_token("queued", at(11)), Err(StoreError::TaskTimedOut));
+}
+
+fn transcript_of_state(store: &dyn Store, e_arn: &str) -> Vec<String> {
+    vec![
+        format!("{:?}", store.list_state_machines(&Page::default())),
+        format!("{:?}", store.list_executions(None, None, &Page::default())),
+        format!("{:?}", store.history(e_arn, false, &Page::default())),
+        format!("{:?}", store.history(&arn("m", "f"), false, &Page::default())),
+        format!("{:?}", store.progress(e_arn, "")),
+        format!("{:?}", store.progress(e_arn, "Map/3")),
+        format!("{:?}", store.effect(e_arn, "task:1")),
+        format!("{:?}", store.token("done")),
+        format!("{:?}", store.token("open")),
+        format!("{:?}", store.token("queued")),
+    ]
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    match SqliteStore::open(&path) {
+        Err(StoreError::Backend(message)) => assert!(message.contains("schema version 99"), "{message}"),
+        Err(other) => panic!("wrong error: {other:?}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_a_backend_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junk.db");
+    std::fs::write(&path, b"this is not a SQLite database, just some text that is long enough").unwrap();
+    assert!(matches!(SqliteStore::open(&path), Err(StoreError::Backend(_))));
+}
+
+#[test]
+fn two_processes_may_open_a_new_file_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let stores: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| SqliteStore::open(&path))).collect();
+        handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+    });
+    start(&stores[0], "m", "e", at(0));
+    assert!(stores[3].execution(&arn("m", "e")).unwrap().is_some());
+}
+
+// ---- definition hashes
+
+#[test]
+fn definition_hash_ignores_whitespace_and_key_order() {
+    let a = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"x":1,"y":[1,2]},"End":true}}}"#;
+    let b = r#"{
+        "States": {
+            "A": { "End": true, "Result": { "y": [1, 2], "x": 1 }, "Type": "Pass" }
+        },
+        "StartAt": "A"
+    }"#;
+    assert_eq!(definition_hash(a).unwrap(), definition_hash(b).unwrap());
+    assert_eq!(definition_hash(a).unwrap().len(), 64);
+    // Array order and values matter.
+    let c = a.replace("[1,2]", "[2,1]");
+    assert_ne!(definition_hash(a).unwrap(), definition_hash(&c).unwrap());
+    let d = a.replace(r#""x":1"#, r#""x":2"#);
+    assert_ne!(definition_hash(a).unwrap(), definition_hash(&d).unwrap());
+    assert!(definition_hash("{not json").is_err());
+}

@@ -1,0 +1,315 @@
+//! Workers: processes that link compiled workflows and serve them from the store.
+//!
+//! A worker claims RUNNING executions of the state machines it serves (a lease in the store,
+//! renewed while it runs them), drives each one with a [`StoreJournal`], and records how it
+//! ended. Executions another process started, and ones a dead worker left (its lease ran
+//! out), are claimed the same way. A worker serves a registered state machine only when the
+//! definition it was compiled from hashes the same as the registered one.
+
+use crate::journal::{stored, Answers, StoreJournal};
+use crate::store::{definition_hash, Ending, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
+use asl_runtime::context::ExecutionInfo;
+use asl_runtime::durable::BoxFuture;
+use asl_runtime::{Env, Execution, Failure, Machine, TaskHandler, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long a claim lasts without renewal, by default: a worker that dies is replaced after this.
+pub const LEASE: Duration = Duration::from_secs(10);
+/// Express executions end after five minutes, as on AWS.
+pub const EXPRESS_LIMIT: Duration = Duration::from_secs(300);
+
+/// Everything one execution's run needs from its worker.
+#[derive(Clone)]
+pub struct RunContext {
+    pub store: Arc<dyn Store>,
+    /// The executions' clock (Wait states, backoff, timeouts, the Context object's times).
+    pub clock: asl_runtime::TokioClock,
+    pub worker: String,
+    pub answers: Arc<Answers>,
+    /// How often a task-token wait looks for an answer sent from another process.
+    pub poll: Duration,
+}
+
+/// A compiled machine with its task handler, as a worker serves it.
+trait Served: Send + Sync {
+    /// Drives `record` (an execution of `machine`) until it ends or is lost.
+    fn run(&self, ctx: RunContext, machine: StateMachineRecord, record: ExecutionRecord) -> BoxFuture<'static, ()>;
+}
+
+struct Compiled<M, H> {
+    tasks: Arc<H>,
+    _machine: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: Machine + 'static, H: TaskHandler + 'static> Served for Compiled<M, H> {
+    fn run(&self, ctx: RunContext, machine: StateMachineRecord, record: ExecutionRecord) -> BoxFuture<'static, ()> {
+        let tasks = self.tasks.clone();
+        Box::pin(async move {
+            if let Err(e) = run_execution::<M, H>(ctx, machine, record, tasks).await {
+                eprintln!("asl worker: {e}");
+            }
+        })
+    }
+}
+
+/// Runs one execution: resumes it from its last checkpoint (or starts it), drives it to its
+/// end, and records the end, unless the journal was refused (the execution is no longer ours).
+pub async fn run_execution<M: Machine, H: TaskHandler>(
+    ctx: RunContext,
+    machine: StateMachineRecord,
+    record: ExecutionRecord,
+    tasks: Arc<H>,
+) -> Result<(), String> {
+    let input: Value = serde_json::from_str(&record.input).map_err(|e| format!("{}: the stored input is not JSON: {e}", record.arn))?;
+    let standard = machine.machine_type == MachineType::Standard;
+    let journal = Arc::new(StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll));
+    let mut env = Env::with_clock(tasks, ctx.clock.clone());
+    if standard {
+        env = env.with_journal(journal.clone());
+    }
+    let progress = match standard {
+        true => ctx.store.progress(&record.arn, "").map_err(|e| e.to_string())?,
+        false => None,
+    };
+    let mut exec: Execution<M::State> = match progress {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: the checkpoint is unreadable: {e}", record.arn))?,
+        None => {
+            let kept = if M::READS_CONTEXT { input.clone() } else { Value::Null };
+            let info = ExecutionInfo::new(machine.name.clone(), record.name.clone(), kept, Some(record.start_date));
+            Execution::new(info, M::START, input)
+        }
+    };
+    let outcome = match standard {
+        true => asl_runtime::run::<M, _, _>(&mut exec, &env).await,
+        false => match tokio::time::timeout(EXPRESS_LIMIT, asl_runtime::run::<M, _, _>(&mut exec, &env)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Failure::new(asl_runtime::error::names::TIMEOUT, "The execution timed out.")),
+        },
+    };
+    if journal.is_interrupted() || outcome.as_ref().is_err_and(|f| f.error == asl_runtime::durable::INTERRUPTED) {
+        return Ok(());
+    }
+    let events = exec.take_history();
+    let timed_out = events.last().is_some_and(|e| e.kind == "ExecutionTimedOut")
+        || (!standard && outcome.as_ref().is_err_and(|f| f.cause.as_deref() == Some("The execution timed out.")));
+    let now = chrono::Utc::now();
+    let ending = match outcome {
+        Ok(output) => Ending { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now },
+        Err(f) => Ending {
+            status: if timed_out { Status::TimedOut } else { Status::Failed },
+            output: None,
+            error: Some(f.error),
+            cause: f.cause,
+            stop_date: now,
+        },
+    };
+    let events: Vec<_> = events.iter().map(stored).collect();
+    match ctx.store.finish(&record.arn, Some(&ctx.worker), &ending, &events) {
+        Ok(()) | Err(crate::store::StoreError::LeaseLost(_)) => Ok(()),
+        Err(e) => Err(format!("{}: cannot record the end: {e}", record.arn)),
+    }
+}
+
+/// A process serving compiled workflows from a store.
+pub struct Worker {
+    ctx: RunContext,
+    /// Served machines by definition hash.
+    served: HashMap<String, Arc<dyn Served>>,
+    /// At most this many executions at once.
+    concurrency: usize,
+    lease: Duration,
+    running: Arc<Mutex<HashMap<String, tokio::task::AbortHandle>>>,
+    warned: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Worker {
+    /// A worker on `store`, named after the host and process (claims carry the name).
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        let name = format!("{}-{}-{:08x}", hostname(), std::process::id(), rand_u32());
+        Worker::named(store, name)
+    }
+
+    pub fn named(store: Arc<dyn Store>, name: impl Into<String>) -> Self {
+        Worker {
+            ctx: RunContext { store, clock: asl_runtime::TokioClock::new(), worker: name.into(), answers: Arc::new(Answers::default()), poll: Duration::from_millis(200) },
+            served: HashMap::new(),
+            concurrency: 1000,
+            lease: LEASE,
+            running: Arc::default(),
+            warned: Mutex::default(),
+        }
+    }
+
+    /// Answers sent through an [`Engine`](crate::Engine) sharing these wake token waiters at once.
+    pub fn answers(&self) -> Arc<Answers> {
+        self.ctx.answers.clone()
+    }
+
+    /// Shares `answers` with an engine of this process.
+    pub fn with_answers(mut self, answers: Arc<Answers>) -> Self {
+        self.ctx.answers = answers;
+        self
+    }
+
+    /// The clock executions run on (by default, tokio's, starting at the wall-clock time).
+    pub fn with_clock(mut self, clock: asl_runtime::TokioClock) -> Self {
+        self.ctx.clock = clock;
+        self
+    }
+
+    /// How often token waits look at the store for answers from other processes.
+    pub fn with_poll(mut self, poll: Duration) -> Self {
+        self.ctx.poll = poll;
+        self
+    }
+
+    /// How long a claim lasts unless renewed (each tick renews): the time a dead worker's
+    /// executions wait before another worker takes them over.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    pub fn with_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.ctx.worker
+    }
+
+    /// Serves every state machine registered with `M`'s definition, calling `tasks` for its
+    /// Task states.
+    pub fn serve<M: Machine + 'static, H: TaskHandler + 'static>(&mut self, tasks: H) -> &mut Self {
+        let hash = definition_hash(M::DEFINITION).unwrap_or_default();
+        self.served.insert(hash, Arc::new(Compiled::<M, H> { tasks: Arc::new(tasks), _machine: std::marker::PhantomData }));
+        self
+    }
+
+    /// The registered state machines this worker serves, by name; warns once about each one
+    /// whose definition no served machine was compiled from.
+    fn served_machines(&self) -> Result<HashMap<String, (StateMachineRecord, Arc<dyn Served>)>, String> {
+        let mut out = HashMap::new();
+        let mut page = Page::default();
+        loop {
+            let machines = self.ctx.store.list_state_machines(&page).map_err(|e| e.to_string())?;
+            for m in machines.items {
+                match self.served.get(&m.definition_hash) {
+                    Some(s) => {
+                        out.insert(m.name.clone(), (m, s.clone()));
+                    }
+                    None => {
+                        let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
+                        if warned.insert(m.name.clone()) {
+                            eprintln!(
+                                "asl worker {}: not serving state machine '{}': no workflow compiled into this worker has its definition (hash {})",
+                                self.ctx.worker, m.name, &m.definition_hash[..12.min(m.definition_hash.len())]
+                            );
+                        }
+                    }
+                }
+            }
+            match machines.next_token {
+                Some(t) => page.next_token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// One round: renews the leases of running executions (aborting the ones lost), claims
+    /// new ones up to the concurrency limit and starts them. Returns how many it started.
+    pub fn tick(&self) -> Result<usize, String> {
+        let store = &self.ctx.store;
+        let now = chrono::Utc::now();
+        let lease = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(10));
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        running.retain(|_, handle| !handle.is_finished());
+        if !running.is_empty() {
+            let arns: Vec<String> = running.keys().cloned().collect();
+            let held = store.renew(&self.ctx.worker, &arns, lease).map_err(|e| e.to_string())?;
+            for arn in arns.iter().filter(|a| !held.contains(a)) {
+                // Stopped, or taken over after our lease ran out: stop driving it here.
+                if let Some(handle) = running.remove(arn) {
+                    handle.abort();
+                }
+            }
+        }
+        let free = self.concurrency.saturating_sub(running.len());
+        if free == 0 {
+            return Ok(0);
+        }
+        let machines = self.served_machines()?;
+        if machines.is_empty() {
+            return Ok(0);
+        }
+        let names: Vec<String> = machines.keys().cloned().collect();
+        let claimed = store.claim(&self.ctx.worker, &names, now, lease, free).map_err(|e| e.to_string())?;
+        let started = claimed.len();
+        for record in claimed {
+            let Some((machine, served)) = machines.get(&record.state_machine_name) else { continue };
+            let arn = record.arn.clone();
+            let task = tokio::spawn(served.run(self.ctx.clone(), machine.clone(), record));
+            running.insert(arn, task.abort_handle());
+        }
+        Ok(started)
+    }
+
+    /// How many executions this worker is running now.
+    pub fn in_flight(&self) -> usize {
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        running.retain(|_, handle| !handle.is_finished());
+        running.len()
+    }
+
+    /// Serves until `shutdown` completes: a tick every `every`, then releases what it holds.
+    pub async fn run(&self, every: Duration, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.tick() {
+                eprintln!("asl worker {}: {e}", self.ctx.worker);
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(every) => {}
+            }
+        }
+        let running: Vec<(String, tokio::task::AbortHandle)> =
+            self.running.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
+        for (arn, handle) in running {
+            handle.abort();
+            let _ = self.ctx.store.release(&self.ctx.worker, &arn);
+        }
+    }
+
+    /// Drops every run at once and keeps the claims, as a killed process would (its leases
+    /// then run out and another worker takes the executions over): for recovery tests.
+    pub fn abandon(&self) {
+        for (_, handle) in self.running.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+            handle.abort();
+        }
+    }
+
+    /// Runs until no execution this worker could claim is left and none is in flight: for
+    /// tests and one-shot commands. Executions waiting for a task token keep it busy.
+    pub async fn run_until_idle(&self, every: Duration) -> Result<(), String> {
+        loop {
+            let started = self.tick()?;
+            if started == 0 && self.in_flight() == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "worker".into())
+}
+
+fn rand_u32() -> u32 {
+    let name = asl_runtime::execution::new_name();
+    u32::from_str_radix(&name[..8], 16).unwrap_or(0)
+}

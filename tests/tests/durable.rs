@@ -1,0 +1,338 @@
+//! Durable executions through the engine: a worker runs Standard executions from the store,
+//! with AWS-shaped history, resumes them after a crash without redoing finished Tasks, and
+//! pauses `.waitForTaskToken` Tasks until an answer is sent for the token. On tokio's paused
+//! clock, so waits, heartbeats and timeouts take no real time.
+
+use asl_engine::{Engine, MachineType, MemoryStore, Store, Worker};
+use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+mod durable_order { asl_macro::asl!("workflows/durable_order.json"); }
+mod approval { asl_macro::asl!("workflows/approval.json"); }
+
+const TICK: Duration = Duration::from_millis(20);
+
+/// Answers Charge and Ship (busy on its first call); counts calls per idempotency key.
+#[derive(Default)]
+struct Shop {
+    calls: Mutex<Vec<String>>,
+}
+
+impl Shop {
+    fn calls_of(&self, state: &str) -> usize {
+        self.calls.lock().unwrap().iter().filter(|k| k.contains(&format!("/{state}/"))).count()
+    }
+}
+
+impl TaskHandler for Shop {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        self.calls.lock().unwrap().push(call.context.idempotency_key.clone());
+        match (call.state, call.context.attempt) {
+            ("Charge", _) => Ok(json!({ "charged": call.input["total"] })),
+            ("Ship", 0) => Err(Failure::new("Ship.Busy", "try later")),
+            ("Ship", _) => Ok(json!({ "Payload": "TRACK-1" })),
+            (other, _) => Err(Failure::bare(format!("unexpected {other}"))),
+        }
+    }
+}
+
+fn engine() -> (Engine, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    (Engine::new(store.clone()), store)
+}
+
+fn status(engine: &Engine, arn: &str) -> String {
+    engine.describe_execution(arn).unwrap()["status"].as_str().unwrap().to_string()
+}
+
+fn history(engine: &Engine, arn: &str) -> Vec<Value> {
+    engine.get_execution_history(arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone()
+}
+
+fn kinds(events: &[Value]) -> Vec<String> {
+    events.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_standard_execution_runs_from_the_store_with_aws_shaped_history() {
+    let (engine, store) = engine();
+    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let started = engine.start_execution("order", Some("o-1"), Some(r#"{"total": 30}"#)).unwrap();
+    let arn = started["executionArn"].as_str().unwrap().to_string();
+    assert_eq!(arn, "arn:aws:states:local:000000000000:execution:order:o-1");
+    assert_eq!(status(&engine, &arn), "RUNNING");
+
+    let mut worker = Worker::named(store, "w1");
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    worker.run_until_idle(TICK).await.unwrap();
+
+    let d = engine.describe_execution(&arn).unwrap();
+    assert_eq!(d["status"], "SUCCEEDED");
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output, json!({ "total": 30, "charge": { "charged": 30 }, "mark": "marked", "ship": { "tracking": "TRACK-1" } }));
+
+    let events = history(&engine, &arn);
+    assert_eq!(
+        kinds(&events),
+        [
+            "ExecutionStarted",
+            "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+            "WaitStateEntered", "WaitStateExited",
+            "PassStateEntered", "PassStateExited",
+            "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
+            "SucceedStateEntered", "SucceedStateExited",
+            "ExecutionSucceeded",
+        ]
+    );
+    // Ids from 1 with no gap; each event points at the one before, except the first state's
+    // …Entered, which AWS links to 0.
+    for (i, e) in events.iter().enumerate() {
+        let id = i as u64 + 1;
+        assert_eq!(e["id"], id);
+        let previous = if id <= 2 { 0 } else { id - 1 };
+        assert_eq!(e["previousEventId"], previous, "event {e}");
+    }
+    assert_eq!(events[11]["taskScheduledEventDetails"]["resourceType"], "lambda");
+    assert_eq!(events[11]["taskScheduledEventDetails"]["resource"], "invoke");
+    assert_eq!(events[13]["taskFailedEventDetails"], json!({ "error": "Ship.Busy", "cause": "try later", "resourceType": "lambda", "resource": "invoke" }));
+    assert_eq!(events[2]["lambdaFunctionScheduledEventDetails"]["input"], r#"{"total":30}"#);
+    let last: Value = serde_json::from_str(events[20]["executionSucceededEventDetails"]["output"].as_str().unwrap()).unwrap();
+    assert_eq!(last, output);
+
+    // Reverse order and paging.
+    let reversed = engine.get_execution_history(&arn, true, 5, None).unwrap();
+    assert_eq!(reversed["events"][0]["type"], "ExecutionSucceeded");
+    assert!(reversed["nextToken"].is_string());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_abandoned_mid_way_resumes_in_another_worker_without_redoing_tasks() {
+    let (engine, store) = engine();
+    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("order", Some("o-2"), Some(r#"{"total": 5}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+
+    let shop = Arc::new(Shop::default());
+    // One clock for both "processes", as the wall clock is in production: on the paused
+    // clock, virtual time does not move the wall clock.
+    let clock = asl_runtime::TokioClock::new();
+    let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(200)).with_clock(clock.clone());
+    first.serve::<durable_order::Workflow, _>(shop.clone());
+    first.tick().unwrap();
+    // Let it charge and enter the five-second Wait, then "kill" it.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(shop.calls_of("Charge"), 1);
+    assert_eq!(status(&engine, &arn), "RUNNING");
+    first.abandon();
+    assert!(kinds(&history(&engine, &arn)).contains(&"WaitStateEntered".to_string()), "the Wait shows in the history while it waits");
+
+    let mut second = Worker::named(store.clone(), "second").with_clock(clock);
+    second.serve::<durable_order::Workflow, _>(shop.clone());
+    // The first worker's claim still holds: nothing to take yet.
+    assert_eq!(second.tick().unwrap(), 0);
+    std::thread::sleep(Duration::from_millis(250)); // the lease is wall-clock time
+    let resumed_at = tokio::time::Instant::now();
+    second.run_until_idle(TICK).await.unwrap();
+
+    assert_eq!(status(&engine, &arn), "SUCCEEDED");
+    assert_eq!(shop.calls_of("Charge"), 1, "the finished Task is not run again");
+    assert_eq!(shop.calls_of("Ship"), 2, "one failure, one retry");
+    // The Wait fires when it was due (5 s after it began, 2 s before the takeover: 3 s
+    // on), not 5 s after the restart; then the 2 s backoff of Ship's retry.
+    let waited = resumed_at.elapsed();
+    assert!(waited >= Duration::from_millis(4900) && waited < Duration::from_millis(5500), "resumed run took {waited:?}");
+    // No event is lost or written twice across the takeover.
+    let events = history(&engine, &arn);
+    let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=21).collect::<Vec<_>>());
+}
+
+/// Hands tokens out (as a queue would) and records them.
+#[derive(Default, Clone)]
+struct Outbox {
+    tokens: Arc<Mutex<Vec<String>>>,
+}
+
+impl TaskHandler for Outbox {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        let token = call.input["MessageBody"]["token"].as_str().unwrap_or_default().to_string();
+        assert_eq!(call.context.task_token.as_deref(), Some(token.as_str()), "$$.Task.Token is the token the runtime waits on");
+        self.tokens.lock().unwrap().push(token);
+        Ok(json!({ "MessageId": "m-1" }))
+    }
+}
+
+struct Approval {
+    engine: Engine,
+    arn: String,
+    outbox: Outbox,
+    worker: Arc<Worker>,
+    serving: tokio::task::JoinHandle<()>,
+}
+
+impl Approval {
+    async fn start(name: &str) -> Approval {
+        let (engine, store) = engine();
+        engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
+        let arn = engine.start_execution("approval", Some(name), Some(r#"{"order": 42}"#)).unwrap()["executionArn"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let outbox = Outbox::default();
+        let mut worker = Worker::named(store, "w").with_poll(Duration::from_secs(1));
+        worker.serve::<approval::Workflow, _>(outbox.clone());
+        let worker = Arc::new(worker);
+        let engine = engine.with_answers(worker.answers());
+        let w = worker.clone();
+        let serving = tokio::spawn(async move { w.run(TICK, std::future::pending()).await });
+        Approval { engine, arn, outbox, worker, serving }
+    }
+
+    async fn token(&self) -> String {
+        for _ in 0..500 {
+            if let Some(t) = self.outbox.tokens.lock().unwrap().first() {
+                return t.clone();
+            }
+            tokio::time::sleep(TICK).await;
+        }
+        panic!("no token was handed out");
+    }
+
+    async fn ended(&self) -> Value {
+        for _ in 0..100_000 {
+            let d = self.engine.describe_execution(&self.arn).unwrap();
+            if d["status"] != "RUNNING" {
+                self.serving.abort();
+                let _ = self.worker.in_flight();
+                return d;
+            }
+            tokio::time::sleep(TICK).await;
+        }
+        panic!("the execution did not end");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn send_task_success_resumes_the_waiting_task() {
+    let a = Approval::start("ok").await;
+    let token = a.token().await;
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(status(&a.engine, &a.arn), "RUNNING", "the task waits for its token");
+    a.engine.send_task_success(&token, r#"{"by": "ann"}"#).unwrap();
+    let d = a.ended().await;
+    assert_eq!(d["status"], "SUCCEEDED");
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output, json!({ "order": 42, "approval": { "by": "ann" }, "decision": "approved" }));
+    let events = history(&a.engine, &a.arn);
+    let k = kinds(&events);
+    assert_eq!(&k[1..6], ["TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]);
+    assert_eq!(events[4]["taskSubmittedEventDetails"]["output"], r#"{"MessageId":"m-1"}"#);
+    assert_eq!(events[4]["taskSubmittedEventDetails"]["resource"], "sendMessage.waitForTaskToken");
+    // A token answers once: AWS's TaskTimedOut for a second answer, TaskDoesNotExist for one never issued.
+    assert_eq!(a.engine.send_task_success(&token, "{}").unwrap_err().code, "TaskTimedOut");
+    assert_eq!(a.engine.send_task_failure(&token, None, None).unwrap_err().code, "TaskTimedOut");
+    assert_eq!(a.engine.send_task_heartbeat(&token).unwrap_err().code, "TaskTimedOut");
+    assert_eq!(a.engine.send_task_success("no-such-token", "{}").unwrap_err().code, "TaskDoesNotExist");
+    assert_eq!(a.engine.send_task_success(&token, "not json").unwrap_err().code, "InvalidOutput");
+}
+
+#[tokio::test(start_paused = true)]
+async fn send_task_failure_fails_the_task_with_the_error_sent() {
+    let a = Approval::start("no").await;
+    let token = a.token().await;
+    a.engine.send_task_failure(&token, Some("Rejected"), Some("too expensive")).unwrap();
+    let d = a.ended().await;
+    // Caught by the Catcher for "Rejected", which goes to the Fail state.
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "OrderRejected");
+    let k = kinds(&history(&a.engine, &a.arn));
+    assert!(k.contains(&"TaskFailed".to_string()) && k.ends_with(&["FailStateEntered".to_string(), "ExecutionFailed".to_string()]), "{k:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_task_without_heartbeats_times_out_after_heartbeat_seconds() {
+    let a = Approval::start("silent").await;
+    a.token().await;
+    let since = tokio::time::Instant::now();
+    let d = a.ended().await;
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "States.Timeout");
+    let waited = since.elapsed();
+    assert!(waited >= Duration::from_secs(59) && waited <= Duration::from_secs(62), "{waited:?}");
+    assert!(kinds(&history(&a.engine, &a.arn)).contains(&"TaskTimedOut".to_string()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn heartbeats_keep_the_task_alive_until_timeout_seconds() {
+    let a = Approval::start("beating").await;
+    let token = a.token().await;
+    let since = tokio::time::Instant::now();
+    // A heartbeat every 40 s (HeartbeatSeconds is 60): the task lives on until its
+    // TimeoutSeconds (600) ends it.
+    let beats = {
+        let engine = a.engine.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(40)).await;
+                if engine.send_task_heartbeat(&token).is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let d = a.ended().await;
+    beats.abort();
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "States.Timeout");
+    let waited = since.elapsed();
+    assert!(waited >= Duration::from_secs(599) && waited <= Duration::from_secs(602), "{waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stopped_execution_is_aborted_and_its_token_closed() {
+    let a = Approval::start("stop").await;
+    let token = a.token().await;
+    a.engine.stop_execution(&a.arn, Some("Cancelled"), Some("by the test")).unwrap();
+    let d = a.ended().await;
+    assert_eq!(d["status"], "ABORTED");
+    assert_eq!(d["error"], "Cancelled");
+    assert_eq!(a.engine.send_task_success(&token, "{}").unwrap_err().code, "TaskTimedOut");
+    let events = history(&a.engine, &a.arn);
+    assert_eq!(events.last().unwrap()["type"], "ExecutionAborted");
+    assert_eq!(events.last().unwrap()["executionAbortedEventDetails"], json!({ "error": "Cancelled", "cause": "by the test" }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn start_execution_is_idempotent_on_name_and_input() {
+    let (engine, _) = engine();
+    engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
+    let a = engine.start_execution("approval", Some("same"), Some(r#"{"order": 1}"#)).unwrap();
+    let b = engine.start_execution("approval", Some("same"), Some(r#"{"order": 1}"#)).unwrap();
+    assert_eq!(a, b);
+    let e = engine.start_execution("approval", Some("same"), Some(r#"{"order": 2}"#)).unwrap_err();
+    assert_eq!(e.code, "ExecutionAlreadyExists");
+    assert_eq!(engine.start_execution("nope", None, None).unwrap_err().code, "StateMachineDoesNotExist");
+    assert_eq!(engine.start_execution("approval", Some("bad name"), None).unwrap_err().code, "InvalidName");
+    assert_eq!(engine.start_execution("approval", None, Some("{")).unwrap_err().code, "InvalidExecutionInput");
+    // Express machines cannot wait for task tokens (AWS rejects them at creation).
+    let e = engine.create_state_machine("fast", approval::DEFINITION, MachineType::Express, None).unwrap_err();
+    assert_eq!(e.code, "InvalidDefinition");
+    let e = engine.create_state_machine("broken", r#"{"StartAt": "A", "States": {}}"#, MachineType::Standard, None).unwrap_err();
+    assert_eq!(e.code, "InvalidDefinition");
+    assert!(e.message.contains("broken:1:"), "{}", e.message);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_serves_only_machines_registered_with_its_definition() {
+    let (engine, store) = engine();
+    // Registered under another name and with a different definition than the compiled one.
+    let other = durable_order::DEFINITION.replace("\"Seconds\": 5", "\"Seconds\": 6");
+    engine.create_state_machine("changed", &other, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("changed", None, None).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    assert_eq!(worker.tick().unwrap(), 0);
+    assert_eq!(status(&engine, &arn), "RUNNING");
+}
