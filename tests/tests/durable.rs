@@ -336,3 +336,130 @@ async fn a_worker_serves_only_machines_registered_with_its_definition() {
     assert_eq!(worker.tick().unwrap(), 0);
     assert_eq!(status(&engine, &arn), "RUNNING");
 }
+
+mod activity { asl_macro::asl!("workflows/activity.json"); }
+
+/// Waits (on the paused clock) until `arn` is no longer RUNNING while `worker` serves.
+async fn serve_until_ended(engine: &Engine, worker: &Worker, arn: &str) -> Value {
+    let ended = async {
+        while status(engine, arn) == "RUNNING" {
+            tokio::time::sleep(TICK).await;
+        }
+    };
+    worker.run(TICK, ended).await;
+    engine.describe_execution(arn).unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
+    let (engine, store) = engine();
+    engine.create_state_machine("review", activity::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("review", Some("r1"), Some(r#"{"doc": "d-9"}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<activity::Workflow, _>(());
+    let worker = Arc::new(worker);
+    let engine = engine.with_answers(worker.answers());
+    let activity_arn = "arn:aws:states:us-east-1:123456789012:activity:Review";
+    let polling = {
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            // An activity worker polls GetActivityTask until a task is there.
+            loop {
+                let task = engine.get_activity_task(activity_arn).unwrap();
+                if let Some(token) = task["taskToken"].as_str() {
+                    let input: Value = serde_json::from_str(task["input"].as_str().unwrap()).unwrap();
+                    assert_eq!(input, json!({ "doc": "d-9" }));
+                    engine.send_task_success(token, r#"{"verdict": "fine"}"#).unwrap();
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    polling.await.unwrap();
+    assert_eq!(d["status"], "SUCCEEDED");
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["review"], json!({ "verdict": "fine" }));
+    assert_eq!(
+        kinds(&history(&engine, &arn))[1..5],
+        ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
+    );
+    assert_eq!(engine.get_activity_task(activity_arn).unwrap(), json!({}), "no task left");
+}
+
+/// Charge succeeds; Ship fails with a non-retried error until `ship_works` is set.
+#[derive(Default)]
+struct Outage {
+    ship_works: std::sync::atomic::AtomicBool,
+    calls: Mutex<Vec<String>>,
+}
+
+impl TaskHandler for Outage {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        self.calls.lock().unwrap().push(call.state.to_string());
+        match call.state {
+            "Charge" => Ok(json!({ "charged": true })),
+            _ if self.ship_works.load(std::sync::atomic::Ordering::SeqCst) => Ok(json!({ "Payload": "TRACK-2" })),
+            _ => Err(Failure::new("Ship.Down", "the carrier is down")),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_redriven_execution_runs_on_from_the_state_that_failed() {
+    let (engine, store) = engine();
+    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("order", Some("o-3"), Some(r#"{"total": 1}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let outage = Arc::new(Outage::default());
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<durable_order::Workflow, _>(outage.clone());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("Ship.Down")));
+    assert_eq!(d["redriveStatus"], "REDRIVABLE");
+    let failed_history = history(&engine, &arn).len();
+
+    outage.ship_works.store(true, std::sync::atomic::Ordering::SeqCst);
+    engine.redrive_execution(&arn).unwrap();
+    assert_eq!(status(&engine, &arn), "RUNNING");
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(d["status"], "SUCCEEDED");
+    assert_eq!(d["redriveCount"], 1);
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["ship"], json!({ "tracking": "TRACK-2" }));
+    // Charge and the Wait are not run again; Ship runs again from its first attempt.
+    assert_eq!(*outage.calls.lock().unwrap(), ["Charge", "Ship", "Ship"]);
+    let events = history(&engine, &arn);
+    let k = kinds(&events);
+    assert_eq!(k[failed_history - 1], "ExecutionFailed");
+    assert_eq!(k[failed_history], "ExecutionRedriven");
+    assert_eq!(k[failed_history + 1], "TaskStateEntered");
+    assert_eq!(k.last().unwrap(), "ExecutionSucceeded");
+    let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+    // A succeeded execution cannot be redriven.
+    assert_eq!(engine.redrive_execution(&arn).unwrap_err().code, "ExecutionNotRedrivable");
+}
+
+#[tokio::test(start_paused = true)]
+async fn express_executions_keep_no_checkpoints_and_rerun_from_the_start_after_a_crash() {
+    let (engine, store) = engine();
+    engine.create_state_machine("quick", durable_order::DEFINITION, MachineType::Express, None).unwrap();
+    let arn = engine.start_execution("quick", Some("x1"), Some(r#"{"total": 2}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let shop = Arc::new(Shop::default());
+    let clock = asl_runtime::TokioClock::new();
+    let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+    first.serve::<durable_order::Workflow, _>(shop.clone());
+    first.tick().unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await; // in the Wait
+    assert_eq!(shop.calls_of("Charge"), 1);
+    assert_eq!(store.progress(&arn, "").unwrap(), None, "Express keeps no checkpoint");
+    first.abandon();
+    std::thread::sleep(Duration::from_millis(150));
+    let mut second = Worker::named(store.clone(), "second").with_clock(clock);
+    second.serve::<durable_order::Workflow, _>(shop.clone());
+    let d = serve_until_ended(&engine, &second, &arn).await;
+    assert_eq!(d["status"], "SUCCEEDED");
+    assert_eq!(shop.calls_of("Charge"), 2, "at-least-once: the whole execution ran again");
+    assert_eq!(kinds(&history(&engine, &arn)), ["ExecutionStarted"], "Express records no per-step history");
+}
