@@ -64,7 +64,8 @@ fn compile_case(file: &Path) -> Result<String, String> {
          pub fn run_case(input: ::asl_runtime::Value, env: &crate::harness::CaseEnv) -> crate::harness::CaseFuture<'_> {{\n\
              ::std::boxed::Box::pin(async move {{\n\
                  let mut exec = ::asl_runtime::start::<Workflow, _>(\"case\", input, &env.clock);\n\
-                 ::asl_runtime::run::<Workflow, _, _>(&mut exec, env).await\n\
+                 let outcome = ::asl_runtime::run::<Workflow, _, _>(&mut exec, env).await;\n\
+                 (outcome, exec.take_history())\n\
              }})\n\
          }}"
     ))

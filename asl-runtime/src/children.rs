@@ -222,18 +222,30 @@ pub fn parallel_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env
     exec.note(|| env.clock.now(), "ParallelStateStarted", || None);
 }
 
-/// Adds the branches' events to the parent's history, and ParallelStateFailed when one failed.
-pub fn parallel_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, failed: bool, ended: Ended) {
+/// Adds the branches' events to the parent's history and, when all succeeded,
+/// ParallelStateSucceeded (a failure is recorded once Retry gives up: [`state_failed`]).
+pub fn parallel_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, succeeded: bool, ended: Ended) {
     if !exec.records_history() {
-        exec.record(ended.events + u64::from(failed));
+        exec.record(ended.events + u64::from(succeeded));
         return;
     }
     for (_, _, count, events) in ended.logs {
         splice(exec, count, events);
     }
-    if failed {
-        exec.note(|| env.clock.now(), "ParallelStateFailed", || None);
+    if succeeded {
+        exec.note(|| env.clock.now(), "ParallelStateSucceeded", || None);
     }
+}
+
+/// MapStateFailed / ParallelStateFailed: the state failed for good (Retry gave up). A Map
+/// Run that started and did not end (its ItemReader failed) fails first.
+pub fn state_failed<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, kind: &'static str, failure: &Failure) {
+    let run_open = exec.history.as_ref().and_then(|h| h.last()).is_some_and(|e| e.kind == "MapRunStarted");
+    if run_open {
+        let details = crate::history::failure(&failure.error, failure.cause.as_deref());
+        exec.note(|| env.clock.now(), "MapRunFailed", || Some(("mapRunFailedEventDetails", details)));
+    }
+    exec.note(|| env.clock.now(), kind, || None);
 }
 
 /// MapStateStarted; its `length` (the number of items) is filled in by [`map_ended`], since
@@ -242,30 +254,54 @@ pub fn map_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C
     exec.note(|| env.clock.now(), "MapStateStarted", || Some(("mapStateStartedEventDetails", serde_json::json!({ "length": 0 }))));
 }
 
-/// Adds the iterations' events to the parent's history, each between MapIterationStarted and
-/// MapIterationSucceeded (or …Failed), in the order they ended; then MapStateSucceeded or
-/// MapStateFailed.
-pub fn map_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, name: &str, succeeded: bool, ended: Ended) {
+/// MapRunStarted, for a distributed Map: its iterations are child executions of a Map Run,
+/// whose events are not part of this execution's history.
+pub fn map_run_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, mode: MapMode) {
+    if let MapMode::Distributed(_) = mode {
+        let arn = format!("{}/map-run{}", exec.info.state_machine_id().replace(":stateMachine:", ":mapRun:"), exec.info.child_path());
+        exec.note(|| env.clock.now(), "MapRunStarted", || Some(("mapRunStartedEventDetails", serde_json::json!({ "mapRunArn": arn }))));
+    }
+}
+
+/// Ends a Map's history: inline, the iterations' events, each between MapIterationStarted and
+/// MapIterationSucceeded (or …Failed), in the order they ended; distributed, MapRunSucceeded or
+/// MapRunFailed. Then MapStateSucceeded on success (a failure is recorded once Retry gives
+/// up: [`state_failed`]).
+pub fn map_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, name: &str, mode: MapMode, result: &Result<Value, Fault>, ended: Ended) {
+    let distributed = matches!(mode, MapMode::Distributed(_));
     if !exec.records_history() {
-        exec.record(ended.events + 2 * ended.count + 1);
+        let own = if distributed { 1 } else { 2 * ended.count + ended.events };
+        exec.record(own + u64::from(result.is_ok()));
         return;
     }
     if let Some(started) = exec.history.iter_mut().flatten().rev().find(|e| e.kind == "MapStateStarted") {
         started.details.insert("mapStateStartedEventDetails".into(), serde_json::json!({ "length": ended.count }));
     }
     let now = || env.clock.now();
-    let details = |index: usize| serde_json::json!({ "index": index, "name": name });
-    for (index, ok, count, events) in ended.logs {
-        exec.note(now, "MapIterationStarted", || Some(("mapIterationStartedEventDetails", details(index))));
-        splice(exec, count, events);
-        match ok {
-            true => exec.note(now, "MapIterationSucceeded", || Some(("mapIterationSucceededEventDetails", details(index)))),
-            false => exec.note(now, "MapIterationFailed", || Some(("mapIterationFailedEventDetails", details(index)))),
+    if distributed {
+        match result {
+            Ok(_) => exec.note(now, "MapRunSucceeded", || None),
+            Err(fault) => {
+                let details = match fault {
+                    Fault::Error(f) | Fault::Fatal(f) => crate::history::failure(&f.error, f.cause.as_deref()),
+                    _ => serde_json::json!({}),
+                };
+                exec.note(now, "MapRunFailed", || Some(("mapRunFailedEventDetails", details)));
+            }
+        }
+    } else {
+        let details = |index: usize| serde_json::json!({ "index": index, "name": name });
+        for (index, ok, count, events) in ended.logs {
+            exec.note(now, "MapIterationStarted", || Some(("mapIterationStartedEventDetails", details(index))));
+            splice(exec, count, events);
+            match ok {
+                true => exec.note(now, "MapIterationSucceeded", || Some(("mapIterationSucceededEventDetails", details(index)))),
+                false => exec.note(now, "MapIterationFailed", || Some(("mapIterationFailedEventDetails", details(index)))),
+            }
         }
     }
-    match succeeded {
-        true => exec.note(now, "MapStateSucceeded", || None),
-        false => exec.note(now, "MapStateFailed", || None),
+    if result.is_ok() {
+        exec.note(now, "MapStateSucceeded", || None);
     }
 }
 

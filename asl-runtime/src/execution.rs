@@ -228,7 +228,11 @@ impl<S: Copy> Execution<S> {
     /// Adds event `id` (already counted) when history is recorded.
     pub fn log(&mut self, id: u64, now: impl FnOnce() -> chrono::DateTime<chrono::Utc>, kind: &str, details: impl FnOnce() -> Option<(&'static str, Value)>) {
         if let Some(history) = &mut self.history {
-            let previous = if id == 2 { 0 } else { id - 1 };
+            let previous = match history.last().filter(|last| last.id + 1 == id) {
+                Some(last) => crate::history::previous_event(last, kind),
+                None if id == 2 => 0,
+                None => id - 1,
+            };
             let mut event = crate::history::HistoryEvent::new(now(), kind, id, previous);
             if let Some((key, d)) = details() {
                 event.details.insert(key.to_string(), d);

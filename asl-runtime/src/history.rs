@@ -46,6 +46,21 @@ impl HistoryEvent {
     }
 }
 
+/// The previousEventId of a `kind` event that follows `last` (the last of `history`). AWS
+/// links most events to the one before; these exceptions are what its recorded histories show.
+///
+/// (After a distributed Map, AWS's recordings disagree: most link MapStateExited to
+/// MapRunSucceeded, as here; a few link it to MapRunStarted.)
+pub fn previous_event(last: &HistoryEvent, kind: &str) -> u64 {
+    match (last.kind.as_str(), kind) {
+        ("MapIterationSucceeded", "MapIterationStarted") => last.previous_event_id,
+        ("MapIterationFailed", "MapStateFailed" | "MapStateStarted") => last.previous_event_id,
+        ("MapStateSucceeded" | "ParallelStateSucceeded", k) if k.ends_with("StateExited") => last.previous_event_id,
+        _ if last.id == 1 => 0,
+        _ => last.id,
+    }
+}
+
 /// AWS gives payloads in event details as JSON text, with `{"truncated": false}` beside them.
 pub fn payload(details: &mut Map<String, Value>, key: &str, value: &Value) {
     details.insert(key.to_string(), crate::io::compact(value).into());

@@ -1,6 +1,7 @@
 //! Running one recorded AWS execution: replaying the recorded Task answers in order, on
 //! tokio's paused clock, and comparing the outcome with what AWS produced.
 
+use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Env, Failure, Outcome, TaskCall, TaskHandler, TokioClock};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -20,7 +21,8 @@ pub struct Case {
 }
 
 pub type CaseEnv = Env<Replay, TokioClock>;
-pub type CaseFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
+/// The outcome and the history the execution recorded.
+pub type CaseFuture<'a> = Pin<Box<dyn Future<Output = (Outcome, Vec<HistoryEvent>)> + 'a>>;
 
 /// Gives the k-th call of state S the k-th recorded answer of `tasks[S]`.
 #[derive(Debug, Default)]
@@ -105,8 +107,28 @@ impl Expected {
     }
 }
 
+/// How a case went: its outcome against AWS's, and its history against AWS's.
+pub struct Verdict {
+    /// `Err`: a one-line description of the difference in outcome.
+    pub outcome: Result<(), String>,
+    /// `Err`: the first difference in the event sequence (type, id, previousEventId).
+    pub history: Result<(), String>,
+}
+
 /// Runs one case to completion; `Err` is a one-line description of the difference.
 pub async fn run_case(case: &Case) -> Result<(), String> {
+    run_case_with_history(case).await.outcome
+}
+
+/// Runs one case, comparing its outcome and its history with what AWS recorded.
+pub async fn run_case_with_history(case: &Case) -> Verdict {
+    match run_recorded(case).await {
+        Err(e) => Verdict { outcome: Err(e.clone()), history: Err(e) },
+        Ok((outcome, history)) => Verdict { outcome, history },
+    }
+}
+
+async fn run_recorded(case: &Case) -> Result<(Result<(), String>, Result<(), String>), String> {
     let Some(run) = case.run else {
         let first = case.diagnostics.lines().next().unwrap_or_default();
         return Err(format!("rejected by the compiler: {first}"));
@@ -116,21 +138,73 @@ pub async fn run_case(case: &Case) -> Result<(), String> {
     let expected = Expected::from_case(&data)?;
     let replay = Replay::new(data.get("tasks").unwrap_or(&Value::Null));
     let start = "2024-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
-    let env = Env::with_clock(replay, TokioClock::starting_at(start)).seeded(0);
+    let env = Env::with_clock(replay, TokioClock::starting_at(start)).seeded(0).with_history();
     let input = data.get("input").cloned().unwrap_or(Value::Null);
     // Virtual time: a year passes instantly when nothing else can happen.
     let limit = std::time::Duration::from_secs(366 * 24 * 3600);
-    let outcome = tokio::time::timeout(limit, run(input, &env))
+    let (outcome, events) = tokio::time::timeout(limit, run(input, &env))
         .await
         .map_err(|_| "the execution did not finish within a (virtual) year".to_string())?;
+    let history = compare_history(data.get("history").unwrap_or(&Value::Null), &events);
     let got = Expected::from_outcome(&outcome);
     if got != expected {
-        return Err(format!("expected {}, got {}", describe(&expected), describe(&got)));
+        return Ok((Err(format!("expected {}, got {}", describe(&expected), describe(&got))), history));
     }
-    match env.tasks.problems().first() {
+    let outcome = match env.tasks.problems().first() {
         Some(p) => Err(p.clone()),
         None => Ok(()),
+    };
+    Ok((outcome, history))
+}
+
+/// Compares the recorded history with ours event by event: type, id and previousEventId,
+/// and the state name where the event names one. Where the recording numbers no event (the
+/// branches of a Parallel, recorded unordered with placeholder ids), the types of those events
+/// must be among ours that the recording does not number.
+pub fn compare_history(recorded: &Value, got: &[HistoryEvent]) -> Result<(), String> {
+    let recorded = recorded.as_array().ok_or("no recorded history")?;
+    let state_name = |e: &Value| {
+        let details = e.get("stateEnteredEventDetails").or(e.get("stateExitedEventDetails"))?;
+        details.get("name").and_then(Value::as_str).map(str::to_string)
+    };
+    let show = |kind: &str, id: u64, previous: u64, name: Option<String>| {
+        format!("{id}/{previous} {kind}{}", name.map(|n| format!(" '{n}'")).unwrap_or_default())
+    };
+    let ours: Vec<(u64, String)> = got
+        .iter()
+        .map(|e| (e.id, show(&e.kind, e.id, e.previous_event_id, state_name(&e.to_json()))))
+        .collect();
+    let mut unnumbered: Vec<String> = Vec::new();
+    let mut numbered = std::collections::BTreeSet::new();
+    let mut last_id = 0;
+    for e in recorded {
+        let kind = e["type"].as_str().unwrap_or("?");
+        let Some(id) = e["id"].as_u64() else {
+            unnumbered.push(kind.to_string());
+            continue;
+        };
+        numbered.insert(id);
+        last_id = last_id.max(id);
+        let theirs = show(kind, id, e["previousEventId"].as_u64().unwrap_or(0), state_name(e));
+        match ours.iter().find(|(i, _)| *i == id) {
+            Some((_, mine)) if *mine == theirs => {}
+            Some((_, mine)) => return Err(format!("event {id}: AWS has {theirs}, we have {mine}")),
+            None => return Err(format!("event {id}: AWS has {theirs}, we have no such event")),
+        }
     }
+    if let Some((_, extra)) = ours.iter().find(|(i, _)| *i > last_id) {
+        return Err(format!("AWS's history ends at event {last_id}; ours goes on with {extra}"));
+    }
+    let mut spare: Vec<&str> = got.iter().filter(|e| !numbered.contains(&e.id)).map(|e| e.kind.as_str()).collect();
+    for kind in &unnumbered {
+        match spare.iter().position(|k| k == kind) {
+            Some(i) => {
+                spare.swap_remove(i);
+            }
+            None => return Err(format!("AWS has a {kind} event (unnumbered) that we do not")),
+        }
+    }
+    Ok(())
 }
 
 fn describe(e: &Expected) -> String {

@@ -3,9 +3,12 @@
 //! (with the reason given there); the test fails when an unlisted case fails or a listed one
 //! passes, so the list only shrinks. With `ASL_CONFORMANCE_DIR` set, the cases of that
 //! directory run instead and no list applies.
+//!
+//! Each passing case's history (recorded with `Env::with_history`) is also compared with the
+//! one AWS recorded, event by event; `history-known-gaps.txt` lists the exceptions.
 
 use asl_tests::cases::{CASES, CASES_DIR};
-use asl_tests::harness::{known_gaps, run_case};
+use asl_tests::harness::{known_gaps, run_case_with_history};
 use std::io::Write;
 
 /// Writes past libtest's output capture, so the summary shows in every `cargo test` run.
@@ -23,8 +26,26 @@ async fn conformance() {
     };
     let (mut passed, mut failed, mut unexpected) = (0usize, 0usize, 0usize);
     let mut surprises = Vec::new();
+    let history_gaps = if custom_dir {
+        Default::default()
+    } else {
+        known_gaps(include_str!("../history-known-gaps.txt"))
+    };
+    let mut history_matched = 0usize;
     for case in CASES {
-        let result = run_case(case).await;
+        let verdict = run_case_with_history(case).await;
+        let result = verdict.outcome;
+        if result.is_ok() {
+            match (verdict.history, history_gaps.get(case.id)) {
+                (Ok(()), None) => history_matched += 1,
+                (Ok(()), Some(_)) => surprises.push(format!("{}: its history matches now; remove it from history-known-gaps.txt", case.id)),
+                (Err(diff), Some(reason)) => report(&format!("known history gap {}: {reason} ({diff})", case.id)),
+                (Err(diff), None) => {
+                    report(&format!("HISTORY {}: {diff}", case.id));
+                    surprises.push(format!("{}: history differs: {diff}", case.id));
+                }
+            }
+        }
         match (&result, gaps.get(case.id)) {
             (Ok(()), None) => passed += 1,
             (Ok(()), Some(_)) => {
@@ -48,6 +69,7 @@ async fn conformance() {
         surprises.push(format!("{id}: listed in conformance-known-gaps.txt but no such case in {CASES_DIR}"));
     }
     report(&format!("conformance: {passed} passed, {failed} failed"));
+    report(&format!("conformance history: {history_matched} of the {passed} passing cases record AWS's event sequence (type, id, previousEventId, state)"));
     if !custom_dir {
         let listed = failed - unexpected;
         report(&format!("conformance: {listed} of the failures are listed known gaps (tests/conformance-known-gaps.txt), {unexpected} unexpected"));

@@ -57,7 +57,7 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         ::asl_runtime::children::parallel_started(exec, env);
         let siblings = ::asl_runtime::children::siblings(&exec.info, &exec.child_place(#name));
         let (results, ended) = #join;
-        ::asl_runtime::children::parallel_ended(exec, env, results.is_err(), ended);
+        ::asl_runtime::children::parallel_ended(exec, env, results.is_ok(), ended);
         results.map(::asl_runtime::Value::Array)
     };
     with_outcome(w, s, &p.outcome, attempt)
@@ -87,16 +87,17 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         #ctx
         #input
         let max_concurrency: usize = #max_concurrency;
+        ::asl_runtime::children::map_started(exec, env);
         let mode = #mode;
         let writer = #writer;
-        ::asl_runtime::children::map_started(exec, env);
+        ::asl_runtime::children::map_run_started(exec, env, mode);
         let place = exec.child_place(#name);
         let items = #source.enumerate().map(#select);
         let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
             &exec.info, env, &place, items, max_concurrency, mode, writer,
         )
         .await;
-        ::asl_runtime::children::map_ended(exec, env, #name, result.is_ok(), ended);
+        ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
         result
     };
     with_outcome(w, s, &m.outcome, attempt)

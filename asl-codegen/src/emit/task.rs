@@ -132,9 +132,17 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
         }
     };
     let catch = catch(w, &o.catch);
+    // Map and Parallel record that they failed once Retry gives up (a Task records each
+    // failed attempt itself).
+    let failed = match &s.kind {
+        crate::ir::Kind::Map(_) => quote! { ::asl_runtime::children::state_failed(exec, env, "MapStateFailed", &failure); },
+        crate::ir::Kind::Parallel(_) => quote! { ::asl_runtime::children::state_failed(exec, env, "ParallelStateFailed", &failure); },
+        _ => quote! {},
+    };
     quote! {
         let raw = exec.take_input();
         #failure
+        #failed
         #catch
         ::core::result::Result::Err(::core::convert::From::from(failure))
     }
