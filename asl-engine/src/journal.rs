@@ -61,9 +61,9 @@ pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
 }
 
 impl Journal for StoreJournal {
-    fn checkpoint(&self, place: &str, progress: Option<&[u8]>, events: &[HistoryEvent]) -> Result<(), Failure> {
+    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Failure> {
         let events: Vec<_> = events.iter().map(stored).collect();
-        self.store.checkpoint(&self.arn, &self.worker, place, progress, &events).map_err(|e| self.fail(e))
+        self.store.checkpoint(&self.arn, &self.worker, place, Some(progress), &events).map_err(|e| self.fail(e))
     }
 
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure> {

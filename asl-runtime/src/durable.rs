@@ -1,10 +1,12 @@
 //! The seam a durable engine plugs into: a [`Journal`] in the [`Env`](crate::Env) keeps what an
 //! execution has done, so that after a crash it carries on from there without doing it again.
 //!
-//! - **Checkpoints**: after each state, the driver hands the journal the execution's progress
-//!   (the serialized [`Execution`](crate::Execution)) and the history events it added; a
-//!   restarted worker deserializes the progress and drives on. Children (Parallel branches, Map
-//!   iterations) checkpoint under their own place, so a restart keeps their progress too.
+//! - **Checkpoints**: on entering a state that waits (before it acts), the driver hands the
+//!   journal the execution's progress (the serialized [`Execution`](crate::Execution)) and the
+//!   history events since the last checkpoint; a restarted worker deserializes the progress
+//!   and drives on. The states in between had no visible effect, so replaying them gives the
+//!   same transitions and event ids. Children (Parallel branches, Map iterations) checkpoint
+//!   under their own place, so a restart keeps their progress too.
 //! - **Effects**: inside a state, each effect has an identity (execution, place, state visit,
 //!   attempt). A Task's outcome, a timer's deadline and a child's outcome are recorded under it
 //!   once done; replaying the state after a crash reads them back instead of acting again.
@@ -41,8 +43,8 @@ pub struct TokenRequest {
 pub trait Journal: Send + Sync {
     /// Stores `progress` under `place` ("" for the execution itself, the child path for a
     /// branch or iteration), replacing the previous one, and appends `events` to the history,
-    /// atomically. `progress: None` appends events only.
-    fn checkpoint(&self, place: &str, progress: Option<&[u8]>, events: &[HistoryEvent]) -> Result<(), Failure>;
+    /// atomically.
+    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Failure>;
     /// The progress last stored under `place`.
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure>;
     /// The value recorded under the effect `key`, if the effect already happened.

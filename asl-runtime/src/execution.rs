@@ -195,6 +195,10 @@ pub struct Execution<S> {
     /// Id of the current state's `…StateEntered` event (quoted in States.Runtime causes).
     pub entered_event: u64,
     pub entered_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The current state was entered and has not ended: a run resumed from a checkpoint
+    /// carries on inside it (durable runs checkpoint on entering a state that waits).
+    #[serde(default)]
+    pub in_state: bool,
     /// History events not yet handed to a store, when the environment records history. A
     /// child keeps its events here until its parent takes them into its own history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +217,7 @@ impl<S: Copy> Execution<S> {
             events: 1, // ExecutionStarted
             entered_event: 0,
             entered_time: None,
+            in_state: false,
             history: None,
         }
     }
@@ -449,50 +454,60 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
 ) -> Outcome {
     // States that never wait run back to back in a plain loop; after a budget of them the
     // driver yields, so a long Pass/Choice loop cannot hold the thread (or the execution
-    // timeout) off. A durable run checkpoints after every state instead.
+    // timeout) off.
+    //
+    // A durable run checkpoints on entering a state that waits, before it acts: the
+    // transitions since the last checkpoint had no effect anyone could see, so a run resumed
+    // from there replays them to the same place (and the same history event ids). Long runs
+    // of such states are checkpointed every budget too.
     const BUDGET: u32 = 1024;
-    let budget = if env.journal.is_some() { 1 } else { BUDGET };
     loop {
-        let (result, yield_now) = match run_ready::<M, H, C>(exec, env, &mut on_enter, budget) {
-            Ready::Stopped(result) => (result, false),
-            Ready::MustWait => {
-                // The waiting state's first events (…StateEntered) show in the history now,
-                // not only once it is done.
-                if let Err(failure) = save::<M, H, C>(exec, env, false) {
-                    return Err(failure);
+        let (result, budget_spent) = if exec.in_state {
+            // Resumed inside a state that waits: carry on without entering it again.
+            (run_entered::<M, H, C>(exec, env).await, false)
+        } else {
+            match run_ready::<M, H, C>(exec, env, &mut on_enter, BUDGET) {
+                Ready::Stopped(result) => (result, false),
+                Ready::MustWait => {
+                    exec.in_state = true;
+                    if let Err(failure) = save::<M, H, C>(exec, env) {
+                        return Err(failure);
+                    }
+                    (run_entered::<M, H, C>(exec, env).await, false)
                 }
-                let state = exec.state;
-                let result = M::step(exec, env).await;
-                exited::<M, H, C>(exec, env, state, &result);
-                (result, false)
+                Ready::Budget => (Ok(Flow::Next), true),
             }
-            Ready::Budget => (Ok(Flow::Next), true),
         };
         if let Some(outcome) = finish_step::<M>(exec, result) {
             return outcome;
         }
-        if let Err(failure) = save::<M, H, C>(exec, env, true) {
-            return Err(failure);
-        }
-        if yield_now {
+        if budget_spent {
+            if let Err(failure) = save::<M, H, C>(exec, env) {
+                return Err(failure);
+            }
             tokio::task::yield_now().await;
         }
     }
 }
 
-/// Hands the journal (if any) the events recorded since the last call and, with `progress`,
-/// the execution as it stands between two states. A top-level execution's events go to the
-/// history now; a child keeps them (they reach the parent's history through the parent).
-fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>, progress: bool) -> Result<(), Failure> {
+/// Runs the current state, already entered, to its end.
+async fn run_entered<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<Flow, Fault> {
+    let state = exec.state;
+    let result = M::step(exec, env).await;
+    exec.in_state = false;
+    exited::<M, H, C>(exec, env, state, &result);
+    result
+}
+
+/// Hands the journal (if any) the execution as it stands and the events recorded since the
+/// last call, atomically. A top-level execution's events go to the history now; a child keeps
+/// them in its progress (they reach the parent's history through the parent).
+fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<(), Failure> {
     let Some(journal) = &env.journal else { return Ok(()) };
     let place = exec.info.child_path();
     let events = if place.is_empty() { exec.take_history() } else { Vec::new() };
-    let bytes = match progress {
-        true => Some(serde_json::to_vec(&*exec).map_err(|e| crate::durable::interrupted(format!("cannot serialize the execution: {e}")))?),
-        false if events.is_empty() => return Ok(()),
-        false => None,
-    };
-    journal.checkpoint(&place, bytes.as_deref(), &events)
+    let bytes = serde_json::to_vec(&*exec).map_err(|e| crate::durable::interrupted(format!("cannot serialize the execution: {e}")))?;
+    journal.checkpoint(&place, &bytes, &events)
 }
 
 /// The failure a fault ends a run with, where no state name is needed.
@@ -546,13 +561,14 @@ fn finish_step<M: Machine>(exec: &mut Execution<M::State>, result: Result<Flow, 
 /// saved (it serializes) and later driven on by [`run`] from where it stopped. The driver does
 /// the same, without building a future per non-waiting state.
 pub async fn step_once<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<Flow, Fault> {
+    if exec.in_state {
+        return run_entered::<M, H, C>(exec, env).await;
+    }
     match run_ready::<M, H, C>(exec, env, &mut |_| {}, 1) {
         Ready::Stopped(result) => result,
         Ready::MustWait => {
-            let state = exec.state;
-            let result = M::step(exec, env).await;
-            exited::<M, H, C>(exec, env, state, &result);
-            result
+            exec.in_state = true;
+            run_entered::<M, H, C>(exec, env).await
         }
         Ready::Budget => Ok(Flow::Next),
     }
