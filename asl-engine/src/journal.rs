@@ -33,11 +33,20 @@ pub struct StoreJournal {
     answers: Arc<Answers>,
     poll: Duration,
     interrupted: AtomicBool,
+    /// The run started the execution (no checkpoint existed): it has recorded every effect
+    /// there is itself, each under a key of its own, so looking one up can only find nothing.
+    fresh: AtomicBool,
 }
 
 impl StoreJournal {
     pub fn new(store: Arc<dyn Store>, arn: String, worker: String, answers: Arc<Answers>, poll: Duration) -> Self {
-        StoreJournal { store, arn, worker, answers, poll, interrupted: AtomicBool::new(false) }
+        StoreJournal { store, arn, worker, answers, poll, interrupted: AtomicBool::new(false), fresh: AtomicBool::new(false) }
+    }
+
+    /// Marks the run as the execution's first (see `fresh`): effect lookups skip the store.
+    pub fn starting_fresh(self) -> Self {
+        self.fresh.store(true, Ordering::SeqCst);
+        self
     }
 
     /// Whether a write was refused: the run must end without recording an outcome.
@@ -71,6 +80,9 @@ impl Journal for StoreJournal {
     }
 
     fn effect(&self, key: &str) -> Result<Option<Value>, Failure> {
+        if self.fresh.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         match self.store.effect(&self.arn, key).map_err(|e| self.fail(e))? {
             None => Ok(None),
             Some(text) => self.parse(&text).map(Some),

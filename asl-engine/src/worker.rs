@@ -64,15 +64,21 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
 ) -> Result<(), String> {
     let input: Value = serde_json::from_str(&record.input).map_err(|e| format!("{}: the stored input is not JSON: {e}", record.arn))?;
     let standard = machine.machine_type == MachineType::Standard;
-    let journal = Arc::new(StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll));
-    let mut env = Env::with_clock(tasks, ctx.clock.clone());
-    if standard {
-        env = env.with_journal(journal.clone());
-    }
     let progress = match standard {
         true => ctx.store.progress(&record.arn, "").map_err(|e| e.to_string())?,
         false => None,
     };
+    let mut journal = StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll);
+    // A redriven execution may have no checkpoint yet its failed effects were forgotten, and
+    // others kept: only a first run with no checkpoint can skip looking effects up.
+    if progress.is_none() && record.redrive_count == 0 {
+        journal = journal.starting_fresh();
+    }
+    let journal = Arc::new(journal);
+    let mut env = Env::with_clock(tasks, ctx.clock.clone());
+    if standard {
+        env = env.with_journal(journal.clone());
+    }
     let mut exec: Execution<M::State> = match progress {
         Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: the checkpoint is unreadable: {e}", record.arn))?,
         None => {
