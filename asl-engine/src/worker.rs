@@ -32,6 +32,9 @@ pub struct RunContext {
     pub poll: Duration,
 }
 
+/// A registered state machine and the compiled machine that serves it.
+type ServedMachine = (StateMachineRecord, Arc<dyn Served>);
+
 /// A compiled machine with its task handler, as a worker serves it.
 trait Served: Send + Sync {
     /// Drives `record` (an execution of `machine`) until it ends or is lost.
@@ -197,7 +200,7 @@ impl Worker {
 
     /// The registered state machines this worker serves, by name; warns once about each one
     /// whose definition no served machine was compiled from.
-    fn served_machines(&self) -> Result<HashMap<String, (StateMachineRecord, Arc<dyn Served>)>, String> {
+    fn served_machines(&self) -> Result<HashMap<String, ServedMachine>, String> {
         let mut out = HashMap::new();
         let mut page = Page::default();
         loop {

@@ -470,9 +470,7 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 Ready::Stopped(result) => (result, false),
                 Ready::MustWait => {
                     exec.in_state = true;
-                    if let Err(failure) = save::<M, H, C>(exec, env) {
-                        return Err(failure);
-                    }
+                    save::<M, H, C>(exec, env)?;
                     (run_entered::<M, H, C>(exec, env).await, false)
                 }
                 Ready::Budget => (Ok(Flow::Next), true),
@@ -482,9 +480,7 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             return outcome;
         }
         if budget_spent {
-            if let Err(failure) = save::<M, H, C>(exec, env) {
-                return Err(failure);
-            }
+            save::<M, H, C>(exec, env)?;
             tokio::task::yield_now().await;
         }
     }

@@ -74,6 +74,6 @@ async fn conformance() {
         let listed = failed - unexpected;
         report(&format!("conformance: {listed} of the failures are listed known gaps (tests/conformance-known-gaps.txt), {unexpected} unexpected"));
     }
-    assert!(CASES.len() > 0 || custom_dir, "no conformance cases found in {CASES_DIR}");
+    assert!(!CASES.is_empty() || custom_dir, "no conformance cases found in {CASES_DIR}");
     assert!(surprises.is_empty(), "unexpected conformance results:\n{}", surprises.join("\n"));
 }

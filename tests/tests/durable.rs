@@ -43,6 +43,11 @@ fn engine() -> (Engine, Arc<dyn Store>) {
     (Engine::new(store.clone()), store)
 }
 
+/// StartExecution; the new execution's ARN.
+fn start(engine: &Engine, machine: &str, name: Option<&str>, input: Option<&str>) -> String {
+    engine.start_execution(machine, name, input).unwrap()["executionArn"].as_str().unwrap().to_string()
+}
+
 fn status(engine: &Engine, arn: &str) -> String {
     engine.describe_execution(arn).unwrap()["status"].as_str().unwrap().to_string()
 }
@@ -111,7 +116,7 @@ async fn a_standard_execution_runs_from_the_store_with_aws_shaped_history() {
 async fn a_run_abandoned_mid_way_resumes_in_another_worker_without_redoing_tasks() {
     let (engine, store) = engine();
     engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = engine.start_execution("order", Some("o-2"), Some(r#"{"total": 5}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let arn = start(&engine, "order", Some("o-2"), Some(r#"{"total": 5}"#));
 
     let shop = Arc::new(Shop::default());
     // One clock for both "processes", as the wall clock is in production: on the paused
@@ -175,10 +180,7 @@ impl Approval {
     async fn start(name: &str) -> Approval {
         let (engine, store) = engine();
         engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
-        let arn = engine.start_execution("approval", Some(name), Some(r#"{"order": 42}"#)).unwrap()["executionArn"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let arn = start(&engine, "approval", Some(name), Some(r#"{"order": 42}"#));
         let outbox = Outbox::default();
         let mut worker = Worker::named(store, "w").with_poll(Duration::from_secs(1));
         worker.serve::<approval::Workflow, _>(outbox.clone());
@@ -330,7 +332,7 @@ async fn a_worker_serves_only_machines_registered_with_its_definition() {
     // Registered under another name and with a different definition than the compiled one.
     let other = durable_order::DEFINITION.replace("\"Seconds\": 5", "\"Seconds\": 6");
     engine.create_state_machine("changed", &other, MachineType::Standard, None).unwrap();
-    let arn = engine.start_execution("changed", None, None).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let arn = start(&engine, "changed", None, None);
     let mut worker = Worker::named(store, "w");
     worker.serve::<durable_order::Workflow, _>(Shop::default());
     assert_eq!(worker.tick().unwrap(), 0);
@@ -354,7 +356,7 @@ async fn serve_until_ended(engine: &Engine, worker: &Worker, arn: &str) -> Value
 async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
     let (engine, store) = engine();
     engine.create_state_machine("review", activity::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = engine.start_execution("review", Some("r1"), Some(r#"{"doc": "d-9"}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let arn = start(&engine, "review", Some("r1"), Some(r#"{"doc": "d-9"}"#));
     let mut worker = Worker::named(store, "w");
     worker.serve::<activity::Workflow, _>(());
     let worker = Arc::new(worker);
@@ -410,7 +412,7 @@ impl TaskHandler for Outage {
 async fn a_redriven_execution_runs_on_from_the_state_that_failed() {
     let (engine, store) = engine();
     engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = engine.start_execution("order", Some("o-3"), Some(r#"{"total": 1}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let arn = start(&engine, "order", Some("o-3"), Some(r#"{"total": 1}"#));
     let outage = Arc::new(Outage::default());
     let mut worker = Worker::named(store, "w");
     worker.serve::<durable_order::Workflow, _>(outage.clone());
@@ -447,7 +449,7 @@ async fn a_redriven_execution_runs_on_from_the_state_that_failed() {
 async fn express_executions_keep_no_checkpoints_and_rerun_from_the_start_after_a_crash() {
     let (engine, store) = engine();
     engine.create_state_machine("quick", durable_order::DEFINITION, MachineType::Express, None).unwrap();
-    let arn = engine.start_execution("quick", Some("x1"), Some(r#"{"total": 2}"#)).unwrap()["executionArn"].as_str().unwrap().to_string();
+    let arn = start(&engine, "quick", Some("x1"), Some(r#"{"total": 2}"#));
     let shop = Arc::new(Shop::default());
     let clock = asl_runtime::TokioClock::new();
     let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());

@@ -49,16 +49,7 @@ pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
 }
 
 fn doc(s: &State) -> TokenStream {
-    let kind = match &s.kind {
-        Kind::Pass(_) => "Pass",
-        Kind::Task(_) => "Task",
-        Kind::Choice(_) => "Choice",
-        Kind::Wait(_) => "Wait",
-        Kind::Succeed => "Succeed",
-        Kind::Fail(_) => "Fail",
-        Kind::Parallel(_) => "Parallel",
-        Kind::Map(_) => "Map",
-    };
+    let kind = s.kind.type_name();
     let head = format!(" {kind} state `{}`.", s.name);
     let comment = s.comment.iter().map(|c| format!(" {c}"));
     quote! { #[doc = #head] #( #[doc = ""] #[doc = #comment] )* }

@@ -5,12 +5,24 @@
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde_json::{json, Map, Value};
 
-use super::{Page, Result, StoredEvent, StoreError};
+use super::{Page, Paged, Result, StoredEvent, StoreError};
 
 /// Page size when the caller asks for none (AWS's default for list calls).
 pub(super) const DEFAULT_PAGE: usize = 100;
 /// The most a caller may ask for in one page (AWS's maximum).
 pub(super) const MAX_PAGE: usize = 1000;
+
+/// A page of `size` from `items`, which holds up to one more when there is a next page: the
+/// token then names the page's last item (`token_of`).
+pub(super) fn one_page<T>(mut items: Vec<T>, size: usize, token_of: impl Fn(&T) -> String) -> Paged<T> {
+    let next_token = if items.len() > size {
+        items.truncate(size);
+        items.last().map(token_of)
+    } else {
+        None
+    };
+    Paged { items, next_token }
+}
 
 pub(super) fn page_size(page: &Page) -> usize {
     match page.max_results {

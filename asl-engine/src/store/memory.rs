@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::common::{
-    aborted_event, execution_key_token, id_token, key_token, millis, not_redrivable, page_size,
+    aborted_event, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
     parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
@@ -114,13 +114,14 @@ impl Inner {
         }
     }
 
+    fn execution_mut(&mut self, arn: &str) -> Result<&mut ExecutionRecord> {
+        self.executions.get_mut(arn).ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))
+    }
+
     /// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
     /// given, held by it.
     fn held(&mut self, arn: &str, worker: Option<&str>) -> Result<&mut ExecutionRecord> {
-        let e = self
-            .executions
-            .get_mut(arn)
-            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        let e = self.execution_mut(arn)?;
         let owned = worker.is_none() || e.owner.as_deref() == worker;
         if e.status != Status::Running || !owned {
             return Err(StoreError::LeaseLost(arn.to_owned()));
@@ -170,19 +171,13 @@ impl Store for MemoryStore {
         };
         let inner = self.lock()?;
         let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let mut items: Vec<StateMachineRecord> = inner
+        let items: Vec<StateMachineRecord> = inner
             .machines
             .range::<String, _>((start, Bound::Unbounded))
             .take(size + 1)
             .map(|(_, m)| m.clone())
             .collect();
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|m| key_token(&[&m.name]))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        Ok(one_page(items, size, |m| key_token(&[&m.name])))
     }
 
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
@@ -233,14 +228,8 @@ impl Store for MemoryStore {
             })
             .collect();
         matching.sort_by_cached_key(|e| sort_key(e));
-        let mut items: Vec<ExecutionRecord> = matching.into_iter().take(size + 1).cloned().collect();
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|e| execution_key_token(e.start_date, &e.name, &e.arn))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        let items: Vec<ExecutionRecord> = matching.into_iter().take(size + 1).cloned().collect();
+        Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
     fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>> {
@@ -326,10 +315,7 @@ impl Store for MemoryStore {
     fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>, now: DateTime<Utc>) -> Result<bool> {
         let now = millis(now);
         let mut inner = self.lock()?;
-        let e = inner
-            .executions
-            .get_mut(arn)
-            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        let e = inner.execution_mut(arn)?;
         if e.status != Status::Running {
             return Ok(false);
         }
@@ -348,10 +334,7 @@ impl Store for MemoryStore {
     fn redrive_execution(&self, arn: &str, now: DateTime<Utc>) -> Result<ExecutionRecord> {
         let now = millis(now);
         let mut inner = self.lock()?;
-        let e = inner
-            .executions
-            .get_mut(arn)
-            .ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        let e = inner.execution_mut(arn)?;
         if !redrivable(e.status) {
             return Err(not_redrivable(arn, e.status));
         }
@@ -379,19 +362,13 @@ impl Store for MemoryStore {
         let empty = BTreeMap::new();
         let history = inner.events.get(arn).unwrap_or(&empty);
         let to_event = |(id, event): (&u64, &Value)| StoredEvent { id: *id, event: event.clone() };
-        let mut items: Vec<StoredEvent> = match (reverse, after) {
+        let items: Vec<StoredEvent> = match (reverse, after) {
             (false, None) => history.iter().take(size + 1).map(to_event).collect(),
             (false, Some(a)) => history.range((Bound::Excluded(a), Bound::Unbounded)).take(size + 1).map(to_event).collect(),
             (true, None) => history.iter().rev().take(size + 1).map(to_event).collect(),
             (true, Some(a)) => history.range(..a).rev().take(size + 1).map(to_event).collect(),
         };
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|e| id_token(e.id))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        Ok(one_page(items, size, |e| id_token(e.id)))
     }
 
     fn last_event_id(&self, arn: &str) -> Result<u64> {

@@ -23,7 +23,7 @@ use rusqlite::types::{Type, Value as SqlValue};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::common::{
-    aborted_event, date_text, execution_key_token, id_token, key_token, not_redrivable, page_size,
+    aborted_event, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
@@ -442,7 +442,7 @@ impl Store for SqliteStore {
             Some(t) => parse_key_token(t, 1)?.pop(),
             None => None,
         };
-        let mut items = self.read(what, |tx| {
+        let items = self.read(what, |tx| {
             // Keyset paging: machines created between two pages neither repeat nor shift items.
             tx.prepare_cached(&format!(
                 "SELECT {MACHINE_COLUMNS} FROM state_machines WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"
@@ -453,13 +453,7 @@ impl Store for SqliteStore {
             })
             .context(what)
         })?;
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|m| key_token(&[&m.name]))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        Ok(one_page(items, size, |m| key_token(&[&m.name])))
     }
 
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
@@ -550,7 +544,7 @@ impl Store for SqliteStore {
         sql.push_str(" ORDER BY start_date DESC, name, arn LIMIT ?");
         args.push(limit(size + 1).into());
 
-        let mut items = self.read(what, |tx| {
+        let items = self.read(what, |tx| {
             tx.prepare_cached(&sql)
                 .and_then(|mut stmt| {
                     stmt.query_map(params_from_iter(args), execution_from_row)?
@@ -558,13 +552,7 @@ impl Store for SqliteStore {
                 })
                 .context(what)
         })?;
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|e| execution_key_token(e.start_date, &e.name, &e.arn))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
     fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, max: usize) -> Result<Vec<ExecutionRecord>> {
@@ -740,7 +728,7 @@ impl Store for SqliteStore {
             (true, false) => "SELECT id, event FROM events WHERE arn = ?1 ORDER BY id DESC LIMIT ?2",
             (true, true) => "SELECT id, event FROM events WHERE arn = ?1 AND id < ?3 ORDER BY id DESC LIMIT ?2",
         };
-        let mut items = self.read(what, |tx| {
+        let items = self.read(what, |tx| {
             if execution_status(tx, arn)?.is_none() {
                 return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
             }
@@ -755,13 +743,7 @@ impl Store for SqliteStore {
                 })
                 .context(what)
         })?;
-        let next_token = if items.len() > size {
-            items.truncate(size);
-            items.last().map(|e| id_token(e.id))
-        } else {
-            None
-        };
-        Ok(Paged { items, next_token })
+        Ok(one_page(items, size, |e| id_token(e.id)))
     }
 
     fn last_event_id(&self, arn: &str) -> Result<u64> {

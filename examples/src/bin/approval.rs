@@ -60,14 +60,11 @@ fn worker(store: Arc<dyn Store>, requested: Arc<tokio::sync::Notify>) -> Worker 
     worker
 }
 
-/// Runs a worker until execution `arn` is no longer RUNNING.
-async fn finish(engine: &Engine, worker: &Worker, arn: &str) {
-    let ended = async {
-        while engine.describe_execution(arn).map_or(false, |d| d["status"] == "RUNNING") {
-            tokio::time::sleep(TICK).await;
-        }
-    };
-    worker.run(TICK, ended).await;
+/// Completes when execution `arn` is no longer RUNNING.
+async fn ended(engine: &Engine, arn: &str) {
+    while engine.describe_execution(arn).is_ok_and(|d| d["status"] == "RUNNING") {
+        tokio::time::sleep(TICK).await;
+    }
 }
 
 fn print_outcome(engine: &Engine, arn: &str) -> Result<(), String> {
@@ -120,7 +117,7 @@ async fn answer(token: &str, approve: bool, who_or_why: &str) -> Result<(), Stri
         false => engine.send_task_failure(token, Some("Rejected"), Some(who_or_why)),
     };
     sent.map_err(|e| e.to_string())?;
-    finish(&engine, &w, &record.execution_arn).await;
+    w.run(TICK, ended(&engine, &record.execution_arn)).await;
     print_outcome(&engine, &record.execution_arn)
 }
 
@@ -132,16 +129,9 @@ async fn resume() -> Result<(), String> {
     let running = engine.list_executions("approval", Some("RUNNING"), 100, None).map_err(|e| e.to_string())?;
     for e in running["executions"].as_array().into_iter().flatten() {
         let arn = e["executionArn"].as_str().unwrap_or_default();
-        let answered = async {
-            // An execution still waiting for its answer is left to wait.
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        };
-        let ended = async {
-            while engine.describe_execution(arn).map_or(false, |d| d["status"] == "RUNNING") {
-                tokio::time::sleep(TICK).await;
-            }
-        };
-        w.run(TICK, async { tokio::select! { () = answered => {}, () = ended => {} } }).await;
+        // An execution still waiting for its answer is left to wait.
+        let waiting = tokio::time::sleep(Duration::from_secs(2));
+        w.run(TICK, async { tokio::select! { () = waiting => {}, () = ended(&engine, arn) => {} } }).await;
         print_outcome(&engine, arn)?;
     }
     Ok(())
