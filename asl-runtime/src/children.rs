@@ -90,7 +90,7 @@ where
     C: Clock,
 {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    Box::pin(run_child::<M, H, C>(info, env, input))
+    Box::pin(run_child::<M, H, C>(info, env, input, env.history))
 }
 
 /// The place children of `parent` at `place` share: made once per visit, not per child.
@@ -109,10 +109,12 @@ fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Arc<str>, index: us
     info
 }
 
-/// A child execution at its start, recording history when the environment asks for it.
-fn new_child<M: Machine, H, C>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> Execution<M::State> {
+/// A child execution at its start, recording history when its events belong to the parent's
+/// history and the environment records history (a distributed Map's children are executions
+/// of their own, whose events the parent's history does not show).
+fn new_child<M: Machine>(info: ExecutionInfo, input: Value, history: bool) -> Execution<M::State> {
     let mut exec = Execution::new(info, M::START, input);
-    if env.history {
+    if history {
         exec.history = Some(Vec::new());
     }
     exec
@@ -120,9 +122,9 @@ fn new_child<M: Machine, H, C>(info: ExecutionInfo, env: &Env<H, C>, input: Valu
 
 /// Drives a child to its end. In a durable run, a child that ended before a restart gives its
 /// recorded end, and one that had started carries on from its last checkpoint.
-async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value) -> ChildEnd {
+async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value, history: bool) -> ChildEnd {
     let Some(journal) = &env.journal else {
-        let mut exec = new_child::<M, H, C>(info, env, input);
+        let mut exec = new_child::<M>(info, input, history);
         // Nested machines have no TimeoutSeconds of their own: straight to the driver, which
         // keeps the boxed child future small.
         let outcome = crate::execution::drive::<M, H, C>(&mut exec, env, |_| {}).await;
@@ -140,7 +142,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, en
     }
     let mut exec = match journal.progress(&place) {
         Err(f) => return ChildEnd::interrupted(f),
-        Ok(None) => new_child::<M, H, C>(info, env, input),
+        Ok(None) => new_child::<M>(info, input, history),
         Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
             Ok(exec) => exec,
             Err(e) => return ChildEnd::interrupted(crate::durable::interrupted(format!("the checkpoint of '{place}' is unreadable: {e}"))),
@@ -197,7 +199,7 @@ pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
     input: Value,
 ) -> ChildEnd {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    let mut exec = new_child::<M, H, C>(info, env, input);
+    let mut exec = new_child::<M>(info, input, env.history);
     let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
     ChildEnd::of(outcome, &mut exec)
 }
@@ -418,7 +420,7 @@ where
             Ok(input) => {
                 let copy = keep_inputs.then(|| input.clone());
                 let info = child_info::<M>(parent, siblings, index, &input, own_execution);
-                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input));
+                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input, env.history && !own_execution));
                 (index, copy, Ok(run.await))
             }
         }
@@ -477,7 +479,7 @@ async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
             Err(fault) => return (Err(fault), ended),
         };
         let info = child_info::<M>(parent, &siblings, index, &input, false);
-        let mut exec = new_child::<M, H, C>(info, env, input);
+        let mut exec = new_child::<M>(info, input, env.history);
         let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
         let mut end = ChildEnd::of(outcome, &mut exec);
         ended.add(index, &mut end);
