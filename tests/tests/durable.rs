@@ -343,12 +343,17 @@ mod activity { asl_macro::asl!("workflows/activity.json"); }
 
 /// Waits (on the paused clock) until `arn` is no longer RUNNING while `worker` serves.
 async fn serve_until_ended(engine: &Engine, worker: &Worker, arn: &str) -> Value {
+    serve_until_ended_every(engine, worker, arn, TICK).await
+}
+
+/// [`serve_until_ended`], looking (and letting the worker tick) every `every` of virtual time.
+async fn serve_until_ended_every(engine: &Engine, worker: &Worker, arn: &str, every: Duration) -> Value {
     let ended = async {
         while status(engine, arn) == "RUNNING" {
-            tokio::time::sleep(TICK).await;
+            tokio::time::sleep(every).await;
         }
     };
-    worker.run(TICK, ended).await;
+    worker.run(every, ended).await;
     engine.describe_execution(arn).unwrap()
 }
 
@@ -466,4 +471,29 @@ async fn express_executions_keep_no_checkpoints_and_rerun_from_the_start_after_a
     assert_eq!(d["status"], "SUCCEEDED");
     assert_eq!(shop.calls_of("Charge"), 2, "at-least-once: the whole execution ran again");
     assert_eq!(kinds(&history(&engine, &arn)), ["ExecutionStarted"], "Express records no per-step history");
+}
+
+mod long_wait { asl_macro::asl!("workflows/long_wait.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn a_three_day_wait_survives_a_restart_and_fires_on_time() {
+    let (engine, store) = engine();
+    engine.create_state_machine("sleepy", long_wait::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "sleepy", Some("s1"), None);
+    let clock = asl_runtime::TokioClock::new();
+    let began = tokio::time::Instant::now();
+    let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+    first.serve::<long_wait::Workflow, _>(());
+    first.tick().unwrap();
+    tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+    first.abandon(); // a day in, the worker dies
+    std::thread::sleep(Duration::from_millis(150));
+    let mut second = Worker::named(store.clone(), "second").with_clock(clock);
+    second.serve::<long_wait::Workflow, _>(());
+    let d = serve_until_ended_every(&engine, &second, &arn, Duration::from_secs(60)).await;
+    assert_eq!(d["status"], "SUCCEEDED");
+    let took = began.elapsed();
+    let three_days = Duration::from_secs(3 * 24 * 3600);
+    // On time: not three days after the restart (four in all), and no later than the next look.
+    assert!(took >= three_days && took <= three_days + Duration::from_secs(60), "woke after {took:?}");
 }
