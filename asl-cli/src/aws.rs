@@ -97,11 +97,30 @@ pub enum Api {
         #[arg(long)]
         task_token: String,
     },
+    /// Wait (up to 60 s, as AWS's long poll) for a task of this activity.
     GetActivityTask {
         #[arg(long)]
         activity_arn: String,
         #[arg(long)]
         worker_name: Option<String>,
+    },
+    CreateActivity {
+        #[arg(long)]
+        name: String,
+    },
+    DescribeActivity {
+        #[arg(long)]
+        activity_arn: String,
+    },
+    ListActivities {
+        #[arg(long, default_value_t = 0)]
+        max_results: usize,
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    DeleteActivity {
+        #[arg(long)]
+        activity_arn: String,
     },
 }
 
@@ -122,6 +141,10 @@ impl Api {
             Api::SendTaskFailure { .. } => "SendTaskFailure",
             Api::SendTaskHeartbeat { .. } => "SendTaskHeartbeat",
             Api::GetActivityTask { .. } => "GetActivityTask",
+            Api::CreateActivity { .. } => "CreateActivity",
+            Api::DescribeActivity { .. } => "DescribeActivity",
+            Api::ListActivities { .. } => "ListActivities",
+            Api::DeleteActivity { .. } => "DeleteActivity",
         }
     }
 }
@@ -190,6 +213,10 @@ fn call(engine: &Engine, api: Api) -> Result<serde_json::Value, ApiError> {
         Api::SendTaskSuccess { task_token, task_output } => engine.send_task_success(&task_token, &text(&task_output)?),
         Api::SendTaskFailure { task_token, error, cause } => engine.send_task_failure(&task_token, error.as_deref(), cause.as_deref()),
         Api::SendTaskHeartbeat { task_token } => engine.send_task_heartbeat(&task_token),
-        Api::GetActivityTask { activity_arn, worker_name: _ } => engine.get_activity_task(&activity_arn),
+        Api::GetActivityTask { activity_arn, worker_name: _ } => engine.get_activity_task_within(&activity_arn, std::time::Duration::from_secs(60)),
+        Api::CreateActivity { name } => engine.create_activity(&name),
+        Api::DescribeActivity { activity_arn } => engine.describe_activity(&activity_arn),
+        Api::ListActivities { max_results, next_token } => engine.list_activities(max_results, next_token),
+        Api::DeleteActivity { activity_arn } => engine.delete_activity(&activity_arn),
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::journal::{stored, Answers};
 use crate::store::{
-    definition_hash, ExecutionRecord, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
+    definition_hash, ActivityRecord, ExecutionRecord, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
 };
-use asl_runtime::context::{execution_arn, role_arn, state_machine_arn};
+use asl_runtime::context::{activity_arn, execution_arn, local_activity_arn, role_arn, state_machine_arn};
 use asl_runtime::history::HistoryEvent;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
@@ -32,6 +32,7 @@ impl From<StoreError> for ApiError {
             StoreError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
             StoreError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             StoreError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
+            StoreError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
             StoreError::TaskDoesNotExist => "TaskDoesNotExist",
             StoreError::TaskTimedOut => "TaskTimedOut",
             StoreError::InvalidToken => "InvalidToken",
@@ -80,11 +81,8 @@ impl Engine {
             return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{text}")));
         }
         if machine_type == MachineType::Express {
-            if let Some(pattern) = express_unsupported(definition) {
-                return Err(ApiError::new(
-                    "InvalidDefinition",
-                    format!("Invalid State Machine Definition: Express state machines do not support the '{pattern}' integration pattern"),
-                ));
+            if let Some(problem) = express_unsupported(definition) {
+                return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'")));
             }
         }
         let hash = definition_hash(definition).map_err(|e| ApiError::new("InvalidDefinition", e.to_string()))?;
@@ -298,11 +296,54 @@ impl Engine {
         Ok(json!({}))
     }
 
+    /// CreateActivity: idempotent on the name.
+    pub fn create_activity(&self, name: &str) -> ApiResult {
+        check_name(name)?;
+        let record = ActivityRecord { name: name.to_string(), arn: activity_arn(name), creation_date: Utc::now() };
+        let record = self.store.create_activity(record)?;
+        Ok(json!({ "activityArn": record.arn, "creationDate": date(record.creation_date) }))
+    }
+
+    /// The activity an ARN (local or AWS-written, see `local_activity_arn`) or a name names.
+    fn activity(&self, arn: &str) -> ApiResult<ActivityRecord> {
+        let arn = local_activity_arn(arn);
+        self.store.activity(&arn)?.ok_or_else(|| ApiError::new("ActivityDoesNotExist", format!("Activity Does Not Exist: '{arn}'")))
+    }
+
+    pub fn describe_activity(&self, arn: &str) -> ApiResult {
+        let a = self.activity(arn)?;
+        Ok(json!({ "activityArn": a.arn, "name": a.name, "creationDate": date(a.creation_date) }))
+    }
+
+    pub fn list_activities(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
+        let page = self.store.list_activities(&Page { max_results, next_token })?;
+        let items = page.items.iter().map(|a| json!({ "activityArn": a.arn, "name": a.name, "creationDate": date(a.creation_date) })).collect();
+        Ok(paged("activities", items, page.next_token))
+    }
+
+    pub fn delete_activity(&self, arn: &str) -> ApiResult {
+        self.store.delete_activity(&local_activity_arn(arn))?;
+        Ok(json!({}))
+    }
+
     /// GetActivityTask: the oldest task waiting for this activity (`{}` when none is).
     pub fn get_activity_task(&self, activity_arn: &str) -> ApiResult {
-        match self.store.take_activity_task(activity_arn)? {
+        let activity = self.activity(activity_arn)?;
+        match self.store.take_activity_task(&activity.arn)? {
             Some(t) => Ok(json!({ "taskToken": t.token, "input": t.input })),
             None => Ok(json!({})),
+        }
+    }
+
+    /// GetActivityTask as AWS serves it: a long poll that waits up to `within` for a task.
+    pub fn get_activity_task_within(&self, activity_arn: &str, within: std::time::Duration) -> ApiResult {
+        let until = std::time::Instant::now() + within;
+        loop {
+            let task = self.get_activity_task(activity_arn)?;
+            if task.get("taskToken").is_some() || std::time::Instant::now() >= until {
+                return Ok(task);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
 }
@@ -324,29 +365,41 @@ fn check_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// The first Resource of `definition` using an integration pattern Express machines lack.
+/// The first Task of `definition` (nested ones included) using what Express machines lack, as
+/// AWS words it: the message and the Resource's location.
 fn express_unsupported(definition: &str) -> Option<String> {
-    fn walk(v: &Value) -> Option<String> {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::String(r)) = m.get("Resource") {
-                    if r.ends_with(".waitForTaskToken") {
-                        return Some(".waitForTaskToken".into());
-                    }
-                    if r.contains(".sync") {
-                        return Some(".sync".into());
-                    }
-                    if r.split(':').nth(5) == Some("activity") {
-                        return Some("activity".into());
-                    }
+    fn walk(states: &Value, at: &str) -> Option<String> {
+        for (name, state) in states.as_object()? {
+            let here = format!("{at}/States/{name}");
+            if let Some(r) = state.get("Resource").and_then(Value::as_str) {
+                let problem = if r.contains(".sync") {
+                    Some("Express state machine does not support '.sync' service integration")
+                } else if r.ends_with(".waitForTaskToken") {
+                    Some("Express state machine does not support '.waitForTaskToken' service integration ")
+                } else if r.split(':').nth(5) == Some("activity") {
+                    Some("Express state machine does not support Activity ARN")
+                } else {
+                    None
+                };
+                if let Some(p) = problem {
+                    return Some(format!("{p} at {here}/Resource"));
                 }
-                m.values().find_map(walk)
             }
-            Value::Array(items) => items.iter().find_map(walk),
-            _ => None,
+            for (i, branch) in state.get("Branches").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                if let Some(found) = branch.get("States").and_then(|s| walk(s, &format!("{here}/Branches[{i}]"))) {
+                    return Some(found);
+                }
+            }
+            for key in ["ItemProcessor", "Iterator"] {
+                if let Some(found) = state.get(key).and_then(|p| p.get("States")).and_then(|s| walk(s, &format!("{here}/{key}"))) {
+                    return Some(found);
+                }
+            }
         }
+        None
     }
-    walk(&serde_json::from_str(definition).ok()?)
+    let definition: Value = serde_json::from_str(definition).ok()?;
+    walk(definition.get("States")?, "")
 }
 
 fn paged(key: &str, items: Vec<Value>, next_token: Option<String>) -> Value {

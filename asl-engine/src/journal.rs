@@ -96,12 +96,20 @@ impl Journal for StoreJournal {
         self.parse(&kept)
     }
 
+    fn check_activity(&self, arn: &str) -> Result<(), Failure> {
+        match self.store.activity(&asl_runtime::context::local_activity_arn(arn)) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Failure::runtime(format!("The activity {arn} does not exist."))),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure> {
         let record = TokenRecord {
             token: request.token.clone(),
             execution_arn: self.arn.clone(),
             state: request.state.clone(),
-            activity_arn: request.activity.clone(),
+            activity_arn: request.activity.as_deref().map(asl_runtime::context::local_activity_arn),
             input: request.input.to_string(),
             outcome: None,
             last_heartbeat: None,

@@ -72,6 +72,16 @@ pub fn activity_arn(name: &str) -> String {
     format!("{ARN_PREFIX}:activity:{name}")
 }
 
+/// The local ARN of the activity an ARN names, whatever region and account it was written
+/// with: a definition deployed to AWS names its activities with the AWS account's ARNs, and
+/// the same file must find the activities created here by name.
+pub fn local_activity_arn(arn: &str) -> String {
+    match arn.rsplit_once(":activity:") {
+        Some((_, name)) => activity_arn(name),
+        None => activity_arn(arn),
+    }
+}
+
 /// The role executions run as (AWS requires one; locally it is only reported).
 pub fn role_arn() -> &'static str {
     ROLE_ARN

@@ -51,6 +51,12 @@ pub trait Journal: Send + Sync {
     fn effect(&self, key: &str) -> Result<Option<Value>, Failure>;
     /// Records `value` under `key` unless a value is there; returns the value kept (the first).
     fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure>;
+    /// Whether activity `arn` exists; `Err` with a `States.Runtime` failure if it does not
+    /// (AWS fails the state: "The activity <arn> does not exist."). The default knows of no
+    /// registry and accepts every activity.
+    fn check_activity(&self, _arn: &str) -> Result<(), Failure> {
+        Ok(())
+    }
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure>;
     /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure

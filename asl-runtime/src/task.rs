@@ -121,6 +121,10 @@ pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
     submitted: bool,
 ) -> Result<Value, Failure> {
     let family = Family::of(call.resource);
+    if let (Family::Activity, Some(journal)) = (family, &env.journal) {
+        // A missing activity fails the state before anything is scheduled.
+        journal.check_activity(call.resource)?;
+    }
     let history = exec.records_history().then(|| crate::history::resource_parts(call.resource));
     match &history {
         None => exec.record(if submitted { 3 } else { 2 }),

@@ -321,6 +321,11 @@ async fn start_execution_is_idempotent_on_name_and_input() {
     // Express machines cannot wait for task tokens (AWS rejects them at creation).
     let e = engine.create_state_machine("fast", approval::DEFINITION, MachineType::Express, None).unwrap_err();
     assert_eq!(e.code, "InvalidDefinition");
+    assert!(
+        e.message.contains("Express state machine does not support '.waitForTaskToken' service integration  at /States/RequestApproval/Resource"),
+        "{}",
+        e.message
+    );
     let e = engine.create_state_machine("broken", r#"{"StartAt": "A", "States": {}}"#, MachineType::Standard, None).unwrap_err();
     assert_eq!(e.code, "InvalidDefinition");
     assert!(e.message.contains("broken:1:"), "{}", e.message);
@@ -361,6 +366,9 @@ async fn serve_until_ended_every(engine: &Engine, worker: &Worker, arn: &str, ev
 async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
     let (engine, store) = engine();
     engine.create_state_machine("review", activity::DEFINITION, MachineType::Standard, None).unwrap();
+    // Created here, it has a local ARN; the definition names it with an AWS account's ARN.
+    let created = engine.create_activity("Review").unwrap();
+    assert_eq!(created["activityArn"], "arn:aws:states:local:000000000000:activity:Review");
     let arn = start(&engine, "review", Some("r1"), Some(r#"{"doc": "d-9"}"#));
     let mut worker = Worker::named(store, "w");
     worker.serve::<activity::Workflow, _>(());
@@ -393,6 +401,25 @@ async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
         ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
     );
     assert_eq!(engine.get_activity_task(activity_arn).unwrap(), json!({}), "no task left");
+    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Review").unwrap(), json!({}));
+    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Nope").unwrap_err().code, "ActivityDoesNotExist");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_task_on_a_missing_activity_fails_the_execution_as_aws_does() {
+    let (engine, store) = engine();
+    engine.create_state_machine("review", activity::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "review", Some("r2"), Some(r#"{"doc": "d-1"}"#));
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<activity::Workflow, _>(());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    // As AWS recorded it (conformance case activities/test_activity_task_on_deleted).
+    assert_eq!(d["error"], "States.Runtime");
+    assert_eq!(
+        d["cause"],
+        "An error occurred while executing the state 'Review' (entered at the event id #2). The activity arn:aws:states:us-east-1:123456789012:activity:Review does not exist."
+    );
+    assert_eq!(kinds(&history(&engine, &arn)), ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
 }
 
 /// Charge succeeds; Ship fails with a non-retried error until `ship_works` is set.

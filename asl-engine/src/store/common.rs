@@ -147,3 +147,9 @@ pub(super) fn not_redrivable(arn: &str, status: super::Status) -> StoreError {
         status.as_str()
     ))
 }
+
+/// `create_activity` with a new name but the ARN of another activity (ARNs embed the name, so
+/// only a caller building them wrongly gets this).
+pub(super) fn arn_taken(arn: &str, other_name: &str) -> StoreError {
+    StoreError::InvalidState(format!("activity ARN '{arn}' already belongs to activity '{other_name}'"))
+}

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::common::{
-    aborted_event, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
+    aborted_event, arn_taken, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
     parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    Ending, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
+    ActivityRecord, Ending, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
     StoreError, StoredEvent, TokenOutcome, TokenRecord,
 };
 
@@ -29,6 +29,10 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct Inner {
     machines: BTreeMap<String, StateMachineRecord>,
+    /// By name (ListActivities' order).
+    activities: BTreeMap<String, ActivityRecord>,
+    /// Activity arn → name.
+    activity_names: HashMap<String, String>,
     /// By arn.
     executions: HashMap<String, ExecutionRecord>,
     /// (machine, name) → arn: names are unique per machine, whatever the arn says.
@@ -76,6 +80,11 @@ impl MemoryStore {
 fn truncate_machine(mut m: StateMachineRecord) -> StateMachineRecord {
     m.creation_date = millis(m.creation_date);
     m
+}
+
+fn truncate_activity(mut a: ActivityRecord) -> ActivityRecord {
+    a.creation_date = millis(a.creation_date);
+    a
 }
 
 fn truncate_execution(mut e: ExecutionRecord) -> ExecutionRecord {
@@ -408,6 +417,50 @@ impl Store for MemoryStore {
 
     fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
         self.lock()?.progress.entry(arn.to_owned()).or_default().insert(place.to_owned(), progress.to_vec());
+        Ok(())
+    }
+
+    fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord> {
+        let mut inner = self.lock()?;
+        if let Some(existing) = inner.activities.get(&activity.name) {
+            return Ok(existing.clone());
+        }
+        if let Some(other) = inner.activity_names.get(&activity.arn) {
+            return Err(arn_taken(&activity.arn, other));
+        }
+        let activity = truncate_activity(activity);
+        inner.activity_names.insert(activity.arn.clone(), activity.name.clone());
+        inner.activities.insert(activity.name.clone(), activity.clone());
+        Ok(activity)
+    }
+
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
+        let inner = self.lock()?;
+        Ok(inner.activity_names.get(arn).and_then(|name| inner.activities.get(name)).cloned())
+    }
+
+    fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>> {
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => parse_key_token(t, 1)?.pop(),
+            None => None,
+        };
+        let inner = self.lock()?;
+        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let items: Vec<ActivityRecord> = inner
+            .activities
+            .range::<String, _>((start, Bound::Unbounded))
+            .take(size + 1)
+            .map(|(_, a)| a.clone())
+            .collect();
+        Ok(one_page(items, size, |a| key_token(&[&a.name])))
+    }
+
+    fn delete_activity(&self, arn: &str) -> Result<()> {
+        let mut inner = self.lock()?;
+        let name = inner.activity_names.remove(arn).ok_or_else(|| StoreError::ActivityDoesNotExist(arn.to_owned()))?;
+        inner.activities.remove(&name);
+        // Tokens already issued for it stay: their tasks wait on as AWS's do.
         Ok(())
     }
 

@@ -59,6 +59,16 @@ pub struct StateMachineRecord {
     pub creation_date: DateTime<Utc>,
 }
 
+/// A registered activity (CreateActivity): Task states whose Resource is its ARN wait for a
+/// worker of the user's to fetch the task with GetActivityTask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityRecord {
+    pub name: String,
+    /// `arn:aws:states:<region>:<account>:activity:<name>`.
+    pub arn: String,
+    pub creation_date: DateTime<Utc>,
+}
+
 /// An execution's status, as AWS names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -188,6 +198,9 @@ pub enum StoreError {
     ExecutionAlreadyExists(String),
     #[error("Execution Does Not Exist: '{0}'")]
     ExecutionDoesNotExist(String),
+    /// No activity has that ARN.
+    #[error("Activity Does Not Exist: '{0}'")]
+    ActivityDoesNotExist(String),
     /// The token was never issued (or is malformed).
     #[error("Provided task does not exist")]
     TaskDoesNotExist,
@@ -289,6 +302,18 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces the progress under (`arn`, `place`) without the holder check: only for an
     /// execution nobody runs (a redrive prepares it before a worker claims it).
     fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()>;
+
+    // ---- activities
+    /// Registers an activity; the same name again returns the existing record (AWS's
+    /// CreateActivity is idempotent on the name). A new name with an ARN another activity has
+    /// is `InvalidState`, and nothing is written.
+    fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord>;
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>>;
+    /// All activities, by name.
+    fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>>;
+    /// Removes the activity (`ActivityDoesNotExist` if there is none). Tasks already waiting
+    /// on it keep their tokens.
+    fn delete_activity(&self, arn: &str) -> Result<()>;
 
     // ---- task tokens
     /// Issues a token (idempotent: the same token again changes nothing).

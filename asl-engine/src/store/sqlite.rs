@@ -23,11 +23,11 @@ use rusqlite::types::{Type, Value as SqlValue};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::common::{
-    aborted_event, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
+    aborted_event, arn_taken, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    Ending, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
+    ActivityRecord, Ending, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
     Store, StoreError, StoredEvent, TokenOutcome, TokenRecord,
 };
 
@@ -119,7 +119,19 @@ CREATE INDEX tokens_open_by_execution ON tokens (execution_arn)
     WHERE outcome IS NULL AND closed = 0;
 ";
 
+/// Tables added to version 1 after files of it had been written (the version was never
+/// released, so it was not bumped). `IF NOT EXISTS`: run on every open, it creates them in an
+/// older file and leaves a newer one alone.
+const SCHEMA_V1_LATER: &str = "
+CREATE TABLE IF NOT EXISTS activities (
+    name          TEXT PRIMARY KEY,
+    arn           TEXT UNIQUE NOT NULL,
+    creation_date TEXT NOT NULL
+);
+";
+
 const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
+const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
      start_date, stop_date, redrive_count, owner, lease_until";
 const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
@@ -208,9 +220,10 @@ fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     match version {
         0 => {
             tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
+            tx.execute_batch(SCHEMA_V1_LATER).context("creating the store schema")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
-        SCHEMA_VERSION => {}
+        SCHEMA_VERSION => tx.execute_batch(SCHEMA_V1_LATER).context("completing the store schema")?,
         v if v > SCHEMA_VERSION => {
             return Err(StoreError::Backend(format!(
                 "{what}: the store has schema version {v}, newer than this build of asl-engine \
@@ -260,6 +273,10 @@ fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRecord> {
         role_arn: row.get(5)?,
         creation_date: get_date(row, 6)?,
     })
+}
+
+fn activity_from_row(row: &Row<'_>) -> rusqlite::Result<ActivityRecord> {
+    Ok(ActivityRecord { name: row.get(0)?, arn: row.get(1)?, creation_date: get_date(row, 2)? })
 }
 
 fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRecord> {
@@ -798,6 +815,81 @@ impl Store for SqliteStore {
             tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
                 .and_then(|mut stmt| stmt.execute(rusqlite::params![arn, place, progress]))
                 .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord> {
+        let what = "creating an activity";
+        let by_name = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE name = ?1");
+        self.write(what, |tx| {
+            let existing = tx
+                .prepare_cached(&by_name)
+                .and_then(|mut stmt| stmt.query_row([&activity.name], activity_from_row).optional())
+                .context(what)?;
+            if let Some(existing) = existing {
+                return Ok(existing);
+            }
+            let other: Option<String> = tx
+                .prepare_cached("SELECT name FROM activities WHERE arn = ?1")
+                .and_then(|mut stmt| stmt.query_row([&activity.arn], |row| row.get(0)).optional())
+                .context(what)?;
+            if let Some(other) = other {
+                return Err(arn_taken(&activity.arn, &other));
+            }
+            tx.prepare_cached(&format!("INSERT INTO activities ({ACTIVITY_COLUMNS}) VALUES (?1, ?2, ?3)"))
+                .and_then(|mut stmt| {
+                    stmt.execute(params![activity.name, activity.arn, date_text(activity.creation_date)])
+                })
+                .context(what)?;
+            // Read back, so the answer has the stored (millisecond) date, as later reads will.
+            tx.prepare_cached(&by_name)
+                .and_then(|mut stmt| stmt.query_row([&activity.name], activity_from_row))
+                .context(what)
+        })
+    }
+
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
+        let what = "reading an activity";
+        self.read(what, |tx| {
+            tx.prepare_cached(&format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE arn = ?1"))
+                .and_then(|mut stmt| stmt.query_row([arn], activity_from_row).optional())
+                .context(what)
+        })
+    }
+
+    fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>> {
+        let what = "listing activities";
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => parse_key_token(t, 1)?.pop(),
+            None => None,
+        };
+        let items = self.read(what, |tx| {
+            // Keyset paging, as for state machines.
+            tx.prepare_cached(&format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"
+            ))
+            .and_then(|mut stmt| {
+                stmt.query_map(params![after, limit(size + 1)], activity_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .context(what)
+        })?;
+        Ok(one_page(items, size, |a| key_token(&[&a.name])))
+    }
+
+    fn delete_activity(&self, arn: &str) -> Result<()> {
+        let what = "deleting an activity";
+        self.write(what, |tx| {
+            // Tokens already issued for it stay: their tasks wait on as AWS's do.
+            let deleted = tx
+                .prepare_cached("DELETE FROM activities WHERE arn = ?1")
+                .and_then(|mut stmt| stmt.execute([arn]))
+                .context(what)?;
+            if deleted == 0 {
+                return Err(StoreError::ActivityDoesNotExist(arn.to_owned()));
+            }
             Ok(())
         })
     }

@@ -36,6 +36,14 @@ fn machine(name: &str) -> StateMachineRecord {
     machine_with(name, DEFINITION, MachineType::Standard)
 }
 
+fn activity_arn(name: &str) -> String {
+    format!("arn:aws:states:{REGION_ACCOUNT}:activity:{name}")
+}
+
+fn activity(name: &str, created: DateTime<Utc>) -> ActivityRecord {
+    ActivityRecord { name: name.into(), arn: activity_arn(name), creation_date: created }
+}
+
 fn arn(machine: &str, name: &str) -> String {
     format!("arn:aws:states:{REGION_ACCOUNT}:execution:{machine}:{name}")
 }
@@ -623,6 +631,82 @@ fn activity_tasks_are_taken_oldest_first(store: &dyn Store) {
     store.answer_token("x1", TokenOutcome::Success(r#"{"r":1}"#.into())).unwrap();
 }
 
+fn create_activity_is_idempotent_by_name(store: &dyn Store) {
+    let created = store.create_activity(activity("a", at(0))).unwrap();
+    assert_eq!(created, activity("a", at(0)));
+    // The same name again: the existing record, its creation date unchanged.
+    assert_eq!(store.create_activity(activity("a", at(50))).unwrap(), created);
+    assert_eq!(store.activity(&activity_arn("a")).unwrap(), Some(created.clone()));
+    assert_eq!(store.activity(&activity_arn("nope")).unwrap(), None);
+    // Looked up by ARN, not by name.
+    assert_eq!(store.activity("a").unwrap(), None);
+
+    // A new name with another activity's ARN is refused, and nothing is written.
+    let thief = ActivityRecord { name: "b".into(), arn: activity_arn("a"), creation_date: at(1) };
+    assert!(matches!(store.create_activity(thief), Err(StoreError::InvalidState(_))));
+    assert_eq!(store.list_activities(&Page::default()).unwrap().items, [created]);
+}
+
+fn list_activities_pages_by_name(store: &dyn Store) {
+    assert_eq!(store.list_activities(&Page::default()).unwrap(), Paged { items: vec![], next_token: None });
+    for name in ["delta", "alpha", "echo", "charlie", "bravo"] {
+        store.create_activity(activity(name, at(0))).unwrap();
+    }
+    // Machines are listed apart.
+    store.create_state_machine(machine("m")).unwrap();
+    let first = store.list_activities(&page(2, None)).unwrap();
+    let second = store.list_activities(&page(2, first.next_token.clone())).unwrap();
+    let third = store.list_activities(&page(2, second.next_token.clone())).unwrap();
+    let seen: Vec<_> = [&first, &second, &third].iter().flat_map(|p| p.items.iter().map(|a| a.name.clone())).collect();
+    assert_eq!(seen, ["alpha", "bravo", "charlie", "delta", "echo"]);
+    assert!(first.next_token.is_some() && second.next_token.is_some());
+    assert_eq!(third.next_token, None);
+
+    // Activities created between two pages do not shift the next one.
+    store.create_activity(activity("aardvark", at(1))).unwrap();
+    let second_again = store.list_activities(&page(2, first.next_token.clone())).unwrap();
+    assert_eq!(second_again.items, second.items);
+
+    let all = store.list_activities(&Page::default()).unwrap();
+    assert_eq!(all.items.len(), 6);
+    assert_eq!(all.next_token, None);
+    // Exactly a page's worth: no next token.
+    assert_eq!(store.list_activities(&page(6, None)).unwrap().next_token, None);
+
+    for bad in ["zz", "not a token", "6162", ""] {
+        assert_eq!(store.list_activities(&page(2, Some(bad.into()))), Err(StoreError::InvalidToken), "{bad:?}");
+    }
+}
+
+fn delete_activity_keeps_waiting_tasks(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    let a = activity_arn("a");
+    store.create_activity(activity("a", at(0))).unwrap();
+    store.create_activity(activity("b", at(0))).unwrap();
+    store.issue_token(&token("t1", &e.arn, Some(&a))).unwrap();
+
+    assert_eq!(store.delete_activity(&a), Ok(()));
+    assert_eq!(store.activity(&a).unwrap(), None);
+    assert_eq!(names_of(&store.list_activities(&Page::default()).unwrap().items), ["b"]);
+    assert_eq!(store.delete_activity(&a), Err(StoreError::ActivityDoesNotExist(a.clone())));
+    assert_eq!(
+        store.delete_activity("arn:missing"),
+        Err(StoreError::ActivityDoesNotExist("arn:missing".into()))
+    );
+
+    // The task already waiting keeps its token.
+    assert_eq!(store.take_activity_task(&a).unwrap().map(|t| t.token).as_deref(), Some("t1"));
+    store.answer_token("t1", TokenOutcome::Success("{}".into())).unwrap();
+
+    // Created again, it is a new activity with a new date.
+    assert_eq!(store.create_activity(activity("a", at(9))).unwrap(), activity("a", at(9)));
+    assert_eq!(store.activity(&a).unwrap(), Some(activity("a", at(9))));
+}
+
+fn names_of(activities: &[ActivityRecord]) -> Vec<&str> {
+    activities.iter().map(|a| a.name.as_str()).collect()
+}
+
 /// Two handles (the same store twice, or two connections to one file) claim from two threads
 /// at once: every execution goes to exactly one of them.
 fn claims_race(a: &dyn Store, b: &dyn Store) {
@@ -667,6 +751,8 @@ fn dates_are_kept_to_the_millisecond(store: &dyn Store) {
     let mut m = machine("m");
     m.creation_date = fine;
     assert_eq!(store.create_state_machine(m).unwrap().creation_date, coarse);
+    assert_eq!(store.create_activity(activity("a", fine)).unwrap().creation_date, coarse);
+    assert_eq!(store.activity(&activity_arn("a")).unwrap().map(|a| a.creation_date), Some(coarse));
     let started = store.start_execution(execution("m", "e", "{}", fine), &[]).unwrap().record;
     assert_eq!(started.start_date, coarse);
     let claimed = store.claim("w", &all_machines(), fine, fine + Duration::seconds(1), 1).unwrap();
@@ -721,6 +807,9 @@ for_each_store!(
     stop_aborts_and_closes_tokens,
     redrive_resumes_a_failed_execution,
     activity_tasks_are_taken_oldest_first,
+    create_activity_is_idempotent_by_name,
+    list_activities_pages_by_name,
+    delete_activity_keeps_waiting_tasks,
     dates_are_kept_to_the_millisecond,
 );
 
@@ -758,6 +847,22 @@ fn transcript(store: &dyn Store) -> Vec<String> {
     log("machines", format!("{:?}", store.list_state_machines(&page(1, None))));
     log("token", format!("{:?}", store.token("t")));
     log("progress", format!("{:?}", store.progress(&arn("m", "a"), "")));
+    for (i, name) in ["y", "x", "z"].iter().enumerate() {
+        log("create activity", format!("{:?}", store.create_activity(activity(name, fine(i as i64)))));
+    }
+    log("create activity again", format!("{:?}", store.create_activity(activity("x", fine(20)))));
+    let thief = ActivityRecord { name: "w".into(), arn: activity_arn("x"), creation_date: fine(21) };
+    log("create activity taken arn", format!("{:?}", store.create_activity(thief)));
+    log("activity", format!("{:?}", store.activity(&activity_arn("x"))));
+    log("activity missing", format!("{:?}", store.activity(&activity_arn("w"))));
+    let first = store.list_activities(&page(2, None));
+    log("activities", format!("{first:?}"));
+    let next = first.ok().and_then(|p| p.next_token);
+    log("activities next", format!("{:?}", store.list_activities(&page(2, next))));
+    log("activities bad token", format!("{:?}", store.list_activities(&page(2, Some("zz".into())))));
+    log("delete activity", format!("{:?}", store.delete_activity(&activity_arn("y"))));
+    log("delete activity again", format!("{:?}", store.delete_activity(&activity_arn("y"))));
+    log("activities after delete", format!("{:?}", store.list_activities(&Page::default())));
     out
 }
 
@@ -792,6 +897,7 @@ fn reopening_a_file_keeps_everything() {
         store.answer_token("done", TokenOutcome::Failure { error: Some("E".into()), cause: None }).unwrap();
         store.heartbeat_token("open", at(3)).unwrap();
         store.stop_execution(&arn("m", "f"), Some("Stop"), Some("test"), at(4)).unwrap();
+        store.create_activity(activity("act", at(5))).unwrap();
         (transcript_of_state(&store, &e.arn), e.arn)
     };
 
@@ -819,7 +925,34 @@ fn transcript_of_state(store: &dyn Store, e_arn: &str) -> Vec<String> {
         format!("{:?}", store.token("done")),
         format!("{:?}", store.token("open")),
         format!("{:?}", store.token("queued")),
+        format!("{:?}", store.list_activities(&Page::default())),
     ]
+}
+
+/// A file written before the activities table existed (same schema version) still opens, and
+/// gets the table.
+#[test]
+fn a_file_without_the_activities_table_gains_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        start(&store, "m", "e", at(0));
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE activities").unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, 1);
+    drop(conn);
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.execution(&arn("m", "e")).unwrap().is_some());
+    assert_eq!(store.list_activities(&Page::default()).unwrap().items, []);
+    assert_eq!(store.create_activity(activity("a", at(1))).unwrap(), activity("a", at(1)));
+    drop(store);
+    // Opening it again leaves the table and its rows alone.
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.activity(&activity_arn("a")).unwrap(), Some(activity("a", at(1))));
 }
 
 #[test]
