@@ -114,13 +114,14 @@ impl Journal for StoreJournal {
             outcome: None,
             last_heartbeat: None,
             taken: false,
+            heartbeats: 0,
         };
         self.store.issue_token(&record).map_err(|e| self.fail(e))
     }
 
     fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn() + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
-            let mut last_beat = None;
+            let mut beats_seen = 0;
             loop {
                 // Register for in-process answers before reading, so none is missed between.
                 let woken = self.answers.notify.notified();
@@ -137,9 +138,9 @@ impl Journal for StoreJournal {
                     }
                     None => {}
                 }
-                if record.last_heartbeat.is_some() && record.last_heartbeat != last_beat {
+                if record.heartbeats != beats_seen {
                     heartbeat();
-                    last_beat = record.last_heartbeat;
+                    beats_seen = record.heartbeats;
                 }
                 tokio::select! {
                     () = &mut woken => {}

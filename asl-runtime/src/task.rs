@@ -211,6 +211,13 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
                     },
                 }
             };
+            // The wait may span restarts: its TimeoutSeconds counts from when it first began.
+            // (HeartbeatSeconds starts afresh on a resume: when the last heartbeat came is the
+            // store's business, and a resumed wait hears of new ones.)
+            let limits = match elapsed_since_first(journal, &format!("{key}/started"), env) {
+                Ok(elapsed) => Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits },
+                Err(f) => return (Err(f), submission),
+            };
             let notify = beat.clone();
             let on_heartbeat = move || notify.notify_one();
             let answer = journal.await_token(&token, &on_heartbeat);
@@ -224,6 +231,15 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
         Err(f) => (Err(f), submission),
         Ok(kept) => (outcome_from_value(&kept).unwrap_or(outcome), submission),
     }
+}
+
+/// How long ago the effect `key` was first recorded (now, if this is the first time).
+fn elapsed_since_first<H, C: Clock>(journal: &dyn crate::durable::Journal, key: &str, env: &crate::Env<H, C>) -> Result<Duration, Failure> {
+    let now = env.clock.now();
+    let stamp = Value::String(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    let kept = journal.record_effect(key, &stamp)?;
+    let first = kept.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map_or(now, |t| t.with_timezone(&chrono::Utc));
+    Ok((now - first).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// Which events a Task's resource gives: Lambda functions and activities have their own.

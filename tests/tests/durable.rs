@@ -524,3 +524,43 @@ async fn a_three_day_wait_survives_a_restart_and_fires_on_time() {
     // On time: not three days after the restart (four in all), and no later than the next look.
     assert!(took >= three_days && took <= three_days + Duration::from_secs(60), "woke after {took:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_callback_wait_keeps_its_timeout_across_a_restart() {
+    let (engine, store) = engine();
+    engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "approval", Some("t1"), Some(r#"{"order": 1}"#));
+    let clock = asl_runtime::TokioClock::new();
+    let outbox = Outbox::default();
+    let began = tokio::time::Instant::now();
+    let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+    first.serve::<approval::Workflow, _>(outbox.clone());
+    first.tick().unwrap();
+    // Heartbeats every 40 s (HeartbeatSeconds is 60) for the whole test.
+    let beats = {
+        let engine = engine.clone();
+        let tokens = outbox.tokens.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(40)).await;
+                if let Some(t) = tokens.lock().unwrap().first().cloned() {
+                    let _ = engine.send_task_heartbeat(&t);
+                }
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(300)).await;
+    assert_eq!(status(&engine, &arn), "RUNNING");
+    first.abandon(); // five minutes into the ten-minute TimeoutSeconds
+    std::thread::sleep(Duration::from_millis(150));
+    let mut second = Worker::named(store.clone(), "second").with_clock(clock);
+    second.serve::<approval::Workflow, _>(outbox.clone());
+    let second = Arc::new(second);
+    let engine = engine.with_answers(second.answers());
+    let d = serve_until_ended_every(&engine, &second, &arn, Duration::from_secs(1)).await;
+    beats.abort();
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.Timeout")));
+    let took = began.elapsed();
+    assert!(took >= Duration::from_secs(600) && took <= Duration::from_secs(602), "timed out after {took:?}, not 600 s from the start");
+    assert_eq!(outbox.tokens.lock().unwrap().len(), 1, "the resumed run did not hand the token out again");
+}

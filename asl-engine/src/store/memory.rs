@@ -490,7 +490,9 @@ impl Store for MemoryStore {
 
     fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
         let mut inner = self.lock()?;
-        inner.answerable(token)?.record.last_heartbeat = Some(millis(now));
+        let record = &mut inner.answerable(token)?.record;
+        record.last_heartbeat = Some(millis(now));
+        record.heartbeats += 1;
         Ok(())
     }
 

@@ -159,6 +159,9 @@ pub struct TokenRecord {
     /// `None` while open.
     pub outcome: Option<TokenOutcome>,
     pub last_heartbeat: Option<DateTime<Utc>>,
+    /// How many SendTaskHeartbeat calls it has had.
+    #[serde(default)]
+    pub heartbeats: u64,
     /// For activities: set when a worker fetched the task.
     pub taken: bool,
 }
@@ -322,7 +325,7 @@ pub trait Store: Send + Sync + 'static {
     /// SendTaskSuccess / SendTaskFailure: `TaskDoesNotExist` for a token never issued,
     /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING.
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()>;
-    /// SendTaskHeartbeat: same errors as `answer_token`; records `now`.
+    /// SendTaskHeartbeat: same errors as `answer_token`; records `now` and counts it.
     fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()>;
     /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken.
     fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>>;

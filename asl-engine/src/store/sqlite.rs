@@ -37,7 +37,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -119,15 +119,16 @@ CREATE INDEX tokens_open_by_execution ON tokens (execution_arn)
     WHERE outcome IS NULL AND closed = 0;
 ";
 
-/// Tables added to version 1 after files of it had been written (the version was never
-/// released, so it was not bumped). `IF NOT EXISTS`: run on every open, it creates them in an
-/// older file and leaves a newer one alone.
-const SCHEMA_V1_LATER: &str = "
+/// Version 1 → 2: activities, and a count of each token's heartbeats (two heartbeats within
+/// one millisecond must still be two). `IF NOT EXISTS`: some version-1 files already have the
+/// table.
+const MIGRATE_TO_V2: &str = "
 CREATE TABLE IF NOT EXISTS activities (
     name          TEXT PRIMARY KEY,
     arn           TEXT UNIQUE NOT NULL,
     creation_date TEXT NOT NULL
 );
+ALTER TABLE tokens ADD COLUMN heartbeats INTEGER NOT NULL DEFAULT 0;
 ";
 
 const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
@@ -135,7 +136,7 @@ const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
      start_date, stop_date, redrive_count, owner, lease_until";
 const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
-     last_heartbeat, taken";
+     last_heartbeat, taken, heartbeats";
 
 /// A [`Store`] in a SQLite file (or in memory). One connection per value, behind a mutex: calls
 /// from threads of one process take turns, calls from other processes wait on SQLite's lock.
@@ -218,12 +219,14 @@ fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0 => {
-            tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
-            tx.execute_batch(SCHEMA_V1_LATER).context("creating the store schema")?;
+        0 | 1 => {
+            if version == 0 {
+                tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
-        SCHEMA_VERSION => tx.execute_batch(SCHEMA_V1_LATER).context("completing the store schema")?,
+        SCHEMA_VERSION => {}
         v if v > SCHEMA_VERSION => {
             return Err(StoreError::Backend(format!(
                 "{what}: the store has schema version {v}, newer than this build of asl-engine \
@@ -314,6 +317,7 @@ fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
         outcome,
         last_heartbeat: get_opt_date(row, 9)?,
         taken: row.get(10)?,
+        heartbeats: row.get(11)?,
     })
 }
 
@@ -905,7 +909,7 @@ impl Store for SqliteStore {
             // OR IGNORE: issuing the same token again (a replayed step) changes nothing.
             tx.prepare_cached(&format!(
                 "INSERT OR IGNORE INTO tokens ({TOKEN_COLUMNS}, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                          (SELECT COALESCE(MAX(seq), 0) + 1 FROM tokens))"
             ))
             .and_then(|mut stmt| {
@@ -921,6 +925,7 @@ impl Store for SqliteStore {
                     cause,
                     opt_date_text(token.last_heartbeat),
                     token.taken,
+                    token.heartbeats,
                 ])
             })
             .context(what)?;
@@ -956,7 +961,7 @@ impl Store for SqliteStore {
         let what = "recording a heartbeat";
         self.write(what, |tx| {
             check_answerable(tx, token)?;
-            tx.prepare_cached("UPDATE tokens SET last_heartbeat = ?1 WHERE token = ?2")
+            tx.prepare_cached("UPDATE tokens SET last_heartbeat = ?1, heartbeats = heartbeats + 1 WHERE token = ?2")
                 .and_then(|mut stmt| stmt.execute(params![date_text(now), token]))
                 .context(what)?;
             Ok(())

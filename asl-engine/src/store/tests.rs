@@ -98,6 +98,7 @@ fn token(token: &str, execution_arn: &str, activity: Option<&str>) -> TokenRecor
         outcome: None,
         last_heartbeat: None,
         taken: false,
+        heartbeats: 0,
     }
 }
 
@@ -932,25 +933,32 @@ fn transcript_of_state(store: &dyn Store, e_arn: &str) -> Vec<String> {
 /// A file written before the activities table existed (same schema version) still opens, and
 /// gets the table.
 #[test]
-fn a_file_without_the_activities_table_gains_it() {
+fn a_version_1_file_is_migrated_to_version_2() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.db");
     {
         let store = SqliteStore::open(&path).unwrap();
         start(&store, "m", "e", at(0));
     }
+    // Turn it back into a version-1 file: no activities, no heartbeat count.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE activities").unwrap();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 1);
+    conn.execute_batch("DROP TABLE activities; ALTER TABLE tokens DROP COLUMN heartbeats; PRAGMA user_version = 1;").unwrap();
     drop(conn);
 
     let store = SqliteStore::open(&path).unwrap();
-    assert!(store.execution(&arn("m", "e")).unwrap().is_some());
+    assert!(store.execution(&arn("m", "e")).unwrap().is_some(), "the data is kept");
     assert_eq!(store.list_activities(&Page::default()).unwrap().items, []);
     assert_eq!(store.create_activity(activity("a", at(1))).unwrap(), activity("a", at(1)));
+    store.issue_token(&token("t", &arn("m", "e"), None)).unwrap();
+    store.heartbeat_token("t", at(2)).unwrap();
+    store.heartbeat_token("t", at(2)).unwrap();
+    assert_eq!(store.token("t").unwrap().unwrap().heartbeats, 2, "two heartbeats in the same millisecond count twice");
     drop(store);
-    // Opening it again leaves the table and its rows alone.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, 2);
+    drop(conn);
+    // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.activity(&activity_arn("a")).unwrap(), Some(activity("a", at(1))));
 }
