@@ -242,7 +242,7 @@ impl Engine {
     }
 
     /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution runs on from the
-    /// state that did not finish; what succeeded is kept, what failed runs again.
+    /// state that did not finish, entered afresh; the states before it are not run again.
     pub fn redrive_execution(&self, arn: &str) -> ApiResult {
         let e = self.execution(arn)?;
         let m = self.machine(&e.state_machine_name)?;
@@ -252,24 +252,9 @@ impl Engine {
         if !matches!(e.status, Status::Failed | Status::TimedOut | Status::Aborted) {
             return Err(ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is {}, not FAILED, TIMED_OUT or ABORTED", e.status.as_str())));
         }
-        // Failed outcomes are forgotten so they are tried again; successful ones are replayed.
-        let failed: Vec<String> = self
-            .store
-            .effects(arn)?
-            .into_iter()
-            .filter(|(_, value)| recorded_failure(value))
-            .map(|(key, _)| key)
-            .collect();
-        self.store.forget_effects(arn, &failed)?;
+        // The worker that takes it up carries on from where it failed (see `worker`).
         let now = Utc::now();
         self.store.redrive_execution(arn, now)?;
-        // The history goes on after ExecutionRedriven: the resumed run numbers from there.
-        if let Some(bytes) = self.store.progress(arn, "")? {
-            let mut progress: Value = serde_json::from_slice(&bytes).map_err(|e| ApiError::new("InternalError", e.to_string()))?;
-            progress["events"] = self.store.last_event_id(arn)?.into();
-            let bytes = serde_json::to_vec(&progress).map_err(|e| ApiError::new("InternalError", e.to_string()))?;
-            self.store.put_progress(arn, "", &bytes)?;
-        }
         Ok(json!({ "redriveDate": date(now) }))
     }
 
@@ -284,6 +269,9 @@ impl Engine {
     }
 
     pub fn send_task_failure(&self, token: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
+        if error == Some(asl_runtime::durable::INTERRUPTED) {
+            return Err(ApiError::new("ValidationException", format!("The error name '{}' is reserved", asl_runtime::durable::INTERRUPTED)));
+        }
         let outcome = TokenOutcome::Failure { error: error.map(str::to_string), cause: cause.map(str::to_string) };
         self.store.answer_token(token, outcome)?;
         self.answers.answered();
@@ -346,13 +334,6 @@ impl Engine {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
-}
-
-/// Whether a recorded effect is a failed outcome (a task's, or a child's end).
-fn recorded_failure(value: &str) -> bool {
-    let Ok(v) = serde_json::from_str::<Value>(value) else { return false };
-    let outcome = v.get("outcome").unwrap_or(&v);
-    outcome.get("error").is_some() && outcome.get("result").is_none()
 }
 
 /// AWS's rule for state machine and execution names: 1–80 characters, none of whitespace,

@@ -96,6 +96,22 @@ impl Journal for StoreJournal {
         self.parse(&kept)
     }
 
+    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Failure> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let events: Vec<_> = events.iter().map(stored).collect();
+        self.store.checkpoint(&self.arn, &self.worker, "", None, &events).map_err(|e| self.fail(e))
+    }
+
+    fn close_token(&self, token: &str) -> Result<Option<Result<Value, Failure>>, Failure> {
+        match self.store.close_token(token).map_err(|e| self.fail(e))? {
+            None => Ok(None),
+            Some(TokenOutcome::Success(output)) => self.parse(&output).map(|v| Some(Ok(v))),
+            Some(TokenOutcome::Failure { error, cause }) => Ok(Some(Err(Failure { error: error.unwrap_or_default(), cause }))),
+        }
+    }
+
     fn check_activity(&self, arn: &str) -> Result<(), Failure> {
         match self.store.activity(&asl_runtime::context::local_activity_arn(arn)) {
             Ok(Some(_)) => Ok(()),

@@ -50,10 +50,43 @@ impl<M: Machine + 'static, H: TaskHandler + 'static> Served for Compiled<M, H> {
     fn run(&self, ctx: RunContext, machine: StateMachineRecord, record: ExecutionRecord) -> BoxFuture<'static, ()> {
         let tasks = self.tasks.clone();
         Box::pin(async move {
-            if let Err(e) = run_execution::<M, H>(ctx, machine, record, tasks).await {
-                eprintln!("asl worker: {e}");
+            let (store, worker, arn) = (ctx.store.clone(), ctx.worker.clone(), record.arn.clone());
+            match run_execution::<M, H>(ctx, machine, record, tasks).await {
+                Ok(()) => {}
+                // The store failed: the claim runs out and a worker tries again.
+                Err(RunError::Store(e)) => eprintln!("asl worker: {e}"),
+                // What cannot be read now will not be readable on the next claim either: the
+                // execution fails, rather than being taken up again and again.
+                Err(RunError::Unreadable(e)) => {
+                    eprintln!("asl worker: {arn}: {e}");
+                    let ending = Ending {
+                        status: Status::Failed,
+                        output: None,
+                        error: Some(asl_runtime::error::names::RUNTIME.to_string()),
+                        cause: Some(e),
+                        stop_date: chrono::Utc::now(),
+                    };
+                    let _ = store.finish(&arn, Some(&worker), &ending, &[]);
+                }
             }
         })
+    }
+}
+
+/// Why a run could not go on.
+#[derive(Debug)]
+pub enum RunError {
+    /// The store failed; another attempt may succeed.
+    Store(String),
+    /// The stored input or checkpoint cannot be read (by this build): no attempt will succeed.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Store(e) | RunError::Unreadable(e) => f.write_str(e),
+        }
     }
 }
 
@@ -64,11 +97,12 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     machine: StateMachineRecord,
     record: ExecutionRecord,
     tasks: Arc<H>,
-) -> Result<(), String> {
-    let input: Value = serde_json::from_str(&record.input).map_err(|e| format!("{}: the stored input is not JSON: {e}", record.arn))?;
+) -> Result<(), RunError> {
+    let store_error = |e: crate::store::StoreError| RunError::Store(format!("{}: {e}", record.arn));
+    let input: Value = serde_json::from_str(&record.input).map_err(|e| RunError::Unreadable(format!("the stored input is not JSON: {e}")))?;
     let standard = machine.machine_type == MachineType::Standard;
     let progress = match standard {
-        true => ctx.store.progress(&record.arn, "").map_err(|e| e.to_string())?,
+        true => ctx.store.progress(&record.arn, "").map_err(store_error)?,
         false => None,
     };
     let mut journal = StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll);
@@ -83,13 +117,21 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         env = env.with_journal(journal.clone());
     }
     let mut exec: Execution<M::State> = match progress {
-        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: the checkpoint is unreadable: {e}", record.arn))?,
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| RunError::Unreadable(format!("the checkpoint is unreadable (written by another build?): {e}")))?,
         None => {
             let kept = if M::READS_CONTEXT { input.clone() } else { Value::Null };
             let info = ExecutionInfo::new(machine.name.clone(), record.name.clone(), kept, Some(record.start_date));
             Execution::new(info, M::START, input)
         }
     };
+    if exec.info.redrive_count < record.redrive_count {
+        // The first run since a redrive: the state it stopped in is entered afresh (a new
+        // visit, so its attempts, timers and tokens are new), its events numbered after
+        // ExecutionRedriven.
+        exec.info.redrive_count = record.redrive_count;
+        exec.in_state = false;
+        exec.events = ctx.store.last_event_id(&record.arn).map_err(store_error)?;
+    }
     let outcome = match standard {
         true => asl_runtime::run::<M, _, _>(&mut exec, &env).await,
         false => match tokio::time::timeout(EXPRESS_LIMIT, asl_runtime::run::<M, _, _>(&mut exec, &env)).await {
@@ -114,10 +156,24 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
             stop_date: now,
         },
     };
-    let events: Vec<_> = events.iter().map(stored).collect();
+    let mut events: Vec<_> = events.iter().map(stored).collect();
+    if standard && ending.status != Status::Succeeded {
+        // Where a redrive starts: the state that failed, as it was entered. Saved with the
+        // events before it, so a crash before the end is recorded resumes there too.
+        if let Some(point) = exec.redrive_point() {
+            let bytes = serde_json::to_vec(&point).map_err(|e| RunError::Unreadable(e.to_string()))?;
+            let later = events.iter().position(|e| e.id > point.events).unwrap_or(events.len());
+            let rest = events.split_off(later);
+            match ctx.store.checkpoint(&record.arn, &ctx.worker, "", Some(&bytes), &events) {
+                Ok(()) => events = rest,
+                Err(crate::store::StoreError::LeaseLost(_)) => return Ok(()),
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+    }
     match ctx.store.finish(&record.arn, Some(&ctx.worker), &ending, &events) {
         Ok(()) | Err(crate::store::StoreError::LeaseLost(_)) => Ok(()),
-        Err(e) => Err(format!("{}: cannot record the end: {e}", record.arn)),
+        Err(e) => Err(store_error(e)),
     }
 }
 

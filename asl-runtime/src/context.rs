@@ -27,6 +27,9 @@ pub struct ExecutionInfo {
     /// When the execution started; `None` when the machine never reads the Context object, so
     /// executions that do not need it skip reading the clock.
     pub start_time: Option<DateTime<Utc>>,
+    /// How many times the execution was redriven (`$$.Execution.RedriveCount`).
+    #[serde(default)]
+    pub redrive_count: u32,
 }
 
 impl ExecutionInfo {
@@ -36,7 +39,7 @@ impl ExecutionInfo {
         input: Value,
         start_time: Option<DateTime<Utc>>,
     ) -> Self {
-        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_of: None, start_time }
+        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_of: None, start_time, redrive_count: 0 }
     }
 
     /// `/Fan@2.0#1/Each@5.0#42`: this execution's place under its top-level execution.
@@ -107,7 +110,7 @@ pub fn context_object(exec: &ExecutionInfo, state: &StateInfo<'_>) -> Value {
     execution.insert("Name".into(), exec.name.to_string().into());
     execution.insert("RoleArn".into(), ROLE_ARN.into());
     execution.insert("StartTime".into(), exec.start_time.map_or(Value::Null, time));
-    execution.insert("RedriveCount".into(), 0.into());
+    execution.insert("RedriveCount".into(), exec.redrive_count.into());
     let mut st = Map::new();
     st.insert("EnteredTime".into(), state.entered_time.map_or(Value::Null, time));
     st.insert("Name".into(), state.name.into());

@@ -51,6 +51,12 @@ pub trait Journal: Send + Sync {
     fn effect(&self, key: &str) -> Result<Option<Value>, Failure>;
     /// Records `value` under `key` unless a value is there; returns the value kept (the first).
     fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure>;
+    /// Appends `events` to the execution's history without a checkpoint (a long wait shows its
+    /// first events meanwhile; a replay writes the same ids again, which changes nothing).
+    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Failure>;
+    /// Closes a token whose wait ended without an answer, so a late answer is refused; if an
+    /// answer came first, that answer (the output, or the failure sent).
+    fn close_token(&self, token: &str) -> Result<Option<Result<Value, Failure>>, Failure>;
     /// Whether activity `arn` exists; `Err` with a `States.Runtime` failure if it does not
     /// (AWS fails the state: "The activity <arn> does not exist."). The default knows of no
     /// registry and accepts every activity.

@@ -199,6 +199,10 @@ pub struct Execution<S> {
     /// carries on inside it (durable runs checkpoint on entering a state that waits).
     #[serde(default)]
     pub in_state: bool,
+    /// The current state's input as it entered, kept by durable runs only: where a redrive
+    /// starts again if the state fails.
+    #[serde(skip)]
+    pub entry_input: Option<Value>,
     /// History events not yet handed to a store, when the environment records history. A
     /// child keeps its events here until its parent takes them into its own history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +222,7 @@ impl<S: Copy> Execution<S> {
             entered_event: 0,
             entered_time: None,
             in_state: false,
+            entry_input: None,
             history: None,
         }
     }
@@ -249,6 +254,25 @@ impl<S: Copy> Execution<S> {
     /// Whether history events are being recorded.
     pub fn records_history(&self) -> bool {
         self.history.is_some()
+    }
+
+    /// Where a redrive of this execution starts: the current state, entered afresh with the
+    /// input it entered with (durable runs keep it). `None` when that input is not known.
+    pub fn redrive_point(&self) -> Option<Self> {
+        let input = self.entry_input.clone()?;
+        Some(Execution {
+            info: self.info.clone(),
+            state: self.state,
+            input,
+            retries: RetryCounters::default(),
+            // Entering it again numbers its events as the first time.
+            events: self.entered_event.saturating_sub(1),
+            entered_event: self.entered_event,
+            entered_time: None,
+            in_state: false,
+            entry_input: None,
+            history: None,
+        })
     }
 
     /// Takes the events recorded since the last call.
@@ -390,8 +414,9 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
     let outcome = match M::TIMEOUT_SECONDS {
         None => drive::<M, H, C>(exec, env, on_enter).await,
         Some(secs) => {
-            // Durable runs count the limit from the execution's first start, not this resume.
-            let key = format!("{}/timeout", exec.info.child_path());
+            // Durable runs count the limit from the execution's first start (or its redrive),
+            // not this resume.
+            let key = format!("{}/timeout@{}", exec.info.child_path(), exec.info.redrive_count);
             let limit = crate::wait::sleep_keyed(env, &key, std::time::Duration::from_secs(secs));
             tokio::select! {
                 outcome = drive::<M, H, C>(exec, env, on_enter) => outcome,
@@ -489,6 +514,10 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
 /// Runs the current state, already entered, to its end.
 async fn run_entered<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<Flow, Fault> {
     let state = exec.state;
+    if env.journal.is_some() && exec.entry_input.is_none() {
+        // Resumed inside the state: its checkpoint kept the input it entered with.
+        exec.entry_input = Some(exec.input.clone());
+    }
     let result = M::step(exec, env).await;
     exec.in_state = false;
     exited::<M, H, C>(exec, env, state, &result);
@@ -598,6 +627,9 @@ fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
         }
         if exec.records_history() {
             entered::<M, H, C>(exec, env, state);
+        }
+        if env.journal.is_some() {
+            exec.entry_input = Some(exec.input.clone());
         }
         match M::step_now(exec, env) {
             Some(Ok(Flow::Next)) => exited::<M, H, C>(exec, env, state, &Ok(Flow::Next)),

@@ -122,8 +122,11 @@ pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
 ) -> Result<Value, Failure> {
     let family = Family::of(call.resource);
     if let (Family::Activity, Some(journal)) = (family, &env.journal) {
-        // A missing activity fails the state before anything is scheduled.
-        journal.check_activity(call.resource)?;
+        // A missing activity fails the state before anything is scheduled; an attempt that
+        // happened already (its outcome is recorded) is replayed whatever became of it.
+        if journal.effect(&call.context.idempotency_key)?.is_none() {
+            journal.check_activity(call.resource)?;
+        }
     }
     let history = exec.records_history().then(|| crate::history::resource_parts(call.resource));
     match &history {
@@ -136,7 +139,14 @@ pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
     }
     let (outcome, submission) = match &env.journal {
         None => (invoke(&env.tasks, &env.clock, call, limits).await, None),
-        Some(journal) => perform_durably(&**journal, env, call, limits, family).await,
+        Some(journal) => {
+            // A wait for a token may last days: its events show in the history meanwhile.
+            let waits = call.context.task_token.is_some() || family == Family::Activity;
+            if waits && exec.info.child_of.is_none() {
+                journal.append_events(&exec.take_history())?;
+            }
+            perform_durably(&**journal, env, call, limits, family).await
+        }
     };
     if let Some((kind, resource)) = &history {
         let now = || env.clock.now();
@@ -166,7 +176,7 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
     limits: Limits,
     family: Family,
 ) -> (Result<Value, Failure>, Option<Value>) {
-    use crate::durable::{outcome_from_value, outcome_to_value, TokenRequest};
+    use crate::durable::{outcome_from_value, outcome_to_value};
     let key = call.context.idempotency_key.clone();
     match journal.effect(&key) {
         Err(f) => return (Err(f), None),
@@ -180,48 +190,8 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
     let (outcome, submission) = match call.context.task_token.clone() {
         None if family != Family::Activity => (invoke(&env.tasks, &env.clock, call, limits).await, None),
         token => {
-            // A callback: the handler hands the token out (to a queue, a person, …); the
-            // task's result is what is later sent for the token. An activity: no handler at
-            // all, the activity's workers fetch the task with GetActivityTask.
             let token = token.unwrap_or_else(|| format!("{key}#activity"));
-            let request = TokenRequest {
-                token: token.clone(),
-                state: call.state.to_string(),
-                activity: (family == Family::Activity).then(|| call.resource.to_string()),
-                input: call.input.clone(),
-            };
-            if let Err(f) = journal.issue_token(&request) {
-                return (Err(f), None);
-            }
-            let beat = call.context.heartbeat.clone();
-            let state = call.state;
-            let submit_key = format!("{key}/submitted");
-            let submission = if family == Family::Activity {
-                None
-            } else {
-                match journal.effect(&submit_key) {
-                    Err(f) => return (Err(f), None),
-                    Ok(Some(done)) => Some(done),
-                    Ok(None) => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
-                        Err(f) => return (Err(f), None),
-                        Ok(v) => match journal.record_effect(&submit_key, &v) {
-                            Err(f) => return (Err(f), None),
-                            Ok(v) => Some(v),
-                        },
-                    },
-                }
-            };
-            // The wait may span restarts: its TimeoutSeconds counts from when it first began.
-            // (HeartbeatSeconds starts afresh on a resume: when the last heartbeat came is the
-            // store's business, and a resumed wait hears of new ones.)
-            let limits = match elapsed_since_first(journal, &format!("{key}/started"), env) {
-                Ok(elapsed) => Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits },
-                Err(f) => return (Err(f), submission),
-            };
-            let notify = beat.clone();
-            let on_heartbeat = move || notify.notify_one();
-            let answer = journal.await_token(&token, &on_heartbeat);
-            (limited(state, answer, beat, &env.clock, limits).await, submission)
+            wait_for_token(journal, env, call, limits, family, &key, token).await
         }
     };
     if outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
@@ -230,6 +200,71 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
     match journal.record_effect(&key, &outcome_to_value(&outcome)) {
         Err(f) => (Err(f), submission),
         Ok(kept) => (outcome_from_value(&kept).unwrap_or(outcome), submission),
+    }
+}
+
+/// A callback: the handler hands the token out (to a queue, a person, …) and the task's result
+/// is what is later sent for the token. An activity: no handler at all, the activity's workers
+/// fetch the task with GetActivityTask. A wait that ends without an answer (timeout, a failing
+/// handler) closes the token, so a late answer gets AWS's TaskTimedOut rather than vanishing.
+async fn wait_for_token<H: TaskHandler, C: Clock>(
+    journal: &dyn crate::durable::Journal,
+    env: &crate::Env<H, C>,
+    call: TaskCall,
+    limits: Limits,
+    family: Family,
+    key: &str,
+    token: String,
+) -> (Result<Value, Failure>, Option<Value>) {
+    let request = crate::durable::TokenRequest {
+        token: token.clone(),
+        state: call.state.to_string(),
+        activity: (family == Family::Activity).then(|| call.resource.to_string()),
+        input: call.input.clone(),
+    };
+    if let Err(f) = journal.issue_token(&request) {
+        return (Err(f), None);
+    }
+    let beat = call.context.heartbeat.clone();
+    let state = call.state;
+    let submit_key = format!("{key}/submitted");
+    let submission = match (family, journal.effect(&submit_key)) {
+        (Family::Activity, _) => None,
+        (_, Err(f)) => return (Err(f), None),
+        (_, Ok(Some(done))) => Some(done),
+        (_, Ok(None)) => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
+            // The token never went out: the attempt fails, and its token is dead.
+            Err(f) => return (closing(journal, &token, Err(f)), None),
+            Ok(v) => match journal.record_effect(&submit_key, &v) {
+                Err(f) => return (Err(f), None),
+                Ok(v) => Some(v),
+            },
+        },
+    };
+    // The wait may span restarts: its TimeoutSeconds counts from when it first began.
+    // (HeartbeatSeconds starts afresh on a resume: when the last heartbeat came is the
+    // store's business, and a resumed wait hears of new ones.)
+    let limits = match elapsed_since_first(journal, &format!("{key}/started"), env) {
+        Ok(elapsed) => Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits },
+        Err(f) => return (Err(f), submission),
+    };
+    let notify = beat.clone();
+    let on_heartbeat = move || notify.notify_one();
+    let answer = limited(state, journal.await_token(&token, &on_heartbeat), beat, &env.clock, limits).await;
+    (closing(journal, &token, answer), submission)
+}
+
+/// The outcome of a token wait, closing the token when the wait ended without an answer; an
+/// answer that arrived in the meantime wins.
+fn closing(journal: &dyn crate::durable::Journal, token: &str, outcome: Result<Value, Failure>) -> Result<Value, Failure> {
+    match &outcome {
+        Ok(_) => outcome,
+        Err(f) if f.error == crate::durable::INTERRUPTED => outcome,
+        Err(_) => match journal.close_token(token) {
+            Err(f) => Err(f),
+            Ok(Some(answer)) => answer,
+            Ok(None) => outcome,
+        },
     }
 }
 
@@ -363,7 +398,14 @@ pub async fn invoke<H: TaskHandler, C: Clock>(tasks: &H, clock: &C, call: TaskCa
     let beat = call.context.heartbeat.clone();
     let work = CatchUnwind(Box::pin(tasks.call(call)));
     let work = async move {
-        work.await.map_err(|panic| Failure::new(names::TASK_FAILED, format!("the handler of Task state '{state}' panicked: {panic}")))?
+        match work.await {
+            Err(panic) => Err(Failure::new(names::TASK_FAILED, format!("the handler of Task state '{state}' panicked: {panic}"))),
+            // The name the runtime keeps for a run its journal stopped cannot come from a handler.
+            Ok(Err(f)) if f.error == crate::durable::INTERRUPTED => {
+                Err(Failure::new(names::TASK_FAILED, format!("the handler of Task state '{state}' failed with the reserved error name {}", f.error)))
+            }
+            Ok(result) => result,
+        }
     };
     limited(state, work, beat, clock, limits).await
 }

@@ -66,10 +66,15 @@ fn render(v: &Value) -> String {
 /// Sleeps `d` on the environment's clock (a Wait state, a Retry backoff). In a durable run the
 /// wake-up time is recorded for this visit and attempt of the state, so a run resumed after a
 /// crash wakes when the first one would have, not `d` after the restart.
-pub async fn sleep<S: Copy, H, C: crate::Clock>(exec: &crate::Execution<S>, env: &crate::Env<H, C>, d: Duration) -> Result<(), Fault> {
-    if env.journal.is_none() {
+///
+/// A durable run's history shows the events so far while it sleeps.
+pub async fn sleep<S: Copy, H, C: crate::Clock>(exec: &mut crate::Execution<S>, env: &crate::Env<H, C>, d: Duration) -> Result<(), Fault> {
+    let Some(journal) = &env.journal else {
         env.clock.sleep(d).await;
         return Ok(());
+    };
+    if exec.info.child_of.is_none() {
+        journal.append_events(&exec.take_history()).map_err(|f| Fault::Fatal(Box::new(f)))?;
     }
     let key = format!("{}@{}.{}/timer", exec.info.child_path(), exec.entered_event, exec.retries.total());
     sleep_keyed(env, &key, d).await

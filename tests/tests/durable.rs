@@ -255,7 +255,7 @@ async fn send_task_failure_fails_the_task_with_the_error_sent() {
 #[tokio::test(start_paused = true)]
 async fn a_task_without_heartbeats_times_out_after_heartbeat_seconds() {
     let a = Approval::start("silent").await;
-    a.token().await;
+    let token = a.token().await;
     let since = tokio::time::Instant::now();
     let d = a.ended().await;
     assert_eq!(d["status"], "FAILED");
@@ -263,6 +263,40 @@ async fn a_task_without_heartbeats_times_out_after_heartbeat_seconds() {
     let waited = since.elapsed();
     assert!(waited >= Duration::from_secs(59) && waited <= Duration::from_secs(62), "{waited:?}");
     assert!(kinds(&history(&a.engine, &a.arn)).contains(&"TaskTimedOut".to_string()));
+    // The wait is over: a late answer is refused, as AWS refuses it.
+    assert_eq!(a.engine.send_task_success(&token, "{}").unwrap_err().code, "TaskTimedOut");
+    // The name the runtime keeps for interrupted runs cannot be sent.
+    assert_eq!(a.engine.send_task_failure(&token, Some(asl_runtime::durable::INTERRUPTED), None).unwrap_err().code, "ValidationException");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_redriven_callback_hands_out_a_new_token() {
+    let a = Approval::start("again").await;
+    let first = a.token().await;
+    let d = a.ended().await; // no heartbeat: States.Timeout after 60 s
+    assert_eq!(d["error"], "States.Timeout");
+    a.engine.redrive_execution(&a.arn).unwrap();
+    let w = a.worker.clone();
+    let serving = tokio::spawn(async move { w.run(TICK, std::future::pending()).await });
+    let second = loop {
+        if let Some(t) = a.outbox.tokens.lock().unwrap().get(1).cloned() {
+            break t;
+        }
+        tokio::time::sleep(TICK).await;
+    };
+    assert_ne!(first, second, "the redriven attempt has a token of its own");
+    assert_eq!(a.engine.send_task_success(&first, "{}").unwrap_err().code, "TaskTimedOut");
+    a.engine.send_task_success(&second, r#"{"by": "bea"}"#).unwrap();
+    while status(&a.engine, &a.arn) == "RUNNING" {
+        tokio::time::sleep(TICK).await;
+    }
+    serving.abort();
+    let d = a.engine.describe_execution(&a.arn).unwrap();
+    assert_eq!(d["status"], "SUCCEEDED");
+    assert_eq!(d["redriveCount"], 1);
+    let k = kinds(&history(&a.engine, &a.arn));
+    let redriven = k.iter().position(|e| e == "ExecutionRedriven").unwrap();
+    assert_eq!(k[redriven + 1], "TaskStateEntered");
 }
 
 #[tokio::test(start_paused = true)]
@@ -467,9 +501,8 @@ async fn a_redriven_execution_runs_on_from_the_state_that_failed() {
     let k = kinds(&events);
     assert_eq!(k[failed_history - 1], "ExecutionFailed");
     assert_eq!(k[failed_history], "ExecutionRedriven");
-    // The run carries on inside Ship, from its first attempt (AWS's recordings have no redrive;
-    // resuming inside the state is what keeps a Map's or Parallel's finished children).
-    assert_eq!(k[failed_history + 1], "TaskScheduled");
+    // Ship is entered afresh; Charge and the Wait before it are not run again.
+    assert_eq!(k[failed_history + 1], "TaskStateEntered");
     assert_eq!(k.last().unwrap(), "ExecutionSucceeded");
     let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
@@ -563,4 +596,21 @@ async fn a_callback_wait_keeps_its_timeout_across_a_restart() {
     let took = began.elapsed();
     assert!(took >= Duration::from_secs(600) && took <= Duration::from_secs(602), "timed out after {took:?}, not 600 s from the start");
     assert_eq!(outbox.tokens.lock().unwrap().len(), 1, "the resumed run did not hand the token out again");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
+    let (engine, store) = engine();
+    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "order", Some("bad"), None);
+    // A checkpoint this build cannot read (as after an upgrade that renamed a state).
+    store.claim("someone", &["order".to_string()], chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::seconds(1), 1).unwrap();
+    store.checkpoint(&arn, "someone", "", Some(br#"{"state": "NoSuchState"}"#), &[]).unwrap();
+    store.release("someone", &arn).unwrap();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "States.Runtime");
+    assert!(d["cause"].as_str().unwrap().contains("the checkpoint is unreadable"), "{d}");
 }

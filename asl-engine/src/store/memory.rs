@@ -399,27 +399,6 @@ impl Store for MemoryStore {
         Ok(self.lock()?.effects.get(arn).and_then(|e| e.get(key)).cloned())
     }
 
-    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>> {
-        let inner = self.lock()?;
-        let mut all: Vec<(String, String)> = inner.effects.get(arn).map(|e| e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
-        all.sort();
-        Ok(all)
-    }
-
-    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()> {
-        if let Some(e) = self.lock()?.effects.get_mut(arn) {
-            for k in keys {
-                e.remove(k);
-            }
-        }
-        Ok(())
-    }
-
-    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
-        self.lock()?.progress.entry(arn.to_owned()).or_default().insert(place.to_owned(), progress.to_vec());
-        Ok(())
-    }
-
     fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord> {
         let mut inner = self.lock()?;
         if let Some(existing) = inner.activities.get(&activity.name) {
@@ -486,6 +465,16 @@ impl Store for MemoryStore {
         let mut inner = self.lock()?;
         inner.answerable(token)?.record.outcome = Some(outcome);
         Ok(())
+    }
+
+    fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>> {
+        let mut inner = self.lock()?;
+        let entry = inner.tokens.get_mut(token).ok_or(StoreError::TaskDoesNotExist)?;
+        if let Some(answer) = &entry.record.outcome {
+            return Ok(Some(answer.clone()));
+        }
+        entry.closed = true;
+        Ok(None)
     }
 
     fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()> {

@@ -298,13 +298,6 @@ pub trait Store: Send + Sync + 'static {
     /// stored afterwards (the first value written wins).
     fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String>;
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>>;
-    /// Every effect recorded for `arn`, by key.
-    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>>;
-    /// Forgets these effects (a redrive re-runs what failed).
-    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()>;
-    /// Replaces the progress under (`arn`, `place`) without the holder check: only for an
-    /// execution nobody runs (a redrive prepares it before a worker claims it).
-    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()>;
 
     // ---- activities
     /// Registers an activity; the same name again returns the existing record (AWS's
@@ -325,6 +318,10 @@ pub trait Store: Send + Sync + 'static {
     /// SendTaskSuccess / SendTaskFailure: `TaskDoesNotExist` for a token never issued,
     /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING.
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()>;
+    /// Closes a token whose wait ended without an answer (a later answer gets `TaskTimedOut`)
+    /// and returns `None`; if it was answered first, returns that answer and changes nothing.
+    /// `TaskDoesNotExist` for a token never issued.
+    fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>>;
     /// SendTaskHeartbeat: same errors as `answer_token`; records `now` and counts it.
     fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()>;
     /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken.

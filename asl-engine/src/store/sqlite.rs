@@ -793,36 +793,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn effects(&self, arn: &str) -> Result<Vec<(String, String)>> {
-        let what = "listing effects";
-        self.read(what, |tx| {
-            let mut stmt = tx.prepare_cached("SELECT key, value FROM effects WHERE arn = ?1 ORDER BY key").context(what)?;
-            let rows = stmt.query_map([arn], |row| Ok((row.get(0)?, row.get(1)?))).context(what)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().context(what)
-        })
-    }
-
-    fn forget_effects(&self, arn: &str, keys: &[String]) -> Result<()> {
-        let what = "forgetting effects";
-        self.write(what, |tx| {
-            let mut stmt = tx.prepare_cached("DELETE FROM effects WHERE arn = ?1 AND key = ?2").context(what)?;
-            for key in keys {
-                stmt.execute([arn, key.as_str()]).context(what)?;
-            }
-            Ok(())
-        })
-    }
-
-    fn put_progress(&self, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
-        let what = "replacing progress";
-        self.write(what, |tx| {
-            tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
-                .and_then(|mut stmt| stmt.execute(rusqlite::params![arn, place, progress]))
-                .context(what)?;
-            Ok(())
-        })
-    }
-
     fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord> {
         let what = "creating an activity";
         let by_name = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE name = ?1");
@@ -954,6 +924,24 @@ impl Store for SqliteStore {
                 .and_then(|mut stmt| stmt.execute(params![kind, output, error, cause, token]))
                 .context(what)?;
             Ok(())
+        })
+    }
+
+    fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>> {
+        let what = "closing a task token";
+        self.write(what, |tx| {
+            let record = tx
+                .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1"))
+                .and_then(|mut stmt| stmt.query_row([token], token_from_row).optional())
+                .context(what)?
+                .ok_or(StoreError::TaskDoesNotExist)?;
+            if record.outcome.is_some() {
+                return Ok(record.outcome);
+            }
+            tx.prepare_cached("UPDATE tokens SET closed = 1 WHERE token = ?1")
+                .and_then(|mut stmt| stmt.execute([token]))
+                .context(what)?;
+            Ok(None)
         })
     }
 
