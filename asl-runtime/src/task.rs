@@ -113,7 +113,7 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// journal: an attempt whose outcome is recorded is not made again, and a callback
 /// (`.waitForTaskToken`) or activity task waits for the answer sent for its token, from this
 /// process or another. `submitted`: the Task waits for completion (a callback or `.sync`).
-pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
+pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
     exec: &mut crate::Execution<S>,
     env: &crate::Env<H, C>,
     call: TaskCall,
@@ -137,21 +137,33 @@ pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
             exec.note(now, family.name("Started"), || Some(family.started(kind, resource)));
         }
     }
-    let (outcome, submission) = match &env.journal {
-        None => (invoke(&env.tasks, &env.clock, call, limits).await, None),
+    let mut submission_noted = false;
+    let outcome = match &env.journal {
+        None => invoke(&env.tasks, &env.clock, call, limits).await,
         Some(journal) => {
-            // A wait for a token may last days: its events show in the history meanwhile.
-            let waits = call.context.task_token.is_some() || family == Family::Activity;
-            if waits && exec.info.child_of.is_none() {
-                journal.append_events(&exec.take_history())?;
-            }
-            perform_durably(&**journal, env, call, limits, family).await
+            // TaskSubmitted once the token is out; then a wait that may last days shows its
+            // events in the history meanwhile.
+            let top = exec.info.child_of.is_none();
+            let mut submitted_now = |output: Option<&Value>| -> Result<(), Failure> {
+                if let (Some((kind, resource)), true, Family::Task) = (&history, submitted, family) {
+                    let output = output.cloned().unwrap_or_else(|| Value::Object(Default::default()));
+                    let details = family.with_resource(kind, resource, crate::history::output_details(&output));
+                    exec.note(|| env.clock.now(), "TaskSubmitted", || Some(("taskSubmittedEventDetails", details)));
+                    submission_noted = true;
+                }
+                if top {
+                    journal.append_events(&exec.take_history())?;
+                }
+                Ok(())
+            };
+            perform_durably(&**journal, env, call, limits, family, &mut submitted_now).await
         }
     };
     if let Some((kind, resource)) = &history {
         let now = || env.clock.now();
-        if submitted && family == Family::Task {
-            let output = submission.unwrap_or_else(|| Value::Object(Default::default()));
+        if submitted && family == Family::Task && !submission_noted {
+            // Without a journal (or replayed from a recorded outcome): no submission to show.
+            let output = Value::Object(Default::default());
             exec.note(now, "TaskSubmitted", || Some(("taskSubmittedEventDetails", family.with_resource(kind, resource, crate::history::output_details(&output)))));
         }
         match &outcome {
@@ -169,44 +181,43 @@ pub async fn perform<S: Copy, H: TaskHandler, C: Clock>(
 /// A durable attempt: the recorded outcome if there is one; else the call (or the wait for
 /// the token), whose outcome is then recorded. Also what the handler returned when it handed
 /// a token out (TaskSubmitted's output).
+///
+/// `submitted(output)` is told when a callback's token went out (with what the handler
+/// returned), or an activity's task was offered: the moment its wait begins.
 async fn perform_durably<H: TaskHandler, C: Clock>(
     journal: &dyn crate::durable::Journal,
     env: &crate::Env<H, C>,
     call: TaskCall,
     limits: Limits,
     family: Family,
-) -> (Result<Value, Failure>, Option<Value>) {
+    submitted: &mut (dyn FnMut(Option<&Value>) -> Result<(), Failure> + Send),
+) -> Result<Value, Failure> {
     use crate::durable::{outcome_from_value, outcome_to_value};
     let key = call.context.idempotency_key.clone();
-    match journal.effect(&key) {
-        Err(f) => return (Err(f), None),
-        Ok(Some(recorded)) => {
-            if let Some(outcome) = outcome_from_value(&recorded) {
-                return (outcome, None);
-            }
+    if let Some(recorded) = journal.effect(&key)? {
+        if let Some(outcome) = outcome_from_value(&recorded) {
+            return outcome;
         }
-        Ok(None) => {}
     }
-    let (outcome, submission) = match call.context.task_token.clone() {
-        None if family != Family::Activity => (invoke(&env.tasks, &env.clock, call, limits).await, None),
+    let outcome = match call.context.task_token.clone() {
+        None if family != Family::Activity => invoke(&env.tasks, &env.clock, call, limits).await,
         token => {
             let token = token.unwrap_or_else(|| format!("{key}#activity"));
-            wait_for_token(journal, env, call, limits, family, &key, token).await
+            wait_for_token(journal, env, call, limits, family, &key, token, submitted).await
         }
     };
     if outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
-        return (outcome, submission);
+        return outcome;
     }
-    match journal.record_effect(&key, &outcome_to_value(&outcome)) {
-        Err(f) => (Err(f), submission),
-        Ok(kept) => (outcome_from_value(&kept).unwrap_or(outcome), submission),
-    }
+    let kept = journal.record_effect(&key, &outcome_to_value(&outcome))?;
+    outcome_from_value(&kept).unwrap_or(outcome)
 }
 
 /// A callback: the handler hands the token out (to a queue, a person, …) and the task's result
 /// is what is later sent for the token. An activity: no handler at all, the activity's workers
 /// fetch the task with GetActivityTask. A wait that ends without an answer (timeout, a failing
 /// handler) closes the token, so a late answer gets AWS's TaskTimedOut rather than vanishing.
+#[allow(clippy::too_many_arguments)]
 async fn wait_for_token<H: TaskHandler, C: Clock>(
     journal: &dyn crate::durable::Journal,
     env: &crate::Env<H, C>,
@@ -215,43 +226,39 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     family: Family,
     key: &str,
     token: String,
-) -> (Result<Value, Failure>, Option<Value>) {
+    submitted: &mut (dyn FnMut(Option<&Value>) -> Result<(), Failure> + Send),
+) -> Result<Value, Failure> {
     let request = crate::durable::TokenRequest {
         token: token.clone(),
         state: call.state.to_string(),
         activity: (family == Family::Activity).then(|| call.resource.to_string()),
         input: call.input.clone(),
     };
-    if let Err(f) = journal.issue_token(&request) {
-        return (Err(f), None);
-    }
+    journal.issue_token(&request)?;
     let beat = call.context.heartbeat.clone();
     let state = call.state;
     let submit_key = format!("{key}/submitted");
-    let submission = match (family, journal.effect(&submit_key)) {
-        (Family::Activity, _) => None,
-        (_, Err(f)) => return (Err(f), None),
-        (_, Ok(Some(done))) => Some(done),
-        (_, Ok(None)) => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
-            // The token never went out: the attempt fails, and its token is dead.
-            Err(f) => return (closing(journal, &token, Err(f)), None),
-            Ok(v) => match journal.record_effect(&submit_key, &v) {
-                Err(f) => return (Err(f), None),
-                Ok(v) => Some(v),
+    let submission = match family {
+        Family::Activity => None,
+        _ => match journal.effect(&submit_key)? {
+            Some(done) => Some(done),
+            None => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
+                // The token never went out: the attempt fails, and its token is dead.
+                Err(f) => return closing(journal, &token, Err(f)),
+                Ok(v) => Some(journal.record_effect(&submit_key, &v)?),
             },
         },
     };
+    submitted(submission.as_ref())?;
     // The wait may span restarts: its TimeoutSeconds counts from when it first began.
     // (HeartbeatSeconds starts afresh on a resume: when the last heartbeat came is the
     // store's business, and a resumed wait hears of new ones.)
-    let limits = match elapsed_since_first(journal, &format!("{key}/started"), env) {
-        Ok(elapsed) => Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits },
-        Err(f) => return (Err(f), submission),
-    };
+    let elapsed = elapsed_since_first(journal, &format!("{key}/started"), env)?;
+    let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
     let notify = beat.clone();
     let on_heartbeat = move || notify.notify_one();
     let answer = limited(state, journal.await_token(&token, &on_heartbeat), beat, &env.clock, limits).await;
-    (closing(journal, &token, answer), submission)
+    closing(journal, &token, answer)
 }
 
 /// The outcome of a token wait, closing the token when the wait ended without an answer; an

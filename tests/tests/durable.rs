@@ -221,6 +221,8 @@ async fn send_task_success_resumes_the_waiting_task() {
     let token = a.token().await;
     tokio::time::sleep(Duration::from_secs(30)).await;
     assert_eq!(status(&a.engine, &a.arn), "RUNNING", "the task waits for its token");
+    // While it waits, the history already shows the request went out.
+    assert_eq!(kinds(&history(&a.engine, &a.arn)), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"]);
     a.engine.send_task_success(&token, r#"{"by": "ann"}"#).unwrap();
     let d = a.ended().await;
     assert_eq!(d["status"], "SUCCEEDED");
