@@ -10,14 +10,14 @@ use crate::journal::{stored, Answers, StoreJournal};
 use crate::store::{definition_hash, Ending, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
 use asl_runtime::context::ExecutionInfo;
 use asl_runtime::durable::BoxFuture;
-use asl_runtime::{Env, Execution, Failure, Machine, TaskHandler, Value};
+use asl_runtime::{Clock, Env, Execution, Failure, Machine, TaskHandler, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long a claim lasts without renewal, by default: a worker that dies is replaced after this.
 pub const LEASE: Duration = Duration::from_secs(10);
-/// Express executions end after five minutes, as on AWS.
+/// Express executions end after five minutes, as on AWS (Standard ones after a year).
 pub const EXPRESS_LIMIT: Duration = Duration::from_secs(300);
 
 /// Everything one execution's run needs from its worker.
@@ -132,19 +132,31 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         exec.in_state = false;
         exec.events = ctx.store.last_event_id(&record.arn).map_err(store_error)?;
     }
-    let outcome = match standard {
-        true => asl_runtime::run::<M, _, _>(&mut exec, &env).await,
-        false => match tokio::time::timeout(EXPRESS_LIMIT, asl_runtime::run::<M, _, _>(&mut exec, &env)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(Failure::new(asl_runtime::error::names::TIMEOUT, "The execution timed out.")),
-        },
+    // AWS's limits on a whole execution: a year for Standard (from its start, whatever
+    // restarts happened since), five minutes for Express (from this run: it keeps nothing).
+    let limit = match standard {
+        true => ((record.start_date + chrono::Duration::days(365)) - ctx.clock.now()).to_std().unwrap_or(Duration::ZERO),
+        false => EXPRESS_LIMIT,
+    };
+    let mut timed_out = false;
+    let outcome = match tokio::time::timeout(limit, asl_runtime::run::<M, _, _>(&mut exec, &env)).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            timed_out = true;
+            let failure = Failure::new(asl_runtime::error::names::TIMEOUT, "The execution timed out.");
+            if exec.records_history() {
+                let details = asl_runtime::history::failure(&failure.error, failure.cause.as_deref());
+                exec.note(|| ctx.clock.now(), "ExecutionTimedOut", || Some(("executionTimedOutEventDetails", details)));
+            }
+            Err(failure)
+        }
     };
     if journal.is_interrupted() || outcome.as_ref().is_err_and(|f| f.error == asl_runtime::durable::INTERRUPTED) {
         return Ok(());
     }
     let events = exec.take_history();
-    let timed_out = events.last().is_some_and(|e| e.kind == "ExecutionTimedOut")
-        || (!standard && outcome.as_ref().is_err_and(|f| f.cause.as_deref() == Some("The execution timed out.")));
+    // TimeoutSeconds of the definition ends a run with ExecutionTimedOut too.
+    timed_out |= events.last().is_some_and(|e| e.kind == "ExecutionTimedOut");
     let now = chrono::Utc::now();
     let ending = match outcome {
         Ok(output) => Ending { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now },

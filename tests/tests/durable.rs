@@ -616,3 +616,20 @@ async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
     assert_eq!(d["error"], "States.Runtime");
     assert!(d["cause"].as_str().unwrap().contains("the checkpoint is unreadable"), "{d}");
 }
+
+mod year_wait { asl_macro::asl!("workflows/year_wait.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn a_standard_execution_times_out_after_a_year() {
+    let (engine, store) = engine();
+    engine.create_state_machine("year", year_wait::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "year", Some("y1"), None);
+    let began = tokio::time::Instant::now();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<year_wait::Workflow, _>(());
+    let d = serve_until_ended_every(&engine, &worker, &arn, Duration::from_secs(3600)).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("TIMED_OUT"), Some("States.Timeout")));
+    let took = began.elapsed().as_secs_f64() / 86400.0;
+    assert!((365.0..365.1).contains(&took), "timed out after {took} days");
+    assert_eq!(kinds(&history(&engine, &arn)).last().unwrap(), "ExecutionTimedOut");
+}
