@@ -362,23 +362,6 @@ impl Tolerance {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Tolerance;
-
-    #[test]
-    fn tolerance_thresholds() {
-        assert!(Tolerance::default().exceeded(1, 10));
-        assert!(!Tolerance::default().exceeded(0, 10));
-        let count = Tolerance { count: Some(2), percentage: None };
-        assert!(!count.exceeded(2, 3) && count.exceeded(3, 100));
-        let share = Tolerance { count: None, percentage: Some(10.0) };
-        assert!(!share.exceeded(1, 10) && share.exceeded(2, 10));
-        let both = Tolerance { count: Some(5), percentage: Some(10.0) };
-        assert!(both.exceeded(2, 10), "either threshold breached fails the run");
-    }
-}
-
 /// A distributed Map's ResultWriter, open for this map run.
 pub type Writer = Box<dyn crate::items::MapRunWriter>;
 
@@ -618,5 +601,22 @@ pub fn max_concurrency_from(value: Option<&Value>, path: &str) -> Result<usize, 
             "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {path}",
             quoted(v)
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tolerance;
+
+    #[test]
+    fn tolerance_thresholds() {
+        assert!(Tolerance::default().exceeded(1, 10));
+        assert!(!Tolerance::default().exceeded(0, 10));
+        let count = Tolerance { count: Some(2), percentage: None };
+        assert!(!count.exceeded(2, 3) && count.exceeded(3, 100));
+        let share = Tolerance { count: None, percentage: Some(10.0) };
+        assert!(!share.exceeded(1, 10) && share.exceeded(2, 10));
+        let both = Tolerance { count: Some(5), percentage: Some(10.0) };
+        assert!(both.exceeded(2, 10), "either threshold breached fails the run");
     }
 }
