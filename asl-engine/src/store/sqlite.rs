@@ -175,9 +175,19 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).context(what)?;
         if file {
             // WAL: readers do not block the writer nor it them, and commits are cheap.
-            let mode: String = conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-                .context(what)?;
+            // Switching a new file to WAL can meet another process doing the same; SQLite then
+            // answers "busy" at once, without its busy handler, so wait and try again here.
+            let started = std::time::Instant::now();
+            let mode: String = loop {
+                match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+                    {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    other => break other.context(what)?,
+                }
+            };
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Backend(format!("{what}: cannot use WAL journal mode (got '{mode}')")));
             }
