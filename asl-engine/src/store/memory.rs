@@ -100,6 +100,18 @@ fn claimable(e: &ExecutionRecord, now: DateTime<Utc>) -> bool {
     !held
 }
 
+/// One page of a map keyed by name, in name order (keyset paging, as the SQLite store).
+fn by_name<T: Clone>(map: &BTreeMap<String, T>, page: &Page, name_of: fn(&T) -> &String) -> Result<Paged<T>> {
+    let size = page_size(page);
+    let after = match &page.next_token {
+        Some(t) => parse_key_token(t, 1)?.pop(),
+        None => None,
+    };
+    let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+    let items: Vec<T> = map.range::<String, _>((start, Bound::Unbounded)).take(size + 1).map(|(_, v)| v.clone()).collect();
+    Ok(one_page(items, size, |item| key_token(&[name_of(item)])))
+}
+
 impl Inner {
     fn append(&mut self, arn: &str, events: &[StoredEvent]) {
         let history = self.events.entry(arn.to_owned()).or_default();
@@ -173,20 +185,8 @@ impl Store for MemoryStore {
     }
 
     fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>> {
-        let size = page_size(page);
-        let after = match &page.next_token {
-            Some(t) => parse_key_token(t, 1)?.pop(),
-            None => None,
-        };
         let inner = self.lock()?;
-        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let items: Vec<StateMachineRecord> = inner
-            .machines
-            .range::<String, _>((start, Bound::Unbounded))
-            .take(size + 1)
-            .map(|(_, m)| m.clone())
-            .collect();
-        Ok(one_page(items, size, |m| key_token(&[&m.name])))
+        by_name(&inner.machines, page, |m| &m.name)
     }
 
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
@@ -419,20 +419,8 @@ impl Store for MemoryStore {
     }
 
     fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>> {
-        let size = page_size(page);
-        let after = match &page.next_token {
-            Some(t) => parse_key_token(t, 1)?.pop(),
-            None => None,
-        };
         let inner = self.lock()?;
-        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let items: Vec<ActivityRecord> = inner
-            .activities
-            .range::<String, _>((start, Bound::Unbounded))
-            .take(size + 1)
-            .map(|(_, a)| a.clone())
-            .collect();
-        Ok(one_page(items, size, |a| key_token(&[&a.name])))
+        by_name(&inner.activities, page, |a| &a.name)
     }
 
     fn delete_activity(&self, arn: &str) -> Result<()> {

@@ -214,6 +214,30 @@ impl SqliteStore {
         Ok(value)
     }
 
+    /// One page of the rows of `table` in name order. Keyset paging: rows created between two
+    /// pages neither repeat nor shift items.
+    fn list_by_name<T>(
+        &self,
+        what: &str,
+        columns: &str,
+        table: &str,
+        page: &Page,
+        from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+        name_of: fn(&T) -> &String,
+    ) -> Result<Paged<T>> {
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => parse_key_token(t, 1)?.pop(),
+            None => None,
+        };
+        let items = self.read(what, |tx| {
+            tx.prepare_cached(&format!("SELECT {columns} FROM {table} WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"))
+                .and_then(|mut stmt| stmt.query_map(params![after, limit(size + 1)], from_row)?.collect::<rusqlite::Result<Vec<_>>>())
+                .context(what)
+        })?;
+        Ok(one_page(items, size, |item| key_token(&[name_of(item)])))
+    }
+
     /// Runs `f` in a read transaction, so that its several queries see one snapshot.
     fn read<T>(&self, what: &str, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
@@ -467,24 +491,7 @@ impl Store for SqliteStore {
     }
 
     fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>> {
-        let what = "listing state machines";
-        let size = page_size(page);
-        let after = match &page.next_token {
-            Some(t) => parse_key_token(t, 1)?.pop(),
-            None => None,
-        };
-        let items = self.read(what, |tx| {
-            // Keyset paging: machines created between two pages neither repeat nor shift items.
-            tx.prepare_cached(&format!(
-                "SELECT {MACHINE_COLUMNS} FROM state_machines WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"
-            ))
-            .and_then(|mut stmt| {
-                stmt.query_map(params![after, limit(size + 1)], machine_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .context(what)
-        })?;
-        Ok(one_page(items, size, |m| key_token(&[&m.name])))
+        self.list_by_name("listing state machines", MACHINE_COLUMNS, "state_machines", page, machine_from_row, |m| &m.name)
     }
 
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
@@ -843,24 +850,7 @@ impl Store for SqliteStore {
     }
 
     fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>> {
-        let what = "listing activities";
-        let size = page_size(page);
-        let after = match &page.next_token {
-            Some(t) => parse_key_token(t, 1)?.pop(),
-            None => None,
-        };
-        let items = self.read(what, |tx| {
-            // Keyset paging, as for state machines.
-            tx.prepare_cached(&format!(
-                "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2"
-            ))
-            .and_then(|mut stmt| {
-                stmt.query_map(params![after, limit(size + 1)], activity_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .context(what)
-        })?;
-        Ok(one_page(items, size, |a| key_token(&[&a.name])))
+        self.list_by_name("listing activities", ACTIVITY_COLUMNS, "activities", page, activity_from_row, |a| &a.name)
     }
 
     fn delete_activity(&self, arn: &str) -> Result<()> {
