@@ -17,6 +17,7 @@
 //! Without a journal (the default) nothing is kept and nothing is built for it.
 
 use crate::error::Failure;
+use chrono::{DateTime, Utc};
 use crate::history::HistoryEvent;
 use serde_json::Value;
 use std::future::Future;
@@ -73,6 +74,14 @@ pub trait Journal: Send + Sync {
 /// The name of the error a run ends with when its journal refuses to go on (see [`Journal`]):
 /// not an outcome of the execution, which stays as the store has it.
 pub const INTERRUPTED: &str = "asl.ExecutionInterrupted";
+
+/// The time recorded under `key`: `candidate` if nothing was (which is then recorded), else
+/// what the first run recorded. How timers and waits keep their times across restarts.
+pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
+    let stamp = Value::String(candidate.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    let kept = journal.record_effect(key, &stamp)?;
+    Ok(kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map_or(candidate, |t| t.with_timezone(&Utc)))
+}
 
 /// A journal error as the run sees it: the run stops where it is (see [`INTERRUPTED`]).
 pub fn interrupted(reason: impl std::fmt::Display) -> Failure {

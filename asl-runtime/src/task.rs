@@ -278,9 +278,7 @@ fn closing(journal: &dyn crate::durable::Journal, token: &str, outcome: Result<V
 /// How long ago the effect `key` was first recorded (now, if this is the first time).
 fn elapsed_since_first<H, C: Clock>(journal: &dyn crate::durable::Journal, key: &str, env: &crate::Env<H, C>) -> Result<Duration, Failure> {
     let now = env.clock.now();
-    let stamp = Value::String(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-    let kept = journal.record_effect(key, &stamp)?;
-    let first = kept.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map_or(now, |t| t.with_timezone(&chrono::Utc));
+    let first = crate::durable::recorded_time(journal, key, now)?;
     Ok((now - first).to_std().unwrap_or(Duration::ZERO))
 }
 

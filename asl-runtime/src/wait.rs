@@ -88,9 +88,7 @@ pub async fn sleep_keyed<H, C: crate::Clock>(env: &crate::Env<H, C>, key: &str, 
     };
     let now = env.clock.now();
     let wanted = chrono::Duration::from_std(d).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let stamp = Value::String(wanted.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-    let kept = journal.record_effect(key, &stamp).map_err(|f| Fault::Fatal(Box::new(f)))?;
-    let deadline = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map_or(wanted, |t| t.with_timezone(&Utc));
+    let deadline = crate::durable::recorded_time(&**journal, key, wanted).map_err(|f| Fault::Fatal(Box::new(f)))?;
     env.clock.sleep((deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO)).await;
     Ok(())
 }
