@@ -9,16 +9,12 @@
 //! is classified right, so the list only shrinks.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const UI_FAIL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/fail");
 const VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/validation/asl-validator");
 
-/// Writes past libtest's output capture, so the summary shows in every `cargo test` run.
-fn report(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
+use asl_tests::report;
 
 /// The `.json` files of a directory, sorted by name.
 fn json_files(dir: &str) -> Vec<PathBuf> {

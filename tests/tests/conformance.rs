@@ -9,12 +9,8 @@
 
 use asl_tests::cases::{CASES, CASES_DIR};
 use asl_tests::harness::{known_gaps, run_case_with_history};
-use std::io::Write;
 
-/// Writes past libtest's output capture, so the summary shows in every `cargo test` run.
-fn report(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
+use asl_tests::report;
 
 #[tokio::test(start_paused = true)]
 async fn conformance() {

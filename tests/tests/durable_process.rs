@@ -17,11 +17,7 @@ const APPROVAL: &str = include_str!("../workflows/approval.json");
 const EXECUTIONS: [&str; 3] = ["e1", "e2", "e3"];
 const LEASE_MS: u64 = 300;
 
-/// Writes past libtest's output capture, so the numbers show in every `cargo test` run.
-fn report(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
+use asl_tests::report;
 
 struct Dir(PathBuf);
 
