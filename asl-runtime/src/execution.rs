@@ -117,7 +117,8 @@ pub struct Env<H, C = TokioClock> {
     pub journal: Option<std::sync::Arc<dyn crate::durable::Journal>>,
     /// Whether executions record their history events (not just count them).
     pub history: bool,
-    rng: Mutex<rand::rngs::SmallRng>,
+    /// Seeded on first use: most executions draw nothing (no jitter, MathRandom or UUID).
+    rng: Mutex<Option<rand::rngs::SmallRng>>,
 }
 
 impl<H: TaskHandler> Env<H, TokioClock> {
@@ -128,18 +129,15 @@ impl<H: TaskHandler> Env<H, TokioClock> {
 
 impl<H: TaskHandler, C: Clock> Env<H, C> {
     pub fn with_clock(tasks: H, clock: C) -> Self {
-        // Seeded from the thread's generator (itself seeded once from the OS), so making an Env
-        // costs no system call.
-        let rng = rand::rngs::SmallRng::from_rng(rand::thread_rng()).unwrap_or_else(|_| rand::rngs::SmallRng::from_entropy());
-        Env {
-            tasks,
-            clock,
-            items: std::sync::Arc::new(crate::items::LocalFiles::new(".")),
-            results: std::sync::Arc::new(crate::items::LocalResultWriter::new(".")),
-            journal: None,
-            history: false,
-            rng: Mutex::new(rng),
-        }
+        // The default item source and result writer hold nothing but "."; one pair serves
+        // every Env, so making one (the generated `run` makes one per execution) allocates
+        // nothing.
+        static LOCAL: std::sync::OnceLock<(std::sync::Arc<crate::items::LocalFiles>, std::sync::Arc<crate::items::LocalResultWriter>)> =
+            std::sync::OnceLock::new();
+        let (items, results) = LOCAL.get_or_init(|| {
+            (std::sync::Arc::new(crate::items::LocalFiles::new(".")), std::sync::Arc::new(crate::items::LocalResultWriter::new(".")))
+        });
+        Env { tasks, clock, items: items.clone(), results: results.clone(), journal: None, history: false, rng: Mutex::new(None) }
     }
 
     /// Makes runs durable: progress, effects and history go to `journal` (see
@@ -165,14 +163,18 @@ impl<H: TaskHandler, C: Clock> Env<H, C> {
 
     /// Makes jitter, `States.MathRandom` and `States.UUID` repeatable.
     pub fn seeded(mut self, seed: u64) -> Self {
-        self.rng = Mutex::new(rand::rngs::SmallRng::seed_from_u64(seed));
+        self.rng = Mutex::new(Some(rand::rngs::SmallRng::seed_from_u64(seed)));
         self
     }
 
     /// Runs `f` with the environment's random source.
     pub fn with_rng<T>(&self, f: impl FnOnce(&mut rand::rngs::SmallRng) -> T) -> T {
         let mut guard = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut guard)
+        // Seeded from the thread's generator (itself seeded once from the OS): no system call.
+        let rng = guard.get_or_insert_with(|| {
+            rand::rngs::SmallRng::from_rng(rand::thread_rng()).unwrap_or_else(|_| rand::rngs::SmallRng::from_entropy())
+        });
+        f(rng)
     }
 
     /// A uniform draw from [0, 1).
@@ -290,6 +292,14 @@ impl<S: Copy> Execution<S> {
         self.events += 1;
         self.state = next;
         Flow::Next
+    }
+
+    /// Ends the execution with the current input as its output: a bare Pass state with `End`.
+    /// The input stays where it is (moving it out and back would make the driver's loop drop
+    /// the placeholder left behind on every transition).
+    pub fn pass_to_end(&mut self) -> Flow {
+        self.events += 1;
+        Flow::Succeed
     }
 
     /// Moves to `next` with `output` as its input (the …StateExited event). An output over
@@ -616,6 +626,24 @@ fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
     on_enter: &mut impl FnMut(M::State),
     budget: u32,
 ) -> Ready {
+    // Two copies of the loop: one that records history or journals each state, and one
+    // that does neither. The second calls nothing it cannot inline for Pass states, so the
+    // compiler keeps the execution's counters and current state in registers across
+    // iterations instead of going through memory on every transition.
+    if exec.records_history() || env.journal.is_some() {
+        run_ready_loop::<M, H, C, true>(exec, env, on_enter, budget)
+    } else {
+        run_ready_loop::<M, H, C, false>(exec, env, on_enter, budget)
+    }
+}
+
+#[inline(always)]
+fn run_ready_loop<M: Machine, H: TaskHandler, C: Clock, const OBSERVED: bool>(
+    exec: &mut Execution<M::State>,
+    env: &Env<H, C>,
+    on_enter: &mut impl FnMut(M::State),
+    budget: u32,
+) -> Ready {
     for _ in 0..budget {
         let state = exec.state;
         on_enter(state);
@@ -625,16 +653,22 @@ fn run_ready<M: Machine, H: TaskHandler, C: Clock>(
         if M::TRACKS_ENTERED_TIME {
             exec.entered_time = Some(env.clock.now());
         }
-        if exec.records_history() {
+        if OBSERVED && exec.records_history() {
             entered::<M, H, C>(exec, env, state);
         }
-        if env.journal.is_some() {
+        if OBSERVED && env.journal.is_some() {
             exec.entry_input = Some(exec.input.clone());
         }
         match M::step_now(exec, env) {
-            Some(Ok(Flow::Next)) => exited::<M, H, C>(exec, env, state, &Ok(Flow::Next)),
+            Some(Ok(Flow::Next)) => {
+                if OBSERVED {
+                    exited::<M, H, C>(exec, env, state, &Ok(Flow::Next));
+                }
+            }
             Some(result) => {
-                exited::<M, H, C>(exec, env, state, &result);
+                if OBSERVED {
+                    exited::<M, H, C>(exec, env, state, &result);
+                }
                 return Ready::Stopped(result);
             }
             None => return Ready::MustWait,
@@ -671,7 +705,9 @@ fn exited_event<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &E
 /// the thread's generator rather than a system call per name.
 pub fn new_name() -> String {
     let bytes: [u8; 16] = rand::thread_rng().gen();
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    // Encoded into a stack buffer: `to_string` would go through `fmt` and cost twice as much.
+    let mut text = uuid::Uuid::encode_buffer();
+    uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().encode_lower(&mut text).to_owned()
 }
 
 #[cfg(test)]

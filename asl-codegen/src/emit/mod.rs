@@ -77,6 +77,10 @@ fn state_enum(w: &Workflow) -> TokenStream {
         let n = &s.name;
         quote! { State::#v => #n }
     });
+    // `repr(u32)`: the driver's loop keeps the current state in a register, and a one-byte
+    // state written into it merges with the register's old value (a dependency from one
+    // transition to the next); a four-byte one replaces it (chain100: 0.26 µs an execution
+    // with one byte, 0.09–0.13 µs with four).
     quote! {
         /// The states of this workflow, one variant per state of the definition.
         #[derive(
@@ -84,6 +88,7 @@ fn state_enum(w: &Workflow) -> TokenStream {
             ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize,
         )]
         #[serde(crate = "::asl_runtime::__private::serde")]
+        #[repr(u32)]
         pub enum State { #(#variants),* }
 
         impl State {

@@ -161,7 +161,7 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
                 let v = variant(w, *i);
                 quote! { ::core::result::Result::Ok(exec.pass_to(#v)) }
             }
-            Transition::End => quote! { let output = exec.take_input(); exec.succeed_within(output) },
+            Transition::End => quote! { ::core::result::Result::Ok(exec.pass_to_end()) },
         };
     }
     quote! {
