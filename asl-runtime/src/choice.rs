@@ -32,6 +32,7 @@ impl Cmp {
 
 /// The value a rule's `Variable` (or a `…Path` operand) names. A path that matches nothing is
 /// a `States.Runtime` error (only `IsPresent` tests for absence, through [`is_present`]).
+#[inline]
 pub fn variable<'a>(p: &Path, input: &'a Value) -> Result<Cow<'a, Value>, Fault> {
     if let Some(v) = path::lookup(p, input) {
         return Ok(v);

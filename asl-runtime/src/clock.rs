@@ -13,22 +13,36 @@ pub trait Clock: Send + Sync {
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
 }
 
-/// tokio's clock: wall time is taken once at creation and advanced by tokio's `Instant`, so
-/// with `tokio::time::pause()` a wait of a year takes no real time and stays consistent.
-#[derive(Debug, Clone)]
+/// tokio's clock: wall time is taken once and advanced by tokio's `Instant`, so with
+/// `tokio::time::pause()` a wait of a year takes no real time and stays consistent.
+///
+/// [`TokioClock::new`] takes its reading at the first [`Clock::now`], not at creation: reading
+/// the system clocks costs more than a whole short execution, and the generated `run` makes
+/// a clock per execution whether or not anything asks the time. Clones share the reading.
+#[derive(Debug)]
 pub struct TokioClock {
-    wall_at_start: DateTime<Utc>,
-    instant_at_start: tokio::time::Instant,
+    start: std::sync::OnceLock<(DateTime<Utc>, tokio::time::Instant)>,
 }
 
 impl TokioClock {
     pub fn new() -> Self {
-        TokioClock { wall_at_start: Utc::now(), instant_at_start: tokio::time::Instant::now() }
+        TokioClock { start: std::sync::OnceLock::new() }
     }
 
     /// A clock whose wall time starts at `start` (for deterministic tests).
     pub fn starting_at(start: DateTime<Utc>) -> Self {
-        TokioClock { wall_at_start: start, instant_at_start: tokio::time::Instant::now() }
+        TokioClock { start: std::sync::OnceLock::from((start, tokio::time::Instant::now())) }
+    }
+
+    fn start(&self) -> &(DateTime<Utc>, tokio::time::Instant) {
+        self.start.get_or_init(|| (Utc::now(), tokio::time::Instant::now()))
+    }
+}
+
+impl Clone for TokioClock {
+    /// The clone reads the same time: the reading is taken now if it was not yet.
+    fn clone(&self) -> Self {
+        TokioClock { start: std::sync::OnceLock::from(*self.start()) }
     }
 }
 
@@ -40,8 +54,8 @@ impl Default for TokioClock {
 
 impl Clock for TokioClock {
     fn now(&self) -> DateTime<Utc> {
-        let elapsed = self.instant_at_start.elapsed();
-        self.wall_at_start + chrono::Duration::from_std(elapsed).unwrap_or(chrono::Duration::zero())
+        let (wall, instant) = self.start();
+        *wall + chrono::Duration::from_std(instant.elapsed()).unwrap_or(chrono::Duration::zero())
     }
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {

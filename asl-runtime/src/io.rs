@@ -36,6 +36,7 @@ pub fn apply_result_path(raw_input: Value, result: Value, rp: ResultPath) -> Res
 }
 
 /// The value of a `key.$` template field given as a path.
+#[inline]
 pub fn template_path(p: &Path, root: &Value, field: &str) -> Result<Value, Fault> {
     path::lookup(p, root).map(std::borrow::Cow::into_owned).ok_or_else(|| {
         Fault::runtime(format!(
@@ -58,6 +59,7 @@ pub fn fail_text(v: Value, field: &str) -> Result<String, Fault> {
 }
 
 /// Builds a JSON object from evaluated entries, keeping their order.
+#[inline]
 pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     let mut map = Map::with_capacity(N);
     for (k, v) in entries {

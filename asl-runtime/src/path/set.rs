@@ -35,7 +35,7 @@ fn can_place(target: &Value, segments: &[Segment]) -> bool {
         let next = match *segment {
             Segment::Field(name) => match current.as_object() {
                 None => return false,
-                Some(object) => object.get(name),
+                Some(object) => super::eval::member(object, name),
             },
             Segment::Index(index) => match current.as_array().and_then(|a| array_element(a, index)) {
                 None => return false,
