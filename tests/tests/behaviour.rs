@@ -15,6 +15,7 @@ mod choice_wait { asl_macro::asl!("workflows/choice_wait.json"); }
 mod timeouts { asl_macro::asl!("workflows/timeouts.json"); }
 mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
 mod intrinsic_catch { asl_macro::asl!("workflows/intrinsic_catch.json"); }
+mod wait_until { asl_macro::asl!("workflows/wait_until.json"); }
 
 /// Answers calls in order from a script; records each call's input and attempt.
 #[derive(Default)]
@@ -138,6 +139,32 @@ async fn choice_rules_and_waits() {
             // NumericGreaterThanPath on a missing $.n is a States.Runtime error.
             Err(_) => assert_eq!(outcome.unwrap_err().error, "States.Runtime", "input {input}"),
         }
+    }
+}
+
+/// TimestampPath: a timestamp with an offset waits until then (a past one not at all); a
+/// string that is not an ISO-8601 extended offset date-time fails the execution with the
+/// causes AWS recorded for these very strings (conformance cases
+/// `scenarios/test_wait_timestamp_path_*`, whose inputs the recording anonymised).
+#[tokio::test(start_paused = true)]
+async fn timestamp_path_waits_until_then_or_fails_with_aws_causes() {
+    // The test clock starts at 2024-05-01T12:00:00Z.
+    for (at, waited) in [("2024-05-01T12:01:40Z", 100), ("2024-05-01T14:01:40+02:00", 100), ("2016-12-05T21:29:29Z", 0)] {
+        let (outcome, elapsed, _) = run::<wait_until::Workflow, _>(json!({"TimestampValue": at}), ()).await;
+        assert_eq!(outcome.unwrap(), json!({"TimestampValue": at}), "{at}");
+        assert_eq!(elapsed, Duration::from_secs(waited), "{at}");
+    }
+    for bad in ["2016-12-05T21:29:29", "2016-13-05T21:29:29Z", "2016-12-05T25:29:29Z", "05-12-2016T21:29:29Z"] {
+        let (outcome, elapsed, _) = run::<wait_until::Workflow, _>(json!({"TimestampValue": bad}), ()).await;
+        let failure = outcome.unwrap_err();
+        assert_eq!(failure.error, "States.Runtime", "{bad}");
+        assert_eq!(
+            failure.cause.as_deref(),
+            Some(format!(
+                "An error occurred while executing the state 'WaitUntil' (entered at the event id #2). The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.TimestampValue == {bad}"
+            ).as_str()),
+        );
+        assert_eq!(elapsed, Duration::ZERO, "{bad}");
     }
 }
 
