@@ -172,7 +172,7 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     if standard && ending.status != Status::Succeeded {
         // Where a redrive starts: the state that failed, as it was entered. Saved with the
         // events before it, so a crash before the end is recorded resumes there too.
-        if let Some(point) = exec.redrive_point() {
+        if let Some(point) = exec.redrive_point(M::state_name(exec.state)) {
             let bytes = serde_json::to_vec(&point).map_err(|e| RunError::Unreadable(e.to_string()))?;
             let later = events.iter().position(|e| e.id > point.events).unwrap_or(events.len());
             let rest = events.split_off(later);

@@ -75,33 +75,52 @@ impl Ended {
     }
 }
 
-/// Where the children of a visit of a state sit: `/<state>@<visit>.<attempt>`, made by
-/// `Execution::child_place`. Children add `#<index>`, so that the idempotency keys and task
-/// tokens of every branch or iteration, of every attempt and visit, are distinct.
-pub type Place<'a> = &'a str;
-
 /// Runs Parallel branch `index` of `M` on `input` as a child execution sharing the parent's
 /// execution facts (the Context object shows the parent execution, as AWS's does).
 /// `siblings` comes from [`siblings`], made once for all the branches.
-pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, siblings: &Arc<str>, index: usize, input: Value) -> ChildFuture<'a>
+pub fn child<'a, M, H, C>(parent: &ExecutionInfo, env: &'a Env<H, C>, siblings: &Siblings, index: usize, input: Value) -> ChildFuture<'a>
 where
     M: Machine + 'a,
     H: TaskHandler,
     C: Clock,
 {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    Box::pin(run_child::<M, H, C>(info, env, input, env.history))
+    Box::pin(run_child::<M, H, C>(info, env, input, env.history, siblings.redriven(index)))
 }
 
-/// The place children of `parent` at `place` share: made once per visit, not per child.
-pub fn siblings(parent: &ExecutionInfo, place: Place<'_>) -> Arc<str> {
-    format!("{}{place}", parent.child_path()).into()
+/// Where the children of one attempt of a Parallel or Map state sit, made once per attempt,
+/// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::child_place`), to
+/// which each child adds `#<index>`, so that the idempotency keys and task tokens of every
+/// branch or iteration, of every attempt and visit, are distinct. And, for the first attempt after a redrive, where the children of the
+/// attempt that failed sat (see [`Execution::redriven_children`]).
+#[derive(Debug, Clone)]
+pub struct Siblings {
+    place: Arc<str>,
+    redriven: Option<Arc<str>>,
+}
+
+impl Siblings {
+    /// The earlier place of child `index`, whose recorded end a redrive keeps if it succeeded.
+    fn redriven(&self, index: usize) -> Option<String> {
+        self.redriven.as_ref().map(|place| format!("{place}#{index}"))
+    }
+}
+
+/// The siblings of the current attempt of `exec`'s current state, named `state_name`.
+pub fn siblings<S: Copy>(exec: &Execution<S>, state_name: &str) -> Siblings {
+    let place = format!("{}{}", exec.info.child_path(), exec.child_place(state_name)).into();
+    let redriven = match exec.retries.total() {
+        0 => exec.redriven_children.as_deref().map(Arc::from),
+        // A retry of the state runs all its children again, redriven or not.
+        _ => None,
+    };
+    Siblings { place, redriven }
 }
 
 /// The execution facts of a child (see [`child`]).
-fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Arc<str>, index: usize, input: &Value, own_execution: bool) -> ExecutionInfo {
+fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Siblings, index: usize, input: &Value, own_execution: bool) -> ExecutionInfo {
     let mut info = parent.clone();
-    info.child_of = Some((siblings.clone(), index));
+    info.child_of = Some((siblings.place.clone(), index));
     if own_execution {
         info.name = crate::execution::new_name().into();
         info.input = if M::READS_CONTEXT { input.clone() } else { Value::Null };
@@ -121,8 +140,16 @@ fn new_child<M: Machine>(info: ExecutionInfo, input: Value, history: bool) -> Ex
 }
 
 /// Drives a child to its end. In a durable run, a child that ended before a restart gives its
-/// recorded end, and one that had started carries on from its last checkpoint.
-async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, env: &Env<H, C>, input: Value, history: bool) -> ChildEnd {
+/// recorded end, and one that had started carries on from its last checkpoint; after a
+/// redrive, a child whose counterpart in the failed attempt (at `redriven`) succeeded keeps
+/// that result without running (its events are already in the history).
+async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
+    info: ExecutionInfo,
+    env: &Env<H, C>,
+    input: Value,
+    history: bool,
+    redriven: Option<String>,
+) -> ChildEnd {
     let Some(journal) = &env.journal else {
         let mut exec = new_child::<M>(info, input, history);
         // Nested machines have no TimeoutSeconds of their own: straight to the driver, which
@@ -139,6 +166,21 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(info: ExecutionInfo, en
             None => return ChildEnd::interrupted(crate::durable::interrupted(format!("the recorded end of '{place}' is unreadable"))),
         },
         Ok(None) => {}
+    }
+    if let Some(earlier) = redriven {
+        match journal.effect(&format!("{earlier}/end")) {
+            Err(f) => return ChildEnd::interrupted(f),
+            Ok(Some(v)) => {
+                if let Some(ChildEnd { outcome: Ok(output), .. }) = ChildEnd::from_value(&v) {
+                    let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new() };
+                    return match journal.record_effect(&end_key, &kept.to_value()) {
+                        Err(f) => ChildEnd::interrupted(f),
+                        Ok(recorded) => ChildEnd::from_value(&recorded).unwrap_or(kept),
+                    };
+                }
+            }
+            Ok(None) => {}
+        }
     }
     let mut exec = match journal.progress(&place) {
         Err(f) => return ChildEnd::interrupted(f),
@@ -194,7 +236,7 @@ pub async fn parallel(branches: Vec<ChildFuture<'_>>) -> (Result<Vec<Value>, Fau
 pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
     parent: &ExecutionInfo,
     env: &Env<H, C>,
-    siblings: &Arc<str>,
+    siblings: &Siblings,
     index: usize,
     input: Value,
 ) -> ChildEnd {
@@ -375,7 +417,7 @@ pub type Writer = Box<dyn crate::items::MapRunWriter>;
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
-    place: Place<'_>,
+    siblings: &Siblings,
     items: impl Iterator<Item = Result<Value, Fault>> + Send,
     max_concurrency: usize,
     mode: MapMode,
@@ -392,10 +434,9 @@ where
     };
     let limit = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
     if !M::WAITS && matches!(mode, MapMode::Inline) && writer.is_none() {
-        return map_now::<M, H, C>(parent, env, place, items).await;
+        return map_now::<M, H, C>(parent, env, siblings, items).await;
     }
     let keep_inputs = writer.is_some();
-    let siblings = &siblings(parent, place);
     // The child's (large) future is boxed, so the stream moves only a pointer per item.
     let runs = items.enumerate().map(|(index, item)| async move {
         match item {
@@ -403,7 +444,8 @@ where
             Ok(input) => {
                 let copy = keep_inputs.then(|| input.clone());
                 let info = child_info::<M>(parent, siblings, index, &input, own_execution);
-                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input, env.history && !own_execution));
+                let history = env.history && !own_execution;
+                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input, history, siblings.redriven(index)));
                 (index, copy, Ok(run.await))
             }
         }
@@ -450,10 +492,9 @@ where
 async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
     parent: &ExecutionInfo,
     env: &Env<H, C>,
-    place: Place<'_>,
+    siblings: &Siblings,
     items: impl Iterator<Item = Result<Value, Fault>>,
 ) -> (Result<Value, Fault>, Ended) {
-    let siblings = siblings(parent, place);
     let mut results = Results::new(None);
     let mut ended = Ended::default();
     for (index, item) in items.enumerate() {
@@ -461,7 +502,7 @@ async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
             Ok(input) => input,
             Err(fault) => return (Err(fault), ended),
         };
-        let info = child_info::<M>(parent, &siblings, index, &input, false);
+        let info = child_info::<M>(parent, siblings, index, &input, false);
         let mut exec = new_child::<M>(info, input, env.history);
         let outcome = crate::execution::run_now::<M, H, C>(&mut exec, env);
         let mut end = ChildEnd::of(outcome, &mut exec);

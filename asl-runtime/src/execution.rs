@@ -209,6 +209,12 @@ pub struct Execution<S> {
     /// child keeps its events here until its parent takes them into its own history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<crate::history::HistoryEvent>>,
+    /// Set by a redrive of a failed Parallel or Map state: where the children of its attempt
+    /// that failed sit. The state's first attempt after the redrive keeps the results of those
+    /// that succeeded and runs only the others, as AWS redrives only the branches and
+    /// iterations that failed or were aborted. Cleared when the state ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redriven_children: Option<String>,
 }
 
 impl<S: Copy> Execution<S> {
@@ -226,6 +232,7 @@ impl<S: Copy> Execution<S> {
             in_state: false,
             entry_input: None,
             history: None,
+            redriven_children: None,
         }
     }
 
@@ -258,9 +265,10 @@ impl<S: Copy> Execution<S> {
         self.history.is_some()
     }
 
-    /// Where a redrive of this execution starts: the current state, entered afresh with the
-    /// input it entered with (durable runs keep it). `None` when that input is not known.
-    pub fn redrive_point(&self) -> Option<Self> {
+    /// Where a redrive of this execution starts: the current state (named `state_name`),
+    /// entered afresh with the input it entered with (durable runs keep it), remembering where
+    /// the children of its last attempt sit. `None` when that input is not known.
+    pub fn redrive_point(&self, state_name: &str) -> Option<Self> {
         let input = self.entry_input.clone()?;
         Some(Execution {
             info: self.info.clone(),
@@ -274,6 +282,7 @@ impl<S: Copy> Execution<S> {
             in_state: false,
             entry_input: None,
             history: None,
+            redriven_children: Some(format!("{}{}", self.info.child_path(), self.child_place(state_name))),
         })
     }
 
@@ -354,7 +363,7 @@ impl<S: Copy> Execution<S> {
     }
 
     /// Where the children of this visit and attempt of the current state sit:
-    /// `/<state>@<visit>.<attempt>` (see `children::Place`).
+    /// `/<state>@<visit>.<attempt>` (see `children::Siblings`).
     pub fn child_place(&self, state_name: &str) -> String {
         format!("/{state_name}@{}.{}", self.entered_event, self.retries.total())
     }
@@ -689,6 +698,9 @@ fn entered<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H,
 /// or ended the execution successfully.
 #[inline(always)]
 fn exited<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State, result: &Result<Flow, Fault>) {
+    if exec.redriven_children.is_some() {
+        exec.redriven_children = None;
+    }
     if exec.records_history() && result.is_ok() {
         exited_event::<M, H, C>(exec, env, state);
     }

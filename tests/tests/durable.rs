@@ -512,6 +512,82 @@ async fn a_redriven_execution_runs_on_from_the_state_that_failed() {
     assert_eq!(engine.redrive_execution(&arn).unwrap_err().code, "ExecutionNotRedrivable");
 }
 
+mod redrive_fanout { asl_macro::asl!("workflows/redrive_fanout.json"); }
+
+/// Work fails on the item "bad" until `work_fixed`; Right fails (after a second, so Left has
+/// ended) until `right_fixed`. Every call is logged as `state(input)`.
+#[derive(Default)]
+struct Flaky {
+    work_fixed: std::sync::atomic::AtomicBool,
+    right_fixed: std::sync::atomic::AtomicBool,
+    calls: Mutex<Vec<String>>,
+}
+
+impl TaskHandler for Flaky {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.calls.lock().unwrap().push(format!("{}({})", call.state, call.input));
+        match call.state {
+            "Work" if call.input == json!("bad") && !self.work_fixed.load(SeqCst) => Err(Failure::new("Work.Down", "bad item")),
+            "Work" => Ok(json!(format!("did {}", call.input.as_str().unwrap_or("?")))),
+            "Left" => Ok(json!("left")),
+            _ if !self.right_fixed.load(SeqCst) => {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Err(Failure::new("Right.Down", "right is down"))
+            }
+            _ => Ok(json!("right")),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_redrive_runs_only_the_map_iterations_and_parallel_branches_that_failed() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let (engine, store) = engine();
+    engine.create_state_machine("fanout", redrive_fanout::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "fanout", Some("f-1"), Some(r#"{"items": ["a", "b", "bad", "c"]}"#));
+    let flaky = Arc::new(Flaky::default());
+    let calls_since = |n: usize| flaky.calls.lock().unwrap()[n..].to_vec();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<redrive_fanout::Workflow, _>(flaky.clone());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("Work.Down")));
+    // One at a time (MaxConcurrency 1): "c" never started.
+    assert_eq!(calls_since(0), [r#"Work("a")"#, r#"Work("b")"#, r#"Work("bad")"#]);
+
+    // Redriven with "bad" still failing: a and b keep their results, bad runs (and fails) again.
+    engine.redrive_execution(&arn).unwrap();
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("Work.Down")));
+    assert_eq!(calls_since(3), [r#"Work("bad")"#]);
+
+    // Work fixed: the Map runs only bad and c; then the Parallel fails in Right, Left done.
+    flaky.work_fixed.store(true, SeqCst);
+    engine.redrive_execution(&arn).unwrap();
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("Right.Down")));
+    let calls = calls_since(4);
+    assert_eq!(calls[..2], [r#"Work("bad")"#, r#"Work("c")"#]);
+    let branch_input = r#"{"items":["a","b","bad","c"],"worked":["did a","did b","did bad","did c"]}"#;
+    let mut branches = calls[2..].to_vec();
+    branches.sort();
+    assert_eq!(branches, [format!("Left({branch_input})"), format!("Right({branch_input})")]);
+
+    // Right fixed: the Map, which succeeded, is not run again; Left keeps its result; only
+    // Right runs.
+    flaky.right_fixed.store(true, SeqCst);
+    engine.redrive_execution(&arn).unwrap();
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(d["status"], "SUCCEEDED", "{d}");
+    assert_eq!(d["redriveCount"], 3);
+    assert_eq!(calls_since(8), [format!("Right({branch_input})")]);
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["worked"], json!(["did a", "did b", "did bad", "did c"]));
+    assert_eq!(output["fanned"], json!(["left", "right"]));
+    let ids: Vec<u64> = history(&engine, &arn).iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+}
+
 #[tokio::test(start_paused = true)]
 async fn express_executions_keep_no_checkpoints_and_rerun_from_the_start_after_a_crash() {
     let (engine, store) = engine();

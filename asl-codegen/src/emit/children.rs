@@ -55,7 +55,7 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         #input
         #effective
         ::asl_runtime::children::parallel_started(exec, env);
-        let siblings = ::asl_runtime::children::siblings(&exec.info, &exec.child_place(#name));
+        let siblings = ::asl_runtime::children::siblings(exec, #name);
         let (results, ended) = #join;
         ::asl_runtime::children::parallel_ended(exec, env, results.is_ok(), ended);
         results.map(::asl_runtime::Value::Array)
@@ -91,10 +91,10 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let mode = #mode;
         let writer = #writer;
         ::asl_runtime::children::map_run_started(exec, env, mode);
-        let place = exec.child_place(#name);
+        let siblings = ::asl_runtime::children::siblings(exec, #name);
         let items = #source.enumerate().map(#select);
         let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
-            &exec.info, env, &place, items, max_concurrency, mode, writer,
+            &exec.info, env, &siblings, items, max_concurrency, mode, writer,
         )
         .await;
         ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
