@@ -135,7 +135,7 @@ impl Journal for StoreJournal {
         self.store.issue_token(&record).map_err(|e| self.fail(e))
     }
 
-    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn() + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>> {
+    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn(u64) + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let mut beats_seen = 0;
             loop {
@@ -155,7 +155,7 @@ impl Journal for StoreJournal {
                     None => {}
                 }
                 if record.heartbeats != beats_seen {
-                    heartbeat();
+                    heartbeat(record.heartbeats);
                     beats_seen = record.heartbeats;
                 }
                 tokio::select! {

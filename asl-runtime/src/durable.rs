@@ -67,8 +67,9 @@ pub trait Journal: Send + Sync {
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure>;
     /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure
-    /// sent with SendTaskFailure. Calls `heartbeat` on each SendTaskHeartbeat.
-    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn() + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>>;
+    /// sent with SendTaskFailure. Calls `heartbeat` with the number of SendTaskHeartbeat calls
+    /// so far each time it learns of new ones (a resumed wait: on its first look, if any came).
+    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn(u64) + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>>;
 }
 
 /// The name of the error a run ends with when its journal refuses to go on (see [`Journal`]):

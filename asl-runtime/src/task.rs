@@ -250,15 +250,41 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
         },
     };
     submitted(submission.as_ref())?;
-    // The wait may span restarts: its TimeoutSeconds counts from when it first began.
-    // (HeartbeatSeconds starts afresh on a resume: when the last heartbeat came is the
-    // store's business, and a resumed wait hears of new ones.)
+    // The wait may span restarts: its TimeoutSeconds counts from when it first began, and its
+    // HeartbeatSeconds from the last heartbeat (or that beginning). The time each heartbeat
+    // was first heard of is recorded, so a resumed wait ends its window when the first run
+    // would have.
     let elapsed = elapsed_since_first(journal, &format!("{key}/started"), env)?;
+    let window = Window::default();
+    window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
     let notify = beat.clone();
-    let on_heartbeat = move || notify.notify_one();
-    let answer = limited(state, journal.await_token(&token, &on_heartbeat), beat, &env.clock, limits).await;
+    let on_heartbeat = |count: u64| {
+        let left = limits.heartbeat.map(|h| match elapsed_since_first(journal, &format!("{key}/heartbeat#{count}"), env) {
+            Ok(since) => h.saturating_sub(since),
+            // The store is failing: the wait itself will hear of it.
+            Err(_) => h,
+        });
+        window.next(left);
+        notify.notify_one();
+    };
+    let answer = limited(state, journal.await_token(&token, &on_heartbeat), beat, &window, &env.clock, limits).await;
     closing(journal, &token, answer)
+}
+
+/// The length of the next HeartbeatSeconds window, when it is not the whole of it (a wait
+/// resumed after a restart continues the window its first run was in).
+#[derive(Default)]
+struct Window(std::sync::Mutex<Option<Duration>>);
+
+impl Window {
+    fn next(&self, left: Option<Duration>) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = left;
+    }
+
+    fn take(&self) -> Option<Duration> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    }
 }
 
 /// The outcome of a token wait, closing the token when the wait ended without an answer; an
@@ -412,15 +438,17 @@ pub async fn invoke<H: TaskHandler, C: Clock>(tasks: &H, clock: &C, call: TaskCa
             Ok(result) => result,
         }
     };
-    limited(state, work, beat, clock, limits).await
+    limited(state, work, beat, &Window::default(), clock, limits).await
 }
 
 /// Runs `work` under TimeoutSeconds and HeartbeatSeconds (each `beat` notification restarts
-/// the heartbeat clock), then checks the result against the 256 KiB limit.
+/// the heartbeat clock, for the whole HeartbeatSeconds unless `window` says less), then checks
+/// the result against the 256 KiB limit.
 async fn limited<C: Clock>(
     state: &str,
     work: impl Future<Output = Result<Value, Failure>>,
     beat: Arc<Notify>,
+    window: &Window,
     clock: &C,
     limits: Limits,
 ) -> Result<Value, Failure> {
@@ -428,12 +456,15 @@ async fn limited<C: Clock>(
     let overall = optional_sleep(clock, limits.timeout);
     tokio::pin!(overall);
     loop {
-        let heartbeat = optional_sleep(clock, limits.heartbeat);
+        let heartbeat = optional_sleep(clock, limits.heartbeat.map(|whole| window.take().unwrap_or(whole)));
+        // In this order: a heartbeat the work reports as it is polled (a resumed wait learns
+        // of past heartbeats on its first poll) counts before a window that has run out.
         tokio::select! {
+            biased;
             result = &mut work => return check_size(state, result?),
+            () = beat.notified() => continue,
             () = &mut overall => return Err(Failure::bare(names::TIMEOUT)),
             () = heartbeat => return Err(Failure::bare(names::TIMEOUT)),
-            () = beat.notified() => continue,
         }
     }
 }

@@ -676,6 +676,45 @@ async fn a_callback_wait_keeps_its_timeout_across_a_restart() {
     assert_eq!(outbox.tokens.lock().unwrap().len(), 1, "the resumed run did not hand the token out again");
 }
 
+/// HeartbeatSeconds (60) counts from the last heartbeat even when the worker that heard it
+/// died: beats at 40 s and 80 s, the worker abandoned at 100 s, no beat after: the task times
+/// out at 140 s, not a whole window after the resume. Without any beat, 60 s from the start.
+#[tokio::test(start_paused = true)]
+async fn a_callback_wait_keeps_its_heartbeat_window_across_a_restart() {
+    for (name, beats, abandon_at, expected) in [("hb-beats", 2u64, 100u64, 140u64), ("hb-none", 0, 30, 60)] {
+        let (engine, store) = engine();
+        engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
+        let arn = start(&engine, "approval", Some(name), Some(r#"{"order": 1}"#));
+        let clock = asl_runtime::TokioClock::new();
+        let outbox = Outbox::default();
+        let began = tokio::time::Instant::now();
+        let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+        first.serve::<approval::Workflow, _>(outbox.clone());
+        let first = Arc::new(first);
+        let serving = tokio::spawn({
+            let w = first.clone();
+            async move { w.run(Duration::from_secs(1), std::future::pending()).await }
+        });
+        for _ in 0..beats {
+            tokio::time::sleep(Duration::from_secs(40)).await;
+            let token = outbox.tokens.lock().unwrap().first().cloned().expect("the token went out");
+            engine.send_task_heartbeat(&token).unwrap();
+        }
+        tokio::time::sleep_until(began + Duration::from_secs(abandon_at)).await;
+        assert_eq!(status(&engine, &arn), "RUNNING", "{name}");
+        serving.abort();
+        first.abandon();
+        std::thread::sleep(Duration::from_millis(150));
+        let mut second = Worker::named(store.clone(), "second").with_clock(clock);
+        second.serve::<approval::Workflow, _>(outbox.clone());
+        let d = serve_until_ended_every(&engine, &second, &arn, Duration::from_secs(1)).await;
+        assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.Timeout")), "{name}");
+        let took = began.elapsed();
+        let expected = Duration::from_secs(expected);
+        assert!(took >= expected && took <= expected + Duration::from_secs(2), "{name}: timed out after {took:?}, expected {expected:?}");
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
     let (engine, store) = engine();
