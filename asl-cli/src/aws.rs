@@ -26,6 +26,11 @@ pub enum Api {
         #[arg(long)]
         state_machine_arn: String,
     },
+    /// The state machine an execution runs, with its definition.
+    DescribeStateMachineForExecution {
+        #[arg(long)]
+        execution_arn: String,
+    },
     ListStateMachines {
         #[arg(long, default_value_t = 0)]
         max_results: usize,
@@ -130,6 +135,7 @@ impl Api {
         match self {
             Api::CreateStateMachine { .. } => "CreateStateMachine",
             Api::DescribeStateMachine { .. } => "DescribeStateMachine",
+            Api::DescribeStateMachineForExecution { .. } => "DescribeStateMachineForExecution",
             Api::ListStateMachines { .. } => "ListStateMachines",
             Api::StartExecution { .. } => "StartExecution",
             Api::DescribeExecution { .. } => "DescribeExecution",
@@ -165,10 +171,15 @@ pub fn run(store: &Path, api: Api) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("\nAn error occurred ({}) when calling the {operation} operation: {}", e.code, e.message);
+            eprintln!("\n{}", error_line(operation, &e));
             ExitCode::from(254)
         }
     }
+}
+
+/// The line the AWS CLI prints for a service error (after an empty line, with exit code 254).
+fn error_line(operation: &str, e: &ApiError) -> String {
+    format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, e.message)
 }
 
 fn open(path: &Path) -> Result<Engine, ApiError> {
@@ -196,6 +207,7 @@ fn call(engine: &Engine, api: Api) -> Result<serde_json::Value, ApiError> {
             engine.create_state_machine(&name, &text(&definition)?, machine_type, role_arn.as_deref())
         }
         Api::DescribeStateMachine { state_machine_arn } => engine.describe_state_machine(&state_machine_arn),
+        Api::DescribeStateMachineForExecution { execution_arn } => engine.describe_state_machine_for_execution(&execution_arn),
         Api::ListStateMachines { max_results, next_token } => engine.list_state_machines(max_results, next_token),
         Api::StartExecution { state_machine_arn, name, input } => {
             let input = input.as_deref().map(text).transpose()?;
@@ -218,5 +230,97 @@ fn call(engine: &Engine, api: Api) -> Result<serde_json::Value, ApiError> {
         Api::DescribeActivity { activity_arn } => engine.describe_activity(&activity_arn),
         Api::ListActivities { max_results, next_token } => engine.list_activities(max_results, next_token),
         Api::DeleteActivity { activity_arn } => engine.delete_activity(&activity_arn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The commands as a script written for `aws stepfunctions` uses them: its flags parse, its
+    //! parameters may be `file://` paths, the answers have AWS's fields, and errors carry AWS's
+    //! codes in the AWS CLI's words.
+
+    use super::*;
+    use asl_engine::MemoryStore;
+    use clap::Parser;
+    use serde_json::{json, Value};
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(subcommand)]
+        api: Api,
+    }
+
+    /// Runs one command line (without the leading `asl`) against `engine`.
+    fn aws(engine: &Engine, line: &[&str]) -> Result<Value, (String, ApiError)> {
+        let api = Line::try_parse_from(std::iter::once("asl").chain(line.iter().copied())).unwrap_or_else(|e| panic!("{line:?}: {e}")).api;
+        let operation = api.operation();
+        call(engine, api).map_err(|e| (operation.to_string(), e))
+    }
+
+    const DEFINITION: &str = r#"{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}"#;
+
+    #[test]
+    fn a_script_for_the_aws_cli_drives_the_engine() {
+        let engine = Engine::new(Arc::new(MemoryStore::new()));
+        let dir = std::env::temp_dir().join(format!("asl-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("definition.json");
+        std::fs::write(&file, DEFINITION).unwrap();
+        let definition = format!("file://{}", file.display());
+
+        let created = aws(&engine, &["create-state-machine", "--name", "hello", "--definition", &definition, "--role-arn", "arn:aws:iam::123456789012:role/r"]).unwrap();
+        let machine = created["stateMachineArn"].as_str().unwrap().to_string();
+        assert_eq!(machine, "arn:aws:states:local:000000000000:stateMachine:hello");
+        assert!(created["creationDate"].is_string());
+        let d = aws(&engine, &["describe-state-machine", "--state-machine-arn", &machine]).unwrap();
+        assert_eq!((d["name"].as_str(), d["type"].as_str(), d["status"].as_str()), (Some("hello"), Some("STANDARD"), Some("ACTIVE")));
+        assert_eq!(d["definition"], DEFINITION, "the definition as given, read from the file");
+
+        let started = aws(&engine, &["start-execution", "--state-machine-arn", &machine, "--name", "run-1", "--input", r#"{"a": 1}"#]).unwrap();
+        let execution = started["executionArn"].as_str().unwrap().to_string();
+        assert_eq!(execution, "arn:aws:states:local:000000000000:execution:hello:run-1");
+        let d = aws(&engine, &["describe-execution", "--execution-arn", &execution]).unwrap();
+        assert_eq!((d["status"].as_str(), d["input"].as_str()), (Some("RUNNING"), Some(r#"{"a": 1}"#)));
+        let d = aws(&engine, &["describe-state-machine-for-execution", "--execution-arn", &execution]).unwrap();
+        assert_eq!((d["stateMachineArn"].as_str(), d["definition"].as_str()), (Some(machine.as_str()), Some(DEFINITION)));
+        assert!(d["updateDate"].is_string());
+        let listed = aws(&engine, &["list-executions", "--state-machine-arn", &machine, "--status-filter", "RUNNING"]).unwrap();
+        assert_eq!(listed["executions"].as_array().unwrap().len(), 1);
+        let events = aws(&engine, &["get-execution-history", "--execution-arn", &execution, "--reverse-order"]).unwrap();
+        assert_eq!(events["events"][0]["type"], "ExecutionStarted");
+
+        let stopped = aws(&engine, &["stop-execution", "--execution-arn", &execution, "--error", "Cancelled", "--cause", "test"]).unwrap();
+        assert!(stopped["stopDate"].is_string());
+        let d = aws(&engine, &["describe-execution", "--execution-arn", &execution]).unwrap();
+        assert_eq!((d["status"].as_str(), d["error"].as_str(), d["redriveStatus"].as_str()), (Some("ABORTED"), Some("Cancelled"), Some("REDRIVABLE")));
+
+        let activity = aws(&engine, &["create-activity", "--name", "review"]).unwrap()["activityArn"].as_str().unwrap().to_string();
+        assert_eq!(aws(&engine, &["list-activities"]).unwrap()["activities"][0]["name"], "review");
+        assert_eq!(aws(&engine, &["delete-activity", "--activity-arn", &activity]).unwrap(), json!({}));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn errors_carry_aws_codes_in_the_aws_cli_words() {
+        let engine = Engine::new(Arc::new(MemoryStore::new()));
+        let missing = "arn:aws:states:local:000000000000:execution:nope:x";
+        let (operation, e) = aws(&engine, &["describe-execution", "--execution-arn", missing]).unwrap_err();
+        assert_eq!(
+            error_line(&operation, &e),
+            format!("An error occurred (ExecutionDoesNotExist) when calling the DescribeExecution operation: Execution Does Not Exist: '{missing}'")
+        );
+        let (_, e) = aws(&engine, &["describe-state-machine-for-execution", "--execution-arn", missing]).unwrap_err();
+        assert_eq!(e.code, "ExecutionDoesNotExist");
+        let (_, e) = aws(&engine, &["create-state-machine", "--name", "t", "--definition", DEFINITION, "--type", "BATCH"]).unwrap_err();
+        assert_eq!(e.code, "ValidationException");
+        let (_, e) = aws(&engine, &["create-state-machine", "--name", "t", "--definition", "file:///nonexistent/definition.json"]).unwrap_err();
+        assert_eq!(e.code, "ParamValidation");
+        assert!(e.message.starts_with("Error parsing parameter: Unable to load paramfile file:///nonexistent/definition.json"), "{}", e.message);
+        let (_, e) = aws(&engine, &["create-state-machine", "--name", "t", "--definition", r#"{"StartAt": "Nowhere", "States": {}}"#]).unwrap_err();
+        assert_eq!(e.code, "InvalidDefinition");
+        let (_, e) = aws(&engine, &["start-execution", "--state-machine-arn", "ghost"]).unwrap_err();
+        assert_eq!(e.code, "StateMachineDoesNotExist");
+        let (_, e) = aws(&engine, &["send-task-success", "--task-token", "no-such-token", "--task-output", "{}"]).unwrap_err();
+        assert_eq!(e.code, "TaskDoesNotExist");
     }
 }

@@ -115,6 +115,17 @@ impl Engine {
         }))
     }
 
+    /// DescribeStateMachineForExecution: the state machine an execution runs, with its
+    /// definition (state machines are never updated here, so `updateDate` is their creation).
+    pub fn describe_state_machine_for_execution(&self, execution_arn: &str) -> ApiResult {
+        let e = self.execution(execution_arn)?;
+        let m = self.machine(&e.state_machine_name)?;
+        Ok(json!({
+            "stateMachineArn": m.arn, "name": m.name, "definition": m.definition,
+            "roleArn": m.role_arn, "updateDate": date(m.creation_date),
+        }))
+    }
+
     pub fn list_state_machines(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
         let page = self.store.list_state_machines(&Page { max_results, next_token })?;
         let items: Vec<Value> = page
