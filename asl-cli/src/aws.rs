@@ -225,7 +225,9 @@ fn call(engine: &Engine, api: Api) -> Result<serde_json::Value, ApiError> {
         Api::SendTaskSuccess { task_token, task_output } => engine.send_task_success(&task_token, &text(&task_output)?),
         Api::SendTaskFailure { task_token, error, cause } => engine.send_task_failure(&task_token, error.as_deref(), cause.as_deref()),
         Api::SendTaskHeartbeat { task_token } => engine.send_task_heartbeat(&task_token),
-        Api::GetActivityTask { activity_arn, worker_name: _ } => engine.get_activity_task_within(&activity_arn, std::time::Duration::from_secs(60)),
+        Api::GetActivityTask { activity_arn, worker_name } => {
+            engine.get_activity_task_within(&activity_arn, worker_name.as_deref(), std::time::Duration::from_secs(60))
+        }
         Api::CreateActivity { name } => engine.create_activity(&name),
         Api::DescribeActivity { activity_arn } => engine.describe_activity(&activity_arn),
         Api::ListActivities { max_results, next_token } => engine.list_activities(max_results, next_token),

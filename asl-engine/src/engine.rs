@@ -326,19 +326,19 @@ impl Engine {
     }
 
     /// GetActivityTask: the oldest task waiting for this activity (`{}` when none is).
-    pub fn get_activity_task(&self, activity_arn: &str) -> ApiResult {
+    pub fn get_activity_task(&self, activity_arn: &str, worker_name: Option<&str>) -> ApiResult {
         let activity = self.activity(activity_arn)?;
-        match self.store.take_activity_task(&activity.arn)? {
+        match self.store.take_activity_task(&activity.arn, worker_name)? {
             Some(t) => Ok(json!({ "taskToken": t.token, "input": t.input })),
             None => Ok(json!({})),
         }
     }
 
     /// GetActivityTask as AWS serves it: a long poll that waits up to `within` for a task.
-    pub fn get_activity_task_within(&self, activity_arn: &str, within: std::time::Duration) -> ApiResult {
+    pub fn get_activity_task_within(&self, activity_arn: &str, worker_name: Option<&str>, within: std::time::Duration) -> ApiResult {
         let until = std::time::Instant::now() + within;
         loop {
-            let task = self.get_activity_task(activity_arn)?;
+            let task = self.get_activity_task(activity_arn, worker_name)?;
             if task.get("taskToken").is_some() || std::time::Instant::now() >= until {
                 return Ok(task);
             }

@@ -6,7 +6,7 @@
 //! fate is decided elsewhere.
 
 use crate::store::{Store, StoreError, TokenOutcome, TokenRecord};
-use asl_runtime::durable::{interrupted, BoxFuture, Journal, TokenRequest};
+use asl_runtime::durable::{interrupted, BoxFuture, Journal, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Failure, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,13 +131,15 @@ impl Journal for StoreJournal {
             last_heartbeat: None,
             taken: false,
             heartbeats: 0,
+            worker_name: None,
         };
         self.store.issue_token(&record).map_err(|e| self.fail(e))
     }
 
-    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn(u64) + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>> {
+    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let mut beats_seen = 0;
+            let mut taken_seen = false;
             loop {
                 // Register for in-process answers before reading, so none is missed between.
                 let woken = self.answers.notify.notified();
@@ -147,6 +149,12 @@ impl Journal for StoreJournal {
                 let Some(record) = record else {
                     return Err(self.fail(StoreError::TaskDoesNotExist));
                 };
+                // Before the answer: a worker that took the task and answered between two
+                // looks still started it first.
+                if record.taken && !taken_seen {
+                    events.taken(record.worker_name.as_deref());
+                    taken_seen = true;
+                }
                 match record.outcome {
                     Some(TokenOutcome::Success(output)) => return self.parse(&output),
                     Some(TokenOutcome::Failure { error, cause }) => {
@@ -155,7 +163,7 @@ impl Journal for StoreJournal {
                     None => {}
                 }
                 if record.heartbeats != beats_seen {
-                    heartbeat(record.heartbeats);
+                    events.heartbeat(record.heartbeats);
                     beats_seen = record.heartbeats;
                 }
                 tokio::select! {

@@ -67,9 +67,18 @@ pub trait Journal: Send + Sync {
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure>;
     /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure
-    /// sent with SendTaskFailure. Calls `heartbeat` with the number of SendTaskHeartbeat calls
-    /// so far each time it learns of new ones (a resumed wait: on its first look, if any came).
-    fn await_token<'a>(&'a self, token: &'a str, heartbeat: &'a (dyn Fn(u64) + Send + Sync)) -> BoxFuture<'a, Result<Value, Failure>>;
+    /// sent with SendTaskFailure, telling `events` what it learns of before that (a resumed
+    /// wait: what happened so far, on its first look).
+    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Value, Failure>>;
+}
+
+/// What a token wait hears of before the answer (see [`Journal::await_token`]).
+pub trait TokenEvents: Send + Sync {
+    /// SendTaskHeartbeat has been called `count` times so far.
+    fn heartbeat(&self, count: u64);
+    /// A worker fetched the activity task with GetActivityTask, giving this name, if any.
+    /// Told once, before the answer it may send.
+    fn taken(&self, worker_name: Option<&str>);
 }
 
 /// The name of the error a run ends with when its journal refuses to go on (see [`Journal`]):

@@ -129,34 +129,46 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
         }
     }
     let history = exec.records_history().then(|| crate::history::resource_parts(call.resource));
+    // A durable activity task starts when one of the activity's workers takes it (AWS's
+    // ActivityStarted names that worker); any other starts as it is scheduled.
+    let started_when_taken = family == Family::Activity && env.journal.is_some();
     match &history {
         None => exec.record(if submitted { 3 } else { 2 }),
         Some((kind, resource)) => {
             let now = || env.clock.now();
             exec.note(now, family.name("Scheduled"), || Some(family.scheduled(kind, resource, &call.input, limits)));
-            exec.note(now, family.name("Started"), || Some(family.started(kind, resource)));
+            if !started_when_taken {
+                exec.note(now, family.name("Started"), || Some(family.started(kind, resource, None)));
+            }
         }
     }
     let mut submission_noted = false;
     let outcome = match &env.journal {
         None => invoke(&env.tasks, &env.clock, call, limits).await,
         Some(journal) => {
-            // TaskSubmitted once the token is out; then a wait that may last days shows its
-            // events in the history meanwhile.
+            // TaskSubmitted once the token is out, ActivityStarted once a worker took the
+            // task; a wait that may last days shows its events in the history meanwhile.
             let top = exec.info.child_of.is_none();
-            let mut submitted_now = |output: Option<&Value>| -> Result<(), Failure> {
-                if let (Some((kind, resource)), true, Family::Task) = (&history, submitted, family) {
-                    let output = output.cloned().unwrap_or_else(|| Value::Object(Default::default()));
-                    let details = family.with_resource(kind, resource, crate::history::output_details(&output));
-                    exec.note(|| env.clock.now(), "TaskSubmitted", || Some(("taskSubmittedEventDetails", details)));
-                    submission_noted = true;
+            let mut progress = |step: Progress<'_>| -> Result<(), Failure> {
+                match (&history, step) {
+                    (Some((kind, resource)), Progress::Submitted(output)) if submitted && family == Family::Task => {
+                        let output = output.cloned().unwrap_or_else(|| Value::Object(Default::default()));
+                        let details = family.with_resource(kind, resource, crate::history::output_details(&output));
+                        exec.note(|| env.clock.now(), "TaskSubmitted", || Some(("taskSubmittedEventDetails", details)));
+                        submission_noted = true;
+                    }
+                    (Some((kind, resource)), Progress::Taken(worker)) => {
+                        exec.note(|| env.clock.now(), family.name("Started"), || Some(family.started(kind, resource, worker)));
+                    }
+                    (None, Progress::Taken(_)) => exec.record(1),
+                    _ => {}
                 }
                 if top {
                     journal.append_events(&exec.take_history())?;
                 }
                 Ok(())
             };
-            perform_durably(&**journal, env, call, limits, family, &mut submitted_now).await
+            perform_durably(&**journal, env, call, limits, family, &mut progress).await
         }
     };
     if let Some((kind, resource)) = &history {
@@ -178,19 +190,24 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
     outcome
 }
 
+/// What a durable attempt tells its Task state while it waits, for the history.
+enum Progress<'a> {
+    /// A callback's token went out (with what the handler returned), or an activity's task
+    /// was offered: the moment its wait begins.
+    Submitted(Option<&'a Value>),
+    /// An activity's task was taken by the worker of this name.
+    Taken(Option<&'a str>),
+}
+
 /// A durable attempt: the recorded outcome if there is one; else the call (or the wait for
-/// the token), whose outcome is then recorded. Also what the handler returned when it handed
-/// a token out (TaskSubmitted's output).
-///
-/// `submitted(output)` is told when a callback's token went out (with what the handler
-/// returned), or an activity's task was offered: the moment its wait begins.
+/// the token), whose outcome is then recorded, telling `progress` how the wait goes.
 async fn perform_durably<H: TaskHandler, C: Clock>(
     journal: &dyn crate::durable::Journal,
     env: &crate::Env<H, C>,
     call: TaskCall,
     limits: Limits,
     family: Family,
-    submitted: &mut (dyn FnMut(Option<&Value>) -> Result<(), Failure> + Send),
+    progress: &mut (dyn FnMut(Progress<'_>) -> Result<(), Failure> + Send),
 ) -> Result<Value, Failure> {
     use crate::durable::{outcome_from_value, outcome_to_value};
     let key = call.context.idempotency_key.clone();
@@ -203,7 +220,7 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
         None if family != Family::Activity => invoke(&env.tasks, &env.clock, call, limits).await,
         token => {
             let token = token.unwrap_or_else(|| format!("{key}#activity"));
-            wait_for_token(journal, env, call, limits, family, &key, token, submitted).await
+            wait_for_token(journal, env, call, limits, family, &key, token, progress).await
         }
     };
     if outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
@@ -226,7 +243,7 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     family: Family,
     key: &str,
     token: String,
-    submitted: &mut (dyn FnMut(Option<&Value>) -> Result<(), Failure> + Send),
+    progress: &mut (dyn FnMut(Progress<'_>) -> Result<(), Failure> + Send),
 ) -> Result<Value, Failure> {
     let request = crate::durable::TokenRequest {
         token: token.clone(),
@@ -249,7 +266,7 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
             },
         },
     };
-    submitted(submission.as_ref())?;
+    progress(Progress::Submitted(submission.as_ref()))?;
     // The wait may span restarts: its TimeoutSeconds counts from when it first began, and its
     // HeartbeatSeconds from the last heartbeat (or that beginning). The time each heartbeat
     // was first heard of is recorded, so a resumed wait ends its window when the first run
@@ -258,18 +275,64 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     let window = Window::default();
     window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
-    let notify = beat.clone();
-    let on_heartbeat = |count: u64| {
-        let left = limits.heartbeat.map(|h| match elapsed_since_first(journal, &format!("{key}/heartbeat#{count}"), env) {
+    let heard = Heard { journal, env, key, limits, window: &window, beat: beat.clone(), taken: Default::default(), taken_signal: Notify::new() };
+    let wait = limited(state, journal.await_token(&token, &heard), beat.clone(), &window, &env.clock, limits);
+    tokio::pin!(wait);
+    let answer = loop {
+        tokio::select! {
+            biased;
+            answer = &mut wait => break answer,
+            () = heard.taken_signal.notified() => {
+                if let Some(worker) = heard.take_taken() {
+                    progress(Progress::Taken(worker.as_deref()))?;
+                }
+            }
+        }
+    };
+    // Taken and answered at once: the start comes before the end.
+    if let Some(worker) = heard.take_taken() {
+        progress(Progress::Taken(worker.as_deref()))?;
+    }
+    closing(journal, &token, answer)
+}
+
+/// What a token wait hears: heartbeats restart the HeartbeatSeconds window (the time each was
+/// first heard of is recorded, so a resumed wait continues the window it was in); an activity
+/// task taken by a worker is handed to the Task state, which records ActivityStarted.
+struct Heard<'a, H, C> {
+    journal: &'a dyn crate::durable::Journal,
+    env: &'a crate::Env<H, C>,
+    key: &'a str,
+    limits: Limits,
+    window: &'a Window,
+    beat: Arc<Notify>,
+    /// `Some(worker name)` once the task was taken, until the Task state takes it.
+    taken: std::sync::Mutex<Option<Option<String>>>,
+    taken_signal: Notify,
+}
+
+impl<H, C> Heard<'_, H, C> {
+    fn take_taken(&self) -> Option<Option<String>> {
+        self.taken.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    }
+}
+
+impl<H: TaskHandler, C: Clock> crate::durable::TokenEvents for Heard<'_, H, C> {
+    fn heartbeat(&self, count: u64) {
+        let key = format!("{}/heartbeat#{count}", self.key);
+        let left = self.limits.heartbeat.map(|h| match elapsed_since_first(self.journal, &key, self.env) {
             Ok(since) => h.saturating_sub(since),
             // The store is failing: the wait itself will hear of it.
             Err(_) => h,
         });
-        window.next(left);
-        notify.notify_one();
-    };
-    let answer = limited(state, journal.await_token(&token, &on_heartbeat), beat, &window, &env.clock, limits).await;
-    closing(journal, &token, answer)
+        self.window.next(left);
+        self.beat.notify_one();
+    }
+
+    fn taken(&self, worker_name: Option<&str>) {
+        *self.taken.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(worker_name.map(str::to_owned));
+        self.taken_signal.notify_one();
+    }
 }
 
 /// The length of the next HeartbeatSeconds window, when it is not the whole of it (a wait
@@ -403,11 +466,12 @@ impl Family {
         (Family::key(self.name("Scheduled")), Value::Object(d))
     }
 
-    fn started(self, kind: &str, resource: &str) -> (&'static str, Value) {
-        let d = match self {
-            Family::Task => serde_json::json!({ "resourceType": kind, "resource": resource }),
-            Family::Lambda => serde_json::json!({}),
-            Family::Activity => serde_json::json!({ "workerName": "asl" }),
+    /// `worker`: for an activity, the name the worker that took the task gave, if any.
+    fn started(self, kind: &str, resource: &str, worker: Option<&str>) -> (&'static str, Value) {
+        let d = match (self, worker) {
+            (Family::Task, _) => serde_json::json!({ "resourceType": kind, "resource": resource }),
+            (Family::Activity, Some(name)) => serde_json::json!({ "workerName": name }),
+            (Family::Lambda | Family::Activity, _) => serde_json::json!({}),
         };
         (Family::key(self.name("Started")), d)
     }

@@ -412,17 +412,25 @@ async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
     let engine = engine.with_answers(worker.answers());
     let activity_arn = "arn:aws:states:us-east-1:123456789012:activity:Review";
     let polling = {
-        let engine = engine.clone();
+        let (engine, arn) = (engine.clone(), arn.clone());
         tokio::spawn(async move {
             // An activity worker polls GetActivityTask until a task is there.
             loop {
-                let task = engine.get_activity_task(activity_arn).unwrap();
+                let task = engine.get_activity_task(activity_arn, Some("reviewer-1")).unwrap();
                 if let Some(token) = task["taskToken"].as_str() {
                     let input: Value = serde_json::from_str(task["input"].as_str().unwrap()).unwrap();
                     assert_eq!(input, json!({ "doc": "d-9" }));
+                    // While the worker works on it, the history shows who started it.
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    let events = history(&engine, &arn);
+                    let started = events.iter().find(|e| e["type"] == "ActivityStarted").expect("ActivityStarted while the worker works");
+                    assert_eq!(started["activityStartedEventDetails"], json!({ "workerName": "reviewer-1" }));
                     engine.send_task_success(token, r#"{"verdict": "fine"}"#).unwrap();
                     return;
                 }
+                // Offered, not taken: scheduled, not started.
+                let k = kinds(&history(&engine, &arn));
+                assert!(!k.contains(&"ActivityStarted".to_string()), "{k:?}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
@@ -432,13 +440,45 @@ async fn an_activity_task_is_fetched_and_answered_by_an_activity_worker() {
     assert_eq!(d["status"], "SUCCEEDED");
     let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
     assert_eq!(output["review"], json!({ "verdict": "fine" }));
-    assert_eq!(
-        kinds(&history(&engine, &arn))[1..5],
-        ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
-    );
-    assert_eq!(engine.get_activity_task(activity_arn).unwrap(), json!({}), "no task left");
-    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Review").unwrap(), json!({}));
-    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Nope").unwrap_err().code, "ActivityDoesNotExist");
+    let events = history(&engine, &arn);
+    assert_eq!(kinds(&events)[1..5], ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]);
+    let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+    assert_eq!(engine.get_activity_task(activity_arn, None).unwrap(), json!({}), "no task left");
+    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Review", None).unwrap(), json!({}));
+    assert_eq!(engine.get_activity_task("arn:aws:states:local:000000000000:activity:Nope", None).unwrap_err().code, "ActivityDoesNotExist");
+}
+
+/// A worker that takes the task and answers it before the execution looks again: the history
+/// still has ActivityStarted (without a name, none was given) before ActivitySucceeded.
+#[tokio::test(start_paused = true)]
+async fn an_activity_taken_and_answered_at_once_is_still_started_first() {
+    let (engine, store) = engine();
+    engine.create_state_machine("review", activity::DEFINITION, MachineType::Standard, None).unwrap();
+    engine.create_activity("Review").unwrap();
+    let arn = start(&engine, "review", Some("r2"), Some(r#"{"doc": "d-1"}"#));
+    let mut worker = Worker::named(store, "w").with_poll(Duration::from_secs(5));
+    worker.serve::<activity::Workflow, _>(());
+    let worker = Arc::new(worker);
+    let serving = tokio::spawn({
+        let w = worker.clone();
+        async move { w.run(TICK, std::future::pending()).await }
+    });
+    let token = loop {
+        if let Some(t) = engine.get_activity_task("Review", None).unwrap()["taskToken"].as_str() {
+            break t.to_string();
+        }
+        tokio::time::sleep(TICK).await;
+    };
+    // No in-process wake-up (this engine has no answers handle): the wait sees both at its next look.
+    engine.send_task_success(&token, r#"{"verdict": "quick"}"#).unwrap();
+    while status(&engine, &arn) == "RUNNING" {
+        tokio::time::sleep(TICK).await;
+    }
+    serving.abort();
+    let events = history(&engine, &arn);
+    assert_eq!(kinds(&events)[1..5], ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]);
+    assert_eq!(events[3]["activityStartedEventDetails"], json!({}));
 }
 
 #[tokio::test(start_paused = true)]

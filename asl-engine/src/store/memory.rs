@@ -473,7 +473,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>> {
+    fn take_activity_task(&self, activity_arn: &str, worker_name: Option<&str>) -> Result<Option<TokenRecord>> {
         let mut inner = self.lock()?;
         let oldest = inner
             .tokens
@@ -482,6 +482,7 @@ impl Store for MemoryStore {
             .min_by_key(|t| t.seq);
         Ok(oldest.map(|t| {
             t.record.taken = true;
+            t.record.worker_name = worker_name.map(str::to_owned);
             t.record.clone()
         }))
     }

@@ -164,6 +164,10 @@ pub struct TokenRecord {
     pub heartbeats: u64,
     /// For activities: set when a worker fetched the task.
     pub taken: bool,
+    /// For activities: the name the worker that fetched the task gave (GetActivityTask's
+    /// `workerName`), which the ActivityStarted event shows.
+    #[serde(default)]
+    pub worker_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,8 +328,9 @@ pub trait Store: Send + Sync + 'static {
     fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>>;
     /// SendTaskHeartbeat: same errors as `answer_token`; records `now` and counts it.
     fn heartbeat_token(&self, token: &str, now: DateTime<Utc>) -> Result<()>;
-    /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken.
-    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>>;
+    /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken
+    /// by `worker_name`.
+    fn take_activity_task(&self, activity_arn: &str, worker_name: Option<&str>) -> Result<Option<TokenRecord>>;
 }
 
 /// The hash a state machine's definition is known by: SHA-256 of its JSON with object keys

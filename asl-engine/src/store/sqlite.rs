@@ -37,7 +37,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -131,12 +131,17 @@ CREATE TABLE IF NOT EXISTS activities (
 ALTER TABLE tokens ADD COLUMN heartbeats INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// Version 2 → 3: the name of the worker that fetched an activity task.
+const MIGRATE_TO_V3: &str = "
+ALTER TABLE tokens ADD COLUMN worker_name TEXT;
+";
+
 const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
 const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
      start_date, stop_date, redrive_count, owner, lease_until";
 const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
-     last_heartbeat, taken, heartbeats";
+     last_heartbeat, taken, heartbeats, worker_name";
 
 /// A [`Store`] in a SQLite file (or in memory). One connection per value, behind a mutex: calls
 /// from threads of one process take turns, calls from other processes wait on SQLite's lock.
@@ -253,11 +258,14 @@ fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0 | 1 => {
+        0..=2 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
-            tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
+            if version <= 1 {
+                tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}
@@ -352,6 +360,7 @@ fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
         last_heartbeat: get_opt_date(row, 9)?,
         taken: row.get(10)?,
         heartbeats: row.get(11)?,
+        worker_name: row.get(12)?,
     })
 }
 
@@ -879,7 +888,7 @@ impl Store for SqliteStore {
             // OR IGNORE: issuing the same token again (a replayed step) changes nothing.
             tx.prepare_cached(&format!(
                 "INSERT OR IGNORE INTO tokens ({TOKEN_COLUMNS}, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
                          (SELECT COALESCE(MAX(seq), 0) + 1 FROM tokens))"
             ))
             .and_then(|mut stmt| {
@@ -896,6 +905,7 @@ impl Store for SqliteStore {
                     opt_date_text(token.last_heartbeat),
                     token.taken,
                     token.heartbeats,
+                    token.worker_name,
                 ])
             })
             .context(what)?;
@@ -956,7 +966,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn take_activity_task(&self, activity_arn: &str) -> Result<Option<TokenRecord>> {
+    fn take_activity_task(&self, activity_arn: &str, worker_name: Option<&str>) -> Result<Option<TokenRecord>> {
         let what = "taking an activity task";
         self.write(what, |tx| {
             // The WHERE clause repeats the partial index's, so SQLite can use it.
@@ -971,10 +981,11 @@ impl Store for SqliteStore {
             let Some(mut record) = oldest else {
                 return Ok(None);
             };
-            tx.prepare_cached("UPDATE tokens SET taken = 1 WHERE token = ?1")
-                .and_then(|mut stmt| stmt.execute([&record.token]))
+            tx.prepare_cached("UPDATE tokens SET taken = 1, worker_name = ?2 WHERE token = ?1")
+                .and_then(|mut stmt| stmt.execute(params![record.token, worker_name]))
                 .context(what)?;
             record.taken = true;
+            record.worker_name = worker_name.map(str::to_owned);
             Ok(Some(record))
         })
     }

@@ -99,6 +99,7 @@ fn token(token: &str, execution_arn: &str, activity: Option<&str>) -> TokenRecor
         last_heartbeat: None,
         taken: false,
         heartbeats: 0,
+        worker_name: None,
     }
 }
 
@@ -539,7 +540,7 @@ fn stop_aborts_and_closes_tokens(store: &dyn Store) {
     );
 
     assert_eq!(store.answer_token("tok", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
-    assert_eq!(store.take_activity_task("arn:activity").unwrap(), None);
+    assert_eq!(store.take_activity_task("arn:activity", None).unwrap(), None);
     assert_eq!(store.checkpoint(&e.arn, "w1", "", Some(&b"q"[..]), &[]), Err(StoreError::LeaseLost(e.arn.clone())));
 
     // Stopping again changes nothing.
@@ -620,13 +621,14 @@ fn activity_tasks_are_taken_oldest_first(store: &dyn Store) {
     // An answered task is not handed out.
     store.answer_token("x2", TokenOutcome::Success("{}".into())).unwrap();
 
-    let first = store.take_activity_task(x).unwrap().unwrap();
-    assert_eq!(first, TokenRecord { taken: true, ..token("x1", &e.arn, Some(x)) });
-    assert!(store.token("x1").unwrap().unwrap().taken);
-    assert_eq!(store.take_activity_task(x).unwrap().map(|t| t.token).as_deref(), Some("x3"));
-    assert_eq!(store.take_activity_task(x).unwrap(), None);
-    assert_eq!(store.take_activity_task(y).unwrap().map(|t| t.token).as_deref(), Some("y1"));
-    assert_eq!(store.take_activity_task("arn:none").unwrap(), None);
+    let first = store.take_activity_task(x, Some("worker-7")).unwrap().unwrap();
+    assert_eq!(first, TokenRecord { taken: true, worker_name: Some("worker-7".into()), ..token("x1", &e.arn, Some(x)) });
+    let stored = store.token("x1").unwrap().unwrap();
+    assert_eq!((stored.taken, stored.worker_name.as_deref()), (true, Some("worker-7")));
+    assert_eq!(store.take_activity_task(x, None).unwrap().map(|t| t.token).as_deref(), Some("x3"));
+    assert_eq!(store.take_activity_task(x, None).unwrap(), None);
+    assert_eq!(store.take_activity_task(y, None).unwrap().map(|t| t.token).as_deref(), Some("y1"));
+    assert_eq!(store.take_activity_task("arn:none", None).unwrap(), None);
 
     // A taken task is answered as any token.
     store.answer_token("x1", TokenOutcome::Success(r#"{"r":1}"#.into())).unwrap();
@@ -696,7 +698,7 @@ fn delete_activity_keeps_waiting_tasks(store: &dyn Store) {
     );
 
     // The task already waiting keeps its token.
-    assert_eq!(store.take_activity_task(&a).unwrap().map(|t| t.token).as_deref(), Some("t1"));
+    assert_eq!(store.take_activity_task(&a, None).unwrap().map(|t| t.token).as_deref(), Some("t1"));
     store.answer_token("t1", TokenOutcome::Success("{}".into())).unwrap();
 
     // Created again, it is a new activity with a new date.
@@ -838,7 +840,7 @@ fn transcript(store: &dyn Store) -> Vec<String> {
     log("effect", format!("{:?}", store.record_effect(&arn("m", "a"), "k", "v")));
     log("issue", format!("{:?}", store.issue_token(&token("t", &arn("m", "a"), Some("act")))));
     log("heartbeat", format!("{:?}", store.heartbeat_token("t", fine(8))));
-    log("take", format!("{:?}", store.take_activity_task("act")));
+    log("take", format!("{:?}", store.take_activity_task("act", None)));
     log("stop", format!("{:?}", store.stop_execution(&arn("m", "a"), Some("E"), None, fine(9))));
     log("answer", format!("{:?}", store.answer_token("t", TokenOutcome::Success("{}".into()))));
     log("finish", format!("{:?}", store.finish(&arn("m", "b"), Some("w"), &ending(Status::Failed, fine(10)), &[])));
@@ -894,7 +896,7 @@ fn reopening_a_file_keeps_everything() {
         store.issue_token(&token("done", &e.arn, Some("act"))).unwrap();
         store.issue_token(&token("open", &e.arn, Some("act"))).unwrap();
         store.issue_token(&token("queued", &e.arn, Some("act"))).unwrap();
-        store.take_activity_task("act").unwrap();
+        store.take_activity_task("act", None).unwrap();
         store.answer_token("done", TokenOutcome::Failure { error: Some("E".into()), cause: None }).unwrap();
         store.heartbeat_token("open", at(3)).unwrap();
         store.stop_execution(&arn("m", "f"), Some("Stop"), Some("test"), at(4)).unwrap();
@@ -906,7 +908,7 @@ fn reopening_a_file_keeps_everything() {
     assert_eq!(transcript_of_state(&store, &e_arn), before);
     // Closed tokens stay closed, the activity queue keeps its order.
     assert_eq!(store.answer_token("open", TokenOutcome::Success("{}".into())), Ok(()));
-    assert_eq!(store.take_activity_task("act").unwrap().map(|t| t.token).as_deref(), Some("queued"));
+    assert_eq!(store.take_activity_task("act", None).unwrap().map(|t| t.token).as_deref(), Some("queued"));
     store.finish(&e_arn, Some("w"), &ending(Status::Failed, at(9)), &[]).unwrap();
     drop(store);
     let store = SqliteStore::open(&path).unwrap();
@@ -931,9 +933,9 @@ fn transcript_of_state(store: &dyn Store, e_arn: &str) -> Vec<String> {
 }
 
 /// A file written before the activities table existed (same schema version) still opens, and
-/// gets the table.
+/// gets the table and the later columns.
 #[test]
-fn a_version_1_file_is_migrated_to_version_2() {
+fn a_version_1_file_is_migrated_to_the_current_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.db");
     {
@@ -942,7 +944,11 @@ fn a_version_1_file_is_migrated_to_version_2() {
     }
     // Turn it back into a version-1 file: no activities, no heartbeat count.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE activities; ALTER TABLE tokens DROP COLUMN heartbeats; PRAGMA user_version = 1;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE activities; ALTER TABLE tokens DROP COLUMN heartbeats; ALTER TABLE tokens DROP COLUMN worker_name;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
 
     let store = SqliteStore::open(&path).unwrap();
@@ -956,11 +962,31 @@ fn a_version_1_file_is_migrated_to_version_2() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.activity(&activity_arn("a")).unwrap(), Some(activity("a", at(1))));
+}
+
+/// A version-2 file (no worker names) gets the column; its tokens keep their data.
+#[test]
+fn a_version_2_file_is_migrated_to_version_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let e = {
+        let store = SqliteStore::open(&path).unwrap();
+        let e = start(&store, "m", "e", at(0));
+        store.issue_token(&token("t", &e.arn, Some("act"))).unwrap();
+        e
+    };
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE tokens DROP COLUMN worker_name; PRAGMA user_version = 2;").unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.token("t").unwrap(), Some(token("t", &e.arn, Some("act"))));
+    let taken = store.take_activity_task("act", Some("w")).unwrap().unwrap();
+    assert_eq!(taken.worker_name.as_deref(), Some("w"));
 }
 
 #[test]
