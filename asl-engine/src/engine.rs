@@ -50,6 +50,9 @@ pub type ApiResult<T = Value> = Result<T, ApiError>;
 pub struct Engine {
     store: Arc<dyn Store>,
     answers: Arc<Answers>,
+    /// The time the engine stamps (start, stop, heartbeat, creation dates): the system's, or
+    /// the clock a test shares with its workers.
+    now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
 /// AWS's limit on execution input and task output: 256 KiB of UTF-8.
@@ -57,7 +60,14 @@ const MAX_PAYLOAD: usize = 262_144;
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Engine { store, answers: Arc::default() }
+        Engine { store, answers: Arc::default(), now: Arc::new(Utc::now) }
+    }
+
+    /// Stamps times from `clock` (a worker's, e.g. tokio's paused clock in tests) instead of
+    /// the system clock.
+    pub fn with_clock(mut self, clock: impl asl_runtime::Clock + 'static) -> Self {
+        self.now = Arc::new(move || clock.now());
+        self
     }
 
     /// Shares in-process wake-ups with a [`Worker`](crate::Worker) of this process, so that a
@@ -93,7 +103,7 @@ impl Engine {
             definition_hash: hash,
             machine_type,
             role_arn: role.unwrap_or(role_arn()).to_string(),
-            creation_date: Utc::now(),
+            creation_date: (self.now)(),
         };
         let record = self.store.create_state_machine(record)?;
         Ok(json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) }))
@@ -153,7 +163,7 @@ impl Engine {
         if input.len() > MAX_PAYLOAD {
             return Err(ApiError::new("InvalidExecutionInput", format!("The execution input is {} bytes, over the limit of {MAX_PAYLOAD} bytes", input.len())));
         }
-        let now = Utc::now();
+        let now = (self.now)();
         let record = ExecutionRecord {
             arn: execution_arn(&m.name, &name),
             state_machine_name: m.name.clone(),
@@ -246,7 +256,7 @@ impl Engine {
     /// StopExecution: ABORTED with the given error and cause; the worker running it lets go.
     pub fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
         self.execution(arn)?;
-        let now = Utc::now();
+        let now = (self.now)();
         self.store.stop_execution(arn, error, cause, now)?;
         let e = self.execution(arn)?;
         Ok(json!({ "stopDate": date(e.stop_date.unwrap_or(now)) }))
@@ -264,7 +274,7 @@ impl Engine {
             return Err(ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is {}, not FAILED, TIMED_OUT or ABORTED", e.status.as_str())));
         }
         // The worker that takes it up carries on from where it failed (see `worker`).
-        let now = Utc::now();
+        let now = (self.now)();
         self.store.redrive_execution(arn, now)?;
         Ok(json!({ "redriveDate": date(now) }))
     }
@@ -290,7 +300,7 @@ impl Engine {
     }
 
     pub fn send_task_heartbeat(&self, token: &str) -> ApiResult {
-        self.store.heartbeat_token(token, Utc::now())?;
+        self.store.heartbeat_token(token, (self.now)())?;
         self.answers.answered();
         Ok(json!({}))
     }
@@ -298,7 +308,7 @@ impl Engine {
     /// CreateActivity: idempotent on the name.
     pub fn create_activity(&self, name: &str) -> ApiResult {
         check_name(name)?;
-        let record = ActivityRecord { name: name.to_string(), arn: activity_arn(name), creation_date: Utc::now() };
+        let record = ActivityRecord { name: name.to_string(), arn: activity_arn(name), creation_date: (self.now)() };
         let record = self.store.create_activity(record)?;
         Ok(json!({ "activityArn": record.arn, "creationDate": date(record.creation_date) }))
     }

@@ -140,6 +140,7 @@ impl Journal for StoreJournal {
         Box::pin(async move {
             let mut beats_seen = 0;
             let mut taken_seen = false;
+            let mut first_look = true;
             loop {
                 // Register for in-process answers before reading, so none is missed between.
                 let woken = self.answers.notify.notified();
@@ -163,9 +164,10 @@ impl Journal for StoreJournal {
                     None => {}
                 }
                 if record.heartbeats != beats_seen {
-                    events.heartbeat(record.heartbeats);
+                    events.heartbeat(record.heartbeats, if first_look { record.last_heartbeat } else { None });
                     beats_seen = record.heartbeats;
                 }
+                first_look = false;
                 tokio::select! {
                     () = &mut woken => {}
                     () = tokio::time::sleep(self.poll) => {}

@@ -127,7 +127,11 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     if exec.info.redrive_count < record.redrive_count {
         // The first run since a redrive: the state it stopped in is entered afresh (a new
         // visit, so its attempts, timers and tokens are new), its events numbered after
-        // ExecutionRedriven.
+        // ExecutionRedriven. Stopped inside a state (a checkpoint, not a redrive point): the
+        // children its attempt had started keep their results too.
+        if exec.in_state {
+            exec.redriven_children = Some(exec.children_place(M::state_name(exec.state)));
+        }
         exec.info.redrive_count = record.redrive_count;
         exec.in_state = false;
         exec.events = ctx.store.last_event_id(&record.arn).map_err(store_error)?;
@@ -172,7 +176,7 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     if standard && ending.status != Status::Succeeded {
         // Where a redrive starts: the state that failed, as it was entered. Saved with the
         // events before it, so a crash before the end is recorded resumes there too.
-        if let Some(point) = exec.redrive_point(M::state_name(exec.state)) {
+        if let Some(point) = exec.redrive_point() {
             let bytes = serde_json::to_vec(&point).map_err(|e| RunError::Unreadable(e.to_string()))?;
             let later = events.iter().position(|e| e.id > point.events).unwrap_or(events.len());
             let rest = events.split_off(later);

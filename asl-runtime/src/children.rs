@@ -26,16 +26,19 @@ pub struct ChildEnd {
     /// Events the child added (its own ExecutionStarted is not the parent's).
     pub events: u64,
     pub history: Vec<HistoryEvent>,
+    /// The success of the same child in the attempt a redrive continues: it did not run now,
+    /// and adds nothing to the history (its events are there from that attempt).
+    pub kept: bool,
 }
 
 impl ChildEnd {
     fn of<S: Copy>(outcome: Outcome, exec: &mut Execution<S>) -> Self {
-        ChildEnd { outcome, events: exec.events.saturating_sub(1), history: exec.take_history() }
+        ChildEnd { outcome, events: exec.events.saturating_sub(1), history: exec.take_history(), kept: false }
     }
 
     /// A child that could not run on (its journal failed): the parent stops too.
     fn interrupted(failure: Failure) -> Self {
-        ChildEnd { outcome: Err(failure), events: 0, history: Vec::new() }
+        ChildEnd { outcome: Err(failure), events: 0, history: Vec::new(), kept: false }
     }
 
     fn to_value(&self) -> Value {
@@ -43,6 +46,7 @@ impl ChildEnd {
             "outcome": crate::durable::outcome_to_value(&self.outcome),
             "events": self.events,
             "history": self.history,
+            "kept": self.kept,
         })
     }
 
@@ -51,6 +55,7 @@ impl ChildEnd {
             outcome: crate::durable::outcome_from_value(v.get("outcome")?)?,
             events: v.get("events")?.as_u64()?,
             history: serde_json::from_value(v.get("history")?.clone()).ok()?,
+            kept: v.get("kept").and_then(Value::as_bool).unwrap_or(false),
         })
     }
 }
@@ -60,6 +65,8 @@ impl ChildEnd {
 #[derive(Debug, Default)]
 pub struct Ended {
     pub count: u64,
+    /// Of `count`, the children a redrive kept from the attempt it continues (no events).
+    pub kept: u64,
     pub events: u64,
     /// (index, succeeded, event count, events), when recording history.
     pub logs: Vec<(usize, bool, u64, Vec<HistoryEvent>)>,
@@ -68,6 +75,7 @@ pub struct Ended {
 impl Ended {
     fn add(&mut self, index: usize, end: &mut ChildEnd) {
         self.count += 1;
+        self.kept += u64::from(end.kept);
         self.events += end.events;
         if !end.history.is_empty() {
             self.logs.push((index, end.outcome.is_ok(), end.events, std::mem::take(&mut end.history)));
@@ -89,9 +97,9 @@ where
 }
 
 /// Where the children of one attempt of a Parallel or Map state sit, made once per attempt,
-/// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::child_place`), to
-/// which each child adds `#<index>`, so that the idempotency keys and task tokens of every
-/// branch or iteration, of every attempt and visit, are distinct. And, for the first attempt after a redrive, where the children of the
+/// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::child_place`),
+/// to which each child adds `#<index>`, so that the idempotency keys and task tokens of
+/// every branch or iteration, of every attempt and visit, are distinct. And, for the first attempt after a redrive, where the children of the
 /// attempt that failed sat (see [`Execution::redriven_children`]).
 #[derive(Debug, Clone)]
 pub struct Siblings {
@@ -106,14 +114,16 @@ impl Siblings {
     }
 }
 
-/// The siblings of the current attempt of `exec`'s current state, named `state_name`.
-pub fn siblings<S: Copy>(exec: &Execution<S>, state_name: &str) -> Siblings {
-    let place = format!("{}{}", exec.info.child_path(), exec.child_place(state_name)).into();
+/// The siblings of the current attempt of `exec`'s current state, named `state_name`. The
+/// execution remembers them until the state ends: where a redrive finds them if it fails.
+pub fn siblings<S: Copy>(exec: &mut Execution<S>, state_name: &str) -> Siblings {
+    let place: Arc<str> = exec.children_place(state_name).into();
     let redriven = match exec.retries.total() {
         0 => exec.redriven_children.as_deref().map(Arc::from),
         // A retry of the state runs all its children again, redriven or not.
         _ => None,
     };
+    exec.children_ran = Some(place.clone());
     Siblings { place, redriven }
 }
 
@@ -142,7 +152,8 @@ fn new_child<M: Machine>(info: ExecutionInfo, input: Value, history: bool) -> Ex
 /// Drives a child to its end. In a durable run, a child that ended before a restart gives its
 /// recorded end, and one that had started carries on from its last checkpoint; after a
 /// redrive, a child whose counterpart in the failed attempt (at `redriven`) succeeded keeps
-/// that result without running (its events are already in the history).
+/// that result without running (its events are already in the history). Children that never
+/// wait run in place without a journal ([`map_now`], [`branch_now`]) and simply run again.
 async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     info: ExecutionInfo,
     env: &Env<H, C>,
@@ -172,7 +183,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
             Err(f) => return ChildEnd::interrupted(f),
             Ok(Some(v)) => {
                 if let Some(ChildEnd { outcome: Ok(output), .. }) = ChildEnd::from_value(&v) {
-                    let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new() };
+                    let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new(), kept: true };
                     return match journal.record_effect(&end_key, &kept.to_value()) {
                         Err(f) => ChildEnd::interrupted(f),
                         Ok(recorded) => ChildEnd::from_value(&recorded).unwrap_or(kept),
@@ -314,7 +325,7 @@ pub fn map_run_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<
 pub fn map_ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, name: &str, mode: MapMode, result: &Result<Value, Fault>, ended: Ended) {
     let distributed = matches!(mode, MapMode::Distributed(_));
     if !exec.records_history() {
-        let own = if distributed { 1 } else { 2 * ended.count + ended.events };
+        let own = if distributed { 1 } else { 2 * (ended.count - ended.kept) + ended.events };
         exec.record(own + u64::from(result.is_ok()));
         return;
     }

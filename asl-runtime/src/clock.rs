@@ -19,6 +19,8 @@ pub trait Clock: Send + Sync {
 /// [`TokioClock::new`] takes its reading at the first [`Clock::now`], not at creation: reading
 /// the system clocks costs more than a whole short execution, and the generated `run` makes
 /// a clock per execution whether or not anything asks the time. Clones share the reading.
+/// Under tokio's paused time, virtual time that passes before the first reading does not
+/// count: tests that advance time before using a clock should read (or clone) it first.
 #[derive(Debug)]
 pub struct TokioClock {
     start: std::sync::OnceLock<(DateTime<Utc>, tokio::time::Instant)>,

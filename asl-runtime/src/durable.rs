@@ -74,8 +74,10 @@ pub trait Journal: Send + Sync {
 
 /// What a token wait hears of before the answer (see [`Journal::await_token`]).
 pub trait TokenEvents: Send + Sync {
-    /// SendTaskHeartbeat has been called `count` times so far.
-    fn heartbeat(&self, count: u64);
+    /// SendTaskHeartbeat has been called `count` times so far. `came`: when the last of them
+    /// came, for heartbeats that came before this wait first looked (a wait resumed after a
+    /// restart); `None` for one heard as it came.
+    fn heartbeat(&self, count: u64, came: Option<DateTime<Utc>>);
     /// A worker fetched the activity task with GetActivityTask, giving this name, if any.
     /// Told once, before the answer it may send.
     fn taken(&self, worker_name: Option<&str>);

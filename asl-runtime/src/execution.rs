@@ -215,6 +215,10 @@ pub struct Execution<S> {
     /// iterations that failed or were aborted. Cleared when the state ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redriven_children: Option<String>,
+    /// Where the children of the current state's last attempt that ran any sit (set by
+    /// `children::siblings`, cleared when the state ends): what a redrive point names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children_ran: Option<std::sync::Arc<str>>,
 }
 
 impl<S: Copy> Execution<S> {
@@ -233,6 +237,7 @@ impl<S: Copy> Execution<S> {
             entry_input: None,
             history: None,
             redriven_children: None,
+            children_ran: None,
         }
     }
 
@@ -265,10 +270,10 @@ impl<S: Copy> Execution<S> {
         self.history.is_some()
     }
 
-    /// Where a redrive of this execution starts: the current state (named `state_name`),
-    /// entered afresh with the input it entered with (durable runs keep it), remembering where
-    /// the children of its last attempt sit. `None` when that input is not known.
-    pub fn redrive_point(&self, state_name: &str) -> Option<Self> {
+    /// Where a redrive of this execution starts: the current state, entered afresh with the
+    /// input it entered with (durable runs keep it), remembering where the children of its
+    /// last attempt that ran any sit. `None` when that input is not known.
+    pub fn redrive_point(&self) -> Option<Self> {
         let input = self.entry_input.clone()?;
         Some(Execution {
             info: self.info.clone(),
@@ -282,8 +287,15 @@ impl<S: Copy> Execution<S> {
             in_state: false,
             entry_input: None,
             history: None,
-            redriven_children: Some(format!("{}{}", self.info.child_path(), self.child_place(state_name))),
+            redriven_children: self.children_ran.as_deref().map(str::to_owned),
+            children_ran: None,
         })
+    }
+
+    /// Where the children of the current attempt of the current state (named `state_name`)
+    /// sit, under this execution's own place.
+    pub fn children_place(&self, state_name: &str) -> String {
+        format!("{}{}", self.info.child_path(), self.child_place(state_name))
     }
 
     /// Takes the events recorded since the last call.
@@ -698,8 +710,11 @@ fn entered<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H,
 /// or ended the execution successfully.
 #[inline(always)]
 fn exited<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State, result: &Result<Flow, Fault>) {
-    if exec.redriven_children.is_some() {
+    // A state that moved on is done with its children; one that failed ends the execution,
+    // whose redrive point still needs to know where they sit.
+    if result.is_ok() && (exec.redriven_children.is_some() || exec.children_ran.is_some()) {
         exec.redriven_children = None;
+        exec.children_ran = None;
     }
     if exec.records_history() && result.is_ok() {
         exited_event::<M, H, C>(exec, env, state);

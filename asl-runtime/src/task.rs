@@ -268,14 +268,12 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     };
     progress(Progress::Submitted(submission.as_ref()))?;
     // The wait may span restarts: its TimeoutSeconds counts from when it first began, and its
-    // HeartbeatSeconds from the last heartbeat (or that beginning). The time each heartbeat
-    // was first heard of is recorded, so a resumed wait ends its window when the first run
-    // would have.
+    // HeartbeatSeconds from the last heartbeat (see `Heard`) or, before any, that beginning.
     let elapsed = elapsed_since_first(journal, &format!("{key}/started"), env)?;
     let window = Window::default();
     window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
-    let heard = Heard { journal, env, key, limits, window: &window, beat: beat.clone(), taken: Default::default(), taken_signal: Notify::new() };
+    let heard = Heard { env, limits, window: &window, beat: beat.clone(), taken: Default::default(), taken_signal: Notify::new() };
     let wait = limited(state, journal.await_token(&token, &heard), beat.clone(), &window, &env.clock, limits);
     tokio::pin!(wait);
     let answer = loop {
@@ -296,13 +294,12 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     closing(journal, &token, answer)
 }
 
-/// What a token wait hears: heartbeats restart the HeartbeatSeconds window (the time each was
-/// first heard of is recorded, so a resumed wait continues the window it was in); an activity
-/// task taken by a worker is handed to the Task state, which records ActivityStarted.
+/// What a token wait hears: heartbeats restart the HeartbeatSeconds window (a resumed wait
+/// continues the window of the last heartbeat before it, from when the store says it came);
+/// an activity task taken by a worker is handed to the Task state, which records
+/// ActivityStarted.
 struct Heard<'a, H, C> {
-    journal: &'a dyn crate::durable::Journal,
     env: &'a crate::Env<H, C>,
-    key: &'a str,
     limits: Limits,
     window: &'a Window,
     beat: Arc<Notify>,
@@ -318,14 +315,9 @@ impl<H, C> Heard<'_, H, C> {
 }
 
 impl<H: TaskHandler, C: Clock> crate::durable::TokenEvents for Heard<'_, H, C> {
-    fn heartbeat(&self, count: u64) {
-        let key = format!("{}/heartbeat#{count}", self.key);
-        let left = self.limits.heartbeat.map(|h| match elapsed_since_first(self.journal, &key, self.env) {
-            Ok(since) => h.saturating_sub(since),
-            // The store is failing: the wait itself will hear of it.
-            Err(_) => h,
-        });
-        self.window.next(left);
+    fn heartbeat(&self, _count: u64, came: Option<chrono::DateTime<chrono::Utc>>) {
+        let since = came.map_or(Duration::ZERO, |t| (self.env.clock.now() - t).to_std().unwrap_or(Duration::ZERO));
+        self.window.next(self.limits.heartbeat.map(|h| h.saturating_sub(since)));
         self.beat.notify_one();
     }
 

@@ -560,6 +560,8 @@ mod redrive_fanout { asl_macro::asl!("workflows/redrive_fanout.json"); }
 struct Flaky {
     work_fixed: std::sync::atomic::AtomicBool,
     right_fixed: std::sync::atomic::AtomicBool,
+    /// Work on "bad" hangs (for an hour) instead of failing.
+    hang: std::sync::atomic::AtomicBool,
     calls: Mutex<Vec<String>>,
 }
 
@@ -568,7 +570,12 @@ impl TaskHandler for Flaky {
         use std::sync::atomic::Ordering::SeqCst;
         self.calls.lock().unwrap().push(format!("{}({})", call.state, call.input));
         match call.state {
-            "Work" if call.input == json!("bad") && !self.work_fixed.load(SeqCst) => Err(Failure::new("Work.Down", "bad item")),
+            "Work" if call.input == json!("bad") && !self.work_fixed.load(SeqCst) => {
+                if self.hang.load(SeqCst) {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                }
+                Err(Failure::new("Work.Down", "bad item"))
+            }
             "Work" => Ok(json!(format!("did {}", call.input.as_str().unwrap_or("?")))),
             "Left" => Ok(json!("left")),
             _ if !self.right_fixed.load(SeqCst) => {
@@ -628,6 +635,44 @@ async fn a_redrive_runs_only_the_map_iterations_and_parallel_branches_that_faile
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
 }
 
+/// Stopped while an iteration works: a redrive keeps the iterations that had succeeded.
+#[tokio::test(start_paused = true)]
+async fn a_redrive_after_a_stop_keeps_the_iterations_that_succeeded() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let (engine, store) = engine();
+    engine.create_state_machine("fanout", redrive_fanout::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "fanout", Some("f-2"), Some(r#"{"items": ["a", "b", "bad", "c"]}"#));
+    let flaky = Arc::new(Flaky::default());
+    flaky.hang.store(true, SeqCst);
+    flaky.right_fixed.store(true, SeqCst);
+    let calls_since = |n: usize| flaky.calls.lock().unwrap()[n..].to_vec();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<redrive_fanout::Workflow, _>(flaky.clone());
+    let worker = Arc::new(worker);
+    let serving = tokio::spawn({
+        let w = worker.clone();
+        async move { w.run(TICK, std::future::pending()).await }
+    });
+    while !flaky.calls.lock().unwrap().iter().any(|c| c.as_str() == r#"Work("bad")"#) {
+        tokio::time::sleep(TICK).await;
+    }
+    engine.stop_execution(&arn, None, None).unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    serving.abort();
+    assert_eq!(status(&engine, &arn), "ABORTED");
+    assert_eq!(calls_since(0), [r#"Work("a")"#, r#"Work("b")"#, r#"Work("bad")"#]);
+
+    flaky.work_fixed.store(true, SeqCst);
+    engine.redrive_execution(&arn).unwrap();
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(d["status"], "SUCCEEDED", "{d}");
+    let calls = calls_since(3);
+    assert_eq!(calls[..2], [r#"Work("bad")"#, r#"Work("c")"#], "a and b are kept: {calls:?}");
+    assert_eq!(calls.len(), 4, "then Left and Right: {calls:?}");
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["worked"], json!(["did a", "did b", "did bad", "did c"]));
+}
+
 #[tokio::test(start_paused = true)]
 async fn express_executions_keep_no_checkpoints_and_rerun_from_the_start_after_a_crash() {
     let (engine, store) = engine();
@@ -679,9 +724,11 @@ async fn a_three_day_wait_survives_a_restart_and_fires_on_time() {
 #[tokio::test(start_paused = true)]
 async fn a_callback_wait_keeps_its_timeout_across_a_restart() {
     let (engine, store) = engine();
+    // One clock for the engine (which stamps heartbeats) and the workers (which time them).
+    let clock = asl_runtime::TokioClock::new();
+    let engine = engine.with_clock(clock.clone());
     engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
     let arn = start(&engine, "approval", Some("t1"), Some(r#"{"order": 1}"#));
-    let clock = asl_runtime::TokioClock::new();
     let outbox = Outbox::default();
     let began = tokio::time::Instant::now();
     let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
@@ -716,16 +763,20 @@ async fn a_callback_wait_keeps_its_timeout_across_a_restart() {
     assert_eq!(outbox.tokens.lock().unwrap().len(), 1, "the resumed run did not hand the token out again");
 }
 
-/// HeartbeatSeconds (60) counts from the last heartbeat even when the worker that heard it
-/// died: beats at 40 s and 80 s, the worker abandoned at 100 s, no beat after: the task times
-/// out at 140 s, not a whole window after the resume. Without any beat, 60 s from the start.
+/// HeartbeatSeconds (60) counts from the last heartbeat even when the worker that was waiting
+/// died: (heartbeats at, worker abandoned at, another resumes at, times out at), in seconds.
+/// Beats at 40 and 80, abandoned at 100: 140, not a whole window after the resume. No beat: 60
+/// from the start. A beat at 55 while no worker runs (abandoned at 50, resumed at 100): 115.
 #[tokio::test(start_paused = true)]
 async fn a_callback_wait_keeps_its_heartbeat_window_across_a_restart() {
-    for (name, beats, abandon_at, expected) in [("hb-beats", 2u64, 100u64, 140u64), ("hb-none", 0, 30, 60)] {
+    let cases: [(&str, &[u64], u64, u64, u64); 3] =
+        [("hb-beats", &[40, 80], 100, 100, 140), ("hb-none", &[], 30, 30, 60), ("hb-while-down", &[40, 55], 50, 100, 115)];
+    for (name, beats, abandon_at, resume_at, expected) in cases {
         let (engine, store) = engine();
+        let clock = asl_runtime::TokioClock::new();
+        let engine = engine.with_clock(clock.clone());
         engine.create_state_machine("approval", approval::DEFINITION, MachineType::Standard, None).unwrap();
         let arn = start(&engine, "approval", Some(name), Some(r#"{"order": 1}"#));
-        let clock = asl_runtime::TokioClock::new();
         let outbox = Outbox::default();
         let began = tokio::time::Instant::now();
         let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
@@ -735,22 +786,34 @@ async fn a_callback_wait_keeps_its_heartbeat_window_across_a_restart() {
             let w = first.clone();
             async move { w.run(Duration::from_secs(1), std::future::pending()).await }
         });
-        for _ in 0..beats {
-            tokio::time::sleep(Duration::from_secs(40)).await;
+        let mut abandoned = false;
+        let abandon = || {
+            serving.abort();
+            first.abandon();
+            std::thread::sleep(Duration::from_millis(150));
+        };
+        for &at in beats {
+            if at > abandon_at && !abandoned {
+                tokio::time::sleep_until(began + Duration::from_secs(abandon_at)).await;
+                abandon();
+                abandoned = true;
+            }
+            tokio::time::sleep_until(began + Duration::from_secs(at)).await;
             let token = outbox.tokens.lock().unwrap().first().cloned().expect("the token went out");
             engine.send_task_heartbeat(&token).unwrap();
         }
-        tokio::time::sleep_until(began + Duration::from_secs(abandon_at)).await;
-        assert_eq!(status(&engine, &arn), "RUNNING", "{name}");
-        serving.abort();
-        first.abandon();
-        std::thread::sleep(Duration::from_millis(150));
+        if !abandoned {
+            tokio::time::sleep_until(began + Duration::from_secs(abandon_at)).await;
+            assert_eq!(status(&engine, &arn), "RUNNING", "{name}");
+            abandon();
+        }
+        tokio::time::sleep_until(began + Duration::from_secs(resume_at)).await;
         let mut second = Worker::named(store.clone(), "second").with_clock(clock);
         second.serve::<approval::Workflow, _>(outbox.clone());
         let d = serve_until_ended_every(&engine, &second, &arn, Duration::from_secs(1)).await;
         assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.Timeout")), "{name}");
         let took = began.elapsed();
-        let expected = Duration::from_secs(expected);
+        let expected = Duration::from_secs(expected.max(resume_at));
         assert!(took >= expected && took <= expected + Duration::from_secs(2), "{name}: timed out after {took:?}, expected {expected:?}");
     }
 }
