@@ -1,6 +1,7 @@
-//! Choice rules → Rust boolean expressions over the state's effective input (`input`).
+//! Choice rules → Rust boolean expressions over the state's effective input (`input`, a
+//! `&Value` there) and, for `$$` paths, the Context object (`context`).
 
-use super::value::{path_ref, root};
+use super::value::path_ref;
 use crate::ir::{Cmp, Condition, Test, TypeTest};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,6 +32,11 @@ fn cmp(c: Cmp) -> TokenStream {
         Cmp::LessThanEquals => quote! { ::asl_runtime::choice::Cmp::LessThanEquals },
         Cmp::GreaterThanEquals => quote! { ::asl_runtime::choice::Cmp::GreaterThanEquals },
     }
+}
+
+/// What a path of a rule reads: the input (already a reference) or the Context object.
+fn root(p: &crate::lower::jsonpath::JsonPath) -> TokenStream {
+    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } }
 }
 
 fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {

@@ -204,12 +204,24 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
             ))
         },
     };
+    if matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
+        // The rules read the state's input where it is, and the input moves on unchanged.
+        return quote! {
+            #ctx
+            let input = &exec.input;
+            let next = #(#branches else)* { #default };
+            ::core::result::Result::Ok(exec.pass_to(next))
+        };
+    }
     let op = output_path(s);
     quote! {
         let raw = exec.take_input();
         #ctx
         #input
-        let next = #(#branches else)* { #default };
+        let next = {
+            let input = &input;
+            #(#branches else)* { #default }
+        };
         let output = input;
         #op
         #goto(next, output)

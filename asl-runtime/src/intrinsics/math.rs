@@ -28,6 +28,7 @@ const INT_RANGE: std::ops::RangeInclusive<i64> = (i32::MIN as i64)..=(i32::MAX a
 
 /// `States.MathAdd(value1, value2)`: the sum of two numbers, each first rounded to an integer.
 /// Each argument must lie in −2147483648..=2147483647 (AWS documents Java's `int` range).
+#[inline]
 pub fn math_add(value1: Value, value2: Value) -> Result<Value, Failure> {
     let a = math_add_operand(&value1, "first argument")?;
     let b = math_add_operand(&value2, "second argument")?;
@@ -35,6 +36,7 @@ pub fn math_add(value1: Value, value2: Value) -> Result<Value, Failure> {
     Ok(Value::from(a + b))
 }
 
+#[inline]
 fn math_add_operand(value: &Value, what: &str) -> Result<i64, Failure> {
     let n = expect_rounded_int("MathAdd", what, value)?;
     if INT_RANGE.contains(&n) {

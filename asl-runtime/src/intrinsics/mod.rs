@@ -80,6 +80,7 @@ fn expect_array(function: &str, what: &str, value: Value) -> Result<Vec<Value>, 
 }
 
 /// A number argument rounded to an integer the way AWS (Java's `Math.round`) rounds it.
+#[inline]
 fn expect_rounded_int(function: &str, what: &str, value: &Value) -> Result<i64, Failure> {
     let not_int = || fail(function, format_args!("expects an integer as its {what}, but got {}", describe(value)));
     match value {

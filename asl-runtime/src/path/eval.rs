@@ -51,10 +51,18 @@ pub fn get<'a>(path: &Path, root: &'a Value) -> Option<&'a Value> {
 pub(crate) fn member<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
     const SCAN_UP_TO: usize = 8;
     if object.len() <= SCAN_UP_TO {
-        object.iter().find_map(|(key, value)| (key == name).then_some(value))
+        object.iter().find_map(|(key, value)| same_key(key, name).then_some(value))
     } else {
         object.get(name)
     }
+}
+
+/// Key equality without a call to `memcmp` for the short keys payloads mostly have.
+#[inline]
+fn same_key(key: &str, name: &str) -> bool {
+    const SHORT: usize = 16;
+    let (a, b) = (key.as_bytes(), name.as_bytes());
+    a.len() == b.len() && if a.len() <= SHORT { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
 }
 
 /// Any path, borrowing when the path is a plain chain of names and indexes and computing the
