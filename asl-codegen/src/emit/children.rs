@@ -47,8 +47,8 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         }
     });
     let join = match in_place {
-        true => quote! { ::asl_runtime::children::parallel_now(::std::vec![#(#branches),*]) },
-        false => quote! { ::asl_runtime::children::parallel(::std::vec![#(#branches),*]).await },
+        true => quote! { ::asl_runtime::children::parallel_now(::std::vec::Vec::from([#(#branches),*])) },
+        false => quote! { ::asl_runtime::children::parallel(::std::vec::Vec::from([#(#branches),*])).await },
     };
     let attempt = quote! {
         #ctx

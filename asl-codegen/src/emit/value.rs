@@ -29,7 +29,7 @@ pub fn literal(v: &Value) -> TokenStream {
         Value::String(s) => quote! { ::asl_runtime::io::string(#s) },
         Value::Array(items) => {
             let items = items.iter().map(literal);
-            quote! { ::asl_runtime::Value::Array(::std::vec![#(#items),*]) }
+            quote! { ::asl_runtime::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         Value::Object(members) => {
             let entries = members.iter().map(|(k, v)| {
@@ -47,7 +47,7 @@ pub fn template(t: &Template) -> TokenStream {
         Template::Literal(v) => literal(v),
         Template::Array(items) => {
             let items = items.iter().map(template);
-            quote! { ::asl_runtime::Value::Array(::std::vec![#(#items),*]) }
+            quote! { ::asl_runtime::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         Template::Object(members) => {
             let entries = members.iter().map(|(k, v)| {
@@ -86,9 +86,9 @@ fn call(c: &Call, field: &str) -> TokenStream {
     let f = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
     match (c.func, args.as_slice()) {
         (IntrinsicFn::Format, [template, rest @ ..]) => {
-            quote! { ::asl_runtime::intrinsics::format(#template, ::std::vec![#(#rest),*])? }
+            quote! { ::asl_runtime::intrinsics::format(#template, ::std::vec::Vec::from([#(#rest),*]))? }
         }
-        (IntrinsicFn::Array, all) => quote! { ::asl_runtime::intrinsics::array(::std::vec![#(#all),*])? },
+        (IntrinsicFn::Array, all) => quote! { ::asl_runtime::intrinsics::array(::std::vec::Vec::from([#(#all),*]))? },
         (IntrinsicFn::MathRandom, [start, end, seed]) => {
             quote! { ::asl_runtime::intrinsics::math_random_seeded(#start, #end, #seed)? }
         }
