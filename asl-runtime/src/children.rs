@@ -97,7 +97,7 @@ where
 }
 
 /// Where the children of one attempt of a Parallel or Map state sit, made once per attempt,
-/// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::child_place`),
+/// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::children_place`),
 /// to which each child adds `#<index>`, so that the idempotency keys and task tokens of
 /// every branch or iteration, of every attempt and visit, are distinct. And, for the first attempt after a redrive, where the children of the
 /// attempt that failed sat (see [`Execution::redriven_children`]).

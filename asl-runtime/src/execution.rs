@@ -293,9 +293,13 @@ impl<S: Copy> Execution<S> {
     }
 
     /// Where the children of the current attempt of the current state (named `state_name`)
-    /// sit, under this execution's own place.
+    /// sit: `<this execution's place>/<state>@<visit>.<attempt>` (see `children::Siblings`).
     pub fn children_place(&self, state_name: &str) -> String {
-        format!("{}{}", self.info.child_path(), self.child_place(state_name))
+        let (visit, attempt) = (self.entered_event, self.retries.total());
+        match &self.info.child_of {
+            None => format!("/{state_name}@{visit}.{attempt}"),
+            Some((place, index)) => format!("{place}#{index}/{state_name}@{visit}.{attempt}"),
+        }
     }
 
     /// Takes the events recorded since the last call.
@@ -372,12 +376,6 @@ impl<S: Copy> Execution<S> {
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> crate::task::TaskContext {
         let (visit, attempt) = (self.entered_event, self.retries.total());
         crate::task::TaskContext::new(&self.info.id(), &self.info.child_path(), state_name, visit, attempt, task_token)
-    }
-
-    /// Where the children of this visit and attempt of the current state sit:
-    /// `/<state>@<visit>.<attempt>` (see `children::Siblings`).
-    pub fn child_place(&self, state_name: &str) -> String {
-        format!("/{state_name}@{}.{}", self.entered_event, self.retries.total())
     }
 
     /// The Context object for an item of the current (Map) state: `$$.Map.Item.Index/Value`.

@@ -38,12 +38,15 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
     let name = &s.name;
     // Branches that never wait run in place, one after another: nothing could overlap.
     let in_place = p.branches.iter().all(|b| !b.states.iter().any(super::state::waits));
+    let last = p.branches.len().saturating_sub(1);
     let branches = (0..p.branches.len()).map(|i| {
         let m = branch_module(s, i);
+        // Each branch gets the input; the last one takes it.
+        let input = if i == last { quote! { input } } else { quote! { input.clone() } };
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         match in_place {
-            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, input.clone()) },
-            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, input.clone()) },
+            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, #input) },
+            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, #input) },
         }
     });
     let join = match in_place {
