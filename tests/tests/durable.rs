@@ -587,12 +587,18 @@ impl TaskHandler for Flaky {
     }
 }
 
+/// An execution `name` of redrive_fanout over the items a, b, bad, c, started.
+fn fanout(name: &str) -> (Engine, Arc<dyn Store>, String) {
+    let (engine, store) = engine();
+    engine.create_state_machine("fanout", redrive_fanout::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "fanout", Some(name), Some(r#"{"items": ["a", "b", "bad", "c"]}"#));
+    (engine, store, arn)
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_redrive_runs_only_the_map_iterations_and_parallel_branches_that_failed() {
     use std::sync::atomic::Ordering::SeqCst;
-    let (engine, store) = engine();
-    engine.create_state_machine("fanout", redrive_fanout::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = start(&engine, "fanout", Some("f-1"), Some(r#"{"items": ["a", "b", "bad", "c"]}"#));
+    let (engine, store, arn) = fanout("f-1");
     let flaky = Arc::new(Flaky::default());
     let calls_since = |n: usize| flaky.calls.lock().unwrap()[n..].to_vec();
     let mut worker = Worker::named(store, "w");
@@ -639,9 +645,7 @@ async fn a_redrive_runs_only_the_map_iterations_and_parallel_branches_that_faile
 #[tokio::test(start_paused = true)]
 async fn a_redrive_after_a_stop_keeps_the_iterations_that_succeeded() {
     use std::sync::atomic::Ordering::SeqCst;
-    let (engine, store) = engine();
-    engine.create_state_machine("fanout", redrive_fanout::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = start(&engine, "fanout", Some("f-2"), Some(r#"{"items": ["a", "b", "bad", "c"]}"#));
+    let (engine, store, arn) = fanout("f-2");
     let flaky = Arc::new(Flaky::default());
     flaky.hang.store(true, SeqCst);
     flaky.right_fixed.store(true, SeqCst);
