@@ -133,7 +133,8 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
     // ActivityStarted names that worker); any other starts as it is scheduled.
     let started_when_taken = family == Family::Activity && env.journal.is_some();
     match &history {
-        None => exec.record(if submitted { 3 } else { 2 }),
+        // Scheduled, Started unless it waits to be taken, and Submitted for a callback.
+        None => exec.record(1 + u64::from(!started_when_taken) + u64::from(submitted)),
         Some((kind, resource)) => {
             let now = || env.clock.now();
             exec.note(now, family.name("Scheduled"), || Some(family.scheduled(kind, resource, &call.input, limits)));
@@ -143,6 +144,8 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
         }
     }
     let mut submission_noted = false;
+    let start_noted = std::sync::atomic::AtomicBool::new(false);
+    let key = call.context.idempotency_key.clone();
     let outcome = match &env.journal {
         None => invoke(&env.tasks, &env.clock, call, limits).await,
         Some(journal) => {
@@ -159,8 +162,12 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
                     }
                     (Some((kind, resource)), Progress::Taken(worker)) => {
                         exec.note(|| env.clock.now(), family.name("Started"), || Some(family.started(kind, resource, worker)));
+                        start_noted.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
-                    (None, Progress::Taken(_)) => exec.record(1),
+                    (None, Progress::Taken(_)) => {
+                        exec.record(1);
+                        start_noted.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
                     _ => {}
                 }
                 if top {
@@ -168,7 +175,16 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
                 }
                 Ok(())
             };
-            perform_durably(&**journal, env, call, limits, family, &mut progress).await
+            let outcome = perform_durably(&**journal, env, call, limits, family, &mut progress).await;
+            // Replayed from a recorded outcome: the task was taken before, by the worker the
+            // journal remembers.
+            let replayed = started_when_taken && !start_noted.load(std::sync::atomic::Ordering::Relaxed) && !outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED);
+            if replayed {
+                if let Some(worker) = journal.effect(&format!("{key}/taken"))? {
+                    progress(Progress::Taken(worker.as_str()))?;
+                }
+            }
+            outcome
         }
     };
     if let Some((kind, resource)) = &history {
@@ -282,16 +298,28 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
             answer = &mut wait => break answer,
             () = heard.taken_signal.notified() => {
                 if let Some(worker) = heard.take_taken() {
-                    progress(Progress::Taken(worker.as_deref()))?;
+                    taken(journal, key, worker.as_deref(), progress)?;
                 }
             }
         }
     };
     // Taken and answered at once: the start comes before the end.
     if let Some(worker) = heard.take_taken() {
-        progress(Progress::Taken(worker.as_deref()))?;
+        taken(journal, key, worker.as_deref(), progress)?;
     }
     closing(journal, &token, answer)
+}
+
+/// An activity task was taken: remembered (a replay of the recorded outcome writes the same
+/// ActivityStarted), then told to the Task state.
+fn taken(
+    journal: &dyn crate::durable::Journal,
+    key: &str,
+    worker: Option<&str>,
+    progress: &mut (dyn FnMut(Progress<'_>) -> Result<(), Failure> + Send),
+) -> Result<(), Failure> {
+    journal.record_effect(&format!("{key}/taken"), &worker.map_or(Value::Null, Value::from))?;
+    progress(Progress::Taken(worker))
 }
 
 /// What a token wait hears: heartbeats restart the HeartbeatSeconds window (a resumed wait
