@@ -99,8 +99,9 @@ where
 /// Where the children of one attempt of a Parallel or Map state sit, made once per attempt,
 /// not per child: `<parent's place>/<state>@<visit>.<attempt>` (`Execution::children_place`),
 /// to which each child adds `#<index>`, so that the idempotency keys and task tokens of
-/// every branch or iteration, of every attempt and visit, are distinct. And, for the first attempt after a redrive, where the children of the
-/// attempt that failed sat (see [`Execution::redriven_children`]).
+/// every branch or iteration, of every attempt and visit, are distinct. And, for the first
+/// attempt after a redrive, where the children of the attempt that failed sat (see
+/// [`Execution::redriven_children`]).
 #[derive(Debug, Clone)]
 pub struct Siblings {
     place: Arc<str>,
@@ -184,10 +185,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
             Ok(Some(v)) => {
                 if let Some(ChildEnd { outcome: Ok(output), .. }) = ChildEnd::from_value(&v) {
                     let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new(), kept: true };
-                    return match journal.record_effect(&end_key, &kept.to_value()) {
-                        Err(f) => ChildEnd::interrupted(f),
-                        Ok(recorded) => ChildEnd::from_value(&recorded).unwrap_or(kept),
-                    };
+                    return record_end(&**journal, &end_key, kept);
                 }
             }
             Ok(None) => {}
@@ -206,7 +204,12 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     if end.outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED) {
         return end;
     }
-    match journal.record_effect(&end_key, &end.to_value()) {
+    record_end(&**journal, &end_key, end)
+}
+
+/// Records a child's end under `key`; the end kept is the first one recorded there.
+fn record_end(journal: &dyn crate::durable::Journal, key: &str, end: ChildEnd) -> ChildEnd {
+    match journal.record_effect(key, &end.to_value()) {
         Err(f) => ChildEnd::interrupted(f),
         Ok(kept) => ChildEnd::from_value(&kept).unwrap_or(end),
     }
