@@ -144,8 +144,6 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
         }
     }
     let mut submission_noted = false;
-    let start_noted = std::sync::atomic::AtomicBool::new(false);
-    let key = call.context.idempotency_key.clone();
     let outcome = match &env.journal {
         None => invoke(&env.tasks, &env.clock, call, limits).await,
         Some(journal) => {
@@ -162,12 +160,8 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
                     }
                     (Some((kind, resource)), Progress::Taken(worker)) => {
                         exec.note(|| env.clock.now(), family.name("Started"), || Some(family.started(kind, resource, worker)));
-                        start_noted.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
-                    (None, Progress::Taken(_)) => {
-                        exec.record(1);
-                        start_noted.store(true, std::sync::atomic::Ordering::Relaxed);
-                    }
+                    (None, Progress::Taken(_)) => exec.record(1),
                     _ => {}
                 }
                 if top {
@@ -175,16 +169,7 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
                 }
                 Ok(())
             };
-            let outcome = perform_durably(&**journal, env, call, limits, family, &mut progress).await;
-            // Replayed from a recorded outcome: the task was taken before, by the worker the
-            // journal remembers.
-            let replayed = started_when_taken && !start_noted.load(std::sync::atomic::Ordering::Relaxed) && !outcome.as_ref().is_err_and(|f| f.error == crate::durable::INTERRUPTED);
-            if replayed {
-                if let Some(worker) = journal.effect(&format!("{key}/taken"))? {
-                    progress(Progress::Taken(worker.as_str()))?;
-                }
-            }
-            outcome
+            perform_durably(&**journal, env, call, limits, family, &mut progress).await
         }
     };
     if let Some((kind, resource)) = &history {
@@ -229,6 +214,12 @@ async fn perform_durably<H: TaskHandler, C: Clock>(
     let key = call.context.idempotency_key.clone();
     if let Some(recorded) = journal.effect(&key)? {
         if let Some(outcome) = outcome_from_value(&recorded) {
+            // A replayed activity was taken before its outcome, by the worker remembered then.
+            if family == Family::Activity {
+                if let Some(worker) = journal.effect(&taken_key(&key))? {
+                    progress(Progress::Taken(worker.as_str()))?;
+                }
+            }
             return outcome;
         }
     }
@@ -290,7 +281,7 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
     let heard = Heard { env, limits, window: &window, beat: beat.clone(), taken: Default::default(), taken_signal: Notify::new() };
-    let wait = limited(state, journal.await_token(&token, &heard), beat.clone(), &window, &env.clock, limits);
+    let wait = limited(state, journal.await_token(&token, &heard), beat, &window, &env.clock, limits);
     tokio::pin!(wait);
     let answer = loop {
         tokio::select! {
@@ -318,8 +309,13 @@ fn taken(
     worker: Option<&str>,
     progress: &mut (dyn FnMut(Progress<'_>) -> Result<(), Failure> + Send),
 ) -> Result<(), Failure> {
-    journal.record_effect(&format!("{key}/taken"), &worker.map_or(Value::Null, Value::from))?;
+    journal.record_effect(&taken_key(key), &worker.map_or(Value::Null, Value::from))?;
     progress(Progress::Taken(worker))
+}
+
+/// Where the worker that took an activity task is remembered.
+fn taken_key(key: &str) -> String {
+    format!("{key}/taken")
 }
 
 /// What a token wait hears: heartbeats restart the HeartbeatSeconds window (a resumed wait
