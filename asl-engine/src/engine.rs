@@ -290,9 +290,6 @@ impl Engine {
     }
 
     pub fn send_task_failure(&self, token: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
-        if error == Some(asl_runtime::durable::INTERRUPTED) {
-            return Err(ApiError::new("ValidationException", format!("The error name '{}' is reserved", asl_runtime::durable::INTERRUPTED)));
-        }
         let outcome = TokenOutcome::Failure { error: error.map(str::to_string), cause: cause.map(str::to_string) };
         self.store.answer_token(token, outcome)?;
         self.answers.answered();

@@ -6,9 +6,9 @@
 //! fate is decided elsewhere.
 
 use crate::store::{Store, StoreError, TokenOutcome, TokenRecord};
-use asl_runtime::durable::{interrupted, BoxFuture, Journal, TokenEvents, TokenRequest};
+use asl_runtime::durable::{Answer, BoxFuture, Journal, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
-use asl_runtime::{Failure, Value};
+use asl_runtime::{Failure, Interrupted, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,12 +54,12 @@ impl StoreJournal {
         self.interrupted.load(Ordering::SeqCst)
     }
 
-    fn fail(&self, e: StoreError) -> Failure {
+    fn fail(&self, e: StoreError) -> Interrupted {
         self.interrupted.store(true, Ordering::SeqCst);
-        interrupted(e)
+        Interrupted::new(e)
     }
 
-    fn parse(&self, text: &str) -> Result<Value, Failure> {
+    fn parse(&self, text: &str) -> Result<Value, Interrupted> {
         serde_json::from_str(text).map_err(|e| self.fail(StoreError::Backend(format!("a recorded effect of {} is not JSON: {e}", self.arn))))
     }
 }
@@ -70,16 +70,16 @@ pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
 }
 
 impl Journal for StoreJournal {
-    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Failure> {
+    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Interrupted> {
         let events: Vec<_> = events.iter().map(stored).collect();
         self.store.checkpoint(&self.arn, &self.worker, place, Some(progress), &events).map_err(|e| self.fail(e))
     }
 
-    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure> {
+    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted> {
         self.store.progress(&self.arn, place).map_err(|e| self.fail(e))
     }
 
-    fn effect(&self, key: &str) -> Result<Option<Value>, Failure> {
+    fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
         if self.fresh.load(Ordering::Relaxed) {
             return Ok(None);
         }
@@ -89,14 +89,14 @@ impl Journal for StoreJournal {
         }
     }
 
-    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure> {
+    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
         // No holder check: the first value wins, and a value recorded by a worker that has
         // since lost the execution still is what happened.
         let kept = self.store.record_effect(&self.arn, key, &value.to_string()).map_err(|e| self.fail(e))?;
         self.parse(&kept)
     }
 
-    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Failure> {
+    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted> {
         if events.is_empty() {
             return Ok(());
         }
@@ -104,7 +104,7 @@ impl Journal for StoreJournal {
         self.store.checkpoint(&self.arn, &self.worker, "", None, &events).map_err(|e| self.fail(e))
     }
 
-    fn close_token(&self, token: &str) -> Result<Option<Result<Value, Failure>>, Failure> {
+    fn close_token(&self, token: &str) -> Result<Option<Answer>, Interrupted> {
         match self.store.close_token(token).map_err(|e| self.fail(e))? {
             None => Ok(None),
             Some(TokenOutcome::Success(output)) => self.parse(&output).map(|v| Some(Ok(v))),
@@ -112,15 +112,12 @@ impl Journal for StoreJournal {
         }
     }
 
-    fn check_activity(&self, arn: &str) -> Result<(), Failure> {
-        match self.store.activity(&asl_runtime::context::local_activity_arn(arn)) {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(Failure::runtime(format!("The activity {arn} does not exist."))),
-            Err(e) => Err(self.fail(e)),
-        }
+    fn activity_exists(&self, arn: &str) -> Result<bool, Interrupted> {
+        let found = self.store.activity(&asl_runtime::context::local_activity_arn(arn)).map_err(|e| self.fail(e))?;
+        Ok(found.is_some())
     }
 
-    fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure> {
+    fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted> {
         let record = TokenRecord {
             token: request.token.clone(),
             execution_arn: self.arn.clone(),
@@ -136,7 +133,7 @@ impl Journal for StoreJournal {
         self.store.issue_token(&record).map_err(|e| self.fail(e))
     }
 
-    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Value, Failure>> {
+    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>> {
         Box::pin(async move {
             let mut beats_seen = 0;
             let mut taken_seen = false;
@@ -157,9 +154,9 @@ impl Journal for StoreJournal {
                     taken_seen = true;
                 }
                 match record.outcome {
-                    Some(TokenOutcome::Success(output)) => return self.parse(&output),
+                    Some(TokenOutcome::Success(output)) => return self.parse(&output).map(Ok),
                     Some(TokenOutcome::Failure { error, cause }) => {
-                        return Err(Failure { error: error.unwrap_or_default(), cause });
+                        return Ok(Err(Failure { error: error.unwrap_or_default(), cause }));
                     }
                     None => {}
                 }

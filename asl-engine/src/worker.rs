@@ -7,10 +7,9 @@
 //! definition it was compiled from hashes the same as the registered one.
 
 use crate::journal::{stored, Answers, StoreJournal};
-use crate::store::{definition_hash, Ending, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
-use asl_runtime::context::ExecutionInfo;
+use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
 use asl_runtime::durable::BoxFuture;
-use asl_runtime::{Clock, Env, Execution, Failure, Machine, TaskHandler, Value};
+use asl_runtime::{Clock, Env, Execution, Machine, TaskHandler, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,7 +58,7 @@ impl<M: Machine + 'static, H: TaskHandler + 'static> Served for Compiled<M, H> {
                 // execution fails, rather than being taken up again and again.
                 Err(RunError::Unreadable(e)) => {
                     eprintln!("asl worker: {arn}: {e}");
-                    let ending = Ending {
+                    let ending = ExecutionEnd {
                         status: Status::Failed,
                         output: None,
                         error: Some(asl_runtime::error::names::RUNTIME.to_string()),
@@ -117,68 +116,37 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         env = env.with_journal(journal.clone());
     }
     let mut exec: Execution<M::State> = match progress {
-        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| RunError::Unreadable(format!("the checkpoint is unreadable (written by another build?): {e}")))?,
-        None => {
-            let kept = if M::READS_CONTEXT { input.clone() } else { Value::Null };
-            let info = ExecutionInfo::new(machine.name.clone(), record.name.clone(), kept, Some(record.start_date));
-            Execution::new(info, M::START, input)
-        }
+        Some(bytes) => asl_runtime::resume::<M>(&bytes)
+            .map_err(|e| RunError::Unreadable(format!("the checkpoint is unreadable (written by another build?): {e}")))?,
+        None => asl_runtime::start_registered::<M>(machine.name.clone(), record.name.clone(), input, record.start_date),
     };
-    if exec.info.redrive_count < record.redrive_count {
-        // The first run since a redrive: the state it stopped in is entered afresh (a new
-        // visit, so its attempts, timers and tokens are new), its events numbered after
-        // ExecutionRedriven. Stopped inside a state (a checkpoint, not a redrive point): the
-        // children its attempt had started keep their results too.
-        if exec.in_state {
-            exec.redriven_children = Some(exec.children_place(M::state_name(exec.state)));
-        }
-        exec.info.redrive_count = record.redrive_count;
-        exec.in_state = false;
-        exec.events = ctx.store.last_event_id(&record.arn).map_err(store_error)?;
-    }
+    asl_runtime::enter_redrive::<M, _>(&mut exec, record.redrive_count, || ctx.store.last_event_id(&record.arn)).map_err(store_error)?;
     // AWS's limits on a whole execution: a year for Standard (from its start, whatever
     // restarts happened since), five minutes for Express (from this run: it keeps nothing).
     let limit = match standard {
         true => ((record.start_date + chrono::Duration::days(365)) - ctx.clock.now()).to_std().unwrap_or(Duration::ZERO),
         false => EXPRESS_LIMIT,
     };
-    let mut timed_out = false;
-    let outcome = match tokio::time::timeout(limit, asl_runtime::run::<M, _, _>(&mut exec, &env)).await {
-        Ok(outcome) => outcome,
-        Err(_) => {
-            timed_out = true;
-            let failure = Failure::new(asl_runtime::error::names::TIMEOUT, "The execution timed out.");
-            if exec.records_history() {
-                let details = asl_runtime::history::failure(&failure.error, failure.cause.as_deref());
-                exec.note(|| ctx.clock.now(), "ExecutionTimedOut", || Some(("executionTimedOutEventDetails", details)));
-            }
-            Err(failure)
-        }
-    };
-    if journal.is_interrupted() || outcome.as_ref().is_err_and(|f| f.error == asl_runtime::durable::INTERRUPTED) {
-        return Ok(());
-    }
-    let events = exec.take_history();
-    // TimeoutSeconds of the definition ends a run with ExecutionTimedOut too.
-    timed_out |= events.last().is_some_and(|e| e.kind == "ExecutionTimedOut");
+    let ending = asl_runtime::run_to_end::<M, _, _>(&mut exec, &env, Some(limit)).await;
     let now = chrono::Utc::now();
-    let ending = match outcome {
-        Ok(output) => Ending { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now },
-        Err(f) => Ending {
-            status: if timed_out { Status::TimedOut } else { Status::Failed },
-            output: None,
-            error: Some(f.error),
-            cause: f.cause,
-            stop_date: now,
-        },
+    let ending = match ending {
+        // Not ours any more: the execution's end is decided elsewhere.
+        asl_runtime::Ending::Interrupted(_) => return Ok(()),
+        _ if journal.is_interrupted() => return Ok(()),
+        asl_runtime::Ending::Succeeded(output) => {
+            ExecutionEnd { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now }
+        }
+        asl_runtime::Ending::Failed(f) => ExecutionEnd { status: Status::Failed, output: None, error: Some(f.error), cause: f.cause, stop_date: now },
+        asl_runtime::Ending::TimedOut(f) => ExecutionEnd { status: Status::TimedOut, output: None, error: Some(f.error), cause: f.cause, stop_date: now },
     };
+    let events = exec.take_history();
     let mut events: Vec<_> = events.iter().map(stored).collect();
     if standard && ending.status != Status::Succeeded {
         // Where a redrive starts: the state that failed, as it was entered. Saved with the
         // events before it, so a crash before the end is recorded resumes there too.
         if let Some(point) = exec.redrive_point() {
             let bytes = serde_json::to_vec(&point).map_err(|e| RunError::Unreadable(e.to_string()))?;
-            let later = events.iter().position(|e| e.id > point.events).unwrap_or(events.len());
+            let later = events.iter().position(|e| e.id > point.last_event_id()).unwrap_or(events.len());
             let rest = events.split_off(later);
             match ctx.store.checkpoint(&record.arn, &ctx.worker, "", Some(&bytes), &events) {
                 Ok(()) => events = rest,

@@ -1,7 +1,7 @@
 //! Choice rule comparisons. The generated code evaluates `Variable` once and calls one of
 //! these per operator; a value of the wrong type makes the comparison false, never an error.
 
-use crate::execution::Fault;
+use crate::flow::Fault;
 use crate::path::{self, Path};
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;

@@ -17,8 +17,9 @@
 //! Without a journal (the default) nothing is kept and nothing is built for it.
 
 use crate::error::Failure;
-use chrono::{DateTime, Utc};
+use crate::flow::{Interrupted, Outcome};
 use crate::history::HistoryEvent;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -38,39 +39,43 @@ pub struct TokenRequest {
     pub input: Value,
 }
 
-/// Keeps one top-level execution's progress, effects and tokens. Errors are the store's: the
-/// execution cannot go on in this process (another worker took it over, it was stopped, or
-/// the store is unreachable), and the runtime ends the run without deciding its outcome.
+/// Keeps one top-level execution's progress, effects and tokens. Every method may refuse with
+/// [`Interrupted`]: the execution cannot go on in this process (another worker took it over, it
+/// was stopped, or the store is unreachable), and the run ends without deciding its outcome.
 pub trait Journal: Send + Sync {
     /// Stores `progress` under `place` ("" for the execution itself, the child path for a
     /// branch or iteration), replacing the previous one, and appends `events` to the history,
     /// atomically.
-    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Failure>;
+    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Interrupted>;
     /// The progress last stored under `place`.
-    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Failure>;
+    fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted>;
     /// The value recorded under the effect `key`, if the effect already happened.
-    fn effect(&self, key: &str) -> Result<Option<Value>, Failure>;
+    fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted>;
     /// Records `value` under `key` unless a value is there; returns the value kept (the first).
-    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Failure>;
+    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted>;
     /// Appends `events` to the execution's history without a checkpoint (a long wait shows its
     /// first events meanwhile; a replay writes the same ids again, which changes nothing).
-    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Failure>;
+    fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted>;
     /// Closes a token whose wait ended without an answer, so a late answer is refused; if an
     /// answer came first, that answer (the output, or the failure sent).
-    fn close_token(&self, token: &str) -> Result<Option<Result<Value, Failure>>, Failure>;
-    /// Whether activity `arn` exists; `Err` with a `States.Runtime` failure if it does not
-    /// (AWS fails the state: "The activity <arn> does not exist."). The default knows of no
-    /// registry and accepts every activity.
-    fn check_activity(&self, _arn: &str) -> Result<(), Failure> {
-        Ok(())
+    fn close_token(&self, token: &str) -> Result<Option<Answer>, Interrupted>;
+    /// Whether activity `arn` exists (AWS fails a state whose activity does not). The default
+    /// knows of no registry and accepts every activity.
+    fn activity_exists(&self, arn: &str) -> Result<bool, Interrupted> {
+        let _ = arn;
+        Ok(true)
     }
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
-    fn issue_token(&self, request: &TokenRequest) -> Result<(), Failure>;
+    fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted>;
     /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure
     /// sent with SendTaskFailure, telling `events` what it learns of before that (a resumed
     /// wait: what happened so far, on its first look).
-    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Value, Failure>>;
+    fn await_token<'a>(&'a self, token: &'a str, events: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>>;
 }
+
+/// The answer sent for a task token: the output of SendTaskSuccess, or the failure of
+/// SendTaskFailure.
+pub type Answer = Result<Value, Failure>;
 
 /// What a token wait hears of before the answer (see [`Journal::await_token`]).
 pub trait TokenEvents: Send + Sync {
@@ -83,25 +88,16 @@ pub trait TokenEvents: Send + Sync {
     fn taken(&self, worker_name: Option<&str>);
 }
 
-/// The name of the error a run ends with when its journal refuses to go on (see [`Journal`]):
-/// not an outcome of the execution, which stays as the store has it.
-pub const INTERRUPTED: &str = "asl.ExecutionInterrupted";
-
 /// The time recorded under `key`: `candidate` if nothing was (which is then recorded), else
 /// what the first run recorded. How timers and waits keep their times across restarts.
-pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
+pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
     let stamp = Value::String(candidate.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     let kept = journal.record_effect(key, &stamp)?;
     Ok(kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map_or(candidate, |t| t.with_timezone(&Utc)))
 }
 
-/// A journal error as the run sees it: the run stops where it is (see [`INTERRUPTED`]).
-pub fn interrupted(reason: impl std::fmt::Display) -> Failure {
-    Failure::new(INTERRUPTED, reason.to_string())
-}
-
 /// A recorded outcome of an effect that may fail, as the journal stores it.
-pub fn outcome_to_value(outcome: &Result<Value, Failure>) -> Value {
+pub fn outcome_to_value(outcome: &Outcome) -> Value {
     match outcome {
         Ok(v) => serde_json::json!({ "result": v }),
         Err(f) => serde_json::json!({ "error": f.error, "cause": f.cause }),
@@ -109,7 +105,7 @@ pub fn outcome_to_value(outcome: &Result<Value, Failure>) -> Value {
 }
 
 /// The inverse of [`outcome_to_value`]; `None` for a value of another shape.
-pub fn outcome_from_value(v: &Value) -> Option<Result<Value, Failure>> {
+pub fn outcome_from_value(v: &Value) -> Option<Outcome> {
     if let Some(result) = v.get("result") {
         return Some(Ok(result.clone()));
     }

@@ -63,7 +63,7 @@ pub fn previous_event(last: &HistoryEvent, kind: &str) -> u64 {
 
 /// AWS gives payloads in event details as JSON text, with `{"truncated": false}` beside them.
 pub fn payload(details: &mut Map<String, Value>, key: &str, value: &Value) {
-    details.insert(key.to_string(), crate::io::compact(value).into());
+    details.insert(key.to_string(), crate::payload::compact(value).into());
     details.insert(format!("{key}Details"), serde_json::json!({ "truncated": false }));
 }
 

@@ -3,7 +3,8 @@
 //! Each step is a function the generated code calls; the texts of the `States.Runtime`
 //! causes are AWS's own.
 
-use crate::execution::Fault;
+use crate::flow::Fault;
+use crate::payload::compact;
 use crate::path::{self, Path};
 use serde_json::{Map, Value};
 
@@ -84,49 +85,4 @@ pub fn number_u64(n: u64) -> Value {
 
 pub fn number_f64(n: f64) -> Value {
     serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
-}
-
-/// Compact JSON text, as AWS quotes inputs in error causes.
-pub fn compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
-}
-
-/// The size of `v` as compact JSON if it is over AWS's 256 KiB payload limit; the cheap
-/// [`json_len_bound`] first, the exact count only when the bound is over.
-pub fn oversized(v: &Value) -> Option<usize> {
-    let limit = crate::task::MAX_PAYLOAD_BYTES;
-    if json_len_bound(v) <= limit {
-        return None;
-    }
-    Some(json_len(v)).filter(|&len| len > limit)
-}
-
-/// An upper bound of [`json_len`], cheap to compute (numbers and escapes are counted at their
-/// longest), for the common case of payloads far below the limit.
-pub fn json_len_bound(v: &Value) -> usize {
-    match v {
-        Value::Null | Value::Bool(_) => 5,
-        Value::Number(_) => 24,
-        // Every char escaped as \uXXXX at worst.
-        Value::String(s) => 2 + 6 * s.len(),
-        Value::Array(items) => 2 + items.iter().map(|i| json_len_bound(i) + 1).sum::<usize>(),
-        Value::Object(m) => 2 + m.iter().map(|(k, v)| 8 + 6 * k.len() + json_len_bound(v)).sum::<usize>(),
-    }
-}
-
-/// The size of `v` as compact JSON text, counted without building the text.
-pub fn json_len(v: &Value) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut c = Counter(0);
-    let _ = serde_json::to_writer(&mut c, v);
-    c.0
 }

@@ -1,8 +1,14 @@
-//! Wait state values read from the input (SecondsPath, TimestampPath), with AWS's errors.
+//! Wait state values read from the input (SecondsPath, TimestampPath), with AWS's errors, and
+//! sleeping on the environment's clock (a Wait state, a Retry backoff, a timeout), which a
+//! durable run turns into a recorded wake-up time.
 
 use crate::choice::parse_timestamp;
-use crate::execution::Fault;
+use crate::clock::Clock;
+use crate::env::Env;
+use crate::execution::Execution;
+use crate::flow::{Fault, Interrupted};
 use crate::path::{self, Path};
+use crate::payload::bare;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::time::Duration;
@@ -17,7 +23,7 @@ pub fn seconds_from_path(p: &Path, input: &Value) -> Result<Duration, Fault> {
         (Some(n), None) => Err(Fault::runtime(format!("The SecondsPath parameter references a negative value: {text} == {n}"))),
         _ => Err(Fault::runtime(format!(
             "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",
-            render(v)
+            bare(v)
         ))),
     }
 }
@@ -30,7 +36,7 @@ pub fn timestamp_from_path(p: &Path, input: &Value) -> Result<DateTime<Utc>, Fau
     v.as_str().and_then(parse_timestamp).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
         Fault::runtime(format!(
             "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {}",
-            render(v)
+            bare(v)
         ))
     })
 }
@@ -55,40 +61,32 @@ pub fn check_delay(d: Duration) -> Result<Duration, Fault> {
     Ok(d)
 }
 
-/// Values as AWS quotes them after `==`: strings bare, the rest as JSON.
-fn render(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Sleeps `d` on the environment's clock (a Wait state, a Retry backoff). In a durable run the
 /// wake-up time is recorded for this visit and attempt of the state, so a run resumed after a
 /// crash wakes when the first one would have, not `d` after the restart.
 ///
 /// A durable run's history shows the events so far while it sleeps.
-pub async fn sleep<S: Copy, H, C: crate::Clock>(exec: &mut crate::Execution<S>, env: &crate::Env<H, C>, d: Duration) -> Result<(), Fault> {
-    let Some(journal) = &env.journal else {
+pub async fn sleep<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, d: Duration) -> Result<(), Fault> {
+    let Some(journal) = env.journal() else {
         env.clock.sleep(d).await;
         return Ok(());
     };
-    if exec.info.child_of.is_none() {
-        journal.append_events(&exec.take_history()).map_err(|f| Fault::Fatal(Box::new(f)))?;
+    if exec.info().child_of.is_none() {
+        journal.append_events(&exec.take_history())?;
     }
-    let key = format!("{}@{}.{}/timer", exec.info.child_path(), exec.entered_event, exec.retries.total());
-    sleep_keyed(env, &key, d).await
+    let key = format!("{}/timer", exec.attempt_place());
+    Ok(sleep_keyed(env, &key, d).await?)
 }
 
 /// [`sleep`] under an explicit effect key.
-pub async fn sleep_keyed<H, C: crate::Clock>(env: &crate::Env<H, C>, key: &str, d: Duration) -> Result<(), Fault> {
-    let Some(journal) = &env.journal else {
+pub async fn sleep_keyed<H, C: Clock>(env: &Env<H, C>, key: &str, d: Duration) -> Result<(), Interrupted> {
+    let Some(journal) = env.journal() else {
         env.clock.sleep(d).await;
         return Ok(());
     };
     let now = env.clock.now();
     let wanted = chrono::Duration::from_std(d).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let deadline = crate::durable::recorded_time(&**journal, key, wanted).map_err(|f| Fault::Fatal(Box::new(f)))?;
+    let deadline = crate::durable::recorded_time(journal, key, wanted)?;
     env.clock.sleep((deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO)).await;
     Ok(())
 }

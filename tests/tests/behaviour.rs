@@ -335,11 +335,11 @@ async fn an_execution_resumes_from_its_serialized_form() {
         let env = Env::with_clock(answers(), TokioClock::starting_at("2024-05-01T12:00:00Z".parse().unwrap())).seeded(7);
         let mut exec = asl_runtime::start::<io_processing::Workflow, _>("test-execution", input.clone(), &env.clock);
         for _ in 0..steps_before_saving {
-            asl_runtime::execution::step_once::<io_processing::Workflow, _, _>(&mut exec, &env).await.unwrap();
+            asl_runtime::step_once::<io_processing::Workflow, _, _>(&mut exec, &env).await.unwrap();
         }
         let saved = serde_json::to_string(&exec).unwrap();
         let mut restored: asl_runtime::Execution<io_processing::State> = serde_json::from_str(&saved).unwrap();
-        assert_eq!(restored.state, exec.state);
+        assert_eq!(restored.state(), exec.state());
         let resumed = asl_runtime::run::<io_processing::Workflow, _, _>(&mut restored, &env).await;
         assert_eq!(resumed, uninterrupted, "saved after {steps_before_saving} step(s)");
     }

@@ -254,6 +254,22 @@ async fn send_task_failure_fails_the_task_with_the_error_sent() {
     assert!(k.contains(&"TaskFailed".to_string()) && k.ends_with(&["FailStateEntered".to_string(), "ExecutionFailed".to_string()]), "{k:?}");
 }
 
+/// Interruption is a type only a journal produces: a failure sent with the error name that
+/// `run` reports for an interrupted run fails the task like any other error, and the execution
+/// ends instead of being left to another worker.
+#[tokio::test(start_paused = true)]
+async fn no_error_name_sent_for_a_token_interrupts_the_run() {
+    let a = Approval::start("forged").await;
+    let token = a.token().await;
+    a.engine.send_task_failure(&token, Some(asl_runtime::flow::INTERRUPTED_ERROR), Some("sent by a person")).unwrap();
+    let d = a.ended().await;
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], asl_runtime::flow::INTERRUPTED_ERROR);
+    assert_eq!(d["cause"], "sent by a person");
+    let k = kinds(&history(&a.engine, &a.arn));
+    assert!(k.ends_with(&["TaskFailed".to_string(), "ExecutionFailed".to_string()]), "{k:?}");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_task_without_heartbeats_times_out_after_heartbeat_seconds() {
     let a = Approval::start("silent").await;
@@ -267,8 +283,8 @@ async fn a_task_without_heartbeats_times_out_after_heartbeat_seconds() {
     assert!(kinds(&history(&a.engine, &a.arn)).contains(&"TaskTimedOut".to_string()));
     // The wait is over: a late answer is refused, as AWS refuses it.
     assert_eq!(a.engine.send_task_success(&token, "{}").unwrap_err().code, "TaskTimedOut");
-    // The name the runtime keeps for interrupted runs cannot be sent.
-    assert_eq!(a.engine.send_task_failure(&token, Some(asl_runtime::durable::INTERRUPTED), None).unwrap_err().code, "ValidationException");
+    // No error name is special: the one `run` gives an interrupted run is a late answer too.
+    assert_eq!(a.engine.send_task_failure(&token, Some(asl_runtime::flow::INTERRUPTED_ERROR), None).unwrap_err().code, "TaskTimedOut");
 }
 
 #[tokio::test(start_paused = true)]

@@ -45,8 +45,8 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         let input = if i == last { quote! { input } } else { quote! { input.clone() } };
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         match in_place {
-            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, #input) },
-            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(&exec.info, env, &siblings, #i, #input) },
+            true => quote! { ::asl_runtime::children::branch_now::<#m::Workflow, _, _>(exec.info(), env, &siblings, #i, #input) },
+            false => quote! { ::asl_runtime::children::child::<#m::Workflow, _, _>(exec.info(), env, &siblings, #i, #input) },
         }
     });
     let join = match in_place {
@@ -97,7 +97,7 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         let siblings = ::asl_runtime::children::siblings(exec, #name);
         let items = #source.enumerate().map(#select);
         let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
-            &exec.info, env, &siblings, items, max_concurrency, mode, writer,
+            exec.info(), env, &siblings, items, max_concurrency, mode, writer,
         )
         .await;
         ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
@@ -241,7 +241,7 @@ fn result_writer(mode: &MapMode) -> TokenStream {
             parameters: #parameters,
             config: ::asl_runtime::items::WriterConfig::from_json(&#config)?,
             map_run: ::asl_runtime::items::MapRun::new(
-                &exec.info.state_machine_id(),
+                &exec.info().state_machine_id(),
                 #label,
                 &::asl_runtime::execution::new_name(),
             ),

@@ -166,14 +166,14 @@ fn machine(w: &Workflow, top: bool) -> TokenStream {
                 exec: &mut ::asl_runtime::Execution<State>,
                 env: &::asl_runtime::Env<H, C>,
             ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
-                match exec.state { #(#now_arms),* }
+                match exec.state() { #(#now_arms),* }
             }
 
             async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
                 exec: &mut ::asl_runtime::Execution<State>,
                 env: &::asl_runtime::Env<H, C>,
             ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
-                match exec.state { #(#arms),* }
+                match exec.state() { #(#arms),* }
             }
         }
 

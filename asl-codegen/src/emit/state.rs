@@ -208,7 +208,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
         // The rules read the state's input where it is, and the input moves on unchanged.
         return quote! {
             #ctx
-            let input = &exec.input;
+            let input = exec.input();
             let next = #(#branches else)* { #default };
             ::core::result::Result::Ok(exec.pass_to(next))
         };

@@ -50,7 +50,7 @@ pub fn task(w: &Workflow, s: &State, t: &Task) -> TokenStream {
             context: exec.task_context(#name, #token_arg),
         };
         let limits = #limits;
-        ::asl_runtime::task::perform(exec, env, call, limits, #submitted).await.map_err(::asl_runtime::Fault::from)
+        ::asl_runtime::task::perform(exec, env, call, limits, #submitted).await
     };
     with_outcome(w, s, &t.outcome, attempt)
 }
@@ -121,7 +121,7 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
                 match outcome {
                     ::core::result::Result::Ok(result) => { #on_success }
                     ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => {
-                        match exec.retries.next_delay(RETRY, &failure, || env.uniform()) {
+                        match exec.next_retry_delay(RETRY, &failure, || env.uniform()) {
                             ::core::option::Option::Some(delay) => ::asl_runtime::wait::sleep(exec, env, delay).await?,
                             ::core::option::Option::None => break *failure,
                         }

@@ -15,7 +15,7 @@ use super::common::{
     parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, Ending, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
+    ActivityRecord, ExecutionEnd, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
     StoreError, StoredEvent, TokenOutcome, TokenRecord,
 };
 
@@ -302,7 +302,7 @@ impl Store for MemoryStore {
         Ok(self.lock()?.progress.get(arn).and_then(|p| p.get(place)).cloned())
     }
 
-    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()> {
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &ExecutionEnd, events: &[StoredEvent]) -> Result<()> {
         if ending.status == Status::Running {
             return Err(StoreError::InvalidState("an execution cannot finish as RUNNING".into()));
         }

@@ -136,7 +136,7 @@ pub struct StoredEvent {
 
 /// How an execution ended (for [`Store::finish`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ending {
+pub struct ExecutionEnd {
     pub status: Status,
     pub output: Option<String>,
     pub error: Option<String>,
@@ -281,7 +281,7 @@ pub trait Store: Send + Sync + 'static {
     /// Atomically: checks as `checkpoint` does (`worker: None` skips the owner check, for
     /// Express or administrative ends), sets the ending, clears the claim, closes the
     /// execution's open tokens, appends `events`.
-    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()>;
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &ExecutionEnd, events: &[StoredEvent]) -> Result<()>;
     /// StopExecution: a RUNNING execution becomes ABORTED with `error`/`cause`; an
     /// ExecutionAborted event is appended with the next id (the store sets `id` and
     /// `previousEventId` in the event JSON). Not RUNNING: no change, Ok(false).

@@ -27,7 +27,7 @@ use super::common::{
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, Ending, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
+    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
     Store, StoreError, StoredEvent, TokenOutcome, TokenRecord,
 };
 
@@ -691,7 +691,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn finish(&self, arn: &str, worker: Option<&str>, ending: &Ending, events: &[StoredEvent]) -> Result<()> {
+    fn finish(&self, arn: &str, worker: Option<&str>, ending: &ExecutionEnd, events: &[StoredEvent]) -> Result<()> {
         if ending.status == Status::Running {
             return Err(StoreError::InvalidState("an execution cannot finish as RUNNING".into()));
         }

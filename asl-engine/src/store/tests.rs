@@ -103,8 +103,8 @@ fn token(token: &str, execution_arn: &str, activity: Option<&str>) -> TokenRecor
     }
 }
 
-fn ending(status: Status, stop: DateTime<Utc>) -> Ending {
-    Ending {
+fn ending(status: Status, stop: DateTime<Utc>) -> ExecutionEnd {
+    ExecutionEnd {
         status,
         output: (status == Status::Succeeded).then(|| r#"{"ok":true}"#.into()),
         error: (status != Status::Succeeded).then(|| "States.TaskFailed".into()),

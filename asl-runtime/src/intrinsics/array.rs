@@ -2,7 +2,7 @@
 //! `ArrayGetItem`, `ArrayLength` and `ArrayUnique`.
 
 use super::{describe, expect_array, expect_rounded_int, fail, json_equal, MAX_RANGE_ITEMS};
-use crate::Failure;
+use crate::error::Failure;
 use serde_json::Value;
 use std::collections::HashSet;
 

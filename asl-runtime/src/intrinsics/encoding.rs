@@ -2,7 +2,7 @@
 //! string of at most 10,000 characters.
 
 use super::{describe, expect_string, fail, longer_than, MAX_STRING_CHARS};
-use crate::Failure;
+use crate::error::Failure;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;

@@ -6,7 +6,7 @@
 //! distinguishable from a placeholder; a template read from a path is scanned the same way.
 
 use super::{expect_string, fail};
-use crate::Failure;
+use crate::error::Failure;
 use serde_json::{Number, Value};
 
 /// `States.Format(template, v…)`: the template with each `{}` replaced by the next argument,

@@ -1,7 +1,7 @@
 //! The JSON intrinsics: `States.StringToJson`, `States.JsonToString` and `States.JsonMerge`.
 
 use super::{describe, expect_string, fail, type_name};
-use crate::Failure;
+use crate::error::Failure;
 use serde_json::{Map, Value};
 
 /// `States.StringToJson(string)`: the string parsed as JSON. A blank string (empty or only

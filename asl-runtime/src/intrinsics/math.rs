@@ -2,7 +2,7 @@
 //! argument that must be an integer.
 
 use super::{expect_rounded_int, fail};
-use crate::Failure;
+use crate::error::Failure;
 use rand::RngCore;
 use serde_json::Value;
 

@@ -29,7 +29,7 @@ pub use json::{json_merge, json_to_string, string_to_json};
 pub use math::{java_round, math_add, math_random, math_random_seeded};
 pub use string::{string_split, uuid};
 
-use crate::Failure;
+use crate::error::Failure;
 use serde_json::Value;
 
 /// The most characters AWS accepts in the string argument of Base64Encode, Base64Decode and Hash.

@@ -1,7 +1,7 @@
 //! `States.StringSplit` and `States.UUID`.
 
 use super::expect_string;
-use crate::Failure;
+use crate::error::Failure;
 use rand::RngCore;
 use serde_json::Value;
 

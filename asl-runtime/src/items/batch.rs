@@ -6,7 +6,7 @@
 
 use super::{reader_failed, ItemStream};
 use crate::error::Failure;
-use crate::io::json_len;
+use crate::payload::json_len;
 use serde_json::{Map, Value};
 
 /// AWS's cap on a batch's input: the 256 KiB payload limit of a child execution's input.

@@ -174,10 +174,7 @@ fn max_items(v: &Value) -> Result<Option<u64>, Failure> {
 pub fn max_items_from(value: Option<&Value>, path: &str) -> Result<Option<u64>, Failure> {
     let v = value.ok_or_else(|| Failure::runtime(format!("Invalid path '{path}' : No results for path: {path}")))?;
     if v.as_i64().is_none() && v.as_u64().is_none() {
-        let shown = match v {
-            Value::String(s) => s.clone(),
-            other => crate::io::compact(other),
-        };
+        let shown = crate::payload::bare(v);
         return Err(Failure::runtime(format!(
             "The MaxItemsPath field refers to value \"{shown}\" which is not a valid integer: {path}"
         )));

@@ -195,7 +195,7 @@ impl IterationRecord {
             IterationOutcome::Succeeded(_) => None,
             // No execution: only the item and its status.
             IterationOutcome::Pending => {
-                r.insert("Input".into(), crate::io::compact(&self.input).into());
+                r.insert("Input".into(), crate::payload::compact(&self.input).into());
                 r.insert("InputDetails".into(), included());
                 r.insert("Status".into(), "PENDING".into());
                 return Value::Object(r);
@@ -209,11 +209,11 @@ impl IterationRecord {
         }
         let name = run.child_name(self.index);
         r.insert("ExecutionArn".into(), format!("{}:{name}", run.execution_arn_prefix).into());
-        r.insert("Input".into(), crate::io::compact(&self.input).into());
+        r.insert("Input".into(), crate::payload::compact(&self.input).into());
         r.insert("InputDetails".into(), included());
         r.insert("Name".into(), name.into());
         if let IterationOutcome::Succeeded(output) = &self.outcome {
-            r.insert("Output".into(), crate::io::compact(output).into());
+            r.insert("Output".into(), crate::payload::compact(output).into());
             r.insert("OutputDetails".into(), included());
         }
         r.insert("RedriveCount".into(), 0.into());

@@ -6,8 +6,6 @@
 //! nothing here parses path text.
 
 mod eval;
-mod filter;
-mod regex;
 mod set;
 #[cfg(test)]
 mod tests;

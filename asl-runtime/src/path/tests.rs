@@ -250,7 +250,7 @@ fn set_on_non_object_input_fails() {
 
 #[test]
 fn regex_subset() {
-    use super::regex::full_match;
+    use super::eval::regex::full_match;
     assert!(full_match("a.c", "", "abc"));
     assert!(!full_match("a.c", "", "abcd"), "must match the whole text");
     assert!(full_match("[a-z]+\\d{2,3}", "", "abc123"));

@@ -6,7 +6,10 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{filter, Path, PathError, Segment};
+use super::{Path, PathError, Segment};
+
+mod filter;
+pub(super) mod regex;
 
 /// Evaluates `path` on `root`: a definite path gives its value (`None` when it finds nothing);
 /// an indefinite one gives `Some` JSON array of its matches, possibly empty. `None` also when

@@ -19,7 +19,7 @@ fn cache() -> &'static Cache {
 
 /// Whether the whole of `text` matches `pattern` (Java `Matcher.matches`). Flags: `i`
 /// (case-insensitive), `s` (`.` matches newlines), `m` (multi-line anchors), `x` (verbose).
-pub(super) fn full_match(pattern: &str, flags: &str, text: &str) -> bool {
+pub(in crate::path) fn full_match(pattern: &str, flags: &str, text: &str) -> bool {
     if pattern.len() > MAX_PATTERN {
         return false;
     }

@@ -6,7 +6,8 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::{eval, regex, segments_are_definite, CompareOp, Filter, Operand, Segment};
+use super::super::{segments_are_definite, CompareOp, Filter, Operand, Segment};
+use super::regex;
 
 /// Whether `item` passes `filter`; `document` is what `$` means inside the filter.
 pub(super) fn accept(filter: &Filter, item: &Value, document: &Value) -> bool {
@@ -50,7 +51,7 @@ fn operand_path(operand: &Operand) -> Option<(&'static [Segment], bool)> {
 fn exists(operand: &Operand, item: &Value, document: &Value) -> bool {
     let Some((segments, from_document)) = operand_path(operand) else { return true };
     let model = if from_document { document } else { item };
-    match eval::run(segments, model, document) {
+    match super::run(segments, model, document) {
         Ok(hits) => !segments_are_definite(segments) || !hits.is_empty(),
         Err(_) => false,
     }
@@ -72,7 +73,7 @@ fn node(operand: &Operand, item: &Value, document: &Value) -> Node {
 fn path_node(operand: &Operand, item: &Value, document: &Value) -> Node {
     let Some((segments, from_document)) = operand_path(operand) else { return Node::Undefined };
     let model = if from_document { document } else { item };
-    let Ok(hits) = eval::run(segments, model, document) else { return Node::Undefined };
+    let Ok(hits) = super::run(segments, model, document) else { return Node::Undefined };
     if !segments_are_definite(segments) {
         return Node::Json(Value::Array(hits));
     }

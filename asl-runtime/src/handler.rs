@@ -1,0 +1,103 @@
+//! The one trait a harness implements to serve any workflow's Task states ([`TaskHandler`]),
+//! the call it receives ([`TaskCall`]) and what it may know of its invocation
+//! ([`TaskContext`]). Generated code also offers a typed trait per workflow (one method per Task
+//! state) and an adapter from it to this one.
+
+use crate::error::{names, Failure};
+use serde_json::Value;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Serves Task states.
+pub trait TaskHandler: Send + Sync {
+    fn call(&self, call: TaskCall) -> impl Future<Output = Result<Value, Failure>> + Send;
+
+    /// Whether the activity `activity_arn`, which Task state `state` names, exists. Without a
+    /// durable engine the handler serves activity tasks itself (with one, the activity's
+    /// workers do, and the engine's registry answers); answering `false` fails the state as AWS
+    /// does for an activity that does not exist, before anything is scheduled.
+    fn activity_exists(&self, state: &str, activity_arn: &str) -> bool {
+        let _ = (state, activity_arn);
+        true
+    }
+}
+
+impl<T: TaskHandler> TaskHandler for &T {
+    fn call(&self, call: TaskCall) -> impl Future<Output = Result<Value, Failure>> + Send {
+        (**self).call(call)
+    }
+
+    fn activity_exists(&self, state: &str, activity_arn: &str) -> bool {
+        (**self).activity_exists(state, activity_arn)
+    }
+}
+
+impl<T: TaskHandler> TaskHandler for Arc<T> {
+    fn call(&self, call: TaskCall) -> impl Future<Output = Result<Value, Failure>> + Send {
+        (**self).call(call)
+    }
+
+    fn activity_exists(&self, state: &str, activity_arn: &str) -> bool {
+        (**self).activity_exists(state, activity_arn)
+    }
+}
+
+/// A workflow without Task states needs no handler.
+impl TaskHandler for () {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        Err(Failure::new(names::TASK_FAILED, format!("no handler is bound for Task state '{}'", call.state)))
+    }
+}
+
+/// One invocation of a Task state.
+#[derive(Debug, Clone)]
+pub struct TaskCall {
+    /// The Task state's name.
+    pub state: &'static str,
+    /// Its `Resource`, as written.
+    pub resource: &'static str,
+    /// The effective input (after InputPath and Parameters).
+    pub input: Value,
+    /// The evaluated `Credentials` field (`{"RoleArn": …}`), for handlers that assume a role.
+    pub credentials: Option<Value>,
+    pub context: TaskContext,
+}
+
+/// What a handler may know and do about its invocation.
+#[derive(Debug, Clone)]
+pub struct TaskContext {
+    pub execution_id: String,
+    /// 0 for the first attempt, then one more per retry.
+    pub attempt: u32,
+    /// (execution id, state, visit, attempt): the same on a replay of the same attempt, so a
+    /// handler can make its side effect happen once.
+    pub idempotency_key: String,
+    /// `$$.Task.Token` for `.waitForTaskToken` resources.
+    pub task_token: Option<String>,
+    heartbeat: Arc<Notify>,
+}
+
+impl TaskContext {
+    /// `child_path` places a Parallel branch or Map iteration inside its execution
+    /// (`/Fan#1`), empty at the top level.
+    pub fn new(execution_id: &str, child_path: &str, state: &str, visit: u64, attempt: u32, task_token: Option<String>) -> Self {
+        TaskContext {
+            execution_id: execution_id.to_string(),
+            attempt,
+            idempotency_key: format!("{execution_id}{child_path}/{state}/{visit}/{attempt}"),
+            task_token,
+            heartbeat: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Tells the runner the task is alive (resets the HeartbeatSeconds clock).
+    pub fn heartbeat(&self) {
+        self.heartbeat.notify_one();
+    }
+
+    /// What [`TaskContext::heartbeat`] notifies: the runner of the attempt listens to it.
+    pub(crate) fn heartbeats(&self) -> Arc<Notify> {
+        self.heartbeat.clone()
+    }
+}
