@@ -12,136 +12,45 @@
 //! a stale read (two processes never both claim one execution), and a busy file is waited for
 //! (up to [`BUSY_TIMEOUT`]) instead of failing at once, as a deferred transaction upgrading to
 //! a write would.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `schema.rs` | the tables, their version and the migrations |
+//! | `rows.rs` | column lists and row → record conversions |
+//! | `statements.rs` | statements several operations share (status and owner checks, events, tokens) |
+//! | `mod.rs` | opening a file, transactions, and the [`Store`] operations |
 
-use std::error::Error as StdError;
+mod rows;
+mod schema;
+mod statements;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::{Type, Value as SqlValue};
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use rows::{
+    activity_from_row, event_from_row, execution_from_row, limit, machine_from_row, opt_date_text, token_from_row,
+    ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, TOKEN_COLUMNS,
+};
+use schema::migrate;
+use statements::{append_events, check_answerable, check_held, close_tokens, execution_status, get_execution, last_event_id};
 
 use super::common::{
     aborted_event, arn_taken, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineType, Page, Paged, Result, StateMachineRecord, Started, Status,
+    ActivityRecord, ExecutionEnd, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status,
     Store, StoreError, StoredEvent, TokenOutcome, TokenRecord,
 };
 
 /// How long a call waits for another process's transaction before giving up with
 /// `StoreError::Backend`. Transactions here are short; 5 s means something is stuck.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
-/// was written by a newer build and is refused rather than misread.
-const SCHEMA_VERSION: i64 = 3;
-
-const SCHEMA_V1: &str = "
-CREATE TABLE state_machines (
-    name            TEXT PRIMARY KEY,
-    arn             TEXT NOT NULL,
-    definition      TEXT NOT NULL,
-    definition_hash TEXT NOT NULL,
-    machine_type    TEXT NOT NULL,
-    role_arn        TEXT NOT NULL,
-    creation_date   TEXT NOT NULL
-);
-
-CREATE TABLE executions (
-    arn                TEXT PRIMARY KEY,
-    state_machine_name TEXT NOT NULL,
-    name               TEXT NOT NULL,
-    status             TEXT NOT NULL,
-    input              TEXT NOT NULL,
-    output             TEXT,
-    error              TEXT,
-    cause              TEXT,
-    start_date         TEXT NOT NULL,
-    stop_date          TEXT,
-    redrive_count      INTEGER NOT NULL,
-    owner              TEXT,
-    lease_until        TEXT
-);
--- An execution name is unique within its machine.
-CREATE UNIQUE INDEX executions_by_name ON executions (state_machine_name, name);
--- ListExecutions (per machine, per status, newest first) and claim (RUNNING, lease ended).
-CREATE INDEX executions_by_machine ON executions (state_machine_name, start_date);
-CREATE INDEX executions_by_status ON executions (status, start_date);
-CREATE INDEX executions_by_lease ON executions (status, lease_until);
-
-CREATE TABLE events (
-    arn   TEXT NOT NULL,
-    id    INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    PRIMARY KEY (arn, id)
-) WITHOUT ROWID;
-
-CREATE TABLE progress (
-    arn   TEXT NOT NULL,
-    place TEXT NOT NULL,
-    data  BLOB NOT NULL,
-    PRIMARY KEY (arn, place)
-) WITHOUT ROWID;
-
-CREATE TABLE effects (
-    arn   TEXT NOT NULL,
-    key   TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (arn, key)
-) WITHOUT ROWID;
-
-CREATE TABLE tokens (
-    token          TEXT PRIMARY KEY,
-    -- Issue order (GetActivityTask hands out the oldest first). Explicit because VACUUM may
-    -- renumber an implicit rowid.
-    seq            INTEGER NOT NULL UNIQUE,
-    execution_arn  TEXT NOT NULL,
-    state          TEXT NOT NULL,
-    activity_arn   TEXT,
-    input          TEXT NOT NULL,
-    -- NULL while unanswered, else 'SUCCESS' (with output) or 'FAILURE' (with error, cause).
-    outcome        TEXT,
-    output         TEXT,
-    error          TEXT,
-    cause          TEXT,
-    last_heartbeat TEXT,
-    taken          INTEGER NOT NULL,
-    -- Set when the execution ended or was stopped: the token can no longer be answered, even
-    -- after a redrive (the redriven execution issues new tokens).
-    closed         INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX tokens_open_by_activity ON tokens (activity_arn, seq)
-    WHERE outcome IS NULL AND taken = 0 AND closed = 0;
-CREATE INDEX tokens_open_by_execution ON tokens (execution_arn)
-    WHERE outcome IS NULL AND closed = 0;
-";
-
-/// Version 1 → 2: activities, and a count of each token's heartbeats (two heartbeats within
-/// one millisecond must still be two). `IF NOT EXISTS`: some version-1 files already have the
-/// table.
-const MIGRATE_TO_V2: &str = "
-CREATE TABLE IF NOT EXISTS activities (
-    name          TEXT PRIMARY KEY,
-    arn           TEXT UNIQUE NOT NULL,
-    creation_date TEXT NOT NULL
-);
-ALTER TABLE tokens ADD COLUMN heartbeats INTEGER NOT NULL DEFAULT 0;
-";
-
-/// Version 2 → 3: the name of the worker that fetched an activity task.
-const MIGRATE_TO_V3: &str = "
-ALTER TABLE tokens ADD COLUMN worker_name TEXT;
-";
-
-const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
-const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
-const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until";
-const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
-     last_heartbeat, taken, heartbeats, worker_name";
 
 /// A [`Store`] in a SQLite file (or in memory). One connection per value, behind a mutex: calls
 /// from threads of one process take turns, calls from other processes wait on SQLite's lock.
@@ -250,207 +159,6 @@ impl SqliteStore {
         let value = f(&tx)?;
         tx.commit().context(what)?;
         Ok(value)
-    }
-}
-
-fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
-    // Immediate: two processes opening a new file at once must not both create the schema.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
-    match version {
-        0..=2 => {
-            if version == 0 {
-                tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
-            }
-            if version <= 1 {
-                tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
-            }
-            tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
-        }
-        SCHEMA_VERSION => {}
-        v if v > SCHEMA_VERSION => {
-            return Err(StoreError::Backend(format!(
-                "{what}: the store has schema version {v}, newer than this build of asl-engine \
-                 knows ({SCHEMA_VERSION}); open it with a newer asl-engine"
-            )))
-        }
-        v => return Err(StoreError::Backend(format!("{what}: unknown store schema version {v}"))),
-    }
-    tx.commit().context(what)
-}
-
-// ---- conversions between rows and records
-
-/// A column that holds something this code cannot read back (which only a foreign write or
-/// corruption causes).
-fn bad_column(idx: usize, message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::<dyn StdError + Send + Sync>::from(message))
-}
-
-fn get_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let text: String = row.get(idx)?;
-    parse_date(&text).ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'")))
-}
-
-fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match row.get::<_, Option<String>>(idx)? {
-        None => Ok(None),
-        Some(text) => parse_date(&text)
-            .map(Some)
-            .ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'"))),
-    }
-}
-
-fn opt_date_text(d: Option<DateTime<Utc>>) -> Option<String> {
-    d.map(date_text)
-}
-
-fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRecord> {
-    let machine_type: String = row.get(4)?;
-    Ok(StateMachineRecord {
-        name: row.get(0)?,
-        arn: row.get(1)?,
-        definition: row.get(2)?,
-        definition_hash: row.get(3)?,
-        machine_type: MachineType::parse(&machine_type)
-            .ok_or_else(|| bad_column(4, format!("unknown machine type '{machine_type}'")))?,
-        role_arn: row.get(5)?,
-        creation_date: get_date(row, 6)?,
-    })
-}
-
-fn activity_from_row(row: &Row<'_>) -> rusqlite::Result<ActivityRecord> {
-    Ok(ActivityRecord { name: row.get(0)?, arn: row.get(1)?, creation_date: get_date(row, 2)? })
-}
-
-fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRecord> {
-    let status: String = row.get(3)?;
-    Ok(ExecutionRecord {
-        arn: row.get(0)?,
-        state_machine_name: row.get(1)?,
-        name: row.get(2)?,
-        status: Status::parse(&status).ok_or_else(|| bad_column(3, format!("unknown status '{status}'")))?,
-        input: row.get(4)?,
-        output: row.get(5)?,
-        error: row.get(6)?,
-        cause: row.get(7)?,
-        start_date: get_date(row, 8)?,
-        stop_date: get_opt_date(row, 9)?,
-        redrive_count: row.get(10)?,
-        owner: row.get(11)?,
-        lease_until: get_opt_date(row, 12)?,
-    })
-}
-
-fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
-    let outcome = match row.get::<_, Option<String>>(5)?.as_deref() {
-        None => None,
-        Some("SUCCESS") => Some(TokenOutcome::Success(row.get::<_, Option<String>>(6)?.unwrap_or_default())),
-        Some("FAILURE") => Some(TokenOutcome::Failure { error: row.get(7)?, cause: row.get(8)? }),
-        Some(other) => return Err(bad_column(5, format!("unknown token outcome '{other}'"))),
-    };
-    Ok(TokenRecord {
-        token: row.get(0)?,
-        execution_arn: row.get(1)?,
-        state: row.get(2)?,
-        activity_arn: row.get(3)?,
-        input: row.get(4)?,
-        outcome,
-        last_heartbeat: get_opt_date(row, 9)?,
-        taken: row.get(10)?,
-        heartbeats: row.get(11)?,
-        worker_name: row.get(12)?,
-    })
-}
-
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    let text: String = row.get(1)?;
-    let event = serde_json::from_str(&text).map_err(|e| bad_column(1, format!("history event is not JSON: {e}")))?;
-    Ok(StoredEvent { id: row.get(0)?, event })
-}
-
-/// SQLite's LIMIT takes an i64; anything larger means "no limit" anyway.
-fn limit(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-// ---- statements shared by several methods
-
-fn get_execution(tx: &Transaction<'_>, arn: &str) -> Result<Option<ExecutionRecord>> {
-    tx.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"))
-        .and_then(|mut stmt| stmt.query_row([arn], execution_from_row).optional())
-        .context("reading an execution")
-}
-
-fn execution_status(tx: &Transaction<'_>, arn: &str) -> Result<Option<Status>> {
-    let status: Option<String> = tx
-        .prepare_cached("SELECT status FROM executions WHERE arn = ?1")
-        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)).optional())
-        .context("reading an execution's status")?;
-    status
-        .map(|s| Status::parse(&s).ok_or_else(|| StoreError::Backend(format!("execution '{arn}' has an unknown status '{s}'"))))
-        .transpose()
-}
-
-fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEvent]) -> Result<()> {
-    let what = "appending history events";
-    // OR IGNORE: a replayed checkpoint (same ids) changes nothing; the first write wins.
-    let mut stmt = tx
-        .prepare_cached("INSERT OR IGNORE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
-        .context(what)?;
-    for e in events {
-        let text = serde_json::to_string(&e.event).map_err(|err| StoreError::Backend(format!("{what}: {err}")))?;
-        stmt.execute(params![arn, e.id, text]).context(what)?;
-    }
-    Ok(())
-}
-
-fn last_event_id(tx: &Transaction<'_>, arn: &str) -> Result<u64> {
-    tx.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = ?1")
-        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
-        .context("reading the last event id")
-}
-
-fn close_tokens(tx: &Transaction<'_>, arn: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE tokens SET closed = 1 WHERE execution_arn = ?1 AND outcome IS NULL AND closed = 0")
-        .and_then(|mut stmt| stmt.execute([arn]))
-        .context("closing an execution's tokens")?;
-    Ok(())
-}
-
-/// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
-/// given, held by it.
-fn check_held(tx: &Transaction<'_>, arn: &str, worker: Option<&str>) -> Result<()> {
-    let row: Option<(String, Option<String>)> = tx
-        .prepare_cached("SELECT status, owner FROM executions WHERE arn = ?1")
-        .and_then(|mut stmt| stmt.query_row([arn], |row| Ok((row.get(0)?, row.get(1)?))).optional())
-        .context("checking an execution's owner")?;
-    let Some((status, owner)) = row else {
-        return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
-    };
-    let owned = worker.is_none() || owner.as_deref() == worker;
-    if status != Status::Running.as_str() || !owned {
-        return Err(StoreError::LeaseLost(arn.to_owned()));
-    }
-    Ok(())
-}
-
-/// The checks of `answer_token` and `heartbeat_token`: the token exists, is open, and its
-/// execution is RUNNING.
-fn check_answerable(tx: &Transaction<'_>, token: &str) -> Result<()> {
-    let row: Option<(bool, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT t.outcome IS NOT NULL OR t.closed, e.status
-             FROM tokens t LEFT JOIN executions e ON e.arn = t.execution_arn
-             WHERE t.token = ?1",
-        )
-        .and_then(|mut stmt| stmt.query_row([token], |row| Ok((row.get(0)?, row.get(1)?))).optional())
-        .context("reading a task token")?;
-    match row {
-        None => Err(StoreError::TaskDoesNotExist),
-        Some((done, status)) if done || status.as_deref() != Some(Status::Running.as_str()) => Err(StoreError::TaskTimedOut),
-        Some(_) => Ok(()),
     }
 }
 

@@ -1,0 +1,110 @@
+//! Rows ↔ records: the column lists every query selects, and the conversions that read them
+//! back (a value this code cannot read, which only a foreign write or corruption causes, is a
+//! conversion error naming the column).
+
+use crate::store::common::{date_text, parse_date};
+use crate::store::{ActivityRecord, ExecutionRecord, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Type;
+use rusqlite::Row;
+use std::error::Error as StdError;
+
+pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
+pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
+pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
+     start_date, stop_date, redrive_count, owner, lease_until";
+pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
+     last_heartbeat, taken, heartbeats, worker_name";
+
+/// A column that holds something this code cannot read back (which only a foreign write or
+/// corruption causes).
+fn bad_column(idx: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::<dyn StdError + Send + Sync>::from(message))
+}
+
+fn get_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(idx)?;
+    parse_date(&text).ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'")))
+}
+
+fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(text) => parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| bad_column(idx, format!("not an RFC 3339 date: '{text}'"))),
+    }
+}
+
+pub(super) fn opt_date_text(d: Option<DateTime<Utc>>) -> Option<String> {
+    d.map(date_text)
+}
+
+pub(super) fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRecord> {
+    let machine_type: String = row.get(4)?;
+    Ok(StateMachineRecord {
+        name: row.get(0)?,
+        arn: row.get(1)?,
+        definition: row.get(2)?,
+        definition_hash: row.get(3)?,
+        machine_type: MachineType::parse(&machine_type)
+            .ok_or_else(|| bad_column(4, format!("unknown machine type '{machine_type}'")))?,
+        role_arn: row.get(5)?,
+        creation_date: get_date(row, 6)?,
+    })
+}
+
+pub(super) fn activity_from_row(row: &Row<'_>) -> rusqlite::Result<ActivityRecord> {
+    Ok(ActivityRecord { name: row.get(0)?, arn: row.get(1)?, creation_date: get_date(row, 2)? })
+}
+
+pub(super) fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRecord> {
+    let status: String = row.get(3)?;
+    Ok(ExecutionRecord {
+        arn: row.get(0)?,
+        state_machine_name: row.get(1)?,
+        name: row.get(2)?,
+        status: Status::parse(&status).ok_or_else(|| bad_column(3, format!("unknown status '{status}'")))?,
+        input: row.get(4)?,
+        output: row.get(5)?,
+        error: row.get(6)?,
+        cause: row.get(7)?,
+        start_date: get_date(row, 8)?,
+        stop_date: get_opt_date(row, 9)?,
+        redrive_count: row.get(10)?,
+        owner: row.get(11)?,
+        lease_until: get_opt_date(row, 12)?,
+    })
+}
+
+pub(super) fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
+    let outcome = match row.get::<_, Option<String>>(5)?.as_deref() {
+        None => None,
+        Some("SUCCESS") => Some(TokenOutcome::Success(row.get::<_, Option<String>>(6)?.unwrap_or_default())),
+        Some("FAILURE") => Some(TokenOutcome::Failure { error: row.get(7)?, cause: row.get(8)? }),
+        Some(other) => return Err(bad_column(5, format!("unknown token outcome '{other}'"))),
+    };
+    Ok(TokenRecord {
+        token: row.get(0)?,
+        execution_arn: row.get(1)?,
+        state: row.get(2)?,
+        activity_arn: row.get(3)?,
+        input: row.get(4)?,
+        outcome,
+        last_heartbeat: get_opt_date(row, 9)?,
+        taken: row.get(10)?,
+        heartbeats: row.get(11)?,
+        worker_name: row.get(12)?,
+    })
+}
+
+pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let text: String = row.get(1)?;
+    let event = serde_json::from_str(&text).map_err(|e| bad_column(1, format!("history event is not JSON: {e}")))?;
+    Ok(StoredEvent { id: row.get(0)?, event })
+}
+
+/// SQLite's LIMIT takes an i64; anything larger means "no limit" anyway.
+pub(super) fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

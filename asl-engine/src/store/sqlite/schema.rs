@@ -1,0 +1,134 @@
+//! The store's schema, versioned in `PRAGMA user_version`, and the migrations from every
+//! earlier version. A file written by a newer build is refused rather than misread.
+
+use super::Context;
+use crate::store::{Result, StoreError};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
+/// was written by a newer build and is refused rather than misread.
+pub(super) const SCHEMA_VERSION: i64 = 3;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE state_machines (
+    name            TEXT PRIMARY KEY,
+    arn             TEXT NOT NULL,
+    definition      TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    machine_type    TEXT NOT NULL,
+    role_arn        TEXT NOT NULL,
+    creation_date   TEXT NOT NULL
+);
+
+CREATE TABLE executions (
+    arn                TEXT PRIMARY KEY,
+    state_machine_name TEXT NOT NULL,
+    name               TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    input              TEXT NOT NULL,
+    output             TEXT,
+    error              TEXT,
+    cause              TEXT,
+    start_date         TEXT NOT NULL,
+    stop_date          TEXT,
+    redrive_count      INTEGER NOT NULL,
+    owner              TEXT,
+    lease_until        TEXT
+);
+-- An execution name is unique within its machine.
+CREATE UNIQUE INDEX executions_by_name ON executions (state_machine_name, name);
+-- ListExecutions (per machine, per status, newest first) and claim (RUNNING, lease ended).
+CREATE INDEX executions_by_machine ON executions (state_machine_name, start_date);
+CREATE INDEX executions_by_status ON executions (status, start_date);
+CREATE INDEX executions_by_lease ON executions (status, lease_until);
+
+CREATE TABLE events (
+    arn   TEXT NOT NULL,
+    id    INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (arn, id)
+) WITHOUT ROWID;
+
+CREATE TABLE progress (
+    arn   TEXT NOT NULL,
+    place TEXT NOT NULL,
+    data  BLOB NOT NULL,
+    PRIMARY KEY (arn, place)
+) WITHOUT ROWID;
+
+CREATE TABLE effects (
+    arn   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+    token          TEXT PRIMARY KEY,
+    -- Issue order (GetActivityTask hands out the oldest first). Explicit because VACUUM may
+    -- renumber an implicit rowid.
+    seq            INTEGER NOT NULL UNIQUE,
+    execution_arn  TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    activity_arn   TEXT,
+    input          TEXT NOT NULL,
+    -- NULL while unanswered, else 'SUCCESS' (with output) or 'FAILURE' (with error, cause).
+    outcome        TEXT,
+    output         TEXT,
+    error          TEXT,
+    cause          TEXT,
+    last_heartbeat TEXT,
+    taken          INTEGER NOT NULL,
+    -- Set when the execution ended or was stopped: the token can no longer be answered, even
+    -- after a redrive (the redriven execution issues new tokens).
+    closed         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_open_by_activity ON tokens (activity_arn, seq)
+    WHERE outcome IS NULL AND taken = 0 AND closed = 0;
+CREATE INDEX tokens_open_by_execution ON tokens (execution_arn)
+    WHERE outcome IS NULL AND closed = 0;
+";
+
+/// Version 1 → 2: activities, and a count of each token's heartbeats (two heartbeats within
+/// one millisecond must still be two). `IF NOT EXISTS`: some version-1 files already have the
+/// table.
+const MIGRATE_TO_V2: &str = "
+CREATE TABLE IF NOT EXISTS activities (
+    name          TEXT PRIMARY KEY,
+    arn           TEXT UNIQUE NOT NULL,
+    creation_date TEXT NOT NULL
+);
+ALTER TABLE tokens ADD COLUMN heartbeats INTEGER NOT NULL DEFAULT 0;
+";
+
+/// Version 2 → 3: the name of the worker that fetched an activity task.
+const MIGRATE_TO_V3: &str = "
+ALTER TABLE tokens ADD COLUMN worker_name TEXT;
+";
+
+pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
+    // Immediate: two processes opening a new file at once must not both create the schema.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
+    match version {
+        0..=2 => {
+            if version == 0 {
+                tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
+            }
+            if version <= 1 {
+                tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
+        }
+        SCHEMA_VERSION => {}
+        v if v > SCHEMA_VERSION => {
+            return Err(StoreError::Backend(format!(
+                "{what}: the store has schema version {v}, newer than this build of asl-engine \
+                 knows ({SCHEMA_VERSION}); open it with a newer asl-engine"
+            )))
+        }
+        v => return Err(StoreError::Backend(format!("{what}: unknown store schema version {v}"))),
+    }
+    tx.commit().context(what)
+}

@@ -1,0 +1,83 @@
+//! Statements several operations share, run inside their transaction.
+
+use super::rows::{execution_from_row, EXECUTION_COLUMNS};
+use super::Context;
+use crate::store::{ExecutionRecord, Result, Status, StoreError, StoredEvent};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+pub(super) fn get_execution(tx: &Transaction<'_>, arn: &str) -> Result<Option<ExecutionRecord>> {
+    tx.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"))
+        .and_then(|mut stmt| stmt.query_row([arn], execution_from_row).optional())
+        .context("reading an execution")
+}
+
+pub(super) fn execution_status(tx: &Transaction<'_>, arn: &str) -> Result<Option<Status>> {
+    let status: Option<String> = tx
+        .prepare_cached("SELECT status FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)).optional())
+        .context("reading an execution's status")?;
+    status
+        .map(|s| Status::parse(&s).ok_or_else(|| StoreError::Backend(format!("execution '{arn}' has an unknown status '{s}'"))))
+        .transpose()
+}
+
+pub(super) fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEvent]) -> Result<()> {
+    let what = "appending history events";
+    // OR IGNORE: a replayed checkpoint (same ids) changes nothing; the first write wins.
+    let mut stmt = tx
+        .prepare_cached("INSERT OR IGNORE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
+        .context(what)?;
+    for e in events {
+        let text = serde_json::to_string(&e.event).map_err(|err| StoreError::Backend(format!("{what}: {err}")))?;
+        stmt.execute(params![arn, e.id, text]).context(what)?;
+    }
+    Ok(())
+}
+
+pub(super) fn last_event_id(tx: &Transaction<'_>, arn: &str) -> Result<u64> {
+    tx.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
+        .context("reading the last event id")
+}
+
+pub(super) fn close_tokens(tx: &Transaction<'_>, arn: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE tokens SET closed = 1 WHERE execution_arn = ?1 AND outcome IS NULL AND closed = 0")
+        .and_then(|mut stmt| stmt.execute([arn]))
+        .context("closing an execution's tokens")?;
+    Ok(())
+}
+
+/// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
+/// given, held by it.
+pub(super) fn check_held(tx: &Transaction<'_>, arn: &str, worker: Option<&str>) -> Result<()> {
+    let row: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT status, owner FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+        .context("checking an execution's owner")?;
+    let Some((status, owner)) = row else {
+        return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
+    };
+    let owned = worker.is_none() || owner.as_deref() == worker;
+    if status != Status::Running.as_str() || !owned {
+        return Err(StoreError::LeaseLost(arn.to_owned()));
+    }
+    Ok(())
+}
+
+/// The checks of `answer_token` and `heartbeat_token`: the token exists, is open, and its
+/// execution is RUNNING.
+pub(super) fn check_answerable(tx: &Transaction<'_>, token: &str) -> Result<()> {
+    let row: Option<(bool, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT t.outcome IS NOT NULL OR t.closed, e.status
+             FROM tokens t LEFT JOIN executions e ON e.arn = t.execution_arn
+             WHERE t.token = ?1",
+        )
+        .and_then(|mut stmt| stmt.query_row([token], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+        .context("reading a task token")?;
+    match row {
+        None => Err(StoreError::TaskDoesNotExist),
+        Some((done, status)) if done || status.as_deref() != Some(Status::Running.as_str()) => Err(StoreError::TaskTimedOut),
+        Some(_) => Ok(()),
+    }
+}
