@@ -37,7 +37,7 @@ use rows::{
     ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, TOKEN_COLUMNS,
 };
 use schema::migrate;
-use statements::{append_events, check_answerable, check_held, close_tokens, execution_status, get_execution, last_event_id};
+use statements::{select_one, append_events, check_answerable, check_held, close_tokens, execution_status, get_execution, last_event_id};
 
 use super::common::{
     aborted_event, arn_taken, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
@@ -199,12 +199,8 @@ impl Store for SqliteStore {
     }
 
     fn state_machine(&self, name: &str) -> Result<Option<StateMachineRecord>> {
-        let what = "reading a state machine";
-        self.read(what, |tx| {
-            tx.prepare_cached(&format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1"))
-                .and_then(|mut stmt| stmt.query_row([name], machine_from_row).optional())
-                .context(what)
-        })
+        let sql = format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1");
+        self.read("reading a state machine", |tx| select_one(tx, "reading a state machine", &sql, name, machine_from_row))
     }
 
     fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>> {
@@ -558,12 +554,8 @@ impl Store for SqliteStore {
     }
 
     fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
-        let what = "reading an activity";
-        self.read(what, |tx| {
-            tx.prepare_cached(&format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE arn = ?1"))
-                .and_then(|mut stmt| stmt.query_row([arn], activity_from_row).optional())
-                .context(what)
-        })
+        let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE arn = ?1");
+        self.read("reading an activity", |tx| select_one(tx, "reading an activity", &sql, arn, activity_from_row))
     }
 
     fn list_activities(&self, page: &Page) -> Result<Paged<ActivityRecord>> {
@@ -622,12 +614,8 @@ impl Store for SqliteStore {
     }
 
     fn token(&self, token: &str) -> Result<Option<TokenRecord>> {
-        let what = "reading a task token";
-        self.read(what, |tx| {
-            tx.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1"))
-                .and_then(|mut stmt| stmt.query_row([token], token_from_row).optional())
-                .context(what)
-        })
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1");
+        self.read("reading a task token", |tx| select_one(tx, "reading a task token", &sql, token, token_from_row))
     }
 
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
@@ -648,11 +636,8 @@ impl Store for SqliteStore {
     fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>> {
         let what = "closing a task token";
         self.write(what, |tx| {
-            let record = tx
-                .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1"))
-                .and_then(|mut stmt| stmt.query_row([token], token_from_row).optional())
-                .context(what)?
-                .ok_or(StoreError::TaskDoesNotExist)?;
+            let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token = ?1");
+            let record = select_one(tx, what, &sql, token, token_from_row)?.ok_or(StoreError::TaskDoesNotExist)?;
             if record.outcome.is_some() {
                 return Ok(record.outcome);
             }

@@ -3,12 +3,22 @@
 use super::rows::{execution_from_row, EXECUTION_COLUMNS};
 use super::Context;
 use crate::store::{ExecutionRecord, Result, Status, StoreError, StoredEvent};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+/// The row `sql` selects by its one parameter `key`, as a record, if there is one.
+pub(super) fn select_one<T>(
+    tx: &Transaction<'_>,
+    what: &str,
+    sql: &str,
+    key: &str,
+    from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    tx.prepare_cached(sql).and_then(|mut stmt| stmt.query_row([key], from_row).optional()).context(what)
+}
 
 pub(super) fn get_execution(tx: &Transaction<'_>, arn: &str) -> Result<Option<ExecutionRecord>> {
-    tx.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"))
-        .and_then(|mut stmt| stmt.query_row([arn], execution_from_row).optional())
-        .context("reading an execution")
+    let sql = format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1");
+    select_one(tx, "reading an execution", &sql, arn, execution_from_row)
 }
 
 pub(super) fn execution_status(tx: &Transaction<'_>, arn: &str) -> Result<Option<Status>> {
