@@ -112,7 +112,7 @@ fn ended<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, ending:
 }
 
 /// AWS refuses to start an execution whose input is over 256 KiB.
-pub fn check_input_size(input: &serde_json::Value) -> Result<(), Failure> {
+fn check_input_size(input: &serde_json::Value) -> Result<(), Failure> {
     match crate::payload::oversized(input) {
         None => Ok(()),
         Some(len) => Err(Failure::new(

@@ -127,8 +127,4 @@ impl Ending {
             Ending::Interrupted(i) => Err(Failure::new(INTERRUPTED_ERROR, i.reason)),
         }
     }
-
-    pub fn is_success(&self) -> bool {
-        matches!(self, Ending::Succeeded(_))
-    }
 }
