@@ -93,7 +93,8 @@ pub trait TokenEvents: Send + Sync {
 pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
     let stamp = Value::String(candidate.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     let kept = journal.record_effect(key, &stamp)?;
-    Ok(kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map_or(candidate, |t| t.with_timezone(&Utc)))
+    let time = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    time.map(|t| t.with_timezone(&Utc)).ok_or_else(|| Interrupted::new(format!("the recorded time '{key}' is unreadable: {kept}")))
 }
 
 /// A recorded outcome of an effect that may fail, as the journal stores it.

@@ -181,11 +181,11 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     };
     let place = info.child_path();
     let end_key = format!("{place}/end");
-    if let Some(v) = journal.effect(&end_key)? {
-        return ChildEnd::from_value(&v).ok_or_else(|| Interrupted::new(format!("the recorded end of '{place}' is unreadable")));
+    if let Some(end) = recorded_end(journal, &end_key)? {
+        return Ok(end);
     }
     if let Some(earlier) = redriven {
-        if let Some(ChildEnd { outcome: Ok(output), .. }) = journal.effect(&format!("{earlier}/end"))?.as_ref().and_then(ChildEnd::from_value) {
+        if let Some(ChildEnd { outcome: Ok(output), .. }) = recorded_end(journal, &format!("{earlier}/end"))? {
             let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new(), kept: true };
             return record_end(journal, &end_key, kept);
         }
@@ -203,7 +203,18 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
 /// Records a child's end under `key`; the end kept is the first one recorded there.
 fn record_end(journal: &dyn Journal, key: &str, end: ChildEnd) -> Result<ChildEnd, Interrupted> {
     let kept = journal.record_effect(key, &end.to_value())?;
-    Ok(ChildEnd::from_value(&kept).unwrap_or(end))
+    read_end(key, &kept)
+}
+
+/// The end recorded under `key`, if any.
+fn recorded_end(journal: &dyn Journal, key: &str) -> Result<Option<ChildEnd>, Interrupted> {
+    journal.effect(key)?.map(|v| read_end(key, &v)).transpose()
+}
+
+/// A recorded end. One that cannot be read (a damaged store, another build) stops the run
+/// rather than running the child again.
+fn read_end(key: &str, recorded: &Value) -> Result<ChildEnd, Interrupted> {
+    ChildEnd::from_value(recorded).ok_or_else(|| Interrupted::new(format!("the recorded end '{key}' is unreadable")))
 }
 
 /// A child's failure as the parent state sees it: its own error, which the parent's Retry and

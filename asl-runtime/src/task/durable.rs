@@ -40,15 +40,14 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
 ) -> Result<Outcome, Interrupted> {
     let key = call.context.idempotency_key.clone();
     if let Some(recorded) = journal.effect(&key)? {
-        if let Some(outcome) = outcome_from_value(&recorded) {
-            // A replayed activity was taken before its outcome, by the worker remembered then.
-            if family == Family::Activity {
-                if let Some(worker) = journal.effect(&taken_key(&key))? {
-                    progress(Progress::Taken(worker.as_str()))?;
-                }
+        let outcome = recorded_outcome(&key, &recorded)?;
+        // A replayed activity was taken before its outcome, by the worker remembered then.
+        if family == Family::Activity {
+            if let Some(worker) = journal.effect(&taken_key(&key))? {
+                progress(Progress::Taken(worker.as_str()))?;
             }
-            return Ok(outcome);
         }
+        return Ok(outcome);
     }
     let outcome = match call.context.task_token.clone() {
         None if family != Family::Activity => invoke(&env.tasks, &env.clock, call, limits).await,
@@ -58,7 +57,13 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
         }
     };
     let kept = journal.record_effect(&key, &outcome_to_value(&outcome))?;
-    Ok(outcome_from_value(&kept).unwrap_or(outcome))
+    recorded_outcome(&key, &kept)
+}
+
+/// An outcome as the journal keeps it. One it cannot read (a damaged store, another build)
+/// stops the run rather than doing the task again.
+fn recorded_outcome(key: &str, recorded: &Value) -> Result<Outcome, Interrupted> {
+    outcome_from_value(recorded).ok_or_else(|| Interrupted::new(format!("the recorded outcome of '{key}' is unreadable: {recorded}")))
 }
 
 /// A callback: the handler hands the token out (to a queue, a person, …) and the task's result

@@ -119,3 +119,6 @@ fn activity_exists<H: TaskHandler, C>(env: &Env<H, C>, call: &TaskCall) -> Resul
         Some(journal) => Ok(journal.effect(&call.context.idempotency_key)?.is_some() || journal.activity_exists(call.resource)?),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,129 @@
+use super::{perform, Limits};
+use crate::context::ExecutionInfo;
+use crate::durable::{Answer, BoxFuture, Journal, TokenEvents, TokenRequest};
+use crate::env::Env;
+use crate::error::Failure;
+use crate::execution::Execution;
+use crate::flow::{Fault, Interrupted};
+use crate::handler::{TaskCall, TaskHandler};
+use crate::history::HistoryEvent;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// A journal whose every recorded effect is `recorded`, and which refuses every write when
+/// `refuse` is set.
+struct Fixed {
+    recorded: Option<Value>,
+    refuse: bool,
+}
+
+impl Fixed {
+    fn write(&self) -> Result<(), Interrupted> {
+        if self.refuse { Err(Interrupted::new("the worker lost the execution")) } else { Ok(()) }
+    }
+}
+
+impl Journal for Fixed {
+    fn checkpoint(&self, _: &str, _: &[u8], _: &[HistoryEvent]) -> Result<(), Interrupted> {
+        self.write()
+    }
+    fn progress(&self, _: &str) -> Result<Option<Vec<u8>>, Interrupted> {
+        Ok(None)
+    }
+    fn effect(&self, _: &str) -> Result<Option<Value>, Interrupted> {
+        Ok(self.recorded.clone())
+    }
+    fn record_effect(&self, _: &str, value: &Value) -> Result<Value, Interrupted> {
+        self.write()?;
+        Ok(self.recorded.clone().unwrap_or_else(|| value.clone()))
+    }
+    fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
+        self.write()
+    }
+    fn close_token(&self, _: &str) -> Result<Option<Answer>, Interrupted> {
+        Ok(None)
+    }
+    fn issue_token(&self, _: &TokenRequest) -> Result<(), Interrupted> {
+        self.write()
+    }
+    fn await_token<'a>(&'a self, _: &'a str, _: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// Counts its calls; answers `{"done": true}`, or with the error name `answer` if given.
+#[derive(Default)]
+struct Counting {
+    calls: AtomicUsize,
+    answer: Option<&'static str>,
+}
+
+impl TaskHandler for Counting {
+    async fn call(&self, _: TaskCall) -> Result<Value, Failure> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match self.answer {
+            Some(error) => Err(Failure::new(error, "from the handler")),
+            None => Ok(json!({ "done": true })),
+        }
+    }
+}
+
+fn attempt(exec: &Execution<u32>, resource: &'static str) -> TaskCall {
+    TaskCall { state: "Work", resource, input: json!({}), credentials: None, context: exec.task_context("Work", None) }
+}
+
+fn execution() -> Execution<u32> {
+    Execution::new(ExecutionInfo::new("m", "e", Value::Null, None), 0, json!({}))
+}
+
+#[tokio::test]
+async fn a_recorded_outcome_that_cannot_be_read_stops_the_run_instead_of_repeating_the_task() {
+    let journal = Arc::new(Fixed { recorded: Some(json!("garbage")), refuse: false });
+    let env = Env::new(Counting::default()).with_journal(journal);
+    let mut exec = execution();
+    let call = attempt(&exec, "arn:aws:states:::lambda:invoke");
+    let result = perform(&mut exec, &env, call, Limits::default(), false).await;
+    assert!(matches!(result, Err(Fault::Interrupted(ref i)) if i.reason().contains("unreadable")), "{result:?}");
+    assert_eq!(env.tasks.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_journal_that_refuses_interrupts_the_attempt() {
+    let env = Env::new(Counting::default()).with_journal(Arc::new(Fixed { recorded: None, refuse: true }));
+    let mut exec = execution();
+    let call = attempt(&exec, "arn:aws:states:::lambda:invoke");
+    let result = perform(&mut exec, &env, call, Limits::default(), false).await;
+    assert!(matches!(result, Err(Fault::Interrupted(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn no_error_a_handler_returns_is_an_interruption() {
+    for name in [crate::flow::INTERRUPTED_ERROR, "asl.ExecutionInterrupted", "States.Runtime"] {
+        let env = Env::new(Counting { answer: Some(name), ..Counting::default() });
+        let mut exec = execution();
+        let call = attempt(&exec, "arn:aws:states:::lambda:invoke");
+        let result = perform(&mut exec, &env, call, Limits::default(), false).await;
+        assert!(!matches!(result, Err(Fault::Interrupted(_))), "{name}: {result:?}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_journal_the_handler_says_which_activities_exist() {
+    struct NoActivities;
+    impl TaskHandler for NoActivities {
+        async fn call(&self, _: TaskCall) -> Result<Value, Failure> {
+            Ok(Value::Null)
+        }
+        fn activity_exists(&self, _: &str, _: &str) -> bool {
+            false
+        }
+    }
+    let env = Env::new(NoActivities);
+    let mut exec = execution();
+    let arn = "arn:aws:states:us-east-1:111111111111:activity:gone";
+    let call = attempt(&exec, arn);
+    let result = perform(&mut exec, &env, call, Limits::default(), false).await;
+    assert_eq!(result, Err(Fault::runtime(format!("The activity {arn} does not exist."))));
+    assert_eq!(exec.last_event_id(), 1, "nothing was scheduled");
+}
