@@ -11,6 +11,7 @@
 pub mod ast;
 pub mod check;
 pub mod diag;
+pub mod json;
 pub mod emit;
 pub mod ir;
 pub mod lower;

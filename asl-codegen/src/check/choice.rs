@@ -4,7 +4,7 @@
 use super::templates::{check_path, PathRole};
 use crate::ast::{Choice, ChoiceRule, OperandKind, QueryLanguage, RuleKind};
 use crate::diag::Diagnostics;
-use crate::parse::NodeKind;
+use crate::json::NodeKind;
 
 pub fn check_choice(who: &str, choice: &Choice, language: QueryLanguage, diags: &mut Diagnostics) {
     if choice.choices.value.is_empty() {
@@ -60,7 +60,7 @@ fn check_rule(who: &str, rule: &ChoiceRule, language: QueryLanguage, diags: &mut
     }
 }
 
-fn describe(node: &crate::parse::Node) -> String {
+fn describe(node: &crate::json::Node) -> String {
     match &node.kind {
         NodeKind::String(s) => format!("\"{s}\""),
         _ => node.type_name().to_string(),

@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lower::{intrinsic, jsonpath};
-use crate::parse::{Node, NodeKind};
+use crate::json::{Node, NodeKind};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use super::jsonpath::{parse_path, JsonPath};
 use crate::ast::{self, ComparisonOp as Op};
 use crate::diag::Diagnostics;
 use crate::ir::{Choice, Cmp, Condition, Test, TypeTest};
-use crate::parse::NodeKind;
+use crate::json::NodeKind;
 use std::collections::HashMap;
 
 pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, diags: &mut Diagnostics) -> Option<Choice> {
@@ -62,7 +62,7 @@ fn cmp(op: Op) -> Cmp {
     }
 }
 
-fn test(op: Op, operand: &crate::parse::Node, diags: &mut Diagnostics) -> Option<Test> {
+fn test(op: Op, operand: &crate::json::Node, diags: &mut Diagnostics) -> Option<Test> {
     let name = op.name();
     let b = || match operand.kind {
         NodeKind::Bool(b) => Some(b),

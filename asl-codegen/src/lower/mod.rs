@@ -110,7 +110,7 @@ impl Lower<'_, '_> {
         })
     }
 
-    fn template(&mut self, node: Option<&crate::parse::Node>) -> Option<Option<ir::Template>> {
+    fn template(&mut self, node: Option<&crate::json::Node>) -> Option<Option<ir::Template>> {
         match node {
             None => Some(None),
             Some(n) => template::lower_template(n, self.diags).map(Some),
@@ -184,7 +184,7 @@ impl Lower<'_, '_> {
         })
     }
 
-    fn item_reader(&mut self, node: &crate::parse::Node) -> Option<ir::ItemReader> {
+    fn item_reader(&mut self, node: &crate::json::Node) -> Option<ir::ItemReader> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         let config = field("ReaderConfig");
         let max_items_path = config
@@ -194,30 +194,30 @@ impl Lower<'_, '_> {
         Some(ir::ItemReader {
             resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
             parameters: self.template(field("Parameters"))?,
-            config: config.map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+            config: config.map_or(serde_json::Value::Null, crate::json::Node::to_value),
             max_items_path,
         })
     }
 
-    fn item_batcher(&mut self, node: &crate::parse::Node) -> Option<ir::ItemBatcher> {
+    fn item_batcher(&mut self, node: &crate::json::Node) -> Option<ir::ItemBatcher> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         let mut limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
             if let Some(p) = field(&format!("{k}Path")) {
                 return Some(Some(ir::Tolerated::Path(path(p.as_str().unwrap_or_default(), p.span, true, self.diags)?)));
             }
-            Some(field(k).and_then(crate::parse::fields_as_uint).map(ir::Tolerated::Literal))
+            Some(field(k).and_then(crate::json::Node::as_uint).map(ir::Tolerated::Literal))
         };
         let max_items = limit("MaxItemsPerBatch")?;
         let max_bytes = limit("MaxInputBytesPerBatch")?;
         Some(ir::ItemBatcher { max_items, max_bytes, batch_input: self.template(field("BatchInput"))? })
     }
 
-    fn result_writer(&mut self, node: &crate::parse::Node) -> Option<ir::ResultWriter> {
+    fn result_writer(&mut self, node: &crate::json::Node) -> Option<ir::ResultWriter> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         Some(ir::ResultWriter {
             resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
             parameters: self.template(field("Parameters"))?,
-            config: field("WriterConfig").map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+            config: field("WriterConfig").map_or(serde_json::Value::Null, crate::json::Node::to_value),
         })
     }
 

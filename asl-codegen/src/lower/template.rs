@@ -5,7 +5,7 @@ use super::intrinsic::{self, looks_like_intrinsic};
 use super::jsonpath::parse_path;
 use crate::diag::Diagnostics;
 use crate::ir::{Arg, Call, Template};
-use crate::parse::{Node, NodeKind};
+use crate::json::{Node, NodeKind};
 
 pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
     Some(match &node.kind {

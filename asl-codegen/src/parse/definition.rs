@@ -2,9 +2,9 @@
 //! wrong types, a field on a kind that lacks it) are reported here; graph rules are `check`'s.
 
 use super::fields::Fields;
-use super::Node;
 use crate::ast::*;
 use crate::diag::Diagnostics;
+use crate::json::Node;
 
 /// Where a machine sits: the top level accepts more fields than a branch or a processor.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Reading an object's fields by name with type checks, reporting wrong types, duplicate keys
 //! and unknown fields (with a "did you mean") into the shared diagnostics.
 
-use super::{Member, Node, NodeKind};
 use crate::ast::Spanned;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
+use crate::json::{Member, Node, NodeKind};
 
 /// A view of one JSON object being turned into an AST node.
 pub struct Fields<'a, 'd> {
@@ -86,7 +86,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     /// A whole non-negative number (AWS's integer fields).
     pub fn uint(&mut self, key: &str) -> Option<Spanned<u64>> {
         let node = self.node(key)?;
-        match as_uint(node) {
+        match node.as_uint() {
             Some(v) => Some(Spanned { value: v, span: node.span }),
             None => {
                 self.type_error(key, node, "a non-negative whole number");
@@ -160,17 +160,6 @@ impl<'a, 'd> Fields<'a, 'd> {
             }
             self.diags.push(d);
         }
-    }
-}
-
-pub fn as_uint(node: &Node) -> Option<u64> {
-    match &node.kind {
-        NodeKind::Number(n) => n.parse::<u64>().ok().or_else(|| {
-            // `1.0` and `1e3` are whole numbers written another way; Jackson reads them as such.
-            let f: f64 = n.parse().ok()?;
-            (f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as u64)
-        }),
-        _ => None,
     }
 }
 

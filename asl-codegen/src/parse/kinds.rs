@@ -2,9 +2,9 @@
 
 use super::definition::{machine, Level};
 use super::fields::Fields;
-use super::{Node, NodeKind};
 use crate::ast::*;
 use crate::diag::{Diagnostics, Span};
+use crate::json::{Node, NodeKind};
 
 pub fn task(f: &mut Fields, span: Span) -> Task {
     let resource = f.string("Resource").unwrap_or_else(|| {
