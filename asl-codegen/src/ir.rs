@@ -1,8 +1,8 @@
 //! The checked graph: what `emit` turns into Rust. States refer to each other by index; paths,
 //! templates, intrinsic calls and Choice rules are already parsed, so emitting cannot fail.
 
-use crate::lower::intrinsic::IntrinsicFn;
-use crate::lower::jsonpath::{JsonPath, Root};
+use crate::lang::intrinsic::IntrinsicFn;
+use crate::lang::jsonpath::{JsonPath, Root};
 use serde_json::Value;
 
 /// One definition, ready to emit.

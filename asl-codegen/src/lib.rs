@@ -12,6 +12,7 @@ pub mod ast;
 pub mod check;
 pub mod diag;
 pub mod json;
+pub mod lang;
 pub mod emit;
 pub mod ir;
 pub mod lower;

@@ -4,6 +4,7 @@
 use super::templates::{check_path, check_reference_path, check_template, PathRole};
 use crate::ast::*;
 use crate::diag::{Diagnostics, Span};
+use crate::lang::{intrinsic, is_jsonata, looks_like_intrinsic, timestamp};
 
 pub fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostics) {
     let who = format!("state \"{}\"", decl.name);
@@ -107,7 +108,7 @@ fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
         }
     }
     if let Some(t) = &w.timestamp {
-        if !is_jsonata_text(&t.value) && !crate::lower::timestamp::is_valid(&t.value) {
+        if !is_jsonata(&t.value) && !timestamp::is_valid(&t.value) {
             diags.error(t.span, format!("{who}: Timestamp \"{}\" is not an ISO-8601 extended offset date-time (e.g. 2016-03-14T01:59:00Z)", t.value));
         }
     }
@@ -118,16 +119,12 @@ fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
     }
 }
 
-fn is_jsonata_text(s: &str) -> bool {
-    s.starts_with("{%") && s.ends_with("%}")
-}
-
 fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
     exclusive(who, ("Error", f.error.as_ref().map(|s| s.span)), ("ErrorPath", f.error_path.as_ref().map(|s| s.span)), diags);
     exclusive(who, ("Cause", f.cause.as_ref().map(|s| s.span)), ("CausePath", f.cause_path.as_ref().map(|s| s.span)), diags);
     for (name, p) in [("ErrorPath", &f.error_path), ("CausePath", &f.cause_path)] {
         if let Some(p) = p {
-            if crate::lower::intrinsic::looks_like_intrinsic(&p.value) {
+            if looks_like_intrinsic(&p.value) {
                 super::templates::check_intrinsic(who, name, &p.value, p.span, diags);
                 check_fail_intrinsic(who, name, p, diags);
             } else {
@@ -139,9 +136,9 @@ fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
 
 /// ErrorPath and CausePath take only the intrinsics that return a string (AWS's list).
 fn check_fail_intrinsic(who: &str, field: &str, p: &Spanned<String>, diags: &mut Diagnostics) {
-    use crate::lower::intrinsic::IntrinsicFn as F;
+    use crate::lang::intrinsic::IntrinsicFn as F;
     const STRINGS: &[F] = &[F::ArrayGetItem, F::Base64Encode, F::Base64Decode, F::Format, F::JsonToString, F::Hash, F::Uuid];
-    if let Ok(call) = crate::lower::intrinsic::parse_intrinsic(&p.value) {
+    if let Ok(call) = intrinsic::parse_intrinsic(&p.value) {
         if !STRINGS.contains(&call.func) {
             let allowed: Vec<&str> = STRINGS.iter().map(|f| f.name()).collect();
             diags.push(

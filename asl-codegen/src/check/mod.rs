@@ -6,7 +6,7 @@ mod fields;
 mod graph;
 mod language;
 mod map;
-pub(crate) mod templates;
+mod templates;
 
 use crate::ast::{QueryLanguage, StateMachine};
 use crate::diag::Diagnostics;
@@ -61,4 +61,3 @@ pub fn nested_machines(kind: &crate::ast::StateKind) -> Vec<&StateMachine> {
         _ => Vec::new(),
     }
 }
-pub(crate) use templates::is_variable;

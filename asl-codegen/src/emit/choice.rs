@@ -35,11 +35,11 @@ fn cmp(c: Cmp) -> TokenStream {
 }
 
 /// What a path of a rule reads: the input (already a reference) or the Context object.
-fn root(p: &crate::lower::jsonpath::JsonPath) -> TokenStream {
-    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } }
+fn root(p: &crate::lang::jsonpath::JsonPath) -> TokenStream {
+    if p.root == crate::lang::jsonpath::Root::Context { quote! { &context } } else { quote! { input } }
 }
 
-fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {
+fn test(variable: &crate::lang::jsonpath::JsonPath, t: &Test) -> TokenStream {
     let var = path_ref(variable);
     let var_root = root(variable);
     let value = quote! { &*::asl_runtime::choice::variable(#var, #var_root)? };

@@ -7,7 +7,7 @@
 
 use super::jsonpath::path_expr;
 use crate::ir::Workflow;
-use crate::lower::jsonpath::{JsonPath, Root};
+use crate::lang::jsonpath::{JsonPath, Root};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::cell::RefCell;

@@ -61,7 +61,7 @@ pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
     let raw = if keep_raw { quote! { raw.clone() } } else { quote! { raw } };
     match &s.input_path {
         PathSetting::Identity => quote! { let input = #raw; },
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+        PathSetting::Path(p) if p.root == crate::lang::jsonpath::Root::Context => {
             let p = path_ref(p);
             quote! { let input = ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))?; }
         }
@@ -76,7 +76,7 @@ pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
 pub fn output_path(s: &State) -> TokenStream {
     match &s.output_path {
         PathSetting::Identity => quote! {},
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+        PathSetting::Path(p) if p.root == crate::lang::jsonpath::Root::Context => {
             let p = path_ref(p);
             quote! { let output = { let _ = output; ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))? }; }
         }
@@ -179,7 +179,7 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
 /// (no `$$` OutputPath), which was size-checked already.
 fn goto_within(s: &State) -> TokenStream {
     match &s.output_path {
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => quote! { exec.goto },
+        PathSetting::Path(p) if p.root == crate::lang::jsonpath::Root::Context => quote! { exec.goto },
         _ => quote! { exec.goto_within },
     }
 }

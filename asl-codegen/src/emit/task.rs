@@ -68,7 +68,7 @@ pub fn with_outcome(w: &Workflow, s: &State, o: &Outcome, attempt: TokenStream) 
     let op = output_path(s);
     // The attempt's `context` is gone by now; a `$$` OutputPath needs its own.
     let op = match &s.output_path {
-        crate::ir::PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
+        crate::ir::PathSetting::Path(p) if p.root == crate::lang::jsonpath::Root::Context => {
             let name = &s.name;
             quote! { let context = exec.context(#name, ::core::option::Option::None); #op }
         }

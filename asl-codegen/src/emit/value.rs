@@ -4,7 +4,7 @@
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
 use crate::ir::{Arg, Call, Template};
-use crate::lower::jsonpath::JsonPath;
+use crate::lang::jsonpath::JsonPath;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -64,20 +64,20 @@ pub fn template(t: &Template) -> TokenStream {
 /// What a path is evaluated on, where the state's own input is the local `input: Value`:
 /// `&input`, or `&context` (the Context object) for `$$` paths.
 pub fn root(p: &JsonPath) -> TokenStream {
-    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { &input } }
+    if p.root == crate::lang::jsonpath::Root::Context { quote! { &context } } else { quote! { &input } }
 }
 
 /// A `.$` path: on the template input (`input: &Value` there), or on the Context object.
 fn path_value(p: &JsonPath, field: &str) -> TokenStream {
     let path = path_ref(p);
-    let root = if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } };
+    let root = if p.root == crate::lang::jsonpath::Root::Context { quote! { &context } } else { quote! { input } };
     quote! { ::asl_runtime::io::template_path(#path, #root, #field)? }
 }
 
 /// An intrinsic call: arguments evaluated in order into locals, then the runtime function
 /// (variadic functions take their tail as a `Vec`; random ones borrow the environment's RNG).
 fn call(c: &Call, field: &str) -> TokenStream {
-    use crate::lower::intrinsic::IntrinsicFn;
+    use crate::lang::intrinsic::IntrinsicFn;
     let args: Vec<TokenStream> = c.args.iter().map(|a| match a {
         Arg::Literal(v) => literal(v),
         Arg::Path(p) => path_value(p, field),
@@ -110,6 +110,6 @@ fn call(c: &Call, field: &str) -> TokenStream {
 /// Whether a template reads the Context object (`$$` paths).
 pub fn reads_context(t: &Template) -> bool {
     let mut found = false;
-    t.visit(&mut |p| found |= p.root == crate::lower::jsonpath::Root::Context, &mut |_| {});
+    t.visit(&mut |p| found |= p.root == crate::lang::jsonpath::Root::Context, &mut |_| {});
     found
 }

@@ -1,6 +1,7 @@
 //! Choice rules → conditions: each data-test rule becomes a typed test on a parsed path.
 
-use super::jsonpath::{parse_path, JsonPath};
+use crate::lang::is_variable;
+use crate::lang::jsonpath::{parse_path, JsonPath};
 use crate::ast::{self, ComparisonOp as Op};
 use crate::diag::Diagnostics;
 use crate::ir::{Choice, Cmp, Condition, Test, TypeTest};
@@ -40,7 +41,7 @@ fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Conditio
 }
 
 fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<JsonPath> {
-    if crate::check::is_variable(text) {
+    if is_variable(text) {
         diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
         return None;
     }

@@ -3,10 +3,6 @@
 //! execution a later issue brings (Parallel, Map, JSONata, variables) are reported here as
 //! "not supported yet", after `check` validated them fully.
 
-pub mod intrinsic;
-pub mod jsonpath;
-pub mod timestamp;
-
 mod choice;
 pub(crate) mod names;
 mod template;
@@ -14,6 +10,7 @@ mod template;
 use crate::ast::{self, NullablePath, SecondsField, StateKind};
 use crate::diag::{Diagnostics, Span};
 use crate::ir;
+use crate::lang::{is_variable, jsonpath};
 use std::collections::HashMap;
 
 /// Lowers a checked definition. Unsupported features are reported into `diags`.
@@ -315,7 +312,7 @@ fn result_path(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::
 
 /// A checked path field. Workflow variables (`$name`) pass `check` but cannot run yet.
 fn path(text: &str, span: Span, reference: bool, diags: &mut Diagnostics) -> Option<jsonpath::JsonPath> {
-    if crate::check::is_variable(text) {
+    if is_variable(text) {
         diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
         return None;
     }

@@ -1,8 +1,8 @@
 //! Payload templates → ir: `key.$` values become parsed paths or intrinsic calls, everything
 //! else stays a literal.
 
-use super::intrinsic::{self, looks_like_intrinsic};
-use super::jsonpath::parse_path;
+use crate::lang::jsonpath::{parse_path, JsonPath};
+use crate::lang::{intrinsic, is_variable, looks_like_intrinsic};
 use crate::diag::Diagnostics;
 use crate::ir::{Arg, Call, Template};
 use crate::json::{Node, NodeKind};
@@ -42,8 +42,8 @@ fn dynamic_at(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diag
     Some(Template::Path { path: path(text, span, diags)?, field: field.to_string() })
 }
 
-fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<super::jsonpath::JsonPath> {
-    if crate::check::is_variable(text) {
+fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<JsonPath> {
+    if is_variable(text) {
         diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
         return None;
     }

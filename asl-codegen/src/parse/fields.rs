@@ -4,6 +4,7 @@
 use crate::ast::Spanned;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
 use crate::json::{Member, Node, NodeKind};
+use crate::lang::is_jsonata;
 
 /// A view of one JSON object being turned into an AST node.
 pub struct Fields<'a, 'd> {
@@ -132,7 +133,7 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     /// A field given as a JSONata expression string (`"{% … %}"`), taken as written.
     pub fn jsonata(&mut self, key: &str) -> Option<&'a Member> {
-        let i = self.members.iter().position(|m| m.key == key && is_jsonata(&m.value))?;
+        let i = self.members.iter().position(|m| m.key == key && m.value.as_str().is_some_and(is_jsonata))?;
         self.used[i] = true;
         Some(&self.members[i])
     }
@@ -161,11 +162,6 @@ impl<'a, 'd> Fields<'a, 'd> {
             self.diags.push(d);
         }
     }
-}
-
-/// A JSONata expression string: `{%` … `%}`.
-pub fn is_jsonata(node: &Node) -> bool {
-    node.as_str().is_some_and(|s| s.starts_with("{%") && s.ends_with("%}"))
 }
 
 fn report_duplicates(members: &[Member], owner: &str, diags: &mut Diagnostics) {

@@ -207,16 +207,6 @@ fn non_ascii_text_never_breaks_offsets() {
 }
 
 #[test]
-fn looks_like_intrinsic_checks_the_prefix() {
-    assert!(looks_like_intrinsic("States.Format('x')"));
-    assert!(looks_like_intrinsic("  States.UUID()"));
-    assert!(looks_like_intrinsic("States.Nope"));
-    assert!(!looks_like_intrinsic("$.States.Format"));
-    assert!(!looks_like_intrinsic("states.format()"));
-    assert!(!looks_like_intrinsic("$"));
-}
-
-#[test]
 fn the_catalogue_is_consistent() {
     for func in IntrinsicFn::ALL {
         let short = func.name().trim_start_matches("States.");

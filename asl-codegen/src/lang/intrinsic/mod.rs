@@ -210,15 +210,6 @@ impl fmt::Display for IntrinsicError {
 
 impl std::error::Error for IntrinsicError {}
 
-/// Whether the value of a `.$` key is meant as an intrinsic call rather than a path: it starts
-/// with `States.` (leading whitespace ignored). Such a value is then parsed, so a malformed call
-/// gets an intrinsic diagnostic instead of a confusing path one. Without `.$` a value like
-/// `"States.Format('x')"` is plain text and this is never asked (recorded: outputdecl base
-/// literals, escape-sequence scenario).
-pub fn looks_like_intrinsic(text: &str) -> bool {
-    text.trim_start().starts_with("States.")
-}
-
 /// Parse and check one intrinsic expression; whitespace around the call is allowed.
 pub fn parse_intrinsic(text: &str) -> Result<Call, IntrinsicError> {
     parser::Parser::new(text).parse_expression()
