@@ -75,7 +75,7 @@ fn module(w: &Workflow) -> (TokenStream, HashMap<String, String>) {
 
 /// `$.payment.paymentId` → `PAYMENT_PAYMENT_ID`, `$$.Execution.Id` → `CONTEXT_EXECUTION_ID`.
 fn base_name(p: &JsonPath) -> String {
-    let mut words = crate::lower::names::words(&p.text);
+    let mut words = crate::ir::names::words(&p.text);
     if p.root == Root::Context {
         words.insert(0, "CONTEXT".into());
     }

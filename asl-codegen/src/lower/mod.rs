@@ -4,7 +4,6 @@
 //! "not supported yet", after `check` validated them fully.
 
 mod choice;
-pub(crate) mod names;
 mod template;
 
 use crate::ast::{self, NullablePath, SecondsField, StateKind};
@@ -16,7 +15,7 @@ use std::collections::HashMap;
 /// Lowers a checked definition. Unsupported features are reported into `diags`.
 pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -> Option<ir::Workflow> {
     let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
-    let idents = names::idents(machine.states.iter().map(|d| d.name.as_str()));
+    let idents = ir::names::idents(machine.states.iter().map(|d| d.name.as_str()));
     let mut cx = Lower { index: &index, name, diags };
     if let Some(q) = &machine.query_language {
         if q.value == ast::QueryLanguage::Jsonata {
