@@ -1,6 +1,7 @@
-//! Readers for the fields specific to one state kind, and for Retriers and Catchers.
+//! Readers for the fields specific to one leaf state kind (Task, Wait, Fail, Choice and its
+//! rules), and for Retriers and Catchers. The kinds that hold machines of their own, Parallel
+//! and Map, are read in `machine`, which this module does not know.
 
-use super::definition::{machine, Level};
 use super::fields::Fields;
 use crate::ast::*;
 use crate::diag::{Diagnostics, Span};
@@ -44,61 +45,6 @@ pub fn fail(f: &mut Fields) -> Fail {
         cause: f.string("Cause"),
         error_path: f.string("ErrorPath"),
         cause_path: f.string("CausePath"),
-    }
-}
-
-pub fn parallel(f: &mut Fields, span: Span) -> Parallel {
-    let owner = f.owner.clone();
-    let branches = match f.array("Branches") {
-        Some((items, bspan)) => {
-            if items.is_empty() {
-                f.diags.error(bspan, format!("{owner}: Branches cannot be empty"));
-            }
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| machine(n, Level::Branch, &format!("{owner}, branch {i}"), f.diags))
-                .collect()
-        }
-        None => {
-            if !f.has("Branches") {
-                f.diags.error(span, format!("{owner}: field \"Branches\" is required"));
-            }
-            Vec::new()
-        }
-    };
-    Parallel { branches }
-}
-
-pub fn map(f: &mut Fields) -> Map {
-    let owner = f.owner.clone();
-    let processor = ["ItemProcessor", "Iterator"]
-        .into_iter()
-        .filter_map(|key| {
-            let n = f.node(key)?;
-            Some(machine(n, Level::Processor, &format!("{owner}, {key}"), f.diags))
-        })
-        .next();
-    let uint_or_jsonata = |f: &mut Fields, key: &str| if f.jsonata(key).is_some() { None } else { f.uint(key) };
-    Map {
-        processor,
-        items_path: f.string("ItemsPath"),
-        items: f.node("Items").cloned(),
-        item_selector: f.node("ItemSelector").cloned(),
-        max_concurrency: uint_or_jsonata(f, "MaxConcurrency"),
-        max_concurrency_path: f.string("MaxConcurrencyPath"),
-        tolerated_failure_count: uint_or_jsonata(f, "ToleratedFailureCount"),
-        tolerated_failure_count_path: f.string("ToleratedFailureCountPath"),
-        tolerated_failure_percentage: if f.jsonata("ToleratedFailurePercentage").is_some() {
-            None
-        } else {
-            f.number("ToleratedFailurePercentage")
-        },
-        tolerated_failure_percentage_path: f.string("ToleratedFailurePercentagePath"),
-        item_reader: f.node("ItemReader").cloned(),
-        item_batcher: f.node("ItemBatcher").cloned(),
-        result_writer: f.node("ResultWriter").cloned(),
-        label: f.string("Label"),
     }
 }
 

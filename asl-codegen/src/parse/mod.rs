@@ -3,9 +3,9 @@
 //! (`machine`), and the readers of one state kind's own fields (`kinds`). Shape problems are
 //! collected while an AST is still built from what could be read; rules are `check`'s.
 
-mod definition;
 mod fields;
 mod kinds;
+mod machine;
 
 use crate::ast::StateMachine;
 use crate::diag::Diagnostics;
@@ -25,5 +25,5 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.error(node.span, "Definition must be a valid JSON object");
         return None;
     }
-    Some(definition::machine(&node, definition::Level::Top, "state machine", diags))
+    Some(machine::machine(&node, machine::Level::Top, "state machine", diags))
 }
