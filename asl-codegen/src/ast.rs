@@ -108,6 +108,15 @@ impl StateKind {
             StateKind::Map(_) => "Map",
         }
     }
+
+    /// The machines it holds: the branches of a Parallel or the processor of a Map.
+    pub fn nested_machines(&self) -> Vec<&StateMachine> {
+        match self {
+            StateKind::Parallel(p) => p.branches.iter().collect(),
+            StateKind::Map(m) => m.processor.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
