@@ -3,13 +3,12 @@
 //! Template expressions read two locals of the generated state function: `input` (the
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
+use super::paths::Paths;
 use crate::ir::{Arg, Call, Template};
-use crate::lang::jsonpath::JsonPath;
+use crate::lang::jsonpath::{JsonPath, Root};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-
-pub use super::paths::path_ref;
 
 /// A literal JSON value built by direct constructors (no parsing at run time).
 pub fn literal(v: &Value) -> TokenStream {
@@ -42,46 +41,53 @@ pub fn literal(v: &Value) -> TokenStream {
 }
 
 /// An expression of type `Result<Value, Fault>`-compatible via `?`: evaluates a template.
-pub fn template(t: &Template) -> TokenStream {
+pub fn template(paths: &Paths, t: &Template) -> TokenStream {
     match t {
         Template::Literal(v) => literal(v),
         Template::Array(items) => {
-            let items = items.iter().map(template);
+            let items = items.iter().map(|t| template(paths, t));
             quote! { ::asl_runtime::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         Template::Object(members) => {
             let entries = members.iter().map(|(k, v)| {
-                let v = template(v);
+                let v = template(paths, v);
                 quote! { (#k, #v) }
             });
             quote! { ::asl_runtime::io::object([#(#entries),*]) }
         }
-        Template::Path { path, field } => path_value(path, field),
-        Template::Intrinsic { call: c, field } => call(c, field),
+        Template::Path { path, field } => path_value(paths, path, field),
+        Template::Intrinsic { call: c, field } => call(paths, c, field),
     }
+}
+
+/// A template evaluated on the state function's local `input` (a `Value`, which the template
+/// reads by reference).
+pub fn template_on_input(paths: &Paths, t: &Template) -> TokenStream {
+    let t = template(paths, t);
+    quote! { { let input = &input; #t } }
 }
 
 /// What a path is evaluated on, where the state's own input is the local `input: Value`:
 /// `&input`, or `&context` (the Context object) for `$$` paths.
 pub fn root(p: &JsonPath) -> TokenStream {
-    if p.root == crate::lang::jsonpath::Root::Context { quote! { &context } } else { quote! { &input } }
+    if p.root == Root::Context { quote! { &context } } else { quote! { &input } }
 }
 
 /// A `.$` path: on the template input (`input: &Value` there), or on the Context object.
-fn path_value(p: &JsonPath, field: &str) -> TokenStream {
-    let path = path_ref(p);
-    let root = if p.root == crate::lang::jsonpath::Root::Context { quote! { &context } } else { quote! { input } };
+fn path_value(paths: &Paths, p: &JsonPath, field: &str) -> TokenStream {
+    let path = paths.get(p);
+    let root = if p.root == Root::Context { quote! { &context } } else { quote! { input } };
     quote! { ::asl_runtime::io::template_path(#path, #root, #field)? }
 }
 
 /// An intrinsic call: arguments evaluated in order into locals, then the runtime function
 /// (variadic functions take their tail as a `Vec`; random ones borrow the environment's RNG).
-fn call(c: &Call, field: &str) -> TokenStream {
+fn call(paths: &Paths, c: &Call, field: &str) -> TokenStream {
     use crate::lang::intrinsic::IntrinsicFn;
-    let args: Vec<TokenStream> = c.args.iter().map(|a| match a {
+        let args: Vec<TokenStream> = c.args.iter().map(|a| match a {
         Arg::Literal(v) => literal(v),
-        Arg::Path(p) => path_value(p, field),
-        Arg::Call(inner) => call(inner, field),
+        Arg::Path(p) => path_value(paths, p, field),
+        Arg::Call(inner) => call(paths, inner, field),
     }).collect();
     let f = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
     match (c.func, args.as_slice()) {
@@ -110,6 +116,6 @@ fn call(c: &Call, field: &str) -> TokenStream {
 /// Whether a template reads the Context object (`$$` paths).
 pub fn reads_context(t: &Template) -> bool {
     let mut found = false;
-    t.visit(&mut |p| found |= p.root == crate::lang::jsonpath::Root::Context, &mut |_| {});
+    t.visit(&mut |p| found |= p.root == Root::Context, &mut |_| {});
     found
 }

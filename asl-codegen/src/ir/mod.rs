@@ -85,6 +85,12 @@ impl Kind {
             Kind::Map(_) => "Map",
         }
     }
+
+    /// Whether the state awaits anything (a Task call, a timer, child executions); the others
+    /// run to their transition at once.
+    pub fn waits(&self) -> bool {
+        matches!(self, Kind::Task(_) | Kind::Wait(_) | Kind::Parallel(_) | Kind::Map(_))
+    }
 }
 
 /// What Parallel, Map and Task share: the state's result handling and error handling.

@@ -3,7 +3,7 @@
 //! object, its entered time or the RNG are needed). The emitters ask; nothing here builds.
 
 use super::{
-    Arg, Call, Concurrency, Condition, Kind, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
+    Arg, Call, Concurrency, Condition, Kind, Map, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
     Template, Test, Tolerated, WaitFor, Workflow,
 };
 use crate::lang::jsonpath::{JsonPath, Root};
@@ -121,35 +121,42 @@ impl State {
                 }
             }
             Kind::Parallel(p) => p.outcome.collect_paths(out),
-            Kind::Map(m) => {
-                m.outcome.collect_paths(out);
-                out.extend(&m.items_path);
-                if let Concurrency::Path(p) = &m.max_concurrency {
-                    out.push(p);
-                }
-                if let MapMode::Distributed { tolerated_count, tolerated_percentage, reader, batcher, .. } = &m.mode {
-                    if let Some(Tolerated::Path(p)) = tolerated_count {
-                        out.push(p);
-                    }
-                    if let Some(Tolerated::Path(p)) = tolerated_percentage {
-                        out.push(p);
-                    }
-                    out.extend(reader.iter().filter_map(|r| r.max_items_path.as_ref()));
-                    if let Some(b) = batcher {
-                        for limit in [&b.max_items, &b.max_bytes] {
-                            if let Some(Tolerated::Path(p)) = limit {
-                                out.push(p);
-                            }
-                        }
-                    }
-                }
-            }
+            Kind::Map(m) => m.collect_paths(out),
             Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
             Kind::Wait(w) => match &w.wait_for {
                 WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) => out.push(p),
                 WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}
             },
             Kind::Succeed | Kind::Fail(_) => {}
+        }
+    }
+}
+
+impl Map {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        self.outcome.collect_paths(out);
+        out.extend(&self.items_path);
+        if let Concurrency::Path(p) = &self.max_concurrency {
+            out.push(p);
+        }
+        let MapMode::Distributed { tolerated_count, tolerated_percentage, reader, batcher, .. } = &self.mode else {
+            return;
+        };
+        out.extend(tolerated_count.iter().filter_map(Tolerated::path));
+        out.extend(tolerated_percentage.iter().filter_map(Tolerated::path));
+        out.extend(reader.iter().filter_map(|r| r.max_items_path.as_ref()));
+        if let Some(b) = batcher {
+            out.extend([&b.max_items, &b.max_bytes].into_iter().flatten().filter_map(Tolerated::path));
+        }
+    }
+}
+
+impl<T> Tolerated<T> {
+    /// The path of a value read from the input.
+    fn path(&self) -> Option<&JsonPath> {
+        match self {
+            Tolerated::Path(p) => Some(p),
+            Tolerated::Literal(_) => None,
         }
     }
 }
