@@ -214,6 +214,6 @@ impl Call {
 
     /// `States.UUID`, and `States.MathRandom` without a seed.
     pub fn needs_rng(&self) -> bool {
-        self.func.needs_rng_for(self.args.len())
+        self.func.draws_randomness(self.args.len())
     }
 }
