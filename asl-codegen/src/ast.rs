@@ -207,10 +207,6 @@ macro_rules! comparison_ops {
             pub fn operand(self) -> OperandKind {
                 match self { $(ComparisonOp::$op => OperandKind::$kind),* }
             }
-
-            pub fn from_name(name: &str) -> Option<ComparisonOp> {
-                Self::ALL.iter().copied().find(|op| op.name() == name)
-            }
         }
     };
 }
