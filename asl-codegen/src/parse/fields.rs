@@ -107,6 +107,18 @@ impl<'a, 'd> Fields<'a, 'd> {
         }
     }
 
+    /// A string field that must be one of `options`, each given as AWS spells it.
+    pub fn one_of<T: Clone>(&mut self, key: &str, options: &[(&str, T)]) -> Option<Spanned<T>> {
+        let s = self.string(key)?;
+        if let Some((_, value)) = options.iter().find(|(name, _)| *name == s.value) {
+            return Some(Spanned { value: value.clone(), span: s.span });
+        }
+        let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+        let msg = format!("{}: {key} must be {}, found \"{}\"", self.owner, names.join(" or "), s.value);
+        self.diags.error(s.span, msg);
+        None
+    }
+
     /// A path field that may be `null` (InputPath, OutputPath, ResultPath).
     pub fn nullable_path(&mut self, key: &str) -> Option<Spanned<Option<String>>> {
         let node = self.node(key)?;

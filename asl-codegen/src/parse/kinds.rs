@@ -150,20 +150,9 @@ fn rule_kind(f: &mut Fields, span: Span, owner: &str) -> RuleKind {
 }
 
 pub fn retrier(node: &Node, owner: &str, index: usize, diags: &mut Diagnostics) -> Retrier {
-    let owner = format!("{owner}, Retry[{index}]");
-    let mut f = Fields::new(node, owner.clone(), "a Retrier object", diags);
+    let mut f = Fields::new(node, format!("{owner}, Retry[{index}]"), "a Retrier object", diags);
     let error_equals = error_equals(&mut f, node.span);
-    let jitter_strategy = f.string("JitterStrategy").and_then(|s| {
-        let j = match s.value.as_str() {
-            "FULL" => JitterStrategy::Full,
-            "NONE" => JitterStrategy::None,
-            other => {
-                f.diags.error(s.span, format!("{owner}: JitterStrategy must be FULL or NONE, found \"{other}\""));
-                return None;
-            }
-        };
-        Some(Spanned { value: j, span: s.span })
-    });
+    let jitter_strategy = f.one_of("JitterStrategy", &[("FULL", JitterStrategy::Full), ("NONE", JitterStrategy::None)]);
     let r = Retrier {
         span: node.span,
         error_equals,

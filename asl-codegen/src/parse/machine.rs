@@ -256,17 +256,7 @@ fn map(f: &mut Fields) -> Map {
 
 fn processor_config(node: &Node, diags: &mut Diagnostics) -> ProcessorConfig {
     let mut f = Fields::new(node, "ProcessorConfig".into(), "an object", diags);
-    let mode = f.string("Mode").and_then(|s| {
-        let mode = match s.value.as_str() {
-            "INLINE" => ProcessorMode::Inline,
-            "DISTRIBUTED" => ProcessorMode::Distributed,
-            other => {
-                f.diags.error(s.span, format!("ProcessorConfig: Mode must be INLINE or DISTRIBUTED, found \"{other}\""));
-                return None;
-            }
-        };
-        Some(Spanned { value: mode, span: s.span })
-    });
+    let mode = f.one_of("Mode", &[("INLINE", ProcessorMode::Inline), ("DISTRIBUTED", ProcessorMode::Distributed)]);
     let execution_type = f.string("ExecutionType");
     f.finish(&["Mode", "ExecutionType"]);
     ProcessorConfig { span: node.span, mode, execution_type }

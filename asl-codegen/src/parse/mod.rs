@@ -27,3 +27,25 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
     }
     Some(machine::machine(&node, machine::Level::Top, "state machine", diags))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_definition;
+    use crate::diag::Diagnostics;
+
+    fn messages(text: &str) -> Vec<String> {
+        let mut diags = Diagnostics::default();
+        parse_definition(text, &mut diags);
+        diags.into_sorted().into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn a_word_not_among_the_options_names_them() {
+        let retry = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::x",
+            "End": true, "Retry": [{"ErrorEquals": ["States.ALL"], "JitterStrategy": "SOME"}]}}}"#;
+        assert_eq!(messages(retry), ["state \"A\", Retry[0]: JitterStrategy must be FULL or NONE, found \"SOME\""]);
+        let map = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "inline"}, "StartAt": "P", "States": {"P": {"Type": "Succeed"}}}}}}"#;
+        assert_eq!(messages(map), ["ProcessorConfig: Mode must be INLINE or DISTRIBUTED, found \"inline\""]);
+    }
+}
