@@ -75,22 +75,3 @@ fn base_name(p: &JsonPath) -> String {
     let name = if words.is_empty() { "INPUT".to_string() } else { words.join("_").to_ascii_uppercase() };
     if name.starts_with(|c: char| c.is_ascii_digit()) { format!("P_{name}") } else { name }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::Paths;
-    use crate::ir::Workflow;
-    use crate::lang::jsonpath::parse_path;
-
-    #[test]
-    fn a_path_not_collected_is_a_compile_error_naming_it() {
-        let w = Workflow { name: "m".into(), comment: None, timeout_seconds: None, start: 0, states: Vec::new() };
-        let paths = Paths::new(&w);
-        assert!(paths.module().is_empty());
-        let missing = paths.get(&parse_path("$.order['id']").expect("parses")).to_string();
-        assert_eq!(
-            missing,
-            ":: core :: compile_error ! (\"internal error: asl-codegen did not collect the path `$.order['id']` (please report it)\")"
-        );
-    }
-}

@@ -31,10 +31,27 @@ mod tests {
     use super::Scope;
     use crate::emit::paths::Paths;
     use crate::ir::Workflow;
+    use crate::lang::jsonpath::parse_path;
+
+    /// A machine without states or paths, where every lookup misses.
+    fn empty() -> Workflow {
+        Workflow { name: "m".into(), comment: None, timeout_seconds: None, start: 0, states: Vec::new() }
+    }
+
+    #[test]
+    fn a_path_not_collected_is_a_compile_error_naming_it() {
+        let paths = Paths::new(&empty());
+        assert!(paths.module().is_empty());
+        let missing = paths.get(&parse_path("$.order['id']").expect("parses")).to_string();
+        assert_eq!(
+            missing,
+            ":: core :: compile_error ! (\"internal error: asl-codegen did not collect the path `$.order['id']` (please report it)\")"
+        );
+    }
 
     #[test]
     fn a_state_that_does_not_exist_is_a_compile_error() {
-        let w = Workflow { name: "m".into(), comment: None, timeout_seconds: None, start: 0, states: Vec::new() };
+        let w = empty();
         let paths = Paths::new(&w);
         let got = Scope { w: &w, paths: &paths }.variant(3).to_string();
         assert!(got.starts_with(":: core :: compile_error !"), "{got}");
