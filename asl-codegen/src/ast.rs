@@ -2,7 +2,7 @@
 //! value carrying its span. No semantics beyond "this field had this shape"; `check` judges.
 
 use crate::diag::Span;
-use crate::parse::Node;
+use crate::json::{Member, Node};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,7 @@ pub struct Common {
     pub arguments: Option<Node>,
     /// Fields given as JSONata expressions (`"{% … %}"` strings) where a JSONata state allows
     /// one in place of a number or literal (TimeoutSeconds, Seconds, Error, …).
-    pub jsonata: Vec<crate::parse::Member>,
+    pub jsonata: Vec<Member>,
     /// A field that looks like a misspelt `Next` or `End` (reported as unknown): the missing
     /// transition is then not reported again.
     pub transition_misspelt: bool,
@@ -106,6 +106,15 @@ impl StateKind {
             StateKind::Fail(_) => "Fail",
             StateKind::Parallel(_) => "Parallel",
             StateKind::Map(_) => "Map",
+        }
+    }
+
+    /// The machines it holds: the branches of a Parallel or the processor of a Map.
+    pub fn nested_machines(&self) -> Vec<&StateMachine> {
+        match self {
+            StateKind::Parallel(p) => p.branches.iter().collect(),
+            StateKind::Map(m) => m.processor.iter().collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -197,10 +206,6 @@ macro_rules! comparison_ops {
 
             pub fn operand(self) -> OperandKind {
                 match self { $(ComparisonOp::$op => OperandKind::$kind),* }
-            }
-
-            pub fn from_name(name: &str) -> Option<ComparisonOp> {
-                Self::ALL.iter().copied().find(|op| op.name() == name)
             }
         }
     };

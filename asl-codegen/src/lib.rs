@@ -1,24 +1,42 @@
 //! Compiles Amazon States Language definitions to Rust.
 //!
-//! The pipeline, one module a step: [`parse`] (JSON with spans → the definition as written,
-//! [`ast`]) → [`check`] (AWS's validation rules, all problems collected) → [`lower`] (the
-//! checked graph, [`ir`]) → [`emit`] (Rust tokens). `parse`, `check` and `lower` know nothing
-//! of `syn` or `quote`; `emit` cannot fail.
+//! The pipeline, one module a step: [`parse`] (JSON with spans, [`json`], → the definition as
+//! written, [`ast`]) → [`check`] (AWS's validation rules, all problems collected) → `lower`
+//! (the checked graph, `ir`) → `emit` (Rust tokens). The languages inside ASL strings
+//! (JSONPath, intrinsic functions, timestamps) are in [`lang`], which `check` and `lower`
+//! share. Each module imports only the ones below it, in the order `diag`, `json`, `lang`,
+//! `ast`, `parse`, `check`, `ir`, `lower`, `emit`. `parse`, `check` and `lower` know nothing of
+//! `syn` or `quote`; `emit` cannot fail.
 //!
-//! Entry points: [`check_source`] (what `asl check` runs), [`compile_source`] (what the `asl!`
-//! macro runs), [`generate_file`] / [`Builder`] (build.rs).
+//! Entry points: [`check_source`] (what `asl check` runs), [`render`], [`machine_name`], and,
+//! with the `codegen` feature, `compile_source` (what the `asl!` macro runs), and
+//! `generate_file` / `format_tokens` / `Builder` (build.rs).
+//!
+//! # Features
+//! - `codegen` (default): `lower`, `ir`, `emit` and the entry points that produce Rust, with
+//!   `syn`, `quote`, `proc-macro2` and `prettyplease`. Without it (`default-features = false`)
+//!   the crate only parses and validates, for programs that check definitions at run time
+//!   (the engine's CreateStateMachine) without building a Rust code generator.
 
-pub mod ast;
-pub mod check;
 pub mod diag;
-pub mod emit;
-pub mod ir;
-pub mod lower;
+pub mod json;
+pub mod lang;
+pub mod ast;
 pub mod parse;
+pub mod check;
+#[cfg(feature = "codegen")]
+pub mod ir;
+#[cfg(feature = "codegen")]
+pub mod lower;
+#[cfg(feature = "codegen")]
+pub mod emit;
 
 use diag::{Diagnostic, Diagnostics};
+#[cfg(feature = "codegen")]
 use proc_macro2::TokenStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "codegen")]
+use std::path::PathBuf;
 
 /// Parses and validates a definition: every problem AWS's CreateStateMachine would report
 /// (and some it would only hit at run time), in file order. Empty means valid.
@@ -32,6 +50,7 @@ pub fn check_source(text: &str) -> Vec<Diagnostic> {
 
 /// The whole pipeline: the items of the module generated for the definition `text`, named
 /// `name`, or every diagnostic (validation problems and features not supported yet).
+#[cfg(feature = "codegen")]
 pub fn compile_source(text: &str, name: &str) -> Result<TokenStream, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let machine = parse::parse_definition(text, &mut diags);
@@ -63,6 +82,7 @@ pub fn machine_name(path: &Path) -> String {
 
 /// Readable Rust source for a definition file: `// @generated` header, prettyplease-formatted.
 /// On failure, the rendered diagnostics.
+#[cfg(feature = "codegen")]
 pub fn generate_file(path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let tokens = compile_source(&text, &machine_name(path)).map_err(|d| render(&path.display().to_string(), &text, &d))?;
@@ -70,6 +90,7 @@ pub fn generate_file(path: &Path) -> Result<String, String> {
 }
 
 /// Formats generated items as a source file.
+#[cfg(feature = "codegen")]
 pub fn format_tokens(source: &str, tokens: TokenStream) -> String {
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
@@ -86,11 +107,13 @@ pub fn format_tokens(source: &str, tokens: TokenStream) -> String {
 /// asl_codegen::Builder::new().compile("workflows/order.json").unwrap();
 /// // src/lib.rs: mod order { include!(concat!(env!("OUT_DIR"), "/order.rs")); }
 /// ```
+#[cfg(feature = "codegen")]
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     out_dir: Option<PathBuf>,
 }
 
+#[cfg(feature = "codegen")]
 impl Builder {
     pub fn new() -> Self {
         Self::default()

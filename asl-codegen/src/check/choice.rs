@@ -4,7 +4,8 @@
 use super::templates::{check_path, PathRole};
 use crate::ast::{Choice, ChoiceRule, OperandKind, QueryLanguage, RuleKind};
 use crate::diag::Diagnostics;
-use crate::parse::NodeKind;
+use crate::json::{Node, NodeKind};
+use crate::lang::timestamp;
 
 pub fn check_choice(who: &str, choice: &Choice, language: QueryLanguage, diags: &mut Diagnostics) {
     if choice.choices.value.is_empty() {
@@ -42,7 +43,7 @@ fn check_rule(who: &str, rule: &ChoiceRule, language: QueryLanguage, diags: &mut
                     matches!(operand.kind, NodeKind::Bool(_)).then_some(()).ok_or("true or false")
                 }
                 OperandKind::Timestamp => match operand.as_str() {
-                    Some(t) if crate::lower::timestamp::is_valid(t) => Ok(()),
+                    Some(t) if timestamp::is_valid(t) => Ok(()),
                     _ => Err("a timestamp string such as \"2016-03-14T01:59:00Z\""),
                 },
                 OperandKind::Path => match operand.as_str() {
@@ -60,7 +61,7 @@ fn check_rule(who: &str, rule: &ChoiceRule, language: QueryLanguage, diags: &mut
     }
 }
 
-fn describe(node: &crate::parse::Node) -> String {
+fn describe(node: &Node) -> String {
     match &node.kind {
         NodeKind::String(s) => format!("\"{s}\""),
         _ => node.type_name().to_string(),

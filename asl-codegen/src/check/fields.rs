@@ -1,29 +1,13 @@
-//! Field rules of each state kind: mutually exclusive pairs, number ranges, Retry and Catch,
-//! paths that must parse, Resource ARNs, Map and Parallel settings.
+//! Field rules: the paths and templates of InputPath, OutputPath, ResultPath, Parameters and
+//! ResultSelector; Retry and Catch; the fields of Task (Resource ARNs, timeouts, Credentials),
+//! Wait and Fail; and `exclusive`, the rule for two fields of which only one may be given.
 
 use super::templates::{check_path, check_reference_path, check_template, PathRole};
 use crate::ast::*;
 use crate::diag::{Diagnostics, Span};
+use crate::lang::{intrinsic, is_jsonata, looks_like_intrinsic, timestamp};
 
-pub fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostics) {
-    let who = format!("state \"{}\"", decl.name);
-    let c = &decl.state.common;
-    if language == QueryLanguage::JsonPath {
-        check_io(&who, c, diags);
-    }
-    check_retry(&who, &c.retry, diags);
-    check_catch(&who, &c.catch, language, diags);
-    match &decl.state.kind {
-        StateKind::Task(t) => check_task(&who, t, language, diags),
-        StateKind::Wait(w) => check_wait(&who, w, decl.name_span, diags),
-        StateKind::Fail(f) => check_fail(&who, f, diags),
-        StateKind::Choice(ch) => super::choice::check_choice(&who, ch, language, diags),
-        StateKind::Map(m) => check_map(&who, m, c, language, diags),
-        StateKind::Pass(_) | StateKind::Succeed | StateKind::Parallel(_) => {}
-    }
-}
-
-fn check_io(who: &str, c: &Common, diags: &mut Diagnostics) {
+pub fn check_io(who: &str, c: &Common, diags: &mut Diagnostics) {
     for (field, p) in [("InputPath", &c.input_path), ("OutputPath", &c.output_path)] {
         if let Some(Spanned { value: Some(path), span }) = p {
             check_path(who, field, path, *span, PathRole::Path, diags);
@@ -46,7 +30,7 @@ pub fn exclusive(who: &str, a: (&str, Option<Span>), b: (&str, Option<Span>), di
     }
 }
 
-fn check_task(who: &str, t: &Task, language: QueryLanguage, diags: &mut Diagnostics) {
+pub fn check_task(who: &str, t: &Task, language: QueryLanguage, diags: &mut Diagnostics) {
     check_resource(who, &t.resource, diags);
     for (name, f) in [("TimeoutSeconds", &t.timeout), ("HeartbeatSeconds", &t.heartbeat)] {
         let path_name = format!("{name}Path");
@@ -96,7 +80,7 @@ fn check_resource(who: &str, r: &Spanned<String>, diags: &mut Diagnostics) {
     }
 }
 
-fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
+pub fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
     if w.given.len() != 1 {
         let span = w.given.get(1).copied().unwrap_or(name_span);
         diags.error(span, format!("{who}: a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"));
@@ -107,7 +91,7 @@ fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
         }
     }
     if let Some(t) = &w.timestamp {
-        if !is_jsonata_text(&t.value) && !crate::lower::timestamp::is_valid(&t.value) {
+        if !is_jsonata(&t.value) && !timestamp::is_valid(&t.value) {
             diags.error(t.span, format!("{who}: Timestamp \"{}\" is not an ISO-8601 extended offset date-time (e.g. 2016-03-14T01:59:00Z)", t.value));
         }
     }
@@ -118,16 +102,12 @@ fn check_wait(who: &str, w: &Wait, name_span: Span, diags: &mut Diagnostics) {
     }
 }
 
-fn is_jsonata_text(s: &str) -> bool {
-    s.starts_with("{%") && s.ends_with("%}")
-}
-
-fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
+pub fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
     exclusive(who, ("Error", f.error.as_ref().map(|s| s.span)), ("ErrorPath", f.error_path.as_ref().map(|s| s.span)), diags);
     exclusive(who, ("Cause", f.cause.as_ref().map(|s| s.span)), ("CausePath", f.cause_path.as_ref().map(|s| s.span)), diags);
     for (name, p) in [("ErrorPath", &f.error_path), ("CausePath", &f.cause_path)] {
         if let Some(p) = p {
-            if crate::lower::intrinsic::looks_like_intrinsic(&p.value) {
+            if looks_like_intrinsic(&p.value) {
                 super::templates::check_intrinsic(who, name, &p.value, p.span, diags);
                 check_fail_intrinsic(who, name, p, diags);
             } else {
@@ -139,9 +119,9 @@ fn check_fail(who: &str, f: &Fail, diags: &mut Diagnostics) {
 
 /// ErrorPath and CausePath take only the intrinsics that return a string (AWS's list).
 fn check_fail_intrinsic(who: &str, field: &str, p: &Spanned<String>, diags: &mut Diagnostics) {
-    use crate::lower::intrinsic::IntrinsicFn as F;
+    use crate::lang::intrinsic::IntrinsicFn as F;
     const STRINGS: &[F] = &[F::ArrayGetItem, F::Base64Encode, F::Base64Decode, F::Format, F::JsonToString, F::Hash, F::Uuid];
-    if let Ok(call) = crate::lower::intrinsic::parse_intrinsic(&p.value) {
+    if let Ok(call) = intrinsic::parse_intrinsic(&p.value) {
         if !STRINGS.contains(&call.func) {
             let allowed: Vec<&str> = STRINGS.iter().map(|f| f.name()).collect();
             diags.push(
@@ -152,7 +132,7 @@ fn check_fail_intrinsic(who: &str, field: &str, p: &Spanned<String>, diags: &mut
     }
 }
 
-fn check_retry(who: &str, retry: &[Retrier], diags: &mut Diagnostics) {
+pub fn check_retry(who: &str, retry: &[Retrier], diags: &mut Diagnostics) {
     for (i, r) in retry.iter().enumerate() {
         let who = format!("{who}, Retry[{i}]");
         check_error_equals(&who, &r.error_equals, i + 1 == retry.len(), "Retrier", diags);
@@ -174,7 +154,7 @@ fn check_retry(who: &str, retry: &[Retrier], diags: &mut Diagnostics) {
     }
 }
 
-fn check_catch(who: &str, catch: &[Catcher], language: QueryLanguage, diags: &mut Diagnostics) {
+pub fn check_catch(who: &str, catch: &[Catcher], language: QueryLanguage, diags: &mut Diagnostics) {
     for (i, c) in catch.iter().enumerate() {
         let who = format!("{who}, Catch[{i}]");
         check_error_equals(&who, &c.error_equals, i + 1 == catch.len(), "Catcher", diags);
@@ -200,8 +180,4 @@ fn check_error_equals(who: &str, e: &Spanned<Vec<Spanned<String>>>, last: bool, 
             }
         }
     }
-}
-
-fn check_map(who: &str, m: &Map, c: &Common, language: QueryLanguage, diags: &mut Diagnostics) {
-    super::map::check_map(who, m, c, language, diags);
 }

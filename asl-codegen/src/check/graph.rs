@@ -119,7 +119,7 @@ fn visit_names<'a>(machine: &'a StateMachine, seen: &mut HashSet<&'a str>, diags
         if !seen.insert(decl.name.as_str()) {
             diags.error(decl.name_span, format!("duplicate state name \"{}\": names must be unique across the whole definition, branches and processors included", decl.name));
         }
-        for nested in super::nested_machines(&decl.state.kind) {
+        for nested in decl.state.kind.nested_machines() {
             visit_names(nested, seen, diags);
         }
     }

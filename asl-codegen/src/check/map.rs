@@ -5,7 +5,7 @@ use super::fields::exclusive;
 use super::templates::{check_reference_path, check_template, PathRole};
 use crate::ast::{Common, Map, ProcessorMode, QueryLanguage, Spanned};
 use crate::diag::Diagnostics;
-use crate::parse::{Node, NodeKind};
+use crate::json::{Node, NodeKind};
 
 pub fn check_map(who: &str, m: &Map, c: &Common, language: QueryLanguage, diags: &mut Diagnostics) {
     if m.processor.is_none() {

@@ -6,9 +6,9 @@ mod fields;
 mod graph;
 mod language;
 mod map;
-pub(crate) mod templates;
+mod templates;
 
-use crate::ast::{QueryLanguage, StateMachine};
+use crate::ast::{ProcessorMode, QueryLanguage, StateDecl, StateKind, StateMachine};
 use crate::diag::Diagnostics;
 
 /// Checks a whole definition: graph rules per machine (top level, branches, processors),
@@ -34,10 +34,29 @@ fn check_machine(machine: &StateMachine, top_language: QueryLanguage, diags: &mu
     graph::check_graph(machine, diags);
     for decl in &machine.states {
         let language = language::check_state(decl, top_language, diags);
-        fields::check_state(decl, language, diags);
-        for nested in nested_machines(&decl.state.kind) {
+        check_state(decl, language, diags);
+        for nested in decl.state.kind.nested_machines() {
             check_machine(nested, nested_language(nested, top_language), diags);
         }
+    }
+}
+
+/// The field rules of one state: those every kind shares, then its kind's own.
+fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostics) {
+    let who = format!("state \"{}\"", decl.name);
+    let c = &decl.state.common;
+    if language == QueryLanguage::JsonPath {
+        fields::check_io(&who, c, diags);
+    }
+    fields::check_retry(&who, &c.retry, diags);
+    fields::check_catch(&who, &c.catch, language, diags);
+    match &decl.state.kind {
+        StateKind::Task(t) => fields::check_task(&who, t, language, diags),
+        StateKind::Wait(w) => fields::check_wait(&who, w, decl.name_span, diags),
+        StateKind::Fail(f) => fields::check_fail(&who, f, diags),
+        StateKind::Choice(ch) => choice::check_choice(&who, ch, language, diags),
+        StateKind::Map(m) => map::check_map(&who, m, c, language, diags),
+        StateKind::Pass(_) | StateKind::Succeed | StateKind::Parallel(_) => {}
     }
 }
 
@@ -49,16 +68,6 @@ fn nested_language(nested: &StateMachine, top: QueryLanguage) -> QueryLanguage {
         .processor_config
         .as_ref()
         .and_then(|c| c.mode.as_ref())
-        .is_some_and(|m| m.value == crate::ast::ProcessorMode::Distributed);
+        .is_some_and(|m| m.value == ProcessorMode::Distributed);
     if distributed { QueryLanguage::JsonPath } else { top }
 }
-
-/// The branches of a Parallel or the processor of a Map.
-pub fn nested_machines(kind: &crate::ast::StateKind) -> Vec<&StateMachine> {
-    match kind {
-        crate::ast::StateKind::Parallel(p) => p.branches.iter().collect(),
-        crate::ast::StateKind::Map(m) => m.processor.iter().collect(),
-        _ => Vec::new(),
-    }
-}
-pub(crate) use templates::is_variable;

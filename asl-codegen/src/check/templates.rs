@@ -2,8 +2,8 @@
 //! template may not hold the same key twice once `.$` is stripped.
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::lower::{intrinsic, jsonpath};
-use crate::parse::{Node, NodeKind};
+use crate::json::{Node, NodeKind};
+use crate::lang::{intrinsic, is_variable, jsonpath, looks_like_intrinsic};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,11 +19,6 @@ pub enum PathRole {
 pub fn span_in_string(node_span: Span, offset: usize) -> Span {
     let start = (node_span.start + 1 + offset).min(node_span.end.saturating_sub(1).max(node_span.start));
     Span::new(start, start + 1)
-}
-
-/// A variable reference (`$name…`) rather than a JSONPath.
-pub fn is_variable(text: &str) -> bool {
-    text.strip_prefix('$').and_then(|r| r.chars().next()).is_some_and(|c| c.is_alphabetic() || c == '_')
 }
 
 /// Checks a Path; variables are accepted here (whether they run is decided when lowering).
@@ -123,7 +118,7 @@ fn check_dynamic_value(who: &str, field: &str, node: &Node, diags: &mut Diagnost
         diags.error(node.span, format!("{who}: {field} must be a string holding a path or an intrinsic function, found {}", node.type_name()));
         return;
     };
-    if intrinsic::looks_like_intrinsic(text) {
+    if looks_like_intrinsic(text) {
         check_intrinsic(who, field, text, node.span, diags);
     } else {
         check_path(who, field, text, node.span, PathRole::Path, diags);

@@ -1,43 +1,36 @@
 //! Parallel and Map states: each branch, and the Map's processor, is a machine of its own in a
 //! nested module (`<state>_branch_<i>`, `<state>_iteration`), run as child executions by
 //! `asl_runtime::children`. The state itself is framed like a Task: Retry, Catch,
-//! ResultSelector, ResultPath, OutputPath (`task::with_outcome`).
+//! ResultSelector, ResultPath, OutputPath (`outcome::with_outcome`).
 
-use super::state::{context, ident, input_path};
-use super::task::{keeps_raw, with_outcome};
-use super::value::{path_ref, root, template};
-use crate::ir::{Concurrency, Map, MapMode, Parallel, State, Template, Tolerated, Workflow};
+use super::io::{context, input_path};
+use super::names::{branch_module, processor_module};
+use super::outcome::{keeps_raw, with_outcome};
+use super::paths::Paths;
+use super::scope::Scope;
+use super::value::{literal, reads_context, root, template, template_on_input};
+use crate::ir::{Concurrency, ItemBatcher, ItemReader, Map, MapMode, Parallel, State, Template, Tolerated};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The module holding branch `i` of Parallel state `s`.
-pub fn branch_module(s: &State, i: usize) -> proc_macro2::Ident {
-    ident(&format!("{}_branch_{i}", s.ident))
-}
-
-/// The module holding the processor of Map state `s`.
-pub fn processor_module(s: &State) -> proc_macro2::Ident {
-    ident(&format!("{}_iteration", s.ident))
-}
-
 /// Parameters (or the effective input) as `input`, for the branches.
-fn effective_input(parameters: &Option<Template>) -> TokenStream {
+fn effective_input(paths: &Paths, parameters: &Option<Template>) -> TokenStream {
     match parameters {
         Some(p) => {
-            let p = template(p);
-            quote! { let input = { let input = &input; #p }; }
+            let p = template_on_input(paths, p);
+            quote! { let input = #p; }
         }
         None => quote! {},
     }
 }
 
-pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
-    let input = input_path(s, keeps_raw(&p.outcome));
+pub fn parallel(cx: &Scope, s: &State, p: &Parallel) -> TokenStream {
+    let input = input_path(cx, s, keeps_raw(&p.outcome));
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let effective = effective_input(&p.parameters);
+    let effective = effective_input(cx.paths, &p.parameters);
     let name = &s.name;
     // Branches that never wait run in place, one after another: nothing could overlap.
-    let in_place = p.branches.iter().all(|b| !b.states.iter().any(super::state::waits));
+    let in_place = p.branches.iter().all(|b| !b.states.iter().any(|s| s.kind.waits()));
     let last = p.branches.len().saturating_sub(1);
     let branches = (0..p.branches.len()).map(|i| {
         let m = branch_module(s, i);
@@ -63,13 +56,13 @@ pub fn parallel(w: &Workflow, s: &State, p: &Parallel) -> TokenStream {
         ::asl_runtime::children::parallel_ended(exec, env, results.is_ok(), ended);
         results.map(::asl_runtime::Value::Array)
     };
-    with_outcome(w, s, &p.outcome, attempt)
+    with_outcome(cx, s, &p.outcome, attempt)
 }
 
-pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
+pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
     let name = &s.name;
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let input = input_path(s, keeps_raw(&m.outcome));
+    let input = input_path(cx, s, keeps_raw(&m.outcome));
     let max_concurrency = match &m.max_concurrency {
         Concurrency::Literal(n) => {
             let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(usize::MAX));
@@ -77,15 +70,15 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         }
         Concurrency::Path(p) => {
             let (text, r) = (&p.text, root(p));
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
         }
     };
-    let source = item_source(m);
-    let select = item_selector(name, &m.item_selector);
-    let writer = result_writer(&m.mode);
+    let source = item_source(cx, m);
+    let select = item_selector(cx.paths, name, &m.item_selector);
+    let writer = result_writer(cx.paths, &m.mode);
     let module = processor_module(s);
-    let mode = map_mode(&m.mode);
+    let mode = map_mode(cx, &m.mode);
     let attempt = quote! {
         #ctx
         #input
@@ -103,23 +96,23 @@ pub fn map(w: &Workflow, s: &State, m: &Map) -> TokenStream {
         ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
         result
     };
-    with_outcome(w, s, &m.outcome, attempt)
+    with_outcome(cx, s, &m.outcome, attempt)
 }
 
 /// The items, as an iterator of `Result<Value, Fault>`: read by the ItemReader (and batched),
 /// or taken from ItemsPath.
-fn item_source(m: &Map) -> TokenStream {
+fn item_source(cx: &Scope, m: &Map) -> TokenStream {
     let (reader, batcher) = match &m.mode {
         MapMode::Distributed { reader, batcher, .. } => (reader.as_ref(), batcher.as_ref()),
         MapMode::Inline => (None, None),
     };
     let stream = match reader {
-        Some(r) => read_items(r),
+        Some(r) => read_items(cx, r),
         None => {
             let (items_path, items_root) = match &m.items_path {
                 Some(p) => {
                     let r = root(p);
-                    let p = path_ref(p);
+                    let p = cx.paths.get(p);
                     (quote! { ::core::option::Option::Some(#p) }, r)
                 }
                 None => (quote! { ::core::option::Option::None }, quote! { &input }),
@@ -133,7 +126,7 @@ fn item_source(m: &Map) -> TokenStream {
             }
         }
     };
-    let batch = batcher.map(batch_items);
+    let batch = batcher.map(|b| batch_items(cx, b));
     quote! {
         {
             #stream
@@ -144,13 +137,13 @@ fn item_source(m: &Map) -> TokenStream {
 }
 
 /// `let stream = …;` from the ItemReader.
-fn read_items(r: &crate::ir::ItemReader) -> TokenStream {
+fn read_items(cx: &Scope, r: &ItemReader) -> TokenStream {
     let resource = &r.resource;
-    let parameters = optional_template(&r.parameters);
-    let config = super::value::literal(&r.config);
+    let parameters = optional_template(cx.paths, &r.parameters);
+    let config = literal(&r.config);
     let max_items = r.max_items_path.as_ref().map(|p| {
         let (text, root) = (&p.text, root(p));
-        let p = path_ref(p);
+        let p = cx.paths.get(p);
         quote! { config.max_items = ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)?; }
     });
     quote! {
@@ -168,21 +161,21 @@ fn read_items(r: &crate::ir::ItemReader) -> TokenStream {
 }
 
 /// `let stream = …;` grouping the items into ItemBatcher batches.
-fn batch_items(b: &crate::ir::ItemBatcher) -> TokenStream {
+fn batch_items(cx: &Scope, b: &ItemBatcher) -> TokenStream {
     let limit = |l: &Option<Tolerated<u64>>| match l {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
             let (text, root) = (&p.text, root(p));
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
         }
     };
     let (max_items, max_bytes) = (limit(&b.max_items), limit(&b.max_bytes));
     let batch_input = match &b.batch_input {
         Some(t) => {
-            let t = template(t);
-            quote! { ::core::option::Option::Some({ let input = &input; #t }) }
+            let t = template_on_input(cx.paths, t);
+            quote! { ::core::option::Option::Some(#t) }
         }
         None => quote! { ::core::option::Option::None },
     };
@@ -197,25 +190,22 @@ fn batch_items(b: &crate::ir::ItemBatcher) -> TokenStream {
 }
 
 /// `Parameters` of an ItemReader or ResultWriter, evaluated on the Map's input.
-fn optional_template(t: &Option<Template>) -> TokenStream {
+fn optional_template(paths: &Paths, t: &Option<Template>) -> TokenStream {
     match t {
-        Some(t) => {
-            let t = template(t);
-            quote! { { let input = &input; #t } }
-        }
+        Some(t) => template_on_input(paths, t),
         None => quote! { ::asl_runtime::Value::Null },
     }
 }
 
 /// The closure turning `(index, item)` into an iteration's input: ItemSelector, or the item.
-fn item_selector(name: &str, selector: &Option<Template>) -> TokenStream {
+fn item_selector(paths: &Paths, name: &str, selector: &Option<Template>) -> TokenStream {
     let Some(sel) = selector else {
         return quote! { |(_, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| item };
     };
-    let reads_context = super::value::reads_context(sel);
-    let ctx = reads_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
-    let unused = (!reads_context).then(|| quote! { let _ = (index, &item); });
-    let sel = template(sel);
+    let uses_context = reads_context(sel);
+    let ctx = uses_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
+    let unused = (!uses_context).then(|| quote! { let _ = (index, &item); });
+    let sel = template(paths, sel);
     quote! {
         |(index, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
             let item = item?;
@@ -228,13 +218,13 @@ fn item_selector(name: &str, selector: &Option<Template>) -> TokenStream {
 }
 
 /// The ResultWriter, opened for this map run, or `None`.
-fn result_writer(mode: &MapMode) -> TokenStream {
+fn result_writer(paths: &Paths, mode: &MapMode) -> TokenStream {
     let MapMode::Distributed { writer: Some(w), label, .. } = mode else {
         return quote! { ::core::option::Option::None };
     };
     let resource = &w.resource;
-    let parameters = optional_template(&w.parameters);
-    let config = super::value::literal(&w.config);
+    let parameters = optional_template(paths, &w.parameters);
+    let config = literal(&w.config);
     quote! {
         ::core::option::Option::Some(env.results.open(&::asl_runtime::items::WriterRequest {
             resource: ::std::string::String::from(#resource),
@@ -249,7 +239,7 @@ fn result_writer(mode: &MapMode) -> TokenStream {
     }
 }
 
-fn map_mode(mode: &MapMode) -> TokenStream {
+fn map_mode(cx: &Scope, mode: &MapMode) -> TokenStream {
     let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = mode else {
         return quote! { ::asl_runtime::children::MapMode::Inline };
     };
@@ -258,7 +248,7 @@ fn map_mode(mode: &MapMode) -> TokenStream {
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
             let (text, r) = (&p.text, root(p));
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }
     };
@@ -267,7 +257,7 @@ fn map_mode(mode: &MapMode) -> TokenStream {
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
             let (text, r) = (&p.text, root(p));
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }
     };

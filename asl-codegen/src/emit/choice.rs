@@ -1,26 +1,27 @@
 //! Choice rules → Rust boolean expressions over the state's effective input (`input`, a
 //! `&Value` there) and, for `$$` paths, the Context object (`context`).
 
-use super::value::path_ref;
+use super::paths::Paths;
 use crate::ir::{Cmp, Condition, Test, TypeTest};
+use crate::lang::jsonpath::{JsonPath, Root};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn condition(c: &Condition) -> TokenStream {
+pub fn condition(paths: &Paths, c: &Condition) -> TokenStream {
     match c {
         Condition::And(cs) => {
-            let cs = cs.iter().map(condition);
+            let cs = cs.iter().map(|c| condition(paths, c));
             quote! { (#(#cs)&&*) }
         }
         Condition::Or(cs) => {
-            let cs = cs.iter().map(condition);
+            let cs = cs.iter().map(|c| condition(paths, c));
             quote! { (#(#cs)||*) }
         }
         Condition::Not(c) => {
-            let c = condition(c);
+            let c = condition(paths, c);
             quote! { !#c }
         }
-        Condition::Test { variable, test: t } => test(variable, t),
+        Condition::Test { variable, test: t } => test(paths, variable, t),
     }
 }
 
@@ -35,17 +36,17 @@ fn cmp(c: Cmp) -> TokenStream {
 }
 
 /// What a path of a rule reads: the input (already a reference) or the Context object.
-fn root(p: &crate::lower::jsonpath::JsonPath) -> TokenStream {
-    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } }
+fn root(p: &JsonPath) -> TokenStream {
+    if p.root == Root::Context { quote! { &context } } else { quote! { input } }
 }
 
-fn test(variable: &crate::lower::jsonpath::JsonPath, t: &Test) -> TokenStream {
-    let var = path_ref(variable);
+fn test(paths: &Paths, variable: &JsonPath, t: &Test) -> TokenStream {
+    let var = paths.get(variable);
     let var_root = root(variable);
     let value = quote! { &*::asl_runtime::choice::variable(#var, #var_root)? };
     let other = |p| {
         let r = root(p);
-        let p = path_ref(p);
+        let p = paths.get(p);
         quote! { &*::asl_runtime::choice::variable(#p, #r)? }
     };
     match t {

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::lower::jsonpath::{CompareOp, Filter, JsonPath, Operand, Root, Segment};
+use crate::lang::jsonpath::{CompareOp, Filter, JsonPath, Operand, Root, Segment};
 
 /// `::asl_runtime::path::Path::input("$.a[0]", &[Segment::Field("a"), Segment::Index(0)])`,
 /// with every name spelled as an absolute path.
@@ -138,7 +138,7 @@ fn optional(n: Option<i64>) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lower::jsonpath::parse_path;
+    use crate::lang::jsonpath::parse_path;
 
     fn emitted(text: &str) -> String {
         match parse_path(text) {

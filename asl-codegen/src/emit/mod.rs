@@ -1,22 +1,38 @@
 //! ir → Rust tokens. Nothing here fails: everything that can fail has failed in `check`/`lower`.
+//! What could only be a bug here (a path that was not collected, a state that does not exist)
+//! is emitted as a `compile_error!` that names it, never papered over.
 //!
 //! The generated module holds: the `State` enum, `Workflow` (implementing
-//! `asl_runtime::Machine`, with one async fn per state), the typed `Tasks` trait with its
-//! `Typed` adapter, and `run` / `run_typed` entry points.
+//! `asl_runtime::Machine`, with one fn per state), the typed `Tasks` trait with its `Typed`
+//! adapter, and `run` / `run_typed` entry points.
+//!
+//! The files form a tree, leaves first: `names` (identifiers, nested modules), `jsonpath` (a
+//! path as a constant), `paths` (a machine's path statics), `scope` (what one machine's
+//! emitters share), `value` (literals, templates, intrinsic calls and the runtime's calling
+//! convention for them), `choice` (Choice rules), `io` (InputPath, OutputPath, ResultPath,
+//! transitions), `outcome` (Retry, Catch and result handling), `task` and `children` (Parallel,
+//! Map), `state` (one fn per state, dispatching on its kind), and this module (the machine).
 
 pub mod jsonpath;
 
 mod children;
 mod choice;
+mod io;
+mod names;
+mod outcome;
 mod paths;
+mod scope;
 mod state;
 mod task;
 mod value;
 
-use crate::ir::Workflow;
-use proc_macro2::TokenStream;
+use crate::ir::{Kind, Workflow};
+use names::{branch_module, ident, processor_module};
+use paths::Paths;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use state::{ident, state_fn, variant};
+use scope::Scope;
+use state::state_fn;
 
 /// The items of the module generated for `w`, compiled from the definition `text`.
 pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
@@ -46,15 +62,14 @@ fn raw_string(text: &str) -> TokenStream {
 /// per nested machine (Parallel branch, Map processor).
 /// `top`: the machine of the definition itself (nested ones have no definition of their own).
 fn machine_items(w: &Workflow, top: bool) -> TokenStream {
-    let own = paths::with_paths(w, || {
-        let state_enum = state_enum(w);
-        let machine = machine(w, top);
-        quote! { #state_enum #machine }
-    });
+    let paths = Paths::new(w);
+    let module = paths.module();
+    let state_enum = state_enum(w);
+    let machine = machine(&Scope { w, paths: &paths }, top);
     let nested = w.states.iter().flat_map(|s| {
-        let modules: Vec<(proc_macro2::Ident, &Workflow)> = match &s.kind {
-            crate::ir::Kind::Parallel(p) => p.branches.iter().enumerate().map(|(i, b)| (children::branch_module(s, i), b)).collect(),
-            crate::ir::Kind::Map(m) => vec![(children::processor_module(s), &m.processor)],
+        let modules: Vec<(Ident, &Workflow)> = match &s.kind {
+            Kind::Parallel(p) => p.branches.iter().enumerate().map(|(i, b)| (branch_module(s, i), b)).collect(),
+            Kind::Map(m) => vec![(processor_module(s), &m.processor)],
             _ => Vec::new(),
         };
         modules.into_iter().map(|(name, nested)| {
@@ -63,7 +78,7 @@ fn machine_items(w: &Workflow, top: bool) -> TokenStream {
             quote! { #[doc = #doc] mod #name { #items } }
         })
     });
-    quote! { #own #(#nested)* }
+    quote! { #module #state_enum #machine #(#nested)* }
 }
 
 fn state_enum(w: &Workflow) -> TokenStream {
@@ -100,7 +115,8 @@ fn state_enum(w: &Workflow) -> TokenStream {
     }
 }
 
-fn machine(w: &Workflow, top: bool) -> TokenStream {
+fn machine(cx: &Scope, top: bool) -> TokenStream {
+    let w = cx.w;
     let definition = match top {
         true => quote! { DEFINITION },
         false => quote! { "" },
@@ -111,31 +127,16 @@ fn machine(w: &Workflow, top: bool) -> TokenStream {
         let t = s.kind.type_name();
         quote! { State::#v => #t }
     });
-    let start = variant(w, w.start);
+    let start = cx.variant(w.start);
     let timeout = match w.timeout_seconds {
         Some(t) => quote! { ::core::option::Option::Some(#t) },
         None => quote! { ::core::option::Option::None },
     };
     let entered = w.reads_entered_time();
     let reads_context = w.reads_context();
-    let waits = w.states.iter().any(state::waits);
-    let arms = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let f = ident(&s.ident);
-        match state::waits(s) {
-            true => quote! { State::#v => Self::#f(exec, env).await },
-            false => quote! { State::#v => Self::#f(exec, env) },
-        }
-    });
-    let now_arms = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let f = ident(&s.ident);
-        match state::waits(s) {
-            true => quote! { State::#v => ::core::option::Option::None },
-            false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)) },
-        }
-    });
-    let fns = w.states.iter().map(|s| state_fn(w, s));
+    let waits = w.states.iter().any(|s| s.kind.waits());
+    let steps = steps(w);
+    let fns = w.states.iter().map(|s| state_fn(cx, s));
     let doc = w.comment.iter().map(|c| format!(" {c}"));
     quote! {
         /// The compiled state machine.
@@ -161,23 +162,47 @@ fn machine(w: &Workflow, top: bool) -> TokenStream {
                 match state { #(#types),* }
             }
 
-            #[inline(always)]
-            fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-                exec: &mut ::asl_runtime::Execution<State>,
-                env: &::asl_runtime::Env<H, C>,
-            ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
-                match exec.state() { #(#now_arms),* }
-            }
-
-            async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-                exec: &mut ::asl_runtime::Execution<State>,
-                env: &::asl_runtime::Env<H, C>,
-            ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
-                match exec.state() { #(#arms),* }
-            }
+            #steps
         }
 
         impl Workflow { #(#fns)* }
+    }
+}
+
+/// `Machine::step_now` (the states that never wait, run in place; `None` for the others) and
+/// `Machine::step` (every state), each a dispatch to the state's fn.
+fn steps(w: &Workflow) -> TokenStream {
+    let arms = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let f = ident(&s.ident);
+        match s.kind.waits() {
+            true => quote! { State::#v => Self::#f(exec, env).await },
+            false => quote! { State::#v => Self::#f(exec, env) },
+        }
+    });
+    let now_arms = w.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let f = ident(&s.ident);
+        match s.kind.waits() {
+            true => quote! { State::#v => ::core::option::Option::None },
+            false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)) },
+        }
+    });
+    quote! {
+        #[inline(always)]
+        fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+            exec: &mut ::asl_runtime::Execution<State>,
+            env: &::asl_runtime::Env<H, C>,
+        ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
+            match exec.state() { #(#now_arms),* }
+        }
+
+        async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+            exec: &mut ::asl_runtime::Execution<State>,
+            env: &::asl_runtime::Env<H, C>,
+        ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
+            match exec.state() { #(#arms),* }
+        }
     }
 }
 

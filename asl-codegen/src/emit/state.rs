@@ -1,42 +1,35 @@
-//! One async function per state, named after it. Each takes the current state's raw input
-//! from the execution, applies the state's fields in AWS's order, and returns the transition.
+//! One function per state, named after it: the dispatch on the state's kind, and the kinds
+//! that need no frame of their own (Pass, Choice, Wait, Succeed, Fail). Each takes the current
+//! state's raw input from the execution, applies the state's fields in AWS's order, and
+//! returns the transition. Task, Parallel and Map are in `task` and `children`.
 
 use super::choice::condition;
-use super::value::{literal, path_ref, root, template};
-use crate::ir::{self, Kind, PathSetting, ResultPath, Source, State, Transition, Workflow};
-use proc_macro2::{Ident, Span, TokenStream};
+use super::children;
+use super::io::{apply_result_path, context, input_path, output_path, output_reads_context, transition};
+use super::names::ident;
+use super::scope::Scope;
+use super::task::task;
+use super::value::{literal, root, template_on_input};
+use crate::ir::{self, Kind, PathSetting, ResultPath, Source, State, Transition};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn ident(s: &str) -> Ident {
-    syn::parse_str::<Ident>(s).unwrap_or_else(|_| Ident::new_raw(s, Span::call_site()))
-}
-
-pub fn variant(w: &Workflow, index: usize) -> TokenStream {
-    let v = w.states.get(index).map_or_else(|| ident("Unknown"), |s| ident(&s.variant));
-    quote! { State::#v }
-}
-
-/// Whether the state awaits anything (a Task call, a timer): only those are `async fn`s.
-pub fn waits(s: &State) -> bool {
-    matches!(s.kind, Kind::Task(_) | Kind::Wait(_) | Kind::Parallel(_) | Kind::Map(_))
-}
-
 /// The function for one state.
-pub fn state_fn(w: &Workflow, s: &State) -> TokenStream {
+pub fn state_fn(cx: &Scope, s: &State) -> TokenStream {
     let name = ident(&s.ident);
     let doc = doc(s);
     let (body, uses_env) = match &s.kind {
-        Kind::Pass(p) => (pass(w, s, p), s.needs_rng()),
-        Kind::Task(t) => (super::task::task(w, s, t), true),
-        Kind::Choice(c) => (choice(w, s, c), false),
-        Kind::Wait(wait) => (wait_state(w, s, wait), true),
-        Kind::Succeed => (succeed(s), false),
-        Kind::Fail(f) => (fail(s, f), s.needs_rng()),
-        Kind::Parallel(p) => (super::children::parallel(w, s, p), true),
-        Kind::Map(m) => (super::children::map(w, s, m), true),
+        Kind::Pass(p) => (pass(cx, s, p), s.needs_rng()),
+        Kind::Task(t) => (task(cx, s, t), true),
+        Kind::Choice(c) => (choice(cx, s, c), false),
+        Kind::Wait(wait) => (wait_state(cx, s, wait), true),
+        Kind::Succeed => (succeed(cx, s), false),
+        Kind::Fail(f) => (fail(cx, s, f), s.needs_rng()),
+        Kind::Parallel(p) => (children::parallel(cx, s, p), true),
+        Kind::Map(m) => (children::map(cx, s, m), true),
     };
     let env = if uses_env { quote! { env } } else { quote! { _env } };
-    let asyncness = if waits(s) { quote! { async } } else { quote! { #[inline] } };
+    let asyncness = if s.kind.waits() { quote! { async } } else { quote! { #[inline] } };
     quote! {
         #doc
         #asyncness fn #name<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
@@ -55,110 +48,24 @@ fn doc(s: &State) -> TokenStream {
     quote! { #[doc = #head] #( #[doc = ""] #[doc = #comment] )* }
 }
 
-/// `let input = …;`: InputPath applied to `raw` (cloned if `raw` is needed afterwards). A `$$`
-/// InputPath reads the Context object, which the caller has built as `context`.
-pub fn input_path(s: &State, keep_raw: bool) -> TokenStream {
-    let raw = if keep_raw { quote! { raw.clone() } } else { quote! { raw } };
-    match &s.input_path {
-        PathSetting::Identity => quote! { let input = #raw; },
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
-            let p = path_ref(p);
-            quote! { let input = ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))?; }
-        }
-        other => {
-            let p = path_arg(other);
-            quote! { let input = ::asl_runtime::io::apply_path(#raw, #p)?; }
-        }
-    }
-}
-
-/// OutputPath applied to `output` (or to the Context object, for a `$$` path).
-pub fn output_path(s: &State) -> TokenStream {
-    match &s.output_path {
-        PathSetting::Identity => quote! {},
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => {
-            let p = path_ref(p);
-            quote! { let output = { let _ = output; ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))? }; }
-        }
-        other => {
-            let p = path_arg(other);
-            quote! { let output = ::asl_runtime::io::apply_path(output, #p)?; }
-        }
-    }
-}
-
-fn path_arg(p: &PathSetting) -> TokenStream {
-    match p {
-        PathSetting::Path(p) => {
-            let p = path_ref(p);
-            quote! { ::core::option::Option::Some(#p) }
-        }
-        _ => quote! { ::core::option::Option::None },
-    }
-}
-
-pub fn result_path(rp: &ResultPath) -> TokenStream {
-    match rp {
-        ResultPath::Replace => quote! { ::asl_runtime::io::ResultPath::Replace },
-        ResultPath::Discard => quote! { ::asl_runtime::io::ResultPath::Discard },
-        ResultPath::At(p) => {
-            let p = path_ref(p);
-            quote! { ::asl_runtime::io::ResultPath::At(#p) }
-        }
-    }
-}
-
-/// `let output = …;` from `result`, ResultPath merging into `raw`.
-pub fn apply_result_path(rp: &ResultPath) -> TokenStream {
-    match rp {
-        ResultPath::Replace => quote! { let output = result; },
-        other => {
-            let rp = result_path(other);
-            quote! { let output = ::asl_runtime::io::apply_result_path(raw, result, #rp)?; }
-        }
-    }
-}
-
-pub fn transition(w: &Workflow, t: &Transition) -> TokenStream {
-    match t {
-        Transition::Next(i) => {
-            let v = variant(w, *i);
-            quote! { exec.goto(#v, output) }
-        }
-        Transition::End => quote! { exec.succeed(output) },
-    }
-}
-
-/// `let context = …;` where the state reads `$$`.
-pub fn context(s: &State, token: TokenStream) -> TokenStream {
-    if !s.uses_context() {
-        return quote! {};
-    }
-    let name = &s.name;
-    quote! { let context = exec.context(#name, #token); }
-}
-
-fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
+fn pass(cx: &Scope, s: &State, p: &ir::Pass) -> TokenStream {
     let keep_raw = !matches!(p.result_path, ResultPath::Replace);
-    let input = input_path(s, keep_raw);
+    let input = input_path(cx, s, keep_raw);
     let ctx = context(s, quote! { ::core::option::Option::None });
     let result = match (&p.result, &p.parameters) {
         (Some(r), _) => literal(r),
-        (None, Some(t)) => {
-            let t = template(t);
-            quote! { { let input = &input; #t } }
-        }
+        (None, Some(t)) => template_on_input(cx.paths, t),
         (None, None) => quote! { input },
     };
-    let rp = apply_result_path(&p.result_path);
-    let op = output_path(s);
-    let next = transition(w, &p.transition);
+    let rp = apply_result_path(cx, &p.result_path);
+    let op = output_path(cx, s);
+    let next = transition(cx, &p.transition);
     let minimal = p.result.is_none() && p.parameters.is_none() && !keep_raw;
     if minimal && matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
         // A bare Pass state only moves on.
         return match &p.transition {
             Transition::Next(i) => {
-                let v = variant(w, *i);
+                let v = cx.variant(*i);
                 quote! { ::core::result::Result::Ok(exec.pass_to(#v)) }
             }
             Transition::End => quote! { ::core::result::Result::Ok(exec.pass_to_end()) },
@@ -178,26 +85,23 @@ fn pass(w: &Workflow, s: &State, p: &ir::Pass) -> TokenStream {
 /// `exec.goto`, or `exec.goto_within` where the output can only be part of the state's input
 /// (no `$$` OutputPath), which was size-checked already.
 fn goto_within(s: &State) -> TokenStream {
-    match &s.output_path {
-        PathSetting::Path(p) if p.root == crate::lower::jsonpath::Root::Context => quote! { exec.goto },
-        _ => quote! { exec.goto_within },
+    match output_reads_context(s) {
+        true => quote! { exec.goto },
+        false => quote! { exec.goto_within },
     }
 }
 
-fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
+fn choice(cx: &Scope, s: &State, c: &ir::Choice) -> TokenStream {
     let goto = goto_within(s);
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let input = input_path(s, false);
+    let input = input_path(cx, s, false);
     let branches = c.rules.iter().map(|(cond, next)| {
-        let cond = condition(cond);
-        let v = variant(w, *next);
+        let cond = condition(cx.paths, cond);
+        let v = cx.variant(*next);
         quote! { if #cond { #v } }
     });
     let default = match c.default {
-        Some(d) => {
-            let v = variant(w, d);
-            quote! { #v }
-        }
+        Some(d) => cx.variant(d),
         None => quote! {
             return ::core::result::Result::Err(::asl_runtime::Fault::fail(
                 ::asl_runtime::Failure::bare("States.NoChoiceMatched"),
@@ -213,7 +117,7 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
             ::core::result::Result::Ok(exec.pass_to(next))
         };
     }
-    let op = output_path(s);
+    let op = output_path(cx, s);
     quote! {
         let raw = exec.take_input();
         #ctx
@@ -228,14 +132,14 @@ fn choice(w: &Workflow, s: &State, c: &ir::Choice) -> TokenStream {
     }
 }
 
-fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
+fn wait_state(cx: &Scope, s: &State, wait: &ir::Wait) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let input = input_path(s, false);
+    let input = input_path(cx, s, false);
     let delay = match &wait.wait_for {
         ir::WaitFor::Seconds(n) => quote! { ::asl_runtime::wait::check_delay(::core::time::Duration::from_secs(#n))? },
         ir::WaitFor::SecondsPath(p) => {
             let r = root(p);
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::asl_runtime::wait::seconds_from_path(#p, #r)? }
         }
         ir::WaitFor::Timestamp(t) => quote! {
@@ -243,12 +147,12 @@ fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
         },
         ir::WaitFor::TimestampPath(p) => {
             let r = root(p);
-            let p = path_ref(p);
+            let p = cx.paths.get(p);
             quote! { ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp_from_path(#p, #r)?)? }
         }
     };
-    let op = output_path(s);
-    let next = transition(w, &wait.transition);
+    let op = output_path(cx, s);
+    let next = transition(cx, &wait.transition);
     quote! {
         let raw = exec.take_input();
         #ctx
@@ -260,10 +164,10 @@ fn wait_state(w: &Workflow, s: &State, wait: &ir::Wait) -> TokenStream {
     }
 }
 
-fn succeed(s: &State) -> TokenStream {
+fn succeed(cx: &Scope, s: &State) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let input = input_path(s, false);
-    let op = output_path(s);
+    let input = input_path(cx, s, false);
+    let op = output_path(cx, s);
     quote! {
         let raw = exec.take_input();
         #ctx
@@ -274,15 +178,15 @@ fn succeed(s: &State) -> TokenStream {
     }
 }
 
-fn fail(s: &State, f: &ir::Fail) -> TokenStream {
+fn fail(cx: &Scope, s: &State, f: &ir::Fail) -> TokenStream {
     let uses_input = [&f.error, &f.cause].iter().any(|x| matches!(x, Some(Source::Template(_))));
     let ctx = context(s, quote! { ::core::option::Option::None });
     let field = |src: &Option<Source>, name: &str| match src {
         None => quote! { ::core::option::Option::None },
         Some(Source::Literal(l)) => quote! { ::core::option::Option::Some(::std::string::String::from(#l)) },
         Some(Source::Template(t)) => {
-            let t = template(t);
-            quote! { ::core::option::Option::Some(::asl_runtime::io::fail_text({ let input = &input; #t }, #name)?) }
+            let t = template_on_input(cx.paths, t);
+            quote! { ::core::option::Option::Some(::asl_runtime::io::fail_text(#t, #name)?) }
         }
     };
     let error = field(&f.error, "ErrorPath");

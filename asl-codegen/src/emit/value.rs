@@ -1,15 +1,16 @@
-//! JSON literals, payload templates and intrinsic calls → Rust expressions.
+//! JSON literals, payload templates and intrinsic calls → Rust expressions, and the calling
+//! convention of the runtime's intrinsic functions (`asl_runtime::intrinsics`).
 //!
 //! Template expressions read two locals of the generated state function: `input` (the
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
+use super::paths::Paths;
 use crate::ir::{Arg, Call, Template};
-use crate::lower::jsonpath::JsonPath;
-use proc_macro2::TokenStream;
+use crate::lang::intrinsic::IntrinsicFn;
+use crate::lang::jsonpath::{JsonPath, Root};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
-
-pub use super::paths::path_ref;
 
 /// A literal JSON value built by direct constructors (no parsing at run time).
 pub fn literal(v: &Value) -> TokenStream {
@@ -42,74 +43,132 @@ pub fn literal(v: &Value) -> TokenStream {
 }
 
 /// An expression of type `Result<Value, Fault>`-compatible via `?`: evaluates a template.
-pub fn template(t: &Template) -> TokenStream {
+pub fn template(paths: &Paths, t: &Template) -> TokenStream {
     match t {
         Template::Literal(v) => literal(v),
         Template::Array(items) => {
-            let items = items.iter().map(template);
+            let items = items.iter().map(|t| template(paths, t));
             quote! { ::asl_runtime::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         Template::Object(members) => {
             let entries = members.iter().map(|(k, v)| {
-                let v = template(v);
+                let v = template(paths, v);
                 quote! { (#k, #v) }
             });
             quote! { ::asl_runtime::io::object([#(#entries),*]) }
         }
-        Template::Path { path, field } => path_value(path, field),
-        Template::Intrinsic { call: c, field } => call(c, field),
+        Template::Path { path, field } => path_value(paths, path, field),
+        Template::Intrinsic { call: c, field } => call(paths, c, field),
     }
+}
+
+/// A template evaluated on the state function's local `input` (a `Value`, which the template
+/// reads by reference).
+pub fn template_on_input(paths: &Paths, t: &Template) -> TokenStream {
+    let t = template(paths, t);
+    quote! { { let input = &input; #t } }
 }
 
 /// What a path is evaluated on, where the state's own input is the local `input: Value`:
 /// `&input`, or `&context` (the Context object) for `$$` paths.
 pub fn root(p: &JsonPath) -> TokenStream {
-    if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { &input } }
+    if p.root == Root::Context { quote! { &context } } else { quote! { &input } }
 }
 
 /// A `.$` path: on the template input (`input: &Value` there), or on the Context object.
-fn path_value(p: &JsonPath, field: &str) -> TokenStream {
-    let path = path_ref(p);
-    let root = if p.root == crate::lower::jsonpath::Root::Context { quote! { &context } } else { quote! { input } };
+fn path_value(paths: &Paths, p: &JsonPath, field: &str) -> TokenStream {
+    let path = paths.get(p);
+    let root = if p.root == Root::Context { quote! { &context } } else { quote! { input } };
     quote! { ::asl_runtime::io::template_path(#path, #root, #field)? }
 }
 
-/// An intrinsic call: arguments evaluated in order into locals, then the runtime function
-/// (variadic functions take their tail as a `Vec`; random ones borrow the environment's RNG).
-fn call(c: &Call, field: &str) -> TokenStream {
-    use crate::lower::intrinsic::IntrinsicFn;
-    let args: Vec<TokenStream> = c.args.iter().map(|a| match a {
+/// How generated code calls the runtime function behind an intrinsic: every argument is a
+/// `serde_json::Value`, in order; from `variadic_from` on they go in one `Vec<Value>`; a call
+/// that draws randomness (the catalogue says which) takes `&mut impl rand::RngCore` first,
+/// borrowed from the environment.
+struct RuntimeFn {
+    /// The function in `asl_runtime::intrinsics`.
+    name: &'static str,
+    variadic_from: Option<usize>,
+}
+
+/// The runtime function for a call of `func` with `arg_count` arguments.
+fn runtime_fn(func: IntrinsicFn, arg_count: usize) -> RuntimeFn {
+    use IntrinsicFn as F;
+    let (name, variadic_from) = match (func, arg_count) {
+        (F::Format, _) => ("format", Some(1)),
+        (F::StringToJson, _) => ("string_to_json", None),
+        (F::JsonToString, _) => ("json_to_string", None),
+        (F::Array, _) => ("array", Some(0)),
+        (F::ArrayPartition, _) => ("array_partition", None),
+        (F::ArrayContains, _) => ("array_contains", None),
+        (F::ArrayRange, _) => ("array_range", None),
+        (F::ArrayGetItem, _) => ("array_get_item", None),
+        (F::ArrayLength, _) => ("array_length", None),
+        (F::ArrayUnique, _) => ("array_unique", None),
+        (F::Base64Encode, _) => ("base64_encode", None),
+        (F::Base64Decode, _) => ("base64_decode", None),
+        (F::Hash, _) => ("hash", None),
+        (F::JsonMerge, _) => ("json_merge", None),
+        // With a seed (the third argument) the result is fixed: no RNG.
+        (F::MathRandom, 3) => ("math_random_seeded", None),
+        (F::MathRandom, _) => ("math_random", None),
+        (F::MathAdd, _) => ("math_add", None),
+        (F::StringSplit, _) => ("string_split", None),
+        (F::Uuid, _) => ("uuid", None),
+    };
+    RuntimeFn { name, variadic_from }
+}
+
+/// An intrinsic call: the runtime function of [`runtime_fn`], called as it says. Arguments of
+/// a call that borrows the RNG are evaluated first, into locals, so no argument runs while the
+/// RNG is borrowed.
+fn call(paths: &Paths, c: &Call, field: &str) -> TokenStream {
+    let mut args: Vec<TokenStream> = c.args.iter().map(|a| match a {
         Arg::Literal(v) => literal(v),
-        Arg::Path(p) => path_value(p, field),
-        Arg::Call(inner) => call(inner, field),
+        Arg::Path(p) => path_value(paths, p, field),
+        Arg::Call(inner) => call(paths, inner, field),
     }).collect();
-    let f = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
-    match (c.func, args.as_slice()) {
-        (IntrinsicFn::Format, [template, rest @ ..]) => {
-            quote! { ::asl_runtime::intrinsics::format(#template, ::std::vec::Vec::from([#(#rest),*]))? }
-        }
-        (IntrinsicFn::Array, all) => quote! { ::asl_runtime::intrinsics::array(::std::vec::Vec::from([#(#all),*]))? },
-        (IntrinsicFn::MathRandom, [start, end, seed]) => {
-            quote! { ::asl_runtime::intrinsics::math_random_seeded(#start, #end, #seed)? }
-        }
-        _ if c.needs_rng() => {
-            let func = f(c.func.runtime_fn());
-            let names: Vec<_> = (0..args.len()).map(|i| f(&format!("arg{i}"))).collect();
-            quote! { {
-                #(let #names = #args;)*
-                env.with_rng(|rng| ::asl_runtime::intrinsics::#func(rng, #(#names),*))?
-            } }
-        }
-        _ => {
-            let func = f(c.func.runtime_fn());
-            quote! { ::asl_runtime::intrinsics::#func(#(#args),*)? }
-        }
+    let runtime = runtime_fn(c.func, args.len());
+    if let Some(from) = runtime.variadic_from {
+        let rest = args.split_off(from.min(args.len()));
+        args.push(quote! { ::std::vec::Vec::from([#(#rest),*]) });
     }
+    let func = Ident::new(runtime.name, Span::call_site());
+    if !c.needs_rng() {
+        return quote! { ::asl_runtime::intrinsics::#func(#(#args),*)? };
+    }
+    let names: Vec<Ident> = (0..args.len()).map(|i| Ident::new(&format!("arg{i}"), Span::call_site())).collect();
+    quote! { {
+        #(let #names = #args;)*
+        env.with_rng(|rng| ::asl_runtime::intrinsics::#func(rng, #(#names),*))?
+    } }
 }
 
 /// Whether a template reads the Context object (`$$` paths).
 pub fn reads_context(t: &Template) -> bool {
     let mut found = false;
-    t.visit(&mut |p| found |= p.root == crate::lower::jsonpath::Root::Context, &mut |_| {});
+    t.visit(&mut |p| found |= p.root == Root::Context, &mut |_| {});
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_fn;
+    use crate::lang::intrinsic::IntrinsicFn;
+
+    #[test]
+    fn every_intrinsic_has_a_runtime_function() {
+        for func in IntrinsicFn::ALL {
+            let (min, max) = func.arity();
+            for n in [min, max.unwrap_or(min + 2)] {
+                assert!(!runtime_fn(func, n).name.is_empty(), "{func}");
+            }
+        }
+        assert_eq!(runtime_fn(IntrinsicFn::MathRandom, 2).name, "math_random");
+        assert_eq!(runtime_fn(IntrinsicFn::MathRandom, 3).name, "math_random_seeded");
+        assert_eq!(runtime_fn(IntrinsicFn::Format, 1).variadic_from, Some(1));
+        assert_eq!(runtime_fn(IntrinsicFn::Array, 0).variadic_from, Some(0));
+        assert_eq!(runtime_fn(IntrinsicFn::MathAdd, 2).variadic_from, None);
+    }
 }

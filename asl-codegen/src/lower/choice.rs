@@ -1,10 +1,10 @@
 //! Choice rules → conditions: each data-test rule becomes a typed test on a parsed path.
 
-use super::jsonpath::{parse_path, JsonPath};
+use super::paths::path;
 use crate::ast::{self, ComparisonOp as Op};
 use crate::diag::Diagnostics;
 use crate::ir::{Choice, Cmp, Condition, Test, TypeTest};
-use crate::parse::NodeKind;
+use crate::json::{Node, NodeKind};
 use std::collections::HashMap;
 
 pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, diags: &mut Diagnostics) -> Option<Choice> {
@@ -39,14 +39,6 @@ fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Conditio
     })
 }
 
-fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<JsonPath> {
-    if crate::check::is_variable(text) {
-        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
-        return None;
-    }
-    parse_path(text).ok()
-}
-
 fn cmp(op: Op) -> Cmp {
     let name = op.name().trim_end_matches("Path");
     if name.ends_with("GreaterThanEquals") {
@@ -62,7 +54,7 @@ fn cmp(op: Op) -> Cmp {
     }
 }
 
-fn test(op: Op, operand: &crate::parse::Node, diags: &mut Diagnostics) -> Option<Test> {
+fn test(op: Op, operand: &Node, diags: &mut Diagnostics) -> Option<Test> {
     let name = op.name();
     let b = || match operand.kind {
         NodeKind::Bool(b) => Some(b),

@@ -1,25 +1,26 @@
 //! ast → ir: state names become Rust identifiers, transitions become indexes, and paths,
-//! templates, intrinsic calls and Choice rules are compiled to small programs. Features whose
-//! execution a later issue brings (Parallel, Map, JSONata, variables) are reported here as
-//! "not supported yet", after `check` validated them fully.
-
-pub mod intrinsic;
-pub mod jsonpath;
-pub mod timestamp;
+//! templates, intrinsic calls and Choice rules are compiled to small programs. Features that
+//! cannot run yet (JSONata, workflow variables, an ItemBatcher with an ItemSelector) are
+//! reported here as "not supported yet", after `check` validated them fully. What `check`
+//! guarantees (every transition names a state, every path parses) is not guessed at when it
+//! fails to hold: lowering returns `None` without a diagnostic, which `compile_source` reports
+//! as an internal error.
 
 mod choice;
-pub(crate) mod names;
+mod paths;
 mod template;
 
 use crate::ast::{self, NullablePath, SecondsField, StateKind};
 use crate::diag::{Diagnostics, Span};
 use crate::ir;
+use crate::json::Node;
+use paths::{path, reference_path};
 use std::collections::HashMap;
 
 /// Lowers a checked definition. Unsupported features are reported into `diags`.
 pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -> Option<ir::Workflow> {
     let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
-    let idents = names::idents(machine.states.iter().map(|d| d.name.as_str()));
+    let idents = ir::names::idents(machine.states.iter().map(|d| d.name.as_str()));
     let mut cx = Lower { index: &index, name, diags };
     if let Some(q) = &machine.query_language {
         if q.value == ast::QueryLanguage::Jsonata {
@@ -68,15 +69,17 @@ impl Lower<'_, '_> {
         self.diags.error(span, format!("{what} is valid ASL but not supported yet by asl-codegen: this definition passes `asl check` but cannot be compiled to Rust until a later release"));
     }
 
-    fn target(&self, name: &str) -> usize {
-        self.index.get(name).copied().unwrap_or_default()
+    /// The index of the state `name`; `None` (an internal error: `check` found every target)
+    /// when there is none.
+    fn target(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
     }
 
-    fn transition(&self, c: &ast::Common) -> ir::Transition {
-        match &c.next {
-            Some(n) => ir::Transition::Next(self.target(&n.value)),
+    fn transition(&self, c: &ast::Common) -> Option<ir::Transition> {
+        Some(match &c.next {
+            Some(n) => ir::Transition::Next(self.target(&n.value)?),
             None => ir::Transition::End,
-        }
+        })
     }
 
     fn kind(&mut self, decl: &ast::StateDecl) -> Option<ir::Kind> {
@@ -94,11 +97,11 @@ impl Lower<'_, '_> {
                 parameters: self.template(c.parameters.as_ref())?,
                 result: p.result.as_ref().map(|r| r.to_value()),
                 result_path: result_path(&c.result_path, self.diags)?,
-                transition: self.transition(c),
+                transition: self.transition(c)?,
             }),
             StateKind::Task(t) => ir::Kind::Task(self.task(t, c)?),
             StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
-            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w, self.diags)?, transition: self.transition(c) }),
+            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w, self.diags)?, transition: self.transition(c)? }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(self.fail(f)?),
             StateKind::Parallel(p) => ir::Kind::Parallel(ir::Parallel {
@@ -110,7 +113,7 @@ impl Lower<'_, '_> {
         })
     }
 
-    fn template(&mut self, node: Option<&crate::parse::Node>) -> Option<Option<ir::Template>> {
+    fn template(&mut self, node: Option<&Node>) -> Option<Option<ir::Template>> {
         match node {
             None => Some(None),
             Some(n) => template::lower_template(n, self.diags).map(Some),
@@ -140,24 +143,24 @@ impl Lower<'_, '_> {
                 .map(|k| {
                     Some(ir::Catcher {
                         error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
-                        next: self.target(&k.next.value),
+                        next: self.target(&k.next.value)?,
                         result_path: result_path(&k.result_path, self.diags)?,
                     })
                 })
                 .collect::<Option<_>>()?,
-            transition: self.transition(c),
+            transition: self.transition(c)?,
         })
     }
 
     /// A distributed Map's settings: tolerances, ItemReader, ItemBatcher, ResultWriter.
     fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map) -> Option<ir::MapMode> {
         let tolerated_count = match (&m.tolerated_failure_count, &m.tolerated_failure_count_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(path(&p.value, p.span, true, self.diags)?)),
+            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value, p.span, self.diags)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
         let tolerated_percentage = match (&m.tolerated_failure_percentage, &m.tolerated_failure_percentage_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(path(&p.value, p.span, true, self.diags)?)),
+            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value, p.span, self.diags)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
@@ -184,40 +187,40 @@ impl Lower<'_, '_> {
         })
     }
 
-    fn item_reader(&mut self, node: &crate::parse::Node) -> Option<ir::ItemReader> {
+    fn item_reader(&mut self, node: &Node) -> Option<ir::ItemReader> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         let config = field("ReaderConfig");
         let max_items_path = config
             .and_then(|c| c.as_members()?.iter().find(|m| m.key == "MaxItemsPath"))
-            .map(|m| path(m.value.as_str().unwrap_or_default(), m.value.span, true, self.diags))
+            .map(|m| reference_path(m.value.as_str()?, m.value.span, self.diags))
             .map_or(Some(None), |p| p.map(Some))?;
         Some(ir::ItemReader {
             resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
             parameters: self.template(field("Parameters"))?,
-            config: config.map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+            config: config.map_or(serde_json::Value::Null, Node::to_value),
             max_items_path,
         })
     }
 
-    fn item_batcher(&mut self, node: &crate::parse::Node) -> Option<ir::ItemBatcher> {
+    fn item_batcher(&mut self, node: &Node) -> Option<ir::ItemBatcher> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         let mut limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
             if let Some(p) = field(&format!("{k}Path")) {
-                return Some(Some(ir::Tolerated::Path(path(p.as_str().unwrap_or_default(), p.span, true, self.diags)?)));
+                return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?, p.span, self.diags)?)));
             }
-            Some(field(k).and_then(crate::parse::fields_as_uint).map(ir::Tolerated::Literal))
+            Some(field(k).and_then(Node::as_uint).map(ir::Tolerated::Literal))
         };
         let max_items = limit("MaxItemsPerBatch")?;
         let max_bytes = limit("MaxInputBytesPerBatch")?;
         Some(ir::ItemBatcher { max_items, max_bytes, batch_input: self.template(field("BatchInput"))? })
     }
 
-    fn result_writer(&mut self, node: &crate::parse::Node) -> Option<ir::ResultWriter> {
+    fn result_writer(&mut self, node: &Node) -> Option<ir::ResultWriter> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         Some(ir::ResultWriter {
             resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
             parameters: self.template(field("Parameters"))?,
-            config: field("WriterConfig").map_or(serde_json::Value::Null, crate::parse::Node::to_value),
+            config: field("WriterConfig").map_or(serde_json::Value::Null, Node::to_value),
         })
     }
 
@@ -229,12 +232,12 @@ impl Lower<'_, '_> {
             _ => ir::MapMode::Inline,
         };
         let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
-            (_, Some(p)) => ir::Concurrency::Path(path(&p.value, p.span, true, self.diags)?),
+            (_, Some(p)) => ir::Concurrency::Path(reference_path(&p.value, p.span, self.diags)?),
             (Some(n), None) => ir::Concurrency::Literal(n.value),
             (None, None) => ir::Concurrency::Literal(0),
         };
         let items_path = match &m.items_path {
-            Some(p) if p.value != "$" => Some(path(&p.value, p.span, true, self.diags)?),
+            Some(p) if p.value != "$" => Some(reference_path(&p.value, p.span, self.diags)?),
             _ => None,
         };
         // The older `Parameters` of a Map state is what `ItemSelector` is now.
@@ -270,16 +273,16 @@ fn wait_for(w: &ast::Wait, diags: &mut Diagnostics) -> Option<ir::WaitFor> {
         return Some(ir::WaitFor::Timestamp(t.value.clone()));
     }
     if let Some(p) = &w.seconds_path {
-        return path(&p.value, p.span, true, diags).map(ir::WaitFor::SecondsPath);
+        return reference_path(&p.value, p.span, diags).map(ir::WaitFor::SecondsPath);
     }
     let p = w.timestamp_path.as_ref()?;
-    path(&p.value, p.span, true, diags).map(ir::WaitFor::TimestampPath)
+    reference_path(&p.value, p.span, diags).map(ir::WaitFor::TimestampPath)
 }
 
 fn seconds(f: &SecondsField, diags: &mut Diagnostics) -> Option<ir::Seconds> {
     Some(match (&f.seconds, &f.path) {
         (Some(s), _) => ir::Seconds::Literal(s.value),
-        (None, Some(p)) => ir::Seconds::Path(path(&p.value, p.span, true, diags)?),
+        (None, Some(p)) => ir::Seconds::Path(reference_path(&p.value, p.span, diags)?),
         (None, None) => ir::Seconds::None,
     })
 }
@@ -300,7 +303,7 @@ fn path_setting(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir:
         None => ir::PathSetting::Identity,
         Some(ast::Spanned { value: None, .. }) => ir::PathSetting::Null,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::PathSetting::Identity,
-        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(path(text, *span, false, diags)?),
+        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(path(text, *span, diags)?),
     })
 }
 
@@ -309,16 +312,32 @@ fn result_path(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::
         None => ir::ResultPath::Replace,
         Some(ast::Spanned { value: None, .. }) => ir::ResultPath::Discard,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::ResultPath::Replace,
-        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(path(text, *span, true, diags)?),
+        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(reference_path(text, *span, diags)?),
     })
 }
 
-/// A checked path field. Workflow variables (`$name`) pass `check` but cannot run yet.
-fn path(text: &str, span: Span, reference: bool, diags: &mut Diagnostics) -> Option<jsonpath::JsonPath> {
-    if crate::check::is_variable(text) {
-        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::lower;
+    use crate::diag::Diagnostics;
+
+    /// What `lower` makes of a definition that skipped `check`.
+    fn lowered(text: &str) -> (bool, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let machine = crate::parse::parse_definition(text, &mut diags).expect("reads");
+        (lower(&machine, "m", &mut diags).is_some(), diags)
     }
-    let parsed = if reference { jsonpath::parse_reference_path(text) } else { jsonpath::parse_path(text) };
-    parsed.ok()
+
+    #[test]
+    fn a_transition_to_no_state_is_no_workflow() {
+        let next = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+        let catch = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::x",
+            "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Nowhere"}]}}}"#;
+        for text in [next, catch] {
+            let (some, diags) = lowered(text);
+            assert!(!some && diags.is_empty(), "{text}");
+        }
+        let (some, diags) = lowered(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+        assert!(some && diags.is_empty());
+    }
 }

@@ -1,11 +1,11 @@
 //! Payload templates → ir: `key.$` values become parsed paths or intrinsic calls, everything
 //! else stays a literal.
 
-use super::intrinsic::{self, looks_like_intrinsic};
-use super::jsonpath::parse_path;
-use crate::diag::Diagnostics;
+use super::paths::path;
+use crate::diag::{Diagnostics, Span};
 use crate::ir::{Arg, Call, Template};
-use crate::parse::{Node, NodeKind};
+use crate::json::{Node, NodeKind};
+use crate::lang::{intrinsic, looks_like_intrinsic};
 
 pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
     Some(match &node.kind {
@@ -13,7 +13,7 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
             let mut out = Vec::with_capacity(members.len());
             for m in members {
                 let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
-                    (Some(key), Some(text)) => (key.to_string(), dynamic(text, &m.key, &m.value, diags)?),
+                    (Some(key), Some(text)) => (key.to_string(), lower_dynamic(text, &m.key, m.value.span, diags)?),
                     _ => (m.key.clone(), lower_template(&m.value, diags)?),
                 };
                 out.push(value);
@@ -26,15 +26,7 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
 }
 
 /// One `key.$` value, or an ErrorPath / CausePath written at `span`.
-pub fn lower_dynamic(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Template> {
-    dynamic_at(text, field, span, diags)
-}
-
-fn dynamic(text: &str, field: &str, node: &Node, diags: &mut Diagnostics) -> Option<Template> {
-    dynamic_at(text, field, node.span, diags)
-}
-
-fn dynamic_at(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Template> {
+pub fn lower_dynamic(text: &str, field: &str, span: Span, diags: &mut Diagnostics) -> Option<Template> {
     if looks_like_intrinsic(text) {
         let call = intrinsic::parse_intrinsic(text).ok()?;
         return Some(Template::Intrinsic { call: lower_call(&call, span, diags)?, field: field.to_string() });
@@ -42,15 +34,7 @@ fn dynamic_at(text: &str, field: &str, span: crate::diag::Span, diags: &mut Diag
     Some(Template::Path { path: path(text, span, diags)?, field: field.to_string() })
 }
 
-fn path(text: &str, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<super::jsonpath::JsonPath> {
-    if crate::check::is_variable(text) {
-        diags.error(span, format!("the variable reference \"{text}\" is valid ASL but workflow variables are not supported yet by asl-codegen"));
-        return None;
-    }
-    parse_path(text).ok()
-}
-
-fn lower_call(call: &intrinsic::Call, span: crate::diag::Span, diags: &mut Diagnostics) -> Option<Call> {
+fn lower_call(call: &intrinsic::Call, span: Span, diags: &mut Diagnostics) -> Option<Call> {
     let args = call
         .args
         .iter()

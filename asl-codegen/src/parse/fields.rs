@@ -1,9 +1,10 @@
 //! Reading an object's fields by name with type checks, reporting wrong types, duplicate keys
 //! and unknown fields (with a "did you mean") into the shared diagnostics.
 
-use super::{Member, Node, NodeKind};
 use crate::ast::Spanned;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
+use crate::json::{Member, Node, NodeKind};
+use crate::lang::is_jsonata;
 
 /// A view of one JSON object being turned into an AST node.
 pub struct Fields<'a, 'd> {
@@ -86,7 +87,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     /// A whole non-negative number (AWS's integer fields).
     pub fn uint(&mut self, key: &str) -> Option<Spanned<u64>> {
         let node = self.node(key)?;
-        match as_uint(node) {
+        match node.as_uint() {
             Some(v) => Some(Spanned { value: v, span: node.span }),
             None => {
                 self.type_error(key, node, "a non-negative whole number");
@@ -104,6 +105,18 @@ impl<'a, 'd> Fields<'a, 'd> {
                 None
             }
         }
+    }
+
+    /// A string field that must be one of `options`, each given as AWS spells it.
+    pub fn one_of<T: Clone>(&mut self, key: &str, options: &[(&str, T)]) -> Option<Spanned<T>> {
+        let s = self.string(key)?;
+        if let Some((_, value)) = options.iter().find(|(name, _)| *name == s.value) {
+            return Some(Spanned { value: value.clone(), span: s.span });
+        }
+        let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+        let msg = format!("{}: {key} must be {}, found \"{}\"", self.owner, names.join(" or "), s.value);
+        self.diags.error(s.span, msg);
+        None
     }
 
     /// A path field that may be `null` (InputPath, OutputPath, ResultPath).
@@ -132,7 +145,7 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     /// A field given as a JSONata expression string (`"{% … %}"`), taken as written.
     pub fn jsonata(&mut self, key: &str) -> Option<&'a Member> {
-        let i = self.members.iter().position(|m| m.key == key && is_jsonata(&m.value))?;
+        let i = self.members.iter().position(|m| m.key == key && m.value.as_str().is_some_and(is_jsonata))?;
         self.used[i] = true;
         Some(&self.members[i])
     }
@@ -161,22 +174,6 @@ impl<'a, 'd> Fields<'a, 'd> {
             self.diags.push(d);
         }
     }
-}
-
-pub fn as_uint(node: &Node) -> Option<u64> {
-    match &node.kind {
-        NodeKind::Number(n) => n.parse::<u64>().ok().or_else(|| {
-            // `1.0` and `1e3` are whole numbers written another way; Jackson reads them as such.
-            let f: f64 = n.parse().ok()?;
-            (f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as u64)
-        }),
-        _ => None,
-    }
-}
-
-/// A JSONata expression string: `{%` … `%}`.
-pub fn is_jsonata(node: &Node) -> bool {
-    node.as_str().is_some_and(|s| s.starts_with("{%") && s.ends_with("%}"))
 }
 
 fn report_duplicates(members: &[Member], owner: &str, diags: &mut Diagnostics) {

@@ -1,10 +1,11 @@
-//! Readers for the fields specific to one state kind, and for Retriers and Catchers.
+//! Readers for the fields specific to one leaf state kind (Task, Wait, Fail, Choice and its
+//! rules), and for Retriers and Catchers. The kinds that hold machines of their own, Parallel
+//! and Map, are read in `machine`, which this module does not know.
 
-use super::definition::{machine, Level};
 use super::fields::Fields;
-use super::{Node, NodeKind};
 use crate::ast::*;
 use crate::diag::{Diagnostics, Span};
+use crate::json::{Node, NodeKind};
 
 pub fn task(f: &mut Fields, span: Span) -> Task {
     let resource = f.string("Resource").unwrap_or_else(|| {
@@ -44,61 +45,6 @@ pub fn fail(f: &mut Fields) -> Fail {
         cause: f.string("Cause"),
         error_path: f.string("ErrorPath"),
         cause_path: f.string("CausePath"),
-    }
-}
-
-pub fn parallel(f: &mut Fields, span: Span) -> Parallel {
-    let owner = f.owner.clone();
-    let branches = match f.array("Branches") {
-        Some((items, bspan)) => {
-            if items.is_empty() {
-                f.diags.error(bspan, format!("{owner}: Branches cannot be empty"));
-            }
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| machine(n, Level::Branch, &format!("{owner}, branch {i}"), f.diags))
-                .collect()
-        }
-        None => {
-            if !f.has("Branches") {
-                f.diags.error(span, format!("{owner}: field \"Branches\" is required"));
-            }
-            Vec::new()
-        }
-    };
-    Parallel { branches }
-}
-
-pub fn map(f: &mut Fields) -> Map {
-    let owner = f.owner.clone();
-    let processor = ["ItemProcessor", "Iterator"]
-        .into_iter()
-        .filter_map(|key| {
-            let n = f.node(key)?;
-            Some(machine(n, Level::Processor, &format!("{owner}, {key}"), f.diags))
-        })
-        .next();
-    let uint_or_jsonata = |f: &mut Fields, key: &str| if f.jsonata(key).is_some() { None } else { f.uint(key) };
-    Map {
-        processor,
-        items_path: f.string("ItemsPath"),
-        items: f.node("Items").cloned(),
-        item_selector: f.node("ItemSelector").cloned(),
-        max_concurrency: uint_or_jsonata(f, "MaxConcurrency"),
-        max_concurrency_path: f.string("MaxConcurrencyPath"),
-        tolerated_failure_count: uint_or_jsonata(f, "ToleratedFailureCount"),
-        tolerated_failure_count_path: f.string("ToleratedFailureCountPath"),
-        tolerated_failure_percentage: if f.jsonata("ToleratedFailurePercentage").is_some() {
-            None
-        } else {
-            f.number("ToleratedFailurePercentage")
-        },
-        tolerated_failure_percentage_path: f.string("ToleratedFailurePercentagePath"),
-        item_reader: f.node("ItemReader").cloned(),
-        item_batcher: f.node("ItemBatcher").cloned(),
-        result_writer: f.node("ResultWriter").cloned(),
-        label: f.string("Label"),
     }
 }
 
@@ -204,20 +150,9 @@ fn rule_kind(f: &mut Fields, span: Span, owner: &str) -> RuleKind {
 }
 
 pub fn retrier(node: &Node, owner: &str, index: usize, diags: &mut Diagnostics) -> Retrier {
-    let owner = format!("{owner}, Retry[{index}]");
-    let mut f = Fields::new(node, owner.clone(), "a Retrier object", diags);
+    let mut f = Fields::new(node, format!("{owner}, Retry[{index}]"), "a Retrier object", diags);
     let error_equals = error_equals(&mut f, node.span);
-    let jitter_strategy = f.string("JitterStrategy").and_then(|s| {
-        let j = match s.value.as_str() {
-            "FULL" => JitterStrategy::Full,
-            "NONE" => JitterStrategy::None,
-            other => {
-                f.diags.error(s.span, format!("{owner}: JitterStrategy must be FULL or NONE, found \"{other}\""));
-                return None;
-            }
-        };
-        Some(Spanned { value: j, span: s.span })
-    });
+    let jitter_strategy = f.one_of("JitterStrategy", &[("FULL", JitterStrategy::Full), ("NONE", JitterStrategy::None)]);
     let r = Retrier {
         span: node.span,
         error_equals,

@@ -1,26 +1,19 @@
-//! JSON text → a tree that keeps the span of every key and value (no ASL semantics here).
-//!
-//! jsonc-parser does the scanning (strict JSON: no comments, no trailing commas, quoted keys);
-//! this module turns its AST into our own owned [`Node`] so later passes never see a borrowed
-//! parser type, and so duplicate keys, which AWS rejects, are still visible.
+//! The definition's JSON tree → the ASL AST ([`crate::ast`]): the object reader that reports
+//! wrong types, duplicate and unknown fields (`fields`), the machine and state readers
+//! (`machine`), and the readers of one state kind's own fields (`kinds`). Shape problems are
+//! collected while an AST is still built from what could be read; rules are `check`'s.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
-use jsonc_parser::ast;
-
-mod definition;
 mod fields;
 mod kinds;
+mod machine;
 
-pub use fields::is_jsonata;
-
-/// A whole non-negative number, if `node` is one.
-pub fn fields_as_uint(node: &Node) -> Option<u64> {
-    fields::as_uint(node)
-}
+use crate::ast::StateMachine;
+use crate::diag::Diagnostics;
+use crate::json::parse_json;
 
 /// Parses a definition: JSON syntax first (one fatal diagnostic), then the ASL shape, whose
 /// problems are collected into `diags` while an AST is still built from what could be read.
-pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<crate::ast::StateMachine> {
+pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMachine> {
     let node = match parse_json(text) {
         Ok(node) => node,
         Err(d) => {
@@ -32,198 +25,27 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<crate::as
         diags.error(node.span, "Definition must be a valid JSON object");
         return None;
     }
-    Some(definition::machine(&node, definition::Level::Top, "state machine", diags))
-}
-
-/// A JSON value with its span. Objects keep every key in order, duplicates included.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub span: Span,
-    pub kind: NodeKind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
-    Null,
-    Bool(bool),
-    /// The number as written, so `1.0` and `1` stay distinct where AWS distinguishes them.
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
-}
-
-/// One `"key": value` pair.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
-    pub key_span: Span,
-    pub value: Node,
-}
-
-impl Node {
-    /// What a user would call this kind of value in a message.
-    pub fn type_name(&self) -> &'static str {
-        match &self.kind {
-            NodeKind::Null => "null",
-            NodeKind::Bool(_) => "a boolean",
-            NodeKind::Number(_) => "a number",
-            NodeKind::String(_) => "a string",
-            NodeKind::Array(_) => "an array",
-            NodeKind::Object(_) => "an object",
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
-            NodeKind::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_members(&self) -> Option<&[Member]> {
-        match &self.kind {
-            NodeKind::Object(m) => Some(m),
-            _ => None,
-        }
-    }
-
-    /// The plain JSON value (spans dropped), for literals copied into generated code.
-    pub fn to_value(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match &self.kind {
-            NodeKind::Null => Value::Null,
-            NodeKind::Bool(b) => Value::Bool(*b),
-            NodeKind::Number(n) => serde_json::from_str(n).unwrap_or(Value::Null),
-            NodeKind::String(s) => Value::String(s.clone()),
-            NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
-            NodeKind::Object(members) => Value::Object(
-                members.iter().map(|m| (m.key.clone(), m.value.to_value())).collect(),
-            ),
-        }
-    }
-}
-
-/// Deeper nesting than this is refused before parsing (Jackson, which AWS uses, refuses 1000),
-/// so no definition can exhaust the stack of the compiler.
-pub const MAX_DEPTH: usize = 512;
-
-/// Parses strict JSON. A syntax error is one diagnostic at the offending position.
-pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
-    check_depth(text)?;
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-    };
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
-        let range = e.range();
-        Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
-    })?;
-    let node = match parsed.value {
-        Some(v) => convert(v),
-        None => return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value")),
-    };
-    match first_unrepresentable_number(&node) {
-        Some(span) => Err(Diagnostic::new(span, "this number is too large to represent (beyond ±1.8e308)")),
-        None => Ok(node),
-    }
-}
-
-/// The first place where `[`/`{` nesting passes [`MAX_DEPTH`] (brackets inside strings aside).
-fn check_depth(text: &str) -> Result<(), Diagnostic> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') => in_string = false,
-            (true, _) => {}
-            (false, b'"') => in_string = true,
-            (false, b'[' | b'{') => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    let msg = format!("the definition nests arrays and objects more than {MAX_DEPTH} levels deep");
-                    return Err(Diagnostic::new(Span::new(i, i + 1), msg));
-                }
-            }
-            (false, b']' | b'}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn first_unrepresentable_number(node: &Node) -> Option<Span> {
-    match &node.kind {
-        NodeKind::Number(n) => n.parse::<f64>().map_or(true, |f| !f.is_finite()).then_some(node.span),
-        NodeKind::Array(items) => items.iter().find_map(first_unrepresentable_number),
-        NodeKind::Object(members) => members.iter().find_map(|m| first_unrepresentable_number(&m.value)),
-        _ => None,
-    }
-}
-
-fn span(r: jsonc_parser::common::Range) -> Span {
-    Span::new(r.start, r.end)
-}
-
-fn convert(v: ast::Value<'_>) -> Node {
-    match v {
-        ast::Value::NullKeyword(n) => Node { span: span(n.range), kind: NodeKind::Null },
-        ast::Value::BooleanLit(b) => Node { span: span(b.range), kind: NodeKind::Bool(b.value) },
-        ast::Value::NumberLit(n) => Node { span: span(n.range), kind: NodeKind::Number(n.value.to_string()) },
-        ast::Value::StringLit(s) => Node { span: span(s.range), kind: NodeKind::String(s.value.into_owned()) },
-        ast::Value::Array(a) => Node {
-            span: span(a.range),
-            kind: NodeKind::Array(a.elements.into_iter().map(convert).collect()),
-        },
-        ast::Value::Object(o) => Node {
-            span: span(o.range),
-            kind: NodeKind::Object(
-                o.properties
-                    .into_iter()
-                    .map(|p| {
-                        let (key, key_span) = match p.name {
-                            ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                            ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
-                        };
-                        Member { key, key_span, value: convert(p.value) }
-                    })
-                    .collect(),
-            ),
-        },
-    }
+    Some(machine::machine(&node, machine::Level::Top, "state machine", diags))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::parse_definition;
+    use crate::diag::Diagnostics;
 
-    #[test]
-    fn keeps_spans_and_duplicates() {
-        let text = r#"{"a": 1, "a": [true, null]}"#;
-        let node = parse_json(text).unwrap();
-        let members = node.as_members().unwrap();
-        assert_eq!(members.len(), 2);
-        assert_eq!(&text[members[1].key_span.start..members[1].key_span.end], "\"a\"");
-        assert_eq!(&text[members[1].value.span.start..members[1].value.span.end], "[true, null]");
+    fn messages(text: &str) -> Vec<String> {
+        let mut diags = Diagnostics::default();
+        parse_definition(text, &mut diags);
+        diags.into_sorted().into_iter().map(|d| d.message).collect()
     }
 
     #[test]
-    fn refuses_deep_nesting_and_huge_numbers() {
-        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert!(parse_json(&deep).unwrap_err().message.contains("levels deep"));
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert!(parse_json(&ok).is_ok());
-        assert!(parse_json(r#"{"s": "[[[[", "n": 1}"#).is_ok());
-        assert!(parse_json(r#"{"n": 1e400}"#).unwrap_err().message.contains("too large"));
-    }
-
-    #[test]
-    fn rejects_comments_and_trailing_commas() {
-        assert!(parse_json("{\"a\": 1, }").is_err());
-        assert!(parse_json("{\"a\": 1 // x\n}").is_err());
-        assert!(parse_json("{a: 1}").is_err());
-        assert!(parse_json("").is_err());
+    fn a_word_not_among_the_options_names_them() {
+        let retry = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::x",
+            "End": true, "Retry": [{"ErrorEquals": ["States.ALL"], "JitterStrategy": "SOME"}]}}}"#;
+        assert_eq!(messages(retry), ["state \"A\", Retry[0]: JitterStrategy must be FULL or NONE, found \"SOME\""]);
+        let map = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "inline"}, "StartAt": "P", "States": {"P": {"Type": "Succeed"}}}}}}"#;
+        assert_eq!(messages(map), ["ProcessorConfig: Mode must be INLINE or DISTRIBUTED, found \"inline\""]);
     }
 }

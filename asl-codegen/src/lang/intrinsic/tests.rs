@@ -207,33 +207,17 @@ fn non_ascii_text_never_breaks_offsets() {
 }
 
 #[test]
-fn looks_like_intrinsic_checks_the_prefix() {
-    assert!(looks_like_intrinsic("States.Format('x')"));
-    assert!(looks_like_intrinsic("  States.UUID()"));
-    assert!(looks_like_intrinsic("States.Nope"));
-    assert!(!looks_like_intrinsic("$.States.Format"));
-    assert!(!looks_like_intrinsic("states.format()"));
-    assert!(!looks_like_intrinsic("$"));
-}
-
-#[test]
 fn the_catalogue_is_consistent() {
     for func in IntrinsicFn::ALL {
         let short = func.name().trim_start_matches("States.");
         assert_eq!(IntrinsicFn::from_short_name(short), Some(func));
-        assert!(!func.runtime_fn().is_empty());
     }
     assert_eq!(IntrinsicFn::Uuid.name(), "States.UUID");
     assert_eq!(IntrinsicFn::MathRandom.arity(), (2, Some(3)));
     assert_eq!(IntrinsicFn::Array.arity(), (0, None));
     assert_eq!(IntrinsicFn::Format.arity(), (1, None));
-    assert_eq!(IntrinsicFn::MathRandom.runtime_fn_for(2), "math_random");
-    assert_eq!(IntrinsicFn::MathRandom.runtime_fn_for(3), "math_random_seeded");
-    assert!(IntrinsicFn::MathRandom.needs_rng_for(2));
-    assert!(!IntrinsicFn::MathRandom.needs_rng_for(3));
-    assert!(IntrinsicFn::Uuid.needs_rng_for(0));
-    assert!(!IntrinsicFn::Hash.needs_rng());
-    assert_eq!(IntrinsicFn::Format.variadic_from(), Some(1));
-    assert_eq!(IntrinsicFn::Array.variadic_from(), Some(0));
-    assert_eq!(IntrinsicFn::MathAdd.variadic_from(), None);
+    assert!(IntrinsicFn::MathRandom.draws_randomness(2));
+    assert!(!IntrinsicFn::MathRandom.draws_randomness(3));
+    assert!(IntrinsicFn::Uuid.draws_randomness(0));
+    assert!(!IntrinsicFn::Hash.draws_randomness(2));
 }

@@ -1,5 +1,7 @@
-//! State names → Rust identifiers: an UpperCamelCase enum variant and a snake_case function
-//! name per state, unique within the workflow, never a keyword.
+//! Names in the definition → Rust identifiers: an UpperCamelCase enum variant and a snake_case
+//! function name per state (the `variant` and `ident` of every [`super::State`]), unique within
+//! the workflow, never a keyword. `lower` names the states; `emit` names its path statics from
+//! the same [`words`].
 
 use std::collections::HashSet;
 
@@ -18,7 +20,7 @@ pub fn idents<'a>(names: impl Iterator<Item = &'a str>) -> Vec<(String, String)>
 }
 
 /// The alphanumeric runs of a name, split at case changes too (`validateOrder` → validate, order).
-pub(crate) fn words(name: &str) -> Vec<String> {
+pub fn words(name: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;

@@ -2,10 +2,11 @@
 //! and checked at compile time, so that a definition AWS would reject at creation is rejected by
 //! the compiler with the place and a hint, and generated code only wires runtime calls together.
 //!
-//! Owns the grammar, the catalogue of the 18 functions (names, arities, runtime function names)
-//! and the create-time checks: unknown names, wrong argument counts, literal arguments of a wrong
-//! type or value, nesting deeper than AWS allows. Path arguments are kept as raw text with their
-//! offset; the JSONPath module parses them.
+//! Owns the grammar, the catalogue of the 18 functions (names, arities, which calls draw
+//! randomness) and the create-time checks: unknown names, wrong argument counts, literal
+//! arguments of a wrong type or value, nesting deeper than AWS allows. Path arguments are kept
+//! as raw text with their offset; the JSONPath module parses them. How the runtime implements
+//! each function, and how generated code calls it, is `emit`'s business.
 //!
 //! ```text
 //! call := "States." Name ws* "(" ws* [arg (ws* "," ws* arg)*] ws* ")"
@@ -78,60 +79,13 @@ impl IntrinsicFn {
         }
     }
 
-    /// The function implementing it in `asl_runtime::intrinsics` (but see [`Self::runtime_fn_for`]:
-    /// `States.MathRandom` with a seed is `math_random_seeded`).
-    ///
-    /// Calling convention: arguments in order, each a `serde_json::Value`; functions for which
-    /// [`Self::needs_rng_for`] holds take `&mut impl rand::RngCore` first; from the index
-    /// [`Self::variadic_from`] on, the arguments go in one `Vec<Value>`.
-    pub fn runtime_fn(self) -> &'static str {
+    /// Whether a call with `arg_count` arguments draws randomness: `States.UUID`, and
+    /// `States.MathRandom` without its optional third argument, the seed.
+    pub fn draws_randomness(self, arg_count: usize) -> bool {
         match self {
-            Self::Format => "format",
-            Self::StringToJson => "string_to_json",
-            Self::JsonToString => "json_to_string",
-            Self::Array => "array",
-            Self::ArrayPartition => "array_partition",
-            Self::ArrayContains => "array_contains",
-            Self::ArrayRange => "array_range",
-            Self::ArrayGetItem => "array_get_item",
-            Self::ArrayLength => "array_length",
-            Self::ArrayUnique => "array_unique",
-            Self::Base64Encode => "base64_encode",
-            Self::Base64Decode => "base64_decode",
-            Self::Hash => "hash",
-            Self::JsonMerge => "json_merge",
-            Self::MathRandom => "math_random",
-            Self::MathAdd => "math_add",
-            Self::StringSplit => "string_split",
-            Self::Uuid => "uuid",
-        }
-    }
-
-    /// The runtime function for a call with `arg_count` arguments.
-    pub fn runtime_fn_for(self, arg_count: usize) -> &'static str {
-        match (self, arg_count) {
-            (Self::MathRandom, 3) => "math_random_seeded",
-            _ => self.runtime_fn(),
-        }
-    }
-
-    /// Whether some call of it draws randomness: `States.UUID` and unseeded `States.MathRandom`.
-    pub fn needs_rng(self) -> bool {
-        matches!(self, Self::MathRandom | Self::Uuid)
-    }
-
-    /// Whether a call with `arg_count` arguments takes the execution's RNG as first parameter.
-    pub fn needs_rng_for(self, arg_count: usize) -> bool {
-        self.runtime_fn_for(arg_count) != "math_random_seeded" && self.needs_rng()
-    }
-
-    /// For the variadic functions, the index of the first argument that the runtime takes in a
-    /// `Vec<Value>`: 1 for `States.Format` (after the template), 0 for `States.Array`.
-    pub fn variadic_from(self) -> Option<usize> {
-        match self {
-            Self::Format => Some(1),
-            Self::Array => Some(0),
-            _ => None,
+            Self::Uuid => true,
+            Self::MathRandom => arg_count < 3,
+            _ => false,
         }
     }
 
@@ -209,15 +163,6 @@ impl fmt::Display for IntrinsicError {
 }
 
 impl std::error::Error for IntrinsicError {}
-
-/// Whether the value of a `.$` key is meant as an intrinsic call rather than a path: it starts
-/// with `States.` (leading whitespace ignored). Such a value is then parsed, so a malformed call
-/// gets an intrinsic diagnostic instead of a confusing path one. Without `.$` a value like
-/// `"States.Format('x')"` is plain text and this is never asked (recorded: outputdecl base
-/// literals, escape-sequence scenario).
-pub fn looks_like_intrinsic(text: &str) -> bool {
-    text.trim_start().starts_with("States.")
-}
 
 /// Parse and check one intrinsic expression; whitespace around the call is allowed.
 pub fn parse_intrinsic(text: &str) -> Result<Call, IntrinsicError> {

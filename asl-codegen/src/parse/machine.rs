@@ -1,10 +1,14 @@
-//! The JSON tree → the ASL AST, one reader per state kind. Shape errors (unknown fields,
-//! wrong types, a field on a kind that lacks it) are reported here; graph rules are `check`'s.
+//! The JSON tree → the ASL AST: a machine (top level, Parallel branch, Map processor), its
+//! states, the fields every kind shares, and the two kinds that hold machines of their own
+//! (Parallel, Map), read recursively. The leaf kinds' own fields are read in `kinds`. Shape
+//! errors (unknown fields, wrong types, a field on a kind that lacks it) are reported here;
+//! graph rules are `check`'s.
 
 use super::fields::Fields;
-use super::Node;
+use super::kinds;
 use crate::ast::*;
-use crate::diag::Diagnostics;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
+use crate::json::Node;
 
 /// Where a machine sits: the top level accepts more fields than a branch or a processor.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,11 +126,11 @@ fn state(name: &str, node: &Node, diags: &mut Diagnostics) -> Option<State> {
         return None;
     };
     if !STATE_TYPES.contains(&ty.value.as_str()) {
-        let mut d = crate::diag::Diagnostic::new(
+        let mut d = Diagnostic::new(
             ty.span,
             format!("state \"{name}\": the field 'Type' should have one of these values: [{}]", STATE_TYPES.join(", ")),
         );
-        if let Some(near) = crate::diag::did_you_mean(&ty.value, STATE_TYPES.iter().copied()) {
+        if let Some(near) = did_you_mean(&ty.value, STATE_TYPES.iter().copied()) {
             d = d.with_help(format!("did you mean \"{near}\"?"));
         }
         f.diags.push(d);
@@ -135,13 +139,13 @@ fn state(name: &str, node: &Node, diags: &mut Diagnostics) -> Option<State> {
     let common = common(&mut f, &ty.value);
     let kind = match ty.value.as_str() {
         "Pass" => StateKind::Pass(Pass { result: f.node("Result").cloned() }),
-        "Task" => StateKind::Task(super::kinds::task(&mut f, node.span)),
-        "Choice" => StateKind::Choice(super::kinds::choice(&mut f, node.span)),
-        "Wait" => StateKind::Wait(super::kinds::wait(&mut f)),
+        "Task" => StateKind::Task(kinds::task(&mut f, node.span)),
+        "Choice" => StateKind::Choice(kinds::choice(&mut f, node.span)),
+        "Wait" => StateKind::Wait(kinds::wait(&mut f)),
         "Succeed" => StateKind::Succeed,
-        "Fail" => StateKind::Fail(super::kinds::fail(&mut f)),
-        "Parallel" => StateKind::Parallel(super::kinds::parallel(&mut f, node.span)),
-        _ => StateKind::Map(Box::new(super::kinds::map(&mut f))),
+        "Fail" => StateKind::Fail(kinds::fail(&mut f)),
+        "Parallel" => StateKind::Parallel(parallel(&mut f, node.span)),
+        _ => StateKind::Map(Box::new(map(&mut f))),
     };
     let mut common = common;
     common.transition_misspelt = f.misspells("Next") || f.misspells("End");
@@ -183,31 +187,76 @@ fn common(f: &mut Fields, ty: &str) -> Common {
     if ok("Retry") {
         if let Some((items, _)) = f.array("Retry") {
             let owner = f.owner.clone();
-            c.retry = items.iter().enumerate().map(|(i, n)| super::kinds::retrier(n, &owner, i, f.diags)).collect();
+            c.retry = items.iter().enumerate().map(|(i, n)| kinds::retrier(n, &owner, i, f.diags)).collect();
         }
     }
     if ok("Catch") {
         if let Some((items, _)) = f.array("Catch") {
             let owner = f.owner.clone();
-            c.catch = items.iter().enumerate().filter_map(|(i, n)| super::kinds::catcher(n, &owner, i, f.diags)).collect();
+            c.catch = items.iter().enumerate().filter_map(|(i, n)| kinds::catcher(n, &owner, i, f.diags)).collect();
         }
     }
     c
 }
 
+fn parallel(f: &mut Fields, span: Span) -> Parallel {
+    let owner = f.owner.clone();
+    let branches = match f.array("Branches") {
+        Some((items, bspan)) => {
+            if items.is_empty() {
+                f.diags.error(bspan, format!("{owner}: Branches cannot be empty"));
+            }
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| machine(n, Level::Branch, &format!("{owner}, branch {i}"), f.diags))
+                .collect()
+        }
+        None => {
+            if !f.has("Branches") {
+                f.diags.error(span, format!("{owner}: field \"Branches\" is required"));
+            }
+            Vec::new()
+        }
+    };
+    Parallel { branches }
+}
+
+fn map(f: &mut Fields) -> Map {
+    let owner = f.owner.clone();
+    let processor = ["ItemProcessor", "Iterator"]
+        .into_iter()
+        .filter_map(|key| {
+            let n = f.node(key)?;
+            Some(machine(n, Level::Processor, &format!("{owner}, {key}"), f.diags))
+        })
+        .next();
+    let uint_or_jsonata = |f: &mut Fields, key: &str| if f.jsonata(key).is_some() { None } else { f.uint(key) };
+    Map {
+        processor,
+        items_path: f.string("ItemsPath"),
+        items: f.node("Items").cloned(),
+        item_selector: f.node("ItemSelector").cloned(),
+        max_concurrency: uint_or_jsonata(f, "MaxConcurrency"),
+        max_concurrency_path: f.string("MaxConcurrencyPath"),
+        tolerated_failure_count: uint_or_jsonata(f, "ToleratedFailureCount"),
+        tolerated_failure_count_path: f.string("ToleratedFailureCountPath"),
+        tolerated_failure_percentage: if f.jsonata("ToleratedFailurePercentage").is_some() {
+            None
+        } else {
+            f.number("ToleratedFailurePercentage")
+        },
+        tolerated_failure_percentage_path: f.string("ToleratedFailurePercentagePath"),
+        item_reader: f.node("ItemReader").cloned(),
+        item_batcher: f.node("ItemBatcher").cloned(),
+        result_writer: f.node("ResultWriter").cloned(),
+        label: f.string("Label"),
+    }
+}
+
 fn processor_config(node: &Node, diags: &mut Diagnostics) -> ProcessorConfig {
     let mut f = Fields::new(node, "ProcessorConfig".into(), "an object", diags);
-    let mode = f.string("Mode").and_then(|s| {
-        let mode = match s.value.as_str() {
-            "INLINE" => ProcessorMode::Inline,
-            "DISTRIBUTED" => ProcessorMode::Distributed,
-            other => {
-                f.diags.error(s.span, format!("ProcessorConfig: Mode must be INLINE or DISTRIBUTED, found \"{other}\""));
-                return None;
-            }
-        };
-        Some(Spanned { value: mode, span: s.span })
-    });
+    let mode = f.one_of("Mode", &[("INLINE", ProcessorMode::Inline), ("DISTRIBUTED", ProcessorMode::Distributed)]);
     let execution_type = f.string("ExecutionType");
     f.finish(&["Mode", "ExecutionType"]);
     ProcessorConfig { span: node.span, mode, execution_type }

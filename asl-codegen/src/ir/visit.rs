@@ -1,0 +1,219 @@
+//! Reading the checked graph: the Task states of a workflow and its nested machines, every
+//! path and template a state evaluates, and what follows from them (whether the Context
+//! object, its entered time or the RNG are needed). The emitters ask; nothing here builds.
+
+use super::{
+    Arg, Call, Concurrency, Condition, Kind, Map, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
+    Template, Test, Tolerated, WaitFor, Workflow,
+};
+use crate::lang::jsonpath::{JsonPath, Root};
+
+impl Workflow {
+    /// Every Task state, nested machines included (state names are unique across them all).
+    pub fn tasks(&self) -> Vec<(&State, &Task)> {
+        let mut out = Vec::new();
+        for s in &self.states {
+            match &s.kind {
+                Kind::Task(t) => out.push((s, t)),
+                _ => out.extend(s.nested().into_iter().flat_map(Workflow::tasks)),
+            }
+        }
+        out
+    }
+
+    /// Whether any state, nested machines included, reads the Context object.
+    pub fn reads_context(&self) -> bool {
+        self.states.iter().any(|s| s.uses_context() || s.nested().iter().any(|w| w.reads_context()))
+    }
+
+    /// Whether any state reads `$$.State.EnteredTime` (or the whole Context object).
+    pub fn reads_entered_time(&self) -> bool {
+        self.states.iter().any(|s| s.context_paths().into_iter().any(JsonPath::reads_entered_time))
+    }
+
+    /// Every path the workflow evaluates, in state order (with repeats).
+    pub fn paths(&self) -> Vec<&JsonPath> {
+        let mut out = Vec::new();
+        for s in &self.states {
+            s.collect_paths(&mut out);
+        }
+        out
+    }
+}
+
+impl State {
+    /// The machines nested in a Parallel or Map state.
+    pub fn nested(&self) -> Vec<&Workflow> {
+        match &self.kind {
+            Kind::Parallel(p) => p.branches.iter().collect(),
+            Kind::Map(m) => vec![&m.processor],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every payload template the state evaluates.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut out = Vec::new();
+        match &self.kind {
+            Kind::Pass(p) => out.extend(&p.parameters),
+            Kind::Task(t) => out.extend([&t.parameters, &t.outcome.result_selector, &t.credentials].into_iter().flatten()),
+            Kind::Parallel(p) => out.extend([&p.parameters, &p.outcome.result_selector].into_iter().flatten()),
+            Kind::Map(m) => {
+                out.extend([&m.item_selector, &m.outcome.result_selector].into_iter().flatten());
+                if let MapMode::Distributed { reader, batcher, writer, .. } = &m.mode {
+                    out.extend(reader.iter().filter_map(|r| r.parameters.as_ref()));
+                    out.extend(batcher.iter().filter_map(|b| b.batch_input.as_ref()));
+                    out.extend(writer.iter().filter_map(|w| w.parameters.as_ref()));
+                }
+            }
+            Kind::Fail(f) => out.extend([&f.error, &f.cause].into_iter().flatten().filter_map(|s| match s {
+                Source::Template(t) => Some(t),
+                Source::Literal(_) => None,
+            })),
+            _ => {}
+        }
+        out
+    }
+
+    /// Every Context-object (`$$`) path this state evaluates.
+    pub fn context_paths(&self) -> Vec<&JsonPath> {
+        let mut out = Vec::new();
+        self.collect_paths(&mut out);
+        out.retain(|p| p.root == Root::Context);
+        out
+    }
+
+    pub fn uses_context(&self) -> bool {
+        !self.context_paths().is_empty()
+    }
+
+    /// Whether an intrinsic here draws randomness (States.MathRandom unseeded, States.UUID).
+    pub fn needs_rng(&self) -> bool {
+        let mut found = false;
+        for t in self.templates() {
+            t.visit(&mut |_| {}, &mut |c| found |= c.needs_rng());
+        }
+        found
+    }
+
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        for p in [&self.input_path, &self.output_path] {
+            if let PathSetting::Path(p) = p {
+                out.push(p);
+            }
+        }
+        for t in self.templates() {
+            t.visit(&mut |p| out.push(p), &mut |_| {});
+        }
+        let result_path = |rp: &'a ResultPath, out: &mut Vec<&'a JsonPath>| {
+            if let ResultPath::At(p) = rp {
+                out.push(p);
+            }
+        };
+        match &self.kind {
+            Kind::Pass(p) => result_path(&p.result_path, out),
+            Kind::Task(t) => {
+                t.outcome.collect_paths(out);
+                for s in [&t.timeout, &t.heartbeat] {
+                    if let Seconds::Path(p) = s {
+                        out.push(p);
+                    }
+                }
+            }
+            Kind::Parallel(p) => p.outcome.collect_paths(out),
+            Kind::Map(m) => m.collect_paths(out),
+            Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
+            Kind::Wait(w) => match &w.wait_for {
+                WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) => out.push(p),
+                WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}
+            },
+            Kind::Succeed | Kind::Fail(_) => {}
+        }
+    }
+}
+
+impl Map {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        self.outcome.collect_paths(out);
+        out.extend(&self.items_path);
+        if let Concurrency::Path(p) = &self.max_concurrency {
+            out.push(p);
+        }
+        let MapMode::Distributed { tolerated_count, tolerated_percentage, reader, batcher, .. } = &self.mode else {
+            return;
+        };
+        out.extend(tolerated_count.iter().filter_map(Tolerated::path));
+        out.extend(tolerated_percentage.iter().filter_map(Tolerated::path));
+        out.extend(reader.iter().filter_map(|r| r.max_items_path.as_ref()));
+        if let Some(b) = batcher {
+            out.extend([&b.max_items, &b.max_bytes].into_iter().flatten().filter_map(Tolerated::path));
+        }
+    }
+}
+
+impl<T> Tolerated<T> {
+    /// The path of a value read from the input.
+    fn path(&self) -> Option<&JsonPath> {
+        match self {
+            Tolerated::Path(p) => Some(p),
+            Tolerated::Literal(_) => None,
+        }
+    }
+}
+
+impl Outcome {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        for rp in std::iter::once(&self.result_path).chain(self.catch.iter().map(|c| &c.result_path)) {
+            if let ResultPath::At(p) = rp {
+                out.push(p);
+            }
+        }
+    }
+}
+
+impl Condition {
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
+        match self {
+            Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| c.collect_paths(out)),
+            Condition::Not(c) => c.collect_paths(out),
+            Condition::Test { variable, test } => {
+                out.push(variable);
+                match test {
+                    Test::StringPath(_, p) | Test::NumericPath(_, p) | Test::TimestampPath(_, p) | Test::BooleanPath(p) => out.push(p),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+impl Template {
+    /// Calls `on_path` for every path and `on_call` for every intrinsic call inside.
+    pub fn visit<'a>(&'a self, on_path: &mut impl FnMut(&'a JsonPath), on_call: &mut impl FnMut(&'a Call)) {
+        match self {
+            Template::Object(members) => members.iter().for_each(|(_, v)| v.visit(on_path, on_call)),
+            Template::Array(items) => items.iter().for_each(|v| v.visit(on_path, on_call)),
+            Template::Literal(_) => {}
+            Template::Path { path, .. } => on_path(path),
+            Template::Intrinsic { call, .. } => call.visit(on_path, on_call),
+        }
+    }
+}
+
+impl Call {
+    fn visit<'a>(&'a self, on_path: &mut impl FnMut(&'a JsonPath), on_call: &mut impl FnMut(&'a Call)) {
+        on_call(self);
+        for arg in &self.args {
+            match arg {
+                Arg::Path(p) => on_path(p),
+                Arg::Call(c) => c.visit(on_path, on_call),
+                Arg::Literal(_) => {}
+            }
+        }
+    }
+
+    /// `States.UUID`, and `States.MathRandom` without a seed.
+    pub fn needs_rng(&self) -> bool {
+        self.func.draws_randomness(self.args.len())
+    }
+}
