@@ -49,20 +49,52 @@ pub fn check_map(who: &str, m: &Map, c: &Common, language: QueryLanguage, diags:
             _ => {}
         }
     }
-    let sub = |name: &str, node: &Option<Node>, fields: &[&str], pairs: &[(&str, &str)], diags: &mut Diagnostics| {
+    use Value::{Any, Count, Path, Text};
+    let sub = |name: &str, node: &Option<Node>, shape: &Shape, diags: &mut Diagnostics| {
         if let Some(n) = node {
-            check_sub_object(&format!("{who}, {name}"), n, fields, pairs, diags);
+            check_sub_object(&format!("{who}, {name}"), n, shape, language, diags);
         }
     };
-    sub("ItemBatcher", &m.item_batcher, &["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch",
-        "MaxInputBytesPerBatchPath", "BatchInput"], &[("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")], diags);
-    sub("ItemReader", &m.item_reader, &["Resource", "Parameters", "Arguments", "ReaderConfig"], &[], diags);
-    sub("ResultWriter", &m.result_writer, &["Resource", "Parameters", "Arguments", "WriterConfig"], &[], diags);
+    let batcher = Shape {
+        fields: &[("MaxItemsPerBatch", Count), ("MaxItemsPerBatchPath", Path), ("MaxInputBytesPerBatch", Count),
+            ("MaxInputBytesPerBatchPath", Path), ("BatchInput", Any)],
+        required: &[],
+        pairs: &[("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")],
+    };
+    let reader = Shape { fields: &[("Resource", Text), ("Parameters", Any), ("Arguments", Any), ("ReaderConfig", Any)], required: &["Resource"], pairs: &[] };
+    let writer = Shape { fields: &[("Resource", Text), ("Parameters", Any), ("Arguments", Any), ("WriterConfig", Any)], required: &["Resource"], pairs: &[] };
+    sub("ItemBatcher", &m.item_batcher, &batcher, diags);
+    sub("ItemReader", &m.item_reader, &reader, diags);
+    sub("ResultWriter", &m.result_writer, &writer, diags);
     if let Some(cfg) = m.item_reader.as_ref().and_then(|r| member(r, "ReaderConfig")) {
-        check_sub_object(&format!("{who}, ItemReader.ReaderConfig"), cfg,
-            &["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType"],
-            &[("MaxItems", "MaxItemsPath")], diags);
+        let config = Shape {
+            fields: &[("InputType", Text), ("CSVHeaderLocation", Text), ("CSVHeaders", Any), ("CSVDelimiter", Text),
+                ("MaxItems", Count), ("MaxItemsPath", Path), ("ManifestType", Text)],
+            required: &[],
+            pairs: &[("MaxItems", "MaxItemsPath")],
+        };
+        check_sub_object(&format!("{who}, ItemReader.ReaderConfig"), cfg, &config, language, diags);
     }
+}
+
+/// What a field of an ItemReader, ItemBatcher, ResultWriter or ReaderConfig holds.
+#[derive(Clone, Copy)]
+enum Value {
+    /// Checked elsewhere (templates, nested objects) or at run time.
+    Any,
+    Text,
+    /// A non-negative whole number (a JSONata expression in a JSONata state).
+    Count,
+    /// A Reference Path to such a number (JSONPath states only).
+    Path,
+}
+
+/// The fields an object of a Map state's settings accepts.
+struct Shape<'a> {
+    fields: &'a [(&'a str, Value)],
+    required: &'a [&'a str],
+    /// Pairs of which only one may be given.
+    pairs: &'a [(&'a str, &'a str)],
 }
 
 fn c_span(c: &Common, m: &Map) -> crate::diag::Span {
@@ -73,21 +105,48 @@ fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     node.as_members()?.iter().find(|m| m.key == key).map(|m| &m.value)
 }
 
-/// An object with known fields, some of them pairs of which only one may be given.
-fn check_sub_object(who: &str, node: &Node, fields: &[&str], pairs: &[(&str, &str)], diags: &mut Diagnostics) {
+/// An object of known fields, each holding what its [`Value`] says.
+fn check_sub_object(who: &str, node: &Node, shape: &Shape, language: QueryLanguage, diags: &mut Diagnostics) {
     let NodeKind::Object(members) = &node.kind else {
         diags.error(node.span, format!("{who} must be an object, found {}", node.type_name()));
         return;
     };
     for m in members {
-        if !fields.contains(&m.key.as_str()) {
-            diags.error(m.key_span, format!("{who}: field \"{}\" is not supported here", m.key));
+        match shape.fields.iter().find(|(name, _)| *name == m.key) {
+            None => diags.error(m.key_span, format!("{who}: field \"{}\" is not supported here", m.key)),
+            Some((name, value)) => check_value(who, name, *value, &m.value, language, diags),
         }
     }
-    for (a, b) in pairs {
+    for name in shape.required {
+        if !members.iter().any(|m| m.key == *name) {
+            diags.error(node.span, format!("{who}: field \"{name}\" is required"));
+        }
+    }
+    for (a, b) in shape.pairs {
         let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
         exclusive(who, (a, find(a)), (b, find(b)), diags);
     }
+}
+
+fn check_value(who: &str, name: &str, value: Value, node: &Node, language: QueryLanguage, diags: &mut Diagnostics) {
+    let jsonata = language == QueryLanguage::Jsonata && node.as_str().is_some_and(crate::lang::is_jsonata);
+    let expected = match value {
+        Value::Any => return,
+        Value::Text if node.as_str().is_some() => return,
+        Value::Count if node.as_uint().is_some() || jsonata => return,
+        Value::Path => match node.as_str() {
+            Some(path) if language == QueryLanguage::JsonPath => return check_reference_path(who, name, path, node.span, PathRole::Path, diags),
+            Some(_) => return,
+            None => "a path string",
+        },
+        Value::Text => "a string",
+        Value::Count => "a non-negative whole number",
+    };
+    let found = match &node.kind {
+        NodeKind::Number(n) => n.clone(),
+        _ => node.type_name().to_string(),
+    };
+    diags.error(node.span, format!("{who}: field \"{name}\" must be {expected}, found {found}"));
 }
 
 fn check_label(who: &str, l: &Spanned<String>, diags: &mut Diagnostics) {
@@ -96,5 +155,44 @@ fn check_label(who: &str, l: &Spanned<String>, diags: &mut Diagnostics) {
         || l.value.chars().any(|c| FORBIDDEN.contains(c) || c.is_control());
     if bad {
         diags.error(l.span, format!("{who}: Label must be 1 to 40 characters, without whitespace, control characters or any of ?*<>{{}}[]:;,\\|^~$#%&`\""));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn messages(definition: &str) -> Vec<String> {
+        crate::check_source(definition).into_iter().map(|d| d.message).collect()
+    }
+
+    fn distributed_map(settings: &str) -> String {
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {settings}, "End": true,
+                "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+                    "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn reader_writer_and_batcher_fields_hold_what_they_must() {
+        let got = messages(&distributed_map(
+            r#""ItemReader": {"ReaderConfig": {"MaxItemsPath": 5}},
+               "ItemBatcher": {"MaxItemsPerBatch": 1.5, "MaxInputBytesPerBatchPath": "$.a[?"},
+               "ResultWriter": {"Resource": 3}"#,
+        ));
+        assert_eq!(
+            got,
+            [
+                r#"state "M", ItemReader: field "Resource" is required"#,
+                r#"state "M", ItemReader.ReaderConfig: field "MaxItemsPath" must be a path string, found 5"#,
+                r#"state "M", ItemBatcher: field "MaxItemsPerBatch" must be a non-negative whole number, found 1.5"#,
+                r#"state "M", ItemBatcher: MaxInputBytesPerBatchPath "$.a[?" is not a valid path: expected `(` after `[?`: filters are written [?(@.x == 1)]"#,
+                r#"state "M", ResultWriter: field "Resource" must be a string, found 3"#,
+            ]
+        );
+        let ok = distributed_map(
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"MaxItemsPath": "$.max"}},
+               "ItemBatcher": {"MaxItemsPerBatch": 10}"#,
+        );
+        assert_eq!(messages(&ok), Vec::<String>::new());
     }
 }

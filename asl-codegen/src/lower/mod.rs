@@ -195,7 +195,7 @@ impl Lower<'_, '_> {
             .map(|m| reference_path(m.value.as_str()?, m.value.span, self.diags))
             .map_or(Some(None), |p| p.map(Some))?;
         Some(ir::ItemReader {
-            resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
+            resource: field("Resource")?.as_str()?.to_string(),
             parameters: self.template(field("Parameters"))?,
             config: config.map_or(serde_json::Value::Null, Node::to_value),
             max_items_path,
@@ -208,7 +208,8 @@ impl Lower<'_, '_> {
             if let Some(p) = field(&format!("{k}Path")) {
                 return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?, p.span, self.diags)?)));
             }
-            Some(field(k).and_then(Node::as_uint).map(ir::Tolerated::Literal))
+            // `check` let only whole numbers through.
+            field(k).map(|n| n.as_uint().map(ir::Tolerated::Literal)).map_or(Some(None), |n| n.map(Some))
         };
         let max_items = limit("MaxItemsPerBatch")?;
         let max_bytes = limit("MaxInputBytesPerBatch")?;
@@ -218,7 +219,7 @@ impl Lower<'_, '_> {
     fn result_writer(&mut self, node: &Node) -> Option<ir::ResultWriter> {
         let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
         Some(ir::ResultWriter {
-            resource: field("Resource").and_then(|r| r.as_str()).unwrap_or_default().to_string(),
+            resource: field("Resource")?.as_str()?.to_string(),
             parameters: self.template(field("Parameters"))?,
             config: field("WriterConfig").map_or(serde_json::Value::Null, Node::to_value),
         })
