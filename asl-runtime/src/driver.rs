@@ -60,33 +60,44 @@ async fn run_limited<M: Machine, H: TaskHandler, C: Clock>(
     }
     let ending = match (M::TIMEOUT_SECONDS, limit) {
         (None, None) => drive::<M, H, C>(exec, env, on_enter).await,
-        (timeout, limit) => {
-            // Durable runs count TimeoutSeconds from the execution's first start (or its
-            // redrive), not this resume.
-            let key = format!("{}/timeout@{}", exec.info.child_path(), exec.info.redrive_count);
-            let timeout = async {
-                match timeout {
-                    Some(secs) => crate::wait::sleep_keyed(env, &key, Duration::from_secs(secs)).await,
-                    None => std::future::pending().await,
-                }
-            };
-            let limit = async {
-                match limit {
-                    Some(limit) => env.clock.sleep(limit).await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                ending = drive::<M, H, C>(exec, env, on_enter) => ending,
-                timer = timeout => match timer {
-                    Ok(()) => timed_out(),
-                    Err(interrupted) => Ending::Interrupted(interrupted),
-                },
-                () = limit => timed_out(),
-            }
-        }
+        // Boxed: the timers would otherwise make the future of every run larger (crossing 1 KiB
+        // for the smallest machines), whether it has a limit or not.
+        (timeout, limit) => Box::pin(drive_within::<M, H, C>(exec, env, timeout, limit, on_enter)).await,
     };
     ended(exec, env, ending)
+}
+
+/// [`drive`] within TimeoutSeconds (`timeout`) and the caller's `limit`, whichever ends first.
+async fn drive_within<M: Machine, H: TaskHandler, C: Clock>(
+    exec: &mut Execution<M::State>,
+    env: &Env<H, C>,
+    timeout: Option<u64>,
+    limit: Option<Duration>,
+    on_enter: impl FnMut(M::State) + Send,
+) -> Ending {
+    // Durable runs count TimeoutSeconds from the execution's first start (or its redrive),
+    // not this resume.
+    let key = format!("{}/timeout@{}", exec.info.child_path(), exec.info.redrive_count);
+    let timeout = async {
+        match timeout {
+            Some(secs) => crate::wait::sleep_keyed(env, &key, Duration::from_secs(secs)).await,
+            None => std::future::pending().await,
+        }
+    };
+    let limit = async {
+        match limit {
+            Some(limit) => env.clock.sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        ending = drive::<M, H, C>(exec, env, on_enter) => ending,
+        timer = timeout => match timer {
+            Ok(()) => timed_out(),
+            Err(interrupted) => Ending::Interrupted(interrupted),
+        },
+        () = limit => timed_out(),
+    }
 }
 
 fn timed_out() -> Ending {
