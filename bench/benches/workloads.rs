@@ -23,18 +23,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 
-mod chain100 {
-    asl_macro::asl!("workflows/chain100.json");
-}
-mod loop1000 {
-    asl_macro::asl!("workflows/loop1000.json");
-}
-mod map1000 {
-    asl_macro::asl!("workflows/map1000.json");
-}
-mod parallel3 {
-    asl_macro::asl!("workflows/parallel3.json");
-}
+#[path = "../common/compiled.rs"]
+mod compiled;
+use compiled::{chain100, loop1000, map1000, parallel3, run_on};
 
 /// The workloads' logic written by hand, as one would without the compiler.
 mod hand {
@@ -156,11 +147,6 @@ fn runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread().build().expect("tokio runtime")
 }
 
-/// One execution through `asl_runtime::start` + `asl_runtime::run` on an existing `Env`.
-async fn run_on<M: Machine>(env: &Env<()>, input: Value) -> Outcome {
-    let mut exec = asl_runtime::start::<M, _>("bench", input, &env.clock);
-    asl_runtime::run::<M, _, _>(&mut exec, env).await
-}
 
 /// The three variants of one workload, run once each by criterion and by the summary timing.
 struct Variants<R, S, H> {

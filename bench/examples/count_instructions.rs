@@ -10,25 +10,11 @@
 //! count that code placement and a busy machine do not move (wall-clock time they do: see the
 //! README's benchmark section). The inputs are cloned before the runs, in both counts.
 
-use asl_runtime::{Env, Machine, Outcome, Value};
+use asl_runtime::{Env, Value};
 
-mod chain100 {
-    asl_macro::asl!("workflows/chain100.json");
-}
-mod loop1000 {
-    asl_macro::asl!("workflows/loop1000.json");
-}
-mod map1000 {
-    asl_macro::asl!("workflows/map1000.json");
-}
-mod parallel3 {
-    asl_macro::asl!("workflows/parallel3.json");
-}
-
-async fn run_on<M: Machine>(env: &Env<()>, input: Value) -> Outcome {
-    let mut exec = asl_runtime::start::<M, _>("bench", input, &env.clock);
-    asl_runtime::run::<M, _, _>(&mut exec, env).await
-}
+#[path = "../common/compiled.rs"]
+mod compiled;
+use compiled::{chain100, loop1000, map1000, parallel3, run_on};
 
 /// The input a workload's `.run.json` gives.
 fn input(run: &str) -> Value {
