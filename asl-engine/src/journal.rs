@@ -49,18 +49,21 @@ impl StoreJournal {
         self
     }
 
-    /// Whether a write was refused: the run must end without recording an outcome.
+    /// Whether the store refused a call (the execution is not this worker's any more, or the
+    /// store failed): the run must end without recording an outcome, even if the refusal was
+    /// lost on the way (a sibling branch's failure that won the race, say).
     pub fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
     }
 
     fn fail(&self, e: StoreError) -> Interrupted {
         self.interrupted.store(true, Ordering::SeqCst);
-        Interrupted::new(e)
+        Interrupted::refused(e)
     }
 
+    /// A value the store kept as JSON text; text that is not JSON is a damaged record.
     fn parse(&self, text: &str) -> Result<Value, Interrupted> {
-        serde_json::from_str(text).map_err(|e| self.fail(StoreError::Backend(format!("a recorded effect of {} is not JSON: {e}", self.arn))))
+        serde_json::from_str(text).map_err(|e| Interrupted::unreadable(format!("a recorded effect of {} is not JSON: {e}", self.arn)))
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::journal::{stored, Answers, StoreJournal};
 use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
 use asl_runtime::durable::BoxFuture;
-use asl_runtime::{Clock, Env, Execution, Machine, TaskHandler, Value};
+use asl_runtime::{Clock, Env, Execution, Interruption, Machine, TaskHandler, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -131,8 +131,12 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     let now = chrono::Utc::now();
     let ending = match ending {
         // Not ours any more: the execution's end is decided elsewhere.
-        asl_runtime::Ending::Interrupted(_) => return Ok(()),
         _ if journal.is_interrupted() => return Ok(()),
+        asl_runtime::Ending::Interrupted(i) => match i.cause() {
+            Interruption::Refused => return Ok(()),
+            // No run will read it either: fail the execution rather than claim it forever.
+            Interruption::Unreadable => return Err(RunError::Unreadable(i.reason().to_string())),
+        },
         asl_runtime::Ending::Succeeded(output) => {
             ExecutionEnd { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now }
         }

@@ -90,7 +90,9 @@ async fn drive_within<M: Machine, H: TaskHandler, C: Clock>(
             None => std::future::pending().await,
         }
     };
+    // Biased, the run first: one that ends as a limit passes has ended, as AWS would have it.
     tokio::select! {
+        biased;
         ending = drive::<M, H, C>(exec, env, on_enter) => ending,
         timer = timeout => match timer {
             Ok(()) => timed_out(),
@@ -197,7 +199,7 @@ fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Re
     let Some(journal) = env.journal() else { return Ok(()) };
     let place = exec.info.child_path();
     let events = if place.is_empty() { exec.take_history() } else { Vec::new() };
-    let bytes = serde_json::to_vec(&*exec).map_err(|e| Interrupted::new(format!("cannot serialize the execution: {e}")))?;
+    let bytes = serde_json::to_vec(&*exec).map_err(|e| Interrupted::unreadable(format!("cannot serialize the execution: {e}")))?;
     journal.checkpoint(&place, &bytes, &events)
 }
 

@@ -90,11 +90,16 @@ pub trait TokenEvents: Send + Sync {
 
 /// The time recorded under `key`: `candidate` if nothing was (which is then recorded), else
 /// what the first run recorded. How timers and waits keep their times across restarts.
+///
+/// Times are kept as RFC 3339 text, which ends with the year 9999: a later candidate (a
+/// backoff that overflowed, say) is kept as the last second of 9999, a wait no execution's
+/// limit lets finish anyway.
 pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
-    let stamp = Value::String(candidate.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    let last = DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z").map_or(candidate, |t| t.with_timezone(&Utc));
+    let stamp = Value::String(candidate.min(last).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     let kept = journal.record_effect(key, &stamp)?;
     let time = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
-    time.map(|t| t.with_timezone(&Utc)).ok_or_else(|| Interrupted::new(format!("the recorded time '{key}' is unreadable: {kept}")))
+    time.map(|t| t.with_timezone(&Utc)).ok_or_else(|| Interrupted::unreadable(format!("the recorded time '{key}' is unreadable: {kept}")))
 }
 
 /// A recorded outcome of an effect that may fail, as the journal stores it.
@@ -118,6 +123,48 @@ pub fn outcome_from_value(v: &Value) -> Option<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keeps what is recorded, as a store does: the first value under a key wins.
+    #[derive(Default)]
+    struct Effects(std::sync::Mutex<std::collections::HashMap<String, Value>>);
+
+    impl Journal for Effects {
+        fn checkpoint(&self, _: &str, _: &[u8], _: &[HistoryEvent]) -> Result<(), Interrupted> {
+            Ok(())
+        }
+        fn progress(&self, _: &str) -> Result<Option<Vec<u8>>, Interrupted> {
+            Ok(None)
+        }
+        fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
+            Ok(self.0.lock().unwrap().get(key).cloned())
+        }
+        fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
+            Ok(self.0.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone())
+        }
+        fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
+            Ok(())
+        }
+        fn close_token(&self, _: &str) -> Result<Option<Answer>, Interrupted> {
+            Ok(None)
+        }
+        fn issue_token(&self, _: &TokenRequest) -> Result<(), Interrupted> {
+            Ok(())
+        }
+        fn await_token<'a>(&'a self, _: &'a str, _: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[test]
+    fn recorded_times_keep_the_first_and_survive_any_candidate() {
+        let journal = Effects::default();
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(recorded_time(&journal, "a", t("2026-01-01T00:00:00.5Z")), Ok(t("2026-01-01T00:00:00.5Z")));
+        assert_eq!(recorded_time(&journal, "a", t("2027-01-01T00:00:00Z")), Ok(t("2026-01-01T00:00:00.5Z")));
+        // An overflowed backoff: past what RFC 3339 text holds.
+        assert_eq!(recorded_time(&journal, "far", DateTime::<Utc>::MAX_UTC), Ok(t("9999-12-31T23:59:59Z")));
+        assert_eq!(recorded_time(&journal, "far", t("2026-01-01T00:00:00Z")), Ok(t("9999-12-31T23:59:59Z")));
+    }
 
     #[test]
     fn outcomes_round_trip() {

@@ -1,9 +1,10 @@
 //! Control flow, at the bottom of the runtime: how a state ends ([`Flow`] or [`Fault`]), how a
 //! run ends ([`Ending`]), and [`Interrupted`], the one way a run stops without an outcome.
 //!
-//! Interruption is a type, not an error name: only a [`Journal`](crate::durable::Journal) can
-//! produce it, and no task handler, Fail state or SendTaskFailure can forge it, since none of
-//! them returns anything but a [`Failure`].
+//! Interruption is a type, not an error name: a [`Journal`](crate::durable::Journal) that
+//! refuses to go on, or a durable run that cannot read what its journal holds, produces it; no
+//! task handler, Fail state or SendTaskFailure can forge it, since none of them returns
+//! anything but a [`Failure`].
 
 use crate::error::Failure;
 use serde_json::Value;
@@ -34,7 +35,7 @@ pub enum Fault {
     /// The state's output is over 256 KiB (this many bytes): the execution fails with
     /// `States.DataLimitExceeded`, naming the state.
     OutputTooLarge(usize),
-    /// The journal refused to go on: the run stops where it is, with no outcome.
+    /// The durable run cannot go on in this process: it stops where it is, with no outcome.
     Interrupted(Box<Interrupted>),
 }
 
@@ -67,20 +68,42 @@ impl From<Interrupted> for Fault {
     }
 }
 
-/// A run stopped because its journal refused to go on: the worker no longer holds the
-/// execution (it was stopped, or taken over after a lease ran out) or the store failed. Not an
-/// outcome of the execution, which stays as the store has it.
+/// A durable run stopped where it stood, without deciding anything about its execution, which
+/// stays as the store has it. Why ([`Interruption`]) tells what may happen next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interrupted {
+    cause: Interruption,
     reason: String,
 }
 
+/// Why a durable run was interrupted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interruption {
+    /// The journal refused: the worker no longer holds the execution (it was stopped, or taken
+    /// over after its lease ran out) or the store failed. Whoever holds it carries on.
+    Refused,
+    /// What the journal holds for the execution (a recorded outcome, a child's end, a time, a
+    /// checkpoint) cannot be read by this build, or the execution cannot be saved: no run of
+    /// it will get further, so the engine fails it rather than claiming it again.
+    Unreadable,
+}
+
 impl Interrupted {
-    pub fn new(reason: impl fmt::Display) -> Self {
-        Interrupted { reason: reason.to_string() }
+    /// The journal refuses to go on (see [`Interruption::Refused`]).
+    pub fn refused(reason: impl fmt::Display) -> Self {
+        Interrupted { cause: Interruption::Refused, reason: reason.to_string() }
     }
 
-    /// Why the journal refused.
+    /// A record the run needs cannot be read (see [`Interruption::Unreadable`]).
+    pub fn unreadable(reason: impl fmt::Display) -> Self {
+        Interrupted { cause: Interruption::Unreadable, reason: reason.to_string() }
+    }
+
+    pub fn cause(&self) -> Interruption {
+        self.cause
+    }
+
+    /// What happened, in words.
     pub fn reason(&self) -> &str {
         &self.reason
     }
@@ -106,7 +129,7 @@ pub enum Ending {
     /// The definition's TimeoutSeconds, or a limit the caller set, ran out
     /// (`States.Timeout`, ExecutionTimedOut). Children never time out on their own.
     TimedOut(Failure),
-    /// The journal refused to go on: nothing is decided about the execution (see
+    /// The durable run could not go on: nothing is decided about the execution (see
     /// [`Interrupted`]).
     Interrupted(Interrupted),
 }

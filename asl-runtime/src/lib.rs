@@ -43,7 +43,7 @@ pub use driver::{run, run_observed, run_to_end, step_once};
 pub use env::Env;
 pub use error::Failure;
 pub use execution::Execution;
-pub use flow::{Ending, Fault, Flow, Interrupted, Outcome};
+pub use flow::{Ending, Fault, Flow, Interrupted, Interruption, Outcome};
 pub use handler::{TaskCall, TaskContext, TaskHandler};
 pub use machine::Machine;
 pub use serde_json::Value;

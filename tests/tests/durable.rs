@@ -855,6 +855,39 @@ async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
     assert!(d["cause"].as_str().unwrap().contains("the checkpoint is unreadable"), "{d}");
 }
 
+/// A recorded Task outcome the build cannot read (a damaged store, say) fails the execution
+/// with States.Runtime, instead of leaving it to be claimed and dropped forever. (That a
+/// resumed run does not do the Task again is the runtime's unit test.)
+#[tokio::test(start_paused = true)]
+async fn an_unreadable_recorded_outcome_fails_the_execution_instead_of_looping() {
+    let (engine, store) = engine();
+    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "order", Some("damaged"), None);
+    // Charge, entered as event 2, attempt 0: its outcome is already "recorded", unreadably.
+    store.record_effect(&arn, &format!("{arn}/Charge/2/0"), r#"{"neither": "result nor error"}"#).unwrap();
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "States.Runtime");
+    assert!(d["cause"].as_str().unwrap().contains("recorded outcome") && d["cause"].as_str().unwrap().contains("is unreadable"), "{d}");
+}
+
+mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
+
+/// TimeoutSeconds ends an Express execution TIMED_OUT too, although Express keeps no history
+/// that would say so.
+#[tokio::test(start_paused = true)]
+async fn an_express_execution_past_its_timeout_seconds_times_out() {
+    let (engine, store) = engine();
+    engine.create_state_machine("brief", whole_timeout::DEFINITION, MachineType::Express, None).unwrap();
+    let arn = start(&engine, "brief", Some("b1"), None);
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<whole_timeout::Workflow, _>(());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("TIMED_OUT"), Some("States.Timeout")));
+}
+
 mod year_wait { asl_macro::asl!("workflows/year_wait.json"); }
 
 #[tokio::test(start_paused = true)]

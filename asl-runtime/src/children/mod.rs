@@ -193,7 +193,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     let mut exec = match journal.progress(&place)? {
         None => new_child::<M>(info, input, history),
         Some(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| Interrupted::new(format!("the checkpoint of '{place}' is unreadable: {e}")))?,
+            .map_err(|e| Interrupted::unreadable(format!("the checkpoint of '{place}' is unreadable: {e}")))?,
     };
     let ending = crate::driver::drive::<M, H, C>(&mut exec, env, |_| {}).await;
     let end = ChildEnd::of(ending, &mut exec)?;
@@ -214,7 +214,7 @@ fn recorded_end(journal: &dyn Journal, key: &str) -> Result<Option<ChildEnd>, In
 /// A recorded end. One that cannot be read (a damaged store, another build) stops the run
 /// rather than running the child again.
 fn read_end(key: &str, recorded: &Value) -> Result<ChildEnd, Interrupted> {
-    ChildEnd::from_value(recorded).ok_or_else(|| Interrupted::new(format!("the recorded end '{key}' is unreadable")))
+    ChildEnd::from_value(recorded).ok_or_else(|| Interrupted::unreadable(format!("the recorded end '{key}' is unreadable")))
 }
 
 /// A child's failure as the parent state sees it: its own error, which the parent's Retry and

@@ -63,7 +63,7 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
 /// An outcome as the journal keeps it. One it cannot read (a damaged store, another build)
 /// stops the run rather than doing the task again.
 fn recorded_outcome(key: &str, recorded: &Value) -> Result<Outcome, Interrupted> {
-    outcome_from_value(recorded).ok_or_else(|| Interrupted::new(format!("the recorded outcome of '{key}' is unreadable: {recorded}")))
+    outcome_from_value(recorded).ok_or_else(|| Interrupted::unreadable(format!("the recorded outcome of '{key}' is unreadable: {recorded}")))
 }
 
 /// A callback: the handler hands the token out (to a queue, a person, …) and the task's result

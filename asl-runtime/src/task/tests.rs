@@ -20,7 +20,7 @@ struct Fixed {
 
 impl Fixed {
     fn write(&self) -> Result<(), Interrupted> {
-        if self.refuse { Err(Interrupted::new("the worker lost the execution")) } else { Ok(()) }
+        if self.refuse { Err(Interrupted::refused("the worker lost the execution")) } else { Ok(()) }
     }
 }
 
