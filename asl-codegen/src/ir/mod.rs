@@ -124,6 +124,9 @@ pub struct Map {
     pub outcome: Outcome,
 }
 
+/// How a Map runs its iterations. (One per Map state, built once per compile: the size of the
+/// distributed variant costs nothing worth a box.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MapMode {
     Inline,
