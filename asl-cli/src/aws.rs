@@ -166,12 +166,15 @@ pub fn run(store: &Path, api: Api) -> ExitCode {
     match answer {
         Ok(value) => {
             if value.as_object().is_some_and(|o| !o.is_empty()) {
-                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                if let Err(code) = crate::output::out(&format!("{text}\n")) {
+                    return code;
+                }
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("\n{}", error_line(operation, &e));
+            crate::output::err(&format!("\n{}", error_line(operation, &e)));
             ExitCode::from(254)
         }
     }
@@ -179,7 +182,8 @@ pub fn run(store: &Path, api: Api) -> ExitCode {
 
 /// The line the AWS CLI prints for a service error (after an empty line, with exit code 254).
 fn error_line(operation: &str, e: &ApiError) -> String {
-    format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, e.message)
+    // The message may quote what the user passed (a name, an ARN): no terminal sequences.
+    format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, asl_codegen::printable(&e.message))
 }
 
 fn open(path: &Path) -> Result<Engine, ApiError> {
@@ -320,6 +324,16 @@ mod tests {
         assert!(e.message.starts_with("Error parsing parameter: Unable to load paramfile file:///nonexistent/definition.json"), "{}", e.message);
         let (_, e) = aws(&engine, &["create-state-machine", "--name", "t", "--definition", r#"{"StartAt": "Nowhere", "States": {}}"#]).unwrap_err();
         assert_eq!(e.code, "InvalidDefinition");
+        let huge = format!("{DEFINITION}{}", " ".repeat(1_048_576));
+        let (operation, e) = aws(&engine, &["create-state-machine", "--name", "t", "--definition", &huge]).unwrap_err();
+        assert_eq!(
+            error_line(&operation, &e),
+            "An error occurred (ValidationException) when calling the CreateStateMachine operation: 1 validation error detected: \
+             Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576"
+        );
+        // What the user typed comes back without its terminal sequences.
+        let (operation, e) = aws(&engine, &["start-execution", "--state-machine-arn", "\u{1b}[2Jghost"]).unwrap_err();
+        assert!(error_line(&operation, &e).contains("\\u{1b}[2Jghost") && !error_line(&operation, &e).contains('\u{1b}'), "{}", e.message);
         let (_, e) = aws(&engine, &["start-execution", "--state-machine-arn", "ghost"]).unwrap_err();
         assert_eq!(e.code, "StateMachineDoesNotExist");
         let (_, e) = aws(&engine, &["send-task-success", "--task-token", "no-such-token", "--task-output", "{}"]).unwrap_err();

@@ -4,6 +4,7 @@
 //! `aws stepfunctions`, against the embedded execution store (see `aws.rs`).
 
 mod aws;
+mod output;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,12 +39,9 @@ fn main() -> ExitCode {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
         Command::Expand { file } => match asl_codegen::generate_file(&file) {
-            Ok(source) => {
-                print!("{source}");
-                ExitCode::SUCCESS
-            }
+            Ok(source) => output::out(&source).map_or_else(|code| code, |()| ExitCode::SUCCESS),
             Err(diagnostics) => {
-                eprintln!("{diagnostics}");
+                output::err(&diagnostics);
                 ExitCode::FAILURE
             }
         },
@@ -54,18 +52,18 @@ fn check(files: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for file in files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                println!("{name}: cannot read: {e}");
-                ok = false;
-                continue;
+        let printed = match asl_codegen::read_definition(file) {
+            Err(e) => Some(e),
+            Ok(text) => {
+                let diags = asl_codegen::check_source(&text);
+                (!diags.is_empty()).then(|| asl_codegen::render(&name, &text, &diags))
             }
         };
-        let diags = asl_codegen::check_source(&text);
-        if !diags.is_empty() {
+        if let Some(problems) = printed {
             ok = false;
-            println!("{}", asl_codegen::render(&name, &text, &diags));
+            if let Err(code) = output::out(&format!("{problems}\n")) {
+                return code;
+            }
         }
     }
     if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }

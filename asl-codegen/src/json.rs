@@ -95,11 +95,19 @@ pub const MAX_DEPTH: usize = 512;
 
 /// Parses strict JSON. A syntax error is one diagnostic at the offending position.
 pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
-    check_depth(text)?;
+    prescan(text)?;
+    // Strict JSON (RFC 8259): every JSON5/JSONC extension off.
     let options = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
         allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
     };
     let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
         let range = e.range();
@@ -115,14 +123,31 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
     }
 }
 
-/// The first place where `[`/`{` nesting passes [`MAX_DEPTH`] (brackets inside strings aside).
-fn check_depth(text: &str) -> Result<(), Diagnostic> {
+/// What the parser would report confusingly or not at all, found in one pass before it runs: a
+/// byte-order mark, a raw control character inside a string (JSON wants it escaped), and
+/// `[`/`{` nesting deeper than [`MAX_DEPTH`] (brackets inside strings aside).
+fn prescan(text: &str) -> Result<(), Diagnostic> {
+    if text.starts_with('\u{feff}') {
+        let d = Diagnostic::new(Span::new(0, 3), "malformed JSON: the file starts with a byte-order mark (U+FEFF), which JSON does not allow")
+            .with_help("save the file as UTF-8 without a BOM");
+        return Err(d);
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for (i, b) in text.bytes().enumerate() {
         match (in_string, b) {
             (true, _) if escaped => escaped = false,
             (true, b'\\') => escaped = true,
             (true, b'"') => in_string = false,
+            (true, 0x00..=0x1f) => {
+                let msg = format!("malformed JSON: a control character (U+{b:04X}) inside a string must be written as an escape");
+                let help = match b {
+                    b'\n' => "write it as \\n".to_string(),
+                    b'\t' => "write it as \\t".to_string(),
+                    b'\r' => "write it as \\r".to_string(),
+                    _ => format!("write it as \\u{b:04x}"),
+                };
+                return Err(Diagnostic::new(Span::new(i, i + 1), msg).with_help(help));
+            }
             (true, _) => {}
             (false, b'"') => in_string = true,
             (false, b'[' | b'{') => {
@@ -192,6 +217,25 @@ mod tests {
         assert_eq!(members.len(), 2);
         assert_eq!(&text[members[1].key_span.start..members[1].key_span.end], "\"a\"");
         assert_eq!(&text[members[1].value.span.start..members[1].value.span.end], "[true, null]");
+    }
+
+    #[test]
+    fn reads_surrogate_pairs_and_refuses_what_json_forbids() {
+        // What Python's json.dump writes for a character outside the Basic Multilingual Plane.
+        let node = parse_json(r#"{"s": "\ud83d\ude00"}"#).unwrap();
+        assert_eq!(node.to_value(), serde_json::json!({"s": "\u{1F600}"}));
+        assert!(parse_json(r#"{"s": "\ud83d"}"#).unwrap_err().message.contains("surrogate"));
+        let bom = parse_json("\u{feff}{}").unwrap_err();
+        assert!(bom.message.contains("byte-order mark") && bom.span.start == 0, "{bom:?}");
+        let control = parse_json("{\"s\": \"a\tb\"}").unwrap_err();
+        assert_eq!(control.span.start, 8);
+        assert_eq!(control.help.as_deref(), Some("write it as \\t"));
+        // Escaped, it is fine; outside strings, whitespace is whitespace.
+        assert!(parse_json("{\"s\":\t\"a\\tb\"}").is_ok());
+        // Every JSON5 extension stays off.
+        for text in ["{'a': 1}", "{\"a\": 0x1F}", "{\"a\": +1}", "{\"a\": .5}", "{\"a\": NaN}", "{\"a\": 1 \"b\": 2}"] {
+            assert!(parse_json(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -85,6 +85,14 @@ impl Engine {
     /// column), then registers it. Idempotent for the same name, definition and type.
     pub fn create_state_machine(&self, name: &str, definition: &str, machine_type: MachineType, role: Option<&str>) -> ApiResult {
         check_name(name)?;
+        if asl_codegen::parse::too_long(definition).is_some() {
+            // AWS's API refuses it before reading it, with its usual validation text.
+            let limit = asl_codegen::parse::MAX_DEFINITION_CHARS;
+            return Err(ApiError::new(
+                "ValidationException",
+                format!("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {limit}"),
+            ));
+        }
         let diags = asl_codegen::check_source(definition);
         if !diags.is_empty() {
             let text = asl_codegen::render(name, definition, &diags);

@@ -22,10 +22,10 @@ pub fn asl(input: TokenStream) -> TokenStream {
     let relative = lit.value();
     let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
     let path = root.join(&relative);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match asl_codegen::read_definition(&path) {
         Ok(text) => text,
         Err(e) => {
-            let msg = format!("{relative}: cannot read the state machine definition ({}): {e}", path.display());
+            let msg = format!("cannot read the state machine definition {relative}: {e}");
             return syn::Error::new(lit.span(), msg).to_compile_error().into();
         }
     };
@@ -39,10 +39,9 @@ pub fn asl(input: TokenStream) -> TokenStream {
         }
         .into(),
         Err(diags) => {
-            let errors = diags.iter().map(|d| {
-                let msg = d.render(&relative, &text);
-                syn::Error::new(lit.span(), msg).to_compile_error()
-            });
+            let errors = asl_codegen::diag::render_all(&relative, &text, &diags)
+                .into_iter()
+                .map(|msg| syn::Error::new(lit.span(), msg).to_compile_error());
             let stub = stub();
             quote! {
                 const _: &[u8] = ::core::include_bytes!(#path_str);

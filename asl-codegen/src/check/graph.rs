@@ -6,14 +6,25 @@ use crate::ast::{ChoiceRule, StateDecl, StateKind, StateMachine, Spanned};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use std::collections::{HashMap, HashSet};
 
+/// How many name comparisons "did you mean" may make for one machine: a suggestion compares a
+/// missing name with every state name, so thousands of bad names in a machine of thousands of
+/// states would take quadratic time. The first ones still get their suggestion.
+const SUGGESTION_BUDGET: usize = 2_000_000;
+
 pub fn check_graph(machine: &StateMachine, diags: &mut Diagnostics) {
     let names: HashSet<&str> =
         machine.states.iter().map(|d| d.name.as_str()).chain(machine.unreadable.iter().map(String::as_str)).collect();
+    // In definition order, so that equally close suggestions are chosen the same way every run.
+    let ordered: Vec<&str> = machine.states.iter().map(|d| d.name.as_str()).chain(machine.unreadable.iter().map(String::as_str)).collect();
+    let budget = std::cell::Cell::new(SUGGESTION_BUDGET);
     let target = |t: &Spanned<String>, what: &str, diags: &mut Diagnostics| {
         if !names.contains(t.value.as_str()) {
             let mut d = Diagnostic::new(t.span, format!("{what} \"{}\" does not exist", t.value));
-            if let Some(near) = did_you_mean(&t.value, names.iter().copied()) {
-                d = d.with_help(format!("did you mean \"{near}\"?"));
+            if let Some(left) = budget.get().checked_sub(ordered.len()) {
+                budget.set(left);
+                if let Some(near) = did_you_mean(&t.value, ordered.iter().copied()) {
+                    d = d.with_help(format!("did you mean \"{near}\"?"));
+                }
             }
             diags.push(d);
         }
