@@ -19,8 +19,9 @@ pub struct Node {
 pub enum NodeKind {
     Null,
     Bool(bool),
-    /// The number as written, so `1.0` and `1` stay distinct where AWS distinguishes them.
-    Number(String),
+    /// The number as serde_json reads it: `1.0` and `1` stay distinct where AWS distinguishes
+    /// them, and no text is kept per number (a definition may hold hundreds of thousands).
+    Number(serde_json::Number),
     String(String),
     Array(Vec<Node>),
     Object(Vec<Member>),
@@ -64,9 +65,9 @@ impl Node {
     /// A whole non-negative number, if this is one.
     pub fn as_uint(&self) -> Option<u64> {
         match &self.kind {
-            NodeKind::Number(n) => n.parse::<u64>().ok().or_else(|| {
+            NodeKind::Number(n) => n.as_u64().or_else(|| {
                 // `1.0` and `1e3` are whole numbers written another way; Jackson reads them as such.
-                let f: f64 = n.parse().ok()?;
+                let f = n.as_f64()?;
                 (f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as u64)
             }),
             _ => None,
@@ -79,7 +80,7 @@ impl Node {
         match &self.kind {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
-            NodeKind::Number(n) => serde_json::from_str(n).unwrap_or(Value::Null),
+            NodeKind::Number(n) => Value::Number(n.clone()),
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             NodeKind::Object(members) => Value::Object(
@@ -113,11 +114,12 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
         let range = e.range();
         Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
     })?;
-    let node = match parsed.value {
-        Some(v) => convert(v),
-        None => return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value")),
+    let Some(value) = parsed.value else {
+        return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value"));
     };
-    match first_unrepresentable_number(&node) {
+    let mut too_large = None;
+    let node = convert(value, &mut too_large);
+    match too_large {
         Some(span) => Err(Diagnostic::new(span, "this number is too large to represent (beyond ±1.8e308)")),
         None => Ok(node),
     }
@@ -164,28 +166,26 @@ fn prescan(text: &str) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn first_unrepresentable_number(node: &Node) -> Option<Span> {
-    match &node.kind {
-        NodeKind::Number(n) => n.parse::<f64>().map_or(true, |f| !f.is_finite()).then_some(node.span),
-        NodeKind::Array(items) => items.iter().find_map(first_unrepresentable_number),
-        NodeKind::Object(members) => members.iter().find_map(|m| first_unrepresentable_number(&m.value)),
-        _ => None,
-    }
-}
-
 fn span(r: jsonc_parser::common::Range) -> Span {
     Span::new(r.start, r.end)
 }
 
-fn convert(v: ast::Value<'_>) -> Node {
+/// The parser's tree as ours; the first number too large for a double goes to `too_large`.
+fn convert(v: ast::Value<'_>, too_large: &mut Option<Span>) -> Node {
     match v {
         ast::Value::NullKeyword(n) => Node { span: span(n.range), kind: NodeKind::Null },
         ast::Value::BooleanLit(b) => Node { span: span(b.range), kind: NodeKind::Bool(b.value) },
-        ast::Value::NumberLit(n) => Node { span: span(n.range), kind: NodeKind::Number(n.value.to_string()) },
+        ast::Value::NumberLit(n) => {
+            let number = n.value.parse::<serde_json::Number>().unwrap_or_else(|_| {
+                too_large.get_or_insert(span(n.range));
+                serde_json::Number::from(0)
+            });
+            Node { span: span(n.range), kind: NodeKind::Number(number) }
+        }
         ast::Value::StringLit(s) => Node { span: span(s.range), kind: NodeKind::String(s.value.into_owned()) },
         ast::Value::Array(a) => Node {
             span: span(a.range),
-            kind: NodeKind::Array(a.elements.into_iter().map(convert).collect()),
+            kind: NodeKind::Array(a.elements.into_iter().map(|e| convert(e, too_large)).collect()),
         },
         ast::Value::Object(o) => Node {
             span: span(o.range),
@@ -197,7 +197,7 @@ fn convert(v: ast::Value<'_>) -> Node {
                             ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
                             ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
                         };
-                        Member { key, key_span, value: convert(p.value) }
+                        Member { key, key_span, value: convert(p.value, too_large) }
                     })
                     .collect(),
             ),

@@ -69,6 +69,17 @@ pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Object(map)
 }
 
+/// A large literal of the definition, which the generated code keeps as JSON text (written by
+/// asl-codegen from a parsed value, so always JSON) and reads on first use into `cell`.
+pub fn literal_from_json(cell: &'static std::sync::OnceLock<Value>, json: &'static str) -> Value {
+    cell.get_or_init(|| match serde_json::from_str(json) {
+        Ok(value) => value,
+        // Only a bug of the code generator can get here; it must not pass unnoticed.
+        Err(e) => panic!("asl-codegen wrote a literal that is not JSON ({e}); please report it"),
+    })
+    .clone()
+}
+
 /// A string value.
 pub fn string(s: &str) -> Value {
     Value::String(s.to_owned())

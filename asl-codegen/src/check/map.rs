@@ -143,7 +143,7 @@ fn check_value(who: &str, name: &str, value: Value, node: &Node, language: Query
         Value::Count => "a non-negative whole number",
     };
     let found = match &node.kind {
-        NodeKind::Number(n) => n.clone(),
+        NodeKind::Number(n) => n.to_string(),
         _ => node.type_name().to_string(),
     };
     diags.error(node.span, format!("{who}: field \"{name}\" must be {expected}, found {found}"));

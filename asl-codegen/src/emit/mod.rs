@@ -33,6 +33,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use scope::Scope;
 use state::state_fn;
+use value::raw_string;
 
 /// The items of the module generated for `w`, compiled from the definition `text`.
 pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
@@ -45,17 +46,6 @@ pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
         /// The definition this module was compiled from, as written.
         pub const DEFINITION: &str = #definition;
     }
-}
-
-/// `text` as a raw string literal (`r#"…"#`), which keeps the definition readable in the
-/// generated source; as many `#` as needed so the text cannot end it.
-fn raw_string(text: &str) -> TokenStream {
-    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
-    let literal = format!("r{hashes}\"{text}\"{hashes}");
-    literal.parse().unwrap_or_else(|_| {
-        let plain = proc_macro2::Literal::string(text);
-        quote! { #plain }
-    })
 }
 
 /// A machine's own items: its paths, `State`, `Workflow` with one fn per state, and a module

@@ -14,6 +14,9 @@ use serde_json::Value;
 
 /// A literal JSON value built by direct constructors (no parsing at run time).
 pub fn literal(v: &Value) -> TokenStream {
+    if values_in(v, LARGE_LITERAL) >= LARGE_LITERAL {
+        return large_literal(v);
+    }
     match v {
         Value::Null => quote! { ::asl_runtime::Value::Null },
         Value::Bool(b) => quote! { ::asl_runtime::Value::Bool(#b) },
@@ -40,6 +43,50 @@ pub fn literal(v: &Value) -> TokenStream {
             quote! { ::asl_runtime::io::object([#(#entries),*]) }
         }
     }
+}
+
+/// Literals of this many values or more are kept as JSON text (see [`large_literal`]).
+const LARGE_LITERAL: usize = 64;
+
+/// How many values `v` holds, counting no further than `limit`.
+fn values_in(v: &Value, limit: usize) -> usize {
+    let mut count = 1;
+    let children: Box<dyn Iterator<Item = &Value>> = match v {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(members) => Box::new(members.values()),
+        _ => return count,
+    };
+    for child in children {
+        if count >= limit {
+            break;
+        }
+        count += values_in(child, limit - count);
+    }
+    count
+}
+
+/// A large literal (a Pass state's Result of thousands of values, say) as JSON text in a static,
+/// read once: as constructors it would take code, and compile time and memory, hundreds of
+/// times its size.
+fn large_literal(v: &Value) -> TokenStream {
+    let json = raw_string(&serde_json::to_string(v).unwrap_or_default());
+    quote! {
+        {
+            static LITERAL: ::std::sync::OnceLock<::asl_runtime::Value> = ::std::sync::OnceLock::new();
+            ::asl_runtime::io::literal_from_json(&LITERAL, #json)
+        }
+    }
+}
+
+/// `text` as a raw string literal (`r#"…"#`), which keeps the definition readable in the
+/// generated source; as many `#` as needed so the text cannot end it.
+pub(super) fn raw_string(text: &str) -> TokenStream {
+    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
+    let literal = format!("r{hashes}\"{text}\"{hashes}");
+    literal.parse().unwrap_or_else(|_| {
+        let plain = proc_macro2::Literal::string(text);
+        quote! { #plain }
+    })
 }
 
 /// An expression of type `Result<Value, Fault>`-compatible via `?`: evaluates a template.

@@ -82,7 +82,7 @@ fn test(op: Op, operand: &Node, diags: &mut Diagnostics) -> Option<Test> {
         }
         _ if name.starts_with("String") => Some(Test::String(cmp(op), s()?)),
         _ if name.starts_with("Numeric") => match &operand.kind {
-            NodeKind::Number(n) => Some(Test::Numeric(cmp(op), n.parse().ok()?)),
+            NodeKind::Number(n) => Some(Test::Numeric(cmp(op), n.as_f64()?)),
             _ => None,
         },
         _ => Some(Test::Timestamp(cmp(op), s()?)),

@@ -54,7 +54,7 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     pub fn type_error(&mut self, key: &str, node: &Node, expected: &str) {
         let found = match &node.kind {
-            NodeKind::Number(n) => n.clone(),
+            NodeKind::Number(n) => n.to_string(),
             NodeKind::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
             _ => node.type_name().to_string(),
         };
@@ -99,7 +99,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn number(&mut self, key: &str) -> Option<Spanned<f64>> {
         let node = self.node(key)?;
         match &node.kind {
-            NodeKind::Number(n) => n.parse::<f64>().ok().map(|v| Spanned { value: v, span: node.span }),
+            NodeKind::Number(n) => n.as_f64().map(|v| Spanned { value: v, span: node.span }),
             _ => {
                 self.type_error(key, node, "a number");
                 None
