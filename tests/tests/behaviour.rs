@@ -312,6 +312,20 @@ async fn an_intrinsic_failure_in_result_selector_goes_to_the_catchers() {
 }
 
 mod double { asl_macro::asl!("workflows/double.json"); }
+mod large_literal { asl_macro::asl!("workflows/large_literal.json"); }
+
+/// Literals of many values are kept as JSON text and read once: the same output, every run.
+#[tokio::test(start_paused = true)]
+async fn large_literals_come_out_as_written() {
+    let items: Vec<u32> = (0..100).collect();
+    for _ in 0..2 {
+        let (outcome, _, _) = run::<large_literal::Workflow, _>(json!({ "x": 1 }), ()).await;
+        assert_eq!(outcome.unwrap(), json!({ "constant": { "n": items }, "first": 0 }));
+    }
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/workflows/large_literal.json")).unwrap();
+    let generated = asl_codegen::format_tokens("large_literal.json", asl_codegen::compile_source(&text, "large_literal").unwrap());
+    assert_eq!(generated.matches("literal_from_json").count(), 2, "{generated}");
+}
 
 #[tokio::test(start_paused = true)]
 async fn a_state_output_over_256_kib_fails_the_execution_naming_the_state() {

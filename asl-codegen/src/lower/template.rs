@@ -8,6 +8,10 @@ use crate::json::{Node, NodeKind};
 use crate::lang::{intrinsic, looks_like_intrinsic};
 
 pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
+    // A part with no `key.$` anywhere is one literal (emitted as JSON text when it is large).
+    if is_constant(node) {
+        return Some(Template::Literal(node.to_value()));
+    }
     Some(match &node.kind {
         NodeKind::Object(members) => {
             let mut out = Vec::with_capacity(members.len());
@@ -23,6 +27,15 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
         NodeKind::Array(items) => Template::Array(items.iter().map(|n| lower_template(n, diags)).collect::<Option<_>>()?),
         _ => Template::Literal(node.to_value()),
     })
+}
+
+/// Whether no key of `node`, at any depth, ends with `.$`.
+fn is_constant(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Object(members) => members.iter().all(|m| !m.key.ends_with(".$") && is_constant(&m.value)),
+        NodeKind::Array(items) => items.iter().all(is_constant),
+        _ => true,
+    }
 }
 
 /// One `key.$` value, or an ErrorPath / CausePath written at `span`.
