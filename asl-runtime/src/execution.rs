@@ -146,15 +146,15 @@ impl<S: Copy> Execution<S> {
         format!("{}@{}.{}", self.info.child_path(), self.entered_event, self.retries.total())
     }
 
-    /// A fresh task token for a `.waitForTaskToken` Task: one per attempt, as AWS issues.
-    pub fn task_token(&self, state_name: &str) -> String {
-        format!("{}{}#{state_name}#{}#{}", self.info.id(), self.info.child_path(), self.entered_event, self.retries.total())
-    }
-
     /// The context handed to a Task handler for this attempt.
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> TaskContext {
-        let (visit, attempt) = (self.entered_event, self.retries.total());
-        TaskContext::new(&self.info.id(), &self.info.child_path(), state_name, visit, attempt, task_token)
+        TaskContext::new(self.info.id(), self.attempt_key(state_name), self.retries.total(), task_token)
+    }
+
+    /// The identity of the current attempt of Task state `state_name`: (execution, place,
+    /// state, visit, attempt), the same on a replay (the handler's idempotency key).
+    pub(crate) fn attempt_key(&self, state_name: &str) -> String {
+        format!("{}{}/{state_name}/{}/{}", self.info.id(), self.info.child_path(), self.entered_event, self.retries.total())
     }
 
     /// The Context object for an item of the current (Map) state: `$$.Map.Item.Index/Value`.

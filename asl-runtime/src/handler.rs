@@ -79,16 +79,10 @@ pub struct TaskContext {
 }
 
 impl TaskContext {
-    /// `child_path` places a Parallel branch or Map iteration inside its execution
-    /// (`/Fan#1`), empty at the top level.
-    pub fn new(execution_id: &str, child_path: &str, state: &str, visit: u64, attempt: u32, task_token: Option<String>) -> Self {
-        TaskContext {
-            execution_id: execution_id.to_string(),
-            attempt,
-            idempotency_key: format!("{execution_id}{child_path}/{state}/{visit}/{attempt}"),
-            task_token,
-            heartbeat: Arc::new(Notify::new()),
-        }
+    /// The context of attempt number `attempt` (0 for the first) of a Task of execution
+    /// `execution_id`, whose identity is `idempotency_key`.
+    pub fn new(execution_id: String, idempotency_key: String, attempt: u32, task_token: Option<String>) -> Self {
+        TaskContext { execution_id, attempt, idempotency_key, task_token, heartbeat: Arc::new(Notify::new()) }
     }
 
     /// Tells the runner the task is alive (resets the HeartbeatSeconds clock).

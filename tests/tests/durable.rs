@@ -223,6 +223,8 @@ async fn send_task_success_resumes_the_waiting_task() {
     assert_eq!(status(&a.engine, &a.arn), "RUNNING", "the task waits for its token");
     // While it waits, the history already shows the request went out.
     assert_eq!(kinds(&history(&a.engine, &a.arn)), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"]);
+    // An opaque secret: nothing of the execution, state or attempt can be read from it.
+    assert!(token.len() >= 43 && !token.contains(a.arn.as_str()) && !token.contains("RequestApproval"), "{token}");
     a.engine.send_task_success(&token, r#"{"by": "ann"}"#).unwrap();
     let d = a.ended().await;
     assert_eq!(d["status"], "SUCCEEDED");

@@ -52,7 +52,11 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
     let outcome = match call.context.task_token.clone() {
         None if family != Family::Activity => invoke(&env.tasks, &env.clock, call, limits).await,
         token => {
-            let token = token.unwrap_or_else(|| format!("{key}#activity"));
+            // An activity's token is the runtime's own; a callback's came with the call.
+            let token = match token {
+                Some(token) => token,
+                None => super::issued_token(Some(journal), &key)?,
+            };
             wait_for_token(journal, env, call, limits, family, &key, token, progress).await?
         }
     };
