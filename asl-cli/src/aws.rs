@@ -131,6 +131,11 @@ pub enum Api {
 
 impl Api {
     /// The AWS operation name, for error lines.
+    /// Whether the command registers something, and so may create the store.
+    fn creates(&self) -> bool {
+        matches!(self, Api::CreateStateMachine { .. } | Api::CreateActivity { .. })
+    }
+
     fn operation(&self) -> &'static str {
         match self {
             Api::CreateStateMachine { .. } => "CreateStateMachine",
@@ -162,8 +167,15 @@ pub fn store_path(flag: Option<PathBuf>) -> PathBuf {
 
 pub fn run(store: &Path, api: Api) -> ExitCode {
     let operation = api.operation();
-    let answer = open(store).and_then(|engine| call(&engine, api));
-    match answer {
+    let engine = match open(store, api.creates()) {
+        Ok(engine) => engine,
+        Err(problem) => {
+            // Not a service error: the AWS CLI's code for a configuration it cannot use.
+            crate::output::err(&format!("asl: {}", asl_codegen::printable(&problem)));
+            return ExitCode::from(253);
+        }
+    };
+    match call(&engine, api) {
         Ok(value) => {
             if value.as_object().is_some_and(|o| !o.is_empty()) {
                 let text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -186,12 +198,29 @@ fn error_line(operation: &str, e: &ApiError) -> String {
     format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, asl_codegen::printable(&e.message))
 }
 
-fn open(path: &Path) -> Result<Engine, ApiError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::new("InternalError", format!("{}: {e}", dir.display())))?;
+/// The engine over the store at `path`. Only a command that registers something may create
+/// the store (and its folder); any other one on a missing store would answer from an empty
+/// one, hiding a mistyped path.
+fn open(path: &Path, create: bool) -> Result<Engine, String> {
+    let shown = path.display();
+    let store = if create {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(blocking) = dir.ancestors().find(|a| a.is_file()) {
+                return Err(format!("cannot create the store {shown}: {} is a file, not a folder", blocking.display()));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder of the store {shown}: {e}"))?;
+        }
+        SqliteStore::open(path)
+    } else {
+        SqliteStore::open_existing(path)
+    };
+    match store {
+        Ok(store) => Ok(Engine::new(Arc::new(store))),
+        Err(asl_engine::store::StoreError::Missing(_)) => Err(format!(
+            "the store {shown} does not exist: create-state-machine or create-activity creates it; name another one with --store or ASL_STORE"
+        )),
+        Err(e) => Err(e.to_string()),
     }
-    let store = SqliteStore::open(path).map_err(|e| ApiError::new("InternalError", format!("{}: {e}", path.display())))?;
-    Ok(Engine::new(Arc::new(store)))
 }
 
 /// A parameter value as the AWS CLI reads it: `file://PATH` is the file's text.

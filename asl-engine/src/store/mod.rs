@@ -225,6 +225,12 @@ pub enum StoreError {
     /// The database failed (I/O, corruption, a lock held too long).
     #[error("store: {0}")]
     Backend(String),
+    /// No store at this path, and the caller asked not to create one.
+    #[error("the store {0} does not exist")]
+    Missing(String),
+    /// The file is not one (another program's database, not a database, a directory).
+    #[error("{0}")]
+    NotAStore(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1005,11 +1005,11 @@ fn a_newer_schema_is_refused() {
 }
 
 #[test]
-fn a_file_that_is_not_a_database_is_a_backend_error() {
+fn a_file_that_is_not_a_database_is_not_a_store() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junk.db");
     std::fs::write(&path, b"this is not a SQLite database, just some text that is long enough").unwrap();
-    assert!(matches!(SqliteStore::open(&path), Err(StoreError::Backend(_))));
+    assert!(matches!(SqliteStore::open(&path), Err(StoreError::NotAStore(_))));
 }
 
 #[test]

@@ -73,21 +73,37 @@ impl SqliteStore {
     /// Opens (creating it and its schema if missing) the store in the file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
+        if path.is_dir() {
+            return Err(StoreError::NotAStore(format!("{} is a directory, not a store file", path.display())));
+        }
         let what = format!("opening {}", path.display());
         let conn = Connection::open(path).context(&what)?;
-        Self::setup(conn, true, &what)
+        Self::setup(conn, Some(path), &what)
+    }
+
+    /// Opens the store at `path` only if it exists: for reading commands, which must not
+    /// answer from a new, empty store because a path was mistyped.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        Self::open(path)
     }
 
     /// A private store that disappears with the value (tests, Express executions).
     pub fn open_in_memory() -> Result<Self> {
         let what = "opening an in-memory database";
         let conn = Connection::open_in_memory().context(what)?;
-        Self::setup(conn, false, what)
+        Self::setup(conn, None, what)
     }
 
-    fn setup(mut conn: Connection, file: bool, what: &str) -> Result<Self> {
+    /// `file`: the path of a store file (None in memory).
+    fn setup(mut conn: Connection, file: Option<&Path>, what: &str) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT).context(what)?;
-        if file {
+        if let Some(path) = file {
+            // Before anything is written: another program's database is left as it is.
+            refuse_foreign(&conn, path)?;
             // WAL: readers do not block the writer nor it them, and commits are cheap.
             // Switching a new file to WAL can meet another process doing the same; SQLite then
             // answers "busy" at once, without its busy handler, so wait and try again here.
@@ -159,6 +175,25 @@ impl SqliteStore {
         let value = f(&tx)?;
         tx.commit().context(what)?;
         Ok(value)
+    }
+}
+
+/// Refuses a file that is not an asl store and not empty: not an SQLite database, or one with
+/// tables of its own and no store schema (`user_version` 0), which opening would change.
+fn refuse_foreign(conn: &Connection, path: &Path) -> Result<()> {
+    let shown = path.display();
+    let look = conn.query_row("SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)", [], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+    });
+    match look {
+        Ok((tables, 0)) if tables > 0 => Err(StoreError::NotAStore(format!(
+            "{shown} is an SQLite database of another program (it has tables but no asl store schema); asl leaves it untouched: name another file with --store or ASL_STORE"
+        ))),
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(StoreError::NotAStore(format!(
+            "{shown} is not an asl store (not an SQLite database); name another file with --store or ASL_STORE"
+        ))),
+        Err(e) => Err(StoreError::Backend(format!("opening {shown}: {e}"))),
     }
 }
 
@@ -681,5 +716,58 @@ impl Store for SqliteStore {
             record.worker_name = worker_name.map(str::to_owned);
             Ok(Some(record))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! What opening a path that is not a store does: a clear error naming the file, and the
+    //! file left as it was.
+
+    use super::SqliteStore;
+    use crate::store::StoreError;
+
+    fn problem(result: Result<SqliteStore, StoreError>) -> StoreError {
+        match result {
+            Ok(_) => panic!("opened"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_missing_store_is_not_created_by_a_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo.db");
+        assert!(matches!(problem(SqliteStore::open_existing(&path)), StoreError::Missing(p) if p.ends_with("typo.db")));
+        assert!(!path.exists(), "no empty store appeared");
+        SqliteStore::open(&path).unwrap();
+        SqliteStore::open_existing(&path).unwrap();
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("theirs.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE orders (id INTEGER); INSERT INTO orders VALUES (1);").unwrap();
+        }
+        let e = problem(SqliteStore::open(&path));
+        assert!(e.to_string().contains("SQLite database of another program"), "{e}");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert_eq!((mode.as_str(), tables), ("delete", 1), "not switched to WAL, no tables added");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_or_a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("notes.db");
+        let notes = "this is not a database, it is a text file of some length";
+        std::fs::write(&text, notes).unwrap();
+        assert!(problem(SqliteStore::open(&text)).to_string().contains("not an asl store (not an SQLite database)"));
+        assert_eq!(std::fs::read_to_string(&text).unwrap(), notes, "left as it was");
+        assert!(problem(SqliteStore::open(dir.path())).to_string().contains("is a directory"));
     }
 }
