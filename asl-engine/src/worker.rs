@@ -140,7 +140,10 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         asl_runtime::Ending::Succeeded(output) => {
             ExecutionEnd { status: Status::Succeeded, output: Some(output.to_string()), error: None, cause: None, stop_date: now }
         }
-        asl_runtime::Ending::Failed(f) => ExecutionEnd { status: Status::Failed, output: None, error: Some(f.error), cause: f.cause, stop_date: now },
+        // A Fail state without Error ends the execution with no error name, as on AWS.
+        asl_runtime::Ending::Failed(f) => {
+            ExecutionEnd { status: Status::Failed, output: None, error: Some(f.error).filter(|e| !e.is_empty()), cause: f.cause, stop_date: now }
+        }
         asl_runtime::Ending::TimedOut(f) => ExecutionEnd { status: Status::TimedOut, output: None, error: Some(f.error), cause: f.cause, stop_date: now },
     };
     let events = exec.take_history();

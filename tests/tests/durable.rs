@@ -875,6 +875,24 @@ async fn an_unreadable_recorded_outcome_fails_the_execution_instead_of_looping()
     assert!(d["cause"].as_str().unwrap().contains("recorded outcome") && d["cause"].as_str().unwrap().contains("is unreadable"), "{d}");
 }
 
+mod bare_fail { asl_macro::asl!("workflows/bare_fail.json"); }
+
+/// A Fail state without Error: the execution fails with a cause and no error at all, as on AWS
+/// (not an empty error name).
+#[tokio::test(start_paused = true)]
+async fn a_fail_state_without_error_reports_no_error() {
+    let (engine, store) = engine();
+    engine.create_state_machine("bare", bare_fail::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "bare", Some("f1"), None);
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<bare_fail::Workflow, _>(());
+    let d = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!((d["status"].as_str(), d["cause"].as_str()), (Some("FAILED"), Some("no error name given")));
+    assert!(d.get("error").is_none(), "{d}");
+    let events = history(&engine, &arn);
+    assert_eq!(events.last().unwrap()["executionFailedEventDetails"], json!({ "cause": "no error name given" }));
+}
+
 mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
 
 /// TimeoutSeconds ends an Express execution TIMED_OUT too, although Express keeps no history

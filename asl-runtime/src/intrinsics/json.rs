@@ -11,9 +11,44 @@ pub fn string_to_json(string: Value) -> Result<Value, Failure> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_str(&integer_zeros_unsigned(&text)).map_err(|e| {
         fail("StringToJson", format_args!("could not parse its argument as JSON ({e}): {}", describe(&Value::String(text.clone()))))
     })
+}
+
+/// `-0` written as an integer is the integer 0 for AWS's parser (Jackson: integers have no
+/// negative zero); serde_json would keep it as the double -0.0. `-0.0` and `-0e0` stay doubles.
+fn integer_zeros_unsigned(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut minus_zeros = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'-') if bytes.get(i + 1) == Some(&b'0') => {
+                let after = bytes.get(i + 2).copied();
+                if !matches!(after, Some(b'.' | b'e' | b'E' | b'0'..=b'9')) {
+                    minus_zeros.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    if minus_zeros.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for i in minus_zeros {
+        out.push_str(&text[from..i]);
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `States.JsonToString(value)`: the value as compact JSON text (no spaces, key order kept), e.g.
@@ -67,6 +102,16 @@ mod tests {
         assert_eq!(string_to_json(json!("[1, 2, \"HelloWorld\"]")), Ok(json!([1, 2, "HelloWorld"])));
         assert_eq!(string_to_json(json!("{\"Arg1\": 1, \"Arg2\": []}")), Ok(json!({"Arg1": 1, "Arg2": []})));
         assert_eq!(string_to_json(json!("1.1")), Ok(json!(1.1)));
+    }
+
+    /// AWS (Jackson) reads an integer negative zero as 0; a decimal one stays a double.
+    #[test]
+    fn string_to_json_reads_an_integer_negative_zero_as_zero() {
+        assert_eq!(string_to_json(json!("-0")), Ok(json!(0)));
+        assert_eq!(json_to_string(string_to_json(json!("[-0, {\"a\": -0}]")).unwrap()), Ok(json!("[0,{\"a\":0}]")));
+        assert_eq!(string_to_json(json!("-0.0")).unwrap().as_f64().map(f64::is_sign_negative), Some(true));
+        assert_eq!(string_to_json(json!("-05")).is_err(), true, "still not JSON");
+        assert_eq!(string_to_json(json!("[-10, \"-0\"]")), Ok(json!([-10, "-0"])), "other numbers and strings unchanged");
     }
 
     #[test]
