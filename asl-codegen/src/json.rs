@@ -117,6 +117,7 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
     let Some(value) = parsed.value else {
         return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value"));
     };
+    control_character(text)?;
     let mut too_large = None;
     let node = convert(value, &mut too_large);
     match too_large {
@@ -125,33 +126,18 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
     }
 }
 
-/// What the parser would report confusingly or not at all, found in one pass before it runs: a
-/// byte-order mark, a raw control character inside a string (JSON wants it escaped), and
-/// `[`/`{` nesting deeper than [`MAX_DEPTH`] (brackets inside strings aside).
+/// What the parser would report confusingly, or would not survive, checked before it runs: a
+/// byte-order mark, and `[`/`{` nesting deeper than [`MAX_DEPTH`] (brackets inside strings
+/// aside).
 fn prescan(text: &str) -> Result<(), Diagnostic> {
     if text.starts_with('\u{feff}') {
         let d = Diagnostic::new(Span::new(0, 3), "malformed JSON: the file starts with a byte-order mark (U+FEFF), which JSON does not allow")
             .with_help("save the file as UTF-8 without a BOM");
         return Err(d);
     }
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
+    let mut depth = 0usize;
+    for (i, b, in_string) in bytes_outside_escapes(text) {
         match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') => in_string = false,
-            (true, 0x00..=0x1f) => {
-                let msg = format!("malformed JSON: a control character (U+{b:04X}) inside a string must be written as an escape");
-                let help = match b {
-                    b'\n' => "write it as \\n".to_string(),
-                    b'\t' => "write it as \\t".to_string(),
-                    b'\r' => "write it as \\r".to_string(),
-                    _ => format!("write it as \\u{b:04x}"),
-                };
-                return Err(Diagnostic::new(Span::new(i, i + 1), msg).with_help(help));
-            }
-            (true, _) => {}
-            (false, b'"') => in_string = true,
             (false, b'[' | b'{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -164,6 +150,41 @@ fn prescan(text: &str) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// A raw control character inside a string, which JSON forbids and the parser lets through.
+/// Looked for once the text parsed, when its strings are known to be where they seem.
+fn control_character(text: &str) -> Result<(), Diagnostic> {
+    let Some((i, b, _)) = bytes_outside_escapes(text).find(|&(_, b, in_string)| in_string && b < 0x20) else { return Ok(()) };
+    let msg = format!("malformed JSON: a control character (U+{b:04X}) inside a string must be written as an escape");
+    let help = match b {
+        b'\n' => "write it as \\n".to_string(),
+        b'\t' => "write it as \\t".to_string(),
+        b'\r' => "write it as \\r".to_string(),
+        _ => format!("write it as \\u{b:04x}"),
+    };
+    Err(Diagnostic::new(Span::new(i, i + 1), msg).with_help(help))
+}
+
+/// Each byte of `text` with its offset and whether it is inside a string, escaped bytes (the
+/// one after a backslash) and the quotes themselves left out.
+fn bytes_outside_escapes(text: &str) -> impl Iterator<Item = (usize, u8, bool)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    text.bytes().enumerate().filter_map(move |(i, b)| match (in_string, b) {
+        (true, _) if escaped => {
+            escaped = false;
+            None
+        }
+        (true, b'\\') => {
+            escaped = true;
+            None
+        }
+        (_, b'"') => {
+            in_string = !in_string;
+            None
+        }
+        _ => Some((i, b, in_string)),
+    })
 }
 
 fn span(r: jsonc_parser::common::Range) -> Span {
@@ -230,6 +251,9 @@ mod tests {
         let control = parse_json("{\"s\": \"a\tb\"}").unwrap_err();
         assert_eq!(control.span.start, 8);
         assert_eq!(control.help.as_deref(), Some("write it as \\t"));
+        // A string that ended early is the parser's error, not a newline "inside" what follows.
+        let early = parse_json("{\"a\": \"x\\\\\"y\", \"b\": \"\n\"}").unwrap_err();
+        assert!(!early.message.contains("control character"), "{early:?}");
         // Escaped, it is fine; outside strings, whitespace is whitespace.
         assert!(parse_json("{\"s\":\t\"a\\tb\"}").is_ok());
         // Every JSON5 extension stays off.

@@ -313,6 +313,15 @@ async fn an_intrinsic_failure_in_result_selector_goes_to_the_catchers() {
 
 mod double { asl_macro::asl!("workflows/double.json"); }
 mod large_literal { asl_macro::asl!("workflows/large_literal.json"); }
+mod escaped_names { asl_macro::asl!("workflows/escaped_names.json"); }
+
+/// `$['Test\"Name']` names the key `Test"Name` wherever a path is written: a Choice
+/// Variable, InputPath, a `.$` value, an intrinsic's argument.
+#[tokio::test(start_paused = true)]
+async fn bracket_names_with_escaped_quotes_find_their_keys() {
+    let (outcome, _, _) = run::<escaped_names::Workflow, _>(json!({ "Test\"Name": "x", "it's": 1, "list": [{ "Test\"Name": "x", "n": 1 }, { "n": 2 }] }), ()).await;
+    assert_eq!(outcome.unwrap(), json!({ "plain": "x", "format": "got x", "double": "x", "single": 1, "raw": "x", "filtered": [1] }));
+}
 
 /// Literals of many values are kept as JSON text and read once: the same output, every run.
 #[tokio::test(start_paused = true)]
