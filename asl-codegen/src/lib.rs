@@ -70,6 +70,33 @@ pub fn compile_source(text: &str, name: &str) -> Result<TokenStream, Vec<Diagnos
     }
 }
 
+/// The items of the module of a definition that did not compile (see [`emit::stub`]): a
+/// `Tasks` method for each Task state that could still be read, so the user's
+/// `impl Tasks for …` shows no errors of its own.
+#[cfg(feature = "codegen")]
+pub fn stub_source(text: &str, name: &str) -> TokenStream {
+    let mut ignored = Diagnostics::default();
+    let mut signatures = Vec::new();
+    if let Some(machine) = parse::parse_definition(text, &mut ignored) {
+        task_signatures(&machine, &mut signatures);
+    }
+    emit::stub(name, &signatures)
+}
+
+/// The Task states of `machine` and its nested machines, named as `lower` names them.
+#[cfg(feature = "codegen")]
+fn task_signatures(machine: &ast::StateMachine, out: &mut Vec<ir::TaskSignature>) {
+    let idents = ir::names::idents(machine.states.iter().map(|d| d.name.as_str()));
+    for (decl, (_, ident)) in machine.states.iter().zip(idents) {
+        match &decl.state.kind {
+            ast::StateKind::Task(t) => {
+                out.push(ir::TaskSignature { name: decl.name.clone(), ident, resource: t.resource.value.clone() });
+            }
+            kind => kind.nested_machines().into_iter().for_each(|nested| task_signatures(nested, out)),
+        }
+    }
+}
+
 /// Renders diagnostics as `file:line:col: message` lines (with `help:` lines).
 pub fn render(file: &str, text: &str, diags: &[Diagnostic]) -> String {
     diag::render_all(file, text, diags).join("\n")

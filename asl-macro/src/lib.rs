@@ -42,33 +42,13 @@ pub fn asl(input: TokenStream) -> TokenStream {
             let errors = asl_codegen::diag::render_all(&relative, &text, &diags)
                 .into_iter()
                 .map(|msg| syn::Error::new(lit.span(), msg).to_compile_error());
-            let stub = stub();
+            let stub = asl_codegen::stub_source(&text, &name);
             quote! {
                 const _: &[u8] = ::core::include_bytes!(#path_str);
                 #(#errors)*
                 #stub
             }
             .into()
-        }
-    }
-}
-
-/// What user code may name, so a broken definition shows its own errors and not a cascade of
-/// "cannot find `run`".
-fn stub() -> proc_macro2::TokenStream {
-    quote! {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum State {}
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct Workflow;
-        pub trait Tasks: Send + Sync {}
-        #[derive(Debug, Clone, Default)]
-        pub struct Typed<T>(pub T);
-        pub async fn run(_input: ::asl_runtime::Value, _tasks: impl ::asl_runtime::TaskHandler) -> ::asl_runtime::Outcome {
-            ::core::unreachable!("the definition did not compile")
-        }
-        pub async fn run_typed(_input: ::asl_runtime::Value, _tasks: impl Tasks) -> ::asl_runtime::Outcome {
-            ::core::unreachable!("the definition did not compile")
         }
     }
 }

@@ -26,7 +26,7 @@ mod state;
 mod task;
 mod value;
 
-use crate::ir::{Kind, Workflow};
+use crate::ir::{Kind, TaskSignature, Workflow};
 use names::{branch_module, ident, processor_module};
 use paths::Paths;
 use proc_macro2::{Ident, TokenStream};
@@ -38,7 +38,7 @@ use value::raw_string;
 /// The items of the module generated for `w`, compiled from the definition `text`.
 pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
     let machine = machine_items(w, true);
-    let tasks = tasks(w);
+    let tasks = tasks(&w.task_signatures());
     let entry = entry_points(w);
     let definition = raw_string(text);
     quote! {
@@ -196,19 +196,19 @@ fn steps(w: &Workflow) -> TokenStream {
     }
 }
 
-fn tasks(w: &Workflow) -> TokenStream {
-    let methods = w.tasks().into_iter().map(|(s, t)| {
-        let f = ident(&s.ident);
-        let doc = format!(" Task state `{}` (Resource `{}`).", s.name, t.resource);
+fn tasks(signatures: &[TaskSignature]) -> TokenStream {
+    let methods = signatures.iter().map(|t| {
+        let f = ident(&t.ident);
+        let doc = format!(" Task state `{}` (Resource `{}`).", t.name, t.resource);
         quote! {
             #[doc = #doc]
             fn #f(&self, input: ::asl_runtime::Value, context: ::asl_runtime::TaskContext)
                 -> impl ::core::future::Future<Output = ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>> + Send;
         }
     });
-    let arms = w.tasks().into_iter().map(|(s, _)| {
-        let f = ident(&s.ident);
-        let n = &s.name;
+    let arms = signatures.iter().map(|t| {
+        let f = ident(&t.ident);
+        let n = &t.name;
         quote! { #n => self.0.#f(call.input, call.context).await }
     });
     quote! {
@@ -250,5 +250,68 @@ fn entry_points(_w: &Workflow) -> TokenStream {
         pub async fn run_typed(input: ::asl_runtime::Value, tasks: impl Tasks) -> ::asl_runtime::Outcome {
             run(input, Typed(tasks)).await
         }
+    }
+}
+
+/// What the module of a definition that did not compile holds, so that the user's code sees
+/// only the definition's own errors: the names it may use (`State`, `Workflow` as a
+/// `Machine`, `Tasks` with a method for each Task state that could be read, `Typed`, `run`,
+/// `run_typed`, `DEFINITION`), none of which can run.
+pub fn stub(name: &str, signatures: &[TaskSignature]) -> TokenStream {
+    let tasks = tasks(signatures);
+    let never = quote! { ::core::unreachable!("the definition did not compile") };
+    quote! {
+        /// The definition did not compile: no states.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::asl_runtime::__private::serde")]
+        pub enum State { NotCompiled }
+
+        /// The definition did not compile.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Workflow;
+
+        impl ::asl_runtime::Machine for Workflow {
+            type State = State;
+            const NAME: &'static str = #name;
+            const START: State = State::NotCompiled;
+            const TIMEOUT_SECONDS: ::core::option::Option<u64> = ::core::option::Option::None;
+            const TRACKS_ENTERED_TIME: bool = false;
+            const READS_CONTEXT: bool = false;
+            const WAITS: bool = false;
+            const DEFINITION: &'static str = DEFINITION;
+
+            fn state_name(_: State) -> &'static str { #never }
+            fn state_type(_: State) -> &'static str { #never }
+
+            fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                _: &mut ::asl_runtime::Execution<State>,
+                _: &::asl_runtime::Env<H, C>,
+            ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
+                #never
+            }
+
+            async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                _: &mut ::asl_runtime::Execution<State>,
+                _: &::asl_runtime::Env<H, C>,
+            ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
+                #never
+            }
+        }
+
+        #tasks
+
+        pub async fn run(_input: ::asl_runtime::Value, _tasks: impl ::asl_runtime::TaskHandler) -> ::asl_runtime::Outcome {
+            #never
+        }
+
+        pub async fn run_typed(_input: ::asl_runtime::Value, _tasks: impl Tasks) -> ::asl_runtime::Outcome {
+            #never
+        }
+
+        /// The definition did not compile.
+        pub const DEFINITION: &str = "";
     }
 }

@@ -187,6 +187,15 @@ pub struct Pass {
     pub transition: Transition,
 }
 
+/// What the typed `Tasks` trait needs of a Task state: its name, its method's name and its
+/// Resource (for the method's documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSignature {
+    pub name: String,
+    pub ident: String,
+    pub resource: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Task {
     pub resource: String,

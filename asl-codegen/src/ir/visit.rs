@@ -4,7 +4,7 @@
 
 use super::{
     Arg, Call, Concurrency, Condition, Kind, Map, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
-    Template, Test, Tolerated, WaitFor, Workflow,
+    TaskSignature, Template, Test, Tolerated, WaitFor, Workflow,
 };
 use crate::lang::jsonpath::{JsonPath, Root};
 
@@ -19,6 +19,14 @@ impl Workflow {
             }
         }
         out
+    }
+
+    /// The Task states' signatures, in [`Workflow::tasks`] order.
+    pub fn task_signatures(&self) -> Vec<TaskSignature> {
+        self.tasks()
+            .into_iter()
+            .map(|(s, t)| TaskSignature { name: s.name.clone(), ident: s.ident.clone(), resource: t.resource.clone() })
+            .collect()
     }
 
     /// Whether any state, nested machines included, reads the Context object.
