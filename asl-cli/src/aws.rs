@@ -360,6 +360,20 @@ mod tests {
             "An error occurred (ValidationException) when calling the CreateStateMachine operation: 1 validation error detected: \
              Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to 1048576"
         );
+        // AWS's limits and ARN kinds.
+        let activity = "arn:aws:states:local:000000000000:activity:review";
+        let (operation, e) = aws(&engine, &["describe-state-machine", "--state-machine-arn", activity]).unwrap_err();
+        assert_eq!(
+            error_line(&operation, &e),
+            "An error occurred (InvalidArn) when calling the DescribeStateMachine operation: Invalid Arn: 'Resource type not valid in this context: activity'"
+        );
+        let (_, e) = aws(&engine, &["list-state-machines", "--max-results", "1001"]).unwrap_err();
+        assert_eq!(e.message, "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+        let long_cause = "c".repeat(32_769);
+        let (_, e) = aws(&engine, &["stop-execution", "--execution-arn", missing, "--cause", &long_cause]).unwrap_err();
+        assert_eq!(e.message, "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768");
+        let (_, e) = aws(&engine, &["send-task-failure", "--task-token", "t", "--error", &"e".repeat(257)]).unwrap_err();
+        assert_eq!(e.code, "ValidationException");
         // What the user typed comes back without its terminal sequences.
         let (operation, e) = aws(&engine, &["start-execution", "--state-machine-arn", "\u{1b}[2Jghost"]).unwrap_err();
         assert!(error_line(&operation, &e).contains("\\u{1b}[2Jghost") && !error_line(&operation, &e).contains('\u{1b}'), "{}", e.message);

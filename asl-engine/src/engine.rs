@@ -1,6 +1,7 @@
 //! The control API, shaped like AWS's (`aws stepfunctions …`): requests take what the AWS CLI
 //! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
 
+use crate::arn;
 use crate::journal::{stored, Answers};
 use crate::store::{
     definition_hash, ActivityRecord, ExecutionRecord, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
@@ -40,6 +41,12 @@ impl From<StoreError> for ApiError {
             StoreError::LeaseLost(_) | StoreError::Backend(_) | StoreError::Missing(_) | StoreError::NotAStore(_) => "InternalError",
         };
         ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<arn::InvalidArn> for ApiError {
+    fn from(e: arn::InvalidArn) -> Self {
+        ApiError::new("InvalidArn", e.to_string())
     }
 }
 
@@ -119,6 +126,7 @@ impl Engine {
 
     /// The state machine named by `arn_or_name` (an ARN, or the bare name).
     fn machine(&self, arn_or_name: &str) -> ApiResult<StateMachineRecord> {
+        arn::check(arn_or_name, arn::Kind::StateMachine)?;
         let name = arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n);
         self.store
             .state_machine(name)?
@@ -145,6 +153,7 @@ impl Engine {
     }
 
     pub fn list_state_machines(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
+        check_max_results(max_results)?;
         let page = self.store.list_state_machines(&Page { max_results, next_token })?;
         let items: Vec<Value> = page
             .items
@@ -194,6 +203,7 @@ impl Engine {
     }
 
     fn execution(&self, arn: &str) -> ApiResult<ExecutionRecord> {
+        arn::check(arn, arn::Kind::Execution)?;
         self.store
             .execution(arn)?
             .ok_or_else(|| ApiError::new("ExecutionDoesNotExist", format!("Execution Does Not Exist: '{arn}'")))
@@ -229,6 +239,7 @@ impl Engine {
     }
 
     pub fn list_executions(&self, state_machine: &str, status: Option<&str>, max_results: usize, next_token: Option<String>) -> ApiResult {
+        check_max_results(max_results)?;
         let m = self.machine(state_machine)?;
         let status = match status {
             None => None,
@@ -255,6 +266,7 @@ impl Engine {
     }
 
     pub fn get_execution_history(&self, arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> ApiResult {
+        check_max_results(max_results)?;
         self.execution(arn)?;
         let page = self.store.history(arn, reverse, &Page { max_results, next_token })?;
         let items = page.items.into_iter().map(|e| e.event).collect();
@@ -263,6 +275,7 @@ impl Engine {
 
     /// StopExecution: ABORTED with the given error and cause; the worker running it lets go.
     pub fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
+        check_failure(error, cause)?;
         self.execution(arn)?;
         let now = (self.now)();
         self.store.stop_execution(arn, error, cause, now)?;
@@ -298,6 +311,7 @@ impl Engine {
     }
 
     pub fn send_task_failure(&self, token: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
+        check_failure(error, cause)?;
         let outcome = TokenOutcome::Failure { error: error.map(str::to_string), cause: cause.map(str::to_string) };
         self.store.answer_token(token, outcome)?;
         self.answers.answered();
@@ -320,6 +334,7 @@ impl Engine {
 
     /// The activity an ARN (local or AWS-written, see `local_activity_arn`) or a name names.
     fn activity(&self, arn: &str) -> ApiResult<ActivityRecord> {
+        arn::check(arn, arn::Kind::Activity)?;
         let arn = local_activity_arn(arn);
         self.store.activity(&arn)?.ok_or_else(|| ApiError::new("ActivityDoesNotExist", format!("Activity Does Not Exist: '{arn}'")))
     }
@@ -330,12 +345,14 @@ impl Engine {
     }
 
     pub fn list_activities(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
+        check_max_results(max_results)?;
         let page = self.store.list_activities(&Page { max_results, next_token })?;
         let items = page.items.iter().map(|a| json!({ "activityArn": a.arn, "name": a.name, "creationDate": date(a.creation_date) })).collect();
         Ok(paged("activities", items, page.next_token))
     }
 
     pub fn delete_activity(&self, arn: &str) -> ApiResult {
+        arn::check(arn, arn::Kind::Activity)?;
         self.store.delete_activity(&local_activity_arn(arn))?;
         Ok(json!({}))
     }
@@ -364,6 +381,31 @@ impl Engine {
 
 /// AWS's rule for state machine and execution names: 1–80 characters, none of whitespace,
 /// `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /` or control characters.
+/// AWS's limit on `maxResults` (0 asks for the default page).
+fn check_max_results(max_results: usize) -> ApiResult<()> {
+    if max_results <= 1000 {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        "ValidationException",
+        format!("1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"),
+    ))
+}
+
+/// AWS's limits on an error name (256 characters) and a cause (32,768), which it does not
+/// quote back (they are sensitive fields).
+fn check_failure(error: Option<&str>, cause: Option<&str>) -> ApiResult<()> {
+    for (field, value, limit) in [("error", error, 256), ("cause", cause, 32_768)] {
+        if value.is_some_and(|v| v.chars().count() > limit) {
+            return Err(ApiError::new(
+                "ValidationException",
+                format!("1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length less than or equal to {limit}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_name(name: &str) -> ApiResult<()> {
     let bad = |c: char| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c);
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(bad) {

@@ -6,6 +6,7 @@
 //!                                                      (SQLite)       checkpoints via Journal)
 //! ```
 
+pub mod arn;
 pub mod engine;
 pub mod journal;
 pub mod store;
