@@ -862,14 +862,11 @@ async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
 /// resumed run does not do the Task again is the runtime's unit test.)
 #[tokio::test(start_paused = true)]
 async fn an_unreadable_recorded_outcome_fails_the_execution_instead_of_looping() {
-    let (engine, store) = engine();
-    engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = start(&engine, "order", Some("damaged"), None);
-    // Charge, entered as event 2, attempt 0: its outcome is already "recorded", unreadably.
-    store.record_effect(&arn, &format!("{arn}/Charge/2/0"), r#"{"neither": "result nor error"}"#).unwrap();
-    let mut worker = Worker::named(store, "w");
-    worker.serve::<durable_order::Workflow, _>(Shop::default());
-    let d = serve_until_ended(&engine, &worker, &arn).await;
+    let d = run_one::<durable_order::Workflow, _>(MachineType::Standard, Shop::default(), |store, arn| {
+        // Charge, entered as event 2, attempt 0: its outcome is already "recorded", unreadably.
+        store.record_effect(arn, &format!("{arn}/Charge/2/0"), r#"{"neither": "result nor error"}"#).unwrap();
+    })
+    .await;
     assert_eq!(d["status"], "FAILED");
     assert_eq!(d["error"], "States.Runtime");
     assert!(d["cause"].as_str().unwrap().contains("recorded outcome") && d["cause"].as_str().unwrap().contains("is unreadable"), "{d}");
@@ -881,15 +878,10 @@ mod bare_fail { asl_macro::asl!("workflows/bare_fail.json"); }
 /// (not an empty error name).
 #[tokio::test(start_paused = true)]
 async fn a_fail_state_without_error_reports_no_error() {
-    let (engine, store) = engine();
-    engine.create_state_machine("bare", bare_fail::DEFINITION, MachineType::Standard, None).unwrap();
-    let arn = start(&engine, "bare", Some("f1"), None);
-    let mut worker = Worker::named(store, "w");
-    worker.serve::<bare_fail::Workflow, _>(());
-    let d = serve_until_ended(&engine, &worker, &arn).await;
+    let d = run_one::<bare_fail::Workflow, _>(MachineType::Standard, (), |_, _| {}).await;
     assert_eq!((d["status"].as_str(), d["cause"].as_str()), (Some("FAILED"), Some("no error name given")));
     assert!(d.get("error").is_none(), "{d}");
-    let events = history(&engine, &arn);
+    let events = d["history"].as_array().unwrap();
     assert_eq!(events.last().unwrap()["executionFailedEventDetails"], json!({ "cause": "no error name given" }));
 }
 
@@ -899,13 +891,26 @@ mod whole_timeout { asl_macro::asl!("workflows/whole_timeout.json"); }
 /// that would say so.
 #[tokio::test(start_paused = true)]
 async fn an_express_execution_past_its_timeout_seconds_times_out() {
-    let (engine, store) = engine();
-    engine.create_state_machine("brief", whole_timeout::DEFINITION, MachineType::Express, None).unwrap();
-    let arn = start(&engine, "brief", Some("b1"), None);
-    let mut worker = Worker::named(store, "w");
-    worker.serve::<whole_timeout::Workflow, _>(());
-    let d = serve_until_ended(&engine, &worker, &arn).await;
+    let d = run_one::<whole_timeout::Workflow, _>(MachineType::Express, (), |_, _| {}).await;
     assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("TIMED_OUT"), Some("States.Timeout")));
+}
+
+/// Registers `M`'s definition, starts one execution (after `before` may touch the store), and
+/// serves it to its end: DescribeExecution's answer, with the history under `history`.
+async fn run_one<M: asl_runtime::Machine + 'static, H: TaskHandler + 'static>(
+    kind: MachineType,
+    tasks: H,
+    before: impl FnOnce(&dyn Store, &str),
+) -> Value {
+    let (engine, store) = engine();
+    engine.create_state_machine("one", M::DEFINITION, kind, None).unwrap();
+    let arn = start(&engine, "one", Some("run"), None);
+    before(&*store, &arn);
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<M, _>(tasks);
+    let mut d = serve_until_ended(&engine, &worker, &arn).await;
+    d["history"] = Value::Array(history(&engine, &arn));
+    d
 }
 
 mod year_wait { asl_macro::asl!("workflows/year_wait.json"); }
