@@ -29,8 +29,8 @@ pub async fn run_observed<M: Machine, H: TaskHandler, C: Clock>(
 
 /// Drives `exec` until it ends, within the definition's TimeoutSeconds and, if given, within
 /// `limit` from now (an engine's limit on a whole execution: a year for Standard, five minutes
-/// for Express). Tells a timeout and an interruption (the journal refused to go on) apart from
-/// a failure, and records how the execution ended in its history (none for an interruption).
+/// for Express). Tells a timeout and an interruption (the durable run could not go on) apart
+/// from a failure, and records how the execution ended in its history (none for an interruption).
 pub async fn run_to_end<M: Machine, H: TaskHandler, C: Clock>(
     exec: &mut Execution<M::State>,
     env: &Env<H, C>,

@@ -95,7 +95,8 @@ pub trait TokenEvents: Send + Sync {
 /// backoff that overflowed, say) is kept as the last second of 9999, a wait no execution's
 /// limit lets finish anyway.
 pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
-    let last = DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z").map_or(candidate, |t| t.with_timezone(&Utc));
+    // 9999-12-31T23:59:59Z.
+    let last = DateTime::<Utc>::from_timestamp(253_402_300_799, 0).unwrap_or(candidate);
     let stamp = Value::String(candidate.min(last).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     let kept = journal.record_effect(key, &stamp)?;
     let time = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
@@ -120,44 +121,78 @@ pub fn outcome_from_value(v: &Value) -> Option<Outcome> {
     Some(Err(Failure { error, cause }))
 }
 
+/// A journal for the runtime's unit tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
 
-    /// Keeps what is recorded, as a store does: the first value under a key wins.
+    /// Keeps what is recorded as a store does (the first value under a key wins), unless every
+    /// effect is to read as one value (`reading`), or every write is refused (`refusing`).
     #[derive(Default)]
-    struct Effects(std::sync::Mutex<std::collections::HashMap<String, Value>>);
+    pub(crate) struct TestJournal {
+        effects: Mutex<HashMap<String, Value>>,
+        every_effect: Option<Value>,
+        refuse: bool,
+    }
 
-    impl Journal for Effects {
+    impl TestJournal {
+        /// Every effect reads as `value`, recorded before anything was.
+        pub(crate) fn reading(value: Value) -> Self {
+            TestJournal { every_effect: Some(value), ..TestJournal::default() }
+        }
+
+        /// The worker lost the execution: every write is refused.
+        pub(crate) fn refusing() -> Self {
+            TestJournal { refuse: true, ..TestJournal::default() }
+        }
+
+        fn write(&self) -> Result<(), Interrupted> {
+            if self.refuse { Err(Interrupted::refused("the worker lost the execution")) } else { Ok(()) }
+        }
+    }
+
+    impl Journal for TestJournal {
         fn checkpoint(&self, _: &str, _: &[u8], _: &[HistoryEvent]) -> Result<(), Interrupted> {
-            Ok(())
+            self.write()
         }
         fn progress(&self, _: &str) -> Result<Option<Vec<u8>>, Interrupted> {
             Ok(None)
         }
         fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
-            Ok(self.0.lock().unwrap().get(key).cloned())
+            Ok(self.every_effect.clone().or_else(|| self.effects.lock().unwrap().get(key).cloned()))
         }
         fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
-            Ok(self.0.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone())
+            self.write()?;
+            if let Some(every) = &self.every_effect {
+                return Ok(every.clone());
+            }
+            Ok(self.effects.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone())
         }
         fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
-            Ok(())
+            self.write()
         }
         fn close_token(&self, _: &str) -> Result<Option<Answer>, Interrupted> {
             Ok(None)
         }
         fn issue_token(&self, _: &TokenRequest) -> Result<(), Interrupted> {
-            Ok(())
+            self.write()
         }
         fn await_token<'a>(&'a self, _: &'a str, _: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>> {
             Box::pin(std::future::pending())
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::TestJournal;
+    use super::*;
 
     #[test]
     fn recorded_times_keep_the_first_and_survive_any_candidate() {
-        let journal = Effects::default();
+        let journal = TestJournal::default();
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         assert_eq!(recorded_time(&journal, "a", t("2026-01-01T00:00:00.5Z")), Ok(t("2026-01-01T00:00:00.5Z")));
         assert_eq!(recorded_time(&journal, "a", t("2027-01-01T00:00:00Z")), Ok(t("2026-01-01T00:00:00.5Z")));

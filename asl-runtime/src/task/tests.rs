@@ -1,56 +1,14 @@
 use super::{perform, Limits};
 use crate::context::ExecutionInfo;
-use crate::durable::{Answer, BoxFuture, Journal, TokenEvents, TokenRequest};
+use crate::durable::testing::TestJournal;
 use crate::env::Env;
 use crate::error::Failure;
 use crate::execution::Execution;
-use crate::flow::{Fault, Interrupted};
+use crate::flow::Fault;
 use crate::handler::{TaskCall, TaskHandler};
-use crate::history::HistoryEvent;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// A journal whose every recorded effect is `recorded`, and which refuses every write when
-/// `refuse` is set.
-struct Fixed {
-    recorded: Option<Value>,
-    refuse: bool,
-}
-
-impl Fixed {
-    fn write(&self) -> Result<(), Interrupted> {
-        if self.refuse { Err(Interrupted::refused("the worker lost the execution")) } else { Ok(()) }
-    }
-}
-
-impl Journal for Fixed {
-    fn checkpoint(&self, _: &str, _: &[u8], _: &[HistoryEvent]) -> Result<(), Interrupted> {
-        self.write()
-    }
-    fn progress(&self, _: &str) -> Result<Option<Vec<u8>>, Interrupted> {
-        Ok(None)
-    }
-    fn effect(&self, _: &str) -> Result<Option<Value>, Interrupted> {
-        Ok(self.recorded.clone())
-    }
-    fn record_effect(&self, _: &str, value: &Value) -> Result<Value, Interrupted> {
-        self.write()?;
-        Ok(self.recorded.clone().unwrap_or_else(|| value.clone()))
-    }
-    fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
-        self.write()
-    }
-    fn close_token(&self, _: &str) -> Result<Option<Answer>, Interrupted> {
-        Ok(None)
-    }
-    fn issue_token(&self, _: &TokenRequest) -> Result<(), Interrupted> {
-        self.write()
-    }
-    fn await_token<'a>(&'a self, _: &'a str, _: &'a dyn TokenEvents) -> BoxFuture<'a, Result<Answer, Interrupted>> {
-        Box::pin(std::future::pending())
-    }
-}
 
 /// Counts its calls; answers `{"done": true}`, or with the error name `answer` if given.
 #[derive(Default)]
@@ -79,7 +37,7 @@ fn execution() -> Execution<u32> {
 
 #[tokio::test]
 async fn a_recorded_outcome_that_cannot_be_read_stops_the_run_instead_of_repeating_the_task() {
-    let journal = Arc::new(Fixed { recorded: Some(json!("garbage")), refuse: false });
+    let journal = Arc::new(TestJournal::reading(json!("garbage")));
     let env = Env::new(Counting::default()).with_journal(journal);
     let mut exec = execution();
     let call = attempt(&exec, "arn:aws:states:::lambda:invoke");
@@ -90,7 +48,7 @@ async fn a_recorded_outcome_that_cannot_be_read_stops_the_run_instead_of_repeati
 
 #[tokio::test]
 async fn a_journal_that_refuses_interrupts_the_attempt() {
-    let env = Env::new(Counting::default()).with_journal(Arc::new(Fixed { recorded: None, refuse: true }));
+    let env = Env::new(Counting::default()).with_journal(Arc::new(TestJournal::refusing()));
     let mut exec = execution();
     let call = attempt(&exec, "arn:aws:states:::lambda:invoke");
     let result = perform(&mut exec, &env, call, Limits::default(), false).await;
@@ -138,8 +96,8 @@ fn tokens_are_random_secrets_that_a_durable_run_keeps() {
     assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{a}");
     assert!(!a.contains("Approve") && !a.contains("arn:"), "nothing of the execution shows: {a}");
     // A journal that recorded a token for the attempt gives that one back (a replay).
-    let replay = Env::new(()).with_journal(Arc::new(Fixed { recorded: Some(json!("kept-token")), refuse: false }));
+    let replay = Env::new(()).with_journal(Arc::new(TestJournal::reading(json!("kept-token"))));
     assert_eq!(super::token(&exec, &replay, "Approve").unwrap(), "kept-token");
-    let fresh = Env::new(()).with_journal(Arc::new(Fixed { recorded: None, refuse: false }));
+    let fresh = Env::new(()).with_journal(Arc::new(TestJournal::default()));
     assert_eq!(super::token(&exec, &fresh, "Approve").unwrap().len(), 43);
 }
