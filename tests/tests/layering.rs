@@ -104,7 +104,7 @@ impl Graph {
     fn print(&self, name: &str) {
         println!("{name}:");
         for (from, targets) in &self.edges {
-            let targets: Vec<String> = targets.iter().map(|t| show(t)).collect();
+            let targets: Vec<String> = targets.iter().map(show).collect();
             println!("  {} -> {}", show(from), targets.join(", "));
         }
     }

@@ -110,7 +110,7 @@ mod tests {
         assert_eq!(string_to_json(json!("-0")), Ok(json!(0)));
         assert_eq!(json_to_string(string_to_json(json!("[-0, {\"a\": -0}]")).unwrap()), Ok(json!("[0,{\"a\":0}]")));
         assert_eq!(string_to_json(json!("-0.0")).unwrap().as_f64().map(f64::is_sign_negative), Some(true));
-        assert_eq!(string_to_json(json!("-05")).is_err(), true, "still not JSON");
+        assert!(string_to_json(json!("-05")).is_err(), "still not JSON");
         assert_eq!(string_to_json(json!("[-10, \"-0\"]")), Ok(json!([-10, "-0"])), "other numbers and strings unchanged");
     }
 
