@@ -38,9 +38,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
-        Command::Expand { file } => match asl_codegen::generate_file(&file) {
-            Ok(source) => output::out(&source).map_or_else(|code| code, |()| ExitCode::SUCCESS),
-            Err(diagnostics) => {
+        Command::Expand { file } => match asl_codegen::expand_file(&file, output::Stdout::default()) {
+            // `expand_file` flushed what it wrote.
+            Ok(_) => ExitCode::SUCCESS,
+            Err(asl_codegen::ExpandError::Write(e)) => output::finish(Err(e)).map_or_else(|code| code, |()| ExitCode::SUCCESS),
+            Err(asl_codegen::ExpandError::Definition(diagnostics)) => {
                 output::err(&diagnostics);
                 ExitCode::FAILURE
             }

@@ -10,20 +10,64 @@ static CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes `text` to standard output; `Err` with the exit code for a failed write.
 pub fn out(text: &str) -> Result<(), ExitCode> {
-    if CLOSED.load(Ordering::Relaxed) {
-        return Ok(());
+    let mut stdout = Stdout::default();
+    finish(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()))
+}
+
+/// The exit code for the end of a write to [`Stdout`]: `Err` for a failed write, reported.
+pub fn finish(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    written.map_err(|e| {
+        err(&format!("asl: cannot write to standard output: {e}"));
+        ExitCode::FAILURE
+    })
+}
+
+/// Standard output, buffered, for writing as output is produced: once the reader has gone
+/// away, writes succeed and go nowhere.
+pub struct Stdout {
+    inner: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Stdout { inner: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()) }
     }
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
-            CLOSED.store(true, Ordering::Relaxed);
-            Ok(())
+}
+
+impl Stdout {
+    fn closed<T>(result: std::io::Result<T>, otherwise: T) -> std::io::Result<T> {
+        match result {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+                CLOSED.store(true, Ordering::Relaxed);
+                Ok(otherwise)
+            }
+            other => other,
         }
-        Err(e) => {
-            err(&format!("asl: cannot write to standard output: {e}"));
-            Err(ExitCode::FAILURE)
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if CLOSED.load(Ordering::Relaxed) {
+            return Ok(buf.len());
         }
+        let written = self.inner.write(buf);
+        Self::closed(written, buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if CLOSED.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let flushed = self.inner.flush();
+        Self::closed(flushed, ())
+    }
+}
+
+impl Drop for Stdout {
+    /// What is still buffered once the reader went away is dropped with it.
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }
 

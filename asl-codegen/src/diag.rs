@@ -3,16 +3,33 @@
 
 use std::fmt;
 
-/// A byte range in the definition text.
+/// A byte range in the definition text. Kept as two `u32`: a definition is at most
+/// 1,048,576 characters (4 MiB), and a span is in every node of a definition's tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Span { start: at(start), end: at(end) }
+    }
+
+    /// The byte offset where the span starts.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just past the span.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The span as a range of byte offsets.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 }
 
@@ -36,7 +53,7 @@ impl Diagnostic {
 
     /// The line:column (both 1-based, column counted in characters) where the span starts.
     pub fn position(&self, text: &str) -> (usize, usize) {
-        line_col(text, self.span.start)
+        line_col(text, self.span.start())
     }
 
     /// `file:line:col: message` and, where there is one, a `help:` line.
@@ -48,7 +65,7 @@ impl Diagnostic {
     /// in file order share. What the definition's author wrote (a state name, a file name)
     /// has its control characters escaped, so no terminal sequence is passed on.
     pub fn render_at(&self, file: &str, positions: &mut Positions<'_>) -> String {
-        let (line, col) = positions.line_col(self.span.start);
+        let (line, col) = positions.line_col(self.span.start());
         let mut out = format!("{}:{line}:{col}: {}", printable(file), printable(&self.message));
         if let Some(help) = &self.help {
             out.push_str("\n  help: ");

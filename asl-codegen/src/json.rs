@@ -1,14 +1,22 @@
 //! JSON text → a tree that keeps the span of every key and value. Knows nothing of ASL.
 //!
-//! jsonc-parser does the scanning (strict JSON: no comments, no trailing commas, quoted keys);
-//! this module turns its AST into our own owned [`Node`] so later passes never see a borrowed
-//! parser type, and so duplicate keys, which AWS rejects, are still visible. Nesting deeper
-//! than [`MAX_DEPTH`] and numbers beyond `f64` are refused here, before anything reads them.
+//! jsonc-parser's scanner reads the tokens (strict JSON: every JSON5/JSONC extension off,
+//! surrogate pairs joined) and this module's small recursive descent builds our own [`Node`]
+//! from them directly, so duplicate keys, which AWS rejects, stay visible, and no second tree
+//! is built and thrown away: a 1 MB definition's tree takes a few times its size, not the
+//! fifteen times jsonc-parser's AST and ours did together. Nesting deeper than [`MAX_DEPTH`]
+//! and numbers beyond `f64` are refused here, before anything reads them.
 
 use crate::diag::{Diagnostic, Span};
-use jsonc_parser::ast;
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
+use std::sync::Arc;
 
 /// A JSON value with its span. Objects keep every key in order, duplicates included.
+/// Arrays and objects are shared slices: a tree is built once and never changes, the AST keeps
+/// subtrees of it (Parameters, Result, …) without copying them, and a definition may hold
+/// hundreds of thousands of values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
@@ -20,17 +28,17 @@ pub enum NodeKind {
     Null,
     Bool(bool),
     /// The number as serde_json reads it: `1.0` and `1` stay distinct where AWS distinguishes
-    /// them, and no text is kept per number (a definition may hold hundreds of thousands).
+    /// them, and no text is kept per number.
     Number(serde_json::Number),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    String(Box<str>),
+    Array(Arc<[Node]>),
+    Object(Arc<[Member]>),
 }
 
 /// One `"key": value` pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: Box<str>,
     pub key_span: Span,
     pub value: Node,
 }
@@ -74,6 +82,63 @@ impl Node {
         }
     }
 
+    /// How many values this holds (itself included), counting no further than `limit`.
+    pub fn values_up_to(&self, limit: usize) -> usize {
+        let mut count = 1;
+        let children: Box<dyn Iterator<Item = &Node>> = match &self.kind {
+            NodeKind::Array(items) => Box::new(items.iter()),
+            NodeKind::Object(members) => Box::new(members.iter().map(|m| &m.value)),
+            _ => return count,
+        };
+        for child in children {
+            if count >= limit {
+                break;
+            }
+            count += child.values_up_to(limit - count);
+        }
+        count
+    }
+
+    /// The value as compact JSON text (spans dropped), written without building a
+    /// `serde_json::Value` first.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        match &self.kind {
+            NodeKind::Null => out.push_str("null"),
+            NodeKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            NodeKind::Number(n) => out.push_str(&n.to_string()),
+            NodeKind::String(s) => out.push_str(&quoted(s)),
+            NodeKind::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            NodeKind::Object(members) => {
+                out.push('{');
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quoted(&m.key));
+                    out.push(':');
+                    m.value.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
     /// The plain JSON value (spans dropped), for literals copied into generated code.
     pub fn to_value(&self) -> serde_json::Value {
         use serde_json::Value;
@@ -81,10 +146,10 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Number(n) => Value::Number(n.clone()),
-            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::String(s) => Value::String(s.to_string()),
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             NodeKind::Object(members) => Value::Object(
-                members.iter().map(|m| (m.key.clone(), m.value.to_value())).collect(),
+                members.iter().map(|m| (m.key.to_string(), m.value.to_value())).collect(),
             ),
         }
     }
@@ -97,32 +162,162 @@ pub const MAX_DEPTH: usize = 512;
 /// Parses strict JSON. A syntax error is one diagnostic at the offending position.
 pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
     prescan(text)?;
-    // Strict JSON (RFC 8259): every JSON5/JSONC extension off.
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
-        let range = e.range();
-        Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
-    })?;
-    let Some(value) = parsed.value else {
+    let mut parser = Parser::new(text);
+    parser.advance()?;
+    if parser.token.is_none() {
         return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value"));
-    };
+    }
+    let node = parser.value()?;
+    parser.advance()?;
+    if parser.token.is_some() {
+        return Err(parser.error(ParseErrorKind::MultipleRootJsonValues));
+    }
     control_character(text)?;
-    let mut too_large = None;
-    let node = convert(value, &mut too_large);
-    match too_large {
+    match parser.too_large {
         Some(span) => Err(Diagnostic::new(span, "this number is too large to represent (beyond ±1.8e308)")),
         None => Ok(node),
+    }
+}
+
+/// Strict JSON (RFC 8259) over jsonc-parser's scanner. Recursion is bounded by [`prescan`],
+/// which refused deeper nesting than [`MAX_DEPTH`] before this runs.
+struct Parser<'a> {
+    scanner: Scanner<'a>,
+    /// The current token; `None` at the end of the text.
+    token: Option<Token<'a>>,
+    /// The first number too large for a double.
+    too_large: Option<Span>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        // Every JSON5/JSONC extension off.
+        let options = ScannerOptions {
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        Parser { scanner: Scanner::new(text, &options), token: None, too_large: None }
+    }
+
+    /// Moves to the next token; comments are an error.
+    fn advance(&mut self) -> Result<(), Diagnostic> {
+        self.token = self.scanner.scan().map_err(|e| {
+            let range = e.range();
+            Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
+        })?;
+        match self.token {
+            Some(Token::CommentLine(_) | Token::CommentBlock(_)) => Err(self.error(ParseErrorKind::CommentsNotAllowed)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The current token's span.
+    fn span(&self) -> Span {
+        Span::new(self.scanner.token_start(), self.scanner.token_end())
+    }
+
+    fn error(&self, kind: ParseErrorKind) -> Diagnostic {
+        Diagnostic::new(self.span(), format!("malformed JSON: {kind}"))
+    }
+
+    /// The value that starts at the current token; the current token is then its last.
+    fn value(&mut self) -> Result<Node, Diagnostic> {
+        let span = self.span();
+        let kind = match self.token.take() {
+            Some(Token::OpenBrace) => return self.object(span),
+            Some(Token::OpenBracket) => return self.array(span),
+            Some(Token::String(s)) => NodeKind::String(s.into()),
+            Some(Token::Number(n)) => NodeKind::Number(n.parse::<serde_json::Number>().unwrap_or_else(|_| {
+                self.too_large.get_or_insert(span);
+                serde_json::Number::from(0)
+            })),
+            Some(Token::Boolean(b)) => NodeKind::Bool(b),
+            Some(Token::Null) => NodeKind::Null,
+            other => {
+                let kind = match other {
+                    Some(Token::CloseBracket) => ParseErrorKind::UnexpectedCloseBracket,
+                    Some(Token::CloseBrace) => ParseErrorKind::UnexpectedCloseBrace,
+                    Some(Token::Comma) => ParseErrorKind::UnexpectedComma,
+                    Some(Token::Colon) => ParseErrorKind::UnexpectedColon,
+                    Some(Token::Word(_)) => ParseErrorKind::UnexpectedWord,
+                    _ => ParseErrorKind::ExpectedObjectValue,
+                };
+                return Err(self.error(kind));
+            }
+        };
+        Ok(Node { span, kind })
+    }
+
+    /// `{ "key": value, … }`, from its `{` (at `open`).
+    fn object(&mut self, open: Span) -> Result<Node, Diagnostic> {
+        let mut members = Vec::new();
+        self.advance()?;
+        if !matches!(self.token, Some(Token::CloseBrace)) {
+            loop {
+                let key_span = self.span();
+                let key = match self.token.take() {
+                    Some(Token::String(k)) => k,
+                    None => return Err(Diagnostic::new(open, format!("malformed JSON: {}", ParseErrorKind::UnterminatedObject))),
+                    Some(Token::Word(_)) => return Err(self.error(ParseErrorKind::ExpectedStringObjectProperty)),
+                    Some(_) => return Err(self.error(ParseErrorKind::UnexpectedTokenInObject)),
+                };
+                self.advance()?;
+                if !matches!(self.token, Some(Token::Colon)) {
+                    return Err(self.error(ParseErrorKind::ExpectedColonAfterObjectKey));
+                }
+                self.advance()?;
+                let value = self.value()?;
+                members.push(Member { key: key.into(), key_span, value });
+                if self.separator(open, ParseErrorKind::UnterminatedObject, |t| matches!(t, Token::CloseBrace))? {
+                    break;
+                }
+            }
+        }
+        let span = Span::new(open.start(), self.scanner.token_end());
+        Ok(Node { span, kind: NodeKind::Object(members.into()) })
+    }
+
+    /// `[ value, … ]`, from its `[` (at `open`).
+    fn array(&mut self, open: Span) -> Result<Node, Diagnostic> {
+        let mut items = Vec::new();
+        self.advance()?;
+        if !matches!(self.token, Some(Token::CloseBracket)) {
+            loop {
+                if self.token.is_none() {
+                    return Err(Diagnostic::new(open, format!("malformed JSON: {}", ParseErrorKind::UnterminatedArray)));
+                }
+                items.push(self.value()?);
+                if self.separator(open, ParseErrorKind::UnterminatedArray, |t| matches!(t, Token::CloseBracket))? {
+                    break;
+                }
+            }
+        }
+        let span = Span::new(open.start(), self.scanner.token_end());
+        Ok(Node { span, kind: NodeKind::Array(items.into()) })
+    }
+
+    /// After a member or an element: `true` at the closing bracket, `false` past a comma
+    /// (at the next member or element, which must not be the closing bracket).
+    fn separator(&mut self, open: Span, unterminated: ParseErrorKind, is_close: fn(&Token) -> bool) -> Result<bool, Diagnostic> {
+        let value_end = self.scanner.token_end();
+        self.advance()?;
+        match &self.token {
+            Some(t) if is_close(t) => Ok(true),
+            Some(Token::Comma) => {
+                let comma = self.span();
+                self.advance()?;
+                match &self.token {
+                    Some(t) if is_close(t) => Err(Diagnostic::new(comma, format!("malformed JSON: {}", ParseErrorKind::TrailingCommasNotAllowed))),
+                    _ => Ok(false),
+                }
+            }
+            None => Err(Diagnostic::new(open, format!("malformed JSON: {unterminated}"))),
+            Some(_) => Err(Diagnostic::new(Span::new(value_end, value_end), format!("malformed JSON: {}", ParseErrorKind::ExpectedComma))),
+        }
     }
 }
 
@@ -187,45 +382,6 @@ fn bytes_outside_escapes(text: &str) -> impl Iterator<Item = (usize, u8, bool)> 
     })
 }
 
-fn span(r: jsonc_parser::common::Range) -> Span {
-    Span::new(r.start, r.end)
-}
-
-/// The parser's tree as ours; the first number too large for a double goes to `too_large`.
-fn convert(v: ast::Value<'_>, too_large: &mut Option<Span>) -> Node {
-    match v {
-        ast::Value::NullKeyword(n) => Node { span: span(n.range), kind: NodeKind::Null },
-        ast::Value::BooleanLit(b) => Node { span: span(b.range), kind: NodeKind::Bool(b.value) },
-        ast::Value::NumberLit(n) => {
-            let number = n.value.parse::<serde_json::Number>().unwrap_or_else(|_| {
-                too_large.get_or_insert(span(n.range));
-                serde_json::Number::from(0)
-            });
-            Node { span: span(n.range), kind: NodeKind::Number(number) }
-        }
-        ast::Value::StringLit(s) => Node { span: span(s.range), kind: NodeKind::String(s.value.into_owned()) },
-        ast::Value::Array(a) => Node {
-            span: span(a.range),
-            kind: NodeKind::Array(a.elements.into_iter().map(|e| convert(e, too_large)).collect()),
-        },
-        ast::Value::Object(o) => Node {
-            span: span(o.range),
-            kind: NodeKind::Object(
-                o.properties
-                    .into_iter()
-                    .map(|p| {
-                        let (key, key_span) = match p.name {
-                            ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                            ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
-                        };
-                        Member { key, key_span, value: convert(p.value, too_large) }
-                    })
-                    .collect(),
-            ),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,8 +392,8 @@ mod tests {
         let node = parse_json(text).unwrap();
         let members = node.as_members().unwrap();
         assert_eq!(members.len(), 2);
-        assert_eq!(&text[members[1].key_span.start..members[1].key_span.end], "\"a\"");
-        assert_eq!(&text[members[1].value.span.start..members[1].value.span.end], "[true, null]");
+        assert_eq!(&text[members[1].key_span.range()], "\"a\"");
+        assert_eq!(&text[members[1].value.span.range()], "[true, null]");
     }
 
     #[test]
@@ -247,9 +403,9 @@ mod tests {
         assert_eq!(node.to_value(), serde_json::json!({"s": "\u{1F600}"}));
         assert!(parse_json(r#"{"s": "\ud83d"}"#).unwrap_err().message.contains("surrogate"));
         let bom = parse_json("\u{feff}{}").unwrap_err();
-        assert!(bom.message.contains("byte-order mark") && bom.span.start == 0, "{bom:?}");
+        assert!(bom.message.contains("byte-order mark") && bom.span.start() == 0, "{bom:?}");
         let control = parse_json("{\"s\": \"a\tb\"}").unwrap_err();
-        assert_eq!(control.span.start, 8);
+        assert_eq!(control.span.start(), 8);
         assert_eq!(control.help.as_deref(), Some("write it as \\t"));
         // A string that ended early is the parser's error, not a newline "inside" what follows.
         let early = parse_json("{\"a\": \"x\\\\\"y\", \"b\": \"\n\"}").unwrap_err();

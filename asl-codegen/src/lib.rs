@@ -2,15 +2,17 @@
 //!
 //! The pipeline, one module a step: [`parse`] (JSON with spans, [`json`], → the definition as
 //! written, [`ast`]) → [`check`] (AWS's validation rules, all problems collected) → `lower`
-//! (the checked graph, `ir`) → `emit` (Rust tokens). The languages inside ASL strings
+//! (the checked graph, `ir`) → `emit` (Rust tokens, handed out piece by piece) → `format`
+//! (readable source, written as the pieces come). The languages inside ASL strings
 //! (JSONPath, intrinsic functions, timestamps) are in [`lang`], which `check` and `lower`
 //! share. Each module imports only the ones below it, in the order `diag`, `json`, `lang`,
-//! `ast`, `parse`, `check`, `ir`, `lower`, `emit`. `parse`, `check` and `lower` know nothing of
-//! `syn` or `quote`; `emit` cannot fail.
+//! `ast`, `parse`, `check`, `ir`, `lower`, `emit`, `format`. `parse`, `check` and `lower` know
+//! nothing of `syn` or `quote`; `emit` cannot fail.
 //!
 //! Entry points: [`check_source`] (what `asl check` runs), [`render`], [`machine_name`], and,
 //! with the `codegen` feature, `compile_source` (what the `asl!` macro runs), and
-//! `generate_file` / `format_tokens` / `Builder` (build.rs).
+//! `expand_file` (what `asl expand` runs, streaming), `generate_file` / `format_tokens` /
+//! `Builder` (build.rs).
 //!
 //! # Features
 //! - `codegen` (default): `lower`, `ir`, `emit` and the entry points that produce Rust, with
@@ -30,6 +32,8 @@ pub mod ir;
 pub mod lower;
 #[cfg(feature = "codegen")]
 pub mod emit;
+#[cfg(feature = "codegen")]
+pub mod format;
 
 pub use diag::printable;
 use diag::{Diagnostic, Diagnostics};
@@ -53,6 +57,16 @@ pub fn check_source(text: &str) -> Vec<Diagnostic> {
 /// `name`, or every diagnostic (validation problems and features not supported yet).
 #[cfg(feature = "codegen")]
 pub fn compile_source(text: &str, name: &str) -> Result<TokenStream, Vec<Diagnostic>> {
+    let workflow = lower_source(text, name)?;
+    let mut tokens = emit::piece::Tokens::default();
+    emit::workflow(&workflow, text, &mut tokens);
+    Ok(tokens.finish())
+}
+
+/// Parse, check and lower: the checked graph of the definition `text`, ready to emit, or
+/// every diagnostic.
+#[cfg(feature = "codegen")]
+fn lower_source(text: &str, name: &str) -> Result<ir::Workflow, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let machine = parse::parse_definition(text, &mut diags);
     if let Some(m) = &machine {
@@ -60,7 +74,7 @@ pub fn compile_source(text: &str, name: &str) -> Result<TokenStream, Vec<Diagnos
     }
     let (Some(machine), true) = (machine, diags.is_empty()) else { return Err(diags.into_sorted()) };
     match lower::lower(&machine, name, &mut diags) {
-        Some(w) if diags.is_empty() => Ok(emit::workflow(&w, text)),
+        Some(w) if diags.is_empty() => Ok(w),
         None if diags.is_empty() => {
             // A definition `check` accepted must lower; say so rather than fail silently.
             let msg = "internal error: asl-codegen could not compile this valid definition (please report it)";
@@ -128,10 +142,41 @@ pub fn machine_name(path: &Path) -> String {
 /// On failure, the rendered diagnostics.
 #[cfg(feature = "codegen")]
 pub fn generate_file(path: &Path) -> Result<String, String> {
-    let text = read_definition(path)?;
+    let bytes = expand_file(path, Vec::new()).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("internal error: generated source is not UTF-8: {e}"))
+}
+
+/// Writes the readable Rust source for a definition file to `out` as it is generated, so
+/// memory stays that of the largest piece rather than of the whole module (what `asl
+/// expand` runs). Nothing is written for a definition that does not compile.
+#[cfg(feature = "codegen")]
+pub fn expand_file<W: std::io::Write>(path: &Path, out: W) -> Result<W, ExpandError> {
+    let text = read_definition(path).map_err(ExpandError::Definition)?;
     let shown = path.display().to_string();
-    let tokens = compile_source(&text, &machine_name(path)).map_err(|d| render(&shown, &text, &d))?;
-    Ok(format_tokens(&shown, tokens))
+    let workflow = lower_source(&text, &machine_name(path)).map_err(|d| ExpandError::Definition(render(&shown, &text, &d)))?;
+    let mut writer = format::SourceWriter::new(out, &shown);
+    emit::workflow(&workflow, &text, &mut writer);
+    writer.finish().map_err(ExpandError::Write)
+}
+
+/// Why [`expand_file`] wrote no (complete) source.
+#[cfg(feature = "codegen")]
+#[derive(Debug)]
+pub enum ExpandError {
+    /// The definition could not be read or does not compile: the rendered diagnostics.
+    Definition(String),
+    /// Writing the source failed.
+    Write(std::io::Error),
+}
+
+#[cfg(feature = "codegen")]
+impl std::fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExpandError::Definition(diagnostics) => f.write_str(diagnostics),
+            ExpandError::Write(e) => write!(f, "cannot write the generated source: {e}"),
+        }
+    }
 }
 
 /// Formats generated items as a source file.

@@ -125,7 +125,7 @@ fn classify(name: &str, text: &str) -> Result<(), String> {
     let lines = text.lines().count().max(1);
     for d in &diags {
         let (line, col) = d.position(text);
-        if d.span.start > text.len() || line > lines || col == 0 {
+        if d.span.start() > text.len() || line > lines || col == 0 {
             return Err(format!("diagnostic outside the file ({line}:{col}): {}", d.render(name, text)));
         }
     }

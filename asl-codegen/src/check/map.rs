@@ -102,7 +102,7 @@ fn c_span(c: &Common, m: &Map) -> crate::diag::Span {
 }
 
 fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    node.as_members()?.iter().find(|m| m.key == key).map(|m| &m.value)
+    node.as_members()?.iter().find(|m| &*m.key == key).map(|m| &m.value)
 }
 
 /// An object of known fields, each holding what its [`Value`] says.
@@ -111,19 +111,19 @@ fn check_sub_object(who: &str, node: &Node, shape: &Shape, language: QueryLangua
         diags.error(node.span, format!("{who} must be an object, found {}", node.type_name()));
         return;
     };
-    for m in members {
-        match shape.fields.iter().find(|(name, _)| *name == m.key) {
+    for m in members.iter() {
+        match shape.fields.iter().find(|(name, _)| *name == &*m.key) {
             None => diags.error(m.key_span, format!("{who}: field \"{}\" is not supported here", m.key)),
             Some((name, value)) => check_value(who, name, *value, &m.value, language, diags),
         }
     }
     for name in shape.required {
-        if !members.iter().any(|m| m.key == *name) {
+        if !members.iter().any(|m| &*m.key == *name) {
             diags.error(node.span, format!("{who}: field \"{name}\" is required"));
         }
     }
     for (a, b) in shape.pairs {
-        let find = |k: &str| members.iter().find(|m| m.key == k).map(|m| m.key_span);
+        let find = |k: &str| members.iter().find(|m| &*m.key == k).map(|m| m.key_span);
         exclusive(who, (a, find(a)), (b, find(b)), diags);
     }
 }

@@ -17,7 +17,7 @@ pub enum PathRole {
 /// Where inside a JSON string node a byte offset of its text falls (skips the opening quote;
 /// exact when the string has no escapes before that point).
 pub fn span_in_string(node_span: Span, offset: usize) -> Span {
-    let start = (node_span.start + 1 + offset).min(node_span.end.saturating_sub(1).max(node_span.start));
+    let start = (node_span.start() + 1 + offset).min(node_span.end().saturating_sub(1).max(node_span.start()));
     Span::new(start, start + 1)
 }
 
@@ -81,7 +81,7 @@ fn check_intrinsic_paths(who: &str, field: &str, call: &intrinsic::Call, span: S
     for arg in &call.args {
         match arg {
             intrinsic::Arg::Path { text, offset } => {
-                let inner = Span::new(span.start + 1 + offset, span.start + 2 + offset);
+                let inner = Span::new(span.start() + 1 + offset, span.start() + 2 + offset);
                 check_path(who, field, text, inner, PathRole::Path, diags);
             }
             intrinsic::Arg::Call(c) => check_intrinsic_paths(who, field, c, span, diags),
@@ -95,7 +95,7 @@ pub fn check_template(who: &str, field: &str, node: &Node, diags: &mut Diagnosti
     match &node.kind {
         NodeKind::Object(members) => {
             let mut seen = HashSet::new();
-            for m in members {
+            for m in members.iter() {
                 let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
                 if !seen.insert(key) {
                     diags.error(m.key_span, format!("{who}: {field}: field \"{key}\" appears twice once the \".$\" suffix is removed"));

@@ -8,7 +8,7 @@ use super::names::{branch_module, processor_module};
 use super::outcome::{keeps_raw, with_outcome};
 use super::paths::Paths;
 use super::scope::Scope;
-use super::value::{literal, reads_context, root, template, template_on_input};
+use super::value::{reads_context, root, template, template_on_input, value};
 use crate::ir::{Concurrency, ItemBatcher, ItemReader, Map, MapMode, Parallel, State, Template, Tolerated};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -140,7 +140,7 @@ fn item_source(cx: &Scope, m: &Map) -> TokenStream {
 fn read_items(cx: &Scope, r: &ItemReader) -> TokenStream {
     let resource = &r.resource;
     let parameters = optional_template(cx.paths, &r.parameters);
-    let config = literal(&r.config);
+    let config = value(&r.config);
     let max_items = r.max_items_path.as_ref().map(|p| {
         let (text, root) = (&p.text, root(p));
         let p = cx.paths.get(p);
@@ -224,7 +224,7 @@ fn result_writer(paths: &Paths, mode: &MapMode) -> TokenStream {
     };
     let resource = &w.resource;
     let parameters = optional_template(paths, &w.parameters);
-    let config = literal(&w.config);
+    let config = value(&w.config);
     quote! {
         ::core::option::Option::Some(env.results.open(&::asl_runtime::items::WriterRequest {
             resource: ::std::string::String::from(#resource),

@@ -14,6 +14,7 @@
 //! Map), `state` (one fn per state, dispatching on its kind), and this module (the machine).
 
 pub mod jsonpath;
+pub mod piece;
 
 mod children;
 mod choice;
@@ -29,94 +30,99 @@ mod value;
 use crate::ir::{Kind, TaskSignature, Workflow};
 use names::{branch_module, ident, processor_module};
 use paths::Paths;
+use piece::{Body, Sink, Tokens};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use scope::Scope;
 use state::state_fn;
 use value::raw_string;
 
-/// The items of the module generated for `w`, compiled from the definition `text`.
-pub fn workflow(w: &Workflow, text: &str) -> TokenStream {
-    let machine = machine_items(w, true);
-    let tasks = tasks(&w.task_signatures());
-    let entry = entry_points(w);
+/// The items of the module generated for `w`, compiled from the definition `text`, handed to
+/// `out` piece by piece.
+pub fn workflow(w: &Workflow, text: &str, out: &mut dyn Sink) {
+    machine_items(w, true, out);
+    tasks(&w.task_signatures(), out);
+    out.item(entry_points());
     let definition = raw_string(text);
-    quote! {
-        #machine #tasks #entry
+    out.item(quote! {
         /// The definition this module was compiled from, as written.
         pub const DEFINITION: &str = #definition;
-    }
+    });
 }
 
 /// A machine's own items: its paths, `State`, `Workflow` with one fn per state, and a module
 /// per nested machine (Parallel branch, Map processor).
 /// `top`: the machine of the definition itself (nested ones have no definition of their own).
-fn machine_items(w: &Workflow, top: bool) -> TokenStream {
+fn machine_items(w: &Workflow, top: bool, out: &mut dyn Sink) {
     let paths = Paths::new(w);
-    let module = paths.module();
-    let state_enum = state_enum(w);
-    let machine = machine(&Scope { w, paths: &paths }, top);
-    let nested = w.states.iter().flat_map(|s| {
-        let modules: Vec<(Ident, &Workflow)> = match &s.kind {
+    paths.module(out);
+    state_enum(w, out);
+    machine(&Scope { w, paths: &paths }, top, out);
+    for s in &w.states {
+        let nested: Vec<(Ident, &Workflow)> = match &s.kind {
             Kind::Parallel(p) => p.branches.iter().enumerate().map(|(i, b)| (branch_module(s, i), b)).collect(),
             Kind::Map(m) => vec![(processor_module(s), &m.processor)],
             _ => Vec::new(),
         };
-        modules.into_iter().map(|(name, nested)| {
-            let items = machine_items(nested, false);
+        for (name, nested) in nested {
             let doc = format!(" A nested machine of state `{}`.", s.name);
-            quote! { #[doc = #doc] mod #name { #items } }
-        })
-    });
-    quote! { #module #state_enum #machine #(#nested)* }
-}
-
-fn state_enum(w: &Workflow) -> TokenStream {
-    let variants = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let doc = format!(" `{}`", s.name);
-        quote! { #[doc = #doc] #v }
-    });
-    let names = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let n = &s.name;
-        quote! { State::#v => #n }
-    });
-    // `repr(u32)`: the driver's loop keeps the current state in a register, and a one-byte
-    // state written into it merges with the register's old value (a dependency from one
-    // transition to the next); a four-byte one replaces it (chain100, measured the day it
-    // changed: 0.26 µs an execution with one byte, 0.09–0.15 µs with four).
-    quote! {
-        /// The states of this workflow, one variant per state of the definition.
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash,
-            ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize,
-        )]
-        #[serde(crate = "::asl_runtime::__private::serde")]
-        #[repr(u32)]
-        pub enum State { #(#variants),* }
-
-        impl State {
-            /// The state's name as written in the definition.
-            pub const fn name(self) -> &'static str {
-                match self { #(#names),* }
-            }
+            out.open(quote! { #[doc = #doc] mod #name }, Body::Items);
+            machine_items(nested, false, out);
+            out.close();
         }
     }
 }
 
-fn machine(cx: &Scope, top: bool) -> TokenStream {
+fn state_enum(w: &Workflow, out: &mut dyn Sink) {
+    // `repr(u32)`: the driver's loop keeps the current state in a register, and a one-byte
+    // state written into it merges with the register's old value (a dependency from one
+    // transition to the next); a four-byte one replaces it (chain100, measured the day it
+    // changed: 0.26 µs an execution with one byte, 0.09–0.15 µs with four).
+    out.open(
+        quote! {
+            /// The states of this workflow, one variant per state of the definition.
+            #[derive(
+                Debug, Clone, Copy, PartialEq, Eq, Hash,
+                ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize,
+            )]
+            #[serde(crate = "::asl_runtime::__private::serde")]
+            #[repr(u32)]
+            pub enum State
+        },
+        Body::Variants,
+    );
+    for s in &w.states {
+        let v = ident(&s.variant);
+        let doc = format!(" `{}`", s.name);
+        out.item(quote! { #[doc = #doc] #v, });
+    }
+    out.close();
+    out.open(quote! { impl State }, Body::Items);
+    out.open(
+        quote! {
+            /// The state's name as written in the definition.
+            pub const fn name(self) -> &'static str
+        },
+        Body::Expr,
+    );
+    out.open(quote! { match self }, Body::Arms);
+    for s in &w.states {
+        let v = ident(&s.variant);
+        let n = &s.name;
+        out.item(quote! { State::#v => #n, });
+    }
+    out.close();
+    out.close();
+    out.close();
+}
+
+fn machine(cx: &Scope, top: bool, out: &mut dyn Sink) {
     let w = cx.w;
     let definition = match top {
         true => quote! { DEFINITION },
         false => quote! { "" },
     };
     let name = &w.name;
-    let types = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let t = s.kind.type_name();
-        quote! { State::#v => #t }
-    });
     let start = cx.variant(w.start);
     let timeout = match w.timeout_seconds {
         Some(t) => quote! { ::core::option::Option::Some(#t) },
@@ -125,118 +131,142 @@ fn machine(cx: &Scope, top: bool) -> TokenStream {
     let entered = w.reads_entered_time();
     let reads_context = w.reads_context();
     let waits = w.states.iter().any(|s| s.kind.waits());
-    let steps = steps(w);
-    let fns = w.states.iter().map(|s| state_fn(cx, s));
     let doc = w.comment.iter().map(|c| format!(" {c}"));
-    quote! {
+    out.item(quote! {
         /// The compiled state machine.
         #( #[doc = ""] #[doc = #doc] )*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct Workflow;
+    });
+    out.open(quote! { impl ::asl_runtime::Machine for Workflow }, Body::Items);
+    out.item(quote! {
+        type State = State;
+        const NAME: &'static str = #name;
+        const START: State = #start;
+        const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
+        const TRACKS_ENTERED_TIME: bool = #entered;
+        const READS_CONTEXT: bool = #reads_context;
+        const WAITS: bool = #waits;
+        const DEFINITION: &'static str = #definition;
 
-        impl ::asl_runtime::Machine for Workflow {
-            type State = State;
-            const NAME: &'static str = #name;
-            const START: State = #start;
-            const TIMEOUT_SECONDS: ::core::option::Option<u64> = #timeout;
-            const TRACKS_ENTERED_TIME: bool = #entered;
-            const READS_CONTEXT: bool = #reads_context;
-            const WAITS: bool = #waits;
-            const DEFINITION: &'static str = #definition;
-
-            fn state_name(state: State) -> &'static str {
-                state.name()
-            }
-
-            fn state_type(state: State) -> &'static str {
-                match state { #(#types),* }
-            }
-
-            #steps
+        fn state_name(state: State) -> &'static str {
+            state.name()
         }
-
-        impl Workflow { #(#fns)* }
+    });
+    out.open(quote! { fn state_type(state: State) -> &'static str }, Body::Expr);
+    out.open(quote! { match state }, Body::Arms);
+    for s in &w.states {
+        let v = ident(&s.variant);
+        let t = s.kind.type_name();
+        out.item(quote! { State::#v => #t, });
     }
+    out.close();
+    out.close();
+    steps(w, out);
+    out.close();
+    out.open(quote! { impl Workflow }, Body::Items);
+    for s in &w.states {
+        out.item(state_fn(cx, s));
+    }
+    out.close();
 }
 
 /// `Machine::step_now` (the states that never wait, run in place; `None` for the others) and
 /// `Machine::step` (every state), each a dispatch to the state's fn.
-fn steps(w: &Workflow) -> TokenStream {
-    let arms = w.states.iter().map(|s| {
+fn steps(w: &Workflow, out: &mut dyn Sink) {
+    out.open(
+        quote! {
+            #[inline(always)]
+            fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                exec: &mut ::asl_runtime::Execution<State>,
+                env: &::asl_runtime::Env<H, C>,
+            ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>>
+        },
+        Body::Expr,
+    );
+    out.open(quote! { match exec.state() }, Body::Arms);
+    for s in &w.states {
         let v = ident(&s.variant);
         let f = ident(&s.ident);
-        match s.kind.waits() {
-            true => quote! { State::#v => Self::#f(exec, env).await },
-            false => quote! { State::#v => Self::#f(exec, env) },
-        }
-    });
-    let now_arms = w.states.iter().map(|s| {
-        let v = ident(&s.variant);
-        let f = ident(&s.ident);
-        match s.kind.waits() {
-            true => quote! { State::#v => ::core::option::Option::None },
-            false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)) },
-        }
-    });
-    quote! {
-        #[inline(always)]
-        fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-            exec: &mut ::asl_runtime::Execution<State>,
-            env: &::asl_runtime::Env<H, C>,
-        ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>> {
-            match exec.state() { #(#now_arms),* }
-        }
-
-        async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-            exec: &mut ::asl_runtime::Execution<State>,
-            env: &::asl_runtime::Env<H, C>,
-        ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault> {
-            match exec.state() { #(#arms),* }
-        }
+        out.item(match s.kind.waits() {
+            true => quote! { State::#v => ::core::option::Option::None, },
+            false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)), },
+        });
     }
+    out.close();
+    out.close();
+    out.open(
+        quote! {
+            async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+                exec: &mut ::asl_runtime::Execution<State>,
+                env: &::asl_runtime::Env<H, C>,
+            ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>
+        },
+        Body::Expr,
+    );
+    out.open(quote! { match exec.state() }, Body::Arms);
+    for s in &w.states {
+        let v = ident(&s.variant);
+        let f = ident(&s.ident);
+        out.item(match s.kind.waits() {
+            true => quote! { State::#v => Self::#f(exec, env).await, },
+            false => quote! { State::#v => Self::#f(exec, env), },
+        });
+    }
+    out.close();
+    out.close();
 }
 
-fn tasks(signatures: &[TaskSignature]) -> TokenStream {
-    let methods = signatures.iter().map(|t| {
+fn tasks(signatures: &[TaskSignature], out: &mut dyn Sink) {
+    out.open(
+        quote! {
+            /// Typed binding: one method per Task state. Wrap an implementation in [`Typed`] to
+            /// run it.
+            pub trait Tasks: Send + Sync
+        },
+        Body::Items,
+    );
+    for t in signatures {
         let f = ident(&t.ident);
         let doc = format!(" Task state `{}` (Resource `{}`).", t.name, t.resource);
-        quote! {
+        out.item(quote! {
             #[doc = #doc]
             fn #f(&self, input: ::asl_runtime::Value, context: ::asl_runtime::TaskContext)
                 -> impl ::core::future::Future<Output = ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>> + Send;
-        }
-    });
-    let arms = signatures.iter().map(|t| {
-        let f = ident(&t.ident);
-        let n = &t.name;
-        quote! { #n => self.0.#f(call.input, call.context).await }
-    });
-    quote! {
-        /// Typed binding: one method per Task state. Wrap an implementation in [`Typed`] to
-        /// run it.
-        pub trait Tasks: Send + Sync { #(#methods)* }
-
+        });
+    }
+    out.close();
+    out.item(quote! {
         /// Adapts a [`Tasks`] implementation to the generic `asl_runtime::TaskHandler`.
         #[derive(Debug, Clone, Default)]
         pub struct Typed<T>(pub T);
-
-        impl<T: Tasks> ::asl_runtime::TaskHandler for Typed<T> {
+    });
+    out.open(quote! { impl<T: Tasks> ::asl_runtime::TaskHandler for Typed<T> }, Body::Items);
+    out.open(
+        quote! {
             async fn call(&self, call: ::asl_runtime::TaskCall)
-                -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure> {
-                #[allow(clippy::match_single_binding)]
-                match call.state {
-                    #(#arms,)*
-                    other => ::core::result::Result::Err(::asl_runtime::Failure::new(
-                        "States.Runtime",
-                        ::std::format!("no Task state named '{other}' in this workflow"),
-                    )),
-                }
-            }
-        }
+                -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>
+        },
+        Body::Expr,
+    );
+    out.open(quote! { #[allow(clippy::match_single_binding)] match call.state }, Body::Arms);
+    for t in signatures {
+        let f = ident(&t.ident);
+        let n = &t.name;
+        out.item(quote! { #n => self.0.#f(call.input, call.context).await, });
     }
+    out.item(quote! {
+        other => ::core::result::Result::Err(::asl_runtime::Failure::new(
+            "States.Runtime",
+            ::std::format!("no Task state named '{other}' in this workflow"),
+        )),
+    });
+    out.close();
+    out.close();
+    out.close();
 }
 
-fn entry_points(_w: &Workflow) -> TokenStream {
+fn entry_points() -> TokenStream {
     quote! {
         /// Runs one execution to its end with a generic task handler; returns the output or the
         /// failure (error, cause).
@@ -258,7 +288,9 @@ fn entry_points(_w: &Workflow) -> TokenStream {
 /// `Machine`, `Tasks` with a method for each Task state that could be read, `Typed`, `run`,
 /// `run_typed`, `DEFINITION`), none of which can run.
 pub fn stub(name: &str, signatures: &[TaskSignature]) -> TokenStream {
-    let tasks = tasks(signatures);
+    let mut tasks_tokens = Tokens::default();
+    tasks(signatures, &mut tasks_tokens);
+    let tasks = tasks_tokens.finish();
     let never = quote! { ::core::unreachable!("the definition did not compile") };
     quote! {
         /// The definition did not compile: no states.

@@ -7,6 +7,7 @@
 
 use super::jsonpath::path_expr;
 use super::names::internal_error;
+use super::piece::{Body, Sink};
 use crate::ir::names::words;
 use crate::ir::Workflow;
 use crate::lang::jsonpath::{JsonPath, Root};
@@ -14,15 +15,16 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{HashMap, HashSet};
 
-/// One machine's path statics: path text → static name, and the statics themselves.
-pub struct Paths {
+/// One machine's path statics: path text → static name, and each static's name and path (its
+/// tokens are made when the module is written, one at a time).
+pub struct Paths<'w> {
     names: HashMap<String, Ident>,
-    statics: Vec<TokenStream>,
+    statics: Vec<(Ident, &'w JsonPath)>,
 }
 
-impl Paths {
+impl<'w> Paths<'w> {
     /// A static for every distinct path `w` evaluates, named after the path, in state order.
-    pub fn new(w: &Workflow) -> Paths {
+    pub fn new(w: &'w Workflow) -> Paths<'w> {
         let mut paths = Paths { names: HashMap::new(), statics: Vec::new() };
         let mut taken = HashSet::new();
         for p in w.paths() {
@@ -37,24 +39,30 @@ impl Paths {
                 n += 1;
             }
             let ident = Ident::new(&name, Span::call_site());
-            let doc = format!(" `{}`", p.text);
-            let expr = path_expr(p);
-            paths.statics.push(quote! { #[doc = #doc] pub(super) static #ident: ::asl_runtime::path::Path = #expr; });
+            paths.statics.push((ident.clone(), p));
             paths.names.insert(p.text.clone(), ident);
         }
         paths
     }
 
     /// The `paths` module (nothing when the machine evaluates no path).
-    pub fn module(&self) -> TokenStream {
+    pub fn module(&self, out: &mut dyn Sink) {
         if self.statics.is_empty() {
-            return quote! {};
+            return;
         }
-        let statics = &self.statics;
-        quote! {
-            /// The JSONPaths of this workflow, parsed when it was compiled.
-            mod paths { #(#statics)* }
+        out.open(
+            quote! {
+                /// The JSONPaths of this workflow, parsed when it was compiled.
+                mod paths
+            },
+            Body::Items,
+        );
+        for (ident, p) in &self.statics {
+            let doc = format!(" `{}`", p.text);
+            let expr = path_expr(p);
+            out.item(quote! { #[doc = #doc] pub(super) static #ident: ::asl_runtime::path::Path = #expr; });
         }
+        out.close();
     }
 
     /// A `&'static Path` expression for `p`: its static.

@@ -9,7 +9,7 @@ use quote::quote;
 
 pub struct Scope<'a> {
     pub w: &'a Workflow,
-    pub paths: &'a Paths,
+    pub paths: &'a Paths<'a>,
 }
 
 impl Scope<'_> {
@@ -40,8 +40,11 @@ mod tests {
 
     #[test]
     fn a_path_not_collected_is_a_compile_error_naming_it() {
-        let paths = Paths::new(&empty());
-        assert!(paths.module().is_empty());
+        let w = empty();
+        let paths = Paths::new(&w);
+        let mut module = crate::emit::piece::Tokens::default();
+        paths.module(&mut module);
+        assert!(module.finish().is_empty());
         let missing = paths.get(&parse_path("$.order['id']").expect("parses")).to_string();
         assert_eq!(
             missing,

@@ -5,18 +5,24 @@
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
 use super::paths::Paths;
-use crate::ir::{Arg, Call, Template};
+use crate::ir::{Arg, Call, Literal, Template};
 use crate::lang::intrinsic::IntrinsicFn;
 use crate::lang::jsonpath::{JsonPath, Root};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-/// A literal JSON value built by direct constructors (no parsing at run time).
-pub fn literal(v: &Value) -> TokenStream {
-    if values_in(v, LARGE_LITERAL) >= LARGE_LITERAL {
-        return large_literal(v);
+/// A constant of the definition: built by constructors, or parsed once from its JSON text
+/// when large.
+pub fn literal(l: &Literal) -> TokenStream {
+    match l {
+        Literal::Value(v) => value(v),
+        Literal::Json(text) => large_literal(text),
     }
+}
+
+/// A JSON value built by direct constructors (no parsing at run time).
+pub fn value(v: &Value) -> TokenStream {
     match v {
         Value::Null => quote! { ::asl_runtime::Value::Null },
         Value::Bool(b) => quote! { ::asl_runtime::Value::Bool(#b) },
@@ -32,12 +38,12 @@ pub fn literal(v: &Value) -> TokenStream {
         }
         Value::String(s) => quote! { ::asl_runtime::io::string(#s) },
         Value::Array(items) => {
-            let items = items.iter().map(literal);
+            let items = items.iter().map(value);
             quote! { ::asl_runtime::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         Value::Object(members) => {
             let entries = members.iter().map(|(k, v)| {
-                let v = literal(v);
+                let v = value(v);
                 quote! { (#k, #v) }
             });
             quote! { ::asl_runtime::io::object([#(#entries),*]) }
@@ -45,31 +51,11 @@ pub fn literal(v: &Value) -> TokenStream {
     }
 }
 
-/// Literals of this many values or more are kept as JSON text (see [`large_literal`]).
-const LARGE_LITERAL: usize = 64;
-
-/// How many values `v` holds, counting no further than `limit`.
-fn values_in(v: &Value, limit: usize) -> usize {
-    let mut count = 1;
-    let children: Box<dyn Iterator<Item = &Value>> = match v {
-        Value::Array(items) => Box::new(items.iter()),
-        Value::Object(members) => Box::new(members.values()),
-        _ => return count,
-    };
-    for child in children {
-        if count >= limit {
-            break;
-        }
-        count += values_in(child, limit - count);
-    }
-    count
-}
-
 /// A large literal (a Pass state's Result of thousands of values, say) as JSON text in a static,
 /// read once: as constructors it would take code, and compile time and memory, hundreds of
 /// times its size.
-fn large_literal(v: &Value) -> TokenStream {
-    let json = raw_string(&serde_json::to_string(v).unwrap_or_default());
+fn large_literal(text: &str) -> TokenStream {
+    let json = raw_string(text);
     quote! {
         {
             static LITERAL: ::std::sync::OnceLock<::asl_runtime::Value> = ::std::sync::OnceLock::new();
@@ -172,7 +158,7 @@ fn runtime_fn(func: IntrinsicFn, arg_count: usize) -> RuntimeFn {
 /// RNG is borrowed.
 fn call(paths: &Paths, c: &Call, field: &str) -> TokenStream {
     let mut args: Vec<TokenStream> = c.args.iter().map(|a| match a {
-        Arg::Literal(v) => literal(v),
+        Arg::Literal(v) => value(v),
         Arg::Path(p) => path_value(paths, p, field),
         Arg::Call(inner) => call(paths, inner, field),
     }).collect();

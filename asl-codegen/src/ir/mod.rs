@@ -182,7 +182,7 @@ pub enum Concurrency {
 #[derive(Debug, Clone)]
 pub struct Pass {
     pub parameters: Option<Template>,
-    pub result: Option<Value>,
+    pub result: Option<Literal>,
     pub result_path: ResultPath,
     pub transition: Transition,
 }
@@ -321,12 +321,29 @@ pub enum Source {
     Template(Template),
 }
 
+/// A constant JSON value of the definition (a Pass state's Result, a template part without
+/// `.$` keys).
+#[derive(Debug, Clone)]
+pub enum Literal {
+    /// Built by constructors in the generated code.
+    Value(Value),
+    /// Large ones ([`Literal::LARGE`] values or more), as their JSON text: the generated code
+    /// parses it once, at first use. As constructors they would take code, and compile time
+    /// and memory, hundreds of times their size; as a `Value` here, ten times it.
+    Json(String),
+}
+
+impl Literal {
+    /// Literals of this many values or more are kept as JSON text.
+    pub const LARGE: usize = 64;
+}
+
 /// A payload template (Parameters, ResultSelector, Credentials).
 #[derive(Debug, Clone)]
 pub enum Template {
     Object(Vec<(String, Template)>),
     Array(Vec<Template>),
-    Literal(Value),
+    Literal(Literal),
     /// `"key.$": "$.path"`; `field` is the key as written, for error texts.
     Path { path: JsonPath, field: String },
     Intrinsic { call: Call, field: String },

@@ -95,7 +95,7 @@ impl Lower<'_, '_> {
         Some(match &decl.state.kind {
             StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
                 parameters: self.template(c.parameters.as_ref())?,
-                result: p.result.as_ref().map(|r| r.to_value()),
+                result: p.result.as_ref().map(template::literal),
                 result_path: result_path(&c.result_path, self.diags)?,
                 transition: self.transition(c)?,
             }),
@@ -188,10 +188,10 @@ impl Lower<'_, '_> {
     }
 
     fn item_reader(&mut self, node: &Node) -> Option<ir::ItemReader> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
         let config = field("ReaderConfig");
         let max_items_path = config
-            .and_then(|c| c.as_members()?.iter().find(|m| m.key == "MaxItemsPath"))
+            .and_then(|c| c.as_members()?.iter().find(|m| &*m.key == "MaxItemsPath"))
             .map(|m| reference_path(m.value.as_str()?, m.value.span, self.diags))
             .map_or(Some(None), |p| p.map(Some))?;
         Some(ir::ItemReader {
@@ -203,7 +203,7 @@ impl Lower<'_, '_> {
     }
 
     fn item_batcher(&mut self, node: &Node) -> Option<ir::ItemBatcher> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
         let mut limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
             if let Some(p) = field(&format!("{k}Path")) {
                 return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?, p.span, self.diags)?)));
@@ -217,7 +217,7 @@ impl Lower<'_, '_> {
     }
 
     fn result_writer(&mut self, node: &Node) -> Option<ir::ResultWriter> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| m.key == k).map(|m| &m.value);
+        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
         Some(ir::ResultWriter {
             resource: field("Resource")?.as_str()?.to_string(),
             parameters: self.template(field("Parameters"))?,

@@ -3,30 +3,38 @@
 
 use super::paths::path;
 use crate::diag::{Diagnostics, Span};
-use crate::ir::{Arg, Call, Template};
+use crate::ir::{Arg, Call, Literal, Template};
 use crate::json::{Node, NodeKind};
 use crate::lang::{intrinsic, looks_like_intrinsic};
 
 pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
     // A part with no `key.$` anywhere is one literal (emitted as JSON text when it is large).
     if is_constant(node) {
-        return Some(Template::Literal(node.to_value()));
+        return Some(Template::Literal(literal(node)));
     }
     Some(match &node.kind {
         NodeKind::Object(members) => {
             let mut out = Vec::with_capacity(members.len());
-            for m in members {
+            for m in members.iter() {
                 let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
                     (Some(key), Some(text)) => (key.to_string(), lower_dynamic(text, &m.key, m.value.span, diags)?),
-                    _ => (m.key.clone(), lower_template(&m.value, diags)?),
+                    _ => (m.key.to_string(), lower_template(&m.value, diags)?),
                 };
                 out.push(value);
             }
             Template::Object(out)
         }
         NodeKind::Array(items) => Template::Array(items.iter().map(|n| lower_template(n, diags)).collect::<Option<_>>()?),
-        _ => Template::Literal(node.to_value()),
+        _ => Template::Literal(literal(node)),
     })
+}
+
+/// A constant value: large ones as JSON text (see [`Literal`]).
+pub fn literal(node: &Node) -> Literal {
+    match node.values_up_to(Literal::LARGE) >= Literal::LARGE {
+        true => Literal::Json(node.to_json()),
+        false => Literal::Value(node.to_value()),
+    }
 }
 
 /// Whether no key of `node`, at any depth, ends with `.$`.

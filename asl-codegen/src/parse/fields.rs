@@ -30,20 +30,20 @@ impl<'a, 'd> Fields<'a, 'd> {
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.members.iter().any(|m| m.key == key)
+        self.members.iter().any(|m| &*m.key == key)
     }
 
     /// Where `key` is written, without reading it.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.members.iter().find(|m| m.key == key).map(|m| m.key_span)
+        self.members.iter().find(|m| &*m.key == key).map(|m| m.key_span)
     }
 
     /// The member itself (key span and value), marking it used.
     pub fn member(&mut self, key: &str) -> Option<&'a Member> {
-        let i = self.members.iter().position(|m| m.key == key)?;
+        let i = self.members.iter().position(|m| &*m.key == key)?;
         // Duplicates are reported once, as duplicates, not again as unknown fields.
         for (used, m) in self.used.iter_mut().zip(self.members) {
-            *used |= m.key == key;
+            *used |= &*m.key == key;
         }
         Some(&self.members[i])
     }
@@ -65,7 +65,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
         let node = self.node(key)?;
         match &node.kind {
-            NodeKind::String(s) => Some(Spanned { value: s.clone(), span: node.span }),
+            NodeKind::String(s) => Some(Spanned { value: s.to_string(), span: node.span }),
             _ => {
                 self.type_error(key, node, "a string");
                 None
@@ -124,7 +124,7 @@ impl<'a, 'd> Fields<'a, 'd> {
         let node = self.node(key)?;
         match &node.kind {
             NodeKind::Null => Some(Spanned { value: None, span: node.span }),
-            NodeKind::String(s) => Some(Spanned { value: Some(s.clone()), span: node.span }),
+            NodeKind::String(s) => Some(Spanned { value: Some(s.to_string()), span: node.span }),
             _ => {
                 self.type_error(key, node, "a path string or null");
                 None
@@ -145,7 +145,7 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     /// A field given as a JSONata expression string (`"{% … %}"`), taken as written.
     pub fn jsonata(&mut self, key: &str) -> Option<&'a Member> {
-        let i = self.members.iter().position(|m| m.key == key && m.value.as_str().is_some_and(is_jsonata))?;
+        let i = self.members.iter().position(|m| &*m.key == key && m.value.as_str().is_some_and(is_jsonata))?;
         self.used[i] = true;
         Some(&self.members[i])
     }

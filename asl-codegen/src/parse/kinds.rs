@@ -197,7 +197,7 @@ fn error_equals(f: &mut Fields, span: Span) -> Spanned<Vec<Spanned<String>>> {
     let names = items
         .iter()
         .filter_map(|n| match &n.kind {
-            NodeKind::String(v) => Some(Spanned { value: v.clone(), span: n.span }),
+            NodeKind::String(v) => Some(Spanned { value: v.to_string(), span: n.span }),
             _ => {
                 f.type_error("ErrorEquals", n, "an array of error names (strings)");
                 None
