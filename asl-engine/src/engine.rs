@@ -38,7 +38,7 @@ impl From<StoreError> for ApiError {
             StoreError::TaskTimedOut => "TaskTimedOut",
             StoreError::InvalidToken => "InvalidToken",
             StoreError::InvalidState(_) => "ExecutionNotRedrivable",
-            StoreError::LeaseLost(_) | StoreError::Backend(_) | StoreError::Missing(_) | StoreError::NotAStore(_) => "InternalError",
+            StoreError::LeaseLost(_) | StoreError::Backend(_) | StoreError::Missing(_) | StoreError::NotAStore(_) | StoreError::Damaged(_) => "InternalError",
         };
         ApiError::new(code, e.to_string())
     }

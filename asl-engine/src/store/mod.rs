@@ -228,9 +228,13 @@ pub enum StoreError {
     /// No store at this path, and the caller asked not to create one.
     #[error("the store {0} does not exist")]
     Missing(String),
-    /// The file is not one (another program's database, not a database, a directory).
+    /// The file is not one (another program's database, not a database, a directory, a
+    /// read-only file).
     #[error("{0}")]
     NotAStore(String),
+    /// The store lost its write-ahead log or has damaged pages: nothing is written into it.
+    #[error("{0}")]
+    Damaged(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

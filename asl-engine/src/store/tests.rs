@@ -1012,6 +1012,94 @@ fn a_file_that_is_not_a_database_is_not_a_store() {
     assert!(matches!(SqliteStore::open(&path), Err(StoreError::NotAStore(_))));
 }
 
+/// A store at `path` as a process killed with `kill -9` leaves it: its connection never
+/// closed, so the `-wal` and `-shm` files remain and the last commits are only in the WAL.
+/// Made by copying the files of a store still open here (SQLite shares one file's locks and
+/// WAL index between the connections of a process, so the open one cannot be reused).
+fn killed_store(path: &std::path::Path, executions: usize) {
+    let live = path.with_extension("live");
+    let store = SqliteStore::open(&live).unwrap();
+    for i in 0..executions {
+        start(&store, "m", &format!("e{i}"), at(i as i64));
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let from = format!("{}{suffix}", live.display());
+        if std::path::Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{suffix}", path.display())).unwrap();
+        }
+    }
+    std::mem::forget(store);
+}
+
+fn damage(e: Result<SqliteStore>) -> String {
+    match e {
+        Err(StoreError::Damaged(message)) => message,
+        Err(other) => panic!("wrong error: {other:?}"),
+        Ok(_) => panic!("a damaged store was opened"),
+    }
+}
+
+#[test]
+fn a_deleted_write_ahead_log_is_said_and_the_store_not_reopened_as_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    killed_store(&path, 3);
+    let wal = dir.path().join("store.db-wal");
+    assert!(wal.exists(), "the executions are in the WAL");
+    std::fs::remove_file(&wal).unwrap();
+    let message = damage(SqliteStore::open_existing(&path));
+    assert!(message.contains("lost its write-ahead log") && message.contains("store.db-wal is missing"), "{message}");
+    assert!(!wal.exists(), "nothing was written");
+}
+
+#[test]
+fn a_store_whose_whole_history_was_in_the_lost_log_is_not_opened_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    // What a store created before the schema went into the file first looks like once its
+    // WAL (and the shared memory beside it) is gone: WAL mode, no tables.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    drop(conn);
+    let message = damage(SqliteStore::open(&path));
+    assert!(message.contains("in WAL mode but holds nothing"), "{message}");
+    // A new store has its schema in the file before any WAL exists: losing both the WAL and
+    // the shared memory of a killed one loses its last commits (which nothing can tell), not
+    // the store.
+    let fresh = dir.path().join("fresh.db");
+    killed_store(&fresh, 1);
+    for sidecar in ["fresh.db-wal", "fresh.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(sidecar));
+    }
+    SqliteStore::open(&fresh).unwrap();
+}
+
+#[test]
+fn damaged_pages_are_found_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        for i in 0..200 {
+            start(&store, "m", &format!("execution-{i}"), at(i));
+        }
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    assert!(bytes.len() > 8 * page, "the store spans pages");
+    // The middle of the file: b-tree pages of executions and events, not the header.
+    let at_page = (bytes.len() / page / 2) * page;
+    bytes[at_page..at_page + 64].fill(0xA5);
+    std::fs::write(&path, &bytes).unwrap();
+    let message = damage(SqliteStore::open(&path));
+    assert!(message.contains("is damaged") && message.contains(".recover"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "not written into");
+    // And after an unclean shutdown the check runs whatever the size.
+    let killed = dir.path().join("killed.db");
+    killed_store(&killed, 5);
+    SqliteStore::open(&killed).unwrap();
+}
+
 #[test]
 fn two_processes_may_open_a_new_file_at_once() {
     let dir = tempfile::tempdir().unwrap();

@@ -16,10 +16,12 @@
 //! | file | owns |
 //! |---|---|
 //! | `schema.rs` | the tables, their version and the migrations |
+//! | `integrity.rs` | refusing a file that lost its WAL or has damaged pages, before writing |
 //! | `rows.rs` | column lists and row → record conversions |
 //! | `statements.rs` | statements several operations share (status and owner checks, events, tokens) |
 //! | `mod.rs` | opening a file, transactions, and the [`Store`] operations |
 
+mod integrity;
 mod rows;
 mod schema;
 mod statements;
@@ -70,15 +72,52 @@ impl<T> Context<T> for rusqlite::Result<T> {
 }
 
 impl SqliteStore {
-    /// Opens (creating it and its schema if missing) the store in the file at `path`.
+    /// Opens (creating it and its schema if missing) the store in the file at `path`. A store
+    /// that lost its WAL or has damaged pages is refused before anything is written to it
+    /// (see `integrity`).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         if path.is_dir() {
             return Err(StoreError::NotAStore(format!("{} is a directory, not a store file", path.display())));
         }
         let what = format!("opening {}", path.display());
-        let conn = Connection::open(path).context(&what)?;
-        Self::setup(conn, Some(path), &what)
+        let before = integrity::before_open(path)?;
+        let mut conn = Connection::open(path).context(&what)?;
+        conn.busy_timeout(BUSY_TIMEOUT).context(&what)?;
+        // Before anything is written: another program's database is left as it is, and a
+        // damaged store is not written into.
+        refuse_foreign(&conn, path)?;
+        if conn.is_readonly(rusqlite::DatabaseName::Main).context(&what)? {
+            return Err(StoreError::NotAStore(format!(
+                "{} is read-only, and asl writes to its store even to read it (the WAL index): make it writable, or copy it",
+                path.display()
+            )));
+        }
+        integrity::refuse_lost_wal(&conn, path, &before)?;
+        integrity::check_pages(&conn, path, &before)?;
+        // The schema before WAL mode: a new store's schema is then in the file itself, so a
+        // file in WAL mode without it can only have lost its WAL (`integrity`).
+        migrate(&mut conn, &what)?;
+        // WAL: readers do not block the writer nor it them, and commits are cheap.
+        // Switching a new file to WAL can meet another process doing the same; SQLite then
+        // answers "busy" at once, without its busy handler, so wait and try again here.
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other.context(&what)?,
+            }
+        };
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!("{what}: cannot use WAL journal mode (got '{mode}')")));
+        }
+        // See the module docs: crash-safe, not power-loss-safe for the last commits.
+        conn.pragma_update(None, "synchronous", "NORMAL").context(&what)?;
+        Ok(Self { conn: Mutex::new(conn) })
     }
 
     /// Opens the store at `path` only if it exists: for reading commands, which must not
@@ -94,36 +133,8 @@ impl SqliteStore {
     /// A private store that disappears with the value (tests, Express executions).
     pub fn open_in_memory() -> Result<Self> {
         let what = "opening an in-memory database";
-        let conn = Connection::open_in_memory().context(what)?;
-        Self::setup(conn, None, what)
-    }
-
-    /// `file`: the path of a store file (None in memory).
-    fn setup(mut conn: Connection, file: Option<&Path>, what: &str) -> Result<Self> {
+        let mut conn = Connection::open_in_memory().context(what)?;
         conn.busy_timeout(BUSY_TIMEOUT).context(what)?;
-        if let Some(path) = file {
-            // Before anything is written: another program's database is left as it is.
-            refuse_foreign(&conn, path)?;
-            // WAL: readers do not block the writer nor it them, and commits are cheap.
-            // Switching a new file to WAL can meet another process doing the same; SQLite then
-            // answers "busy" at once, without its busy handler, so wait and try again here.
-            let started = std::time::Instant::now();
-            let mode: String = loop {
-                match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
-                    Err(rusqlite::Error::SqliteFailure(e, _))
-                        if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
-                    {
-                        std::thread::sleep(Duration::from_millis(10));
-                    }
-                    other => break other.context(what)?,
-                }
-            };
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(StoreError::Backend(format!("{what}: cannot use WAL journal mode (got '{mode}')")));
-            }
-        }
-        // See the module docs: crash-safe, not power-loss-safe for the last commits.
-        conn.pragma_update(None, "synchronous", "NORMAL").context(what)?;
         migrate(&mut conn, what)?;
         Ok(Self { conn: Mutex::new(conn) })
     }
@@ -193,7 +204,7 @@ fn refuse_foreign(conn: &Connection, path: &Path) -> Result<()> {
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(StoreError::NotAStore(format!(
             "{shown} is not an asl store (not an SQLite database); name another file with --store or ASL_STORE"
         ))),
-        Err(e) => Err(StoreError::Backend(format!("opening {shown}: {e}"))),
+        Err(e) => Err(integrity::damaged_or(e, path, &format!("opening {shown}"))),
     }
 }
 
