@@ -83,13 +83,15 @@ pub struct State {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// The larger kinds are boxed: a definition may hold 20,000 states, and each would otherwise
+/// take the room of the largest.
 pub enum StateKind {
     Pass(Pass),
-    Task(Task),
+    Task(Box<Task>),
     Choice(Choice),
-    Wait(Wait),
+    Wait(Box<Wait>),
     Succeed,
-    Fail(Fail),
+    Fail(Box<Fail>),
     Parallel(Parallel),
     Map(Box<Map>),
 }

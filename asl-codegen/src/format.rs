@@ -151,6 +151,16 @@ impl<W: Write> Sink for SourceWriter<W> {
         // The enclosing blocks' opening lines were all written before this one's.
         self.opened = self.layout().opening.len();
     }
+
+    /// Written as it is: formatting a megabyte-long literal would copy it a dozen times and
+    /// change nothing.
+    fn definition(&mut self, text: &str) {
+        self.flush_batch();
+        self.write_opening();
+        self.separate();
+        self.write_line(&format!("///{}", crate::emit::piece::DEFINITION_DOC));
+        self.write_line(&format!("pub const DEFINITION: &str = {};", crate::emit::piece::raw_literal(text)));
+    }
 }
 
 impl<W: Write> SourceWriter<W> {

@@ -35,7 +35,6 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use scope::Scope;
 use state::state_fn;
-use value::raw_string;
 
 /// The items of the module generated for `w`, compiled from the definition `text`, handed to
 /// `out` piece by piece.
@@ -43,11 +42,7 @@ pub fn workflow(w: &Workflow, text: &str, out: &mut dyn Sink) {
     machine_items(w, true, out);
     tasks(&w.task_signatures(), out);
     out.item(entry_points());
-    let definition = raw_string(text);
-    out.item(quote! {
-        /// The definition this module was compiled from, as written.
-        pub const DEFINITION: &str = #definition;
-    });
+    out.definition(text);
 }
 
 /// A machine's own items: its paths, `State`, `Workflow` with one fn per state, and a module

@@ -34,6 +34,19 @@ pub trait Sink {
     fn item(&mut self, item: TokenStream);
     /// Closes the innermost open block.
     fn close(&mut self);
+    /// The module's `DEFINITION` constant: the definition's text, which may be a megabyte and
+    /// needs no formatting, so a writer may write it as it is (see [`raw_literal`]).
+    fn definition(&mut self, text: &str);
+}
+
+/// The doc line of the `DEFINITION` constant.
+pub const DEFINITION_DOC: &str = " The definition this module was compiled from, as written.";
+
+/// `text` as the source of a raw string literal (`r#"…"#`), which keeps it readable in the
+/// generated source; as many `#` as needed so the text cannot end it.
+pub fn raw_literal(text: &str) -> String {
+    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
+    format!("r{hashes}\"{text}\"{hashes}")
 }
 
 /// Collects the pieces into one token stream.
@@ -74,6 +87,17 @@ impl Sink for Tokens {
         if let Some((header, body)) = self.open.pop() {
             self.body().extend(quote! { #header { #body } });
         }
+    }
+
+    fn definition(&mut self, text: &str) {
+        let literal = raw_literal(text).parse::<TokenStream>().unwrap_or_else(|_| {
+            let plain = proc_macro2::Literal::string(text);
+            quote! { #plain }
+        });
+        self.item(quote! {
+            #[doc = #DEFINITION_DOC]
+            pub const DEFINITION: &str = #literal;
+        });
     }
 }
 

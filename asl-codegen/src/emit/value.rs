@@ -5,6 +5,7 @@
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
 use super::paths::Paths;
+use super::piece::raw_literal;
 use crate::ir::{Arg, Call, Literal, Template};
 use crate::lang::intrinsic::IntrinsicFn;
 use crate::lang::jsonpath::{JsonPath, Root};
@@ -64,12 +65,9 @@ fn large_literal(text: &str) -> TokenStream {
     }
 }
 
-/// `text` as a raw string literal (`r#"…"#`), which keeps the definition readable in the
-/// generated source; as many `#` as needed so the text cannot end it.
+/// `text` as a raw string literal (`r#"…"#`), which keeps it readable in the generated source.
 pub(super) fn raw_string(text: &str) -> TokenStream {
-    let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
-    let literal = format!("r{hashes}\"{text}\"{hashes}");
-    literal.parse().unwrap_or_else(|_| {
+    raw_literal(text).parse().unwrap_or_else(|_| {
         let plain = proc_macro2::Literal::string(text);
         quote! { #plain }
     })

@@ -60,14 +60,16 @@ pub enum Transition {
 }
 
 #[derive(Debug, Clone)]
+/// The larger kinds are boxed, so a state takes the room of what it is, not of the largest
+/// kind (a definition may hold 20,000 states).
 pub enum Kind {
     Pass(Pass),
-    Task(Task),
+    Task(Box<Task>),
     Choice(Choice),
     Wait(Wait),
     Succeed,
-    Fail(Fail),
-    Parallel(Parallel),
+    Fail(Box<Fail>),
+    Parallel(Box<Parallel>),
     Map(Box<Map>),
 }
 

@@ -14,7 +14,7 @@ impl Workflow {
         let mut out = Vec::new();
         for s in &self.states {
             match &s.kind {
-                Kind::Task(t) => out.push((s, t)),
+                Kind::Task(t) => out.push((s, &**t)),
                 _ => out.extend(s.nested().into_iter().flat_map(Workflow::tasks)),
             }
         }

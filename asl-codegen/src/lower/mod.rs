@@ -27,23 +27,12 @@ pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -
             cx.unsupported(q.span, "JSONata");
         }
     }
-    let states: Vec<ir::State> = machine
-        .states
-        .iter()
-        .zip(idents)
-        .filter_map(|(decl, (variant, ident))| {
-            let kind = cx.kind(decl)?;
-            Some(ir::State {
-                name: decl.name.clone(),
-                variant,
-                ident,
-                comment: decl.state.common.comment.clone(),
-                input_path: path_setting(&decl.state.common.input_path, cx.diags)?,
-                output_path: path_setting(&decl.state.common.output_path, cx.diags)?,
-                kind,
-            })
-        })
-        .collect();
+    // Sized once (a definition may hold 20,000 states); a state that does not lower is
+    // reported and leaves the vector short.
+    let mut states = Vec::with_capacity(machine.states.len());
+    for (decl, (variant, ident)) in machine.states.iter().zip(idents) {
+        states.extend(cx.state(decl, variant, ident));
+    }
     let start = machine.start_at.as_ref().and_then(|s| index.get(s.value.as_str()).copied())?;
     if states.len() != machine.states.len() {
         return None;
@@ -82,6 +71,19 @@ impl Lower<'_, '_> {
         })
     }
 
+    fn state(&mut self, decl: &ast::StateDecl, variant: String, ident: String) -> Option<ir::State> {
+        let kind = self.kind(decl)?;
+        Some(ir::State {
+            name: decl.name.clone(),
+            variant,
+            ident,
+            comment: decl.state.common.comment.clone(),
+            input_path: path_setting(&decl.state.common.input_path, self.diags)?,
+            output_path: path_setting(&decl.state.common.output_path, self.diags)?,
+            kind,
+        })
+    }
+
     fn kind(&mut self, decl: &ast::StateDecl) -> Option<ir::Kind> {
         let c = &decl.state.common;
         if let Some(q) = c.query_language.as_ref().filter(|q| q.value == ast::QueryLanguage::Jsonata) {
@@ -99,16 +101,16 @@ impl Lower<'_, '_> {
                 result_path: result_path(&c.result_path, self.diags)?,
                 transition: self.transition(c)?,
             }),
-            StateKind::Task(t) => ir::Kind::Task(self.task(t, c)?),
+            StateKind::Task(t) => ir::Kind::Task(Box::new(self.task(t, c)?)),
             StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
             StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w, self.diags)?, transition: self.transition(c)? }),
             StateKind::Succeed => ir::Kind::Succeed,
-            StateKind::Fail(f) => ir::Kind::Fail(self.fail(f)?),
-            StateKind::Parallel(p) => ir::Kind::Parallel(ir::Parallel {
+            StateKind::Fail(f) => ir::Kind::Fail(Box::new(self.fail(f)?)),
+            StateKind::Parallel(p) => ir::Kind::Parallel(Box::new(ir::Parallel {
                 parameters: self.template(c.parameters.as_ref())?,
                 branches: p.branches.iter().map(|b| lower(b, self.name, self.diags)).collect::<Option<_>>()?,
                 outcome: self.outcome(c)?,
-            }),
+            })),
             StateKind::Map(m) => ir::Kind::Map(Box::new(self.map(decl, m, c)?)),
         })
     }

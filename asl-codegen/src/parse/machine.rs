@@ -141,11 +141,11 @@ fn state(name: &str, node: &Node, diags: &mut Diagnostics) -> Option<State> {
     let common = common(&mut f, &ty.value);
     let kind = match ty.value.as_str() {
         "Pass" => StateKind::Pass(Pass { result: f.node("Result").cloned() }),
-        "Task" => StateKind::Task(kinds::task(&mut f, node.span)),
+        "Task" => StateKind::Task(Box::new(kinds::task(&mut f, node.span))),
         "Choice" => StateKind::Choice(kinds::choice(&mut f, node.span)),
-        "Wait" => StateKind::Wait(kinds::wait(&mut f)),
+        "Wait" => StateKind::Wait(Box::new(kinds::wait(&mut f))),
         "Succeed" => StateKind::Succeed,
-        "Fail" => StateKind::Fail(kinds::fail(&mut f)),
+        "Fail" => StateKind::Fail(Box::new(kinds::fail(&mut f))),
         "Parallel" => StateKind::Parallel(parallel(&mut f, node.span)),
         _ => StateKind::Map(Box::new(map(&mut f))),
     };

@@ -169,7 +169,9 @@ fn parse_with_offsets(text: &str) -> Result<(JsonPath, Vec<usize>), PathSyntaxEr
     let mut cursor = Cursor { text, pos: 0 };
     let root = cursor.root()?;
     let steps = cursor.segments(Mode::Path)?;
-    let (segments, offsets) = steps.into_iter().unzip();
+    let (mut segments, offsets): (Vec<Segment>, _) = steps.into_iter().unzip();
+    // Kept for the whole compile, thousands of them: no spare room.
+    segments.shrink_to_fit();
     Ok((JsonPath { root, segments, text: text.to_owned() }, offsets))
 }
 
