@@ -24,8 +24,11 @@ use asl_engine::{Engine, MachineType, MemoryStore};
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
 use std::sync::Arc;
 
+/// A fuzz target: it panics when what must hold does not.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets by name, as the driver and the corpus folders call them.
-pub const TARGETS: &[(&str, fn(&[u8]))] =
+pub const TARGETS: &[(&str, Target)] =
     &[("definition", definition), ("execution-input", execution_input), ("control-api", control_api)];
 
 /// Definition text → `check_source` and `compile_source`.
@@ -127,7 +130,7 @@ pub fn control_api(data: &[u8]) {
             2 => engine.describe_execution(&calls.arn(&started)),
             3 => engine.stop_execution(&calls.arn(&started), Some(&calls.text()), Some(&calls.text())),
             4 => engine.list_executions(&machine, None, calls.number(), calls.token()),
-            5 => engine.get_execution_history(&calls.arn(&started), calls.byte().unwrap_or(0) % 2 == 0, calls.number(), calls.token()),
+            5 => engine.get_execution_history(&calls.arn(&started), calls.byte().unwrap_or(0).is_multiple_of(2), calls.number(), calls.token()),
             6 => engine.send_task_success(&calls.text(), &calls.text()),
             7 => engine.send_task_failure(&calls.text(), Some(&calls.text()), Some(&calls.text())),
             8 => engine.redrive_execution(&calls.arn(&started)),
