@@ -1,6 +1,7 @@
 //! How checking and compiling grow with a definition's size: synthetic definitions of 1,000,
-//! 5,000 and 20,000 states (the last near AWS's 1,048,576-character limit), and one Pass state
-//! whose Result is a literal of 15,000 objects (1 MB), each checked (`check_source`, what
+//! 5,000 and 20,000 states (the last near AWS's 1,048,576-character limit), 1,900 Task states as
+//! real workflows write them (1 MB), and one Pass state whose Result is a literal of 17,500
+//! objects (1 MB), each checked (`check_source`, what
 //! `asl check` and CreateStateMachine run) and expanded (`expand_file`, what `asl expand` runs,
 //! writing the source as it is generated) in a process of its own, reporting time and peak
 //! memory (VmHWM, the whole process: the program itself takes about 2 MiB of it).
@@ -37,11 +38,25 @@ fn definition(states: usize, broken: bool) -> String {
     text
 }
 
-/// One Pass state whose Result holds `items` objects of four fields (15,000 come to 1 MB).
+/// One Pass state whose Result holds `items` objects of four fields (17,500 come to 1 MB).
 fn literal_definition(items: usize) -> String {
     let objects: Vec<String> =
         (0..items).map(|i| format!(r#"{{"id":{i},"name":"item{i}","tags":["a","b"],"v":{}}}"#, i as f64 * 1.5)).collect();
     format!(r#"{{"StartAt":"P","States":{{"P":{{"Type":"Pass","Result":[{}],"End":true}}}}}}"#, objects.join(","))
+}
+
+/// A chain of Task states as real workflows write them (a Lambda call with Parameters,
+/// ResultSelector, ResultPath, Retry and Catch): 1,900 come to 1 MB.
+fn tasks_definition(states: usize) -> String {
+    let mut text = String::from(r#"{"StartAt":"Step0","States":{"#);
+    for i in 0..states {
+        let next = if i + 1 == states { r#""End":true"#.to_string() } else { format!(r#""Next":"Step{}""#, i + 1) };
+        text.push_str(&format!(
+            r#""Step{i}":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:step{i}","Payload":{{"order.$":"$.order","step":{i}}}}},"ResultSelector":{{"body.$":"$.Payload"}},"ResultPath":"$.results.s{i}","Retry":[{{"ErrorEquals":["Lambda.ServiceException","Lambda.TooManyRequestsException"],"IntervalSeconds":2,"MaxAttempts":3,"BackoffRate":2}}],"Catch":[{{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Failed"}}],{next}}},"#
+        ));
+    }
+    text.push_str(r#""Failed":{"Type":"Fail","Error":"StepFailed","Cause":"a step failed"}}}"#);
+    text
 }
 
 fn peak_kib() -> u64 {
@@ -78,7 +93,8 @@ fn main() {
             cases.push((format!("{states} states"), broken, definition(states, broken)));
         }
     }
-    cases.push(("1 MB literal".to_string(), false, literal_definition(15_000)));
+    cases.push(("1,900 Tasks".to_string(), false, tasks_definition(1_900)));
+    cases.push(("1 MB literal".to_string(), false, literal_definition(17_500)));
     for (i, (label, broken, text)) in cases.iter().enumerate() {
         let path = dir.join(format!("{i}.json"));
         std::fs::write(&path, text).expect("write the definition");
