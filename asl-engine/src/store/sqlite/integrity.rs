@@ -119,10 +119,22 @@ fn damaged(path: &Path, problem: &str) -> StoreError {
     ))
 }
 
-/// A database error while opening: damage said as such, anything else as it is.
+/// A database error while opening: damage and a read-only store said as such, anything else
+/// as it is.
 pub(super) fn damaged_or(e: rusqlite::Error, path: &Path, what: &str) -> StoreError {
     match &e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt => damaged(path, &e.to_string()),
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => read_only(path),
         _ => StoreError::Backend(format!("{what}: {e}")),
     }
+}
+
+/// The store cannot be written by this user: the file, or the folder SQLite keeps the `-wal`
+/// and `-shm` files in.
+pub(super) fn read_only(path: &Path) -> StoreError {
+    StoreError::NotAStore(format!(
+        "the store {} is read-only for this user (the file, or its folder, where SQLite keeps the -wal and -shm files \
+         beside it); asl writes to its store even to read it: make both writable, or copy the store",
+        path.display()
+    ))
 }

@@ -88,10 +88,7 @@ impl SqliteStore {
         // damaged store is not written into.
         refuse_foreign(&conn, path)?;
         if conn.is_readonly(rusqlite::DatabaseName::Main).context(&what)? {
-            return Err(StoreError::NotAStore(format!(
-                "{} is read-only, and asl writes to its store even to read it (the WAL index): make it writable, or copy it",
-                path.display()
-            )));
+            return Err(integrity::read_only(path));
         }
         integrity::refuse_lost_wal(&conn, path, &before)?;
         integrity::check_pages(&conn, path, &before)?;
