@@ -50,23 +50,25 @@ pub struct StateDecl {
 }
 
 /// The fields every state kind may share; which ones a kind accepts is checked while parsing.
+/// The ones most states leave out are boxed: a definition may hold 20,000 states, and each
+/// would otherwise carry the room of every field it does not have.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Common {
     pub comment: Option<String>,
     pub query_language: Option<Spanned<QueryLanguage>>,
     pub next: Option<Spanned<String>>,
     pub end: Option<Spanned<bool>>,
-    pub input_path: Option<NullablePath>,
-    pub output_path: Option<NullablePath>,
-    pub parameters: Option<Node>,
-    pub result_selector: Option<Node>,
-    pub result_path: Option<NullablePath>,
+    pub input_path: Option<Box<NullablePath>>,
+    pub output_path: Option<Box<NullablePath>>,
+    pub parameters: Option<Box<Node>>,
+    pub result_selector: Option<Box<Node>>,
+    pub result_path: Option<Box<NullablePath>>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     /// JSONata-only and variable fields: kept as written, judged by `check`.
-    pub assign: Option<Node>,
-    pub output: Option<Node>,
-    pub arguments: Option<Node>,
+    pub assign: Option<Box<Node>>,
+    pub output: Option<Box<Node>>,
+    pub arguments: Option<Box<Node>>,
     /// Fields given as JSONata expressions (`"{% … %}"` strings) where a JSONata state allows
     /// one in place of a number or literal (TimeoutSeconds, Seconds, Error, …).
     pub jsonata: Vec<Member>,

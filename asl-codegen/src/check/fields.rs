@@ -8,12 +8,12 @@ use crate::diag::{Diagnostics, Span};
 use crate::lang::{intrinsic, is_jsonata, looks_like_intrinsic, timestamp};
 
 pub fn check_io(who: &str, c: &Common, diags: &mut Diagnostics) {
-    for (field, p) in [("InputPath", &c.input_path), ("OutputPath", &c.output_path)] {
+    for (field, p) in [("InputPath", c.input_path.as_deref()), ("OutputPath", c.output_path.as_deref())] {
         if let Some(Spanned { value: Some(path), span }) = p {
             check_path(who, field, path, *span, PathRole::Path, diags);
         }
     }
-    if let Some(Spanned { value: Some(path), span }) = &c.result_path {
+    if let Some(Spanned { value: Some(path), span }) = c.result_path.as_deref() {
         check_reference_path(who, "ResultPath", path, *span, PathRole::ResultPath, diags);
     }
     for (field, t) in [("Parameters", &c.parameters), ("ResultSelector", &c.result_selector)] {

@@ -42,7 +42,8 @@ pub enum PathSetting {
     Identity,
     /// JSON `null`: `{}`.
     Null,
-    Path(JsonPath),
+    /// Boxed, as the large rare fields of a state are: a state takes the room of what it has.
+    Path(Box<JsonPath>),
 }
 
 /// ResultPath.
@@ -50,7 +51,7 @@ pub enum PathSetting {
 pub enum ResultPath {
     Replace,
     Discard,
-    At(JsonPath),
+    At(Box<JsonPath>),
 }
 
 #[derive(Debug, Clone)]
@@ -183,8 +184,8 @@ pub enum Concurrency {
 
 #[derive(Debug, Clone)]
 pub struct Pass {
-    pub parameters: Option<Template>,
-    pub result: Option<Literal>,
+    pub parameters: Option<Box<Template>>,
+    pub result: Option<Box<Literal>>,
     pub result_path: ResultPath,
     pub transition: Transition,
 }

@@ -63,7 +63,7 @@ impl State {
     pub fn templates(&self) -> Vec<&Template> {
         let mut out = Vec::new();
         match &self.kind {
-            Kind::Pass(p) => out.extend(&p.parameters),
+            Kind::Pass(p) => out.extend(p.parameters.as_deref()),
             Kind::Task(t) => out.extend([&t.parameters, &t.outcome.result_selector, &t.credentials].into_iter().flatten()),
             Kind::Parallel(p) => out.extend([&p.parameters, &p.outcome.result_selector].into_iter().flatten()),
             Kind::Map(m) => {

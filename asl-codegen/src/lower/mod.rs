@@ -78,8 +78,8 @@ impl Lower<'_, '_> {
             variant,
             ident,
             comment: decl.state.common.comment.clone(),
-            input_path: path_setting(&decl.state.common.input_path, self.diags)?,
-            output_path: path_setting(&decl.state.common.output_path, self.diags)?,
+            input_path: path_setting(decl.state.common.input_path.as_deref(), self.diags)?,
+            output_path: path_setting(decl.state.common.output_path.as_deref(), self.diags)?,
             kind,
         })
     }
@@ -96,9 +96,9 @@ impl Lower<'_, '_> {
         }
         Some(match &decl.state.kind {
             StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
-                parameters: self.template(c.parameters.as_ref())?,
-                result: p.result.as_ref().map(template::literal),
-                result_path: result_path(&c.result_path, self.diags)?,
+                parameters: self.template(c.parameters.as_deref())?.map(Box::new),
+                result: p.result.as_ref().map(|r| Box::new(template::literal(r))),
+                result_path: result_path(c.result_path.as_deref(), self.diags)?,
                 transition: self.transition(c)?,
             }),
             StateKind::Task(t) => ir::Kind::Task(Box::new(self.task(t, c)?)),
@@ -107,7 +107,7 @@ impl Lower<'_, '_> {
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(Box::new(self.fail(f)?)),
             StateKind::Parallel(p) => ir::Kind::Parallel(Box::new(ir::Parallel {
-                parameters: self.template(c.parameters.as_ref())?,
+                parameters: self.template(c.parameters.as_deref())?,
                 branches: p.branches.iter().map(|b| lower(b, self.name, self.diags)).collect::<Option<_>>()?,
                 outcome: self.outcome(c)?,
             })),
@@ -125,7 +125,7 @@ impl Lower<'_, '_> {
     fn task(&mut self, t: &ast::Task, c: &ast::Common) -> Option<ir::Task> {
         Some(ir::Task {
             resource: t.resource.value.clone(),
-            parameters: self.template(c.parameters.as_ref())?,
+            parameters: self.template(c.parameters.as_deref())?,
             credentials: self.template(t.credentials.as_ref())?,
             timeout: seconds(&t.timeout, self.diags)?,
             heartbeat: seconds(&t.heartbeat, self.diags)?,
@@ -136,8 +136,8 @@ impl Lower<'_, '_> {
     /// Result and error handling shared by Task, Parallel and Map.
     fn outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
         Some(ir::Outcome {
-            result_selector: self.template(c.result_selector.as_ref())?,
-            result_path: result_path(&c.result_path, self.diags)?,
+            result_selector: self.template(c.result_selector.as_deref())?,
+            result_path: result_path(c.result_path.as_deref(), self.diags)?,
             retry: c.retry.iter().map(retrier).collect(),
             catch: c
                 .catch
@@ -146,7 +146,7 @@ impl Lower<'_, '_> {
                     Some(ir::Catcher {
                         error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
                         next: self.target(&k.next.value)?,
-                        result_path: result_path(&k.result_path, self.diags)?,
+                        result_path: result_path(k.result_path.as_ref(), self.diags)?,
                     })
                 })
                 .collect::<Option<_>>()?,
@@ -244,7 +244,7 @@ impl Lower<'_, '_> {
             _ => None,
         };
         // The older `Parameters` of a Map state is what `ItemSelector` is now.
-        let selector = m.item_selector.as_ref().or(c.parameters.as_ref());
+        let selector = m.item_selector.as_ref().or(c.parameters.as_deref());
         Some(ir::Map {
             items_path,
             item_selector: self.template(selector)?,
@@ -301,21 +301,21 @@ fn retrier(r: &ast::Retrier) -> ir::Retrier {
     }
 }
 
-fn path_setting(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::PathSetting> {
+fn path_setting(p: Option<&NullablePath>, diags: &mut Diagnostics) -> Option<ir::PathSetting> {
     Some(match p {
         None => ir::PathSetting::Identity,
         Some(ast::Spanned { value: None, .. }) => ir::PathSetting::Null,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::PathSetting::Identity,
-        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(path(text, *span, diags)?),
+        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(Box::new(path(text, *span, diags)?)),
     })
 }
 
-fn result_path(p: &Option<NullablePath>, diags: &mut Diagnostics) -> Option<ir::ResultPath> {
+fn result_path(p: Option<&NullablePath>, diags: &mut Diagnostics) -> Option<ir::ResultPath> {
     Some(match p {
         None => ir::ResultPath::Replace,
         Some(ast::Spanned { value: None, .. }) => ir::ResultPath::Discard,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::ResultPath::Replace,
-        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(reference_path(text, *span, diags)?),
+        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(Box::new(reference_path(text, *span, diags)?)),
     })
 }
 

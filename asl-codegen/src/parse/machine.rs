@@ -49,8 +49,10 @@ fn allowed_fields(kind: &str) -> Vec<&'static str> {
     all
 }
 
-/// Reads a state machine object (top level, branch or processor).
-pub fn machine(node: &Node, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
+/// Reads a state machine object (top level, branch or processor). `taken_states`: its States
+/// value, when the caller moved it out of `node` (which then holds `null` there) so that it
+/// can be read state by state and let go.
+pub fn machine(node: &Node, taken_states: Option<Node>, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
     let mut f = Fields::new(node, owner.to_string(), "an object with StartAt and States", diags);
     let comment = f.string("Comment").map(|s| s.value);
     let start_at = f.string("StartAt");
@@ -73,7 +75,10 @@ pub fn machine(node: &Node, level: Level, owner: &str, diags: &mut Diagnostics) 
             f.diags.error(node.span, msg);
         }
     }
-    let (states, unreadable) = states_node.map(|n| states(n, f.diags)).unwrap_or_default();
+    let (states, unreadable) = match taken_states.or_else(|| states_node.cloned()) {
+        Some(n) => states(n, f.diags),
+        None => Default::default(),
+    };
     let allowed: &[&str] = match level {
         Level::Top => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
         Level::Branch => &["Comment", "StartAt", "States"],
@@ -98,8 +103,11 @@ fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
 }
 
 /// The states that could be read, and the names of those that could not (already reported).
-fn states(node: &Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
-    let Some(members) = node.as_members() else {
+/// Each state's tree is moved out of `node` and dropped once read (what the AST keeps of it,
+/// Parameters and the like, is shared, not copied): given the top level's States, the tree
+/// and the AST of a 20,000-state definition are never both whole.
+fn states(mut node: Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
+    let Some(members) = node.members_owned() else {
         diags.error(node.span, format!("field \"States\" must be an object, found {}", node.type_name()));
         return Default::default();
     };
@@ -107,9 +115,10 @@ fn states(node: &Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>)
     // leave a third of its room unused.
     let mut read = Vec::with_capacity(members.len());
     let mut unreadable = Vec::new();
-    for m in members {
-        match state(&m.key, &m.value, diags) {
-            Some(state) => read.push(StateDecl { name: m.key.to_string(), name_span: m.key_span, span: m.value.span, state }),
+    for m in members.iter_mut() {
+        let value = m.value.take();
+        match state(&m.key, &value, diags) {
+            Some(state) => read.push(StateDecl { name: m.key.to_string(), name_span: m.key_span, span: value.span, state }),
             None => unreadable.push(m.key.to_string()),
         }
     }
@@ -178,14 +187,14 @@ fn common(f: &mut Fields, ty: &str) -> Common {
         let span = f.node("End").map(|n| n.span);
         c.end = f.bool("End").or(span.map(|span| Spanned { value: true, span }));
     }
-    if ok("InputPath") { c.input_path = f.nullable_path("InputPath"); }
-    if ok("OutputPath") { c.output_path = f.nullable_path("OutputPath"); }
-    if ok("Parameters") { c.parameters = f.node("Parameters").cloned(); }
-    if ok("ResultSelector") { c.result_selector = f.node("ResultSelector").cloned(); }
-    if ok("ResultPath") { c.result_path = f.nullable_path("ResultPath"); }
-    if ok("Assign") { c.assign = f.node("Assign").cloned(); }
-    if ok("Output") { c.output = f.node("Output").cloned(); }
-    if ok("Arguments") { c.arguments = f.node("Arguments").cloned(); }
+    if ok("InputPath") { c.input_path = f.nullable_path("InputPath").map(Box::new); }
+    if ok("OutputPath") { c.output_path = f.nullable_path("OutputPath").map(Box::new); }
+    if ok("Parameters") { c.parameters = f.node("Parameters").cloned().map(Box::new); }
+    if ok("ResultSelector") { c.result_selector = f.node("ResultSelector").cloned().map(Box::new); }
+    if ok("ResultPath") { c.result_path = f.nullable_path("ResultPath").map(Box::new); }
+    if ok("Assign") { c.assign = f.node("Assign").cloned().map(Box::new); }
+    if ok("Output") { c.output = f.node("Output").cloned().map(Box::new); }
+    if ok("Arguments") { c.arguments = f.node("Arguments").cloned().map(Box::new); }
     if ok("Retry") {
         if let Some((items, _)) = f.array("Retry") {
             let owner = f.owner.clone();
@@ -211,7 +220,7 @@ fn parallel(f: &mut Fields, span: Span) -> Parallel {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, n)| machine(n, Level::Branch, &format!("{owner}, branch {i}"), f.diags))
+                .map(|(i, n)| machine(n, None, Level::Branch, &format!("{owner}, branch {i}"), f.diags))
                 .collect()
         }
         None => {
@@ -230,7 +239,7 @@ fn map(f: &mut Fields) -> Map {
         .into_iter()
         .filter_map(|key| {
             let n = f.node(key)?;
-            Some(machine(n, Level::Processor, &format!("{owner}, {key}"), f.diags))
+            Some(machine(n, None, Level::Processor, &format!("{owner}, {key}"), f.diags))
         })
         .next();
     let uint_or_jsonata = |f: &mut Fields, key: &str| if f.jsonata(key).is_some() { None } else { f.uint(key) };

@@ -23,7 +23,7 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.push(Diagnostic::new(Span::new(0, 0), msg).with_help("move parts of it into state machines of their own, started by Task states (arn:aws:states:::states:startExecution)"));
         return None;
     }
-    let node = match parse_json(text) {
+    let mut node = match parse_json(text) {
         Ok(node) => node,
         Err(d) => {
             diags.push(d);
@@ -34,7 +34,11 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.error(node.span, "Definition must be a valid JSON object");
         return None;
     }
-    Some(machine::machine(&node, machine::Level::Top, "state machine", diags))
+    // The top-level States are read one at a time out of the tree, each state's part of it
+    // dropped once read: the tree and the AST of a 20,000-state definition are then never
+    // both whole.
+    let states = node.take_member("States");
+    Some(machine::machine(&node, states, machine::Level::Top, "state machine", diags))
 }
 
 /// The definition's length in characters, if it is over [`MAX_DEFINITION_CHARS`]; counted
