@@ -194,8 +194,28 @@ pub const MAX_DEPTH: usize = 512;
 
 /// Parses strict JSON. A syntax error is one diagnostic at the offending position.
 pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
+    parse_whole(text, false)
+}
+
+/// [`parse_json`] for a definition: the whole text is read and checked, but the values of the
+/// members of the top-level `States` object (the states) are not built: each is `null` with
+/// the span of the value, for [`parse_json_at`] to build when its state is read. A
+/// definition's tree is then never whole: 20,000 states would take ten times the text.
+pub fn parse_json_deferring_states(text: &str) -> Result<Node, Diagnostic> {
+    parse_whole(text, true)
+}
+
+/// The value at `span` of a text [`parse_json_deferring_states`] read, with its spans in the
+/// whole text.
+pub fn parse_json_at(text: &str, span: Span) -> Result<Node, Diagnostic> {
+    let mut parser = Parser::new(text.get(span.range()).unwrap_or_default(), span.start(), false);
+    parser.advance()?;
+    parser.value()
+}
+
+fn parse_whole(text: &str, defer_states: bool) -> Result<Node, Diagnostic> {
     prescan(text)?;
-    let mut parser = Parser::new(text);
+    let mut parser = Parser::new(text, 0, defer_states);
     parser.advance()?;
     if parser.token.is_none() {
         return Err(Diagnostic::new(Span::new(0, 0), "malformed JSON: the file holds no JSON value"));
@@ -216,14 +236,22 @@ pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
 /// which refused deeper nesting than [`MAX_DEPTH`] before this runs.
 struct Parser<'a> {
     scanner: Scanner<'a>,
+    /// Where the scanned text starts in the definition (spans are the definition's).
+    base: usize,
     /// The current token; `None` at the end of the text.
     token: Option<Token<'a>>,
     /// The first number too large for a double.
     too_large: Option<Span>,
+    /// How many arrays and objects hold the current value.
+    depth: usize,
+    /// Whether the values of the top-level `States` object's members are left unbuilt.
+    defer_states: bool,
+    /// Values this deep or deeper are checked but not built (`null` with their span).
+    unbuilt_from: Option<usize>,
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, base: usize, defer_states: bool) -> Self {
         // Every JSON5/JSONC extension off.
         let options = ScannerOptions {
             allow_single_quoted_strings: false,
@@ -233,14 +261,24 @@ impl<'a> Parser<'a> {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
-        Parser { scanner: Scanner::new(text, &options), token: None, too_large: None }
+        Parser { scanner: Scanner::new(text, &options), base, token: None, too_large: None, depth: 0, defer_states, unbuilt_from: None }
+    }
+
+    /// Whether the current value is built (see `unbuilt_from`).
+    fn building(&self) -> bool {
+        self.unbuilt_from.map_or(true, |from| self.depth < from)
+    }
+
+    /// The end of the current token in the definition.
+    fn end(&self) -> usize {
+        self.base + self.scanner.token_end()
     }
 
     /// Moves to the next token; comments are an error.
     fn advance(&mut self) -> Result<(), Diagnostic> {
         self.token = self.scanner.scan().map_err(|e| {
             let range = e.range();
-            Diagnostic::new(Span::new(range.start, range.end), format!("malformed JSON: {}", e.kind()))
+            Diagnostic::new(Span::new(self.base + range.start, self.base + range.end), format!("malformed JSON: {}", e.kind()))
         })?;
         match self.token {
             Some(Token::CommentLine(_) | Token::CommentBlock(_)) => Err(self.error(ParseErrorKind::CommentsNotAllowed)),
@@ -250,7 +288,7 @@ impl<'a> Parser<'a> {
 
     /// The current token's span.
     fn span(&self) -> Span {
-        Span::new(self.scanner.token_start(), self.scanner.token_end())
+        Span::new(self.base + self.scanner.token_start(), self.end())
     }
 
     fn error(&self, kind: ParseErrorKind) -> Diagnostic {
@@ -263,7 +301,8 @@ impl<'a> Parser<'a> {
         let kind = match self.token.take() {
             Some(Token::OpenBrace) => return self.object(span),
             Some(Token::OpenBracket) => return self.array(span),
-            Some(Token::String(s)) => NodeKind::String(s.into()),
+            Some(Token::String(s)) if self.building() => NodeKind::String(s.into()),
+            Some(Token::String(_)) => NodeKind::Null,
             Some(Token::Number(n)) => NodeKind::Number(n.parse::<serde_json::Number>().unwrap_or_else(|_| {
                 self.too_large.get_or_insert(span);
                 serde_json::Number::from(0)
@@ -288,6 +327,8 @@ impl<'a> Parser<'a> {
     /// `{ "key": value, … }`, from its `{` (at `open`).
     fn object(&mut self, open: Span) -> Result<Node, Diagnostic> {
         let mut members = Vec::new();
+        let building = self.building();
+        self.depth += 1;
         self.advance()?;
         if !matches!(self.token, Some(Token::CloseBrace)) {
             loop {
@@ -303,40 +344,59 @@ impl<'a> Parser<'a> {
                     return Err(self.error(ParseErrorKind::ExpectedColonAfterObjectKey));
                 }
                 self.advance()?;
+                // The top-level States: its members' values (the states) are left unbuilt.
+                let states = self.defer_states && self.depth == 1 && key == "States";
+                if states {
+                    self.unbuilt_from = Some(self.depth + 1);
+                }
                 let value = self.value()?;
-                members.push(Member { key: key.into(), key_span, value });
+                if states {
+                    self.unbuilt_from = None;
+                }
+                if building {
+                    members.push(Member { key: key.into(), key_span, value });
+                }
                 if self.separator(open, ParseErrorKind::UnterminatedObject, |t| matches!(t, Token::CloseBrace))? {
                     break;
                 }
             }
         }
-        let span = Span::new(open.start(), self.scanner.token_end());
-        Ok(Node { span, kind: NodeKind::Object(members.into()) })
+        self.depth -= 1;
+        let span = Span::new(open.start(), self.end());
+        let kind = if building { NodeKind::Object(members.into()) } else { NodeKind::Null };
+        Ok(Node { span, kind })
     }
 
     /// `[ value, … ]`, from its `[` (at `open`).
     fn array(&mut self, open: Span) -> Result<Node, Diagnostic> {
         let mut items = Vec::new();
+        let building = self.building();
+        self.depth += 1;
         self.advance()?;
         if !matches!(self.token, Some(Token::CloseBracket)) {
             loop {
                 if self.token.is_none() {
                     return Err(Diagnostic::new(open, format!("malformed JSON: {}", ParseErrorKind::UnterminatedArray)));
                 }
-                items.push(self.value()?);
+                let item = self.value()?;
+                if building {
+                    items.push(item);
+                }
                 if self.separator(open, ParseErrorKind::UnterminatedArray, |t| matches!(t, Token::CloseBracket))? {
                     break;
                 }
             }
         }
-        let span = Span::new(open.start(), self.scanner.token_end());
-        Ok(Node { span, kind: NodeKind::Array(items.into()) })
+        self.depth -= 1;
+        let span = Span::new(open.start(), self.end());
+        let kind = if building { NodeKind::Array(items.into()) } else { NodeKind::Null };
+        Ok(Node { span, kind })
     }
 
     /// After a member or an element: `true` at the closing bracket, `false` past a comma
     /// (at the next member or element, which must not be the closing bracket).
     fn separator(&mut self, open: Span, unterminated: ParseErrorKind, is_close: fn(&Token) -> bool) -> Result<bool, Diagnostic> {
-        let value_end = self.scanner.token_end();
+        let value_end = self.end();
         self.advance()?;
         match &self.token {
             Some(t) if is_close(t) => Ok(true),
@@ -459,6 +519,25 @@ mod tests {
         assert!(parse_json(&ok).is_ok());
         assert!(parse_json(r#"{"s": "[[[[", "n": 1}"#).is_ok());
         assert!(parse_json(r#"{"n": 1e400}"#).unwrap_err().message.contains("too large"));
+    }
+
+    #[test]
+    fn deferred_states_are_checked_whole_and_built_one_at_a_time() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": [1, {"x": "y"}]}, "B": null}}"#;
+        let mut root = parse_json_deferring_states(text).unwrap();
+        assert_eq!(root.as_members().unwrap()[0].value, parse_json(text).unwrap().as_members().unwrap()[0].value, "StartAt is built");
+        let states = root.take_member("States").unwrap();
+        let members = states.as_members().unwrap();
+        assert!(members.iter().all(|m| m.value.kind == NodeKind::Null), "the states are not built");
+        // Built from the text, each state is what the whole parse gives, spans included.
+        let whole = parse_json(text).unwrap();
+        let whole_states = whole.as_members().unwrap()[1].value.as_members().unwrap().to_vec();
+        for (m, w) in members.iter().zip(&whole_states) {
+            assert_eq!(parse_json_at(text, m.value.span).unwrap(), w.value);
+        }
+        // A syntax error or a huge number inside a state is still found by the first parse.
+        assert!(parse_json_deferring_states(r#"{"States": {"A": {"Type": "Pass",}}}"#).unwrap_err().message.contains("Trailing commas"));
+        assert!(parse_json_deferring_states(r#"{"States": {"A": {"Seconds": 1e400}}}"#).unwrap_err().message.contains("too large"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::fields::Fields;
 use super::kinds;
 use crate::ast::*;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
-use crate::json::Node;
+use crate::json::{parse_json_at, Node};
 
 /// Where a machine sits: the top level accepts more fields than a branch or a processor.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,10 +49,16 @@ fn allowed_fields(kind: &str) -> Vec<&'static str> {
     all
 }
 
-/// Reads a state machine object (top level, branch or processor). `taken_states`: its States
-/// value, when the caller moved it out of `node` (which then holds `null` there) so that it
-/// can be read state by state and let go.
-pub fn machine(node: &Node, taken_states: Option<Node>, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
+/// The top level's States, moved out of the definition's tree (which holds `null` there), its
+/// states unbuilt (`json::parse_json_deferring_states`): each is built from `text` when read.
+pub struct Deferred<'t> {
+    pub states: Node,
+    pub text: &'t str,
+}
+
+/// Reads a state machine object (top level, branch or processor). `deferred`: the top level's
+/// States, read state by state from the text.
+pub fn machine(node: &Node, deferred: Option<Deferred>, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
     let mut f = Fields::new(node, owner.to_string(), "an object with StartAt and States", diags);
     let comment = f.string("Comment").map(|s| s.value);
     let start_at = f.string("StartAt");
@@ -75,9 +81,10 @@ pub fn machine(node: &Node, taken_states: Option<Node>, level: Level, owner: &st
             f.diags.error(node.span, msg);
         }
     }
-    let (states, unreadable) = match taken_states.or_else(|| states_node.cloned()) {
-        Some(n) => states(n, f.diags),
-        None => Default::default(),
+    let (states, unreadable) = match (deferred, states_node) {
+        (Some(Deferred { states: n, text }), _) => states(n, Some(text), f.diags),
+        (None, Some(n)) => states(n.clone(), None, f.diags),
+        (None, None) => Default::default(),
     };
     let allowed: &[&str] = match level {
         Level::Top => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
@@ -103,10 +110,10 @@ fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
 }
 
 /// The states that could be read, and the names of those that could not (already reported).
-/// Each state's tree is moved out of `node` and dropped once read (what the AST keeps of it,
-/// Parameters and the like, is shared, not copied): given the top level's States, the tree
-/// and the AST of a 20,000-state definition are never both whole.
-fn states(mut node: Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
+/// Each state's tree is moved out of `node`, or built from `unbuilt_in` (see [`Deferred`]),
+/// and dropped once read (what the AST keeps of it, Parameters and the like, is shared, not
+/// copied).
+fn states(mut node: Node, unbuilt_in: Option<&str>, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
     let Some(members) = node.members_owned() else {
         diags.error(node.span, format!("field \"States\" must be an object, found {}", node.type_name()));
         return Default::default();
@@ -116,7 +123,16 @@ fn states(mut node: Node, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<Strin
     let mut read = Vec::with_capacity(members.len());
     let mut unreadable = Vec::new();
     for m in members.iter_mut() {
-        let value = m.value.take();
+        let value = match unbuilt_in {
+            Some(text) => match parse_json_at(text, m.value.span) {
+                Ok(value) => value,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+            None => m.value.take(),
+        };
         match state(&m.key, &value, diags) {
             Some(state) => read.push(StateDecl { name: m.key.to_string(), name_span: m.key_span, span: value.span, state }),
             None => unreadable.push(m.key.to_string()),

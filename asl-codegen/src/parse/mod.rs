@@ -9,7 +9,7 @@ mod machine;
 
 use crate::ast::StateMachine;
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::json::parse_json;
+use crate::json::parse_json_deferring_states;
 
 /// AWS's limit on a definition's length, in characters (CreateStateMachine refuses longer ones).
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
@@ -23,7 +23,7 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.push(Diagnostic::new(Span::new(0, 0), msg).with_help("move parts of it into state machines of their own, started by Task states (arn:aws:states:::states:startExecution)"));
         return None;
     }
-    let mut node = match parse_json(text) {
+    let mut node = match parse_json_deferring_states(text) {
         Ok(node) => node,
         Err(d) => {
             diags.push(d);
@@ -34,10 +34,9 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.error(node.span, "Definition must be a valid JSON object");
         return None;
     }
-    // The top-level States are read one at a time out of the tree, each state's part of it
-    // dropped once read: the tree and the AST of a 20,000-state definition are then never
-    // both whole.
-    let states = node.take_member("States");
+    // The top-level states were checked but not built: each is built from the text when it
+    // is read and dropped once read, so no more than one state's tree exists at a time.
+    let states = node.take_member("States").map(|n| machine::Deferred { states: n, text });
     Some(machine::machine(&node, states, machine::Level::Top, "state machine", diags))
 }
 
