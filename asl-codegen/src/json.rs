@@ -266,7 +266,7 @@ impl<'a> Parser<'a> {
 
     /// Whether the current value is built (see `unbuilt_from`).
     fn building(&self) -> bool {
-        self.unbuilt_from.map_or(true, |from| self.depth < from)
+        !matches!(self.unbuilt_from, Some(from) if self.depth >= from)
     }
 
     /// The end of the current token in the definition.
