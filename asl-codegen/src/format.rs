@@ -92,12 +92,17 @@ impl<W: Write> SourceWriter<W> {
 
     /// Writes the opening lines of the open blocks not written yet.
     fn write_opening(&mut self) {
+        for line in self.unwritten_opening() {
+            self.write_line(&line);
+        }
+    }
+
+    /// The opening lines of the open blocks not written yet, counted as written.
+    fn unwritten_opening(&mut self) -> Vec<String> {
         let opened = self.opened;
         let lines = self.layout().opening.get(opened..).unwrap_or_default().to_vec();
         self.opened += lines.len();
-        for line in lines {
-            self.write_line(&line);
-        }
+        lines
     }
 
     fn write_line(&mut self, line: &str) {
@@ -134,8 +139,7 @@ impl<W: Write> Sink for SourceWriter<W> {
         match empty {
             // An empty block on one line, as prettyplease writes it: `trait Tasks {}`.
             true => {
-                let opened = self.opened;
-                let mut lines = self.layout().opening.get(opened..).unwrap_or_default().to_vec();
+                let mut lines = self.unwritten_opening();
                 if let Some(last) = lines.last_mut() {
                     last.push('}');
                 }

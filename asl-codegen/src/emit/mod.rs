@@ -93,21 +93,16 @@ fn state_enum(w: &Workflow, out: &mut dyn Sink) {
     }
     out.close();
     out.open(quote! { impl State }, Body::Items);
-    out.open(
-        quote! {
-            /// The state's name as written in the definition.
-            pub const fn name(self) -> &'static str
-        },
-        Body::Expr,
-    );
-    out.open(quote! { match self }, Body::Arms);
-    for s in &w.states {
+    let names = w.states.iter().map(|s| {
         let v = ident(&s.variant);
         let n = &s.name;
-        out.item(quote! { State::#v => #n, });
-    }
-    out.close();
-    out.close();
+        quote! { State::#v => #n, }
+    });
+    let header = quote! {
+        /// The state's name as written in the definition.
+        pub const fn name(self) -> &'static str
+    };
+    match_fn(out, header, quote! { match self }, names);
     out.close();
 }
 
@@ -148,15 +143,12 @@ fn machine(cx: &Scope, top: bool, out: &mut dyn Sink) {
             state.name()
         }
     });
-    out.open(quote! { fn state_type(state: State) -> &'static str }, Body::Expr);
-    out.open(quote! { match state }, Body::Arms);
-    for s in &w.states {
+    let types = w.states.iter().map(|s| {
         let v = ident(&s.variant);
         let t = s.kind.type_name();
-        out.item(quote! { State::#v => #t, });
-    }
-    out.close();
-    out.close();
+        quote! { State::#v => #t, }
+    });
+    match_fn(out, quote! { fn state_type(state: State) -> &'static str }, quote! { match state }, types);
     steps(w, out);
     out.close();
     out.open(quote! { impl Workflow }, Body::Items);
@@ -169,45 +161,43 @@ fn machine(cx: &Scope, top: bool, out: &mut dyn Sink) {
 /// `Machine::step_now` (the states that never wait, run in place; `None` for the others) and
 /// `Machine::step` (every state), each a dispatch to the state's fn.
 fn steps(w: &Workflow, out: &mut dyn Sink) {
-    out.open(
-        quote! {
-            #[inline(always)]
-            fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-                exec: &mut ::asl_runtime::Execution<State>,
-                env: &::asl_runtime::Env<H, C>,
-            ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>>
-        },
-        Body::Expr,
-    );
-    out.open(quote! { match exec.state() }, Body::Arms);
-    for s in &w.states {
-        let v = ident(&s.variant);
-        let f = ident(&s.ident);
-        out.item(match s.kind.waits() {
+    let header = quote! {
+        #[inline(always)]
+        fn step_now<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+            exec: &mut ::asl_runtime::Execution<State>,
+            env: &::asl_runtime::Env<H, C>,
+        ) -> ::core::option::Option<::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>>
+    };
+    let arms = w.states.iter().map(|s| {
+        let (v, f) = (ident(&s.variant), ident(&s.ident));
+        match s.kind.waits() {
             true => quote! { State::#v => ::core::option::Option::None, },
             false => quote! { State::#v => ::core::option::Option::Some(Self::#f(exec, env)), },
-        });
-    }
-    out.close();
-    out.close();
-    out.open(
-        quote! {
-            async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
-                exec: &mut ::asl_runtime::Execution<State>,
-                env: &::asl_runtime::Env<H, C>,
-            ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>
-        },
-        Body::Expr,
-    );
-    out.open(quote! { match exec.state() }, Body::Arms);
-    for s in &w.states {
-        let v = ident(&s.variant);
-        let f = ident(&s.ident);
-        out.item(match s.kind.waits() {
+        }
+    });
+    match_fn(out, header, quote! { match exec.state() }, arms);
+    let header = quote! {
+        async fn step<H: ::asl_runtime::TaskHandler, C: ::asl_runtime::Clock>(
+            exec: &mut ::asl_runtime::Execution<State>,
+            env: &::asl_runtime::Env<H, C>,
+        ) -> ::core::result::Result<::asl_runtime::Flow, ::asl_runtime::Fault>
+    };
+    let arms = w.states.iter().map(|s| {
+        let (v, f) = (ident(&s.variant), ident(&s.ident));
+        match s.kind.waits() {
             true => quote! { State::#v => Self::#f(exec, env).await, },
             false => quote! { State::#v => Self::#f(exec, env), },
-        });
-    }
+        }
+    });
+    match_fn(out, header, quote! { match exec.state() }, arms);
+}
+
+/// A fn whose body is one match: `header { matched { arms } }`, each arm a piece of its own
+/// (the state-by-state dispatch tables hold one arm per state).
+fn match_fn(out: &mut dyn Sink, header: TokenStream, matched: TokenStream, arms: impl Iterator<Item = TokenStream>) {
+    out.open(header, Body::Expr);
+    out.open(matched, Body::Arms);
+    arms.for_each(|arm| out.item(arm));
     out.close();
     out.close();
 }
@@ -237,27 +227,23 @@ fn tasks(signatures: &[TaskSignature], out: &mut dyn Sink) {
         pub struct Typed<T>(pub T);
     });
     out.open(quote! { impl<T: Tasks> ::asl_runtime::TaskHandler for Typed<T> }, Body::Items);
-    out.open(
-        quote! {
-            async fn call(&self, call: ::asl_runtime::TaskCall)
-                -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>
-        },
-        Body::Expr,
-    );
-    out.open(quote! { #[allow(clippy::match_single_binding)] match call.state }, Body::Arms);
-    for t in signatures {
+    let header = quote! {
+        async fn call(&self, call: ::asl_runtime::TaskCall)
+            -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Failure>
+    };
+    let arms = signatures.iter().map(|t| {
         let f = ident(&t.ident);
         let n = &t.name;
-        out.item(quote! { #n => self.0.#f(call.input, call.context).await, });
-    }
-    out.item(quote! {
+        quote! { #n => self.0.#f(call.input, call.context).await, }
+    });
+    let other = quote! {
         other => ::core::result::Result::Err(::asl_runtime::Failure::new(
             "States.Runtime",
             ::std::format!("no Task state named '{other}' in this workflow"),
         )),
-    });
-    out.close();
-    out.close();
+    };
+    let matched = quote! { #[allow(clippy::match_single_binding)] match call.state };
+    match_fn(out, header, matched, arms.chain(std::iter::once(other)));
     out.close();
 }
 

@@ -49,6 +49,15 @@ pub fn raw_literal(text: &str) -> String {
     format!("r{hashes}\"{text}\"{hashes}")
 }
 
+/// `text` as a raw string literal token ([`raw_literal`]), or as a plain string literal if
+/// the raw one does not lex.
+pub fn raw_string(text: &str) -> TokenStream {
+    raw_literal(text).parse().unwrap_or_else(|_| {
+        let plain = proc_macro2::Literal::string(text);
+        quote! { #plain }
+    })
+}
+
 /// Collects the pieces into one token stream.
 #[derive(Default)]
 pub struct Tokens {
@@ -90,10 +99,7 @@ impl Sink for Tokens {
     }
 
     fn definition(&mut self, text: &str) {
-        let literal = raw_literal(text).parse::<TokenStream>().unwrap_or_else(|_| {
-            let plain = proc_macro2::Literal::string(text);
-            quote! { #plain }
-        });
+        let literal = raw_string(text);
         self.item(quote! {
             #[doc = #DEFINITION_DOC]
             pub const DEFINITION: &str = #literal;

@@ -5,7 +5,7 @@
 //! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
 
 use super::paths::Paths;
-use super::piece::raw_literal;
+use super::piece::raw_string;
 use crate::ir::{Arg, Call, Literal, Template};
 use crate::lang::intrinsic::IntrinsicFn;
 use crate::lang::jsonpath::{JsonPath, Root};
@@ -63,14 +63,6 @@ fn large_literal(text: &str) -> TokenStream {
             ::asl_runtime::io::literal_from_json(&LITERAL, #json)
         }
     }
-}
-
-/// `text` as a raw string literal (`r#"…"#`), which keeps it readable in the generated source.
-pub(super) fn raw_string(text: &str) -> TokenStream {
-    raw_literal(text).parse().unwrap_or_else(|_| {
-        let plain = proc_macro2::Literal::string(text);
-        quote! { #plain }
-    })
 }
 
 /// An expression of type `Result<Value, Fault>`-compatible via `?`: evaluates a template.
