@@ -82,39 +82,6 @@ impl Node {
         }
     }
 
-    /// The members of an object that nothing else shares, so values can be moved out of it;
-    /// `None` for another kind of value or a shared one.
-    pub fn members_mut(&mut self) -> Option<&mut [Member]> {
-        match &mut self.kind {
-            NodeKind::Object(members) => Arc::get_mut(members),
-            _ => None,
-        }
-    }
-
-    /// The members of an object to move values out of: its own when nothing else shares
-    /// them, else a copy of the list (each member's value still shared). `None` for another
-    /// kind of value.
-    pub fn members_owned(&mut self) -> Option<&mut [Member]> {
-        let NodeKind::Object(members) = &mut self.kind else { return None };
-        if Arc::get_mut(members).is_none() {
-            *members = Arc::from(members.to_vec());
-        }
-        Arc::get_mut(members)
-    }
-
-    /// Moves out the value of the first member named `key`, leaving `null` (with the same
-    /// span) in its place; `None` when there is no such member or the object is shared.
-    pub fn take_member(&mut self, key: &str) -> Option<Node> {
-        let member = self.members_mut()?.iter_mut().find(|m| &*m.key == key)?;
-        Some(member.value.take())
-    }
-
-    /// This value, leaving `null` with the same span in its place.
-    pub fn take(&mut self) -> Node {
-        let null = Node { span: self.span, kind: NodeKind::Null };
-        std::mem::replace(self, null)
-    }
-
     /// How many values this holds (itself included), counting no further than `limit`.
     pub fn values_up_to(&self, limit: usize) -> usize {
         let mut count = 1;
@@ -524,10 +491,9 @@ mod tests {
     #[test]
     fn deferred_states_are_checked_whole_and_built_one_at_a_time() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": [1, {"x": "y"}]}, "B": null}}"#;
-        let mut root = parse_json_deferring_states(text).unwrap();
+        let root = parse_json_deferring_states(text).unwrap();
         assert_eq!(root.as_members().unwrap()[0].value, parse_json(text).unwrap().as_members().unwrap()[0].value, "StartAt is built");
-        let states = root.take_member("States").unwrap();
-        let members = states.as_members().unwrap();
+        let members = root.as_members().unwrap()[1].value.as_members().unwrap();
         assert!(members.iter().all(|m| m.value.kind == NodeKind::Null), "the states are not built");
         // Built from the text, each state is what the whole parse gives, spans included.
         let whole = parse_json(text).unwrap();

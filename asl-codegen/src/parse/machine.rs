@@ -49,16 +49,10 @@ fn allowed_fields(kind: &str) -> Vec<&'static str> {
     all
 }
 
-/// The top level's States, moved out of the definition's tree (which holds `null` there), its
-/// states unbuilt (`json::parse_json_deferring_states`): each is built from `text` when read.
-pub struct Deferred<'t> {
-    pub states: Node,
-    pub text: &'t str,
-}
-
-/// Reads a state machine object (top level, branch or processor). `deferred`: the top level's
-/// States, read state by state from the text.
-pub fn machine(node: &Node, deferred: Option<Deferred>, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
+/// Reads a state machine object (top level, branch or processor). `unbuilt_in`: for the top
+/// level, the definition's text, from which its states are built one at a time (the JSON
+/// reader left them unbuilt, see `json::parse_json_deferring_states`).
+pub fn machine(node: &Node, unbuilt_in: Option<&str>, level: Level, owner: &str, diags: &mut Diagnostics) -> StateMachine {
     let mut f = Fields::new(node, owner.to_string(), "an object with StartAt and States", diags);
     let comment = f.string("Comment").map(|s| s.value);
     let start_at = f.string("StartAt");
@@ -81,11 +75,7 @@ pub fn machine(node: &Node, deferred: Option<Deferred>, level: Level, owner: &st
             f.diags.error(node.span, msg);
         }
     }
-    let (states, unreadable) = match (deferred, states_node) {
-        (Some(Deferred { states: n, text }), _) => states(n, Some(text), f.diags),
-        (None, Some(n)) => states(n.clone(), None, f.diags),
-        (None, None) => Default::default(),
-    };
+    let (states, unreadable) = states_node.map(|n| states(n, unbuilt_in, f.diags)).unwrap_or_default();
     let allowed: &[&str] = match level {
         Level::Top => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
         Level::Branch => &["Comment", "StartAt", "States"],
@@ -110,11 +100,10 @@ fn query_language(f: &mut Fields) -> Option<Spanned<QueryLanguage>> {
 }
 
 /// The states that could be read, and the names of those that could not (already reported).
-/// Each state's tree is moved out of `node`, or built from `unbuilt_in` (see [`Deferred`]),
-/// and dropped once read (what the AST keeps of it, Parameters and the like, is shared, not
-/// copied).
-fn states(mut node: Node, unbuilt_in: Option<&str>, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
-    let Some(members) = node.members_owned() else {
+/// With `unbuilt_in`, each state is built from its span of that text and dropped once read
+/// (what the AST keeps of it, Parameters and the like, is shared, not copied).
+fn states(node: &Node, unbuilt_in: Option<&str>, diags: &mut Diagnostics) -> (Vec<StateDecl>, Vec<String>) {
+    let Some(members) = node.as_members() else {
         diags.error(node.span, format!("field \"States\" must be an object, found {}", node.type_name()));
         return Default::default();
     };
@@ -122,18 +111,22 @@ fn states(mut node: Node, unbuilt_in: Option<&str>, diags: &mut Diagnostics) -> 
     // leave a third of its room unused.
     let mut read = Vec::with_capacity(members.len());
     let mut unreadable = Vec::new();
-    for m in members.iter_mut() {
+    for m in members {
+        let built;
         let value = match unbuilt_in {
             Some(text) => match parse_json_at(text, m.value.span) {
-                Ok(value) => value,
+                Ok(value) => {
+                    built = value;
+                    &built
+                }
                 Err(d) => {
                     diags.push(d);
                     continue;
                 }
             },
-            None => m.value.take(),
+            None => &m.value,
         };
-        match state(&m.key, &value, diags) {
+        match state(&m.key, value, diags) {
             Some(state) => read.push(StateDecl { name: m.key.to_string(), name_span: m.key_span, span: value.span, state }),
             None => unreadable.push(m.key.to_string()),
         }

@@ -23,7 +23,7 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
         diags.push(Diagnostic::new(Span::new(0, 0), msg).with_help("move parts of it into state machines of their own, started by Task states (arn:aws:states:::states:startExecution)"));
         return None;
     }
-    let mut node = match parse_json_deferring_states(text) {
+    let node = match parse_json_deferring_states(text) {
         Ok(node) => node,
         Err(d) => {
             diags.push(d);
@@ -36,8 +36,7 @@ pub fn parse_definition(text: &str, diags: &mut Diagnostics) -> Option<StateMach
     }
     // The top-level states were checked but not built: each is built from the text when it
     // is read and dropped once read, so no more than one state's tree exists at a time.
-    let states = node.take_member("States").map(|n| machine::Deferred { states: n, text });
-    Some(machine::machine(&node, states, machine::Level::Top, "state machine", diags))
+    Some(machine::machine(&node, Some(text), machine::Level::Top, "state machine", diags))
 }
 
 /// The definition's length in characters, if it is over [`MAX_DEFINITION_CHARS`]; counted
