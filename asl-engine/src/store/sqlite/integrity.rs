@@ -7,8 +7,9 @@
 //!   cleanly, the WAL last, so this pair means the WAL was deleted by hand, and with it every
 //!   commit since the last checkpoint.
 //! - A file in WAL mode without the store's schema: a new store is given its schema before it
-//!   is switched to WAL mode (see `SqliteStore::setup`), so such a file lost the WAL that held
-//!   everything it ever stored.
+//!   is switched to WAL mode (see `SqliteStore::open`), so such a file lost the WAL that held
+//!   everything it ever stored. Told apart from another program's database by the same look
+//!   at the schema ([`refuse_foreign`]).
 //! - Damaged pages: `PRAGMA quick_check` when the store is opened (every command may write),
 //!   either after an unclean shutdown (a `-wal` left behind, at any size: the moment torn or
 //!   stray writes would show) or whenever the file is at most [`ALWAYS_CHECKED`] bytes (about
@@ -75,25 +76,28 @@ fn read_header(path: &Path) -> Vec<u8> {
     header
 }
 
-/// Refuses a file in WAL mode that has no schema: its WAL, which held all of it, is gone.
-pub(super) fn refuse_lost_wal(conn: &Connection, path: &Path, before: &Before) -> Result<()> {
-    if !before.wal_mode || before.wal_left {
-        return Ok(());
-    }
-    let what = format!("opening {}", path.display());
-    let (tables, version): (i64, i64) = conn
-        .query_row("SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)", [], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .map_err(|e| damaged_or(e, path, &what))?;
-    match (tables, version) {
-        (0, 0) => Err(StoreError::Damaged(format!(
-            "the store {} has lost its write-ahead log ({}-wal): the file is in WAL mode but holds nothing, so all it stored \
-             was in the log. Put the -wal file back if you have it; otherwise remove the store to start afresh",
-            path.display(),
-            path.display(),
+/// Refuses a file that is not an asl store, read before anything is written to it: not an
+/// SQLite database; another program's database (tables, no store schema: `user_version` 0),
+/// left as it is; or a file in WAL mode with nothing in it, whose WAL, which held all of it,
+/// is gone. An empty file, or a new one, is a store to create.
+pub(super) fn refuse_foreign(conn: &Connection, path: &Path, before: &Before) -> Result<()> {
+    let shown = path.display();
+    let look = conn.query_row("SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)", [], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+    });
+    match look {
+        Ok((tables, 0)) if tables > 0 => Err(StoreError::NotAStore(format!(
+            "{shown} is an SQLite database of another program (it has tables but no asl store schema); asl leaves it untouched: name another file with --store or ASL_STORE"
         ))),
-        _ => Ok(()),
+        Ok((0, 0)) if before.wal_mode && !before.wal_left => Err(StoreError::Damaged(format!(
+            "the store {shown} has lost its write-ahead log ({shown}-wal): the file is in WAL mode but holds nothing, so all it stored \
+             was in the log. Put the -wal file back if you have it; otherwise remove the store to start afresh"
+        ))),
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(StoreError::NotAStore(format!(
+            "{shown} is not an asl store (not an SQLite database); name another file with --store or ASL_STORE"
+        ))),
+        Err(e) => Err(damaged_or(e, path, &format!("opening {shown}"))),
     }
 }
 
@@ -121,7 +125,7 @@ fn damaged(path: &Path, problem: &str) -> StoreError {
 
 /// A database error while opening: damage and a read-only store said as such, anything else
 /// as it is.
-pub(super) fn damaged_or(e: rusqlite::Error, path: &Path, what: &str) -> StoreError {
+fn damaged_or(e: rusqlite::Error, path: &Path, what: &str) -> StoreError {
     match &e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt => damaged(path, &e.to_string()),
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => read_only(path),

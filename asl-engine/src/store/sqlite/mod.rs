@@ -86,11 +86,10 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).context(&what)?;
         // Before anything is written: another program's database is left as it is, and a
         // damaged store is not written into.
-        refuse_foreign(&conn, path)?;
+        integrity::refuse_foreign(&conn, path, &before)?;
         if conn.is_readonly(rusqlite::DatabaseName::Main).context(&what)? {
             return Err(integrity::read_only(path));
         }
-        integrity::refuse_lost_wal(&conn, path, &before)?;
         integrity::check_pages(&conn, path, &before)?;
         // The schema before WAL mode: a new store's schema is then in the file itself, so a
         // file in WAL mode without it can only have lost its WAL (`integrity`).
@@ -183,25 +182,6 @@ impl SqliteStore {
         let value = f(&tx)?;
         tx.commit().context(what)?;
         Ok(value)
-    }
-}
-
-/// Refuses a file that is not an asl store and not empty: not an SQLite database, or one with
-/// tables of its own and no store schema (`user_version` 0), which opening would change.
-fn refuse_foreign(conn: &Connection, path: &Path) -> Result<()> {
-    let shown = path.display();
-    let look = conn.query_row("SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)", [], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-    });
-    match look {
-        Ok((tables, 0)) if tables > 0 => Err(StoreError::NotAStore(format!(
-            "{shown} is an SQLite database of another program (it has tables but no asl store schema); asl leaves it untouched: name another file with --store or ASL_STORE"
-        ))),
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(StoreError::NotAStore(format!(
-            "{shown} is not an asl store (not an SQLite database); name another file with --store or ASL_STORE"
-        ))),
-        Err(e) => Err(integrity::damaged_or(e, path, &format!("opening {shown}"))),
     }
 }
 
