@@ -33,10 +33,53 @@ fn main() {
     }
     let _ = writeln!(out, "/// Every case found, in file order.\npub static CASES: &[Case] = &[\n{table}];");
     let _ = writeln!(out, "/// Where the cases came from.\npub const CASES_DIR: &str = {:?};", dir.display().to_string());
-    let target = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("conformance_cases.rs");
-    if std::fs::read_to_string(&target).ok().as_deref() != Some(out.as_str()) {
-        std::fs::write(&target, out).expect("OUT_DIR is writable");
+    write_if_changed("conformance_cases.rs", &out);
+    jsonata_suite();
+}
+
+fn write_if_changed(name: &str, text: &str) {
+    let target = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(name);
+    if std::fs::read_to_string(&target).ok().as_deref() != Some(text) {
+        std::fs::write(&target, text).expect("OUT_DIR is writable");
     }
+}
+
+/// JSONata's own test suite, each expression compiled as a workflow's are: parsed here, written
+/// out as a `static` tree. An expression that does not parse keeps its error code (some cases
+/// expect exactly that).
+fn jsonata_suite() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/jsonata-suite");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files = Vec::new();
+    collect(&dir.join("groups"), &mut files);
+    files.sort();
+    let mut out = String::new();
+    let mut table = String::new();
+    let mut n = 0;
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        let cases = match json {
+            serde_json::Value::Array(cases) => cases,
+            case => vec![case],
+        };
+        let id = file.strip_prefix(dir.join("groups")).unwrap_or(file).display().to_string();
+        for (i, case) in cases.iter().enumerate() {
+            let Some(expr) = case.get("expr").and_then(|e| e.as_str()) else { continue };
+            let (tree, error) = match asl_codegen::lang::jsonata::parse(expr) {
+                Ok(e) => {
+                    let _ = writeln!(out, "static EXPR_{n}: ::asl_runtime::jsonata::tree::Node = {};", asl_codegen::emit::jsonata::node_expr(&e));
+                    (format!("Some(&EXPR_{n})"), String::new())
+                }
+                Err(e) => ("None".to_owned(), e.code.to_owned()),
+            };
+            let _ = writeln!(table, "    SuiteCase {{ id: {id:?}, index: {i}, file: {:?}, expr: {tree}, parse_error: {error:?} }},", file.display().to_string());
+            n += 1;
+        }
+    }
+    let _ = writeln!(out, "/// Every case of the suite, in file order.\npub static SUITE: &[SuiteCase] = &[\n{table}];");
+    let _ = writeln!(out, "/// Where the suite lives.\npub const SUITE_DIR: &str = {:?};", dir.display().to_string());
+    write_if_changed("jsonata_cases.rs", &out);
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -19,6 +19,7 @@ pub mod error;
 pub mod flow;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod io;
 pub mod path;
 pub mod payload;

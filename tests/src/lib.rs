@@ -16,3 +16,18 @@ pub mod cases {
     use crate::harness::Case;
     include!(concat!(env!("OUT_DIR"), "/conformance_cases.rs"));
 }
+
+/// JSONata's own test suite, each expression compiled to a `static` tree by `build.rs`.
+#[allow(clippy::all, unused)]
+pub mod jsonata_suite {
+    /// One case: where it is, and its expression as compiled (or the parse error's code).
+    pub struct SuiteCase {
+        pub id: &'static str,
+        /// The case's position in its file (some files hold several).
+        pub index: usize,
+        pub file: &'static str,
+        pub expr: Option<&'static ::asl_runtime::jsonata::tree::Node>,
+        pub parse_error: &'static str,
+    }
+    include!(concat!(env!("OUT_DIR"), "/jsonata_cases.rs"));
+}

@@ -13,6 +13,7 @@
 //! transitions), `outcome` (Retry, Catch and result handling), `task` and `children` (Parallel,
 //! Map), `state` (one fn per state, dispatching on its kind), and this module (the machine).
 
+pub mod jsonata;
 pub mod jsonpath;
 pub mod piece;
 

@@ -10,6 +10,7 @@
 //! nothing of the runtime's calling conventions, which are `emit`'s.
 
 pub mod intrinsic;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod timestamp;
 

@@ -1,0 +1,206 @@
+//! The evaluator: walks a [`tree::Node`](super::tree::Node) over a value. Each submodule owns
+//! one part of the language: `path` (steps, predicates, tuple bindings, grouping, sorting),
+//! `ops` (operators), `call` (function application, lambdas, partial application, tail calls),
+//! `transform` (`| … | … |`).
+
+mod call;
+mod ops;
+mod path;
+mod transform;
+
+use std::cell::Cell;
+
+use super::error::{Error, Result};
+use super::tree::{Node, Stage};
+use super::value::{ArrayKind, Env, Function, Value};
+
+pub(crate) use call::apply;
+
+/// How deep evaluation may nest (expressions, function calls) before it stops with JSONata's
+/// stack-overflow error rather than overflowing the thread's stack.
+const MAX_DEPTH: usize = 400;
+
+/// One evaluation: what stays the same while it runs.
+pub struct Eval<'a> {
+    /// `$$`.
+    root: Value<'a>,
+    depth: Cell<usize>,
+    /// The instant `$now()` and `$millis()` report, read once.
+    now: Cell<Option<f64>>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(root: Value<'a>) -> Eval<'a> {
+        Eval { root, depth: Cell::new(0), now: Cell::new(None) }
+    }
+
+    /// Fixes the instant `$now()` and `$millis()` report (milliseconds since the epoch).
+    pub fn at(self, millis: f64) -> Eval<'a> {
+        self.now.set(Some(millis));
+        self
+    }
+
+    pub(crate) fn now_millis(&self) -> f64 {
+        if let Some(t) = self.now.get() {
+            return t;
+        }
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_millis() as f64);
+        self.now.set(Some(t));
+        t
+    }
+
+    /// Evaluates `node` with `input` as its context. A sequence of one value is that value and
+    /// an empty one is undefined, as everywhere in JSONata.
+    pub fn eval(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_DEPTH {
+            return Err(Error::new("U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."));
+        }
+        self.depth.set(depth);
+        let result = self.eval_node(node, input, env);
+        self.depth.set(depth - 1);
+        Ok(unwrap_sequence(result?))
+    }
+
+    fn eval_node(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        Ok(match node {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(*n),
+            Node::String(s) => Value::String(super::value::Str::Borrowed(s)),
+            Node::Regex(r) => Value::function(Function::Regex(r)),
+            Node::Name(name) => path::field(input, name),
+            Node::Wildcard => path::wildcard(input),
+            Node::Descendants => path::descendants(input),
+            Node::Parent(label) => env.lookup(label).unwrap_or_default(),
+            Node::Context => context(input),
+            Node::Root => self.root.clone(),
+            Node::Variable(name) => variable(env, name),
+            Node::Path(p) => self.path(p, input, env)?,
+            Node::Negate(x) => match self.eval(x, input, env)? {
+                Value::Undefined => Value::Undefined,
+                Value::Number(n) => Value::Number(-n),
+                _ => return Err(Error::new("D1002", "Cannot negate a non-numeric value")),
+            },
+            Node::Array(items) => self.array(items, input, env)?,
+            Node::Object(pairs) => self.group(pairs, input.clone(), None, env)?,
+            Node::Binary(op, l, r) => self.binary(*op, l, r, input, env)?,
+            Node::Condition(c, then, otherwise) => {
+                if self.eval(c, input, env)?.truthy() {
+                    self.eval(then, input, env)?
+                } else if let Some(o) = otherwise {
+                    self.eval(o, input, env)?
+                } else {
+                    Value::Undefined
+                }
+            }
+            Node::Block(items) => {
+                let scope = env.child();
+                let mut last = Value::Undefined;
+                for item in *items {
+                    last = self.eval(item, input, &scope)?;
+                }
+                last
+            }
+            Node::Bind(name, value) => {
+                let v = self.eval(value, input, env)?;
+                env.bind(name, v.clone());
+                v
+            }
+            Node::Call(c) => self.call(c, input, env, None)?,
+            Node::Placeholder => Value::Undefined,
+            Node::Lambda(l) => Value::function(Function::Lambda(super::value::Closure {
+                lambda: l,
+                env: env.clone(),
+                input: input.clone(),
+            })),
+            Node::Apply(l, r) => self.apply_operator(l, r, input, env)?,
+            Node::Transform(..) => Value::function(Function::Transform { node, env: env.clone() }),
+            Node::Filtered(f) => {
+                let mut v = self.eval(&f.node, input, env)?;
+                for stage in f.stages {
+                    if let Stage::Filter(p) = stage {
+                        v = self.filter(p, v, env)?;
+                    }
+                }
+                if f.keep_singleton {
+                    v = keep_sequence(v);
+                }
+                match f.group {
+                    Some(pairs) => self.group(pairs, v, None, env)?,
+                    None => v,
+                }
+            }
+        })
+    }
+
+    /// `[a, b, …]`: members that are arrays are spliced in, except those written as array
+    /// constructors themselves.
+    fn array(&self, items: &'static [Node], input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let v = self.eval(item, input, env)?;
+            match (item, v) {
+                (_, Value::Undefined) => {}
+                (Node::Array(_), v) => out.push(v),
+                (_, v) if v.is_array() => out.extend(v.members()),
+                (_, v) => out.push(v),
+            }
+        }
+        Ok(Value::array(out, ArrayKind { constructed: true, ..ArrayKind::PLAIN }))
+    }
+}
+
+/// `$`: the context (an array input is wrapped for the paths; `$` is the array itself).
+fn context<'a>(input: &Value<'a>) -> Value<'a> {
+    input.clone()
+}
+
+/// `$name`: a variable in scope, else a built-in function of that name.
+fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
+    if let Some(v) = env.lookup(name) {
+        return v;
+    }
+    match super::functions::lookup(name) {
+        Some(native) => Value::function(Function::Native(native)),
+        None => Value::Undefined,
+    }
+}
+
+/// A sequence of one value is that value; an empty one is undefined.
+pub(crate) fn unwrap_sequence(v: Value<'_>) -> Value<'_> {
+    match &v {
+        Value::Array(a) if a.kind.sequence => match a.items.len() {
+            0 => Value::Undefined,
+            1 if !a.kind.keep_singleton => a.items[0].clone(),
+            _ => v,
+        },
+        _ => v,
+    }
+}
+
+/// A path's result when a step was written with `[]`: stays an array even with one member.
+pub(crate) fn keep_singleton(v: Value<'_>) -> Value<'_> {
+    let singleton = |v| Value::array(vec![v], ArrayKind { sequence: true, keep_singleton: true, constructed: false });
+    match v {
+        Value::Undefined => Value::Undefined,
+        Value::Array(a) if a.kind.sequence => {
+            Value::array(a.items.clone(), ArrayKind { keep_singleton: true, ..a.kind })
+        }
+        Value::Array(a) if a.kind.constructed => singleton(Value::Array(a)),
+        v if v.is_array() => v,
+        v => singleton(v),
+    }
+}
+
+/// `[]` after an expression that is not a path: a sequence keeps a single member as an array.
+pub(crate) fn keep_sequence(v: Value<'_>) -> Value<'_> {
+    match v {
+        Value::Array(a) if a.kind.sequence => {
+            Value::array(a.items.clone(), ArrayKind { keep_singleton: true, ..a.kind })
+        }
+        v => v,
+    }
+}

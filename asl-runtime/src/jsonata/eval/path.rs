@@ -1,0 +1,428 @@
+//! Paths: field steps over sequences, predicates, `@`/`#` bindings and `%` (as a stream of
+//! tuples), `^(…)` sorting and `{…}` grouping.
+
+use indexmap::IndexMap;
+
+use super::{keep_singleton, Eval};
+use crate::jsonata::error::{Error, Result};
+use crate::jsonata::tree::{Node, Path, SortTerm, Stage, Step};
+use crate::jsonata::value::{ArrayKind, Env, Str, Value};
+
+/// One value of a tuple stream and the variables bound on the way to it.
+#[derive(Clone)]
+pub(super) struct Tuple<'a> {
+    context: Value<'a>,
+    bindings: Vec<(&'static str, Value<'a>)>,
+}
+
+impl<'a> Tuple<'a> {
+    fn frame(&self, env: &Env<'a>) -> Env<'a> {
+        let frame = env.child();
+        for (name, value) in &self.bindings {
+            frame.bind(name, value.clone());
+        }
+        frame
+    }
+
+    fn bind(&mut self, name: &'static str, value: Value<'a>) {
+        match self.bindings.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.bindings.push((name, value)),
+        }
+    }
+}
+
+/// `name` on a value: the field of an object; over an array, the fields of its members, arrays
+/// among them spliced in.
+pub(super) fn field<'a>(input: &Value<'a>, name: &str) -> Value<'a> {
+    if input.is_array() {
+        let mut out = Vec::new();
+        for member in input.members() {
+            match field(&member, name) {
+                Value::Undefined => {}
+                v if v.is_array() => out.extend(v.members()),
+                v => out.push(v),
+            }
+        }
+        return Value::array(out, ArrayKind::SEQUENCE);
+    }
+    input.field(name).unwrap_or_default()
+}
+
+/// `*`: the values of every field, arrays flattened.
+pub(super) fn wildcard<'a>(input: &Value<'a>) -> Value<'a> {
+    let mut out = Vec::new();
+    let mut push = |v: Value<'a>| {
+        if v.is_array() {
+            flatten_into(&v, &mut out)
+        } else {
+            out.push(v)
+        }
+    };
+    if input.is_object() {
+        input.entries().into_iter().for_each(|(_, v)| push(v));
+    } else if input.is_array() {
+        input.members().for_each(push);
+    }
+    Value::array(out, ArrayKind::SEQUENCE)
+}
+
+fn flatten_into<'a>(v: &Value<'a>, out: &mut Vec<Value<'a>>) {
+    for m in v.members() {
+        if m.is_array() {
+            flatten_into(&m, out)
+        } else {
+            out.push(m)
+        }
+    }
+}
+
+/// `**`: the value and everything below it, depth first.
+pub(super) fn descendants<'a>(input: &Value<'a>) -> Value<'a> {
+    fn walk<'a>(v: &Value<'a>, out: &mut Vec<Value<'a>>) {
+        if v.is_array() {
+            v.members().for_each(|m| walk(&m, out));
+            return;
+        }
+        out.push(v.clone());
+        if v.is_object() {
+            v.entries().iter().for_each(|(_, m)| walk(m, out));
+        }
+    }
+    let mut out = Vec::new();
+    if !input.is_undefined() {
+        walk(input, &mut out);
+    }
+    Value::sequence(out)
+}
+
+fn starts_tuples(step: &Step) -> bool {
+    step.focus.is_some()
+        || step.index.is_some()
+        || step.ancestor.is_some()
+        || step.stages.iter().any(|s| matches!(s, Stage::Index(_)))
+}
+
+impl<'a> Eval<'a> {
+    pub(super) fn path(&self, path: &'static Path, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        let first_is_variable = matches!(path.steps.first(), Some(Step { node: Node::Variable(_) | Node::Context | Node::Root, .. }));
+        let mut inputs: Vec<Value<'a>> = match input {
+            v if v.is_array() && !first_is_variable => v.members().collect(),
+            v => vec![v.clone()],
+        };
+        let mut result = Value::Undefined;
+        let mut tuples: Option<Vec<Tuple<'a>>> = None;
+        for (i, step) in path.steps.iter().enumerate() {
+            if tuples.is_none() && path.tuple && starts_tuples(step) {
+                tuples = Some(inputs.iter().map(|v| Tuple { context: v.clone(), bindings: Vec::new() }).collect());
+            }
+            if let Some(ts) = tuples.take() {
+                tuples = Some(self.tuple_step(step, ts, env)?);
+                continue;
+            }
+            let last = i + 1 == path.steps.len();
+            result = if i == 0 && matches!(step.node, Node::Array(_)) {
+                let whole = Value::array(std::mem::take(&mut inputs), ArrayKind::SEQUENCE);
+                let v = self.eval(&step.node, &super::unwrap_sequence(whole), env)?;
+                self.stages(step.stages, v, env)?
+            } else {
+                self.step(step, &inputs, env, last)?
+            };
+            if result.is_undefined() || (result.is_sequence() && result.len() == 0) {
+                return Ok(Value::Undefined);
+            }
+            inputs = match &result {
+                v if v.is_sequence() => v.members().collect(),
+                v => vec![v.clone()],
+            };
+        }
+        if let Some(ts) = tuples {
+            if let Some(pairs) = path.group {
+                return self.group_tuples(pairs, ts, env);
+            }
+            result = Value::array(ts.into_iter().map(|t| t.context).collect(), ArrayKind::SEQUENCE);
+        }
+        if path.keep_singleton {
+            result = keep_singleton(result);
+        }
+        match path.group {
+            Some(pairs) => self.group(pairs, result, None, env),
+            None => Ok(result),
+        }
+    }
+
+    /// One step over every value of the previous one; array results are spliced into the
+    /// sequence, except arrays made by a constructor, and a last step that gives a single
+    /// array gives that array.
+    fn step(&self, step: &'static Step, inputs: &[Value<'a>], env: &Env<'a>, last: bool) -> Result<Value<'a>> {
+        if let Some(terms) = step.sort {
+            let sorted = self.sort(terms, inputs.to_vec(), env)?;
+            return self.stages(step.stages, Value::array(sorted, ArrayKind::SEQUENCE), env);
+        }
+        let mut results = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let mut v = self.eval(&step.node, input, env)?;
+            for stage in step.stages {
+                if let Stage::Filter(p) = stage {
+                    v = self.filter(p, v, env)?;
+                }
+            }
+            if !v.is_undefined() {
+                results.push(v);
+            }
+        }
+        if last && results.len() == 1 && results[0].is_array() && !results[0].is_sequence() {
+            return Ok(results.pop().unwrap_or_default());
+        }
+        let mut out = Vec::with_capacity(results.len());
+        for v in results {
+            match v.array_kind() {
+                Some(kind) if !kind.constructed => out.extend(v.members()),
+                _ => out.push(v),
+            }
+        }
+        Ok(Value::array(out, ArrayKind::SEQUENCE))
+    }
+
+    fn stages(&self, stages: &'static [Stage], mut v: Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        for stage in stages {
+            if let Stage::Filter(p) = stage {
+                v = self.filter(p, v, env)?;
+            }
+        }
+        Ok(v)
+    }
+
+    /// A step of a tuple stream: each tuple's context goes through the step; the bindings
+    /// travel along, and the step adds its own.
+    fn tuple_step(&self, step: &'static Step, tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+        let mut out = Vec::new();
+        if let Some(terms) = step.sort {
+            out = self.sort_tuples(terms, tuples, env)?;
+        } else {
+            for tuple in tuples {
+                let frame = tuple.frame(env);
+                let v = self.eval(&step.node, &tuple.context, &frame)?;
+                let results: Vec<Value<'a>> = match v {
+                    Value::Undefined => continue,
+                    v if v.is_array() => v.members().collect(),
+                    v => vec![v],
+                };
+                for (i, r) in results.into_iter().enumerate() {
+                    let mut t = tuple.clone();
+                    match step.focus {
+                        Some(name) => t.bind(name, r),
+                        None => t.context = r,
+                    }
+                    if let Some(name) = step.index {
+                        t.bind(name, Value::Number(i as f64));
+                    }
+                    if let Some(label) = step.ancestor {
+                        t.bind(label, tuple.context.clone());
+                    }
+                    out.push(t);
+                }
+            }
+        }
+        for stage in step.stages {
+            match stage {
+                Stage::Filter(p) => out = self.filter_tuples(p, out, env)?,
+                Stage::Index(name) => {
+                    for (i, t) in out.iter_mut().enumerate() {
+                        t.bind(name, Value::Number(i as f64));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `[predicate]` over a value: a number picks by position (negative from the end), anything
+    /// else keeps the members for which it is true (or whose position it names).
+    pub(super) fn filter(&self, predicate: &'static Node, input: Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        let items: Vec<Value<'a>> = match input {
+            Value::Undefined => return Ok(Value::array(Vec::new(), ArrayKind::SEQUENCE)),
+            v if v.is_array() => v.members().collect(),
+            v => vec![v],
+        };
+        if let Node::Number(n) = predicate {
+            return Ok(match position(*n, items.len()).and_then(|i| items.get(i)) {
+                Some(v) if v.is_array() => v.clone(),
+                Some(v) => Value::array(vec![v.clone()], ArrayKind::SEQUENCE),
+                None => Value::array(Vec::new(), ArrayKind::SEQUENCE),
+            });
+        }
+        let len = items.len();
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let r = self.eval(predicate, &item, env)?;
+            if selects(&r, i, len) {
+                out.push(item);
+            }
+        }
+        Ok(Value::array(out, ArrayKind::SEQUENCE))
+    }
+
+    fn filter_tuples(&self, predicate: &'static Node, tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+        if let Node::Number(n) = predicate {
+            let i = position(*n, tuples.len());
+            return Ok(i.and_then(|i| tuples.into_iter().nth(i)).into_iter().collect());
+        }
+        let len = tuples.len();
+        let mut out = Vec::new();
+        for (i, t) in tuples.into_iter().enumerate() {
+            let r = self.eval(predicate, &t.context, &t.frame(env))?;
+            if selects(&r, i, len) {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `{key: value, …}` over a value: members are grouped by the string each key expression
+    /// gives, and each value expression runs once per group, on the group's members.
+    pub(super) fn group(&self, pairs: &'static [(Node, Node)], input: Value<'a>, _t: Option<()>, env: &Env<'a>) -> Result<Value<'a>> {
+        let mut items: Vec<Value<'a>> = match input {
+            Value::Undefined => Vec::new(),
+            v if v.is_array() => v.members().collect(),
+            v => vec![v],
+        };
+        if items.is_empty() {
+            // The keys and values still run once, on no context: `{"a": 1}` is an object.
+            items.push(Value::Undefined);
+        }
+        let tuples = items.into_iter().map(|context| Tuple { context, bindings: Vec::new() }).collect();
+        self.group_tuples(pairs, tuples, env)
+    }
+
+    fn group_tuples(&self, pairs: &'static [(Node, Node)], tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Value<'a>> {
+        // key → (which pair made it, the members so far)
+        let mut groups: IndexMap<Str<'a>, (usize, Vec<Tuple<'a>>)> = IndexMap::new();
+        for tuple in tuples {
+            let frame = tuple.frame(env);
+            for (index, (key, _)) in pairs.iter().enumerate() {
+                let k = match self.eval(key, &tuple.context, &frame)? {
+                    Value::Undefined => continue,
+                    Value::String(s) => s,
+                    other => return Err(key_not_string(&other)),
+                };
+                match groups.get_mut(&k) {
+                    Some((i, _)) if *i != index => {
+                        return Err(Error::new("D1009", format!("Multiple key definitions evaluate to same key: {:?}", k.as_str())))
+                    }
+                    Some((_, members)) => members.push(tuple.clone()),
+                    None => {
+                        groups.insert(k, (index, vec![tuple.clone()]));
+                    }
+                }
+            }
+        }
+        let mut object = IndexMap::with_capacity(groups.len());
+        for (key, (index, members)) in groups {
+            let (context, frame) = match members.len() {
+                1 => {
+                    let t = &members[0];
+                    (t.context.clone(), t.frame(env))
+                }
+                _ => {
+                    let frame = env.child();
+                    let mut merged: Vec<(&'static str, Vec<Value<'a>>)> = Vec::new();
+                    for t in &members {
+                        for (name, value) in &t.bindings {
+                            match merged.iter_mut().find(|(n, _)| n == name) {
+                                Some((_, vs)) => vs.push(value.clone()),
+                                None => merged.push((name, vec![value.clone()])),
+                            }
+                        }
+                    }
+                    for (name, values) in merged {
+                        frame.bind(name, Value::array(values, ArrayKind::SEQUENCE));
+                    }
+                    let contexts = members.into_iter().map(|t| t.context).filter(|v| !v.is_undefined()).collect();
+                    (Value::array(contexts, ArrayKind::PLAIN), frame)
+                }
+            };
+            let v = self.eval(&pairs[index].1, &context, &frame)?;
+            if !v.is_undefined() {
+                object.insert(key, v);
+            }
+        }
+        Ok(Value::Object(std::rc::Rc::new(object)))
+    }
+
+    /// `^(…)`: a stable sort by the terms in turn.
+    fn sort(&self, terms: &'static [SortTerm], items: Vec<Value<'a>>, env: &Env<'a>) -> Result<Vec<Value<'a>>> {
+        let tuples = items.into_iter().map(|context| Tuple { context, bindings: Vec::new() }).collect();
+        Ok(self.sort_tuples(terms, tuples, env)?.into_iter().map(|t| t.context).collect())
+    }
+
+    fn sort_tuples(&self, terms: &'static [SortTerm], tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+        let mut keyed = Vec::with_capacity(tuples.len());
+        for t in tuples {
+            let frame = t.frame(env);
+            let mut keys = Vec::with_capacity(terms.len());
+            for term in terms {
+                keys.push(self.eval(&term.key, &t.context, &frame)?);
+            }
+            keyed.push((keys, t));
+        }
+        let mut failure = None;
+        keyed.sort_by(|(a, _), (b, _)| {
+            for (i, term) in terms.iter().enumerate() {
+                match compare_keys(&a[i], &b[i]) {
+                    Ok(std::cmp::Ordering::Equal) => continue,
+                    Ok(o) => return if term.descending { o.reverse() } else { o },
+                    Err(e) => {
+                        failure.get_or_insert(e);
+                        return std::cmp::Ordering::Equal;
+                    }
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(keyed.into_iter().map(|(_, t)| t).collect()),
+        }
+    }
+}
+
+/// How sort keys order: undefined last, numbers with numbers, strings with strings.
+pub(super) fn compare_keys(a: &Value<'_>, b: &Value<'_>) -> Result<std::cmp::Ordering> {
+    use std::cmp::Ordering::*;
+    match (a, b) {
+        (Value::Undefined, Value::Undefined) => Ok(Equal),
+        (Value::Undefined, _) => Ok(Greater),
+        (_, Value::Undefined) => Ok(Less),
+        (Value::Number(x), Value::Number(y)) => Ok(x.partial_cmp(y).unwrap_or(Equal)),
+        (Value::String(x), Value::String(y)) => Ok(crate::jsonata::functions::compare_strings(x.as_str(), y.as_str())),
+        (Value::Number(_) | Value::String(_), Value::Number(_) | Value::String(_)) => Err(Error::new(
+            "T2007",
+            format!("Type mismatch when comparing values {a:?} and {b:?} in order-by clause"),
+        )),
+        _ => Err(Error::new("T2008", "The expressions within an order-by clause must evaluate to numeric or string values")),
+    }
+}
+
+/// A predicate's index `n` into `len` members (negative counts from the end).
+fn position(n: f64, len: usize) -> Option<usize> {
+    let i = n.floor();
+    let i = if i < 0.0 { len as f64 + i } else { i };
+    (i >= 0.0 && i < len as f64).then_some(i as usize)
+}
+
+/// Whether a predicate's value keeps member `i`: numbers name positions, other values are
+/// cast to a boolean.
+fn selects(r: &Value<'_>, i: usize, len: usize) -> bool {
+    match r {
+        Value::Number(n) => position(*n, len) == Some(i),
+        v if v.is_array() && v.members().all(|m| matches!(m, Value::Number(_))) => {
+            v.members().any(|m| position(m.as_number().unwrap_or(f64::NAN), len) == Some(i))
+        }
+        v => v.truthy(),
+    }
+}
+
+fn key_not_string(v: &Value<'_>) -> Error {
+    Error::new("T1003", format!("Key in object structure must evaluate to a string; got: {v:?}"))
+}

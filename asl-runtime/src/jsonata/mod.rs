@@ -1,0 +1,36 @@
+//! JSONata, evaluated over trees the compiler built (`tree`): values that read the input in
+//! place (`value`), the evaluator (`eval`), the built-in functions (`functions`) and the
+//! formatting they share (`text`: numbers, URLs, regular expressions; `format`: picture
+//! strings for integers and dates).
+//!
+//! Floors, bottom first: `error`, `tree` < `text`, `format` < `value` < `functions` ⇄ `eval`
+//! (built-ins call back into the evaluator for the functions they are given).
+
+pub mod error;
+pub mod format;
+pub mod text;
+pub mod tree;
+pub mod value;
+
+pub mod eval;
+pub mod functions;
+
+pub use error::Error;
+pub use eval::Eval;
+pub use value::{Env, Value};
+
+/// Evaluates `expr` on `input` with `bindings` as variables; `None` when the result is
+/// undefined.
+pub fn evaluate(expr: &'static tree::Node, input: Option<&serde_json::Value>, bindings: &[(&str, &serde_json::Value)]) -> Result<Option<serde_json::Value>, Error> {
+    let input = input.map_or(Value::Undefined, Value::from_json);
+    let env = Env::root(bindings.iter().map(|(name, v)| (*name, Value::from_json(v))).collect());
+    let ev = Eval::new(input.clone());
+    let result = ev.eval(expr, &wrap_input(input), &env)?;
+    Ok(result.to_json())
+}
+
+/// An array input is a sequence of one array to the first step of a path, so `$[0]` and
+/// `[0]` pick from it rather than from each member.
+fn wrap_input(input: Value<'_>) -> Value<'_> {
+    input
+}

@@ -1,0 +1,101 @@
+//! Runs JSONata's own test suite (../shared/jsonata-suite) through the compile path workflows
+//! use: each expression was parsed and written out as a `static` tree by build.rs; here each
+//! runs on its case's input and bindings. Prints `jsonata: N passed, M failed`, and each
+//! failure with its reason.
+
+use asl_runtime::jsonata::{evaluate, Error};
+use asl_tests::jsonata_suite::{SuiteCase, SUITE, SUITE_DIR};
+use asl_tests::report;
+use serde_json::Value;
+
+/// What a case expects.
+enum Expected {
+    Value(Value),
+    Undefined,
+    Error(String),
+}
+
+fn load(case: &SuiteCase) -> Result<(Option<Value>, Vec<(String, Value)>, Expected), String> {
+    let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let spec = match &json {
+        Value::Array(cases) => cases.get(case.index).cloned().ok_or("no such case")?,
+        v => v.clone(),
+    };
+    let input = match (spec.get("data"), spec.get("dataset")) {
+        (Some(data), _) => Some(data.clone()),
+        (None, Some(Value::String(name))) => {
+            let path = format!("{SUITE_DIR}/datasets/{name}.json");
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+            Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let bindings = match spec.get("bindings") {
+        Some(Value::Object(b)) => b.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => Vec::new(),
+    };
+    let expected = if let Some(code) = spec.get("code").and_then(Value::as_str) {
+        Expected::Error(code.to_owned())
+    } else if spec.get("undefinedResult").and_then(Value::as_bool) == Some(true) {
+        Expected::Undefined
+    } else if let Some(result) = spec.get("result") {
+        Expected::Value(result.clone())
+    } else {
+        return Err("the case expects nothing".into());
+    };
+    Ok((input, bindings, expected))
+}
+
+/// JSON equality with numbers compared as numbers (`1` and `1.0` are the same).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            x == y || ((x - y) / y).abs() < 1e-14
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
+    }
+}
+
+fn run(case: &SuiteCase) -> Result<(), String> {
+    let (input, bindings, expected) = load(case)?;
+    let outcome: Result<Option<Value>, Error> = match case.expr {
+        None => return match expected {
+            Expected::Error(code) if code == case.parse_error => Ok(()),
+            _ => Err(format!("does not parse: {}", case.parse_error)),
+        },
+        Some(expr) => {
+            let bindings: Vec<(&str, &Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| evaluate(expr, input.as_ref(), &bindings)))
+                .map_err(|_| "PANIC".to_owned())?
+        }
+    };
+    match (expected, outcome) {
+        (Expected::Value(want), Ok(Some(got))) if same(&want, &got) => Ok(()),
+        (Expected::Undefined, Ok(None)) => Ok(()),
+        (Expected::Error(code), Err(e)) if e.code() == code => Ok(()),
+        (Expected::Value(want), got) => Err(format!("expected {want}, got {got:?}")),
+        (Expected::Undefined, got) => Err(format!("expected undefined, got {got:?}")),
+        (Expected::Error(code), got) => Err(format!("expected error {code}, got {got:?}")),
+    }
+}
+
+#[test]
+fn jsonata_suite() {
+    let (mut passed, mut failed, mut panics) = (0, 0, 0);
+    for case in SUITE {
+        match run(case) {
+            Ok(()) => passed += 1,
+            Err(reason) => {
+                failed += 1;
+                panics += usize::from(reason == "PANIC");
+                report(&format!("FAIL {}#{}: {reason}", case.id, case.index));
+            }
+        }
+    }
+    report(&format!("jsonata: {passed} passed, {failed} failed"));
+    assert_eq!(panics, 0, "no case may panic");
+}
