@@ -11,6 +11,7 @@
 mod digits;
 mod format_number;
 pub mod number;
+pub mod regex;
 pub mod url;
 
 #[cfg(test)]
