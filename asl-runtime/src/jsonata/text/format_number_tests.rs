@@ -50,6 +50,15 @@ fn where_the_reference_has_accidents_xpath_decides() {
 }
 
 #[test]
+fn several_broken_rules_report_the_reference_s_code() {
+    // Codes the reference (jsonata 2.2.2) reports for pictures breaking several rules.
+    assert_eq!(fmt(1.0, ".#.,;x.0#.#"), "D3081");
+    assert_eq!(fmt(1.0, "...,-\u{2030}"), "D3085");
+    assert_eq!(fmt(1.0, "e.\u{2030}.,0."), "D3086");
+    assert_eq!(fmt(1.0, "%%"), "D3086");
+}
+
+#[test]
 fn pictures_and_options() {
     assert_eq!(fmt(-1234.5, "#,##0.00;(#,##0.00)"), "(1,234.50)");
     assert_eq!(fmt(0.0, "#"), "0");

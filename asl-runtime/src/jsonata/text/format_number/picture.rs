@@ -133,8 +133,11 @@ impl<'a> Parts<'a> {
         let grouping = f.grouping_separator;
         let is_digit = |c: &char| f.is_digit(*c);
         let chars: Vec<char> = text.chars().collect();
-        let adjacent_to_decimal = chars.windows(2).any(|w| {
-            (w[0] == decimal && w[1] == grouping) || (w[0] == grouping && w[1] == decimal)
+        // Only the first decimal separator is looked at, as in the reference: with two, the
+        // picture is already wrong (D3081) and the reported code stays the reference's.
+        let first_decimal = chars.iter().position(|&c| c == decimal);
+        let adjacent_to_decimal = first_decimal.is_some_and(|at| {
+            (at > 0 && chars[at - 1] == grouping) || chars.get(at + 1) == Some(&grouping)
         });
         let first_optional = self.integer.iter().position(|&c| c == f.digit);
         let last_optional = self.fraction.iter().rposition(|&c| c == f.digit);
@@ -150,7 +153,7 @@ impl<'a> Parts<'a> {
             (self.active.iter().any(|c| !is_active(*c, f)), "D3086"),
             (adjacent_to_decimal, "D3087"),
             (
-                !self.mantissa.contains(&decimal) && self.integer.last() == Some(&grouping),
+                first_decimal.is_none() && self.integer.last() == Some(&grouping),
                 "D3088",
             ),
             (
