@@ -5,8 +5,8 @@
 //! the ones listed before it (ARCHITECTURE.md has the map):
 //!
 //! 1. errors and control flow: [`error`], [`flow`], [`payload`], [`clock`];
-//! 2. values: [`path`], [`io`], [`choice`], [`intrinsics`], [`context`], [`history`], [`retry`],
-//!    [`wait`]'s readers;
+//! 2. values: [`path`], [`io`], [`jsonata`], [`choice`], [`intrinsics`], [`context`],
+//!    [`history`], [`retry`], [`wait`]'s readers;
 //! 3. the execution and its effects' seams: [`handler`], [`execution`], [`durable`],
 //!    [`items`], [`env`], [`machine`];
 //! 4. effects: [`wait`], [`task`];
@@ -20,6 +20,7 @@ pub mod flow;
 pub mod history;
 pub mod intrinsics;
 pub mod io;
+pub mod jsonata;
 pub mod path;
 pub mod payload;
 pub mod retry;
