@@ -5,6 +5,7 @@
 //! test suite is the judge (`suite_tests`). The evaluator turns JSONata values into these
 //! arguments and maps an undefined argument to an undefined result before calling.
 
+pub mod datetime;
 pub mod integer;
 mod numerals;
 mod words;

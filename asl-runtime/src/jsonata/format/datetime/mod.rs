@@ -1,0 +1,160 @@
+//! `$fromMillis`, `$toMillis` and `$now`: instants as milliseconds since 1970-01-01T00:00Z,
+//! written and read as ISO 8601 or through XPath date/time picture strings
+//! (`[Y0001]-[M01]-[D01]`, `[FNn], [D1o] [MNn]`, …).
+//!
+//! Where JSONata computes nonsense, these fail instead, with the nearest JSONata code:
+//! instants outside ECMAScript's `Date` range (D1001), a timezone argument that is not an
+//! offset (T0410), impossible dates in ISO text (D3110), unknown components and bad widths in
+//! pictures (D3132). Negative offsets that are not whole hours (`-0530`) are right here;
+//! JSONata writes them an hour off.
+
+mod calendar;
+mod format;
+mod iso;
+mod parse;
+mod picture;
+
+use super::FormatError;
+use calendar::MAX_MILLIS;
+
+/// JSONata's `$fromMillis(millis, picture, timezone)`. Without a picture the result is ISO 8601
+/// with milliseconds, `2017-11-07T15:07:54.972Z`; `timezone` is an offset like `"-0500"` (the
+/// wall clock and `[Z]` then show that offset). Fractions of a millisecond are dropped.
+pub fn from_millis(
+    millis: f64,
+    picture: Option<&str>,
+    timezone: Option<&str>,
+) -> Result<String, FormatError> {
+    let offset = match timezone {
+        Some(text) => Offset::parse(text)?,
+        None => Offset::UTC,
+    };
+    let parts = picture::analyse(picture.unwrap_or(picture::ISO_8601))?;
+    format::format(instant(millis)?, offset, &parts)
+}
+
+/// `$now()`: the evaluation's timestamp in ISO 8601. (`$now(picture, timezone)` is
+/// [`from_millis`] of the same timestamp.)
+pub fn now_iso(now_millis: i64) -> Result<String, FormatError> {
+    from_millis(now_millis as f64, None, None)
+}
+
+/// JSONata's `$toMillis(timestamp, picture)`: `Ok(None)` (undefined) when the timestamp does
+/// not match the picture. Components the picture leaves out before the first one it gives come
+/// from the current time (`[H]:[m]` is today); JSONata fixes "now" for a whole evaluation, so
+/// an evaluator should call [`to_millis_at`] with its own timestamp instead.
+pub fn to_millis(timestamp: &str, picture: Option<&str>) -> Result<Option<f64>, FormatError> {
+    to_millis_at(timestamp, picture, chrono::Utc::now().timestamp_millis())
+}
+
+/// [`to_millis`] with the current time given, for reproducible results.
+pub fn to_millis_at(
+    timestamp: &str,
+    picture: Option<&str>,
+    now_millis: i64,
+) -> Result<Option<f64>, FormatError> {
+    let millis = match picture {
+        None => Some(iso::parse(timestamp)?),
+        Some(picture) => parse::parse(timestamp, &picture::analyse(picture)?, now_millis)?,
+    };
+    Ok(millis.map(|m| m as f64))
+}
+
+/// Whole milliseconds (truncated, as JavaScript's `Date` does) within its range.
+fn instant(millis: f64) -> Result<i64, FormatError> {
+    let whole = millis.trunc();
+    if whole.is_finite() && whole.abs() <= MAX_MILLIS as f64 {
+        Ok(whole as i64)
+    } else {
+        Err(FormatError::new("D1001", format!("Number out of range: {millis}")))
+    }
+}
+
+/// A fixed offset from UTC, the `timezone` argument of `$fromMillis`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Offset {
+    minutes: i64,
+}
+
+impl Offset {
+    const UTC: Offset = Offset { minutes: 0 };
+
+    pub(crate) fn minutes(self) -> i64 {
+        self.minutes
+    }
+
+    /// `±hhmm` (the sign optional: "0000"), or `±hh:mm`.
+    fn parse(text: &str) -> Result<Offset, FormatError> {
+        let (negative, unsigned) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (hours, minutes) = match (unsigned.len(), unsigned.as_bytes().get(2)) {
+            (4, _) => (unsigned.get(..2), unsigned.get(2..)),
+            (5, Some(b':')) => (unsigned.get(..2), unsigned.get(3..)),
+            _ => (None, None),
+        };
+        let number = |digits: Option<&str>| {
+            digits.filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?.parse::<i64>().ok()
+        };
+        match (number(hours), number(minutes)) {
+            (Some(hours), Some(minutes)) if hours < 24 && minutes < 60 => {
+                let minutes = hours * 60 + minutes;
+                Ok(Offset { minutes: if negative { -minutes } else { minutes } })
+            }
+            _ => Err(FormatError::new(
+                "T0410",
+                format!(
+                    "Argument 3 of function fromMillis must be a timezone offset such as \
+                     \"+0100\" or \"-0500\"; given {text:?}"
+                ),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets() {
+        assert_eq!(Offset::parse("-0530").unwrap().minutes(), -330);
+        assert_eq!(Offset::parse("+05:30").unwrap().minutes(), 330);
+        assert_eq!(Offset::parse("0000").unwrap(), Offset::UTC);
+        for bad in ["", "foo", "-05", "+2500", "05:3a", "+0560", "-0５00"] {
+            assert_eq!(Offset::parse(bad).unwrap_err().code, "T0410", "{bad}");
+        }
+    }
+
+    #[test]
+    fn negative_half_hour_offsets_are_not_an_hour_off() {
+        let text = from_millis(0.0, Some("[H01]:[m01] [Z]"), Some("-0530")).unwrap();
+        assert_eq!(text, "18:30 -05:30");
+    }
+
+    #[test]
+    fn range() {
+        assert_eq!(
+            from_millis(-62198755200001.0, None, None).unwrap(),
+            "-0002-12-31T23:59:59.999Z"
+        );
+        assert_eq!(from_millis(-1.5, None, None).unwrap(), "1969-12-31T23:59:59.999Z");
+        assert_eq!(from_millis(1e20, None, None).unwrap_err().code, "D1001");
+        assert_eq!(from_millis(f64::NAN, None, None).unwrap_err().code, "D1001");
+        assert_eq!(now_iso(1).unwrap(), "1970-01-01T00:00:00.001Z");
+    }
+
+    #[test]
+    fn parsing_is_reproducible_with_a_given_now() {
+        let now = 1_522_108_800_000; // 2018-03-27
+        let parsed = to_millis_at("13:45", Some("[H]:[m]"), now).unwrap();
+        assert_eq!(parsed, Some((now + 13 * 3_600_000 + 45 * 60_000) as f64));
+        assert_eq!(to_millis_at("2018-02-30", Some("[Y]-[M]-[D]"), now).unwrap(), None);
+        assert_eq!(
+            to_millis_at("march 2018", Some("[MNn] [Y]"), now).unwrap(),
+            Some(1_519_862_400_000.0)
+        );
+    }
+}
