@@ -10,6 +10,9 @@ pub mod integer;
 mod numerals;
 mod words;
 
+#[cfg(test)]
+mod suite_tests;
+
 use std::fmt;
 
 /// A failure with JSONata's error code (`"D3130"`, …) and a message saying what was wrong.
