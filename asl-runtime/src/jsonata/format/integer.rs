@@ -156,7 +156,7 @@ impl IntegerPicture {
     pub(crate) fn read(&self, text: &str) -> Result<Option<f64>, FormatError> {
         Ok(match &self.style {
             Style::Decimal(pattern) => pattern.read(text, self.ordinal),
-            Style::Letters => from_letters(text).filter(|_| !text.is_empty()),
+            Style::Letters => from_letters(text),
             Style::Roman => from_roman(text),
             Style::Words => from_words(text),
             Style::Sequence(token) => return Err(unsupported_sequence(token)),

@@ -11,6 +11,8 @@ mod numerals;
 mod words;
 
 #[cfg(test)]
+mod no_panic_tests;
+#[cfg(test)]
 mod suite_tests;
 
 use std::fmt;

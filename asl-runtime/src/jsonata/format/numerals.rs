@@ -82,7 +82,8 @@ pub(crate) fn to_letters(value: f64, upper: bool) -> String {
     letters.iter().rev().collect()
 }
 
-/// The inverse of [`to_letters`], in either case; `None` unless `text` is ASCII letters only.
+/// The inverse of [`to_letters`], in either case (so "" is 0); `None` unless `text` is ASCII
+/// letters only.
 pub(crate) fn from_letters(text: &str) -> Option<f64> {
     let mut total = 0.0;
     for c in text.chars() {
@@ -115,6 +116,7 @@ mod tests {
         assert_eq!(to_letters(123456.0, true), "FZPH");
         assert_eq!(from_letters("FZPH"), Some(123456.0));
         assert_eq!(from_letters("a1"), None);
+        assert_eq!(from_letters(""), Some(0.0));
         assert!(to_letters(1e308, true).len() < 250);
     }
 }

@@ -164,7 +164,8 @@ fn word_value(word: &str) -> Option<f64> {
     }
     let mut factor = THOUSAND;
     for name in MAGNITUDES {
-        let ordinal = word.len() == name.len() + 2 && word.get(name.len()..) == Some("th");
+        let ordinal = word.len() == name.len() + 2
+            && word.get(name.len()..).is_some_and(|th| th.eq_ignore_ascii_case("th"));
         let stem = if ordinal { word.get(..name.len()) } else { Some(word) };
         if stem.is_some_and(|stem| stem.eq_ignore_ascii_case(name)) {
             return Some(factor);
@@ -224,6 +225,7 @@ mod tests {
         assert_eq!(to_words(40.0, true), "Fortieth");
         assert_eq!(to_words(2e6, true), "Two Millionth");
         assert_eq!(from_words("two millionth"), Some(2e6));
+        assert_eq!(from_words("ONE THOUSANDTH"), Some(1000.0));
         assert_eq!(from_words("two zillion"), None);
         assert_eq!(from_words(" and "), None);
     }
