@@ -6,6 +6,7 @@
 //! arguments and maps an undefined argument to an undefined result before calling.
 
 pub mod datetime;
+mod decimal;
 pub mod integer;
 mod numerals;
 mod words;

@@ -14,7 +14,7 @@ use regex::{Regex, RegexBuilder};
 use super::calendar::{days_from_civil, days_in_month, MAX_MILLIS, MS_PER_DAY};
 use super::format::{names_unsupported, Fields, MONTHS, WEEKDAYS};
 use super::picture::{Component, Marker, Part, Presentation};
-use crate::jsonata::format::integer::Grouping;
+use crate::jsonata::format::decimal::Grouping;
 use crate::jsonata::format::FormatError;
 
 use Component::*;
