@@ -1,8 +1,8 @@
 //! Writing an instant through an analysed picture (`$fromMillis`).
 
 use super::calendar::{civil_from_days, days_from_civil, week_of, weekday, YearMonth, MS_PER_DAY};
+use super::offset::Offset;
 use super::picture::{Component, Marker, Part, Presentation};
-use super::Offset;
 use crate::jsonata::format::decimal::Grouping;
 use crate::jsonata::format::integer::{Case, IntegerPicture};
 use crate::jsonata::format::FormatError;
