@@ -76,6 +76,17 @@ fn instant(millis: f64) -> Result<i64, FormatError> {
 mod tests {
     use super::*;
 
+    /// The suite's `$toMillis(…).[$fromMillis(), $fromMillis($, (), '-0500'), …]`, which needs
+    /// the evaluator to run as written.
+    #[test]
+    fn default_picture_with_a_timezone() {
+        let millis = to_millis("2018-10-21T13:05:00Z", None).unwrap().unwrap();
+        assert_eq!(from_millis(millis, None, None).unwrap(), "2018-10-21T13:05:00.000Z");
+        let eastern = from_millis(millis, None, Some("-0500")).unwrap();
+        assert_eq!(eastern, "2018-10-21T08:05:00.000-05:00");
+        assert_eq!(from_millis(millis, None, Some("0000")).unwrap(), "2018-10-21T13:05:00.000Z");
+    }
+
     #[test]
     fn negative_half_hour_offsets_are_not_an_hour_off() {
         let text = from_millis(0.0, Some("[H01]:[m01] [Z]"), Some("-0530")).unwrap();
