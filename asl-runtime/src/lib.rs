@@ -5,13 +5,8 @@
 //! the ones listed before it (ARCHITECTURE.md has the map):
 //!
 //! 1. errors and control flow: [`error`], [`flow`], [`payload`], [`clock`];
-<<<<<<< HEAD
 //! 2. values: [`path`], [`io`], [`choice`], [`intrinsics`], [`jsonata`], [`context`], [`history`],
 //!    [`retry`], [`wait`]'s readers;
-=======
-//! 2. values: [`path`], [`io`], [`jsonata`], [`choice`], [`intrinsics`], [`context`],
-//!    [`history`], [`retry`], [`wait`]'s readers;
->>>>>>> fmt-time
 //! 3. the execution and its effects' seams: [`handler`], [`execution`], [`durable`],
 //!    [`items`], [`env`], [`machine`];
 //! 4. effects: [`wait`], [`task`];
@@ -24,7 +19,6 @@ pub mod error;
 pub mod flow;
 pub mod history;
 pub mod intrinsics;
-pub mod jsonata;
 pub mod io;
 pub mod jsonata;
 pub mod path;

@@ -3,7 +3,7 @@
 //! runs on its case's input and bindings. Prints `jsonata: N passed, M failed`, and each
 //! failure with its reason.
 
-use asl_runtime::jsonata::{evaluate, Error};
+use asl_runtime::jsonata::{evaluate_within, Error, Limits};
 use asl_tests::jsonata_suite::{SuiteCase, SUITE, SUITE_DIR};
 use asl_tests::report;
 use serde_json::Value;
@@ -15,7 +15,10 @@ enum Expected {
     Error(String),
 }
 
-fn load(case: &SuiteCase) -> Result<(Option<Value>, Vec<(String, Value)>, Expected), String> {
+/// A case: its input, bindings, nesting limit and what it expects.
+type Loaded = (Option<Value>, Vec<(String, Value)>, Limits, Expected);
+
+fn load(case: &SuiteCase) -> Result<Loaded, String> {
     let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
     let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let spec = match &json {
@@ -44,7 +47,14 @@ fn load(case: &SuiteCase) -> Result<(Option<Value>, Vec<(String, Value)>, Expect
     } else {
         return Err("the case expects nothing".into());
     };
-    Ok((input, bindings, expected))
+    let mut limits = Limits::default();
+    if let Some(depth) = spec.get("depth").and_then(Value::as_u64) {
+        limits.depth = depth as usize;
+    }
+    if let Some(ms) = spec.get("timelimit").and_then(Value::as_u64) {
+        limits.time = std::time::Duration::from_millis(ms);
+    }
+    Ok((input, bindings, limits, expected))
 }
 
 /// JSON equality with numbers compared as numbers (`1` and `1.0` are the same).
@@ -61,7 +71,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn run(case: &SuiteCase) -> Result<(), String> {
-    let (input, bindings, expected) = load(case)?;
+    let (input, bindings, limits, expected) = load(case)?;
     let outcome: Result<Option<Value>, Error> = match case.expr {
         None => return match expected {
             Expected::Error(code) if code == case.parse_error => Ok(()),
@@ -69,7 +79,7 @@ fn run(case: &SuiteCase) -> Result<(), String> {
         },
         Some(expr) => {
             let bindings: Vec<(&str, &Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v)).collect();
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| evaluate(expr, input.as_ref(), &bindings)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| evaluate_within(expr, input.as_ref(), &bindings, limits)))
                 .map_err(|_| "PANIC".to_owned())?
         }
     };

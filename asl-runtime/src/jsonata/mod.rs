@@ -22,9 +22,33 @@ pub use value::{Env, Value};
 /// Evaluates `expr` on `input` with `bindings` as variables; `None` when the result is
 /// undefined.
 pub fn evaluate(expr: &'static tree::Node, input: Option<&serde_json::Value>, bindings: &[(&str, &serde_json::Value)]) -> Result<Option<serde_json::Value>, Error> {
+    evaluate_within(expr, input, bindings, Limits::default())
+}
+
+/// How far one evaluation may go before it stops with `U1001`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Nested expressions (and function calls).
+    pub depth: usize,
+    pub time: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { depth: eval::MAX_DEPTH, time: std::time::Duration::from_secs(10) }
+    }
+}
+
+/// [`evaluate`] within `limits`.
+pub fn evaluate_within(
+    expr: &'static tree::Node,
+    input: Option<&serde_json::Value>,
+    bindings: &[(&str, &serde_json::Value)],
+    limits: Limits,
+) -> Result<Option<serde_json::Value>, Error> {
     let input = input.map_or(Value::Undefined, Value::from_json);
     let env = Env::root(bindings.iter().map(|(name, v)| (*name, Value::from_json(v))).collect());
-    let ev = Eval::new(input.clone());
+    let ev = Eval::new(input.clone()).with_max_depth(limits.depth).with_time_limit(limits.time);
     let result = ev.eval(expr, &wrap_input(input), &env)?;
     Ok(result.to_json())
 }

@@ -16,22 +16,47 @@ use super::value::{ArrayKind, Env, Function, Value};
 
 pub(crate) use call::apply;
 
-/// How deep evaluation may nest (expressions, function calls) before it stops with JSONata's
-/// stack-overflow error rather than overflowing the thread's stack.
-const MAX_DEPTH: usize = 400;
+/// How deep evaluation may nest (expressions within expressions, function calls) before it
+/// stops with JSONata's stack-overflow error. The Rust stack grows on demand below it.
+pub const MAX_DEPTH: usize = 10_000;
+
+/// How many evaluation steps pass between looks at the clock.
+const CLOCK_EVERY: u32 = 1024;
+
+/// Stack left below which an evaluation step moves to a new stack segment, and that
+/// segment's size.
+const RED_ZONE: usize = 128 * 1024;
+const SEGMENT: usize = 2 * 1024 * 1024;
 
 /// One evaluation: what stays the same while it runs.
 pub struct Eval<'a> {
     /// `$$`.
     root: Value<'a>,
     depth: Cell<usize>,
+    max_depth: usize,
+    /// When evaluation must have ended (an expression can loop for ever through tail calls);
+    /// checked every [`CLOCK_EVERY`] steps.
+    deadline: Option<std::time::Instant>,
+    steps: Cell<u32>,
     /// The instant `$now()` and `$millis()` report, read once.
     now: Cell<Option<f64>>,
 }
 
 impl<'a> Eval<'a> {
     pub fn new(root: Value<'a>) -> Eval<'a> {
-        Eval { root, depth: Cell::new(0), now: Cell::new(None) }
+        Eval { root, depth: Cell::new(0), max_depth: MAX_DEPTH, deadline: None, steps: Cell::new(0), now: Cell::new(None) }
+    }
+
+    /// Stops evaluation deeper than `depth` nested expressions.
+    pub fn with_max_depth(mut self, depth: usize) -> Eval<'a> {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Stops evaluation that runs longer than `limit` with `U1001`.
+    pub fn with_time_limit(mut self, limit: std::time::Duration) -> Eval<'a> {
+        self.deadline = std::time::Instant::now().checked_add(limit);
+        self
     }
 
     /// Fixes the instant `$now()` and `$millis()` report (milliseconds since the epoch).
@@ -55,13 +80,23 @@ impl<'a> Eval<'a> {
     /// an empty one is undefined, as everywhere in JSONata.
     pub fn eval(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
         let depth = self.depth.get() + 1;
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             return Err(Error::new("U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."));
         }
+        self.check_time()?;
         self.depth.set(depth);
-        let result = self.eval_node(node, input, env);
+        let result = stacker::maybe_grow(RED_ZONE, SEGMENT, || self.eval_node(node, input, env));
         self.depth.set(depth - 1);
         Ok(unwrap_sequence(result?))
+    }
+
+    fn check_time(&self) -> Result<()> {
+        let steps = self.steps.get().wrapping_add(1);
+        self.steps.set(steps);
+        if steps % CLOCK_EVERY == 0 && self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            return Err(Error::new("U1001", "Expression evaluation timeout: Check for infinite loop"));
+        }
+        Ok(())
     }
 
     fn eval_node(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {

@@ -259,12 +259,7 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
         Value::Undefined | Value::Function(_) if depth > 0 => out.push_str("\"\""),
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            if !n.is_finite() {
-                return Err(Error::new("D3001", "Attempting to invoke string function on Infinity or NaN"));
-            }
-            out.push_str(&number_to_string(*n));
-        }
+        Value::Number(n) => out.push_str(&crate::jsonata::text::number::number_to_string(*n)?),
         Value::String(s) => out.push_str(&serde_json::to_string(s.as_str()).unwrap_or_default()),
         Value::Function(_) => {}
         v if v.is_array() => {
@@ -308,32 +303,6 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
         }
     }
     Ok(())
-}
-
-/// A number as `$string` writes it: JavaScript's shortest form of the number rounded to 15
-/// significant digits.
-pub fn number_to_string(n: f64) -> String {
-    let rounded: f64 = format!("{n:.14e}").parse().unwrap_or(n);
-    js_number(rounded)
-}
-
-/// A number as JavaScript writes it (`String(n)`): whole numbers below 1e21 in full, others
-/// in the shortest form that reads back the same, with an exponent from 1e21 and below 1e-6.
-pub fn js_number(n: f64) -> String {
-    if n == 0.0 {
-        return "0".into();
-    }
-    let abs = n.abs();
-    if (1e-6..1e21).contains(&abs) {
-        return format!("{n}");
-    }
-    let s = format!("{n:e}");
-    let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
-    if exponent.starts_with('-') {
-        format!("{mantissa}e{exponent}")
-    } else {
-        format!("{mantissa}e+{exponent}")
-    }
 }
 
 /// A sequence from a list of values (one is itself, none undefined).

@@ -36,9 +36,9 @@ pub fn from_millis<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$toMillis(timestamp, picture)`.
-pub fn to_millis<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn to_millis<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let picture = optional_text(&args, 1)?;
-    Ok(datetime::to_millis(s.as_str().unwrap_or_default(), picture.as_deref())?.map_or(Value::Undefined, Value::Number))
+    Ok(datetime::to_millis_at(s.as_str().unwrap_or_default(), picture.as_deref(), ev.now_millis() as i64)?.map_or(Value::Undefined, Value::Number))
 }
