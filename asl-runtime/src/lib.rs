@@ -6,7 +6,7 @@
 //!
 //! 1. errors and control flow: [`error`], [`flow`], [`payload`], [`clock`];
 //! 2. values: [`path`], [`io`], [`choice`], [`intrinsics`], [`context`], [`history`], [`retry`],
-//!    [`wait`]'s readers;
+//!    [`variables`], [`wait`]'s readers;
 //! 3. the execution and its effects' seams: [`handler`], [`execution`], [`durable`],
 //!    [`items`], [`env`], [`machine`];
 //! 4. effects: [`wait`], [`task`];
@@ -23,6 +23,7 @@ pub mod io;
 pub mod path;
 pub mod payload;
 pub mod retry;
+pub mod variables;
 
 pub mod durable;
 pub mod env;
