@@ -162,3 +162,101 @@ fn assigned_anywhere(decl: &StateDecl) -> Vec<Assigned<'_>> {
         .map(|m| Assigned { name: m.key.strip_suffix(".$").unwrap_or(&m.key), span: m.key_span })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Each diagnostic as `line:col: message`.
+    fn problems(definition: &str) -> Vec<String> {
+        crate::check_source(definition)
+            .into_iter()
+            .map(|d| {
+                let (line, col) = d.position(definition);
+                format!("{line}:{col}: {}", d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_read_no_state_before_could_have_assigned_is_reported_where_it_is_written() {
+        let text = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Parameters": {"v.$": "$later"}, "Next": "B"},
+  "B": {"Type": "Pass", "Assign": {"later": 1}, "InputPath": "$later", "Next": "C"},
+  "C": {"Type": "Pass", "Parameters": {"v.$": "States.Format('{}', $latr)"}, "End": true}}}"#;
+        assert_eq!(
+            problems(text),
+            [
+                "2:48: state \"A\": the variable \"$later\" is read here, but no state that can run before this one assigns it",
+                "3:63: state \"B\": the variable \"$later\" is read here, but no state that can run before this one assigns it",
+                "4:68: state \"C\": the variable \"$latr\" is read here, but no state that can run before this one assigns it",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_assignment_on_some_way_from_the_start_is_enough() {
+        // Only the rule's way assigns `x`; AWS would fail the read only when Default is taken.
+        let text = r#"{"StartAt": "C", "States": {
+  "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": true, "Assign": {"x": 1}, "Next": "R"}], "Default": "R"},
+  "R": {"Type": "Pass", "OutputPath": "$x", "End": true}}}"#;
+        assert_eq!(problems(text), Vec::<String>::new());
+        // A loop carries what its later states assign back to its start.
+        let looped = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Choice", "Choices": [{"Variable": "$n", "IsPresent": true, "Next": "Done"}], "Default": "B"},
+  "B": {"Type": "Pass", "Assign": {"n": 1}, "Next": "A"},
+  "Done": {"Type": "Succeed"}}}"#;
+        assert_eq!(problems(looped), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_catcher_assigns_only_on_its_way_and_the_state_only_on_its_own() {
+        let text = r#"{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Assign": {"ok": 1},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"err": 1}, "Next": "F"}], "Next": "S"},
+  "S": {"Type": "Pass", "Parameters": {"a.$": "$ok"}, "End": true},
+  "F": {"Type": "Pass", "Parameters": {"a.$": "$err", "b.$": "$ok"}, "End": true}}}"#;
+        let got = problems(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("5:63: state \"F\": the variable \"$ok\""), "{got:?}");
+    }
+
+    #[test]
+    fn inner_states_read_outer_variables_but_may_not_assign_them() {
+        let text = r#"{"StartAt": "Set", "States": {
+  "Set": {"Type": "Pass", "Assign": {"x": 1}, "Next": "M"},
+  "M": {"Type": "Map", "ItemsPath": "$x", "End": true, "ItemProcessor": {"StartAt": "In", "States": {
+    "In": {"Type": "Pass", "Assign": {"y.$": "$x", "x": 2}, "End": true}}}},
+  "Unused": {"Type": "Pass", "Parameters": {"y.$": "$y"}, "End": true}}}"#;
+        let got = problems(text);
+        assert!(got.contains(&"4:52: state \"In\": Assign cannot set \"x\": the variable belongs to an enclosing scope, and a Parallel branch or Map iteration may only read it".to_string()), "{got:?}");
+        // What an iteration assigns is not the outer scope's (and Unused is unreachable anyway).
+        assert!(!got.iter().any(|p| p.contains("\"$x\"")), "{got:?}");
+        let siblings = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+  {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"v": 1}, "End": true}}},
+  {"StartAt": "B", "States": {"B": {"Type": "Pass", "Assign": {"v": 2}, "Next": "C"}, "C": {"Type": "Pass", "InputPath": "$v", "End": true}}}]}}}"#;
+        assert_eq!(problems(siblings), Vec::<String>::new(), "sibling branches are separate scopes");
+    }
+
+    #[test]
+    fn assign_names_and_values_are_checked() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+  "Assign": {"1st": 1, "states": 2, "ok.$": "$.a[", "ok": 3, "fine": {"deep.$": "States.Nope()"}}}}}"#;
+        let got = problems(text);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(got[0].contains("\"1st\" is not a valid variable name"), "{got:?}");
+        assert!(got[1].contains("`states` is reserved"), "{got:?}");
+        assert!(got[2].contains("Assign.ok.$ \"$.a[\" is not a valid path"), "{got:?}");
+        assert!(got[3].contains("field \"ok\" appears twice"), "{got:?}");
+        assert!(got[4].contains("Nope"), "{got:?}");
+        let not_object = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Assign": [1]}}}"#;
+        assert_eq!(problems(not_object), ["1:74: state \"A\": Assign must be an object of variable names, found an array"]);
+    }
+
+    #[test]
+    fn result_path_never_names_a_variable() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"v": 1}, "Next": "B"},
+  "B": {"Type": "Pass", "ResultPath": "$v", "End": true}}}"#;
+        let got = problems(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("ResultPath \"$v\" must be a path into the state's input"), "{got:?}");
+    }
+}
