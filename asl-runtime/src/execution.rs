@@ -58,8 +58,9 @@ pub struct Execution<S> {
     #[serde(default, skip_serializing_if = "Variables::is_empty")]
     pub(crate) variables: Variables,
     /// What the current state assigned, for its …StateExited event (history runs only).
+    /// Boxed: the execution of a workflow without variables carries one empty pointer.
     #[serde(skip)]
-    pub(crate) assigned: Option<Map<String, Value>>,
+    pub(crate) assigned: Option<Box<Map<String, Value>>>,
 }
 
 /// Reading an execution.
@@ -248,7 +249,7 @@ impl<S: Copy> Execution<S> {
         if batch.is_empty() {
             return Ok(());
         }
-        let recorded = self.history.is_some().then(|| batch.clone());
+        let recorded = self.history.is_some().then(|| Box::new(batch.clone()));
         self.variables.assign(batch)?;
         self.assigned = recorded;
         Ok(())
