@@ -10,6 +10,8 @@ use serde_json::json;
 
 mod order { asl_macro::asl!("workflows/variables_order.json"); }
 mod map_scope { asl_macro::asl!("workflows/variables_map_scope.json"); }
+mod unassigned { asl_macro::asl!("workflows/variables_unassigned.json"); }
+mod limits { asl_macro::asl!("workflows/variables_limits.json"); }
 
 /// `Call` answers `{"value": 1}`, `Fails` fails with `Boom`.
 struct Answers;
@@ -89,4 +91,27 @@ async fn each_map_iteration_assigns_in_its_own_scope_and_reads_the_outer_one() {
         .map(|e| e.details["stateExitedEventDetails"]["assignedVariables"]["mine"].clone())
         .collect();
     assert_eq!(mine.len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_variable_read_on_a_way_that_did_not_assign_it_is_a_runtime_error() {
+    let (outcome, _) = run::<unassigned::Workflow>(json!({"set": true})).await;
+    assert_eq!(outcome.unwrap(), json!({"x": 1}));
+    let (outcome, _) = run::<unassigned::Workflow>(json!({"set": false})).await;
+    let failure = outcome.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert_eq!(
+        failure.cause.as_deref(),
+        Some("An error occurred while executing the state 'Read' (entered at the event id #4). The JSONPath '$x' reads the variable 'x', which no state has assigned.")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_assign_over_256_kib_fails_the_execution() {
+    let big = "x".repeat(150 * 1024);
+    let (outcome, history) = run::<limits::Workflow>(json!({ "big": big })).await;
+    let failure = outcome.unwrap_err();
+    assert_eq!(failure.error, "States.DataLimitExceeded");
+    assert!(failure.cause.as_deref().is_some_and(|c| c.contains("over the limit of 262144 bytes for one Assign")), "{failure:?}");
+    assert!(exited(&history, "Twice").is_none(), "the state did not exit");
 }
