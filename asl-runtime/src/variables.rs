@@ -55,7 +55,7 @@ impl Variables {
 
     /// Whether no scope holds any variable.
     pub fn is_empty(&self) -> bool {
-        !self.own.as_deref().is_some_and(|own| !own.is_empty()) && !self.outer.as_deref().is_some_and(|outer| !outer.is_empty())
+        self.own.as_deref().into_iter().all(Map::is_empty) && self.outer.as_deref().into_iter().all(Variables::is_empty)
     }
 
     /// A new scope inside this one, for a Parallel branch or a Map iteration: it reads this

@@ -953,14 +953,14 @@ async fn variables_assigned_before_a_crash_are_read_after_the_resume() {
         w
     };
     // The first worker assigns `who` and `n`, enters the hour's Wait (a checkpoint) and dies.
-    let mut first = worker("first");
+    let first = worker("first");
     first.tick().unwrap();
     tokio::time::sleep(Duration::from_secs(1800)).await;
     first.abandon();
     std::thread::sleep(Duration::from_millis(150)); // the lease is wall-clock time
     // The second resumes inside the Wait, runs the Task with the variables from before the
     // crash, and dies while the Map's iterations doze (each checkpointed in its own scope).
-    let mut second = worker("second");
+    let second = worker("second");
     second.tick().unwrap();
     tokio::time::sleep(Duration::from_secs(1800 + 300)).await;
     assert_eq!(status(&engine, &arn), "RUNNING");
