@@ -353,7 +353,28 @@ pub fn new_name() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::new_name;
+    use super::{new_name, Execution};
+    use crate::context::ExecutionInfo;
+    use serde_json::json;
+
+    #[test]
+    fn variables_go_into_checkpoints_and_redrive_points_and_assignments_into_the_exit_record() {
+        let mut exec = Execution::new(ExecutionInfo::new("m", "e", json!(null), None), 0u32, json!({}));
+        exec.history = Some(Vec::new());
+        exec.assign(json!({"x": 1, "y": "a"})).unwrap();
+        assert_eq!(exec.assigned.as_deref(), json!({"x": 1, "y": "a"}).as_object());
+        let resumed: Execution<u32> = serde_json::from_slice(&serde_json::to_vec(&exec).unwrap()).unwrap();
+        assert_eq!(resumed.variables().get("y"), Some(&json!("a")));
+        exec.entry_input = Some(json!({"in": 1}));
+        let redrive = exec.redrive_point().unwrap();
+        assert_eq!(redrive.variables().get("x"), Some(&json!(1)));
+        // Nothing assigned, nothing recorded; something that is not an object is a bug, said so.
+        let mut plain = Execution::new(ExecutionInfo::new("m", "e", json!(null), None), 0u32, json!({}));
+        plain.assign(json!({})).unwrap();
+        assert!(plain.assigned.is_none() && plain.variables().is_empty());
+        assert!(plain.assign(json!([1])).is_err());
+        assert!(!serde_json::to_string(&plain).unwrap().contains("variables"));
+    }
 
     #[test]
     fn execution_names_are_distinct_v4_uuids() {
