@@ -149,11 +149,13 @@ pub struct Choice {
     pub default: Option<Spanned<String>>,
 }
 
-/// A Choice rule. Top-level rules carry `Next`; nested ones (inside And/Or/Not) must not.
+/// A Choice rule. Top-level rules carry `Next` and may carry `Assign` (run when the rule is
+/// the one chosen); nested ones (inside And/Or/Not) must not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceRule {
     pub span: Span,
     pub next: Option<Spanned<String>>,
+    pub assign: Option<Box<Node>>,
     pub kind: RuleKind,
 }
 

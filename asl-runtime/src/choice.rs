@@ -48,6 +48,11 @@ pub fn is_present(p: &Path, input: &Value) -> bool {
     path::lookup(p, input).is_some()
 }
 
+/// `IsPresent` on a variable's path: a variable no state assigned (`None`) is not present.
+pub fn is_present_in(p: &Path, variable: Option<&Value>) -> bool {
+    variable.is_some_and(|v| is_present(p, v))
+}
+
 /// Strings compare as Java does: by UTF-16 code units, no normalisation or case folding.
 pub fn string(v: &Value, cmp: Cmp, operand: &str) -> bool {
     match v {

@@ -353,6 +353,9 @@ fn exited<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, 
 #[cold]
 fn exited_event<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, state: M::State) {
     let kind = format!("{}StateExited", M::state_type(state));
-    let details = crate::history::state_exited(M::state_name(state), &exec.input);
+    let mut details = crate::history::state_exited(M::state_name(state), &exec.input);
+    if let Some(assigned) = exec.assigned.take() {
+        crate::history::assigned_variables(&mut details, &assigned);
+    }
     exec.record_counted_event(exec.events, || env.clock.now(), &kind, || Some(("stateExitedEventDetails", details)));
 }

@@ -11,9 +11,10 @@ use crate::flow::{Fault, Flow};
 use crate::handler::TaskContext;
 use crate::history::HistoryEvent;
 use crate::retry::{Retrier, RetryCounters};
+use crate::variables::Variables;
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +54,13 @@ pub struct Execution<S> {
     /// `children::siblings`, cleared when the state ends): what a redrive point names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) children_ran: Option<Arc<str>>,
+    /// The workflow variables this execution (or branch, or iteration) reads and assigns.
+    #[serde(default, skip_serializing_if = "Variables::is_empty")]
+    pub(crate) variables: Variables,
+    /// What the current state assigned, for its …StateExited event (history runs only).
+    /// Boxed: the execution of a workflow without variables carries one empty pointer.
+    #[serde(skip)]
+    pub(crate) assigned: Option<Box<Map<String, Value>>>,
 }
 
 /// Reading an execution.
@@ -73,6 +81,8 @@ impl<S: Copy> Execution<S> {
             history: None,
             redriven_children: None,
             children_ran: None,
+            variables: Variables::default(),
+            assigned: None,
         }
     }
 
@@ -86,6 +96,12 @@ impl<S: Copy> Execution<S> {
     #[inline(always)]
     pub fn input(&self) -> &Value {
         &self.input
+    }
+
+    /// The workflow variables the current state reads: their values as it entered.
+    #[inline(always)]
+    pub fn variables(&self) -> &Variables {
+        &self.variables
     }
 
     /// What the execution knows about itself (name, machine, place of a child).
@@ -127,6 +143,9 @@ impl<S: Copy> Execution<S> {
             history: None,
             redriven_children: self.children_ran.as_deref().map(str::to_owned),
             children_ran: None,
+            // A failed state assigned nothing: these are the values it entered with.
+            variables: self.variables.clone(),
+            assigned: None,
         })
     }
 
@@ -219,6 +238,38 @@ impl<S: Copy> Execution<S> {
         Ok(Flow::Succeed)
     }
 
+    /// Applies the current state's `Assign`, `assigned` (a JSON object: name → value),
+    /// computed against the values the state entered with; recorded for its …StateExited
+    /// event. Called once the state's output is final, as the last thing before the
+    /// transition, so nothing the state evaluates sees the new values.
+    pub fn assign(&mut self, assigned: Value) -> Result<(), Fault> {
+        let Value::Object(batch) = assigned else {
+            return Err(Fault::runtime("internal error: an Assign evaluated to something other than an object (please report it)"));
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let recorded = self.history.is_some().then(|| Box::new(batch.clone()));
+        self.variables.assign(batch)?;
+        self.assigned = recorded;
+        Ok(())
+    }
+
+    /// [`Execution::goto`] for a state with `Assign`: the output's size is checked before the
+    /// variables change, so a state that fails changes none.
+    pub fn goto_assigning(&mut self, next: S, output: Value, assigned: Value) -> Result<Flow, Fault> {
+        check_output_size(&output)?;
+        self.assign(assigned)?;
+        self.goto_within(next, output)
+    }
+
+    /// [`Execution::succeed`] for a state with `Assign` (see [`Execution::goto_assigning`]).
+    pub fn succeed_assigning(&mut self, output: Value, assigned: Value) -> Result<Flow, Fault> {
+        check_output_size(&output)?;
+        self.assign(assigned)?;
+        self.succeed(output)
+    }
+
     /// Decides whether `failure` is retried by the state's `retriers` and counts the attempt
     /// (see [`RetryCounters::next_delay`]): `Some(delay)` to wait and try again, `None` to hand
     /// the failure to the Catchers.
@@ -302,7 +353,28 @@ pub fn new_name() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::new_name;
+    use super::{new_name, Execution};
+    use crate::context::ExecutionInfo;
+    use serde_json::json;
+
+    #[test]
+    fn variables_go_into_checkpoints_and_redrive_points_and_assignments_into_the_exit_record() {
+        let mut exec = Execution::new(ExecutionInfo::new("m", "e", json!(null), None), 0u32, json!({}));
+        exec.history = Some(Vec::new());
+        exec.assign(json!({"x": 1, "y": "a"})).unwrap();
+        assert_eq!(exec.assigned.as_deref(), json!({"x": 1, "y": "a"}).as_object());
+        let resumed: Execution<u32> = serde_json::from_slice(&serde_json::to_vec(&exec).unwrap()).unwrap();
+        assert_eq!(resumed.variables().get("y"), Some(&json!("a")));
+        exec.entry_input = Some(json!({"in": 1}));
+        let redrive = exec.redrive_point().unwrap();
+        assert_eq!(redrive.variables().get("x"), Some(&json!(1)));
+        // Nothing assigned, nothing recorded; something that is not an object is a bug, said so.
+        let mut plain = Execution::new(ExecutionInfo::new("m", "e", json!(null), None), 0u32, json!({}));
+        plain.assign(json!({})).unwrap();
+        assert!(plain.assigned.is_none() && plain.variables().is_empty());
+        assert!(plain.assign(json!([1])).is_err());
+        assert!(!serde_json::to_string(&plain).unwrap().contains("variables"));
+    }
 
     #[test]
     fn execution_names_are_distinct_v4_uuids() {

@@ -83,6 +83,15 @@ pub fn state_exited(name: &str, output: &Value) -> Value {
     Value::Object(d)
 }
 
+/// The variables a state assigned, in its `stateExitedEventDetails`: each value as JSON text
+/// (`{"answer": "42", "q": "\"text\""}`), with `{"truncated": false}` beside them.
+pub fn assigned_variables(details: &mut Value, assigned: &Map<String, Value>) {
+    let Value::Object(d) = details else { return };
+    let texts = assigned.iter().map(|(name, v)| (name.clone(), Value::String(crate::payload::compact(v)))).collect();
+    d.insert("assignedVariables".into(), Value::Object(texts));
+    d.insert("assignedVariablesDetails".into(), serde_json::json!({ "truncated": false }));
+}
+
 /// `executionStartedEventDetails`.
 pub fn execution_started(input: &Value) -> Value {
     let mut d = Map::new();

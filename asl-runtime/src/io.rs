@@ -6,6 +6,7 @@
 use crate::flow::Fault;
 use crate::payload::compact;
 use crate::path::{self, Path};
+use crate::variables::Variables;
 use serde_json::{Map, Value};
 
 /// InputPath / OutputPath. `None` is the JSON `null` setting, which yields `{}`.
@@ -45,6 +46,17 @@ pub fn template_path(p: &Path, root: &Value, field: &str) -> Result<Value, Fault
             p.text(),
             compact(root)
         ))
+    })
+}
+
+/// The value of workflow variable `name`, on which a `$name…` path (`path`) runs its steps.
+/// A variable no state has assigned is a `States.Runtime` error (asl-codegen rejects a read
+/// that no path from the start could reach after an assignment; this is the rest: a read on
+/// a path where the assignment was skipped).
+#[inline]
+pub fn variable<'a>(variables: &'a Variables, name: &str, path: &Path) -> Result<&'a Value, Fault> {
+    variables.get(name).ok_or_else(|| {
+        Fault::runtime(format!("The JSONPath '{}' reads the variable '{name}', which no state has assigned.", path.text()))
     })
 }
 

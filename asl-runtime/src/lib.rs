@@ -6,7 +6,7 @@
 //!
 //! 1. errors and control flow: [`error`], [`flow`], [`payload`], [`clock`];
 //! 2. values: [`path`], [`io`], [`choice`], [`intrinsics`], [`jsonata`], [`context`], [`history`],
-//!    [`retry`], [`wait`]'s readers;
+//!    [`retry`], [`variables`], [`wait`]'s readers;
 //! 3. the execution and its effects' seams: [`handler`], [`execution`], [`durable`],
 //!    [`items`], [`env`], [`machine`];
 //! 4. effects: [`wait`], [`task`];
@@ -24,6 +24,7 @@ pub mod jsonata;
 pub mod path;
 pub mod payload;
 pub mod retry;
+pub mod variables;
 
 pub mod durable;
 pub mod env;

@@ -96,7 +96,12 @@ pub struct Catcher<S: 'static> {
 
 /// The first Catcher whose ErrorEquals matches.
 pub fn find_catcher<'a, S>(catchers: &'a [Catcher<S>], failure: &Failure) -> Option<&'a Catcher<S>> {
-    catchers.iter().find(|c| failure.is_matched_by_any(c.error_equals))
+    find_catcher_at(catchers, failure).map(|(_, c)| c)
+}
+
+/// [`find_catcher`] with the Catcher's place in the `Catch` array (which names its Assign).
+pub fn find_catcher_at<'a, S>(catchers: &'a [Catcher<S>], failure: &Failure) -> Option<(usize, &'a Catcher<S>)> {
+    catchers.iter().enumerate().find(|(_, c)| failure.is_matched_by_any(c.error_equals))
 }
 
 #[cfg(test)]

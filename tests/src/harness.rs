@@ -164,7 +164,7 @@ async fn run_recorded(case: &Case) -> Result<(Result<(), String>, Result<(), Str
 }
 
 /// Compares the recorded history with ours event by event: type, id and previousEventId,
-/// and the state name where the event names one. Where the recording numbers no event (the
+/// the state name where the event names one, and the variables a state assigned. Where the recording numbers no event (the
 /// branches of a Parallel, recorded unordered with placeholder ids), the types of those events
 /// must be among ours that the recording does not number.
 pub fn compare_history(recorded: &Value, got: &[HistoryEvent]) -> Result<(), String> {
@@ -193,7 +193,10 @@ pub fn compare_history(recorded: &Value, got: &[HistoryEvent]) -> Result<(), Str
         last_id = last_id.max(id);
         let theirs = show(kind, id, e["previousEventId"].as_u64().unwrap_or(0), state_name(e));
         match ours.iter().find(|(i, _)| *i == id) {
-            Some((_, mine)) if *mine == theirs => {}
+            Some((_, mine)) if *mine == theirs => {
+                let ours = got.iter().find(|g| g.id == id).map(HistoryEvent::to_json).unwrap_or_default();
+                compare_assigned(e, &ours).map_err(|diff| format!("event {id} ({theirs}): {diff}"))?;
+            }
             Some((_, mine)) => return Err(format!("event {id}: AWS has {theirs}, we have {mine}")),
             None => return Err(format!("event {id}: AWS has {theirs}, we have no such event")),
         }
@@ -211,6 +214,53 @@ pub fn compare_history(recorded: &Value, got: &[HistoryEvent]) -> Result<(), Str
         }
     }
     Ok(())
+}
+
+/// The variables a …StateExited event says its state assigned (`assignedVariables`, each value
+/// as JSON text): the same names, and the same values where the recording kept them. The
+/// recordings parse some of these texts into JSON (LocalStack's snapshots do so for objects)
+/// and put placeholders where a value varies between runs (a date, a UUID); such a value is
+/// compared only by name.
+fn compare_assigned(recorded: &Value, ours: &Value) -> Result<(), String> {
+    let assigned = |e: &Value| e.get("stateExitedEventDetails").and_then(|d| d.get("assignedVariables")).cloned();
+    let (theirs, mine) = match (assigned(recorded), assigned(ours)) {
+        (None, None) => return Ok(()),
+        (Some(t), Some(m)) => (t, m),
+        (t, m) => return Err(format!("AWS's assignedVariables are {}, ours {}", show(t), show(m))),
+    };
+    let (Some(theirs), Some(mine)) = (theirs.as_object(), mine.as_object()) else {
+        return Err("assignedVariables is not an object".into());
+    };
+    let names = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<std::collections::BTreeSet<_>>();
+    if names(theirs) != names(mine) {
+        return Err(format!("AWS assigned {:?}, we assigned {:?}", names(theirs), names(mine)));
+    }
+    for (name, their_value) in theirs {
+        let our_text = mine[name].as_str().ok_or_else(|| format!("our value of '{name}' is not JSON text"))?;
+        let ours: Value = serde_json::from_str(our_text).map_err(|e| format!("our value of '{name}' is not JSON: {e}"))?;
+        let theirs = match their_value {
+            Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| their_value.clone()),
+            other => other.clone(),
+        };
+        if !has_placeholder(&theirs) && theirs != ours {
+            return Err(format!("AWS assigned {name} = {theirs}, we assigned {ours}"));
+        }
+    }
+    Ok(())
+}
+
+fn show(v: Option<Value>) -> String {
+    v.map_or_else(|| "absent".into(), |v| short(&v.to_string()))
+}
+
+/// Whether the recording replaced a value (or part of it) by a placeholder.
+fn has_placeholder(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s == "date" || s == "timestamp" || (s.contains('<') && s.contains('>')),
+        Value::Array(items) => items.iter().any(has_placeholder),
+        Value::Object(m) => m.values().any(has_placeholder),
+        _ => false,
+    }
 }
 
 fn describe(e: &Expected) -> String {

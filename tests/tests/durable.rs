@@ -929,3 +929,57 @@ async fn a_standard_execution_times_out_after_a_year() {
     assert!((365.0..365.1).contains(&took), "timed out after {took} days");
     assert_eq!(kinds(&history(&engine, &arn)).last().unwrap(), "ExecutionTimedOut");
 }
+
+mod durable_variables { asl_macro::asl!("workflows/durable_variables.json"); }
+
+/// Answers every Task with `{"items": [1, 2], "marked": <its input>}`.
+struct Marker;
+
+impl TaskHandler for Marker {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        Ok(json!({ "items": [1, 2], "marked": call.input }))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn variables_assigned_before_a_crash_are_read_after_the_resume() {
+    let (engine, store) = engine();
+    engine.create_state_machine("vars", durable_variables::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "vars", Some("v1"), Some(r#"{"who": "ada"}"#));
+    let clock = asl_runtime::TokioClock::new();
+    let worker = |name: &str| {
+        let mut w = Worker::named(store.clone(), name).with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+        w.serve::<durable_variables::Workflow, _>(Marker);
+        w
+    };
+    // The first worker assigns `who` and `n`, enters the hour's Wait (a checkpoint) and dies.
+    let first = worker("first");
+    first.tick().unwrap();
+    tokio::time::sleep(Duration::from_secs(1800)).await;
+    first.abandon();
+    std::thread::sleep(Duration::from_millis(150)); // the lease is wall-clock time
+    // The second resumes inside the Wait, runs the Task with the variables from before the
+    // crash, and dies while the Map's iterations doze (each checkpointed in its own scope).
+    let second = worker("second");
+    second.tick().unwrap();
+    tokio::time::sleep(Duration::from_secs(1800 + 300)).await;
+    assert_eq!(status(&engine, &arn), "RUNNING");
+    second.abandon();
+    std::thread::sleep(Duration::from_millis(150));
+    let third = worker("third");
+    let d = serve_until_ended_every(&engine, &third, &arn, Duration::from_secs(60)).await;
+    assert_eq!(d["status"], "SUCCEEDED", "{d}");
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        output,
+        json!({
+            "who": "ada", "n": 2, "before": 1,
+            "fan": [{"who": "ada", "item": 1}, {"who": "ada", "item": 2}]
+        })
+    );
+    let events = history(&engine, &arn);
+    let assigned: Vec<&Value> = events.iter().filter_map(|e| e["stateExitedEventDetails"].get("assignedVariables")).collect();
+    assert_eq!(assigned[0], &json!({"who": "\"ada\"", "n": "1"}));
+    assert_eq!(assigned[1], &json!({"n": "2", "before": "1"}));
+    assert_eq!(assigned.len(), 4, "Remember, Nap and each iteration's Mine: {assigned:?}");
+}

@@ -6,7 +6,9 @@ mod fields;
 mod graph;
 mod language;
 mod map;
+mod reads;
 mod templates;
+mod variables;
 
 use crate::ast::{ProcessorMode, QueryLanguage, StateDecl, StateKind, StateMachine};
 use crate::diag::Diagnostics;
@@ -17,6 +19,7 @@ pub fn check(machine: &StateMachine, diags: &mut Diagnostics) {
     let top_language = machine.query_language.as_ref().map_or(QueryLanguage::JsonPath, |q| q.value);
     graph::check_unique_names(machine, diags);
     check_machine(machine, top_language, diags);
+    variables::check_scopes(machine, top_language, diags);
     if let Some(t) = &machine.timeout_seconds {
         if t.value == 0 || t.value > 99_999_999 {
             diags.error(t.span, "TimeoutSeconds must be between 1 and 99999999");
@@ -50,6 +53,7 @@ fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostic
     }
     fields::check_retry(&who, &c.retry, diags);
     fields::check_catch(&who, &c.catch, language, diags);
+    check_assigns(&who, decl, language, diags);
     match &decl.state.kind {
         StateKind::Task(t) => fields::check_task(&who, t, language, diags),
         StateKind::Wait(w) => fields::check_wait(&who, w, decl.name_span, diags),
@@ -57,6 +61,26 @@ fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostic
         StateKind::Choice(ch) => choice::check_choice(&who, ch, language, diags),
         StateKind::Map(m) => map::check_map(&who, m, c, language, diags),
         StateKind::Pass(_) | StateKind::Succeed | StateKind::Parallel(_) => {}
+    }
+}
+
+/// Every Assign of a state: its own, its Choice rules', its Catchers'.
+fn check_assigns(who: &str, decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostics) {
+    let c = &decl.state.common;
+    if let Some(a) = &c.assign {
+        variables::check_assign(who, a, language, diags);
+    }
+    if let StateKind::Choice(ch) = &decl.state.kind {
+        for (i, rule) in ch.choices.value.iter().enumerate() {
+            if let Some(a) = &rule.assign {
+                variables::check_assign(&format!("{who}, Choices[{i}]"), a, language, diags);
+            }
+        }
+    }
+    for (i, k) in c.catch.iter().enumerate() {
+        if let Some(a) = &k.assign {
+            variables::check_assign(&format!("{who}, Catch[{i}]"), a, language, diags);
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub fn span_in_string(node_span: Span, offset: usize) -> Span {
     Span::new(start, start + 1)
 }
 
-/// Checks a Path; variables are accepted here (whether they run is decided when lowering).
+/// Checks a Path (`$…`, `$$…` or a variable's `$name…`).
 pub fn check_path(who: &str, field: &str, text: &str, span: Span, role: PathRole, diags: &mut Diagnostics) {
     check_path_with(who, field, text, span, role, diags, jsonpath::parse_path)
 }
@@ -39,17 +39,9 @@ fn check_path_with<T, E: PathErr>(
         diags.error(span, format!("{who}: {field} \"{text}\" must be a path into the state's input ($…), not the Context object or a variable"));
         return;
     }
-    // A variable is `$name` followed by an ordinary path; check that path part.
-    let (checked, shift) = match is_variable(text) {
-        true => {
-            let name_len = text[1..].find(['.', '[']).map_or(text.len(), |i| i + 1);
-            (format!("${}", &text[name_len..]), name_len - 1)
-        }
-        false => (text.to_string(), 0),
-    };
-    if let Err(e) = parse(&checked) {
+    if let Err(e) = parse(text) {
         let (offset, message) = e.parts();
-        diags.push(Diagnostic::new(span_in_string(span, offset + shift), format!("{who}: {field} \"{text}\" is not a valid path: {message}")));
+        diags.push(Diagnostic::new(span_in_string(span, offset), format!("{who}: {field} \"{text}\" is not a valid path: {message}")));
     }
 }
 

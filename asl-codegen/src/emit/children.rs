@@ -69,7 +69,7 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
             quote! { #n }
         }
         Concurrency::Path(p) => {
-            let (text, r) = (&p.text, root(p));
+            let (text, r) = (&p.text, root(cx.paths, p));
             let p = cx.paths.get(p);
             quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
         }
@@ -111,7 +111,7 @@ fn item_source(cx: &Scope, m: &Map) -> TokenStream {
         None => {
             let (items_path, items_root) = match &m.items_path {
                 Some(p) => {
-                    let r = root(p);
+                    let r = root(cx.paths, p);
                     let p = cx.paths.get(p);
                     (quote! { ::core::option::Option::Some(#p) }, r)
                 }
@@ -142,7 +142,7 @@ fn read_items(cx: &Scope, r: &ItemReader) -> TokenStream {
     let parameters = optional_template(cx.paths, &r.parameters);
     let config = value(&r.config);
     let max_items = r.max_items_path.as_ref().map(|p| {
-        let (text, root) = (&p.text, root(p));
+        let (text, root) = (&p.text, root(cx.paths, p));
         let p = cx.paths.get(p);
         quote! { config.max_items = ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)?; }
     });
@@ -166,7 +166,7 @@ fn batch_items(cx: &Scope, b: &ItemBatcher) -> TokenStream {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
-            let (text, root) = (&p.text, root(p));
+            let (text, root) = (&p.text, root(cx.paths, p));
             let p = cx.paths.get(p);
             quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
         }
@@ -247,7 +247,7 @@ fn map_mode(cx: &Scope, mode: &MapMode) -> TokenStream {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
-            let (text, r) = (&p.text, root(p));
+            let (text, r) = (&p.text, root(cx.paths, p));
             let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }
@@ -256,7 +256,7 @@ fn map_mode(cx: &Scope, mode: &MapMode) -> TokenStream {
         None => quote! { ::core::option::Option::None },
         Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
         Some(Tolerated::Path(p)) => {
-            let (text, r) = (&p.text, root(p));
+            let (text, r) = (&p.text, root(cx.paths, p));
             let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, #r), #text)?) }
         }

@@ -35,17 +35,22 @@ fn cmp(c: Cmp) -> TokenStream {
     }
 }
 
-/// What a path of a rule reads: the input (already a reference) or the Context object.
-fn root(p: &JsonPath) -> TokenStream {
-    if p.root == Root::Context { quote! { &context } } else { quote! { input } }
+/// What a path of a rule reads: the input (already a reference), the Context object or a
+/// workflow variable.
+fn root(paths: &Paths, p: &JsonPath) -> TokenStream {
+    match &p.root {
+        Root::Input => quote! { input },
+        Root::Context => quote! { &context },
+        Root::Variable(name) => super::value::variable(paths, p, name),
+    }
 }
 
 fn test(paths: &Paths, variable: &JsonPath, t: &Test) -> TokenStream {
     let var = paths.get(variable);
-    let var_root = root(variable);
+    let var_root = root(paths, variable);
     let value = quote! { &*::asl_runtime::choice::variable(#var, #var_root)? };
     let other = |p| {
-        let r = root(p);
+        let r = root(paths, p);
         let p = paths.get(p);
         quote! { &*::asl_runtime::choice::variable(#p, #r)? }
     };
@@ -69,6 +74,10 @@ fn test(paths: &Paths, variable: &JsonPath, t: &Test) -> TokenStream {
             };
             quote! { (::asl_runtime::choice::#f(#value) == #expected) }
         }
-        Test::IsPresent(expected) => quote! { (::asl_runtime::choice::is_present(#var, #var_root) == #expected) },
+        // An unassigned variable is not present (rather than an error).
+        Test::IsPresent(expected) => match &variable.root {
+            Root::Variable(name) => quote! { (::asl_runtime::choice::is_present_in(#var, exec.variables().get(#name)) == #expected) },
+            _ => quote! { (::asl_runtime::choice::is_present(#var, #var_root) == #expected) },
+        },
     }
 }

@@ -1,9 +1,10 @@
 //! The input and output processing every state kind shares, as statements of a state
-//! function: InputPath, OutputPath, ResultPath, the Context object, and the transition.
+//! function: InputPath, OutputPath, ResultPath, the Context object, Assign, and the transition.
 
 use super::scope::Scope;
-use crate::ir::{PathSetting, ResultPath, State, Transition};
-use crate::lang::jsonpath::Root;
+use super::value::template;
+use crate::ir::{PathSetting, ResultPath, State, Template, Transition};
+use crate::lang::jsonpath::{JsonPath, Root};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -13,9 +14,10 @@ pub fn input_path(cx: &Scope, s: &State, keep_raw: bool) -> TokenStream {
     let raw = if keep_raw { quote! { raw.clone() } } else { quote! { raw } };
     match &s.input_path {
         PathSetting::Identity => quote! { let input = #raw; },
-        PathSetting::Path(p) if p.root == Root::Context => {
+        PathSetting::Path(p) if p.root != Root::Input => {
+            let document = document(cx, p);
             let p = cx.paths.get(p);
-            quote! { let input = ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))?; }
+            quote! { let input = ::asl_runtime::io::apply_path(#document, ::core::option::Option::Some(#p))?; }
         }
         other => {
             let p = path_arg(cx, other);
@@ -28,9 +30,10 @@ pub fn input_path(cx: &Scope, s: &State, keep_raw: bool) -> TokenStream {
 pub fn output_path(cx: &Scope, s: &State) -> TokenStream {
     match &s.output_path {
         PathSetting::Identity => quote! {},
-        PathSetting::Path(p) if p.root == Root::Context => {
+        PathSetting::Path(p) if p.root != Root::Input => {
+            let document = document(cx, p);
             let p = cx.paths.get(p);
-            quote! { let output = { let _ = output; ::asl_runtime::io::apply_path(context.clone(), ::core::option::Option::Some(#p))? }; }
+            quote! { let output = { let _ = output; ::asl_runtime::io::apply_path(#document, ::core::option::Option::Some(#p))? }; }
         }
         other => {
             let p = path_arg(cx, other);
@@ -39,9 +42,22 @@ pub fn output_path(cx: &Scope, s: &State) -> TokenStream {
     }
 }
 
-/// Whether OutputPath reads the Context object (`$$`) rather than the state's result.
+/// What an InputPath or OutputPath on the Context object or a variable reads, as an owned
+/// `Value`.
+fn document(cx: &Scope, p: &JsonPath) -> TokenStream {
+    match &p.root {
+        Root::Variable(name) => {
+            let v = super::value::variable(cx.paths, p, name);
+            quote! { ::core::clone::Clone::clone(#v) }
+        }
+        _ => quote! { context.clone() },
+    }
+}
+
+/// Whether OutputPath reads the Context object (`$$`) or a variable rather than the state's
+/// result (so the output was not size-checked as part of the state's input).
 pub fn output_reads_context(s: &State) -> bool {
-    matches!(&s.output_path, PathSetting::Path(p) if p.root == Root::Context)
+    matches!(&s.output_path, PathSetting::Path(p) if p.root != Root::Input)
 }
 
 fn path_arg(cx: &Scope, p: &PathSetting) -> TokenStream {
@@ -76,14 +92,28 @@ pub fn apply_result_path(cx: &Scope, rp: &ResultPath) -> TokenStream {
     }
 }
 
-pub fn transition(cx: &Scope, t: &Transition) -> TokenStream {
-    match t {
-        Transition::Next(i) => {
+/// The transition with `output`; `assigns`: the state's evaluated Assign, in the local
+/// `assigned`, is applied with it.
+pub fn transition(cx: &Scope, t: &Transition, assigns: bool) -> TokenStream {
+    match (t, assigns) {
+        (Transition::Next(i), false) => {
             let v = cx.variant(*i);
             quote! { exec.goto(#v, output) }
         }
-        Transition::End => quote! { exec.succeed(output) },
+        (Transition::Next(i), true) => {
+            let v = cx.variant(*i);
+            quote! { exec.goto_assigning(#v, output, assigned) }
+        }
+        (Transition::End, false) => quote! { exec.succeed(output) },
+        (Transition::End, true) => quote! { exec.succeed_assigning(output, assigned) },
     }
+}
+
+/// `let assigned = …;`: an Assign evaluated with `$` being `on` (a `&Value`), against the
+/// variables the state entered with.
+pub fn assign(cx: &Scope, a: &Template, on: TokenStream) -> TokenStream {
+    let value = template(cx.paths, a);
+    quote! { let assigned = { let input = #on; #value }; }
 }
 
 /// `let context = …;` where the state reads `$$`.

@@ -14,6 +14,7 @@ pub fn path_expr(p: &JsonPath) -> TokenStream {
     match p.root {
         Root::Input => quote!(::asl_runtime::path::Path::input(#text, #segments)),
         Root::Context => quote!(::asl_runtime::path::Path::context(#text, #segments)),
+        Root::Variable(_) => quote!(::asl_runtime::path::Path::variable(#text, #segments)),
     }
 }
 

@@ -1,11 +1,11 @@
 //! The frame of a state whose work can fail (Task, Parallel, Map): Retry as a loop with backoff
-//! on the environment's clock, then ResultSelector, ResultPath, OutputPath and the transition,
-//! or the first matching Catcher.
+//! on the environment's clock, then Assign, ResultSelector, ResultPath, OutputPath and the
+//! transition, or the first matching Catcher (and its Assign).
 
-use super::io::{apply_result_path, output_path, output_reads_context, result_path, transition};
+use super::io::{apply_result_path, assign, output_path, output_reads_context, result_path, transition};
 use super::scope::Scope;
 use super::value::{reads_context, template};
-use crate::ir::{Catcher, Kind, Outcome, ResultPath, Retrier, State};
+use crate::ir::{Catcher, Kind, Outcome, ResultPath, Retrier, State, Template};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -19,7 +19,7 @@ pub fn keeps_raw(o: &Outcome) -> bool {
 /// and the transition apply, or the first matching Catcher.
 pub fn with_outcome(cx: &Scope, s: &State, o: &Outcome, attempt: TokenStream) -> TokenStream {
     let failure = attempts(o, attempt, on_success(cx, s, o));
-    let catch = catch(cx, &o.catch);
+    let catch = catch(cx, s, &o.catch);
     // Map and Parallel record that they failed once Retry gives up (a Task records each
     // failed attempt itself).
     let failed = match &s.kind {
@@ -50,10 +50,16 @@ fn on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
         }
         false => op,
     };
-    let next = transition(cx, &o.transition);
+    // Assign sees the result as the work gave it, before ResultSelector.
+    let assigned = s.assign.as_deref().map(|a| {
+        let ctx = own_context(s, a);
+        let a = assign(cx, a, quote! { &result });
+        quote! { #ctx #a }
+    });
+    let next = transition(cx, &o.transition, assigned.is_some());
     let to_catch = if o.retry.is_empty() { quote! { *failure } } else { quote! { break *failure } };
     let Some(sel) = &o.result_selector else {
-        return quote! { #rp #op return #next; };
+        return quote! { #assigned #rp #op return #next; };
     };
     let ctx = reads_context(sel).then(|| {
         let name = &s.name;
@@ -61,6 +67,7 @@ fn on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
     });
     let sel = template(cx.paths, sel);
     quote! {
+        #assigned
         #ctx
         let selected = (|| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
             let input = &result;
@@ -134,7 +141,15 @@ fn retrier(r: &Retrier) -> TokenStream {
     }
 }
 
-fn catch(cx: &Scope, catchers: &[Catcher]) -> TokenStream {
+/// `let context = …;` for an Assign evaluated after the attempt, whose `context` is gone.
+fn own_context(s: &State, a: &Template) -> Option<TokenStream> {
+    reads_context(a).then(|| {
+        let name = &s.name;
+        quote! { let context = exec.context(#name, ::core::option::Option::None); }
+    })
+}
+
+fn catch(cx: &Scope, s: &State, catchers: &[Catcher]) -> TokenStream {
     if catchers.is_empty() {
         return quote! {};
     }
@@ -144,11 +159,37 @@ fn catch(cx: &Scope, catchers: &[Catcher]) -> TokenStream {
         let rp = result_path(cx, &c.result_path);
         quote! { ::asl_runtime::retry::Catcher { error_equals: &[#(#errors),*], next: #next, result_path: #rp } }
     });
+    let table = quote! { const CATCH: &[::asl_runtime::retry::Catcher<State>] = &[#(#entries),*]; };
+    if catchers.iter().all(|c| c.assign.is_none()) {
+        return quote! {
+            #table
+            if let ::core::option::Option::Some(catcher) = ::asl_runtime::retry::find_catcher(CATCH, &failure) {
+                let output = ::asl_runtime::io::apply_result_path(raw, failure.to_error_output(), catcher.result_path)?;
+                return exec.goto(catcher.next, output);
+            }
+        };
+    }
+    // The Catcher taken assigns, with `$` its error output; the state's own Assign does not run.
+    let ctx = catchers.iter().filter_map(|c| c.assign.as_ref()).find_map(|a| own_context(s, a));
+    let arms = catchers.iter().enumerate().filter_map(|(i, c)| {
+        let a = template(cx.paths, c.assign.as_ref()?);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        Some(quote! { #i => #a, })
+    });
     quote! {
-        const CATCH: &[::asl_runtime::retry::Catcher<State>] = &[#(#entries),*];
-        if let ::core::option::Option::Some(catcher) = ::asl_runtime::retry::find_catcher(CATCH, &failure) {
-            let output = ::asl_runtime::io::apply_result_path(raw, failure.to_error_output(), catcher.result_path)?;
-            return exec.goto(catcher.next, output);
+        #table
+        if let ::core::option::Option::Some((index, catcher)) = ::asl_runtime::retry::find_catcher_at(CATCH, &failure) {
+            let error_output = failure.to_error_output();
+            #ctx
+            let assigned = {
+                let input = &error_output;
+                match index {
+                    #(#arms)*
+                    _ => ::asl_runtime::io::object([]),
+                }
+            };
+            let output = ::asl_runtime::io::apply_result_path(raw, error_output, catcher.result_path)?;
+            return exec.goto_assigning(catcher.next, output, assigned);
         }
     }
 }

@@ -74,11 +74,14 @@ impl<'w> Paths<'w> {
     }
 }
 
-/// `$.payment.paymentId` → `PAYMENT_PAYMENT_ID`, `$$.Execution.Id` → `CONTEXT_EXECUTION_ID`.
+/// `$.payment.paymentId` → `PAYMENT_PAYMENT_ID`, `$$.Execution.Id` → `CONTEXT_EXECUTION_ID`,
+/// `$order.id` → `VAR_ORDER_ID`.
 fn base_name(p: &JsonPath) -> String {
     let mut words = words(&p.text);
-    if p.root == Root::Context {
-        words.insert(0, "CONTEXT".into());
+    match p.root {
+        Root::Context => words.insert(0, "CONTEXT".into()),
+        Root::Variable(_) => words.insert(0, "VAR".into()),
+        Root::Input => {}
     }
     let name = if words.is_empty() { "INPUT".to_string() } else { words.join("_").to_ascii_uppercase() };
     if name.starts_with(|c: char| c.is_ascii_digit()) { format!("P_{name}") } else { name }

@@ -5,11 +5,11 @@
 
 use super::choice::condition;
 use super::children;
-use super::io::{apply_result_path, context, input_path, output_path, output_reads_context, transition};
+use super::io::{apply_result_path, assign, context, input_path, output_path, output_reads_context, transition};
 use super::names::ident;
 use super::scope::Scope;
 use super::task::task;
-use super::value::{literal, root, template_on_input};
+use super::value::{literal, root, template, template_on_input};
 use crate::ir::{self, Kind, PathSetting, ResultPath, Source, State, Transition};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,7 +21,7 @@ pub fn state_fn(cx: &Scope, s: &State) -> TokenStream {
     let (body, uses_env) = match &s.kind {
         Kind::Pass(p) => (pass(cx, s, p), s.needs_rng()),
         Kind::Task(t) => (task(cx, s, t), true),
-        Kind::Choice(c) => (choice(cx, s, c), false),
+        Kind::Choice(c) => (choice(cx, s, c), s.needs_rng()),
         Kind::Wait(wait) => (wait_state(cx, s, wait), true),
         Kind::Succeed => (succeed(cx, s), false),
         Kind::Fail(f) => (fail(cx, s, f), s.needs_rng()),
@@ -57,10 +57,11 @@ fn pass(cx: &Scope, s: &State, p: &ir::Pass) -> TokenStream {
         (None, Some(t)) => template_on_input(cx.paths, t),
         (None, None) => quote! { input },
     };
+    let assigned = s.assign.as_deref().map(|a| assign(cx, a, quote! { &result }));
     let rp = apply_result_path(cx, &p.result_path);
     let op = output_path(cx, s);
-    let next = transition(cx, &p.transition);
-    let minimal = p.result.is_none() && p.parameters.is_none() && !keep_raw;
+    let next = transition(cx, &p.transition, assigned.is_some());
+    let minimal = p.result.is_none() && p.parameters.is_none() && !keep_raw && assigned.is_none();
     if minimal && matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
         // A bare Pass state only moves on.
         return match &p.transition {
@@ -76,6 +77,7 @@ fn pass(cx: &Scope, s: &State, p: &ir::Pass) -> TokenStream {
         #ctx
         #input
         let result = #result;
+        #assigned
         #rp
         #op
         #next
@@ -95,40 +97,60 @@ fn choice(cx: &Scope, s: &State, c: &ir::Choice) -> TokenStream {
     let goto = goto_within(s);
     let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(cx, s, false);
-    let branches = c.rules.iter().map(|(cond, next)| {
-        let cond = condition(cx.paths, cond);
-        let v = cx.variant(*next);
-        quote! { if #cond { #v } }
+    // With an Assign anywhere, each way out also gives what it assigns: the chosen rule's, or
+    // the state's own on Default.
+    let assigns = !s.assigns().is_empty();
+    let chosen = |next: TokenStream, a: Option<&ir::Template>| match (assigns, a) {
+        (false, _) => next,
+        (true, Some(a)) => {
+            let a = template(cx.paths, a);
+            quote! { (#next, #a) }
+        }
+        (true, None) => quote! { (#next, ::asl_runtime::io::object([])) },
+    };
+    let branches = c.rules.iter().map(|rule| {
+        let cond = condition(cx.paths, &rule.condition);
+        let way = chosen(cx.variant(rule.next), rule.assign.as_ref());
+        quote! { if #cond { #way } }
     });
     let default = match c.default {
-        Some(d) => cx.variant(d),
+        Some(d) => chosen(cx.variant(d), s.assign.as_deref()),
         None => quote! {
             return ::core::result::Result::Err(::asl_runtime::Fault::fail(
                 ::asl_runtime::Failure::bare("States.NoChoiceMatched"),
             ))
         },
     };
+    let (picked, apply) = match assigns {
+        true => (quote! { (next, assigned) }, quote! { exec.assign(assigned)?; }),
+        false => (quote! { next }, quote! {}),
+    };
     if matches!(s.input_path, PathSetting::Identity) && matches!(s.output_path, PathSetting::Identity) {
         // The rules read the state's input where it is, and the input moves on unchanged.
         return quote! {
             #ctx
             let input = exec.input();
-            let next = #(#branches else)* { #default };
+            let #picked = #(#branches else)* { #default };
+            #apply
             ::core::result::Result::Ok(exec.pass_to(next))
         };
     }
     let op = output_path(cx, s);
+    let finish = match (assigns, output_reads_context(s)) {
+        (true, true) => quote! { exec.goto_assigning(next, output, assigned) },
+        _ => quote! { #apply #goto(next, output) },
+    };
     quote! {
         let raw = exec.take_input();
         #ctx
         #input
-        let next = {
+        let #picked = {
             let input = &input;
             #(#branches else)* { #default }
         };
         let output = input;
         #op
-        #goto(next, output)
+        #finish
     }
 }
 
@@ -138,7 +160,7 @@ fn wait_state(cx: &Scope, s: &State, wait: &ir::Wait) -> TokenStream {
     let delay = match &wait.wait_for {
         ir::WaitFor::Seconds(n) => quote! { ::asl_runtime::wait::check_delay(::core::time::Duration::from_secs(#n))? },
         ir::WaitFor::SecondsPath(p) => {
-            let r = root(p);
+            let r = root(cx.paths, p);
             let p = cx.paths.get(p);
             quote! { ::asl_runtime::wait::seconds_from_path(#p, #r)? }
         }
@@ -146,18 +168,20 @@ fn wait_state(cx: &Scope, s: &State, wait: &ir::Wait) -> TokenStream {
             ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp(#t)?)?
         },
         ir::WaitFor::TimestampPath(p) => {
-            let r = root(p);
+            let r = root(cx.paths, p);
             let p = cx.paths.get(p);
             quote! { ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp_from_path(#p, #r)?)? }
         }
     };
+    let assigned = s.assign.as_deref().map(|a| assign(cx, a, quote! { &input }));
     let op = output_path(cx, s);
-    let next = transition(cx, &wait.transition);
+    let next = transition(cx, &wait.transition, assigned.is_some());
     quote! {
         let raw = exec.take_input();
         #ctx
         #input
         ::asl_runtime::wait::sleep(exec, env, #delay).await?;
+        #assigned
         let output = input;
         #op
         #next

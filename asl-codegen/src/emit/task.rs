@@ -57,7 +57,7 @@ fn limits(cx: &Scope, t: &Task) -> TokenStream {
         Seconds::None => quote! { ::core::option::Option::None },
         Seconds::Literal(n) => quote! { ::core::option::Option::Some(::core::time::Duration::from_secs(#n)) },
         Seconds::Path(p) => {
-            let r = root(p);
+            let r = root(cx.paths, p);
             let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::task::seconds_from_path(#p, #r)?) }
         }

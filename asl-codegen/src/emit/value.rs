@@ -2,7 +2,8 @@
 //! convention of the runtime's intrinsic functions (`asl_runtime::intrinsics`).
 //!
 //! Template expressions read two locals of the generated state function: `input` (the
-//! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object).
+//! template's input, a `&Value`) and, where a `$$` path is used, `context` (the Context object);
+//! a `$name` path reads the variable from `exec` (the state's `Execution`).
 
 use super::paths::Paths;
 use super::piece::raw_string;
@@ -93,15 +94,31 @@ pub fn template_on_input(paths: &Paths, t: &Template) -> TokenStream {
 }
 
 /// What a path is evaluated on, where the state's own input is the local `input: Value`:
-/// `&input`, or `&context` (the Context object) for `$$` paths.
-pub fn root(p: &JsonPath) -> TokenStream {
-    if p.root == Root::Context { quote! { &context } } else { quote! { &input } }
+/// `&input`, `&context` (the Context object) for `$$` paths, a variable's value for `$name`.
+pub fn root(paths: &Paths, p: &JsonPath) -> TokenStream {
+    match &p.root {
+        Root::Input => quote! { &input },
+        Root::Context => quote! { &context },
+        Root::Variable(name) => variable(paths, p, name),
+    }
 }
 
-/// A `.$` path: on the template input (`input: &Value` there), or on the Context object.
+/// The value of variable `name`, which `p` reads (a `&Value`; a `States.Runtime` error when
+/// no state assigned it).
+pub fn variable(paths: &Paths, p: &JsonPath, name: &str) -> TokenStream {
+    let path = paths.get(p);
+    quote! { ::asl_runtime::io::variable(exec.variables(), #name, #path)? }
+}
+
+/// A `.$` path: on the template input (`input: &Value` there), the Context object or a
+/// variable.
 fn path_value(paths: &Paths, p: &JsonPath, field: &str) -> TokenStream {
     let path = paths.get(p);
-    let root = if p.root == Root::Context { quote! { &context } } else { quote! { input } };
+    let root = match &p.root {
+        Root::Input => quote! { input },
+        Root::Context => quote! { &context },
+        Root::Variable(name) => variable(paths, p, name),
+    };
     quote! { ::asl_runtime::io::template_path(#path, #root, #field)? }
 }
 

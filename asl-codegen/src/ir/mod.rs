@@ -32,6 +32,9 @@ pub struct State {
     pub comment: Option<String>,
     pub input_path: PathSetting,
     pub output_path: PathSetting,
+    /// `Assign`: applied when the state moves on normally (for a Choice state, when it takes
+    /// its Default). Boxed: most states have none.
+    pub assign: Option<Box<Template>>,
     pub kind: Kind,
 }
 
@@ -244,12 +247,22 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: usize,
     pub result_path: ResultPath,
+    /// Evaluated on the error output when this Catcher is the one taken.
+    pub assign: Option<Template>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Choice {
-    pub rules: Vec<(Condition, usize)>,
+    pub rules: Vec<ChoiceRule>,
     pub default: Option<usize>,
+}
+
+/// A top-level Choice rule: where it goes when its condition holds, and what it assigns then.
+#[derive(Debug, Clone)]
+pub struct ChoiceRule {
+    pub condition: Condition,
+    pub next: usize,
+    pub assign: Option<Template>,
 }
 
 #[derive(Debug, Clone)]
@@ -341,7 +354,8 @@ impl Literal {
     pub const LARGE: usize = 64;
 }
 
-/// A payload template (Parameters, ResultSelector, Credentials).
+/// A payload template (Parameters, ResultSelector, Credentials, and an Assign: an object of
+/// variable names).
 #[derive(Debug, Clone)]
 pub enum Template {
     Object(Vec<(String, Template)>),

@@ -59,9 +59,9 @@ impl State {
         }
     }
 
-    /// Every payload template the state evaluates.
+    /// Every payload template the state evaluates, its Assigns included.
     pub fn templates(&self) -> Vec<&Template> {
-        let mut out = Vec::new();
+        let mut out: Vec<&Template> = self.assigns();
         match &self.kind {
             Kind::Pass(p) => out.extend(p.parameters.as_deref()),
             Kind::Task(t) => out.extend([&t.parameters, &t.outcome.result_selector, &t.credentials].into_iter().flatten()),
@@ -80,6 +80,23 @@ impl State {
             })),
             _ => {}
         }
+        out
+    }
+
+    /// Every Assign of the state: its own, its Choice rules', its Catchers'.
+    pub fn assigns(&self) -> Vec<&Template> {
+        let mut out: Vec<&Template> = self.assign.as_deref().into_iter().collect();
+        let catchers = match &self.kind {
+            Kind::Choice(c) => {
+                out.extend(c.rules.iter().filter_map(|r| r.assign.as_ref()));
+                return out;
+            }
+            Kind::Task(t) => &t.outcome.catch,
+            Kind::Parallel(p) => &p.outcome.catch,
+            Kind::Map(m) => &m.outcome.catch,
+            _ => return out,
+        };
+        out.extend(catchers.iter().filter_map(|c| c.assign.as_ref()));
         out
     }
 
@@ -130,7 +147,7 @@ impl State {
             }
             Kind::Parallel(p) => p.outcome.collect_paths(out),
             Kind::Map(m) => m.collect_paths(out),
-            Kind::Choice(c) => c.rules.iter().for_each(|(cond, _)| cond.collect_paths(out)),
+            Kind::Choice(c) => c.rules.iter().for_each(|r| r.condition.collect_paths(out)),
             Kind::Wait(w) => match &w.wait_for {
                 WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) => out.push(p),
                 WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}

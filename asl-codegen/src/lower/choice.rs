@@ -1,9 +1,11 @@
-//! Choice rules → conditions: each data-test rule becomes a typed test on a parsed path.
+//! Choice rules → conditions: each data-test rule becomes a typed test on a parsed path; a
+//! top-level rule keeps its Assign.
 
 use super::paths::path;
 use crate::ast::{self, ComparisonOp as Op};
 use crate::diag::Diagnostics;
-use crate::ir::{Choice, Cmp, Condition, Test, TypeTest};
+use super::template::lower_template;
+use crate::ir::{Choice, ChoiceRule, Cmp, Condition, Test, TypeTest};
 use crate::json::{Node, NodeKind};
 use std::collections::HashMap;
 
@@ -12,7 +14,11 @@ pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, diags: &mut 
     let mut rules = Vec::new();
     for rule in &ch.choices.value {
         let next = target(&rule.next.as_ref()?.value)?;
-        rules.push((condition(rule, diags)?, next));
+        let assign = match &rule.assign {
+            Some(a) => Some(lower_template(a)?),
+            None => None,
+        };
+        rules.push(ChoiceRule { condition: condition(rule, diags)?, next, assign });
     }
     let default = match &ch.default {
         Some(d) => Some(target(&d.value)?),
@@ -27,8 +33,8 @@ fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Conditio
         ast::RuleKind::Or(rs) => Condition::Or(rs.iter().map(|r| condition(r, diags)).collect::<Option<_>>()?),
         ast::RuleKind::Not(r) => Condition::Not(Box::new(condition(r, diags)?)),
         ast::RuleKind::Data { variable, op, operand } => {
-            let variable = path(&variable.value, variable.span, diags)?;
-            let test = test(op.value, operand, diags)?;
+            let variable = path(&variable.value)?;
+            let test = test(op.value, operand)?;
             Condition::Test { variable, test }
         }
         ast::RuleKind::Condition(n) => {
@@ -54,7 +60,7 @@ fn cmp(op: Op) -> Cmp {
     }
 }
 
-fn test(op: Op, operand: &Node, diags: &mut Diagnostics) -> Option<Test> {
+fn test(op: Op, operand: &Node) -> Option<Test> {
     let name = op.name();
     let b = || match operand.kind {
         NodeKind::Bool(b) => Some(b),
@@ -71,9 +77,9 @@ fn test(op: Op, operand: &Node, diags: &mut Diagnostics) -> Option<Test> {
         Op::IsBoolean => type_test(TypeTest::Boolean),
         Op::IsTimestamp => type_test(TypeTest::Timestamp),
         Op::BooleanEquals => Some(Test::Boolean(b()?)),
-        Op::BooleanEqualsPath => Some(Test::BooleanPath(path(&s()?, operand.span, diags)?)),
+        Op::BooleanEqualsPath => Some(Test::BooleanPath(path(&s()?)?)),
         _ if name.ends_with("Path") => {
-            let p = path(&s()?, operand.span, diags)?;
+            let p = path(&s()?)?;
             Some(match &name[..4] {
                 "Stri" => Test::StringPath(cmp(op), p),
                 "Nume" => Test::NumericPath(cmp(op), p),

@@ -1,7 +1,7 @@
 //! ast → ir: state names become Rust identifiers, transitions become indexes, and paths,
-//! templates, intrinsic calls and Choice rules are compiled to small programs. Features that
-//! cannot run yet (JSONata, workflow variables, an ItemBatcher with an ItemSelector) are
-//! reported here as "not supported yet", after `check` validated them fully. What `check`
+//! templates, intrinsic calls, Choice rules and Assigns are compiled to small programs. Features
+//! that cannot run yet (JSONata, an ItemBatcher with an ItemSelector) are reported here as
+//! "not supported yet", after `check` validated them fully. What `check`
 //! guarantees (every transition names a state, every path parses) is not guessed at when it
 //! fails to hold: lowering returns `None` without a diagnostic, which `compile_source` reports
 //! as an internal error.
@@ -78,8 +78,9 @@ impl Lower<'_, '_> {
             variant,
             ident,
             comment: decl.state.common.comment.clone(),
-            input_path: path_setting(decl.state.common.input_path.as_deref(), self.diags)?,
-            output_path: path_setting(decl.state.common.output_path.as_deref(), self.diags)?,
+            input_path: path_setting(decl.state.common.input_path.as_deref())?,
+            output_path: path_setting(decl.state.common.output_path.as_deref())?,
+            assign: self.template(decl.state.common.assign.as_deref())?.map(Box::new),
             kind,
         })
     }
@@ -90,20 +91,16 @@ impl Lower<'_, '_> {
             self.unsupported(q.span, "JSONata");
             return None;
         }
-        if let Some(a) = &c.assign {
-            self.unsupported(a.span, "Assign (workflow variables)");
-            return None;
-        }
         Some(match &decl.state.kind {
             StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
                 parameters: self.template(c.parameters.as_deref())?.map(Box::new),
                 result: p.result.as_ref().map(|r| Box::new(template::literal(r))),
-                result_path: result_path(c.result_path.as_deref(), self.diags)?,
+                result_path: result_path(c.result_path.as_deref())?,
                 transition: self.transition(c)?,
             }),
             StateKind::Task(t) => ir::Kind::Task(Box::new(self.task(t, c)?)),
             StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
-            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w, self.diags)?, transition: self.transition(c)? }),
+            StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c)? }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(Box::new(self.fail(f)?)),
             StateKind::Parallel(p) => ir::Kind::Parallel(Box::new(ir::Parallel {
@@ -118,7 +115,7 @@ impl Lower<'_, '_> {
     fn template(&mut self, node: Option<&Node>) -> Option<Option<ir::Template>> {
         match node {
             None => Some(None),
-            Some(n) => template::lower_template(n, self.diags).map(Some),
+            Some(n) => template::lower_template(n).map(Some),
         }
     }
 
@@ -127,8 +124,8 @@ impl Lower<'_, '_> {
             resource: t.resource.value.clone(),
             parameters: self.template(c.parameters.as_deref())?,
             credentials: self.template(t.credentials.as_ref())?,
-            timeout: seconds(&t.timeout, self.diags)?,
-            heartbeat: seconds(&t.heartbeat, self.diags)?,
+            timeout: seconds(&t.timeout)?,
+            heartbeat: seconds(&t.heartbeat)?,
             outcome: self.outcome(c)?,
         })
     }
@@ -137,7 +134,7 @@ impl Lower<'_, '_> {
     fn outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
         Some(ir::Outcome {
             result_selector: self.template(c.result_selector.as_deref())?,
-            result_path: result_path(c.result_path.as_deref(), self.diags)?,
+            result_path: result_path(c.result_path.as_deref())?,
             retry: c.retry.iter().map(retrier).collect(),
             catch: c
                 .catch
@@ -146,7 +143,8 @@ impl Lower<'_, '_> {
                     Some(ir::Catcher {
                         error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
                         next: self.target(&k.next.value)?,
-                        result_path: result_path(k.result_path.as_ref(), self.diags)?,
+                        result_path: result_path(k.result_path.as_ref())?,
+                        assign: self.template(k.assign.as_ref())?,
                     })
                 })
                 .collect::<Option<_>>()?,
@@ -157,12 +155,12 @@ impl Lower<'_, '_> {
     /// A distributed Map's settings: tolerances, ItemReader, ItemBatcher, ResultWriter.
     fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map) -> Option<ir::MapMode> {
         let tolerated_count = match (&m.tolerated_failure_count, &m.tolerated_failure_count_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value, p.span, self.diags)?)),
+            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
         let tolerated_percentage = match (&m.tolerated_failure_percentage, &m.tolerated_failure_percentage_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value, p.span, self.diags)?)),
+            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value)?)),
             (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
             (None, None) => None,
         };
@@ -194,7 +192,7 @@ impl Lower<'_, '_> {
         let config = field("ReaderConfig");
         let max_items_path = config
             .and_then(|c| c.as_members()?.iter().find(|m| &*m.key == "MaxItemsPath"))
-            .map(|m| reference_path(m.value.as_str()?, m.value.span, self.diags))
+            .map(|m| reference_path(m.value.as_str()?))
             .map_or(Some(None), |p| p.map(Some))?;
         Some(ir::ItemReader {
             resource: field("Resource")?.as_str()?.to_string(),
@@ -206,9 +204,9 @@ impl Lower<'_, '_> {
 
     fn item_batcher(&mut self, node: &Node) -> Option<ir::ItemBatcher> {
         let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
-        let mut limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
+        let limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
             if let Some(p) = field(&format!("{k}Path")) {
-                return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?, p.span, self.diags)?)));
+                return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?)?)));
             }
             // `check` let only whole numbers through.
             field(k).map(|n| n.as_uint().map(ir::Tolerated::Literal)).map_or(Some(None), |n| n.map(Some))
@@ -235,12 +233,12 @@ impl Lower<'_, '_> {
             _ => ir::MapMode::Inline,
         };
         let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
-            (_, Some(p)) => ir::Concurrency::Path(reference_path(&p.value, p.span, self.diags)?),
+            (_, Some(p)) => ir::Concurrency::Path(reference_path(&p.value)?),
             (Some(n), None) => ir::Concurrency::Literal(n.value),
             (None, None) => ir::Concurrency::Literal(0),
         };
         let items_path = match &m.items_path {
-            Some(p) if p.value != "$" => Some(reference_path(&p.value, p.span, self.diags)?),
+            Some(p) if p.value != "$" => Some(reference_path(&p.value)?),
             _ => None,
         };
         // The older `Parameters` of a Map state is what `ItemSelector` is now.
@@ -256,19 +254,19 @@ impl Lower<'_, '_> {
     }
 
     fn fail(&mut self, f: &ast::Fail) -> Option<ir::Fail> {
-        let mut source = |lit: &Option<ast::Spanned<String>>, path: &Option<ast::Spanned<String>>, field: &str| {
+        let source = |lit: &Option<ast::Spanned<String>>, path: &Option<ast::Spanned<String>>, field: &str| {
             if let Some(l) = lit {
                 return Some(Some(ir::Source::Literal(l.value.clone())));
             }
             let Some(p) = path else { return Some(None) };
-            let t = template::lower_dynamic(&p.value, field, p.span, self.diags)?;
+            let t = template::lower_dynamic(&p.value, field)?;
             Some(Some(ir::Source::Template(t)))
         };
         Some(ir::Fail { error: source(&f.error, &f.error_path, "ErrorPath")?, cause: source(&f.cause, &f.cause_path, "CausePath")? })
     }
 }
 
-fn wait_for(w: &ast::Wait, diags: &mut Diagnostics) -> Option<ir::WaitFor> {
+fn wait_for(w: &ast::Wait) -> Option<ir::WaitFor> {
     if let Some(s) = &w.seconds {
         return Some(ir::WaitFor::Seconds(s.value));
     }
@@ -276,16 +274,16 @@ fn wait_for(w: &ast::Wait, diags: &mut Diagnostics) -> Option<ir::WaitFor> {
         return Some(ir::WaitFor::Timestamp(t.value.clone()));
     }
     if let Some(p) = &w.seconds_path {
-        return reference_path(&p.value, p.span, diags).map(ir::WaitFor::SecondsPath);
+        return reference_path(&p.value).map(ir::WaitFor::SecondsPath);
     }
     let p = w.timestamp_path.as_ref()?;
-    reference_path(&p.value, p.span, diags).map(ir::WaitFor::TimestampPath)
+    reference_path(&p.value).map(ir::WaitFor::TimestampPath)
 }
 
-fn seconds(f: &SecondsField, diags: &mut Diagnostics) -> Option<ir::Seconds> {
+fn seconds(f: &SecondsField) -> Option<ir::Seconds> {
     Some(match (&f.seconds, &f.path) {
         (Some(s), _) => ir::Seconds::Literal(s.value),
-        (None, Some(p)) => ir::Seconds::Path(reference_path(&p.value, p.span, diags)?),
+        (None, Some(p)) => ir::Seconds::Path(reference_path(&p.value)?),
         (None, None) => ir::Seconds::None,
     })
 }
@@ -301,21 +299,21 @@ fn retrier(r: &ast::Retrier) -> ir::Retrier {
     }
 }
 
-fn path_setting(p: Option<&NullablePath>, diags: &mut Diagnostics) -> Option<ir::PathSetting> {
+fn path_setting(p: Option<&NullablePath>) -> Option<ir::PathSetting> {
     Some(match p {
         None => ir::PathSetting::Identity,
         Some(ast::Spanned { value: None, .. }) => ir::PathSetting::Null,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::PathSetting::Identity,
-        Some(ast::Spanned { value: Some(text), span }) => ir::PathSetting::Path(Box::new(path(text, *span, diags)?)),
+        Some(ast::Spanned { value: Some(text), .. }) => ir::PathSetting::Path(Box::new(path(text)?)),
     })
 }
 
-fn result_path(p: Option<&NullablePath>, diags: &mut Diagnostics) -> Option<ir::ResultPath> {
+fn result_path(p: Option<&NullablePath>) -> Option<ir::ResultPath> {
     Some(match p {
         None => ir::ResultPath::Replace,
         Some(ast::Spanned { value: None, .. }) => ir::ResultPath::Discard,
         Some(ast::Spanned { value: Some(text), .. }) if text == "$" => ir::ResultPath::Replace,
-        Some(ast::Spanned { value: Some(text), span }) => ir::ResultPath::At(Box::new(reference_path(text, *span, diags)?)),
+        Some(ast::Spanned { value: Some(text), .. }) => ir::ResultPath::At(Box::new(reference_path(text)?)),
     })
 }
 

@@ -2,12 +2,11 @@
 //! else stays a literal.
 
 use super::paths::path;
-use crate::diag::{Diagnostics, Span};
 use crate::ir::{Arg, Call, Literal, Template};
 use crate::json::{Node, NodeKind};
 use crate::lang::{intrinsic, looks_like_intrinsic};
 
-pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> {
+pub fn lower_template(node: &Node) -> Option<Template> {
     // A part with no `key.$` anywhere is one literal (emitted as JSON text when it is large).
     if is_constant(node) {
         return Some(Template::Literal(literal(node)));
@@ -17,14 +16,14 @@ pub fn lower_template(node: &Node, diags: &mut Diagnostics) -> Option<Template> 
             let mut out = Vec::with_capacity(members.len());
             for m in members.iter() {
                 let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
-                    (Some(key), Some(text)) => (key.to_string(), lower_dynamic(text, &m.key, m.value.span, diags)?),
-                    _ => (m.key.to_string(), lower_template(&m.value, diags)?),
+                    (Some(key), Some(text)) => (key.to_string(), lower_dynamic(text, &m.key)?),
+                    _ => (m.key.to_string(), lower_template(&m.value)?),
                 };
                 out.push(value);
             }
             Template::Object(out)
         }
-        NodeKind::Array(items) => Template::Array(items.iter().map(|n| lower_template(n, diags)).collect::<Option<_>>()?),
+        NodeKind::Array(items) => Template::Array(items.iter().map(lower_template).collect::<Option<_>>()?),
         _ => Template::Literal(literal(node)),
     })
 }
@@ -46,23 +45,23 @@ fn is_constant(node: &Node) -> bool {
     }
 }
 
-/// One `key.$` value, or an ErrorPath / CausePath written at `span`.
-pub fn lower_dynamic(text: &str, field: &str, span: Span, diags: &mut Diagnostics) -> Option<Template> {
+/// One `key.$` value, or an ErrorPath / CausePath.
+pub fn lower_dynamic(text: &str, field: &str) -> Option<Template> {
     if looks_like_intrinsic(text) {
         let call = intrinsic::parse_intrinsic(text).ok()?;
-        return Some(Template::Intrinsic { call: lower_call(&call, span, diags)?, field: field.to_string() });
+        return Some(Template::Intrinsic { call: lower_call(&call)?, field: field.to_string() });
     }
-    Some(Template::Path { path: path(text, span, diags)?, field: field.to_string() })
+    Some(Template::Path { path: path(text)?, field: field.to_string() })
 }
 
-fn lower_call(call: &intrinsic::Call, span: Span, diags: &mut Diagnostics) -> Option<Call> {
+fn lower_call(call: &intrinsic::Call) -> Option<Call> {
     let args = call
         .args
         .iter()
         .map(|a| match a {
             intrinsic::Arg::Literal(v) => Some(Arg::Literal(v.clone())),
-            intrinsic::Arg::Path { text, .. } => path(text, span, diags).map(Arg::Path),
-            intrinsic::Arg::Call(c) => lower_call(c, span, diags).map(Arg::Call),
+            intrinsic::Arg::Path { text, .. } => path(text).map(Arg::Path),
+            intrinsic::Arg::Call(c) => lower_call(c).map(Arg::Call),
         })
         .collect::<Option<_>>()?;
     Some(Call { func: call.func, args })

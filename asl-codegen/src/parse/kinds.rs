@@ -73,9 +73,10 @@ pub fn choice(f: &mut Fields, span: Span) -> Choice {
 fn rule(node: &Node, owner: &str, top: bool, diags: &mut Diagnostics) -> ChoiceRule {
     let mut f = Fields::new(node, owner.to_string(), "a Choice rule object", diags);
     let next = if top { f.string("Next") } else { None };
+    let mut assign = None;
     if top {
         f.string("Comment");
-        f.node("Assign");
+        assign = f.node("Assign").cloned().map(Box::new);
         f.node("Output");
     }
     let kind = rule_kind(&mut f, node.span, owner);
@@ -85,7 +86,7 @@ fn rule(node: &Node, owner: &str, top: bool, diags: &mut Diagnostics) -> ChoiceR
         allowed.extend(["Next", "Comment", "Assign", "Output"]);
     }
     f.finish(&allowed);
-    ChoiceRule { span: node.span, next, kind }
+    ChoiceRule { span: node.span, next, assign, kind }
 }
 
 fn rule_kind(f: &mut Fields, span: Span, owner: &str) -> RuleKind {

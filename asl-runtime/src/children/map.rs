@@ -97,7 +97,7 @@ where
                 let copy = keep_inputs.then(|| input.clone());
                 let info = child_info::<M>(parent, siblings, index, &input, own_execution);
                 let history = env.records_history() && !own_execution;
-                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input, history, siblings.redriven(index)));
+                let run: ChildFuture<'_> = Box::pin(run_child::<M, H, C>(info, env, input, history, siblings.redriven(index), siblings.scope()));
                 (index, copy, Ok(run.await))
             }
         }
@@ -155,7 +155,7 @@ async fn map_now<M: Machine, H: TaskHandler, C: Clock>(
             Err(fault) => return (Err(fault), ended),
         };
         let info = child_info::<M>(parent, siblings, index, &input, false);
-        let mut exec = new_child::<M>(info, input, env.records_history());
+        let mut exec = new_child::<M>(info, input, env.records_history(), siblings.scope());
         let ending = crate::driver::run_now::<M, H, C>(&mut exec, env);
         let mut end = match ChildEnd::of(ending, &mut exec) {
             Ok(end) => end,

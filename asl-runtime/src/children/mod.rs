@@ -31,6 +31,7 @@ use crate::flow::{Ending, Fault, Interrupted, Outcome};
 use crate::handler::TaskHandler;
 use crate::history::HistoryEvent;
 use crate::machine::Machine;
+use crate::variables::Variables;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -114,6 +115,9 @@ impl Ended {
 pub struct Siblings {
     place: Arc<str>,
     redriven: Option<Arc<str>>,
+    /// The parent's variables as the state entered, which every child reads (`None`: there
+    /// are none, and the children start with nothing to share).
+    variables: Option<Arc<Variables>>,
 }
 
 impl Siblings {
@@ -133,7 +137,15 @@ pub fn siblings<S: Copy>(exec: &mut Execution<S>, state_name: &str) -> Siblings 
         _ => None,
     };
     exec.children_ran = Some(place.clone());
-    Siblings { place, redriven }
+    let variables = (!exec.variables.is_empty()).then(|| Arc::new(exec.variables.clone()));
+    Siblings { place, redriven, variables }
+}
+
+impl Siblings {
+    /// The scope a child starts with: its own, inside the parent's.
+    fn scope(&self) -> Variables {
+        self.variables.as_ref().map(Variables::inner).unwrap_or_default()
+    }
 }
 
 /// The execution facts of a child. A Parallel branch or inline Map iteration shares the
@@ -152,8 +164,9 @@ fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Siblings, index: us
 /// A child execution at its start, recording history when its events belong to the parent's
 /// history and the environment records history (a distributed Map's children are executions
 /// of their own, whose events the parent's history does not show).
-fn new_child<M: Machine>(info: ExecutionInfo, input: Value, history: bool) -> Execution<M::State> {
+fn new_child<M: Machine>(info: ExecutionInfo, input: Value, history: bool, variables: Variables) -> Execution<M::State> {
     let mut exec = Execution::new(info, M::START, input);
+    exec.variables = variables;
     if history {
         exec.history = Some(Vec::new());
     }
@@ -171,9 +184,10 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     input: Value,
     history: bool,
     redriven: Option<String>,
+    variables: Variables,
 ) -> Result<ChildEnd, Interrupted> {
     let Some(journal) = env.journal() else {
-        let mut exec = new_child::<M>(info, input, history);
+        let mut exec = new_child::<M>(info, input, history, variables);
         // Nested machines have no TimeoutSeconds of their own: straight to the driver, which
         // keeps the boxed child future small.
         let ending = crate::driver::drive::<M, H, C>(&mut exec, env, |_| {}).await;
@@ -191,7 +205,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
         }
     }
     let mut exec = match journal.progress(&place)? {
-        None => new_child::<M>(info, input, history),
+        None => new_child::<M>(info, input, history, variables),
         Some(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| Interrupted::unreadable(format!("the checkpoint of '{place}' is unreadable: {e}")))?,
     };

@@ -21,7 +21,7 @@ where
     C: Clock,
 {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    Box::pin(run_child::<M, H, C>(info, env, input, env.records_history(), siblings.redriven(index)))
+    Box::pin(run_child::<M, H, C>(info, env, input, env.records_history(), siblings.redriven(index), siblings.scope()))
 }
 
 /// Runs Parallel branches concurrently. Results in branch order; the first failure wins and
@@ -51,7 +51,7 @@ pub fn branch_now<M: Machine, H: TaskHandler, C: Clock>(
     input: Value,
 ) -> Result<ChildEnd, Interrupted> {
     let info = child_info::<M>(parent, siblings, index, &input, false);
-    let mut exec = new_child::<M>(info, input, env.records_history());
+    let mut exec = new_child::<M>(info, input, env.records_history(), siblings.scope());
     let ending = crate::driver::run_now::<M, H, C>(&mut exec, env);
     ChildEnd::of(ending, &mut exec)
 }

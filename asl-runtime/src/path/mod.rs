@@ -15,11 +15,14 @@ use std::fmt;
 pub use eval::{get, lookup, missing_path_message, read, select};
 pub use set::set;
 
-/// Where a path starts: `$` is the state's input (or template input), `$$` the Context object.
+/// Where a path starts: `$` is the state's input (or template input), `$$` the Context object,
+/// `$name` the value of workflow variable `name` (the caller looks it up, see
+/// [`crate::io::variable`]; the path's steps then run on that value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Root {
     Input,
     Context,
+    Variable,
 }
 
 /// One step of a path, in Jayway's token vocabulary.
@@ -107,6 +110,12 @@ impl Path {
     /// A path on the Context object (`$$...`).
     pub const fn context(text: &'static str, segments: &'static [Segment]) -> Path {
         Path { text, root: Root::Context, segments }
+    }
+
+    /// A path on the value of a workflow variable (`$name...`); `text` is the whole path as
+    /// written, `segments` the steps after the name.
+    pub const fn variable(text: &'static str, segments: &'static [Segment]) -> Path {
+        Path { text, root: Root::Variable, segments }
     }
 
     /// The path as written in the definition, e.g. `$.a.b[0]`.

@@ -12,11 +12,13 @@ mod tests;
 
 use std::fmt;
 
-/// Where a path starts: `$` (the input) or `$$` (the Context object).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a path starts: `$` (the input), `$$` (the Context object) or `$name` (the value of
+/// workflow variable `name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Root {
     Input,
     Context,
+    Variable(String),
 }
 
 /// One step of a path, in Jayway's token vocabulary (mirrors `asl_runtime::path::Segment`).
@@ -97,6 +99,14 @@ impl JsonPath {
     /// `$$...`: a path on the Context object.
     pub fn is_context(&self) -> bool {
         self.root == Root::Context
+    }
+
+    /// The workflow variable the path reads (`$name...`), if it reads one.
+    pub fn variable(&self) -> Option<&str> {
+        match &self.root {
+            Root::Variable(name) => Some(name),
+            _ => None,
+        }
     }
 
     /// Whether evaluating this path may read `$$.State.EnteredTime` (it names it, an object
@@ -245,8 +255,9 @@ impl<'t> Cursor<'t> {
         if !self.eat('$') {
             return self.error(0, "a path must start with `$` (the input) or `$$` (the context object)");
         }
-        if self.peek().is_some_and(|c| c.is_alphabetic() || c == '_') {
-            return self.error(0, "variables (`$name`) are not supported yet");
+        if let Some(name) = super::variable_name(self.text) {
+            self.pos += name.len();
+            return Ok(Root::Variable(name.to_owned()));
         }
         Ok(Root::Input)
     }
