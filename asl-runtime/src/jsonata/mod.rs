@@ -19,9 +19,35 @@ pub use error::Error;
 pub use eval::Eval;
 pub use value::{Env, Value};
 
+/// A compiled JSONata expression: a Rust function where the compiler wrote the expression as
+/// code, else a tree the evaluator walks. Both run with the same [`Eval`] and variables.
+#[derive(Clone, Copy)]
+pub enum Expression {
+    Tree(&'static tree::Node),
+    Native(NativeExpr),
+}
+
+/// An expression written as Rust: its context value and variables in, its value out.
+pub type NativeExpr = for<'a> fn(&Eval<'a>, &Value<'a>, &Env<'a>) -> error::Result<Value<'a>>;
+
+impl Expression {
+    pub fn eval<'a>(&self, ev: &Eval<'a>, input: &Value<'a>, env: &Env<'a>) -> error::Result<Value<'a>> {
+        match self {
+            Expression::Tree(node) => ev.eval(node, input, env),
+            Expression::Native(f) => f(ev, input, env),
+        }
+    }
+}
+
+impl From<&'static tree::Node> for Expression {
+    fn from(node: &'static tree::Node) -> Expression {
+        Expression::Tree(node)
+    }
+}
+
 /// Evaluates `expr` on `input` with `bindings` as variables; `None` when the result is
 /// undefined.
-pub fn evaluate(expr: &'static tree::Node, input: Option<&serde_json::Value>, bindings: &[(&str, &serde_json::Value)]) -> Result<Option<serde_json::Value>, Error> {
+pub fn evaluate(expr: impl Into<Expression>, input: Option<&serde_json::Value>, bindings: &[(&str, &serde_json::Value)]) -> Result<Option<serde_json::Value>, Error> {
     evaluate_within(expr, input, bindings, Limits::default())
 }
 
@@ -41,7 +67,7 @@ impl Default for Limits {
 
 /// [`evaluate`] within `limits`.
 pub fn evaluate_within(
-    expr: &'static tree::Node,
+    expr: impl Into<Expression>,
     input: Option<&serde_json::Value>,
     bindings: &[(&str, &serde_json::Value)],
     limits: Limits,
@@ -49,7 +75,7 @@ pub fn evaluate_within(
     let input = input.map_or(Value::Undefined, Value::from_json);
     let env = Env::root(bindings.iter().map(|(name, v)| (*name, Value::from_json(v))).collect());
     let ev = Eval::new(input.clone()).with_max_depth(limits.depth).with_time_limit(limits.time);
-    let result = ev.eval(expr, &wrap_input(input), &env)?;
+    let result = expr.into().eval(&ev, &wrap_input(input), &env)?;
     Ok(result.to_json())
 }
 
