@@ -156,6 +156,8 @@ pub struct ChoiceRule {
     pub span: Span,
     pub next: Option<Spanned<String>>,
     pub assign: Option<Box<Node>>,
+    /// JSONata: the state's output when this rule is chosen.
+    pub output: Option<Box<Node>>,
     pub kind: RuleKind,
 }
 

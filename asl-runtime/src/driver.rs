@@ -167,7 +167,7 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 Ready::Budget => (Ok(Flow::Next), true),
             }
         };
-        if let Some(ending) = finish_step::<M>(exec, result) {
+        if let Some(ending) = finish_step::<M, H, C>(exec, env, result) {
             return ending;
         }
         if budget_spent {
@@ -212,14 +212,14 @@ pub(crate) fn run_now<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution
             // Not reached for such a machine; ending the run beats looping.
             Ready::MustWait | Ready::Budget => Err(Fault::runtime("a state that waits reached the synchronous driver")),
         };
-        if let Some(ending) = finish_step::<M>(exec, result) {
+        if let Some(ending) = finish_step::<M, H, C>(exec, env, result) {
             return ending;
         }
     }
 }
 
 /// What the driver does with a step's result: `None` to go on, or how the run ended.
-fn finish_step<M: Machine>(exec: &mut Execution<M::State>, result: Result<Flow, Fault>) -> Option<Ending> {
+fn finish_step<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &Env<H, C>, result: Result<Flow, Fault>) -> Option<Ending> {
     Some(match result {
         Ok(Flow::Next) => return None,
         Ok(Flow::Succeed) => Ending::Succeeded(exec.take_input()),
@@ -231,6 +231,13 @@ fn finish_step<M: Machine>(exec: &mut Execution<M::State>, result: Result<Flow, 
                 names::DATA_LIMIT_EXCEEDED,
                 format!("The state '{state}' produced an output of {len} bytes, over the limit of {MAX_PAYLOAD_BYTES} bytes."),
             ))
+        }
+        Err(Fault::Evaluation(e)) => {
+            let state = M::state_name(exec.state);
+            let cause = format!("An error occurred while executing the state '{state}' (entered at the event id #{}). {}", exec.entered_event, e.cause);
+            let details = crate::history::evaluation_failed(names::QUERY_EVALUATION_ERROR, &cause, &e.location, state);
+            exec.add_event(|| env.clock.now(), "EvaluationFailed", || Some(("evaluationFailedEventDetails", details)));
+            Ending::Failed(Failure::new(names::QUERY_EVALUATION_ERROR, cause))
         }
         Err(Fault::Runtime(cause)) => {
             let state = M::state_name(exec.state);

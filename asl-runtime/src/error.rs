@@ -28,6 +28,7 @@ pub mod names {
     pub const PERMISSIONS: &str = "States.Permissions";
     pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
     pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
 }
 
 impl Failure {

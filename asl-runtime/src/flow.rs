@@ -32,6 +32,10 @@ pub enum Fault {
     /// A failure that is neither retried, caught nor rewritten: a child's `States.Runtime`
     /// error, whose cause already names the state it happened in.
     Fatal(Box<Failure>),
+    /// `States.QueryEvaluationError`: a JSONata expression failed. The driver adds AWS's "An
+    /// error occurred while executing the state …" prefix and records an EvaluationFailed
+    /// event naming the field (`location`).
+    Evaluation(Box<Evaluation>),
     /// The state's output is over 256 KiB (this many bytes): the execution fails with
     /// `States.DataLimitExceeded`, naming the state.
     OutputTooLarge(usize),
@@ -39,7 +43,19 @@ pub enum Fault {
     Interrupted(Box<Interrupted>),
 }
 
+/// A JSONata expression of a state that failed: which field (`Output`, `Arguments/x`,
+/// `Items`) and why, after AWS's prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub location: String,
+    pub cause: String,
+}
+
 impl Fault {
+    pub fn evaluation(location: impl Into<String>, cause: impl Into<String>) -> Self {
+        Fault::Evaluation(Box::new(Evaluation { location: location.into(), cause: cause.into() }))
+    }
+
     pub fn runtime(cause: impl Into<String>) -> Self {
         Fault::Runtime(Box::new(cause.into()))
     }

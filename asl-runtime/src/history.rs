@@ -93,6 +93,11 @@ pub fn assigned_variables(details: &mut Value, assigned: &Map<String, Value>) {
 }
 
 /// `executionStartedEventDetails`.
+/// EvaluationFailed: a JSONata expression of `state`'s field `location` failed.
+pub fn evaluation_failed(error: &str, cause: &str, location: &str, state: &str) -> Value {
+    serde_json::json!({ "error": error, "cause": cause, "location": location, "state": state })
+}
+
 pub fn execution_started(input: &Value) -> Value {
     let mut d = Map::new();
     payload(&mut d, "input", input);

@@ -48,6 +48,26 @@ pub fn timestamp(text: &str) -> Result<DateTime<Utc>, Fault> {
     })
 }
 
+/// A JSONata `Seconds`: a whole number of seconds, at least 0.
+pub fn seconds_from_query(v: &Value, location: &str) -> Result<Duration, Fault> {
+    match v.as_u64() {
+        Some(n) => check_delay(Duration::from_secs(n)),
+        None => Err(Fault::evaluation(location, format!("The {location} field must be a non-negative integer, but was: {v}"))),
+    }
+}
+
+/// A JSONata `Timestamp`: an ISO-8601 date-time string; anything else is a
+/// `States.QueryEvaluationError`.
+pub fn timestamp_from_query(v: &Value, location: &str) -> Result<DateTime<Utc>, Fault> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    parse_timestamp(&text).map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
+        Fault::evaluation(location, format!("The {location} field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"))
+    })
+}
+
 /// How long from `now` until `target` (zero if it has passed). AWS refuses waits of 2^31 s or more.
 pub fn until(now: DateTime<Utc>, target: DateTime<Utc>) -> Result<Duration, Fault> {
     let d = (target - now).to_std().unwrap_or(Duration::ZERO);

@@ -22,6 +22,11 @@ pub fn condition(paths: &Paths, c: &Condition) -> TokenStream {
             quote! { !#c }
         }
         Condition::Test { variable, test: t } => test(paths, variable, t),
+        Condition::Jsonata(q) => {
+            let value = super::value::query(q);
+            let (text, location) = (&q.text, &q.location);
+            quote! { ::asl_runtime::jsonata::state::condition(#value, #text, #location)? }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ mod io;
 mod names;
 mod outcome;
 mod paths;
+mod query;
 mod scope;
 mod state;
 mod task;

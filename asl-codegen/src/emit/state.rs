@@ -19,6 +19,11 @@ pub fn state_fn(cx: &Scope, s: &State) -> TokenStream {
     let name = ident(&s.ident);
     let doc = doc(s);
     let (body, uses_env) = match &s.kind {
+        Kind::Pass(p) if s.jsonata => (super::query::pass(cx, s, p), false),
+        Kind::Succeed if s.jsonata => (super::query::succeed(cx, s), false),
+        Kind::Fail(f) if s.jsonata => (super::query::fail(cx, s, f), false),
+        Kind::Wait(w) if s.jsonata => (super::query::wait(cx, s, w), true),
+        Kind::Choice(c) if s.jsonata => (super::query::choice(cx, s, c), false),
         Kind::Pass(p) => (pass(cx, s, p), s.needs_rng()),
         Kind::Task(t) => (task(cx, s, t), true),
         Kind::Choice(c) => (choice(cx, s, c), s.needs_rng()),
@@ -167,6 +172,7 @@ fn wait_state(cx: &Scope, s: &State, wait: &ir::Wait) -> TokenStream {
         ir::WaitFor::Timestamp(t) => quote! {
             ::asl_runtime::wait::until(env.clock.now(), ::asl_runtime::wait::timestamp(#t)?)?
         },
+        ir::WaitFor::Jsonata { .. } => quote! { ::core::compile_error!("internal error: a JSONata wait in a JSONPath state") },
         ir::WaitFor::TimestampPath(p) => {
             let r = root(cx.paths, p);
             let p = cx.paths.get(p);

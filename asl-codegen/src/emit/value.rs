@@ -83,6 +83,23 @@ pub fn template(paths: &Paths, t: &Template) -> TokenStream {
         }
         Template::Path { path, field } => path_value(paths, path, field),
         Template::Intrinsic { call: c, field } => call(paths, c, field),
+        Template::Jsonata(q) => query(q),
+    }
+}
+
+/// A JSONata expression of the state, evaluated with the state function's `states` (what
+/// `$states` holds) and the execution's variables: a `Value`, or AWS's
+/// `States.QueryEvaluationError`.
+pub fn query(q: &crate::ir::Query) -> TokenStream {
+    let tree = super::jsonata::node_expr(&q.expr);
+    let (text, location) = (&q.text, &q.location);
+    quote! {
+        {
+            static EXPR: ::asl_runtime::jsonata::tree::Node = #tree;
+            ::asl_runtime::jsonata::state::query(
+                ::asl_runtime::jsonata::Expression::Tree(&EXPR), #text, #location, &states, exec.variables(),
+            )?
+        }
     }
 }
 

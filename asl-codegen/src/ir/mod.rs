@@ -35,6 +35,11 @@ pub struct State {
     /// `Assign`: applied when the state moves on normally (for a Choice state, when it takes
     /// its Default). Boxed: most states have none.
     pub assign: Option<Box<Template>>,
+    /// A JSONata state's `Output`: what it hands on, evaluated last (its `$states.result` is
+    /// a Task's, Map's or Parallel's result). `None` in JSONPath states.
+    pub output: Option<Box<Template>>,
+    /// The state's QueryLanguage is JSONata: its templates' expressions read `$states`.
+    pub jsonata: bool,
     pub kind: Kind,
 }
 
@@ -263,6 +268,8 @@ pub struct ChoiceRule {
     pub condition: Condition,
     pub next: usize,
     pub assign: Option<Template>,
+    /// JSONata: the state's output when this rule is chosen.
+    pub output: Option<Template>,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +278,8 @@ pub enum Condition {
     Or(Vec<Condition>),
     Not(Box<Condition>),
     Test { variable: JsonPath, test: Test },
+    /// A JSONata `Condition`.
+    Jsonata(Box<Query>),
 }
 
 /// Comparisons as in `asl_runtime::choice::Cmp`.
@@ -321,6 +330,8 @@ pub enum WaitFor {
     SecondsPath(JsonPath),
     Timestamp(String),
     TimestampPath(JsonPath),
+    /// JSONata `Seconds` (`seconds: true`) or `Timestamp`.
+    Jsonata { seconds: bool, query: Box<Query> },
 }
 
 #[derive(Debug, Clone)]
@@ -364,6 +375,19 @@ pub enum Template {
     /// `"key.$": "$.path"`; `field` is the key as written, for error texts.
     Path { path: JsonPath, field: String },
     Intrinsic { call: Call, field: String },
+    /// `"{% … %}"`: a JSONata expression, as written (`text`, for error causes) and parsed;
+    /// `location` names the field for AWS's errors (`Output`, `Arguments/FunctionName`).
+    Jsonata(Box<Query>),
+}
+
+/// One JSONata expression of a state.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub expr: crate::lang::jsonata::Expr,
+    pub text: String,
+    pub location: String,
+    /// It reads `$states.context`.
+    pub reads_context: bool,
 }
 
 /// An intrinsic call with its path arguments parsed.

@@ -109,7 +109,39 @@ impl State {
     }
 
     pub fn uses_context(&self) -> bool {
-        !self.context_paths().is_empty()
+        !self.context_paths().is_empty() || self.queries().iter().any(|q| q.reads_context)
+    }
+
+    /// Every JSONata expression the state evaluates.
+    pub fn queries(&self) -> Vec<&super::Query> {
+        let mut out = Vec::new();
+        if !self.jsonata {
+            return out;
+        }
+        for t in self.templates().into_iter().chain(self.output.as_deref()) {
+            t.queries(&mut |q| out.push(q));
+        }
+        match &self.kind {
+            Kind::Choice(c) => {
+                for r in &c.rules {
+                    if let Condition::Jsonata(q) = &r.condition {
+                        out.push(q);
+                    }
+                }
+                out.extend(c.rules.iter().filter_map(|r| r.output.as_ref()).flat_map(|t| {
+                    let mut v = Vec::new();
+                    t.queries(&mut |q| v.push(q));
+                    v
+                }));
+            }
+            Kind::Wait(w) => {
+                if let WaitFor::Jsonata { query, .. } = &w.wait_for {
+                    out.push(query);
+                }
+            }
+            _ => {}
+        }
+        out
     }
 
     /// Whether an intrinsic here draws randomness (States.MathRandom unseeded, States.UUID).
@@ -150,7 +182,7 @@ impl State {
             Kind::Choice(c) => c.rules.iter().for_each(|r| r.condition.collect_paths(out)),
             Kind::Wait(w) => match &w.wait_for {
                 WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) => out.push(p),
-                WaitFor::Seconds(_) | WaitFor::Timestamp(_) => {}
+                WaitFor::Seconds(_) | WaitFor::Timestamp(_) | WaitFor::Jsonata { .. } => {}
             },
             Kind::Succeed | Kind::Fail(_) => {}
         }
@@ -208,6 +240,7 @@ impl Condition {
                     _ => {}
                 }
             }
+            Condition::Jsonata(_) => {}
         }
     }
 }
@@ -221,6 +254,17 @@ impl Template {
             Template::Literal(_) => {}
             Template::Path { path, .. } => on_path(path),
             Template::Intrinsic { call, .. } => call.visit(on_path, on_call),
+            Template::Jsonata(_) => {}
+        }
+    }
+
+    /// Calls `on_query` for every JSONata expression inside.
+    pub fn queries<'a>(&'a self, on_query: &mut impl FnMut(&'a super::Query)) {
+        match self {
+            Template::Object(members) => members.iter().for_each(|(_, v)| v.queries(on_query)),
+            Template::Array(items) => items.iter().for_each(|v| v.queries(on_query)),
+            Template::Jsonata(q) => on_query(q),
+            _ => {}
         }
     }
 }

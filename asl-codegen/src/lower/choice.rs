@@ -4,21 +4,30 @@
 use super::paths::path;
 use crate::ast::{self, ComparisonOp as Op};
 use crate::diag::Diagnostics;
+use super::jsonata::{query, query_template};
 use super::template::lower_template;
 use crate::ir::{Choice, ChoiceRule, Cmp, Condition, Test, TypeTest};
 use crate::json::{Node, NodeKind};
 use std::collections::HashMap;
 
-pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, diags: &mut Diagnostics) -> Option<Choice> {
+pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, jsonata: bool, diags: &mut Diagnostics) -> Option<Choice> {
     let target = |name: &str| index.get(name).copied();
     let mut rules = Vec::new();
     for rule in &ch.choices.value {
         let next = target(&rule.next.as_ref()?.value)?;
+        let field = |n: &Node, location: &str| match jsonata {
+            true => query_template(n, location),
+            false => lower_template(n),
+        };
         let assign = match &rule.assign {
-            Some(a) => Some(lower_template(a)?),
+            Some(a) => Some(field(a, "Assign")?),
             None => None,
         };
-        rules.push(ChoiceRule { condition: condition(rule, diags)?, next, assign });
+        let output = match &rule.output {
+            Some(o) => Some(field(o, "Output")?),
+            None => None,
+        };
+        rules.push(ChoiceRule { condition: condition(rule, diags)?, next, assign, output });
     }
     let default = match &ch.default {
         Some(d) => Some(target(&d.value)?),
@@ -37,12 +46,22 @@ fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Conditio
             let test = test(op.value, operand)?;
             Condition::Test { variable, test }
         }
-        ast::RuleKind::Condition(n) => {
-            diags.error(n.span, "JSONata \"Condition\" is valid ASL but not supported yet by asl-codegen");
-            return None;
-        }
+        ast::RuleKind::Condition(n) => match &n.kind {
+            NodeKind::Bool(b) => Condition::Jsonata(Box::new(constant(*b))),
+            _ => Condition::Jsonata(Box::new(query(n.as_str()?, "Condition")?)),
+        },
         ast::RuleKind::Invalid => return None,
     })
+}
+
+/// `"Condition": true` written as a JSON boolean: the expression `true`.
+fn constant(b: bool) -> crate::ir::Query {
+    crate::ir::Query {
+        expr: crate::lang::jsonata::Expr::Bool(b),
+        text: b.to_string(),
+        location: "Condition".into(),
+        reads_context: false,
+    }
 }
 
 fn cmp(op: Op) -> Cmp {

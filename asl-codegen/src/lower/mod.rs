@@ -7,6 +7,7 @@
 //! as an internal error.
 
 mod choice;
+mod jsonata;
 mod paths;
 mod template;
 
@@ -19,14 +20,15 @@ use std::collections::HashMap;
 
 /// Lowers a checked definition. Unsupported features are reported into `diags`.
 pub fn lower(machine: &ast::StateMachine, name: &str, diags: &mut Diagnostics) -> Option<ir::Workflow> {
+    let top = machine.query_language.as_ref().map_or(ast::QueryLanguage::JsonPath, |q| q.value);
+    lower_machine(machine, name, top, diags)
+}
+
+/// A machine; `top` is the whole definition's QueryLanguage, which nested machines inherit.
+fn lower_machine(machine: &ast::StateMachine, name: &str, top: ast::QueryLanguage, diags: &mut Diagnostics) -> Option<ir::Workflow> {
     let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
     let idents = ir::names::idents(machine.states.iter().map(|d| d.name.as_str()));
-    let mut cx = Lower { index: &index, name, diags };
-    if let Some(q) = &machine.query_language {
-        if q.value == ast::QueryLanguage::Jsonata {
-            cx.unsupported(q.span, "JSONata");
-        }
-    }
+    let mut cx = Lower { index: &index, name, top, diags };
     // Sized once (a definition may hold 20,000 states); a state that does not lower is
     // reported and leaves the vector short.
     let mut states = Vec::with_capacity(machine.states.len());
@@ -50,6 +52,7 @@ struct Lower<'a, 'd> {
     index: &'a HashMap<&'a str, usize>,
     /// The workflow's name, shared by its nested machines.
     name: &'a str,
+    top: ast::QueryLanguage,
     diags: &'d mut Diagnostics,
 }
 
@@ -72,25 +75,71 @@ impl Lower<'_, '_> {
     }
 
     fn state(&mut self, decl: &ast::StateDecl, variant: String, ident: String) -> Option<ir::State> {
-        let kind = self.kind(decl)?;
+        let c = &decl.state.common;
+        let language = c.query_language.as_ref().map_or(self.top, |q| q.value);
+        let jsonata = language == ast::QueryLanguage::Jsonata;
+        let kind = if jsonata { self.jsonata_kind(decl)? } else { self.kind(decl)? };
+        let (assign, output) = match jsonata {
+            true => (
+                c.assign.as_deref().map(|a| jsonata::query_template(a, "Assign")).transpose_some()?,
+                c.output.as_deref().map(|o| jsonata::query_template(o, "Output")).transpose_some()?,
+            ),
+            false => (self.template(c.assign.as_deref())?, None),
+        };
         Some(ir::State {
             name: decl.name.clone(),
             variant,
             ident,
-            comment: decl.state.common.comment.clone(),
-            input_path: path_setting(decl.state.common.input_path.as_deref())?,
-            output_path: path_setting(decl.state.common.output_path.as_deref())?,
-            assign: self.template(decl.state.common.assign.as_deref())?.map(Box::new),
+            comment: c.comment.clone(),
+            input_path: path_setting(c.input_path.as_deref())?,
+            output_path: path_setting(c.output_path.as_deref())?,
+            assign: assign.map(Box::new),
+            output: output.map(Box::new),
+            jsonata,
             kind,
+        })
+    }
+
+    /// A JSONata state's kind: its fields' expressions are templates of queries.
+    fn jsonata_kind(&mut self, decl: &ast::StateDecl) -> Option<ir::Kind> {
+        let c = &decl.state.common;
+        let expression = |key: &str| c.jsonata.iter().find(|m| &*m.key == key).and_then(|m| m.value.as_str());
+        let query = |key: &str| expression(key).map(|text| jsonata::query(text, key)).transpose_some();
+        Some(match &decl.state.kind {
+            StateKind::Pass(_) => ir::Kind::Pass(ir::Pass {
+                parameters: None,
+                result: None,
+                result_path: ir::ResultPath::Replace,
+                transition: self.transition(c)?,
+            }),
+            StateKind::Succeed => ir::Kind::Succeed,
+            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, true, self.diags)?),
+            StateKind::Wait(w) => {
+                let wait_for = match (query("Seconds")?, query("Timestamp")?) {
+                    (Some(q), _) => ir::WaitFor::Jsonata { seconds: true, query: Box::new(q) },
+                    (None, Some(q)) => ir::WaitFor::Jsonata { seconds: false, query: Box::new(q) },
+                    (None, None) => wait_for(w)?,
+                };
+                ir::Kind::Wait(ir::Wait { wait_for, transition: self.transition(c)? })
+            }
+            StateKind::Fail(f) => {
+                let source = |lit: &Option<ast::Spanned<String>>, key: &str| -> Option<Option<ir::Source>> {
+                    if let Some(q) = query(key)? {
+                        return Some(Some(ir::Source::Template(ir::Template::Jsonata(Box::new(q)))));
+                    }
+                    Some(lit.as_ref().map(|l| ir::Source::Literal(l.value.clone())))
+                };
+                ir::Kind::Fail(Box::new(ir::Fail { error: source(&f.error, "Error")?, cause: source(&f.cause, "Cause")? }))
+            }
+            StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+                self.unsupported(decl.state.type_span, &format!("a JSONata {} state", decl.state.kind.type_name()));
+                return None;
+            }
         })
     }
 
     fn kind(&mut self, decl: &ast::StateDecl) -> Option<ir::Kind> {
         let c = &decl.state.common;
-        if let Some(q) = c.query_language.as_ref().filter(|q| q.value == ast::QueryLanguage::Jsonata) {
-            self.unsupported(q.span, "JSONata");
-            return None;
-        }
         Some(match &decl.state.kind {
             StateKind::Pass(p) => ir::Kind::Pass(ir::Pass {
                 parameters: self.template(c.parameters.as_deref())?.map(Box::new),
@@ -99,13 +148,13 @@ impl Lower<'_, '_> {
                 transition: self.transition(c)?,
             }),
             StateKind::Task(t) => ir::Kind::Task(Box::new(self.task(t, c)?)),
-            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, self.diags)?),
+            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, false, self.diags)?),
             StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c)? }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(Box::new(self.fail(f)?)),
             StateKind::Parallel(p) => ir::Kind::Parallel(Box::new(ir::Parallel {
                 parameters: self.template(c.parameters.as_deref())?,
-                branches: p.branches.iter().map(|b| lower(b, self.name, self.diags)).collect::<Option<_>>()?,
+                branches: p.branches.iter().map(|b| lower_machine(b, self.name, self.top, self.diags)).collect::<Option<_>>()?,
                 outcome: self.outcome(c)?,
             })),
             StateKind::Map(m) => ir::Kind::Map(Box::new(self.map(decl, m, c)?)),
@@ -248,7 +297,7 @@ impl Lower<'_, '_> {
             item_selector: self.template(selector)?,
             max_concurrency,
             mode,
-            processor: lower(processor, self.name, self.diags)?,
+            processor: lower_machine(processor, self.name, self.top, self.diags)?,
             outcome: self.outcome(c)?,
         })
     }
@@ -263,6 +312,22 @@ impl Lower<'_, '_> {
             Some(Some(ir::Source::Template(t)))
         };
         Some(ir::Fail { error: source(&f.error, &f.error_path, "ErrorPath")?, cause: source(&f.cause, &f.cause_path, "CausePath")? })
+    }
+}
+
+/// `Option<Option<T>>` from an optional field whose lowering may fail: `None` only when it
+/// failed.
+trait TransposeSome<T> {
+    fn transpose_some(self) -> Option<Option<T>>;
+}
+
+impl<T> TransposeSome<T> for Option<Option<T>> {
+    fn transpose_some(self) -> Option<Option<T>> {
+        match self {
+            None => Some(None),
+            Some(None) => None,
+            Some(Some(t)) => Some(Some(t)),
+        }
     }
 }
 

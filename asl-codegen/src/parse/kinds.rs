@@ -73,11 +73,11 @@ pub fn choice(f: &mut Fields, span: Span) -> Choice {
 fn rule(node: &Node, owner: &str, top: bool, diags: &mut Diagnostics) -> ChoiceRule {
     let mut f = Fields::new(node, owner.to_string(), "a Choice rule object", diags);
     let next = if top { f.string("Next") } else { None };
-    let mut assign = None;
+    let (mut assign, mut output) = (None, None);
     if top {
         f.string("Comment");
         assign = f.node("Assign").cloned().map(Box::new);
-        f.node("Output");
+        output = f.node("Output").cloned().map(Box::new);
     }
     let kind = rule_kind(&mut f, node.span, owner);
     let mut allowed: Vec<&str> = vec!["Variable", "And", "Or", "Not", "Condition"];
@@ -86,7 +86,7 @@ fn rule(node: &Node, owner: &str, top: bool, diags: &mut Diagnostics) -> ChoiceR
         allowed.extend(["Next", "Comment", "Assign", "Output"]);
     }
     f.finish(&allowed);
-    ChoiceRule { span: node.span, next, assign, kind }
+    ChoiceRule { span: node.span, next, assign, output, kind }
 }
 
 fn rule_kind(f: &mut Fields, span: Span, owner: &str) -> RuleKind {

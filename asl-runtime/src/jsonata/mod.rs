@@ -14,6 +14,7 @@ pub mod value;
 
 pub mod eval;
 pub mod functions;
+pub mod state;
 
 pub use error::Error;
 pub use eval::Eval;

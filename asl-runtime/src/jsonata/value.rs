@@ -140,15 +140,25 @@ pub struct Env<'a>(Rc<Frame<'a>>);
 struct Frame<'a> {
     vars: RefCell<Vec<(&'a str, Value<'a>)>>,
     parent: Option<Env<'a>>,
+    /// Where the outermost frame finds the names it does not hold: a workflow's variables.
+    outer: Option<Lookup<'a>>,
 }
+
+/// Variables from outside the expression, read in place.
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<&'a Json>;
 
 impl<'a> Env<'a> {
     pub fn root(vars: Vec<(&'a str, Value<'a>)>) -> Env<'a> {
-        Env(Rc::new(Frame { vars: RefCell::new(vars), parent: None }))
+        Env(Rc::new(Frame { vars: RefCell::new(vars), parent: None, outer: None }))
+    }
+
+    /// A root frame that finds names it does not hold through `outer`.
+    pub fn with_outer(vars: Vec<(&'a str, Value<'a>)>, outer: Lookup<'a>) -> Env<'a> {
+        Env(Rc::new(Frame { vars: RefCell::new(vars), parent: None, outer: Some(outer) }))
     }
 
     pub fn child(&self) -> Env<'a> {
-        Env(Rc::new(Frame { vars: RefCell::new(Vec::new()), parent: Some(self.clone()) }))
+        Env(Rc::new(Frame { vars: RefCell::new(Vec::new()), parent: Some(self.clone()), outer: None }))
     }
 
     pub fn bind(&self, name: &'a str, value: Value<'a>) {
@@ -165,7 +175,10 @@ impl<'a> Env<'a> {
             if let Some((_, v)) = frame.0.vars.borrow().iter().rev().find(|(n, _)| *n == name) {
                 return Some(v.clone());
             }
-            frame = frame.0.parent.as_ref()?;
+            match frame.0.parent.as_ref() {
+                Some(parent) => frame = parent,
+                None => return frame.0.outer.and_then(|outer| outer(name)).map(Value::from_json),
+            }
         }
     }
 }

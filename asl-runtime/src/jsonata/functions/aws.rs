@@ -31,9 +31,12 @@ pub fn partition<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     intrinsics::array_partition(json(&args.get(0)), json(&args.get(1))).map(owned).map_err(failed)
 }
 
+/// `$range(start, end, step)`: a sequence, so one number stands for itself (recorded: AWS
+/// answers `$range(1, 9, 9)` with `1`).
 pub fn range<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
-    intrinsics::array_range(json(&args.get(0)), json(&args.get(1)), json(&args.get(2))).map(owned).map_err(failed)
+    let items = intrinsics::array_range(json(&args.get(0)), json(&args.get(1)), json(&args.get(2))).map_err(failed)?;
+    Ok(owned(items).into_items().into_iter().collect::<Vec<_>>()).map(super::sequence)
 }
 
 pub fn hash<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
