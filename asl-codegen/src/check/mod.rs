@@ -4,6 +4,7 @@
 mod choice;
 mod fields;
 mod graph;
+mod jsonata;
 mod language;
 mod map;
 mod reads;
@@ -50,6 +51,8 @@ fn check_state(decl: &StateDecl, language: QueryLanguage, diags: &mut Diagnostic
     let c = &decl.state.common;
     if language == QueryLanguage::JsonPath {
         fields::check_io(&who, c, diags);
+    } else {
+        jsonata::check_state(&who, decl, diags);
     }
     fields::check_retry(&who, &c.retry, diags);
     fields::check_catch(&who, &c.catch, language, diags);
