@@ -232,13 +232,7 @@ fn finish_step<M: Machine, H, C: Clock>(exec: &mut Execution<M::State>, env: &En
                 format!("The state '{state}' produced an output of {len} bytes, over the limit of {MAX_PAYLOAD_BYTES} bytes."),
             ))
         }
-        Err(Fault::Evaluation(e)) => {
-            let state = M::state_name(exec.state);
-            let cause = format!("An error occurred while executing the state '{state}' (entered at the event id #{}). {}", exec.entered_event, e.cause);
-            let details = crate::history::evaluation_failed(names::QUERY_EVALUATION_ERROR, &cause, &e.location, state);
-            exec.add_event(|| env.clock.now(), "EvaluationFailed", || Some(("evaluationFailedEventDetails", details)));
-            Ending::Failed(Failure::new(names::QUERY_EVALUATION_ERROR, cause))
-        }
+        Err(Fault::Evaluation(e)) => Ending::Failed(exec.evaluation_failed(|| env.clock.now(), M::state_name(exec.state), *e)),
         Err(Fault::Runtime(cause)) => {
             let state = M::state_name(exec.state);
             Ending::Failed(Failure::runtime(format!(

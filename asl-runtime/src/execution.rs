@@ -257,6 +257,17 @@ impl<S: Copy> Execution<S> {
 
     /// [`Execution::goto`] for a state with `Assign`: the output's size is checked before the
     /// variables change, so a state that fails changes none.
+    /// A JSONata expression of the current state (`state`) failed: records EvaluationFailed
+    /// and gives the `States.QueryEvaluationError` that Retry and Catch then see, its cause
+    /// with AWS's prefix.
+    pub fn evaluation_failed(&mut self, now: impl FnOnce() -> DateTime<Utc>, state: &str, e: crate::flow::Evaluation) -> crate::error::Failure {
+        use crate::error::names::QUERY_EVALUATION_ERROR;
+        let cause = format!("An error occurred while executing the state '{state}' (entered at the event id #{}). {}", self.entered_event, e.cause);
+        let details = crate::history::evaluation_failed(QUERY_EVALUATION_ERROR, &cause, e.location.as_deref(), state);
+        self.add_event(now, "EvaluationFailed", || Some(("evaluationFailedEventDetails", details)));
+        crate::error::Failure::new(QUERY_EVALUATION_ERROR, cause)
+    }
+
     pub fn goto_assigning(&mut self, next: S, output: Value, assigned: Value) -> Result<Flow, Fault> {
         check_output_size(&output)?;
         self.assign(assigned)?;

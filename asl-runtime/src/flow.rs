@@ -47,13 +47,20 @@ pub enum Fault {
 /// `Items`) and why, after AWS's prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
-    pub location: String,
+    /// The field, when the failure is an expression's (AWS names none for a Map input that
+    /// is not an array).
+    pub location: Option<String>,
     pub cause: String,
 }
 
 impl Fault {
     pub fn evaluation(location: impl Into<String>, cause: impl Into<String>) -> Self {
-        Fault::Evaluation(Box::new(Evaluation { location: location.into(), cause: cause.into() }))
+        Fault::Evaluation(Box::new(Evaluation { location: Some(location.into()), cause: cause.into() }))
+    }
+
+    /// A `States.QueryEvaluationError` that names no field.
+    pub fn evaluation_unplaced(cause: impl Into<String>) -> Self {
+        Fault::Evaluation(Box::new(Evaluation { location: None, cause: cause.into() }))
     }
 
     pub fn runtime(cause: impl Into<String>) -> Self {

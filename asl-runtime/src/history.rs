@@ -55,6 +55,8 @@ pub fn previous_event(last: &HistoryEvent, kind: &str) -> u64 {
     match (last.kind.as_str(), kind) {
         ("MapIterationSucceeded", "MapIterationStarted") => last.previous_event_id,
         ("MapIterationFailed", "MapStateFailed" | "MapStateStarted") => last.previous_event_id,
+        // A JSONata Map whose input is not an array (recorded four times).
+        ("MapStateEntered", "EvaluationFailed") => last.previous_event_id,
         ("MapStateSucceeded" | "ParallelStateSucceeded", k) if k.ends_with("StateExited") => last.previous_event_id,
         _ if last.id == 1 => 0,
         _ => last.id,
@@ -94,8 +96,12 @@ pub fn assigned_variables(details: &mut Value, assigned: &Map<String, Value>) {
 
 /// `executionStartedEventDetails`.
 /// EvaluationFailed: a JSONata expression of `state`'s field `location` failed.
-pub fn evaluation_failed(error: &str, cause: &str, location: &str, state: &str) -> Value {
-    serde_json::json!({ "error": error, "cause": cause, "location": location, "state": state })
+pub fn evaluation_failed(error: &str, cause: &str, location: Option<&str>, state: &str) -> Value {
+    let mut details = serde_json::json!({ "error": error, "cause": cause, "state": state });
+    if let Some(location) = location {
+        details["location"] = Value::String(location.to_owned());
+    }
+    details
 }
 
 pub fn execution_started(input: &Value) -> Value {

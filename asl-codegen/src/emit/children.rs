@@ -25,9 +25,10 @@ fn effective_input(paths: &Paths, parameters: &Option<Template>) -> TokenStream 
 }
 
 pub fn parallel(cx: &Scope, s: &State, p: &Parallel) -> TokenStream {
-    let input = input_path(cx, s, keeps_raw(&p.outcome));
+    let input = input_path(cx, s, keeps_raw(s, &p.outcome));
     let ctx = context(s, quote! { ::core::option::Option::None });
     let effective = effective_input(cx.paths, &p.parameters);
+    let states = super::query::states(s, quote! { &input });
     let name = &s.name;
     // Branches that never wait run in place, one after another: nothing could overlap.
     let in_place = p.branches.iter().all(|b| !b.states.iter().any(|s| s.kind.waits()));
@@ -49,6 +50,7 @@ pub fn parallel(cx: &Scope, s: &State, p: &Parallel) -> TokenStream {
     let attempt = quote! {
         #ctx
         #input
+        #states
         #effective
         ::asl_runtime::children::parallel_started(exec, env);
         let siblings = ::asl_runtime::children::siblings(exec, #name);
@@ -62,7 +64,7 @@ pub fn parallel(cx: &Scope, s: &State, p: &Parallel) -> TokenStream {
 pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
     let name = &s.name;
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let input = input_path(cx, s, keeps_raw(&m.outcome));
+    let input = input_path(cx, s, keeps_raw(s, &m.outcome));
     let max_concurrency = match &m.max_concurrency {
         Concurrency::Literal(n) => {
             let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(usize::MAX));
@@ -73,16 +75,32 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
             let p = cx.paths.get(p);
             quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
         }
+        Concurrency::Jsonata(q) => {
+            let value = super::value::query(q);
+            let text = &q.text;
+            quote! { ::asl_runtime::children::max_concurrency_from(::core::option::Option::Some(&#value), #text)? }
+        }
     };
-    let source = item_source(cx, m);
-    let select = item_selector(cx.paths, name, &m.item_selector);
+    // JSONata reads the items before the Map starts (a failure there comes before
+    // MapStateStarted, as AWS records it).
+    let (early, source) = match m.items.is_some() || m.jsonata_input {
+        true => {
+            let items = item_source(cx, m);
+            (quote! { let jsonata_items = #items; }, quote! { jsonata_items.into_iter().map(::core::result::Result::Ok) })
+        }
+        false => (quote! {}, item_source(cx, m)),
+    };
+    let select = item_selector(cx.paths, s, name, &m.item_selector);
+    let states = super::query::states(s, quote! { &input });
     let writer = result_writer(cx.paths, &m.mode);
     let module = processor_module(s);
     let mode = map_mode(cx, &m.mode);
     let attempt = quote! {
         #ctx
         #input
+        #states
         let max_concurrency: usize = #max_concurrency;
+        #early
         ::asl_runtime::children::map_started(exec, env);
         let mode = #mode;
         let writer = #writer;
@@ -106,6 +124,17 @@ fn item_source(cx: &Scope, m: &Map) -> TokenStream {
         MapMode::Distributed { reader, batcher, .. } => (reader.as_ref(), batcher.as_ref()),
         MapMode::Inline => (None, None),
     };
+    if let Some(items) = &m.items {
+        let value = template(cx.paths, items);
+        let text = match items {
+            Template::Jsonata(q) => q.text.clone(),
+            _ => String::from("Items"),
+        };
+        return quote! { ::asl_runtime::jsonata::state::expect_array(#value, #text, "Items")? };
+    }
+    if m.jsonata_input {
+        return quote! { ::asl_runtime::jsonata::state::input_items(&input)? };
+    }
     let stream = match reader {
         Some(r) => read_items(cx, r),
         None => {
@@ -198,10 +227,22 @@ fn optional_template(paths: &Paths, t: &Option<Template>) -> TokenStream {
 }
 
 /// The closure turning `(index, item)` into an iteration's input: ItemSelector, or the item.
-fn item_selector(paths: &Paths, name: &str, selector: &Option<Template>) -> TokenStream {
+fn item_selector(paths: &Paths, s: &State, name: &str, selector: &Option<Template>) -> TokenStream {
     let Some(sel) = selector else {
         return quote! { |(_, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| item };
     };
+    if s.jsonata {
+        // `$states.context.Map.Item` is the item; `$states.input` the Map's input.
+        let sel = template(paths, sel);
+        return quote! {
+            |(index, item): (usize, ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault>)| -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> {
+                let item = item?;
+                let context = exec.item_context(#name, index, &item);
+                let states = ::asl_runtime::jsonata::state::States::input(&input).with_context(&context);
+                ::core::result::Result::Ok(#sel)
+            }
+        };
+    }
     let uses_context = reads_context(sel);
     let ctx = uses_context.then(|| quote! { let context = exec.item_context(#name, index, &item); });
     let unused = (!uses_context).then(|| quote! { let _ = (index, &item); });

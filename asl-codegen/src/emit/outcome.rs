@@ -10,15 +10,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Whether an attempt must leave the raw input for ResultPath, a retry or a Catcher.
-pub fn keeps_raw(o: &Outcome) -> bool {
-    !o.catch.is_empty() || !o.retry.is_empty() || !matches!(o.result_path, ResultPath::Replace)
+pub fn keeps_raw(s: &State, o: &Outcome) -> bool {
+    // A JSONata state's Output and Assign read `$states.input` after the work.
+    s.jsonata || !o.catch.is_empty() || !o.retry.is_empty() || !matches!(o.result_path, ResultPath::Replace)
 }
 
 /// The body of a state whose work can fail: `attempt` is the body of an async block giving
 /// `Result<Value, Fault>`; Retry runs it again, then ResultSelector, ResultPath, OutputPath
 /// and the transition apply, or the first matching Catcher.
 pub fn with_outcome(cx: &Scope, s: &State, o: &Outcome, attempt: TokenStream) -> TokenStream {
-    let failure = attempts(o, attempt, on_success(cx, s, o));
+    let failure = attempts(s, o, attempt, on_success(cx, s, o));
     let catch = catch(cx, s, &o.catch);
     // Map and Parallel record that they failed once Retry gives up (a Task records each
     // failed attempt itself).
@@ -40,6 +41,9 @@ pub fn with_outcome(cx: &Scope, s: &State, o: &Outcome, attempt: TokenStream) ->
 /// OutputPath, then `return` the transition. A failing ResultSelector (an intrinsic) goes to
 /// the Catchers, not to Retry.
 fn on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
+    if s.jsonata {
+        return jsonata_on_success(cx, s, o);
+    }
     let rp = apply_result_path(cx, &o.result_path);
     let op = output_path(cx, s);
     // The attempt's `context` is gone by now; a `$$` OutputPath needs its own.
@@ -83,7 +87,26 @@ fn on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
 
 /// `let failure = …;`: the attempt, run again as the Retriers allow, until it succeeds (and
 /// `on_success` returns) or fails for good.
-fn attempts(o: &Outcome, attempt: TokenStream, on_success: TokenStream) -> TokenStream {
+fn attempts(s: &State, o: &Outcome, attempt: TokenStream, on_success: TokenStream) -> TokenStream {
+    // A JSONata expression's failure is recorded (EvaluationFailed) and then retried and
+    // caught like any other error, as `States.QueryEvaluationError`.
+    let name = &s.name;
+    let evaluated = quote! { exec.evaluation_failed(|| env.clock.now(), #name, *evaluation) };
+    let (evaluation, evaluation_retried) = match s.jsonata {
+        true => (
+            quote! { ::core::result::Result::Err(::asl_runtime::Fault::Evaluation(evaluation)) => #evaluated, },
+            quote! {
+                ::core::result::Result::Err(::asl_runtime::Fault::Evaluation(evaluation)) => {
+                    let failure = #evaluated;
+                    match exec.next_retry_delay(RETRY, &failure, || env.uniform()) {
+                        ::core::option::Option::Some(delay) => ::asl_runtime::wait::sleep(exec, env, delay).await?,
+                        ::core::option::Option::None => break failure,
+                    }
+                }
+            },
+        ),
+        false => (quote! {}, quote! {}),
+    };
     let attempt = quote! {
         let outcome: ::core::result::Result<::asl_runtime::Value, ::asl_runtime::Fault> = async { #attempt }.await;
     };
@@ -93,6 +116,7 @@ fn attempts(o: &Outcome, attempt: TokenStream, on_success: TokenStream) -> Token
             let failure = match outcome {
                 ::core::result::Result::Ok(result) => { #on_success }
                 ::core::result::Result::Err(::asl_runtime::Fault::Error(failure)) => *failure,
+                #evaluation
                 ::core::result::Result::Err(fault) => return ::core::result::Result::Err(fault),
             };
         };
@@ -110,6 +134,7 @@ fn attempts(o: &Outcome, attempt: TokenStream, on_success: TokenStream) -> Token
                         ::core::option::Option::None => break *failure,
                     }
                 }
+                #evaluation_retried
                 ::core::result::Result::Err(fault) => return ::core::result::Result::Err(fault),
             }
         };
@@ -149,6 +174,60 @@ fn own_context(s: &State, a: &Template) -> Option<TokenStream> {
     })
 }
 
+/// JSONata: Assign and Output with `$states.result`, then the transition.
+fn jsonata_on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
+    let ctx = s.uses_context().then(|| {
+        let name = &s.name;
+        quote! { let context = exec.context(#name, ::core::option::Option::None); }
+    });
+    let with_context = s.uses_context().then(|| quote! { .with_context(&context) });
+    let assigned = s.assign.as_deref().map(|a| {
+        let a = template(cx.paths, a);
+        quote! { let assigned = #a; }
+    });
+    let output = match s.output.as_deref() {
+        Some(out) => template(cx.paths, out),
+        None => quote! { result.clone() },
+    };
+    let next = transition(cx, &o.transition, assigned.is_some());
+    quote! {
+        #ctx
+        let states = ::asl_runtime::jsonata::state::States::input(&raw).with_result(&result) #with_context;
+        #assigned
+        let output = #output;
+        return #next;
+    }
+}
+
+/// JSONata Catchers: the one taken gives the output (its Output, else the error output) and
+/// what it assigns, with `$states.errorOutput`.
+fn jsonata_catch(cx: &Scope, s: &State, catchers: &[Catcher], table: TokenStream) -> TokenStream {
+    let ctx = s.uses_context().then(|| {
+        let name = &s.name;
+        quote! { let context = exec.context(#name, ::core::option::Option::None); }
+    });
+    let with_context = s.uses_context().then(|| quote! { .with_context(&context) });
+    let arms = catchers.iter().enumerate().map(|(i, c)| {
+        let a = c.assign.as_ref().map_or_else(|| quote! { ::asl_runtime::io::object([]) }, |a| template(cx.paths, a));
+        let o = c.output.as_ref().map_or_else(|| quote! { error_output.clone() }, |o| template(cx.paths, o));
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! { #i => (#a, #o), }
+    });
+    quote! {
+        #table
+        if let ::core::option::Option::Some((index, catcher)) = ::asl_runtime::retry::find_catcher_at(CATCH, &failure) {
+            let error_output = failure.to_error_output();
+            #ctx
+            let states = ::asl_runtime::jsonata::state::States::input(&raw).with_error_output(&error_output) #with_context;
+            let (assigned, output) = match index {
+                #(#arms)*
+                _ => (::asl_runtime::io::object([]), error_output.clone()),
+            };
+            return exec.goto_assigning(catcher.next, output, assigned);
+        }
+    }
+}
+
 fn catch(cx: &Scope, s: &State, catchers: &[Catcher]) -> TokenStream {
     if catchers.is_empty() {
         return quote! {};
@@ -160,6 +239,9 @@ fn catch(cx: &Scope, s: &State, catchers: &[Catcher]) -> TokenStream {
         quote! { ::asl_runtime::retry::Catcher { error_equals: &[#(#errors),*], next: #next, result_path: #rp } }
     });
     let table = quote! { const CATCH: &[::asl_runtime::retry::Catcher<State>] = &[#(#entries),*]; };
+    if s.jsonata {
+        return jsonata_catch(cx, s, catchers, table);
+    }
     if catchers.iter().all(|c| c.assign.is_none()) {
         return quote! {
             #table

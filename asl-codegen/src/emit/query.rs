@@ -10,6 +10,16 @@ use crate::ir::{self, Source, State};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// `let states = …;`: `$states` over the state's input `on` (a `&Value`), with the Context
+/// object where the state reads it.
+pub fn states(s: &State, on: TokenStream) -> TokenStream {
+    if !s.jsonata {
+        return quote! {};
+    }
+    let with_context = if s.uses_context() { quote! { .with_context(&context) } } else { quote! {} };
+    quote! { let states = ::asl_runtime::jsonata::state::States::input(#on) #with_context; }
+}
+
 /// `let raw = …; let states = …;`: the state's input and `$states` over it.
 fn prelude(s: &State) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });

@@ -12,7 +12,7 @@ use quote::quote;
 pub fn task(cx: &Scope, s: &State, t: &Task) -> TokenStream {
     let name = &s.name;
     let resource = &t.resource;
-    let input = input_path(cx, s, keeps_raw(&t.outcome));
+    let input = input_path(cx, s, keeps_raw(s, &t.outcome));
     // Only `.waitForTaskToken` Tasks have a token (`$$.Task.Token`).
     let (token, token_ref, token_arg) = if t.wants_token() {
         (quote! { let token = ::asl_runtime::task::token(exec, env, #name)?; }, quote! { ::core::option::Option::Some(token.as_str()) }, quote! { ::core::option::Option::Some(token.clone()) })
@@ -32,6 +32,7 @@ pub fn task(cx: &Scope, s: &State, t: &Task) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let limits = limits(cx, t);
+    let states = super::query::states(s, quote! { &input });
     let submitted = t.waits_for_completion();
     // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
     // goes through Retry and Catch like the task's own errors; States.Runtime does not.
@@ -39,6 +40,7 @@ pub fn task(cx: &Scope, s: &State, t: &Task) -> TokenStream {
         #token
         #ctx
         #input
+        #states
         let call = ::asl_runtime::TaskCall {
             state: #name,
             resource: #resource,

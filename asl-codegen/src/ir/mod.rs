@@ -127,6 +127,11 @@ pub struct Parallel {
 pub struct Map {
     /// ItemsPath (`None`: the effective input itself).
     pub items_path: Option<JsonPath>,
+    /// JSONata `Items`: the array to iterate (an expression or a literal array).
+    pub items: Option<Template>,
+    /// A JSONata Map without `Items`: its input, which must be an array (else
+    /// `States.QueryEvaluationError`, where JSONPath says `States.Runtime`).
+    pub jsonata_input: bool,
     /// ItemSelector, or the older Parameters.
     pub item_selector: Option<Template>,
     pub max_concurrency: Concurrency,
@@ -188,6 +193,8 @@ pub enum Concurrency {
     /// 0 means no limit set.
     Literal(u64),
     Path(JsonPath),
+    /// JSONata `MaxConcurrency`.
+    Jsonata(Box<Query>),
 }
 
 #[derive(Debug, Clone)]
@@ -254,6 +261,8 @@ pub struct Catcher {
     pub result_path: ResultPath,
     /// Evaluated on the error output when this Catcher is the one taken.
     pub assign: Option<Template>,
+    /// JSONata: the output handed to `next` (else the error output).
+    pub output: Option<Template>,
 }
 
 #[derive(Debug, Clone)]

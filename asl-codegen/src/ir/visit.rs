@@ -139,6 +139,16 @@ impl State {
                     out.push(query);
                 }
             }
+            Kind::Map(m) => {
+                if let Concurrency::Jsonata(q) = &m.max_concurrency {
+                    out.push(q);
+                }
+                for t in m.items.iter().chain(m.outcome.catch.iter().filter_map(|c| c.output.as_ref())) {
+                    t.queries(&mut |q| out.push(q));
+                }
+            }
+            Kind::Task(t) => t.outcome.catch.iter().filter_map(|c| c.output.as_ref()).for_each(|t| t.queries(&mut |q| out.push(q))),
+            Kind::Parallel(p) => p.outcome.catch.iter().filter_map(|c| c.output.as_ref()).for_each(|t| t.queries(&mut |q| out.push(q))),
             _ => {}
         }
         out

@@ -131,10 +131,83 @@ impl Lower<'_, '_> {
                 };
                 ir::Kind::Fail(Box::new(ir::Fail { error: source(&f.error, "Error")?, cause: source(&f.cause, "Cause")? }))
             }
-            StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
-                self.unsupported(decl.state.type_span, &format!("a JSONata {} state", decl.state.kind.type_name()));
-                return None;
+            StateKind::Task(t) => {
+                if let Some(m) = ["TimeoutSeconds", "HeartbeatSeconds"].iter().find_map(|k| c.jsonata.iter().find(|m| &*m.key == *k)) {
+                    self.unsupported(m.value.span, &format!("a JSONata {}", m.key));
+                    return None;
+                }
+                ir::Kind::Task(Box::new(ir::Task {
+                    resource: t.resource.value.clone(),
+                    parameters: c.arguments.as_deref().map(|a| jsonata::query_template(a, "Arguments")).transpose_some()?,
+                    credentials: self.template(t.credentials.as_ref())?,
+                    timeout: seconds(&t.timeout)?,
+                    heartbeat: seconds(&t.heartbeat)?,
+                    outcome: self.jsonata_outcome(c)?,
+                }))
             }
+            StateKind::Parallel(p) => ir::Kind::Parallel(Box::new(ir::Parallel {
+                parameters: c.arguments.as_deref().map(|a| jsonata::query_template(a, "Arguments")).transpose_some()?,
+                branches: p.branches.iter().map(|b| lower_machine(b, self.name, self.top, self.diags)).collect::<Option<_>>()?,
+                outcome: self.jsonata_outcome(c)?,
+            })),
+            StateKind::Map(m) => ir::Kind::Map(Box::new(self.jsonata_map(decl, m, c)?)),
+        })
+    }
+
+    /// Retry, and Catchers with their JSONata Output and Assign; the result is the state's.
+    fn jsonata_outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
+        Some(ir::Outcome {
+            result_selector: None,
+            result_path: ir::ResultPath::Replace,
+            retry: c.retry.iter().map(retrier).collect(),
+            catch: c
+                .catch
+                .iter()
+                .map(|k| {
+                    Some(ir::Catcher {
+                        error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
+                        next: self.target(&k.next.value)?,
+                        result_path: ir::ResultPath::Replace,
+                        assign: k.assign.as_ref().map(|a| jsonata::query_template(a, "Assign")).transpose_some()?,
+                        output: k.output.as_ref().map(|o| jsonata::query_template(o, "Output")).transpose_some()?,
+                    })
+                })
+                .collect::<Option<_>>()?,
+            transition: self.transition(c)?,
+        })
+    }
+
+    fn jsonata_map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {
+        let processor = m.processor.as_ref()?;
+        let distributed = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref()).is_some_and(|m| m.value == ast::ProcessorMode::Distributed);
+        let expression = |key: &str| c.jsonata.iter().find(|m| &*m.key == key);
+        if let Some(m) = ["ToleratedFailureCount", "ToleratedFailurePercentage"].iter().find_map(|k| expression(k)) {
+            self.unsupported(m.value.span, &format!("a JSONata {}", m.key));
+            return None;
+        }
+        if distributed {
+            self.unsupported(decl.state.type_span, "a JSONata distributed Map state");
+            return None;
+        }
+        let max_concurrency = match (expression("MaxConcurrency"), &m.max_concurrency) {
+            (Some(e), _) => ir::Concurrency::Jsonata(Box::new(jsonata::query(e.value.as_str()?, "MaxConcurrency")?)),
+            (None, Some(n)) => ir::Concurrency::Literal(n.value),
+            (None, None) => ir::Concurrency::Literal(0),
+        };
+        let items = match (expression("Items"), &m.items) {
+            (Some(e), _) => Some(jsonata::query_template(&e.value, "Items")?),
+            (None, Some(n)) => Some(jsonata::query_template(n, "Items")?),
+            (None, None) => None,
+        };
+        Some(ir::Map {
+            items_path: None,
+            jsonata_input: items.is_none(),
+            items,
+            item_selector: m.item_selector.as_ref().map(|s| jsonata::query_template(s, "ItemSelector")).transpose_some()?,
+            max_concurrency,
+            mode: ir::MapMode::Inline,
+            processor: lower_machine(processor, self.name, self.top, self.diags)?,
+            outcome: self.jsonata_outcome(c)?,
         })
     }
 
@@ -194,6 +267,7 @@ impl Lower<'_, '_> {
                         next: self.target(&k.next.value)?,
                         result_path: result_path(k.result_path.as_ref())?,
                         assign: self.template(k.assign.as_ref())?,
+                        output: None,
                     })
                 })
                 .collect::<Option<_>>()?,
@@ -294,6 +368,8 @@ impl Lower<'_, '_> {
         let selector = m.item_selector.as_ref().or(c.parameters.as_deref());
         Some(ir::Map {
             items_path,
+            items: None,
+            jsonata_input: false,
             item_selector: self.template(selector)?,
             max_concurrency,
             mode,

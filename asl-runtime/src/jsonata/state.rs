@@ -71,6 +71,14 @@ pub fn query<'s>(expr: Expression, text: &str, location: &str, states: &States<'
     }
 }
 
+/// The input of a JSONata Map without `Items`: it must be an array.
+pub fn input_items(input: &Json) -> Result<Vec<Json>, Fault> {
+    match input {
+        Json::Array(items) => Ok(items.clone()),
+        other => Err(Fault::evaluation_unplaced(format!("Map state input must be an array but was: {}", crate::payload::compact(other)))),
+    }
+}
+
 /// `Items` of a Map: an array, else AWS's "unexpected result type".
 pub fn expect_array(value: Json, text: &str, location: &str) -> Result<Vec<Json>, Fault> {
     match value {
