@@ -1,5 +1,7 @@
 //! The order workflow of the Step Functions documentation, compiled at build time from
 //! `workflows/order.json` and run with Rust task handlers: a good order, then an invalid one.
+//! Then the same two orders through its JSONata twin, `workflows/order-jsonata.json`, which
+//! gives the same outputs.
 //!
 //! Run with `cargo run -p asl-examples --bin order`.
 
@@ -11,10 +13,29 @@ mod order {
     asl_macro::asl!("workflows/order.json");
 }
 
+mod order_jsonata {
+    asl_macro::asl!("workflows/order-jsonata.json");
+}
+
 /// The services behind the three Task states.
 #[derive(Default)]
 struct OrderService {
     payment_attempts: AtomicU32,
+}
+
+/// The JSONata twin's Task states have the same names, so they go to the same services.
+impl order_jsonata::Tasks for OrderService {
+    async fn validate_order(&self, input: Value, context: TaskContext) -> Result<Value, Failure> {
+        order::Tasks::validate_order(self, input, context).await
+    }
+
+    async fn process_payment(&self, input: Value, context: TaskContext) -> Result<Value, Failure> {
+        order::Tasks::process_payment(self, input, context).await
+    }
+
+    async fn send_confirmation(&self, input: Value, context: TaskContext) -> Result<Value, Failure> {
+        order::Tasks::send_confirmation(self, input, context).await
+    }
 }
 
 impl order::Tasks for OrderService {
@@ -40,22 +61,47 @@ impl order::Tasks for OrderService {
     }
 }
 
-async fn run_order(title: &str, input: Value) {
+async fn run_order(title: &str, input: Value) -> Result<Value, Failure> {
     println!("{title}");
     let env = Env::new(order::Typed(OrderService::default()));
     let mut exec = asl_runtime::start::<order::Workflow, _>("example", input, &env.clock);
     let mut visited = Vec::new();
     let outcome = asl_runtime::run_observed::<order::Workflow, _, _>(&mut exec, &env, |s| visited.push(s.name())).await;
     println!("  states: {}", visited.join(" -> "));
+    report(&outcome);
+    outcome
+}
+
+/// The same order through the JSONata twin.
+async fn run_order_jsonata(title: &str, input: Value) -> Result<Value, Failure> {
+    println!("{title}");
+    let env = Env::new(order_jsonata::Typed(OrderService::default()));
+    let mut exec = asl_runtime::start::<order_jsonata::Workflow, _>("example", input, &env.clock);
+    let mut visited = Vec::new();
+    let outcome = asl_runtime::run_observed::<order_jsonata::Workflow, _, _>(&mut exec, &env, |s| visited.push(s.name())).await;
+    println!("  states: {}", visited.join(" -> "));
+    report(&outcome);
+    outcome
+}
+
+fn report(outcome: &Result<Value, Failure>) {
     match outcome {
-        Ok(output) => println!("  SUCCEEDED\n  output: {}", serde_json::to_string_pretty(&output).unwrap_or_default().replace('\n', "\n  ")),
-        Err(failure) => println!("  FAILED\n  error: {}\n  cause: {}", failure.error, failure.cause.unwrap_or_default()),
+        Ok(output) => println!("  SUCCEEDED\n  output: {}", serde_json::to_string_pretty(output).unwrap_or_default().replace('\n', "\n  ")),
+        Err(failure) => println!("  FAILED\n  error: {}\n  cause: {}", failure.error, failure.cause.clone().unwrap_or_default()),
     }
 }
 
 #[tokio::main]
 async fn main() {
-    run_order("A good order:", json!({ "orderId": "ord-42", "items": ["book", "lamp"], "total": 59.90 })).await;
+    let good = json!({ "orderId": "ord-42", "items": ["book", "lamp"], "total": 59.90 });
+    let invalid = json!({ "orderId": "ord-43", "items": [], "total": 0 });
+    let a = run_order("A good order:", good.clone()).await;
     println!();
-    run_order("An invalid order:", json!({ "orderId": "ord-43", "items": [], "total": 0 })).await;
+    let b = run_order("An invalid order:", invalid.clone()).await;
+    println!();
+    let c = run_order_jsonata("A good order, through the JSONata twin:", good).await;
+    println!();
+    let d = run_order_jsonata("An invalid order, through the JSONata twin:", invalid).await;
+    assert_eq!((a, b), (c, d), "the JSONata twin behaves as order.json does");
+    println!("\nBoth definitions gave the same outcomes.");
 }
