@@ -11,14 +11,17 @@ use crate::lang::{is_jsonata, jsonata};
 /// Checks the expressions of a JSONata state.
 pub fn check_state(who: &str, decl: &StateDecl, diags: &mut Diagnostics) {
     let c = &decl.state.common;
+    let has_result = matches!(decl.state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
     let mut fields: Vec<(&str, &Node)> = Vec::new();
-    fields.extend(c.assign.as_deref().map(|n| ("Assign", n)));
-    fields.extend(c.output.as_deref().map(|n| ("Output", n)));
+    // `$states.result` is there for the Output and Assign of a state that has a result.
+    let (assign, output) = if has_result { ("Assign+result", "Output+result") } else { ("Assign", "Output") };
+    fields.extend(c.assign.as_deref().map(|n| (assign, n)));
+    fields.extend(c.output.as_deref().map(|n| (output, n)));
     fields.extend(c.arguments.as_deref().map(|n| ("Arguments", n)));
     fields.extend(c.jsonata.iter().map(|m| (&*m.key, &m.value)));
     for k in &c.catch {
-        fields.extend(k.assign.as_ref().map(|n| ("Catch Assign", n)));
-        fields.extend(k.output.as_ref().map(|n| ("Catch Output", n)));
+        fields.extend(k.assign.as_ref().map(|n| ("Catch Assign+errorOutput", n)));
+        fields.extend(k.output.as_ref().map(|n| ("Catch Output+errorOutput", n)));
     }
     match &decl.state.kind {
         StateKind::Choice(ch) => {
@@ -44,6 +47,7 @@ pub fn check_state(who: &str, decl: &StateDecl, diags: &mut Diagnostics) {
     }
 }
 
+/// `field` is the field's name, with `+result` or `+errorOutput` where `$states` holds that too.
 fn check_node(who: &str, field: &str, node: &Node, diags: &mut Diagnostics) {
     match &node.kind {
         NodeKind::Object(members) => members.iter().for_each(|m| check_node(who, field, &m.value, diags)),
@@ -51,11 +55,34 @@ fn check_node(who: &str, field: &str, node: &Node, diags: &mut Diagnostics) {
         _ => {
             let Some(text) = node.as_str().filter(|t| is_jsonata(t)) else { return };
             let inner = &text[2..text.len() - 2];
-            if let Err(e) = jsonata::parse(inner) {
+            let (name, extra) = field.split_once('+').unwrap_or((field, ""));
+            match jsonata::parse(inner) {
                 // The offset counts in the expression, after `{%`, inside the quotes.
-                let span = span_in_string(node.span, 2 + e.offset);
-                diags.push(Diagnostic::new(span, format!("{who}: field '{field}': the JSONata expression does not parse: {e}")));
+                Err(e) => {
+                    let span = span_in_string(node.span, 2 + e.offset);
+                    diags.push(Diagnostic::new(span, format!("{who}: field '{name}': the JSONata expression does not parse: {e}")));
+                }
+                Ok(expr) => {
+                    for read in jsonata::states_fields(&expr) {
+                        let available = matches!(read.as_str(), "input" | "context") || read == extra;
+                        if !available {
+                            let at = inner.find(&format!("$states.{read}")).map_or(0, |i| 2 + i);
+                            diags.push(Diagnostic::new(
+                                span_in_string(node.span, at),
+                                format!("{who}: field '{name}': $states.{read} is not available here ({})", where_available(&read)),
+                            ));
+                        }
+                    }
+                }
             }
         }
+    }
+}
+
+fn where_available(field: &str) -> &'static str {
+    match field {
+        "result" => "only the Output and Assign of Task, Parallel and Map states read the result",
+        "errorOutput" => "only a Catcher's Output and Assign read the error output",
+        _ => "$states holds input, context, and where AWS provides them result and errorOutput",
     }
 }

@@ -45,3 +45,27 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let raw = parser::Parser::new(text)?.parse()?;
     process::Processor::new().run(raw)
 }
+
+/// The fields of `$states` an expression reads (`input`, `result`, `errorOutput`, `context`),
+/// so `check` can refuse one read where AWS does not provide it.
+pub fn states_fields(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut e = expr.clone();
+    collect_states_fields(&mut e, &mut out);
+    out
+}
+
+fn collect_states_fields(e: &mut Expr, out: &mut Vec<String>) {
+    if let Expr::Path(p) = e {
+        if let [first, second, ..] = p.steps.as_slice() {
+            if let (Expr::Variable(v), Expr::Name(field)) = (&first.node, &second.node) {
+                if v == "states" && !out.contains(field) {
+                    out.push(field.clone());
+                }
+            }
+        }
+    }
+    for child in process::children(e) {
+        collect_states_fields(child, out);
+    }
+}

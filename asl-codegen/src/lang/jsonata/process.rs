@@ -368,7 +368,7 @@ fn resolve_path(path: &mut Path, renames: &mut HashMap<String, String>) -> Vec<S
 }
 
 /// The expressions directly inside `e` (for the whole-tree passes).
-fn children(e: &mut Expr) -> Vec<&mut Expr> {
+pub(super) fn children(e: &mut Expr) -> Vec<&mut Expr> {
     match e {
         Expr::Negate(x) | Expr::Bind(_, x) => vec![x],
         Expr::Array(items) | Expr::Block(items) => items.iter_mut().collect(),
