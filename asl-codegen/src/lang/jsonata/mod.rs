@@ -3,6 +3,7 @@
 //! evaluates (`ast`, mirrored by `asl_runtime::jsonata::tree`). Errors carry JSONata's codes
 //! (`S0201`, …) and the byte offset of the offending character in the expression.
 
+mod ancestry;
 pub mod ast;
 mod lexer;
 mod parser;
