@@ -252,8 +252,9 @@ fn single_step(node: Expr) -> Expr {
 fn as_path(e: Expr) -> Path {
     match e {
         Expr::Path(p) => p,
-        Expr::Filtered(f) if f.group.is_none() && !f.keep_singleton => {
-            Path { steps: vec![Step { stages: f.stages, ..Step::new(*f.node) }], ..Path::default() }
+        // `$x[p][]` as a step: the `[]` holds for the whole path.
+        Expr::Filtered(f) if f.group.is_none() => {
+            Path { steps: vec![Step { stages: f.stages, ..Step::new(*f.node) }], keep_singleton: f.keep_singleton, ..Path::default() }
         }
         e => Path { steps: vec![Step::new(e)], ..Path::default() },
     }

@@ -209,7 +209,7 @@ impl<'a> Eval<'a> {
 
 /// `$`: the context (an array input is wrapped for the paths; `$` is the array itself).
 fn context<'a>(input: &Value<'a>) -> Value<'a> {
-    input.clone()
+    unwrap_sequence(input.clone())
 }
 
 /// `$name`: a variable in scope, else a built-in function of that name.

@@ -17,7 +17,9 @@ pub(crate) fn validate<'a>(params: &[Param], args: Vec<Value<'a>>, context: &Val
         return Err(mismatch(params, &symbols, name));
     };
     let mut out = Vec::with_capacity(params.len().max(args.len()));
-    let mut at = 0;
+    // `at` is the next argument; `taken` the next letter the groups matched. They part when an
+    // empty group hands on an argument anyway.
+    let (mut at, mut matched) = (0, 0);
     for (param, count) in params.iter().zip(counts) {
         if count == 0 {
             if param.context {
@@ -36,7 +38,8 @@ pub(crate) fn validate<'a>(params: &[Param], args: Vec<Value<'a>>, context: &Val
             }
             continue;
         }
-        let taken = &symbols[at..at + count];
+        let taken = &symbols[matched..matched + count];
+        matched += count;
         for _ in 0..count {
             let arg = args.get(at).cloned().unwrap_or_default();
             out.push(if param.types == "a" { as_array(param, arg, taken, at, name)? } else { arg });
@@ -202,7 +205,7 @@ mod tests {
         // `<s?n+>` with (1, 2, 3): JSONata's $arg1 is 1 and $arg2 is 2.
         let sig = [Param { optional: true, ..p("s") }, Param { variadic: true, ..p("n") }];
         let out = validate(&sig, vec![n(1.0), n(2.0), n(3.0)], &Value::Undefined, "").unwrap();
-        assert_eq!(numbers(&out[..2]), [Some(1.0), Some(2.0)]);
+        assert_eq!(numbers(&out), [Some(1.0), Some(2.0), Some(3.0), None]);
     }
 
     #[test]

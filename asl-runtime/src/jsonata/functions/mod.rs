@@ -265,6 +265,7 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
         Value::Undefined | Value::Function(_) if depth > 0 => out.push_str("\"\""),
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if !n.is_finite() => return Err(Error::new("D1001", format!("Number out of range: {n}"))),
         Value::Number(n) => out.push_str(&crate::jsonata::text::number::number_to_string(*n)?),
         Value::String(s) => out.push_str(&serde_json::to_string(s.as_str()).unwrap_or_default()),
         Value::Function(_) => {}
