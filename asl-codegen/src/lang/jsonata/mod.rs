@@ -46,3 +46,6 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let raw = parser::Parser::new(text)?.parse()?;
     process::Processor::new().run(raw)
 }
+
+#[cfg(test)]
+mod tests;

@@ -110,8 +110,7 @@ impl<'t> Parser<'t> {
 
     fn expression(&mut self, rbp: u8) -> Result<Raw, SyntaxError> {
         let mut left = self.prefix()?;
-        loop {
-            let Token::Op(op) = self.token else { break };
+        while let Token::Op(op) = self.token {
             if binding_power(op) <= rbp {
                 break;
             }
@@ -273,8 +272,7 @@ impl<'t> Parser<'t> {
             "(" => return self.call_or_lambda(left, pos),
             "@" | "#" => {
                 let Token::Var(name) = std::mem::replace(&mut self.token, Token::End) else {
-                    let code = if op == "@" { "S0214" } else { "S0214" };
-                    return Err(SyntaxError::new(code, self.pos, format!("The right side of {op} must be a variable name (start with $)")));
+                    return Err(SyntaxError::new("S0214", self.pos, format!("The right side of {op} must be a variable name (start with $)")));
                 };
                 self.advance(false)?;
                 if op == "@" {

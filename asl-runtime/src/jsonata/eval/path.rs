@@ -214,7 +214,7 @@ impl<'a> Eval<'a> {
             } else {
                 self.step(step, &inputs, env, last)?
             };
-            if result.is_undefined() || (result.is_sequence() && result.len() == 0) {
+            if result.is_undefined() || (result.is_sequence() && result.is_empty()) {
                 break;
             }
             // The next step runs on each member of this one's result.

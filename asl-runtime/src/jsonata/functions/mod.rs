@@ -258,7 +258,9 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
     let newline = |out: &mut String, depth: usize| {
         if pretty {
             out.push('\n');
-            out.extend(std::iter::repeat("  ").take(depth));
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
         }
     };
     match v {
@@ -278,7 +280,7 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
                 newline(out, depth + 1);
                 write_json(&m, pretty, depth + 1, out)?;
             }
-            if v.len() > 0 {
+            if !v.is_empty() {
                 newline(out, depth);
             }
             out.push(']');
