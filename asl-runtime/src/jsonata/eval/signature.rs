@@ -85,26 +85,59 @@ fn bounds(param: &Param) -> (usize, usize) {
 
 /// How many arguments each parameter takes when the whole signature matches.
 fn matching(params: &[Param], symbols: &[char]) -> Option<Vec<usize>> {
-    let mut counts = Vec::with_capacity(params.len());
-    extend(params, symbols, 0, &mut counts, true).map(|_| counts)
+    Matcher::new(params, symbols, true).run()
 }
 
-/// Matches `params` against `symbols` from `at`, greedily with backtracking as a regular
-/// expression does; with `whole`, the match must reach the end. Gives where the match ends.
-fn extend(params: &[Param], symbols: &[char], at: usize, counts: &mut Vec<usize>, whole: bool) -> Option<usize> {
-    let Some((param, rest)) = params.split_first() else {
-        return (!whole || at == symbols.len()).then_some(at);
-    };
-    let (min, max) = bounds(param);
-    let available = symbols[at..].iter().take_while(|s| allows(param, **s)).count().min(max);
-    for n in (min..=available).rev() {
-        counts.push(n);
-        if let Some(end) = extend(rest, symbols, at + n, counts, whole) {
-            return Some(end);
-        }
-        counts.pop();
+/// Matches parameters against letters greedily with backtracking, as a regular expression
+/// does, remembering the (parameter, position) pairs that cannot lead to a match so that a
+/// signature of several `+` groups stays polynomial.
+struct Matcher<'p> {
+    params: &'p [Param],
+    symbols: &'p [char],
+    /// The match must reach the last letter.
+    whole: bool,
+    dead: Vec<bool>,
+    counts: Vec<usize>,
+    end: usize,
+}
+
+impl<'p> Matcher<'p> {
+    fn new(params: &'p [Param], symbols: &'p [char], whole: bool) -> Self {
+        let dead = vec![false; (params.len() + 1) * (symbols.len() + 1)];
+        Matcher { params, symbols, whole, dead, counts: Vec::with_capacity(params.len()), end: 0 }
     }
-    None
+
+    /// How many letters each parameter took.
+    fn run(mut self) -> Option<Vec<usize>> {
+        self.extend(0, 0).then_some(self.counts)
+    }
+
+    /// Where a match of the parameters from the start ends.
+    fn end(mut self) -> Option<usize> {
+        self.extend(0, 0).then_some(self.end)
+    }
+
+    fn extend(&mut self, i: usize, at: usize) -> bool {
+        let Some(param) = self.params.get(i) else {
+            self.end = at;
+            return !self.whole || at == self.symbols.len();
+        };
+        let key = i * (self.symbols.len() + 1) + at;
+        if self.dead[key] {
+            return false;
+        }
+        let (min, max) = bounds(param);
+        let available = self.symbols[at..].iter().take_while(|s| allows(param, **s)).count().min(max);
+        for n in (min..=available).rev() {
+            self.counts.push(n);
+            if self.extend(i + 1, at + n) {
+                return true;
+            }
+            self.counts.pop();
+        }
+        self.dead[key] = true;
+        false
+    }
 }
 
 /// `T0410` naming the first argument the signature cannot take: the one after the longest
@@ -112,7 +145,7 @@ fn extend(params: &[Param], symbols: &[char], at: usize, counts: &mut Vec<usize>
 fn mismatch(params: &[Param], symbols: &[char], name: &str) -> Error {
     let mut good_to = 0;
     for k in 1..=params.len() {
-        match extend(&params[..k], symbols, 0, &mut Vec::new(), false) {
+        match Matcher::new(&params[..k], symbols, false).end() {
             Some(end) => good_to = end,
             None => break,
         }
@@ -226,6 +259,21 @@ mod tests {
         let nested = [Param { items: Some("a<n>"), ..p("a") }];
         let inner = Value::array(vec![n(1.0)], ArrayKind::PLAIN);
         assert!(validate(&nested, vec![Value::array(vec![inner], ArrayKind::PLAIN)], &Value::Undefined, "").is_ok());
+    }
+
+    #[test]
+    fn many_variadic_groups_do_not_backtrack_for_ever() {
+        const ANY: Param = Param { variadic: true, ..p("x") };
+        const NUMBERS: Param = Param { variadic: true, ..p("n") };
+        let mut args = vec![n(1.0); 200];
+        args.push(Value::Undefined);
+        let started = std::time::Instant::now();
+        assert!(validate(&[ANY; 12], args, &Value::Undefined, "").is_ok());
+        let mut args = vec![n(1.0); 200];
+        args.push(Value::Null);
+        let e = validate(&[NUMBERS; 12], args, &Value::Undefined, "").unwrap_err();
+        assert_eq!(e.code(), "T0410");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
