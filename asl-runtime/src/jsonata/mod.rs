@@ -80,8 +80,12 @@ pub fn evaluate_within(
     Ok(result.to_json())
 }
 
-/// An array input is a sequence of one array to the first step of a path, so `$[0]` and
-/// `[0]` pick from it rather than from each member.
+/// An array input is a sequence of one array (JSONata's outer wrapper), so the first step of
+/// a path reads the whole array (`phone[0]` is the first phone of all) rather than running on
+/// each member; `$` and a function's context unwrap it.
 fn wrap_input(input: Value<'_>) -> Value<'_> {
-    input
+    match input {
+        v if v.is_array() => Value::array(vec![v], value::ArrayKind::SEQUENCE),
+        v => v,
+    }
 }

@@ -91,8 +91,10 @@ pub struct Path {
     pub keep_singleton: bool,
     /// `{k: v}` after the last step.
     pub group: Option<&'static [(Node, Node)]>,
-    /// The path binds a focus (`@`) or index (`#`) variable, or a step reads a parent (`%`): it
-    /// runs as a stream of tuples that carry those bindings.
+    /// A `%` outside this path reads one of its steps (JSONata's `tuple` on a path): as a step
+    /// of another path (or the last expression of a block that is one), it hands up its stream
+    /// of tuples, the values with the labels its steps bound, rather than values. (A path whose
+    /// own steps bind `@`, `#` or `%` labels runs as a stream of tuples whatever this says.)
     pub tuple: bool,
 }
 

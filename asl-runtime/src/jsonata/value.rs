@@ -285,6 +285,11 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// Whether the value is an empty array (or not an array at all).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The members of an array, in order; nothing for other values.
     pub fn members(&self) -> Members<'_, 'a> {
         match self {

@@ -111,6 +111,8 @@ pub struct Path {
     pub steps: Vec<Step>,
     pub keep_singleton: bool,
     pub group: Option<Vec<(Expr, Expr)>>,
+    /// A `%` inside the step this path is part of reads one of its steps: the path hands its
+    /// tuple stream (values with their bindings) up instead of values.
     pub tuple: bool,
 }
 
@@ -172,4 +174,63 @@ pub struct Param {
     pub optional: bool,
     pub variadic: bool,
     pub context: bool,
+}
+
+impl Expr {
+    /// The expressions directly inside this one, for passes over the whole tree.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Expr::Negate(x) | Expr::Bind(_, x) => vec![x],
+            Expr::Array(items) | Expr::Block(items) => items.iter_mut().collect(),
+            Expr::Object(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+            Expr::Binary(_, l, r) | Expr::Apply(l, r) => vec![l, r],
+            Expr::Condition(c, t, o) => {
+                let mut v: Vec<&mut Expr> = vec![c, t];
+                v.extend(o.as_deref_mut());
+                v
+            }
+            Expr::Call(c) => {
+                let mut v: Vec<&mut Expr> = vec![&mut c.callee];
+                v.extend(c.args.iter_mut());
+                v
+            }
+            Expr::Lambda(l) => vec![&mut l.body],
+            Expr::Transform(p, u, d) => {
+                let mut v: Vec<&mut Expr> = vec![p, u];
+                v.extend(d.as_deref_mut());
+                v
+            }
+            Expr::Filtered(f) => {
+                let mut v: Vec<&mut Expr> = vec![&mut f.node];
+                v.extend(filters(&mut f.stages));
+                if let Some(pairs) = &mut f.group {
+                    v.extend(pairs.iter_mut().flat_map(|(k, v)| [k, v]));
+                }
+                v
+            }
+            Expr::Path(p) => {
+                let mut v = Vec::new();
+                for s in &mut p.steps {
+                    v.push(&mut s.node);
+                    v.extend(filters(&mut s.stages));
+                    if let Some(terms) = &mut s.sort {
+                        v.extend(terms.iter_mut().map(|t| &mut t.key));
+                    }
+                }
+                if let Some(pairs) = &mut p.group {
+                    v.extend(pairs.iter_mut().flat_map(|(k, v)| [k, v]));
+                }
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The predicates among a step's stages.
+fn filters(stages: &mut [Stage]) -> impl Iterator<Item = &mut Expr> {
+    stages.iter_mut().filter_map(|s| match s {
+        Stage::Filter(p) => Some(p),
+        Stage::Index(_) => None,
+    })
 }

@@ -86,6 +86,10 @@ impl<'t> Lexer<'t> {
             return Ok((Token::Var(body[..len].to_owned()), start));
         }
         if let Some(op) = OPERATORS.iter().find(|op| self.rest().starts_with(**op)) {
+            // `!` and `~` exist only as parts of `!=` and `~>`.
+            if matches!(*op, "!" | "~") {
+                return Err(SyntaxError::new("S0204", start, format!("Unknown operator: \"{op}\"")));
+            }
             self.pos += op.len();
             return Ok((Token::Op(op), start));
         }

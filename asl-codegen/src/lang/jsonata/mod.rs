@@ -3,6 +3,7 @@
 //! evaluates (`ast`, mirrored by `asl_runtime::jsonata::tree`). Errors carry JSONata's codes
 //! (`S0201`, …) and the byte offset of the offending character in the expression.
 
+mod ancestry;
 pub mod ast;
 mod lexer;
 mod parser;
@@ -65,7 +66,10 @@ fn collect_states_fields(e: &mut Expr, out: &mut Vec<String>) {
             }
         }
     }
-    for child in process::children(e) {
+    for child in e.children_mut() {
         collect_states_fields(child, out);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,9 @@
 //! A Pratt parser from tokens to [`Raw`] nodes: JSONata as written, before `process` gives it
 //! the shape the runtime evaluates.
 
+use super::ast::Param;
 use super::lexer::{Lexer, Token};
-use super::SyntaxError;
+use super::{signature, SyntaxError};
 
 /// A node as written, and the byte offset of the token that made it.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ pub enum RawKind {
     Bind(Box<Raw>, Box<Raw>),
     Call(Box<Raw>, Vec<Raw>),
     Placeholder,
-    Lambda { params: Vec<String>, signature: Option<(String, usize)>, body: Box<Raw> },
+    Lambda { params: Vec<String>, signature: Option<Vec<Param>>, body: Box<Raw> },
     Apply(Box<Raw>, Box<Raw>),
     Transform(Box<Raw>, Box<Raw>, Option<Box<Raw>>),
 }
@@ -109,8 +110,7 @@ impl<'t> Parser<'t> {
 
     fn expression(&mut self, rbp: u8) -> Result<Raw, SyntaxError> {
         let mut left = self.prefix()?;
-        loop {
-            let Token::Op(op) = self.token else { break };
+        while let Token::Op(op) = self.token {
             if binding_power(op) <= rbp {
                 break;
             }
@@ -272,8 +272,7 @@ impl<'t> Parser<'t> {
             "(" => return self.call_or_lambda(left, pos),
             "@" | "#" => {
                 let Token::Var(name) = std::mem::replace(&mut self.token, Token::End) else {
-                    let code = if op == "@" { "S0214" } else { "S0214" };
-                    return Err(SyntaxError::new(code, self.pos, format!("The right side of {op} must be a variable name (start with $)")));
+                    return Err(SyntaxError::new("S0214", self.pos, format!("The right side of {op} must be a variable name (start with $)")));
                 };
                 self.advance(false)?;
                 if op == "@" {
@@ -361,7 +360,14 @@ impl<'t> Parser<'t> {
                 _ => return Err(SyntaxError::new("S0208", a.pos, "Parameter of function definition must be a variable name (start with $)")),
             }
         }
-        let signature = if self.at("<") { Some(self.signature()?) } else { None };
+        // A signature is checked as soon as it is read, before what follows it (JSONata's order
+        // of errors: a bad signature before a missing `{`).
+        let signature = if self.at("<") {
+            let (text, at) = self.signature()?;
+            Some(signature::parse(&text, at)?)
+        } else {
+            None
+        };
         self.expect("{", true)?;
         let body = self.expression(0)?;
         self.expect("}", false)?;

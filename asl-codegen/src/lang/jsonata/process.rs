@@ -1,35 +1,26 @@
 //! From [`Raw`] (JSONata as written) to [`Expr`] (the shape the runtime evaluates): `.` chains
 //! become paths of steps, predicates and bindings attach to their step, `%` finds the step whose
-//! input it names, and calls in tail position of a lambda are marked.
+//! input it names (`ancestry`), and calls in tail position of a lambda are marked.
 
-use std::collections::HashMap;
-
+use super::ancestry::Ancestry;
 use super::ast::*;
 use super::parser::{Raw, RawKind};
-use super::signature;
 use super::SyntaxError;
 
 pub struct Processor {
-    parents: usize,
+    /// Where each `%` is written, by number.
+    parents: Vec<usize>,
 }
 
 impl Processor {
     pub fn new() -> Self {
-        Processor { parents: 0 }
+        Processor { parents: Vec::new() }
     }
 
     /// The whole expression, with every `%` resolved.
     pub fn run(mut self, raw: Raw) -> Result<Expr, SyntaxError> {
-        let pos = raw.pos;
         let mut expr = self.process(raw)?;
-        let mut renames = HashMap::new();
-        let seeks = resolve(&mut expr, &mut renames);
-        if !seeks.is_empty() {
-            return Err(SyntaxError::new("S0217", pos, "The object representing the 'parent' cannot be derived from this expression"));
-        }
-        if !renames.is_empty() {
-            rename(&mut expr, &renames);
-        }
+        Ancestry::new(&self.parents).resolve(&mut expr)?;
         Ok(expr)
     }
 
@@ -48,8 +39,8 @@ impl Processor {
             RawKind::Wildcard => single_step(Expr::Wildcard),
             RawKind::Descendants => single_step(Expr::Descendants),
             RawKind::Parent => {
-                self.parents += 1;
-                single_step(Expr::Parent(format!("!{}", self.parents - 1)))
+                self.parents.push(pos);
+                Expr::Parent(format!("!{}", self.parents.len() - 1))
             }
             RawKind::Negate(x) => match self.process(*x)? {
                 Expr::Number(n) => Expr::Number(-n),
@@ -83,28 +74,16 @@ impl Processor {
                     e => Expr::Filtered(Filtered { node: Box::new(e), stages: Vec::new(), group: Some(pairs), keep_singleton: false }),
                 }
             }
-            RawKind::Focus(l, name) => {
-                let mut path = as_path(self.process(*l)?);
-                let step = path.steps.last_mut().expect("a path has a step");
-                if !step.stages.is_empty() {
-                    return Err(SyntaxError::new("S0215", pos, "A context variable binding must precede any predicates on a step"));
-                }
-                if step.sort.is_some() {
-                    return Err(SyntaxError::new("S0216", pos, "A context variable binding must precede the 'order-by' clause on a step"));
-                }
-                step.focus = Some(name);
-                path.tuple = true;
-                Expr::Path(path)
-            }
+            RawKind::Focus(l, name) => self.focus(*l, name, pos, false)?,
             RawKind::Index(l, name) => {
-                let mut path = as_path(self.process(*l)?);
+                let l = self.step_operand(*l)?;
+                let mut path = as_path(l);
                 let step = path.steps.last_mut().expect("a path has a step");
                 if step.stages.is_empty() {
                     step.index = Some(name);
                 } else {
                     step.stages.push(Stage::Index(name));
                 }
-                path.tuple = true;
                 Expr::Path(path)
             }
             RawKind::Sort(l, terms) => {
@@ -140,12 +119,20 @@ impl Processor {
             }
             RawKind::Placeholder => Expr::Placeholder,
             RawKind::Lambda { params, signature, body } => {
-                let signature = signature.map(|(text, at)| signature::parse(&text, at)).transpose()?;
                 let mut body = self.process(*body)?;
                 mark_tail_calls(&mut body);
                 Expr::Lambda(Lambda { params, signature, body: Box::new(body) })
             }
-            RawKind::Apply(l, r) => Expr::Apply(Box::new(self.process(*l)?), Box::new(self.process(*r)?)),
+            RawKind::Apply(l, r) => {
+                let l = Box::new(self.process(*l)?);
+                match self.process(*r)? {
+                    // `x ~> $f()[]`: the `[]` keeps what the application gives.
+                    Expr::Filtered(f) if f.keep_singleton && f.stages.is_empty() && f.group.is_none() && matches!(*f.node, Expr::Call(_)) => {
+                        Expr::Filtered(Filtered { node: Box::new(Expr::Apply(l, f.node)), stages: Vec::new(), group: None, keep_singleton: true })
+                    }
+                    r => Expr::Apply(l, Box::new(r)),
+                }
+            }
             RawKind::Transform(p, u, d) => Expr::Transform(
                 Box::new(self.process(*p)?),
                 Box::new(self.process(*u)?),
@@ -160,12 +147,17 @@ impl Processor {
 
     /// `l.r`: one path, with `r`'s steps after `l`'s.
     fn dot(&mut self, l: Raw, r: Raw) -> Result<Expr, SyntaxError> {
-        let mut path = as_path(self.process(l)?);
+        let mut path = as_path(self.step_operand(l)?);
+        // A quoted name that starts a path names a field, as it does after a `.`.
+        if let Some(first) = path.steps.first_mut() {
+            if let Expr::String(s) = &first.node {
+                first.node = Expr::Name(s.clone());
+            }
+        }
         let r_pos = r.pos;
         match self.process(r)? {
             Expr::Path(rest) => {
                 path.keep_singleton |= rest.keep_singleton;
-                path.tuple |= rest.tuple;
                 let mut steps = rest.steps.into_iter();
                 if let Some(first) = steps.next() {
                     path.steps.push(step_of(first, r_pos)?);
@@ -181,6 +173,38 @@ impl Processor {
             }
             e => path.steps.push(step_of(Step::new(e), r_pos)?),
         }
+        Ok(Expr::Path(path))
+    }
+
+    /// An expression that becomes a path step: a focus binding (`x@$v`) is kept even on an
+    /// expression that is not a path, which alone would not bind anything.
+    fn step_operand(&mut self, raw: Raw) -> Result<Expr, SyntaxError> {
+        match raw.kind {
+            RawKind::Focus(l, name) => self.focus(*l, name, raw.pos, true),
+            kind => self.process(Raw { kind, pos: raw.pos }),
+        }
+    }
+
+    /// `x@$v`: binds each value of the step `x` to `$v` and keeps the context. JSONata makes a
+    /// step of `x` only in a path; alone, an expression that is not a path stays itself.
+    fn focus(&mut self, l: Raw, name: String, pos: usize, as_step: bool) -> Result<Expr, SyntaxError> {
+        let inner = self.process(l)?;
+        let is_path = match &inner {
+            Expr::Path(p) => !(p.steps.len() == 1 && matches!(p.steps[0].node, Expr::Wildcard | Expr::Descendants)),
+            _ => false,
+        };
+        if !is_path && !as_step {
+            return Ok(inner);
+        }
+        let mut path = as_path(inner);
+        let step = path.steps.last_mut().expect("a path has a step");
+        if !step.stages.is_empty() {
+            return Err(SyntaxError::new("S0215", pos, "A context variable binding must precede any predicates on a step"));
+        }
+        if step.sort.is_some() {
+            return Err(SyntaxError::new("S0216", pos, "A context variable binding must precede the 'order-by' clause on a step"));
+        }
+        step.focus = Some(name);
         Ok(Expr::Path(path))
     }
 
@@ -228,8 +252,9 @@ fn single_step(node: Expr) -> Expr {
 fn as_path(e: Expr) -> Path {
     match e {
         Expr::Path(p) => p,
-        Expr::Filtered(f) if f.group.is_none() && !f.keep_singleton => {
-            Path { steps: vec![Step { stages: f.stages, ..Step::new(*f.node) }], ..Path::default() }
+        // `$x[p][]` as a step: the `[]` holds for the whole path.
+        Expr::Filtered(f) if f.group.is_none() => {
+            Path { steps: vec![Step { stages: f.stages, ..Step::new(*f.node) }], keep_singleton: f.keep_singleton, ..Path::default() }
         }
         e => Path { steps: vec![Step::new(e)], ..Path::default() },
     }
@@ -263,172 +288,5 @@ fn mark_tail_calls(e: &mut Expr) {
             }
         }
         _ => {}
-    }
-}
-
-/// A `%` still looking for its step: its label and how many levels above the context of the
-/// expression it sits in.
-struct Seek {
-    label: String,
-    level: usize,
-}
-
-/// Gives each step that a `%` names the label `%` reads, and returns the `%`s that look above
-/// this expression's context.
-fn resolve(e: &mut Expr, renames: &mut HashMap<String, String>) -> Vec<Seek> {
-    match e {
-        Expr::Path(path) => resolve_path(path, renames),
-        Expr::Parent(label) => vec![Seek { label: label.clone(), level: 1 }],
-        _ => {
-            let mut seeks = Vec::new();
-            for child in children(e) {
-                seeks.extend(resolve(child, renames));
-            }
-            seeks
-        }
-    }
-}
-
-fn resolve_path(path: &mut Path, renames: &mut HashMap<String, String>) -> Vec<Seek> {
-    let mut bubbled = Vec::new();
-    // For a step that is a `%`: the step whose input it stands for, or how many levels above
-    // the path's input it looks.
-    let mut parent_step: Vec<Option<Result<usize, usize>>> = vec![None; path.steps.len()];
-    for k in 0..path.steps.len() {
-        let step = &mut path.steps[k];
-        let mut from_node = match &step.node {
-            Expr::Parent(label) => vec![Seek { label: label.clone(), level: 1 }],
-            _ => resolve(&mut step.node, renames),
-        };
-        let mut from_stages = Vec::new();
-        for stage in &mut step.stages {
-            if let Stage::Filter(p) = stage {
-                from_stages.extend(resolve(p, renames));
-            }
-        }
-        if let Some(terms) = &mut step.sort {
-            for t in terms {
-                from_stages.extend(resolve(&mut t.key, renames));
-            }
-        }
-        let is_parent_step = matches!(path.steps[k].node, Expr::Parent(_));
-        // The node's context is the previous step's result; the stages' is this step's.
-        let mut seeks: Vec<(Seek, isize)> = from_node.drain(..).map(|s| (s, k as isize - 1)).collect();
-        seeks.extend(from_stages.into_iter().map(|s| (s, k as isize)));
-        for (seek, context) in seeks {
-            let mut at = context;
-            let mut level = seek.level;
-            let mut above = 0;
-            loop {
-                // A step that is a `%` yields the input of the step it names.
-                while at >= 0 {
-                    match parent_step[at as usize] {
-                        Some(Ok(t)) => at = t as isize - 1,
-                        Some(Err(l)) => {
-                            above = l;
-                            at = -1;
-                        }
-                        None => break,
-                    }
-                }
-                if at < 0 || level == 1 {
-                    break;
-                }
-                at -= 1;
-                level -= 1;
-            }
-            if at < 0 {
-                if is_parent_step && parent_step[k].is_none() {
-                    parent_step[k] = Some(Err(level + above));
-                }
-                bubbled.push(Seek { label: seek.label, level: level + above });
-                continue;
-            }
-            let target = &mut path.steps[at as usize];
-            match &target.ancestor {
-                Some(existing) if *existing != seek.label => {
-                    renames.insert(seek.label, existing.clone());
-                }
-                Some(_) => {}
-                None => target.ancestor = Some(seek.label),
-            }
-            path.tuple = true;
-            if is_parent_step && parent_step[k].is_none() {
-                parent_step[k] = Some(Ok(at as usize));
-            }
-        }
-    }
-    if let Some(pairs) = &mut path.group {
-        for (k, v) in pairs {
-            bubbled.extend(resolve(k, renames));
-            bubbled.extend(resolve(v, renames));
-        }
-    }
-    bubbled
-}
-
-/// The expressions directly inside `e` (for the whole-tree passes).
-pub(super) fn children(e: &mut Expr) -> Vec<&mut Expr> {
-    match e {
-        Expr::Negate(x) | Expr::Bind(_, x) => vec![x],
-        Expr::Array(items) | Expr::Block(items) => items.iter_mut().collect(),
-        Expr::Object(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
-        Expr::Binary(_, l, r) | Expr::Apply(l, r) => vec![l, r],
-        Expr::Condition(c, t, o) => {
-            let mut v: Vec<&mut Expr> = vec![c, t];
-            v.extend(o.as_deref_mut());
-            v
-        }
-        Expr::Call(c) => {
-            let mut v: Vec<&mut Expr> = vec![&mut c.callee];
-            v.extend(c.args.iter_mut());
-            v
-        }
-        Expr::Lambda(l) => vec![&mut l.body],
-        Expr::Transform(p, u, d) => {
-            let mut v: Vec<&mut Expr> = vec![p, u];
-            v.extend(d.as_deref_mut());
-            v
-        }
-        Expr::Filtered(f) => {
-            let mut v: Vec<&mut Expr> = vec![&mut f.node];
-            v.extend(f.stages.iter_mut().filter_map(|s| match s {
-                Stage::Filter(p) => Some(p),
-                Stage::Index(_) => None,
-            }));
-            if let Some(pairs) = &mut f.group {
-                v.extend(pairs.iter_mut().flat_map(|(k, v)| [k, v]));
-            }
-            v
-        }
-        Expr::Path(p) => {
-            let mut v = Vec::new();
-            for s in &mut p.steps {
-                v.push(&mut s.node);
-                v.extend(s.stages.iter_mut().filter_map(|s| match s {
-                    Stage::Filter(p) => Some(p),
-                    Stage::Index(_) => None,
-                }));
-                if let Some(terms) = &mut s.sort {
-                    v.extend(terms.iter_mut().map(|t| &mut t.key));
-                }
-            }
-            if let Some(pairs) = &mut p.group {
-                v.extend(pairs.iter_mut().flat_map(|(k, v)| [k, v]));
-            }
-            v
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn rename(e: &mut Expr, renames: &HashMap<String, String>) {
-    if let Expr::Parent(label) = e {
-        if let Some(new) = renames.get(label) {
-            *label = new.clone();
-        }
-    }
-    for child in children(e) {
-        rename(child, renames);
     }
 }

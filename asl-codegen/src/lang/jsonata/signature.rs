@@ -8,9 +8,10 @@ const TYPES: &str = "bnsloafjxu";
 /// Parses `<…>` (with its brackets); `at` is where it starts in the expression.
 pub fn parse(text: &str, at: usize) -> Result<Vec<Param>, SyntaxError> {
     let inner = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(text);
-    let params_text = match inner.find(':') {
-        Some(colon) if depth_at(inner, colon) == 0 => &inner[..colon],
-        _ => inner,
+    // The return type follows the first `:` outside brackets (`<f<n:n>:f<n:n>>`).
+    let params_text = match inner.char_indices().find(|&(i, c)| c == ':' && depth_at(inner, i) == 0) {
+        Some((colon, _)) => &inner[..colon],
+        None => inner,
     };
     let chars: Vec<(usize, char)> = params_text.char_indices().collect();
     let mut params: Vec<Param> = Vec::new();

@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use super::Eval;
+use super::{signature, Eval};
 use crate::jsonata::error::{Error, Result};
 use crate::jsonata::functions::Args;
-use crate::jsonata::tree::{Call, Node, Param, Signature};
+use crate::jsonata::tree::{Call, Node};
 use crate::jsonata::value::{Env, Function, Value};
 
 impl<'a> Eval<'a> {
@@ -33,9 +33,11 @@ impl<'a> Eval<'a> {
     /// `$f(?, x)`: a function of the `?` arguments.
     fn partial(&self, call: &'static Call, callee: Value<'a>, input: &Value<'a>, env: &Env<'a>, first: Option<Value<'a>>) -> Result<Value<'a>> {
         let Value::Function(f) = callee else {
-            return Err(match &call.callee {
-                Node::Path(_) | Node::Name(_) => Error::new("T1008", format!("Attempted to partially apply a non-function. Did you mean ${}?", call.name)),
-                _ => Error::new("T1007", "Attempted to partially apply a non-function"),
+            // `substring(?, 0)` for `$substring(?, 0)`: JSONata points at the missing `$`.
+            return Err(if forgot_dollar(call, env) {
+                Error::new("T1007", format!("Attempted to partially apply a non-function. Did you mean ${}?", call.name))
+            } else {
+                Error::new("T1008", "Attempted to partially apply a non-function")
             });
         };
         let mut bound = Vec::with_capacity(call.args.len() + 1);
@@ -50,11 +52,15 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// The callee is a field name that names a variable or a built-in when written with `$`.
+fn forgot_dollar(call: &'static Call, env: &Env<'_>) -> bool {
+    matches!(call.callee, Node::Path(_) | Node::Name(_))
+        && (env.lookup(call.name).is_some() || crate::jsonata::functions::lookup(call.name).is_some())
+}
+
 fn not_a_function(call: &'static Call, env: &Env<'_>) -> Error {
     // `sum(x)` for `$sum(x)`: JSONata points at the missing `$`.
-    let forgot_dollar = matches!(call.callee, Node::Path(_) | Node::Name(_))
-        && (env.lookup(call.name).is_some() || crate::jsonata::functions::lookup(call.name).is_some());
-    if forgot_dollar {
+    if forgot_dollar(call, env) {
         Error::new("T1005", format!("Attempted to invoke a non-function. Did you mean ${}?", call.name))
     } else {
         Error::new("T1006", "Attempted to invoke a non-function")
@@ -85,10 +91,16 @@ pub(crate) fn apply<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, args: Vec<Value<'a>
 
 fn apply_once<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, mut args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
     match &**f {
-        Function::Native(native) => (native.run)(ev, Args::new(native.name, args, input.clone())),
+        Function::Native(native) => {
+            let context = super::unwrap_sequence(input.clone());
+            if let Some(params) = native.signature {
+                args = signature::validate(params, args, &context, native.name)?;
+            }
+            (native.run)(ev, Args::new(native.name, args, context))
+        }
         Function::Lambda(closure) => {
-            if let Some(signature) = closure.lambda.signature {
-                args = validate(signature, args, input)?;
+            if let Some(sig) = closure.lambda.signature {
+                args = signature::validate(sig.params, args, &super::unwrap_sequence(input.clone()), "")?;
             }
             let frame = closure.env.child();
             for (i, param) in closure.lambda.params.iter().enumerate() {
@@ -113,83 +125,4 @@ fn apply_once<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, mut args: Vec<Value<'a>>,
         }
         Function::Thunk { .. } => Ok(Value::Function(f.clone())),
     }
-}
-
-/// Checks a lambda's arguments against its signature: fills a left-out `-` argument with the
-/// context, wraps a single value where an array is expected.
-fn validate<'a>(signature: &Signature, args: Vec<Value<'a>>, context: &Value<'a>) -> Result<Vec<Value<'a>>> {
-    let mismatch = |i: usize| Error::new("T0410", format!("Argument {} of function does not match function signature", i + 1));
-    let mut out = Vec::with_capacity(signature.params.len());
-    let mut given = args.into_iter().peekable();
-    let mut index = 0;
-    for param in signature.params {
-        if param.variadic {
-            let mut any = false;
-            while let Some(arg) = given.next_if(|a| accepts(param, a)) {
-                out.push(coerce(param, arg, index)?);
-                index += 1;
-                any = true;
-            }
-            if !any && !param.optional {
-                return Err(mismatch(index));
-            }
-            continue;
-        }
-        match given.next_if(|a| accepts(param, a)) {
-            Some(arg) => {
-                out.push(coerce(param, arg, index)?);
-                index += 1;
-            }
-            None if param.context && given.peek().is_none() => {
-                if !accepts(param, context) || context.is_undefined() {
-                    return Err(Error::new("T0411", format!("Context value is not a compatible type with argument {} of function", index + 1)));
-                }
-                out.push(coerce(param, context.clone(), index)?);
-            }
-            None if param.optional => out.push(Value::Undefined),
-            None => return Err(mismatch(index)),
-        }
-    }
-    if given.next().is_some() {
-        return Err(mismatch(index));
-    }
-    Ok(out)
-}
-
-fn accepts(param: &Param, v: &Value<'_>) -> bool {
-    let symbol = match v {
-        Value::Undefined => return true,
-        Value::Null => 'l',
-        Value::Bool(_) => 'b',
-        Value::Number(_) => 'n',
-        Value::String(_) => 's',
-        Value::Function(_) => 'f',
-        v if v.is_array() => 'a',
-        _ => 'o',
-    };
-    param.types.chars().any(|t| {
-        t == symbol
-            || t == 'x'
-            || (t == 'j' && symbol != 'f')
-            || (t == 'u' && matches!(symbol, 'b' | 'n' | 's' | 'l'))
-            // A single value where an array of its type is expected is wrapped.
-            || (t == 'a' && symbol != 'f' && param.items.map_or(true, |items| items.contains(symbol) || items == "x"))
-    })
-}
-
-fn coerce<'a>(param: &Param, v: Value<'a>, index: usize) -> Result<Value<'a>> {
-    if !param.types.contains('a') || v.is_undefined() {
-        return Ok(v);
-    }
-    let v = if v.is_array() { v } else { Value::array(vec![v], crate::jsonata::value::ArrayKind::PLAIN) };
-    if let Some(items) = param.items {
-        let ok = |m: Value<'_>| {
-            let p = Param { types: items, items: None, optional: false, variadic: false, context: false };
-            !m.is_array() && accepts(&p, &m)
-        };
-        if !v.members().all(ok) {
-            return Err(Error::new("T0412", format!("Argument {} of function must be an array of {items}", index + 1)));
-        }
-    }
-    Ok(v)
 }

@@ -6,6 +6,7 @@
 mod call;
 mod ops;
 mod path;
+mod signature;
 mod transform;
 
 use std::cell::Cell;
@@ -20,7 +21,7 @@ pub(crate) use call::apply;
 /// stops with JSONata's stack-overflow error. The Rust stack grows on demand below it.
 pub const MAX_DEPTH: usize = 10_000;
 
-/// How many evaluation steps pass between looks at the clock.
+/// How many evaluation steps pass between looks at the clock (a power of two).
 const CLOCK_EVERY: u32 = 1024;
 
 /// Stack left below which an evaluation step moves to a new stack segment, and that
@@ -79,6 +80,11 @@ impl<'a> Eval<'a> {
     /// Evaluates `node` with `input` as its context. A sequence of one value is that value and
     /// an empty one is undefined, as everywhere in JSONata.
     pub fn eval(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+        Ok(unwrap_sequence(self.eval_raw(node, input, env)?))
+    }
+
+    /// [`Eval::eval`] without the unwrapping of a sequence, for `[]` after an expression.
+    fn eval_raw(&self, node: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
         let depth = self.depth.get() + 1;
         if depth > self.max_depth {
             return Err(Error::new("U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."));
@@ -87,13 +93,13 @@ impl<'a> Eval<'a> {
         self.depth.set(depth);
         let result = stacker::maybe_grow(RED_ZONE, SEGMENT, || self.eval_node(node, input, env));
         self.depth.set(depth - 1);
-        Ok(unwrap_sequence(result?))
+        result
     }
 
     fn check_time(&self) -> Result<()> {
         let steps = self.steps.get().wrapping_add(1);
         self.steps.set(steps);
-        if steps % CLOCK_EVERY == 0 && self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+        if steps & (CLOCK_EVERY - 1) == 0 && self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
             return Err(Error::new("U1001", "Expression evaluation timeout: Check for infinite loop"));
         }
         Ok(())
@@ -116,6 +122,7 @@ impl<'a> Eval<'a> {
             Node::Path(p) => self.path(p, input, env)?,
             Node::Negate(x) => match self.eval(x, input, env)? {
                 Value::Undefined => Value::Undefined,
+                Value::Number(n) if n.is_infinite() => return Err(Error::new("D1001", format!("Number out of range: {n}"))),
                 Value::Number(n) => Value::Number(-n),
                 _ => return Err(Error::new("D1002", "Cannot negate a non-numeric value")),
             },
@@ -153,8 +160,20 @@ impl<'a> Eval<'a> {
             })),
             Node::Apply(l, r) => self.apply_operator(l, r, input, env)?,
             Node::Transform(..) => Value::function(Function::Transform { node, env: env.clone() }),
+            Node::Filtered(f) if path::yields_tuples(node) => {
+                // Predicates that read `%` labels the expression's own steps bind.
+                let tuples = self.tuples_of(node, input, env)?;
+                let v = Value::array(tuples.into_iter().map(|t| t.context).collect(), ArrayKind::SEQUENCE);
+                if f.keep_singleton {
+                    keep_sequence(v)
+                } else {
+                    v
+                }
+            }
             Node::Filtered(f) => {
-                let mut v = self.eval(&f.node, input, env)?;
+                // Predicates, `[]` and a grouping see the value as it was made, a sequence
+                // of one not yet unwrapped.
+                let mut v = self.eval_raw(&f.node, input, env)?;
                 for stage in f.stages {
                     if let Stage::Filter(p) = stage {
                         v = self.filter(p, v, env)?;
@@ -184,13 +203,13 @@ impl<'a> Eval<'a> {
                 (_, v) => out.push(v),
             }
         }
-        Ok(Value::array(out, ArrayKind { constructed: true, ..ArrayKind::PLAIN }))
+        Ok(Value::array(out, ArrayKind::PLAIN))
     }
 }
 
 /// `$`: the context (an array input is wrapped for the paths; `$` is the array itself).
 fn context<'a>(input: &Value<'a>) -> Value<'a> {
-    input.clone()
+    unwrap_sequence(input.clone())
 }
 
 /// `$name`: a variable in scope, else a built-in function of that name.
@@ -239,3 +258,6 @@ pub(crate) fn keep_sequence(v: Value<'_>) -> Value<'_> {
         v => v,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -54,8 +54,12 @@ impl<'a> Eval<'a> {
     /// functions, their composition.
     pub(super) fn apply_operator(&self, l: &'static Node, r: &'static Node, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
         let left = self.eval(l, input, env)?;
+        // A call on the right takes `x` as its first argument; a partial application (`?`
+        // arguments) is a function value like any other, so the two are chained.
         if let Node::Call(call) = r {
-            return self.call(call, input, env, Some(left));
+            if !call.args.iter().any(|a| matches!(a, Node::Placeholder)) {
+                return self.call(call, input, env, Some(left));
+            }
         }
         let f = match self.eval(r, input, env)? {
             Value::Function(f) => f,
@@ -87,8 +91,12 @@ fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<V
         BinaryOp::Divide => "/",
         _ => "%",
     };
+    // An operand out of range (JavaScript's Infinity, from an earlier `1/0`) is D1001; a result
+    // out of range is not checked here but where it is used, as JSONata does.
     let number = |v: &Value<'_>, code: &'static str, side: &str| match v {
-        Value::Undefined | Value::Number(_) => Ok(v.as_number()),
+        Value::Number(n) if n.is_infinite() => Err(Error::new("D1001", format!("Number out of range: {n}"))),
+        Value::Undefined => Ok(None),
+        Value::Number(n) if !n.is_nan() => Ok(Some(*n)),
         _ => Err(Error::new(code, format!("The {side} side of the \"{symbol}\" operator must evaluate to a number"))),
     };
     let a = number(left, "T2001", "left")?;
@@ -101,9 +109,6 @@ fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<V
         BinaryOp::Divide => a / b,
         _ => a % b,
     };
-    if !n.is_finite() {
-        return Err(Error::new("D1001", format!("Number out of range: {n}")));
-    }
     Ok(Value::Number(n))
 }
 

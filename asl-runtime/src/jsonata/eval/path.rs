@@ -11,7 +11,7 @@ use crate::jsonata::value::{ArrayKind, Env, Str, Value};
 /// One value of a tuple stream and the variables bound on the way to it.
 #[derive(Clone)]
 pub(super) struct Tuple<'a> {
-    context: Value<'a>,
+    pub(super) context: Value<'a>,
     bindings: Vec<(&'static str, Value<'a>)>,
 }
 
@@ -96,46 +96,48 @@ pub(super) fn descendants<'a>(input: &Value<'a>) -> Value<'a> {
     Value::sequence(out)
 }
 
+/// An array constructor as a path's first or last step keeps its shape: JSONata's `consarray`.
+fn constructs_array(node: &Node) -> bool {
+    matches!(node, Node::Array(_))
+}
+
+/// An array built by a constructor that ends a path: a step does not splice it in, and `[]`
+/// keeps it as one member.
+fn mark_constructed(v: Value<'_>) -> Value<'_> {
+    match v {
+        Value::Array(a) => {
+            let kind = ArrayKind { constructed: true, ..a.kind };
+            let items = std::rc::Rc::try_unwrap(a).map_or_else(|a| a.items.clone(), |a| a.items);
+            Value::array(items, kind)
+        }
+        v => v,
+    }
+}
+
+/// A step that makes its path a stream of tuples from here on: it binds a focus, an index or
+/// a `%` label, or is an expression that hands up a tuple stream of its own.
 fn starts_tuples(step: &Step) -> bool {
     step.focus.is_some()
         || step.index.is_some()
         || step.ancestor.is_some()
         || step.stages.iter().any(|s| matches!(s, Stage::Index(_)))
+        || yields_tuples(&step.node)
+}
+
+/// An expression a `%` reaches into (JSONata's `tuple` on a block or path): as a step, it
+/// hands its tuple stream up, so the labels its steps bind stay visible after it.
+pub(super) fn yields_tuples(node: &Node) -> bool {
+    match node {
+        Node::Path(p) => p.tuple && p.group.is_none(),
+        Node::Block(items) => items.last().is_some_and(yields_tuples),
+        Node::Filtered(f) => f.group.is_none() && yields_tuples(&f.node),
+        _ => false,
+    }
 }
 
 impl<'a> Eval<'a> {
     pub(super) fn path(&self, path: &'static Path, input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
-        let first_is_variable = matches!(path.steps.first(), Some(Step { node: Node::Variable(_) | Node::Context | Node::Root, .. }));
-        let mut inputs: Vec<Value<'a>> = match input {
-            v if v.is_array() && !first_is_variable => v.members().collect(),
-            v => vec![v.clone()],
-        };
-        let mut result = Value::Undefined;
-        let mut tuples: Option<Vec<Tuple<'a>>> = None;
-        for (i, step) in path.steps.iter().enumerate() {
-            if tuples.is_none() && path.tuple && starts_tuples(step) {
-                tuples = Some(inputs.iter().map(|v| Tuple { context: v.clone(), bindings: Vec::new() }).collect());
-            }
-            if let Some(ts) = tuples.take() {
-                tuples = Some(self.tuple_step(step, ts, env)?);
-                continue;
-            }
-            let last = i + 1 == path.steps.len();
-            result = if i == 0 && matches!(step.node, Node::Array(_)) {
-                let whole = Value::array(std::mem::take(&mut inputs), ArrayKind::SEQUENCE);
-                let v = self.eval(&step.node, &super::unwrap_sequence(whole), env)?;
-                self.stages(step.stages, v, env)?
-            } else {
-                self.step(step, &inputs, env, last)?
-            };
-            if result.is_undefined() || (result.is_sequence() && result.len() == 0) {
-                return Ok(Value::Undefined);
-            }
-            inputs = match &result {
-                v if v.is_sequence() => v.members().collect(),
-                v => vec![v.clone()],
-            };
-        }
+        let (mut result, tuples) = self.walk(path, input, env)?;
         if let Some(ts) = tuples {
             if let Some(pairs) = path.group {
                 return self.group_tuples(pairs, ts, env);
@@ -151,14 +153,88 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// An expression that hands a tuple stream up (see [`yields_tuples`]), as that stream;
+    /// another expression's values as tuples that bind nothing.
+    pub(super) fn tuples_of(&self, node: &'static Node, context: &Value<'a>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+        match node {
+            Node::Path(p) if yields_tuples(node) => {
+                if let (_, Some(tuples)) = self.walk(p, context, env)? {
+                    return Ok(tuples);
+                }
+            }
+            Node::Block(items) if yields_tuples(node) => {
+                let scope = env.child();
+                let (last, before) = items.split_last().expect("a block that yields tuples has an expression");
+                for item in before {
+                    self.eval(item, context, &scope)?;
+                }
+                return self.tuples_of(last, context, &scope);
+            }
+            Node::Filtered(f) if yields_tuples(node) => {
+                let mut tuples = self.tuples_of(&f.node, context, env)?;
+                for stage in f.stages {
+                    tuples = self.tuple_stage(stage, tuples, env)?;
+                }
+                return Ok(tuples);
+            }
+            _ => {}
+        }
+        let values = match self.eval(node, context, env)? {
+            Value::Undefined => Vec::new(),
+            v if v.is_array() => v.members().collect(),
+            v => vec![v],
+        };
+        Ok(values.into_iter().map(|context| Tuple { context, bindings: Vec::new() }).collect())
+    }
+
+    /// Runs a path's steps: the last step's result, or the tuple stream once a step started one.
+    fn walk(&self, path: &'static Path, input: &Value<'a>, env: &Env<'a>) -> Result<(Value<'a>, Option<Vec<Tuple<'a>>>)> {
+        let first_is_variable = matches!(path.steps.first(), Some(Step { node: Node::Variable(_) | Node::Context | Node::Root, .. }));
+        let mut inputs: Vec<Value<'a>> = match input {
+            v if v.is_array() && !first_is_variable => v.members().collect(),
+            v => vec![v.clone()],
+        };
+        let mut result = Value::array(Vec::new(), ArrayKind::SEQUENCE);
+        let mut tuples: Option<Vec<Tuple<'a>>> = None;
+        for (i, step) in path.steps.iter().enumerate() {
+            let first_tuple_step = tuples.is_none() && starts_tuples(step);
+            if first_tuple_step {
+                tuples = Some(inputs.iter().map(|v| Tuple { context: v.clone(), bindings: Vec::new() }).collect());
+            }
+            if let Some(ts) = tuples.take() {
+                tuples = Some(self.tuple_step(step, ts, env, first_tuple_step)?);
+                continue;
+            }
+            let last = i + 1 == path.steps.len();
+            result = if i == 0 && constructs_array(&step.node) {
+                // An array constructor that starts a path runs once, on the whole input.
+                let whole = Value::array(std::mem::take(&mut inputs), ArrayKind::SEQUENCE);
+                let v = self.eval(&step.node, &super::unwrap_sequence(whole), env)?;
+                self.stages(step.stages, v, env)?
+            } else {
+                self.step(step, &inputs, env, last)?
+            };
+            if result.is_undefined() || (result.is_sequence() && result.is_empty()) {
+                break;
+            }
+            // The next step runs on each member of this one's result.
+            inputs = match &result {
+                v if v.is_array() => v.members().collect(),
+                v => vec![v.clone()],
+            };
+        }
+        Ok((result, tuples))
+    }
+
     /// One step over every value of the previous one; array results are spliced into the
-    /// sequence, except arrays made by a constructor, and a last step that gives a single
-    /// array gives that array.
+    /// sequence, except those of an array constructor that ends the path, and a last step that
+    /// gives a single array gives that array.
     fn step(&self, step: &'static Step, inputs: &[Value<'a>], env: &Env<'a>, last: bool) -> Result<Value<'a>> {
         if let Some(terms) = step.sort {
             let sorted = self.sort(terms, inputs.to_vec(), env)?;
             return self.stages(step.stages, Value::array(sorted, ArrayKind::SEQUENCE), env);
         }
+        let constructed = last && constructs_array(&step.node) && step.stages.is_empty();
         let mut results = Vec::with_capacity(inputs.len());
         for input in inputs {
             let mut v = self.eval(&step.node, input, env)?;
@@ -168,7 +244,7 @@ impl<'a> Eval<'a> {
                 }
             }
             if !v.is_undefined() {
-                results.push(v);
+                results.push(if constructed { mark_constructed(v) } else { v });
             }
         }
         if last && results.len() == 1 && results[0].is_array() && !results[0].is_sequence() {
@@ -195,10 +271,28 @@ impl<'a> Eval<'a> {
 
     /// A step of a tuple stream: each tuple's context goes through the step; the bindings
     /// travel along, and the step adds its own.
-    fn tuple_step(&self, step: &'static Step, tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+    /// `first`: the stream starts at this step (JSONata binds a sort step's `#` only then).
+    fn tuple_step(&self, step: &'static Step, tuples: Vec<Tuple<'a>>, env: &Env<'a>, first: bool) -> Result<Vec<Tuple<'a>>> {
         let mut out = Vec::new();
         if let Some(terms) = step.sort {
             out = self.sort_tuples(terms, tuples, env)?;
+            if let (Some(name), true) = (step.index, first) {
+                for (i, t) in out.iter_mut().enumerate() {
+                    t.bind(name, Value::Number(i as f64));
+                }
+            }
+        } else if yields_tuples(&step.node) {
+            // The step's own tuples join each incoming one, their bindings added to its.
+            for tuple in tuples {
+                for inner in self.tuples_of(&step.node, &tuple.context, &tuple.frame(env))? {
+                    let mut t = tuple.clone();
+                    t.context = inner.context;
+                    for (name, value) in inner.bindings {
+                        t.bind(name, value);
+                    }
+                    out.push(t);
+                }
+            }
         } else {
             for tuple in tuples {
                 let frame = tuple.frame(env);
@@ -225,16 +319,21 @@ impl<'a> Eval<'a> {
             }
         }
         for stage in step.stages {
-            match stage {
-                Stage::Filter(p) => out = self.filter_tuples(p, out, env)?,
-                Stage::Index(name) => {
-                    for (i, t) in out.iter_mut().enumerate() {
-                        t.bind(name, Value::Number(i as f64));
-                    }
-                }
-            }
+            out = self.tuple_stage(stage, out, env)?;
         }
         Ok(out)
+    }
+
+    fn tuple_stage(&self, stage: &'static Stage, mut tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
+        match stage {
+            Stage::Filter(p) => self.filter_tuples(p, tuples, env),
+            Stage::Index(name) => {
+                for (i, t) in tuples.iter_mut().enumerate() {
+                    t.bind(name, Value::Number(i as f64));
+                }
+                Ok(tuples)
+            }
+        }
     }
 
     /// `[predicate]` over a value: a number picks by position (negative from the end), anything
@@ -336,10 +435,10 @@ impl<'a> Eval<'a> {
                         }
                     }
                     for (name, values) in merged {
-                        frame.bind(name, Value::array(values, ArrayKind::SEQUENCE));
+                        frame.bind(name, appended(values));
                     }
-                    let contexts = members.into_iter().map(|t| t.context).filter(|v| !v.is_undefined()).collect();
-                    (Value::array(contexts, ArrayKind::PLAIN), frame)
+                    let contexts = members.into_iter().map(|t| t.context).collect();
+                    (appended(contexts), frame)
                 }
             };
             let v = self.eval(&pairs[index].1, &context, &frame)?;
@@ -385,6 +484,20 @@ impl<'a> Eval<'a> {
             None => Ok(keyed.into_iter().map(|(_, t)| t).collect()),
         }
     }
+}
+
+/// The members of a group as JSONata collects them, with `$append`: arrays among them are
+/// spliced in, undefined ones left out.
+fn appended(values: Vec<Value<'_>>) -> Value<'_> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        match v {
+            Value::Undefined => {}
+            v if v.is_array() => out.extend(v.members()),
+            v => out.push(v),
+        }
+    }
+    Value::array(out, ArrayKind::SEQUENCE)
 }
 
 /// How sort keys order: undefined last, numbers with numbers, strings with strings.

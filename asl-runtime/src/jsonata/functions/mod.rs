@@ -7,11 +7,14 @@ mod hof;
 mod numeric;
 mod object;
 pub(crate) mod regex;
+mod signatures;
 mod string;
 mod time;
 
 use super::error::{Error, Result};
 use super::eval::Eval;
+use super::tree::Param;
+use signatures::*;
 use super::value::{ArrayKind, Value};
 
 pub type NativeFn = for<'a> fn(&Eval<'a>, Args<'a>) -> Result<Value<'a>>;
@@ -22,6 +25,9 @@ pub struct Native {
     /// How many arguments it takes, as higher-order functions ask.
     pub arity: usize,
     pub run: NativeFn,
+    /// What the call checks the arguments against before `run` sees them (JSONata's
+    /// signature); `None` for AWS's additions, which check their own.
+    pub signature: Option<&'static [Param]>,
 }
 
 impl std::fmt::Debug for Native {
@@ -31,81 +37,81 @@ impl std::fmt::Debug for Native {
 }
 
 macro_rules! natives {
-    ($($name:literal => $arity:literal $run:path,)*) => {
-        static NATIVES: &[Native] = &[$(Native { name: $name, arity: $arity, run: $run },)*];
+    ($($name:literal => $arity:literal $run:path, $signature:expr;)*) => {
+        static NATIVES: &[Native] = &[$(Native { name: $name, arity: $arity, run: $run, signature: $signature },)*];
     };
 }
 
 natives! {
-    "sum" => 1 numeric::sum,
-    "count" => 1 array::count,
-    "max" => 1 numeric::max,
-    "min" => 1 numeric::min,
-    "average" => 1 numeric::average,
-    "string" => 1 string::string,
-    "substring" => 3 string::substring,
-    "substringBefore" => 2 string::substring_before,
-    "substringAfter" => 2 string::substring_after,
-    "lowercase" => 1 string::lowercase,
-    "uppercase" => 1 string::uppercase,
-    "length" => 1 string::length,
-    "trim" => 1 string::trim,
-    "pad" => 3 string::pad,
-    "match" => 3 regex::match_all,
-    "contains" => 2 regex::contains,
-    "replace" => 4 regex::replace,
-    "split" => 3 regex::split,
-    "join" => 2 string::join,
-    "formatNumber" => 3 string::format_number,
-    "formatBase" => 2 string::format_base,
-    "formatInteger" => 2 string::format_integer,
-    "parseInteger" => 2 string::parse_integer,
-    "number" => 1 numeric::number,
-    "floor" => 1 numeric::floor,
-    "ceil" => 1 numeric::ceil,
-    "round" => 2 numeric::round,
-    "abs" => 1 numeric::abs,
-    "sqrt" => 1 numeric::sqrt,
-    "power" => 2 numeric::power,
-    "random" => 1 aws::random,
-    "boolean" => 1 object::boolean,
-    "not" => 1 object::not,
-    "map" => 2 hof::map,
-    "zip" => 1 array::zip,
-    "filter" => 2 hof::filter,
-    "single" => 2 hof::single,
-    "reduce" => 3 hof::reduce,
-    "sift" => 2 hof::sift,
-    "keys" => 1 object::keys,
-    "lookup" => 2 object::lookup,
-    "append" => 2 array::append,
-    "exists" => 1 object::exists,
-    "spread" => 1 object::spread,
-    "merge" => 1 object::merge,
-    "reverse" => 1 array::reverse,
-    "each" => 2 hof::each,
-    "error" => 1 object::error,
-    "assert" => 2 object::assert,
-    "type" => 1 object::type_of,
-    "sort" => 2 hof::sort,
-    "shuffle" => 1 array::shuffle,
-    "distinct" => 1 array::distinct,
-    "base64encode" => 1 string::base64_encode,
-    "base64decode" => 1 string::base64_decode,
-    "encodeUrlComponent" => 1 string::encode_url_component,
-    "encodeUrl" => 1 string::encode_url,
-    "decodeUrlComponent" => 1 string::decode_url_component,
-    "decodeUrl" => 1 string::decode_url,
-    "now" => 2 time::now,
-    "millis" => 0 time::millis,
-    "toMillis" => 2 time::to_millis,
-    "fromMillis" => 3 time::from_millis,
-    "clone" => 1 object::clone,
-    "partition" => 2 aws::partition,
-    "range" => 3 aws::range,
-    "hash" => 2 aws::hash,
-    "uuid" => 0 aws::uuid,
-    "parse" => 1 aws::parse,
+    "sum" => 1 numeric::sum, Some(&[array_of("n")]);
+    "count" => 1 array::count, Some(&[A]);
+    "max" => 1 numeric::max, Some(&[array_of("n")]);
+    "min" => 1 numeric::min, Some(&[array_of("n")]);
+    "average" => 1 numeric::average, Some(&[array_of("n")]);
+    "string" => 1 string::string, Some(&[ctx(X), opt(B)]);
+    "substring" => 3 string::substring, Some(&[ctx(S), N, opt(N)]);
+    "substringBefore" => 2 string::substring_before, Some(&[ctx(S), S]);
+    "substringAfter" => 2 string::substring_after, Some(&[ctx(S), S]);
+    "lowercase" => 1 string::lowercase, Some(&[ctx(S)]);
+    "uppercase" => 1 string::uppercase, Some(&[ctx(S)]);
+    "length" => 1 string::length, Some(&[ctx(S)]);
+    "trim" => 1 string::trim, Some(&[ctx(S)]);
+    "pad" => 3 string::pad, Some(&[ctx(S), N, opt(S)]);
+    "match" => 3 regex::match_all, Some(&[ctx(S), F, opt(N)]);
+    "contains" => 2 regex::contains, Some(&[ctx(S), STRING_OR_MATCHER]);
+    "replace" => 4 regex::replace, Some(&[ctx(S), STRING_OR_MATCHER, STRING_OR_MATCHER, opt(N)]);
+    "split" => 3 regex::split, Some(&[ctx(S), STRING_OR_MATCHER, opt(N)]);
+    "join" => 2 string::join, Some(&[array_of("s"), opt(S)]);
+    "formatNumber" => 3 string::format_number, Some(&[ctx(N), S, opt(O)]);
+    "formatBase" => 2 string::format_base, Some(&[ctx(N), opt(N)]);
+    "formatInteger" => 2 string::format_integer, Some(&[ctx(N), S]);
+    "parseInteger" => 2 string::parse_integer, Some(&[ctx(S), S]);
+    "number" => 1 numeric::number, Some(&[ctx(NUMBER_STRING_OR_BOOLEAN)]);
+    "floor" => 1 numeric::floor, Some(&[ctx(N)]);
+    "ceil" => 1 numeric::ceil, Some(&[ctx(N)]);
+    "round" => 2 numeric::round, Some(&[ctx(N), opt(N)]);
+    "abs" => 1 numeric::abs, Some(&[ctx(N)]);
+    "sqrt" => 1 numeric::sqrt, Some(&[ctx(N)]);
+    "power" => 2 numeric::power, Some(&[ctx(N), N]);
+    "random" => 1 aws::random, None;
+    "boolean" => 1 object::boolean, Some(&[ctx(X)]);
+    "not" => 1 object::not, Some(&[ctx(X)]);
+    "map" => 2 hof::map, Some(&[A, F]);
+    "zip" => 1 array::zip, Some(&[many(A)]);
+    "filter" => 2 hof::filter, Some(&[A, F]);
+    "single" => 2 hof::single, Some(&[A, opt(F)]);
+    "reduce" => 3 hof::reduce, Some(&[A, F, opt(J)]);
+    "sift" => 2 hof::sift, Some(&[ctx(O), F]);
+    "keys" => 1 object::keys, Some(&[ctx(X)]);
+    "lookup" => 2 object::lookup, Some(&[ctx(X), S]);
+    "append" => 2 array::append, Some(&[X, X]);
+    "exists" => 1 object::exists, Some(&[X]);
+    "spread" => 1 object::spread, Some(&[ctx(X)]);
+    "merge" => 1 object::merge, Some(&[array_of("o")]);
+    "reverse" => 1 array::reverse, Some(&[A]);
+    "each" => 2 hof::each, Some(&[ctx(O), F]);
+    "error" => 1 object::error, Some(&[opt(S)]);
+    "assert" => 2 object::assert, Some(&[B, opt(S)]);
+    "type" => 1 object::type_of, Some(&[X]);
+    "sort" => 2 hof::sort, Some(&[A, opt(F)]);
+    "shuffle" => 1 array::shuffle, Some(&[A]);
+    "distinct" => 1 array::distinct, Some(&[X]);
+    "base64encode" => 1 string::base64_encode, Some(&[ctx(S)]);
+    "base64decode" => 1 string::base64_decode, Some(&[ctx(S)]);
+    "encodeUrlComponent" => 1 string::encode_url_component, Some(&[ctx(S)]);
+    "encodeUrl" => 1 string::encode_url, Some(&[ctx(S)]);
+    "decodeUrlComponent" => 1 string::decode_url_component, Some(&[ctx(S)]);
+    "decodeUrl" => 1 string::decode_url, Some(&[ctx(S)]);
+    "now" => 2 time::now, Some(&[opt(S), opt(S)]);
+    "millis" => 0 time::millis, Some(&[]);
+    "toMillis" => 2 time::to_millis, Some(&[ctx(S), opt(S)]);
+    "fromMillis" => 3 time::from_millis, Some(&[ctx(N), opt(S), opt(S)]);
+    "clone" => 1 object::clone, None;
+    "partition" => 2 aws::partition, None;
+    "range" => 3 aws::range, None;
+    "hash" => 2 aws::hash, None;
+    "uuid" => 0 aws::uuid, None;
+    "parse" => 1 aws::parse, None;
 }
 
 /// The built-in function called `name` (without its `$`).
@@ -252,13 +258,16 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
     let newline = |out: &mut String, depth: usize| {
         if pretty {
             out.push('\n');
-            out.extend(std::iter::repeat("  ").take(depth));
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
         }
     };
     match v {
         Value::Undefined | Value::Function(_) if depth > 0 => out.push_str("\"\""),
         Value::Undefined | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if !n.is_finite() => return Err(Error::new("D1001", format!("Number out of range: {n}"))),
         Value::Number(n) => out.push_str(&crate::jsonata::text::number::number_to_string(*n)?),
         Value::String(s) => out.push_str(&serde_json::to_string(s.as_str()).unwrap_or_default()),
         Value::Function(_) => {}
@@ -271,7 +280,7 @@ fn write_json(v: &Value<'_>, pretty: bool, depth: usize, out: &mut String) -> Re
                 newline(out, depth + 1);
                 write_json(&m, pretty, depth + 1, out)?;
             }
-            if v.len() > 0 {
+            if !v.is_empty() {
                 newline(out, depth);
             }
             out.push(']');

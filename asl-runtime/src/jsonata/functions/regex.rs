@@ -55,10 +55,12 @@ fn groups<'a>(caps: &regex::Captures<'_>) -> Value<'a> {
     array(caps.iter().skip(1).map(|g| Value::string(g.map_or("", |m| m.as_str()))).collect())
 }
 
-/// The pattern argument: a regex (from a literal) or, where allowed, a plain string.
+/// The pattern argument: a string, a regex literal, or another function that follows
+/// JSONata's matcher protocol.
 enum Pattern<'a> {
     Text(Value<'a>),
     Regex(&'static tree::Regex),
+    Matcher(Rc<Function<'a>>),
 }
 
 fn pattern<'a>(args: &Args<'a>, i: usize) -> Result<Pattern<'a>> {
@@ -66,10 +68,54 @@ fn pattern<'a>(args: &Args<'a>, i: usize) -> Result<Pattern<'a>> {
         v @ Value::String(_) => Ok(Pattern::Text(v)),
         Value::Function(f) => match &*f {
             Function::Regex(r) => Ok(Pattern::Regex(r)),
-            _ => Err(args.mismatch(i)),
+            _ => Ok(Pattern::Matcher(f)),
         },
         _ => Err(args.mismatch(i)),
     }
+}
+
+/// A match a matcher function reported (`{match, start, end, groups, next}`).
+struct Found<'a> {
+    text: Value<'a>,
+    start: usize,
+    end: usize,
+    groups: Value<'a>,
+}
+
+/// The first `limit` matches of a matcher function that is not a regex literal: it is called
+/// with the string, then each match's `next` with nothing, until one gives undefined. A result
+/// without the match object's shape is `T1010`.
+fn custom_matches<'a>(ev: &Eval<'a>, args: &Args<'a>, f: &Rc<Function<'a>>, text: &Value<'a>, limit: usize) -> Result<Vec<Found<'a>>> {
+    let mut found = Vec::new();
+    let mut result = apply(ev, f, vec![text.clone()], &Value::Undefined)?;
+    while found.len() < limit && !result.is_undefined() {
+        let number = |key: &str| result.field(key).and_then(|v| v.as_number());
+        let next = result.field("next").filter(|n| n.as_function().is_some());
+        let groups = result.field("groups").filter(Value::is_array);
+        if number("start").is_none() && groups.is_none() && next.is_none() {
+            return Err(Error::new(
+                "T1010",
+                format!("The matcher function argument passed to function \"{}\" does not return the correct object structure", args.name()),
+            ));
+        }
+        let start = number("start").unwrap_or(0.0).max(0.0) as usize;
+        found.push(Found {
+            text: result.field("match").unwrap_or_default(),
+            start,
+            end: number("end").map_or(start, |e| e.max(0.0) as usize),
+            groups: groups.unwrap_or_else(|| array(Vec::new())),
+        });
+        result = match next {
+            Some(Value::Function(n)) => apply(ev, &n, Vec::new(), &Value::Undefined)?,
+            _ => Value::Undefined,
+        };
+    }
+    Ok(found)
+}
+
+/// The characters of `s` from `from` to `to` (character positions, clamped).
+fn chars_between(s: &str, from: usize, to: usize) -> String {
+    s.chars().skip(from).take(to.saturating_sub(from)).collect()
 }
 
 fn limit(args: &Args<'_>, i: usize, code: &'static str, what: &str) -> Result<usize> {
@@ -81,11 +127,18 @@ fn limit(args: &Args<'_>, i: usize, code: &'static str, what: &str) -> Result<us
 }
 
 /// `$match(str, regex, limit)`: `{match, index, groups}` for each match.
-pub fn match_all<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn match_all<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
-    let Pattern::Regex(regex) = pattern(&args, 1)? else { return Err(args.mismatch(1)) };
     let limit = limit(&args, 2, "D3040", "match")?;
+    let regex = match pattern(&args, 1)? {
+        Pattern::Regex(regex) => regex,
+        Pattern::Matcher(f) => {
+            let found = custom_matches(ev, &args, &f, &text, limit)?;
+            return Ok(sequence(found.into_iter().map(|m| match_object(m.text, m.start, m.groups)).collect()));
+        }
+        Pattern::Text(_) => return Err(args.mismatch(1)),
+    };
     let re = compiled(regex)?;
     let s = text.as_str().unwrap_or_default();
     let mut out = Vec::new();
@@ -94,22 +147,32 @@ pub fn match_all<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
         if whole.is_empty() {
             return Err(zero_length());
         }
-        let mut object = Object::new();
-        object.insert(Str::Borrowed("match"), Value::string(&s[whole.clone()]));
-        object.insert(Str::Borrowed("index"), Value::Number(char_index(s, whole.start) as f64));
-        object.insert(Str::Borrowed("groups"), groups(&caps));
-        out.push(Value::Object(Rc::new(object)));
+        out.push(match_object(Value::string(&s[whole.clone()]), char_index(s, whole.start), groups(&caps)));
     }
     Ok(sequence(out))
 }
 
-pub fn contains<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+/// `{match, index, groups}`, what `$match` gives and a `$replace` function receives.
+fn match_object<'a>(text: Value<'a>, index: usize, groups: Value<'a>) -> Value<'a> {
+    let mut object = Object::new();
+    object.insert(Str::Borrowed("match"), text);
+    object.insert(Str::Borrowed("index"), Value::Number(index as f64));
+    object.insert(Str::Borrowed("groups"), groups);
+    Value::Object(Rc::new(object))
+}
+
+pub fn contains<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
+    // No pattern: nothing to look for (JavaScript's JSONata fails on it).
+    if args.get(1).is_undefined() {
+        return Ok(Value::Undefined);
+    }
     let s = text.as_str().unwrap_or_default();
     Ok(Value::Bool(match pattern(&args, 1)? {
         Pattern::Text(t) => s.contains(t.as_str().unwrap_or_default()),
         Pattern::Regex(r) => compiled(r)?.is_match(s),
+        Pattern::Matcher(f) => !custom_matches(ev, &args, &f, &text, 1)?.is_empty(),
     }))
 }
 
@@ -141,6 +204,26 @@ pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
                 last = at + t.len();
             }
         }
+        Pattern::Matcher(f) => {
+            let chars: Vec<char> = s.chars().collect();
+            let mut position = 0;
+            let mut rebuilt = String::with_capacity(s.len());
+            for m in custom_matches(ev, &args, &f, &text, limit)? {
+                rebuilt.extend(chars.iter().take(m.start).skip(position));
+                let groups: Vec<String> = m.groups.members().map(|g| g.as_str().unwrap_or_default().to_owned()).collect();
+                let whole = m.text.as_str().unwrap_or_default().to_owned();
+                match &replacement {
+                    Value::Function(r) => match apply(ev, r, vec![match_object(m.text.clone(), m.start, m.groups.clone())], &Value::Undefined)? {
+                        Value::String(r) => rebuilt.push_str(r.as_str()),
+                        _ => return Err(Error::new("D3012", "Attempted to replace a matched string with a non-string value")),
+                    },
+                    r => substitute(r.as_str().unwrap_or_default(), groups.len() + 1, |n| if n == 0 { Some(&whole) } else { groups.get(n - 1).map(String::as_str) }, &mut rebuilt),
+                }
+                position = m.start + whole.chars().count();
+            }
+            rebuilt.extend(chars.iter().skip(position));
+            return Ok(Value::string(rebuilt));
+        }
         Pattern::Regex(regex) => {
             let re = compiled(regex)?;
             for caps in re.captures_iter(s).take(limit) {
@@ -160,7 +243,7 @@ pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
                             _ => return Err(Error::new("D3012", "Attempted to replace a matched string with a non-string value")),
                         }
                     }
-                    r => substitute(r.as_str().unwrap_or_default(), &caps, &mut out),
+                    r => substitute(r.as_str().unwrap_or_default(), caps.len(), |n| caps.get(n).map(|m| m.as_str()), &mut out),
                 }
                 last = whole.end;
             }
@@ -172,7 +255,7 @@ pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 
 /// A replacement string with `$n` replaced by group n (`$0` the whole match; of two digits,
 /// as many as name a group) and `$$` by `$`.
-fn substitute(replacement: &str, caps: &regex::Captures<'_>, out: &mut String) {
+fn substitute<'t>(replacement: &str, count: usize, group: impl Fn(usize) -> Option<&'t str>, out: &mut String) {
     let mut chars = replacement.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
         if c != '$' {
@@ -190,15 +273,15 @@ fn substitute(replacement: &str, caps: &regex::Captures<'_>, out: &mut String) {
                 while let Some((_, d)) = chars.peek() {
                     let Some(digit) = d.to_digit(10) else { break };
                     let candidate = number * 10 + digit as usize;
-                    if used && candidate >= caps.len() {
+                    if used && candidate >= count {
                         break;
                     }
                     number = candidate;
                     used = true;
                     chars.next();
                 }
-                if number < caps.len() {
-                    out.push_str(caps.get(number).map_or("", |m| m.as_str()));
+                if number < count {
+                    out.push_str(group(number).unwrap_or(""));
                 }
             }
             _ => out.push('$'),
@@ -207,7 +290,7 @@ fn substitute(replacement: &str, caps: &regex::Captures<'_>, out: &mut String) {
 }
 
 /// `$split(str, separator, limit)`.
-pub fn split<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn split<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let s = text.as_str().unwrap_or_default();
@@ -226,6 +309,19 @@ pub fn split<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
             }
         }
         Pattern::Regex(r) => compiled(r)?.split(s).take(limit).map(Value::string).collect(),
+        Pattern::Matcher(f) => {
+            let found = custom_matches(ev, &args, &f, &text, limit)?;
+            let mut parts = Vec::with_capacity(found.len() + 1);
+            let mut start = 0;
+            for m in &found {
+                parts.push(Value::string(chars_between(s, start, m.start)));
+                start = m.end;
+            }
+            if found.len() < limit {
+                parts.push(Value::string(chars_between(s, start, usize::MAX)));
+            }
+            parts
+        }
     };
     Ok(array(parts))
 }

@@ -17,6 +17,9 @@ pub fn string<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     if v.is_undefined() {
         return Ok(Value::Undefined);
     }
+    if v.as_number().is_some_and(|n| !n.is_finite()) {
+        return Err(Error::new("D3001", "Attempting to invoke string function on Infinity or NaN"));
+    }
     let pretty = match args.get(1) {
         Value::Undefined => false,
         Value::Bool(b) => b,
@@ -57,45 +60,44 @@ pub fn trim<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     }))
 }
 
-/// `$substring(str, start, length)`: negative start counts from the end.
+/// `$substring(str, start, length)`: a negative start counts from the end; positions are
+/// cut to whole characters as JavaScript's `slice` cuts them (towards zero), not rounded.
 pub fn substring<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let start = args.number(1)?.ok_or_else(|| args.mismatch(1))?;
     let length = args.number(2)?;
     let chars: Vec<char> = s.as_str().unwrap_or_default().chars().collect();
+    Ok(Value::string(substring_of(&chars, start, length)))
+}
+
+/// JSONata's `substring` over characters.
+fn substring_of(chars: &[char], start: f64, length: Option<f64>) -> String {
     let len = chars.len() as f64;
-    let mut from = start.round_ties_even_js();
-    if from < 0.0 {
-        from = (len + from).max(0.0);
-    }
-    let to = match length {
+    let start = if len + start < 0.0 { 0.0 } else { start };
+    let end = match length {
         None => len,
-        Some(l) if l <= 0.0 => return Ok(Value::string("")),
-        Some(l) => (from + l.round_ties_even_js()).min(len),
+        Some(l) if l <= 0.0 => return String::new(),
+        Some(l) if start >= 0.0 => start + l,
+        Some(l) => len + start + l,
     };
-    if from >= len || to <= from {
-        return Ok(Value::string(""));
+    // JavaScript's `slice`: towards zero, negative from the end, clamped to the string.
+    let position = |x: f64| {
+        let x = if x.is_nan() { 0.0 } else { x.trunc() };
+        (if x < 0.0 { (len + x).max(0.0) } else { x.min(len) }) as usize
+    };
+    let (from, to) = (position(start), position(end));
+    if to <= from {
+        return String::new();
     }
-    Ok(Value::string(chars[from as usize..to as usize].iter().collect::<String>()))
-}
-
-/// JavaScript's `Math.round` for the positions `$substring` takes: halves go up.
-trait JsRound {
-    fn round_ties_even_js(self) -> f64;
-}
-
-impl JsRound for f64 {
-    fn round_ties_even_js(self) -> f64 {
-        (self + 0.5).floor()
-    }
+    chars[from..to].iter().collect()
 }
 
 pub fn substring_before<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let s = s.as_str().unwrap_or_default();
-    let Some(chars) = args.string(1)? else { return Err(args.mismatch(1)) };
+    let Some(chars) = args.string(1)? else { return Ok(Value::string(s)) };
     let chars = chars.as_str().unwrap_or_default();
     Ok(Value::string(s.find(chars).map_or(s, |i| &s[..i])))
 }
@@ -104,7 +106,7 @@ pub fn substring_after<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let s = s.as_str().unwrap_or_default();
-    let Some(chars) = args.string(1)? else { return Err(args.mismatch(1)) };
+    let Some(chars) = args.string(1)? else { return Ok(Value::string(s)) };
     let chars = chars.as_str().unwrap_or_default();
     Ok(Value::string(s.find(chars).map_or(s, |i| &s[i + chars.len()..])))
 }
@@ -223,4 +225,23 @@ pub fn parse_integer<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     let picture = args.string(1)?.ok_or_else(|| args.mismatch(1))?;
     let parsed = crate::jsonata::format::integer::parse_integer(s.as_str().unwrap_or_default(), picture.as_str().unwrap_or_default())?;
     Ok(parsed.map_or(Value::Undefined, Value::Number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::substring_of;
+
+    fn sub(s: &str, start: f64, length: Option<f64>) -> String {
+        substring_of(&s.chars().collect::<Vec<_>>(), start, length)
+    }
+
+    #[test]
+    fn substring_cuts_fractional_positions_towards_zero() {
+        assert_eq!(sub("Hello World", 5.5, Some(5.0)), " Worl");
+        assert_eq!(sub("Hello World", -5.0, Some(2.0)), "Wo");
+        assert_eq!(sub("Hello World", -20.0, Some(3.0)), "Hel");
+        assert_eq!(sub("Hello World", 3.0, None), "lo World");
+        assert_eq!(sub("Hello", 1.0, Some(0.0)), "");
+        assert_eq!(sub("Hello", 10.0, Some(2.0)), "");
+    }
 }
