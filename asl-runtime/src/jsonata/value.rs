@@ -95,7 +95,7 @@ pub type Object<'a> = IndexMap<Str<'a>, Value<'a>>;
 /// A function value.
 pub enum Function<'a> {
     /// A built-in (`$sum`, `$string`, …).
-    Native(&'static super::functions::Native),
+    Native(&'static Native),
     Lambda(Closure<'a>),
     /// A partial application: `None` marks an argument still to be given.
     Partial(Rc<Function<'a>>, Vec<Option<Value<'a>>>),
@@ -110,6 +110,36 @@ pub enum Function<'a> {
     /// A call in tail position of a lambda body, not made yet: the caller's loop makes it, so
     /// tail recursion does not grow the stack.
     Thunk { call: &'static tree::Call, input: Value<'a>, env: Env<'a> },
+}
+
+/// A built-in function: its body is in `functions`, which gets the evaluation that calls
+/// it as a [`Caller`] (so values know nothing of the evaluator).
+pub struct Native {
+    pub name: &'static str,
+    /// How many arguments it takes, as higher-order functions ask.
+    pub arity: usize,
+    /// The body: the calling evaluation, the arguments (checked against `signature`), and the
+    /// context a left-out argument stands for.
+    pub run: NativeFn,
+    /// What the call checks the arguments against before `run` sees them (JSONata's
+    /// signature); `None` for AWS's additions, which check their own.
+    pub signature: Option<&'static [tree::Param]>,
+}
+
+pub type NativeFn = for<'a> fn(&dyn Caller<'a>, Vec<Value<'a>>, Value<'a>) -> super::error::Result<Value<'a>>;
+
+impl std::fmt::Debug for Native {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "${}", self.name)
+    }
+}
+
+/// What a built-in may ask of the evaluation that calls it.
+pub trait Caller<'a> {
+    /// Applies a function value (a higher-order function's argument) to arguments.
+    fn apply(&self, f: &Rc<Function<'a>>, args: Vec<Value<'a>>) -> super::error::Result<Value<'a>>;
+    /// The instant the evaluation sees as now (`$now()`, `$millis()`).
+    fn now_millis(&self) -> f64;
 }
 
 /// A lambda and what it closed over.

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use super::{signature, Eval};
 use crate::jsonata::error::{Error, Result};
-use crate::jsonata::functions::Args;
 use crate::jsonata::tree::{Call, Node};
 use crate::jsonata::value::{Env, Function, Value};
 
@@ -67,6 +66,16 @@ fn not_a_function(call: &'static Call, env: &Env<'_>) -> Error {
     }
 }
 
+impl<'a> crate::jsonata::value::Caller<'a> for Eval<'a> {
+    fn apply(&self, f: &Rc<Function<'a>>, args: Vec<Value<'a>>) -> Result<Value<'a>> {
+        apply(self, f, args, &Value::Undefined)
+    }
+
+    fn now_millis(&self) -> f64 {
+        Eval::now_millis(self)
+    }
+}
+
 /// Applies a function to arguments, then runs the tail calls it hands back until a value
 /// comes out.
 pub(crate) fn apply<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
@@ -96,7 +105,7 @@ fn apply_once<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, mut args: Vec<Value<'a>>,
             if let Some(params) = native.signature {
                 args = signature::validate(params, args, &context, native.name)?;
             }
-            (native.run)(ev, Args::new(native.name, args, context))
+            (native.run)(ev, args, context)
         }
         Function::Lambda(closure) => {
             if let Some(sig) = closure.lambda.signature {

@@ -4,18 +4,19 @@ use rand::seq::SliceRandom;
 
 use super::{array, Args};
 use crate::jsonata::error::Result;
-use crate::jsonata::eval::Eval;
+
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::Value;
 
 type R<'a> = Result<Value<'a>>;
 
-pub fn count<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn count<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(Value::Number(args.array(0).map_or(0, |a| a.len()) as f64))
 }
 
 /// `$append(a, b)`: both as arrays, joined; an undefined side gives the other.
-pub fn append<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn append<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     match (args.get(0), args.get(1)) {
         (Value::Undefined, b) => Ok(b),
@@ -28,7 +29,7 @@ pub fn append<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     }
 }
 
-pub fn reverse<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn reverse<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(args.array(0).map_or(Value::Undefined, |mut a| {
         a.reverse();
@@ -36,7 +37,7 @@ pub fn reverse<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     }))
 }
 
-pub fn shuffle<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn shuffle<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(args.array(0).map_or(Value::Undefined, |mut a| {
         a.shuffle(&mut rand::thread_rng());
@@ -45,7 +46,7 @@ pub fn shuffle<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$distinct(array)`: the first of each set of deeply equal members.
-pub fn distinct<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn distinct<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let v = args.get(0);
     if !v.is_array() {
@@ -61,7 +62,7 @@ pub fn distinct<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$zip(a, b, …)`: arrays of the members at each position, as long as the shortest.
-pub fn zip<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn zip<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     let arrays: Vec<Vec<Value<'a>>> = (0..args.len()).map(|i| args.array(i).unwrap_or_default()).collect();
     let shortest = arrays.iter().map(Vec::len).min().unwrap_or(0);
     Ok(array((0..shortest).map(|i| array(arrays.iter().map(|a| a[i].clone()).collect())).collect()))

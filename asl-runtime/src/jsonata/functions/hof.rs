@@ -4,13 +4,14 @@ use std::rc::Rc;
 
 use super::{array, sequence, Args};
 use crate::jsonata::error::{Error, Result};
-use crate::jsonata::eval::{apply, Eval};
+
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::{Function, Object, Value};
 
 type R<'a> = Result<Value<'a>>;
 
 /// Calls `f` with as many of (value, index/key, whole) as it takes.
-fn call<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, value: Value<'a>, second: Value<'a>, whole: &Value<'a>) -> R<'a> {
+fn call<'a>(ev: &dyn Caller<'a>, f: &Rc<Function<'a>>, value: Value<'a>, second: Value<'a>, whole: &Value<'a>) -> R<'a> {
     let arity = f.arity().max(1);
     let mut args = vec![value];
     if arity >= 2 {
@@ -19,7 +20,7 @@ fn call<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, value: Value<'a>, second: Value
     if arity >= 3 {
         args.push(whole.clone());
     }
-    apply(ev, f, args, &Value::Undefined)
+    ev.apply(f, args)
 }
 
 fn function<'a>(args: &Args<'a>, i: usize) -> Result<Rc<Function<'a>>> {
@@ -33,7 +34,7 @@ fn items<'a>(args: &Args<'a>) -> Option<(Vec<Value<'a>>, Value<'a>)> {
     Some((items, whole))
 }
 
-pub fn map<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn map<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let f = function(&args, 1)?;
     let Some((items, whole)) = items(&args) else { return Ok(Value::Undefined) };
@@ -47,7 +48,7 @@ pub fn map<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Ok(Value::array(out, crate::jsonata::value::ArrayKind::SEQUENCE))
 }
 
-pub fn filter<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn filter<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let f = function(&args, 1)?;
     let Some((items, whole)) = items(&args) else { return Ok(Value::Undefined) };
@@ -61,7 +62,7 @@ pub fn filter<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$single(array, f)`: the one member `f` accepts; none or several is an error.
-pub fn single<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn single<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let f = args.function(1)?;
     let Some((items, whole)) = items(&args) else { return Ok(Value::Undefined) };
@@ -82,7 +83,7 @@ pub fn single<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$reduce(array, f, init)`.
-pub fn reduce<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn reduce<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let f = function(&args, 1)?;
     if f.arity() < 2 {
@@ -105,13 +106,13 @@ pub fn reduce<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
         if f.arity() >= 4 {
             call_args.push(whole.clone());
         }
-        acc = apply(ev, &f, call_args, &Value::Undefined)?;
+        acc = ev.apply(&f, call_args)?;
     }
     Ok(acc)
 }
 
 /// `$sift(object, f)`: the fields `f(value, key, object)` accepts.
-pub fn sift<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn sift<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let (object, f) = match args.len() {
         1 => (args.context().clone(), function(&args, 0)?),
@@ -130,7 +131,7 @@ pub fn sift<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$each(object, f)`: `f(value, key, object)` for every field.
-pub fn each<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn each<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let (object, f) = match args.len() {
         1 => (args.context().clone(), function(&args, 0)?),
@@ -150,7 +151,7 @@ pub fn each<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$sort(array, before)`: stable; without a function, numbers or strings in their order.
-pub fn sort<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn sort<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let v = args.get(0);
     if v.is_undefined() {
@@ -177,7 +178,7 @@ pub fn sort<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 
 /// A merge sort driven by a JSONata function that says whether its first argument goes after
 /// its second (JSONata's own order for equal members).
-fn merge_sort<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, items: Vec<Value<'a>>) -> Result<Vec<Value<'a>>> {
+fn merge_sort<'a>(ev: &dyn Caller<'a>, f: &Rc<Function<'a>>, items: Vec<Value<'a>>) -> Result<Vec<Value<'a>>> {
     if items.len() <= 1 {
         return Ok(items);
     }
@@ -188,7 +189,7 @@ fn merge_sort<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, items: Vec<Value<'a>>) ->
     let mut out = Vec::with_capacity(left.len() + right.len());
     let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
     while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
-        let swap = apply(ev, f, vec![a.clone(), b.clone()], &Value::Undefined)?.truthy();
+        let swap = ev.apply(f, vec![a.clone(), b.clone()])?.truthy();
         out.push(if swap { r.next() } else { l.next() }.unwrap_or_default());
     }
     out.extend(l);

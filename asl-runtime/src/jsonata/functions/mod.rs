@@ -12,33 +12,17 @@ mod string;
 mod time;
 
 use super::error::{Error, Result};
-use super::eval::Eval;
-use super::tree::Param;
 use signatures::*;
-use super::value::{ArrayKind, Value};
-
-pub type NativeFn = for<'a> fn(&Eval<'a>, Args<'a>) -> Result<Value<'a>>;
-
-/// A built-in function.
-pub struct Native {
-    pub name: &'static str,
-    /// How many arguments it takes, as higher-order functions ask.
-    pub arity: usize,
-    pub run: NativeFn,
-    /// What the call checks the arguments against before `run` sees them (JSONata's
-    /// signature); `None` for AWS's additions, which check their own.
-    pub signature: Option<&'static [Param]>,
-}
-
-impl std::fmt::Debug for Native {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "${}", self.name)
-    }
-}
+use super::value::{ArrayKind, Native, Value};
 
 macro_rules! natives {
     ($($name:literal => $arity:literal $run:path, $signature:expr;)*) => {
-        static NATIVES: &[Native] = &[$(Native { name: $name, arity: $arity, run: $run, signature: $signature },)*];
+        static NATIVES: &[Native] = &[$(Native {
+            name: $name,
+            arity: $arity,
+            run: |caller, values, context| $run(caller, Args::new($name, values, context)),
+            signature: $signature,
+        },)*];
     };
 }
 

@@ -4,12 +4,13 @@ use std::rc::Rc;
 
 use super::{sequence, Args};
 use crate::jsonata::error::{Error, Result};
-use crate::jsonata::eval::Eval;
+
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::{Object, Value};
 
 type R<'a> = Result<Value<'a>>;
 
-pub fn boolean<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn boolean<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(match args.or_context(0) {
         Value::Undefined => Value::Undefined,
@@ -17,7 +18,7 @@ pub fn boolean<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     })
 }
 
-pub fn not<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn not<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(match args.or_context(0) {
         Value::Undefined => Value::Undefined,
@@ -25,20 +26,20 @@ pub fn not<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     })
 }
 
-pub fn exists<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn exists<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     if args.len() != 1 {
         return Err(args.mismatch(args.len().min(1)));
     }
     Ok(Value::Bool(!args.get(0).is_undefined()))
 }
 
-pub fn type_of<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn type_of<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(args.get(0).type_name().map_or(Value::Undefined, Value::string))
 }
 
 /// `$keys(object)`: its keys; of an array of objects, every key once.
-pub fn keys<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn keys<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let v = args.or_context(0);
     let mut keys: Vec<Value<'a>> = Vec::new();
@@ -54,7 +55,7 @@ pub fn keys<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$lookup(object, key)`: over an array, the key of every member.
-pub fn lookup<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn lookup<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let key = args.string(1)?.ok_or_else(|| args.mismatch(1))?;
     let key = key.as_str().unwrap_or_default();
@@ -74,7 +75,7 @@ pub fn lookup<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$spread(object)`: an array of one-field objects.
-pub fn spread<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn spread<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let v = args.or_context(0);
     let objects: Vec<Value<'a>> = if v.is_array() { v.members().collect() } else { vec![v] };
@@ -94,7 +95,7 @@ pub fn spread<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$merge(array of objects)`: later keys win.
-pub fn merge<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn merge<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let Some(objects) = args.array(0) else { return Ok(Value::Undefined) };
     let mut out = Object::new();
@@ -109,7 +110,7 @@ pub fn merge<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Ok(Value::Object(Rc::new(out)))
 }
 
-pub fn error<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn error<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let message = match args.string(0)? {
         Some(s) => s.as_str().unwrap_or_default().to_owned(),
@@ -118,7 +119,7 @@ pub fn error<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Err(Error::new("D3137", message))
 }
 
-pub fn assert<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn assert<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let condition = match args.get(0) {
         Value::Bool(b) => b,
@@ -135,7 +136,7 @@ pub fn assert<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$clone(value)`: a copy (the transform operator's first step).
-pub fn clone<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn clone<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     Ok(args.get(0).deep_copy())
 }
 

@@ -5,8 +5,9 @@ use std::rc::Rc;
 
 use super::{array, sequence, Args};
 use crate::jsonata::error::{Error, Result};
-use crate::jsonata::eval::{apply, Eval};
+
 use crate::jsonata::tree;
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::{Function, Object, Str, Value};
 
 type R<'a> = Result<Value<'a>>;
@@ -85,9 +86,9 @@ struct Found<'a> {
 /// The first `limit` matches of a matcher function that is not a regex literal: it is called
 /// with the string, then each match's `next` with nothing, until one gives undefined. A result
 /// without the match object's shape is `T1010`.
-fn custom_matches<'a>(ev: &Eval<'a>, args: &Args<'a>, f: &Rc<Function<'a>>, text: &Value<'a>, limit: usize) -> Result<Vec<Found<'a>>> {
+fn custom_matches<'a>(ev: &dyn Caller<'a>, args: &Args<'a>, f: &Rc<Function<'a>>, text: &Value<'a>, limit: usize) -> Result<Vec<Found<'a>>> {
     let mut found = Vec::new();
-    let mut result = apply(ev, f, vec![text.clone()], &Value::Undefined)?;
+    let mut result = ev.apply(f, vec![text.clone()])?;
     while found.len() < limit && !result.is_undefined() {
         let number = |key: &str| result.field(key).and_then(|v| v.as_number());
         let next = result.field("next").filter(|n| n.as_function().is_some());
@@ -106,7 +107,7 @@ fn custom_matches<'a>(ev: &Eval<'a>, args: &Args<'a>, f: &Rc<Function<'a>>, text
             groups: groups.unwrap_or_else(|| array(Vec::new())),
         });
         result = match next {
-            Some(Value::Function(n)) => apply(ev, &n, Vec::new(), &Value::Undefined)?,
+            Some(Value::Function(n)) => ev.apply(&n, Vec::new())?,
             _ => Value::Undefined,
         };
     }
@@ -127,7 +128,7 @@ fn limit(args: &Args<'_>, i: usize, code: &'static str, what: &str) -> Result<us
 }
 
 /// `$match(str, regex, limit)`: `{match, index, groups}` for each match.
-pub fn match_all<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn match_all<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let limit = limit(&args, 2, "D3040", "match")?;
@@ -161,7 +162,7 @@ fn match_object<'a>(text: Value<'a>, index: usize, groups: Value<'a>) -> Value<'
     Value::Object(Rc::new(object))
 }
 
-pub fn contains<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn contains<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
     // No pattern: nothing to look for (JavaScript's JSONata fails on it).
@@ -178,7 +179,7 @@ pub fn contains<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 
 /// `$replace(str, pattern, replacement, limit)`: the replacement is a string (`$0`, `$1`…
 /// name groups of a regex) or a function of the match object.
-pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn replace<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(4)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let s = text.as_str().unwrap_or_default();
@@ -213,7 +214,7 @@ pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
                 let groups: Vec<String> = m.groups.members().map(|g| g.as_str().unwrap_or_default().to_owned()).collect();
                 let whole = m.text.as_str().unwrap_or_default().to_owned();
                 match &replacement {
-                    Value::Function(r) => match apply(ev, r, vec![match_object(m.text.clone(), m.start, m.groups.clone())], &Value::Undefined)? {
+                    Value::Function(r) => match ev.apply(r, vec![match_object(m.text.clone(), m.start, m.groups.clone())])? {
                         Value::String(r) => rebuilt.push_str(r.as_str()),
                         _ => return Err(Error::new("D3012", "Attempted to replace a matched string with a non-string value")),
                     },
@@ -238,7 +239,7 @@ pub fn replace<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
                         object.insert(Str::Borrowed("match"), Value::string(&s[whole.clone()]));
                         object.insert(Str::Borrowed("index"), Value::Number(char_index(s, whole.start) as f64));
                         object.insert(Str::Borrowed("groups"), groups(&caps));
-                        match apply(ev, f, vec![Value::Object(Rc::new(object))], &Value::Undefined)? {
+                        match ev.apply(f, vec![Value::Object(Rc::new(object))])? {
                             Value::String(r) => out.push_str(r.as_str()),
                             _ => return Err(Error::new("D3012", "Attempted to replace a matched string with a non-string value")),
                         }
@@ -290,7 +291,7 @@ fn substitute<'t>(replacement: &str, count: usize, group: impl Fn(usize) -> Opti
 }
 
 /// `$split(str, separator, limit)`.
-pub fn split<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn split<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(text) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let s = text.as_str().unwrap_or_default();

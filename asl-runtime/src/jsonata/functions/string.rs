@@ -5,13 +5,14 @@ use base64::Engine;
 
 use super::{stringify, Args};
 use crate::jsonata::error::{Error, Result};
-use crate::jsonata::eval::Eval;
+
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::Value;
 
 type R<'a> = Result<Value<'a>>;
 
 /// `$string(arg, prettify)`.
-pub fn string<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn string<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let v = args.or_context(0);
     if v.is_undefined() {
@@ -33,7 +34,7 @@ fn text<'a>(args: &Args<'a>) -> Result<Option<Value<'a>>> {
     args.string_or_context()
 }
 
-pub fn length<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn length<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(match text(&args)? {
         Some(s) => Value::Number(s.as_str().unwrap_or_default().chars().count() as f64),
@@ -41,18 +42,18 @@ pub fn length<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     })
 }
 
-pub fn uppercase<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn uppercase<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(text(&args)?.map_or(Value::Undefined, |s| Value::string(s.as_str().unwrap_or_default().to_uppercase())))
 }
 
-pub fn lowercase<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn lowercase<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(text(&args)?.map_or(Value::Undefined, |s| Value::string(s.as_str().unwrap_or_default().to_lowercase())))
 }
 
 /// `$trim`: whitespace runs become one space, and none at either end.
-pub fn trim<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn trim<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     Ok(text(&args)?.map_or(Value::Undefined, |s| {
         let words: Vec<&str> = s.as_str().unwrap_or_default().split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()).collect();
@@ -62,7 +63,7 @@ pub fn trim<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 
 /// `$substring(str, start, length)`: a negative start counts from the end; positions are
 /// cut to whole characters as JavaScript's `slice` cuts them (towards zero), not rounded.
-pub fn substring<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn substring<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let start = args.number(1)?.ok_or_else(|| args.mismatch(1))?;
@@ -93,7 +94,7 @@ fn substring_of(chars: &[char], start: f64, length: Option<f64>) -> String {
     chars[from..to].iter().collect()
 }
 
-pub fn substring_before<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn substring_before<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let s = s.as_str().unwrap_or_default();
@@ -102,7 +103,7 @@ pub fn substring_before<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Ok(Value::string(s.find(chars).map_or(s, |i| &s[..i])))
 }
 
-pub fn substring_after<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn substring_after<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let s = s.as_str().unwrap_or_default();
@@ -112,7 +113,7 @@ pub fn substring_after<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$pad(str, width, char)`: a positive width pads on the right, a negative one on the left.
-pub fn pad<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn pad<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let s = s.as_str().unwrap_or_default();
@@ -131,7 +132,7 @@ pub fn pad<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$join(array, separator)`.
-pub fn join<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn join<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(items) = args.array(0) else { return Ok(Value::Undefined) };
     let mut parts = Vec::with_capacity(items.len());
@@ -145,13 +146,13 @@ pub fn join<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Ok(Value::string(parts.join(&separator)))
 }
 
-pub fn base64_encode<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn base64_encode<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     Ok(Value::string(base64::engine::general_purpose::STANDARD.encode(s.as_str().unwrap_or_default())))
 }
 
-pub fn base64_decode<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn base64_decode<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(1)?;
     let Some(s) = text(&args)? else { return Ok(Value::Undefined) };
     let bytes = base64::engine::general_purpose::STANDARD
@@ -160,19 +161,19 @@ pub fn base64_decode<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
     Ok(Value::string(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-pub fn encode_url_component<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn encode_url_component<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     url(args, crate::jsonata::text::url::encode_url_component)
 }
 
-pub fn encode_url<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn encode_url<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     url(args, crate::jsonata::text::url::encode_url)
 }
 
-pub fn decode_url_component<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn decode_url_component<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     url_fallible(args, crate::jsonata::text::url::decode_url_component)
 }
 
-pub fn decode_url<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn decode_url<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     url_fallible(args, crate::jsonata::text::url::decode_url)
 }
 
@@ -189,21 +190,21 @@ fn url_fallible<'a, E: Into<Error>>(args: Args<'a>, f: fn(&str) -> std::result::
 }
 
 /// `$formatNumber(number, picture, options)`.
-pub fn format_number<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn format_number<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(n) = args.number(0)? else { return Ok(Value::Undefined) };
     let picture = args.string(1)?.ok_or_else(|| args.mismatch(1))?;
-    let mut format = crate::jsonata::text::number::DecimalFormat::default();
+    let mut format = crate::jsonata::text::DecimalFormat::default();
     let options = args.get(2);
     for (k, v) in options.entries() {
         let v = v.as_str().ok_or_else(|| args.mismatch(2))?.to_owned();
         format.set(k.as_str(), &v)?;
     }
-    Ok(Value::string(crate::jsonata::text::number::format_number(n, picture.as_str().unwrap_or_default(), &format)?))
+    Ok(Value::string(crate::jsonata::text::format_number(n, picture.as_str().unwrap_or_default(), &format)?))
 }
 
 /// `$formatBase(number, radix)`.
-pub fn format_base<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn format_base<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(n) = args.number(0)? else { return Ok(Value::Undefined) };
     let radix = args.number(1)?.unwrap_or(10.0);
@@ -211,7 +212,7 @@ pub fn format_base<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$formatInteger(number, picture)`.
-pub fn format_integer<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn format_integer<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(n) = args.number(0)? else { return Ok(Value::Undefined) };
     let picture = args.string(1)?.ok_or_else(|| args.mismatch(1))?;
@@ -219,7 +220,7 @@ pub fn format_integer<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$parseInteger(string, picture)`.
-pub fn parse_integer<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn parse_integer<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = args.string(0)? else { return Ok(Value::Undefined) };
     let picture = args.string(1)?.ok_or_else(|| args.mismatch(1))?;

@@ -3,8 +3,9 @@
 
 use super::Args;
 use crate::jsonata::error::Result;
-use crate::jsonata::eval::Eval;
+
 use crate::jsonata::format::datetime;
+use crate::jsonata::value::Caller;
 use crate::jsonata::value::Value;
 
 type R<'a> = Result<Value<'a>>;
@@ -13,13 +14,13 @@ fn optional_text<'a>(args: &Args<'a>, i: usize) -> Result<Option<String>> {
     Ok(args.string(i)?.map(|s| s.as_str().unwrap_or_default().to_owned()))
 }
 
-pub fn millis<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn millis<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(0)?;
     Ok(Value::Number(ev.now_millis()))
 }
 
 /// `$now(picture, timezone)`.
-pub fn now<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn now<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let picture = optional_text(&args, 0)?;
     let zone = optional_text(&args, 1)?;
@@ -27,7 +28,7 @@ pub fn now<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$fromMillis(number, picture, timezone)`.
-pub fn from_millis<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn from_millis<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let Some(n) = args.number(0)? else { return Ok(Value::Undefined) };
     let picture = optional_text(&args, 1)?;
@@ -36,7 +37,7 @@ pub fn from_millis<'a>(_: &Eval<'a>, args: Args<'a>) -> R<'a> {
 }
 
 /// `$toMillis(timestamp, picture)`.
-pub fn to_millis<'a>(ev: &Eval<'a>, args: Args<'a>) -> R<'a> {
+pub fn to_millis<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(2)?;
     let Some(s) = args.string_or_context()? else { return Ok(Value::Undefined) };
     let picture = optional_text(&args, 1)?;

@@ -10,6 +10,7 @@
 
 mod digits;
 mod format_number;
+pub use format_number::{format_number, DecimalFormat};
 pub mod number;
 pub mod regex;
 pub mod url;

@@ -5,7 +5,7 @@
 use super::digits::{js_layout, Decimal};
 use super::TextError;
 
-pub use super::format_number::{format_number, DecimalFormat};
+
 
 /// How `$string` (and so `&` and string functions) print a number: integers exactly as
 /// JavaScript does, other numbers first rounded to 15 significant digits so that
