@@ -6,6 +6,7 @@
 //! Floors, bottom first: `error`, `tree` < `text`, `format` < `value` < `functions` ⇄ `eval`
 //! (built-ins call back into the evaluator for the functions they are given).
 
+pub mod compiled;
 pub mod error;
 pub mod format;
 pub mod text;

@@ -4,8 +4,8 @@
 //! `transform` (`| … | … |`).
 
 mod call;
-mod ops;
-mod path;
+pub(crate) mod ops;
+pub(crate) mod path;
 mod transform;
 
 use std::cell::Cell;
@@ -31,7 +31,7 @@ const SEGMENT: usize = 2 * 1024 * 1024;
 /// One evaluation: what stays the same while it runs.
 pub struct Eval<'a> {
     /// `$$`.
-    root: Value<'a>,
+    pub(crate) root: Value<'a>,
     depth: Cell<usize>,
     max_depth: usize,
     /// When evaluation must have ended (an expression can loop for ever through tail calls);
@@ -194,7 +194,7 @@ fn context<'a>(input: &Value<'a>) -> Value<'a> {
 }
 
 /// `$name`: a variable in scope, else a built-in function of that name.
-fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
+pub(crate) fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
     if let Some(v) = env.lookup(name) {
         return v;
     }
