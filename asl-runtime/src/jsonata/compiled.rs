@@ -331,9 +331,18 @@ pub fn constructed(items: Vec<Value<'_>>) -> Value<'_> {
     Value::array(items, ArrayKind { constructed: true, ..ArrayKind::PLAIN })
 }
 
+/// Objects of up to this many fields are searched in order rather than through their hash
+/// index: comparing a few keys costs less than hashing the name (a quarter of the time of
+/// `$states.input.items[…].{…}` went to SipHash).
+const SCAN_FIELDS: usize = 16;
+
+/// `name` as a path step: the evaluator's `path::field`.
 pub fn field<'a>(input: &Value<'a>, name: &str) -> Value<'a> {
     match input {
         // The evaluator's answer for a single object, without its detour through arrays.
+        Value::JsonObject(o) if o.len() <= SCAN_FIELDS => {
+            o.iter().find(|(k, _)| k.as_str() == name).map_or(Value::Undefined, |(_, v)| Value::from_json(v))
+        }
         Value::JsonObject(o) => o.get(name).map_or(Value::Undefined, Value::from_json),
         v => unwrap(path::field(v, name)),
     }
