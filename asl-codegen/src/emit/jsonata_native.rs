@@ -402,3 +402,62 @@ fn contains_bind(e: &Expr) -> bool {
 fn stage_binds(s: &Stage) -> bool {
     matches!(s, Stage::Filter(p) if contains_bind(p))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::jsonata::parse;
+
+    fn native(text: &str) -> Option<String> {
+        native_fn(&parse(text).expect("parses"), "f").map(|t| t.to_string())
+    }
+
+    #[test]
+    fn the_subset_is_written_as_rust() {
+        for text in [
+            r#"$states.input.items[inStock and price > 20].{"sku": sku, "total": qty * price}"#,
+            "$sum(items.(qty * price)) * (1 - $sum(discounts.pct) / 100) + shipping.cost",
+            r#"a.b & " " & c & (d ? "x" : "y")"#,
+            "($x := 3; [1..$x, [2]][-1] = $$.a or -b in c ?? d ?: e)",
+            "items{category: $sum(price)}",
+            "$x[0][]",
+            "**.*",
+        ] {
+            assert!(native(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_rest_is_left_to_the_evaluator() {
+        for text in [
+            "function($x) { $x }",
+            "$map(items, function($i) { $i.price })",
+            r#"$match(a, /b/)"#,
+            "a ~> $sum",
+            "items^(price)",
+            "items@$i.price",
+            "items#$i.price",
+            "a.%.b",
+            "$substring(?, 1)",
+            "| a | {'b': 1} |",
+            "$$()",
+        ] {
+            assert!(native(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn generated_code_names_only_absolute_paths_it_may() {
+        let code = native(r#"{"a": $count(x[y > 1]), "b": [z, -w]}{k: $string(v)}"#).expect("native");
+        let mut rest = code.as_str();
+        while let Some(at) = rest.find(":: ") {
+            let before = rest[..at].trim_end();
+            // A path's start: `::` not preceded by an identifier.
+            if !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '>') {
+                let next = &rest[at + 3..];
+                assert!(["asl_runtime ", "core ", "std "].iter().any(|p| next.starts_with(p)), "{}", &next[..30.min(next.len())]);
+            }
+            rest = &rest[at + 3..];
+        }
+    }
+}

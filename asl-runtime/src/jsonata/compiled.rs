@@ -254,7 +254,7 @@ pub fn object<'a>(
     for (i, key) in keys.iter().enumerate() {
         let v = value(i, &context)?;
         if !v.is_undefined() {
-            object.insert(Str::Borrowed(*key), v);
+            object.insert(Str::Borrowed(key), v);
         }
     }
     Ok(Value::Object(Rc::new(object)))
