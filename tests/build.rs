@@ -55,6 +55,9 @@ fn jsonata_suite() {
     files.sort();
     let mut out = String::new();
     let mut table = String::new();
+    // The same expressions written as Rust where they can be, by suite position.
+    let mut native = String::new();
+    let mut native_table = String::new();
     let mut n = 0;
     for file in &files {
         let id = file.strip_prefix(dir.join("groups")).unwrap_or(file).display().to_string();
@@ -80,6 +83,11 @@ fn jsonata_suite() {
             let (tree, error) = match asl_codegen::lang::jsonata::parse(expr) {
                 Ok(e) => {
                     let _ = writeln!(out, "static EXPR_{n}: ::asl_runtime::jsonata::tree::Node = {};", asl_codegen::emit::jsonata::node_expr(&e));
+                    let name = format!("native_{n}");
+                    if let Some(f) = asl_codegen::emit::jsonata_native::native_fn(&e, &name) {
+                        let _ = writeln!(native, "{f}");
+                        let _ = writeln!(native_table, "    ({n}, {name}),");
+                    }
                     (format!("Some(&EXPR_{n})"), String::new())
                 }
                 Err(e) => ("None".to_owned(), e.code.to_owned()),
@@ -91,6 +99,11 @@ fn jsonata_suite() {
     let _ = writeln!(out, "/// Every case of the suite, in file order.\npub static SUITE: &[SuiteCase] = &[\n{table}];");
     let _ = writeln!(out, "/// Where the suite lives.\npub const SUITE_DIR: &str = {:?};", dir.display().to_string());
     write_if_changed("jsonata_cases.rs", &out);
+    let _ = writeln!(
+        native,
+        "/// The suite's expressions that were written as Rust, by their position in `SUITE`.\npub static NATIVE: &[(usize, ::asl_runtime::jsonata::NativeExpr)] = &[\n{native_table}];"
+    );
+    write_if_changed("jsonata_native_cases.rs", &native);
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

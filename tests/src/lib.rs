@@ -31,3 +31,8 @@ pub mod jsonata_suite {
     }
     include!(concat!(env!("OUT_DIR"), "/jsonata_cases.rs"));
 }
+
+/// The suite's expressions that `asl_codegen::emit::jsonata_native` writes as Rust (build.rs).
+pub mod jsonata_native {
+    include!(concat!(env!("OUT_DIR"), "/jsonata_native_cases.rs"));
+}

@@ -214,7 +214,7 @@ fn param(p: &Param) -> TokenStream {
 }
 
 /// An `f64` literal that reads back exactly.
-fn number(x: f64) -> TokenStream {
+pub(super) fn number(x: f64) -> TokenStream {
     if x.is_finite() {
         let lit = Literal::f64_unsuffixed(x);
         if x < 0.0 {

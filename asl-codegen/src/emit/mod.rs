@@ -14,6 +14,7 @@
 //! Map), `state` (one fn per state, dispatching on its kind), and this module (the machine).
 
 pub mod jsonata;
+pub mod jsonata_native;
 pub mod jsonpath;
 pub mod piece;
 

@@ -4,8 +4,10 @@
 //! strings for integers and dates).
 //!
 //! Floors, bottom first: `error`, `tree` < `text`, `format` < `value` < `functions` ⇄ `eval`
-//! (built-ins call back into the evaluator for the functions they are given).
+//! (built-ins call back into the evaluator for the functions they are given) < `compiled` (what
+//! expressions the compiler wrote as Rust call: the evaluator's rules, children as closures).
 
+pub mod compiled;
 pub mod error;
 pub mod format;
 pub mod text;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{signature, Eval};
 use crate::jsonata::error::{Error, Result};
 use crate::jsonata::tree::{Call, Node};
-use crate::jsonata::value::{Env, Function, Value};
+use crate::jsonata::value::{Env, Function, Native, Value};
 
 impl<'a> Eval<'a> {
     /// A call; `first` is the left side of `~>`, which goes in before the written arguments.
@@ -98,15 +98,19 @@ pub(crate) fn apply<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, args: Vec<Value<'a>
     }
 }
 
+/// A built-in, its arguments checked against its signature first; `input` is the context a
+/// left-out argument stands for.
+pub(crate) fn call_native<'a>(ev: &Eval<'a>, native: &'static Native, mut args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
+    let context = super::unwrap_sequence(input.clone());
+    if let Some(params) = native.signature {
+        args = signature::validate(params, args, &context, native.name)?;
+    }
+    (native.run)(ev, args, context)
+}
+
 fn apply_once<'a>(ev: &Eval<'a>, f: &Rc<Function<'a>>, mut args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
     match &**f {
-        Function::Native(native) => {
-            let context = super::unwrap_sequence(input.clone());
-            if let Some(params) = native.signature {
-                args = signature::validate(params, args, &context, native.name)?;
-            }
-            (native.run)(ev, args, context)
-        }
+        Function::Native(native) => call_native(ev, native, args, input),
         Function::Lambda(closure) => {
             if let Some(sig) = closure.lambda.signature {
                 args = signature::validate(sig.params, args, &super::unwrap_sequence(input.clone()), "")?;

@@ -4,8 +4,8 @@
 //! `transform` (`| … | … |`).
 
 mod call;
-mod ops;
-mod path;
+pub(crate) mod ops;
+pub(crate) mod path;
 mod signature;
 mod transform;
 
@@ -15,7 +15,7 @@ use super::error::{Error, Result};
 use super::tree::{Node, Stage};
 use super::value::{ArrayKind, Env, Function, Value};
 
-pub(crate) use call::apply;
+pub(crate) use call::{apply, call_native};
 
 /// How deep evaluation may nest (expressions within expressions, function calls) before it
 /// stops with JSONata's stack-overflow error. The Rust stack grows on demand below it.
@@ -32,7 +32,7 @@ const SEGMENT: usize = 2 * 1024 * 1024;
 /// One evaluation: what stays the same while it runs.
 pub struct Eval<'a> {
     /// `$$`.
-    root: Value<'a>,
+    pub(crate) root: Value<'a>,
     depth: Cell<usize>,
     max_depth: usize,
     /// When evaluation must have ended (an expression can loop for ever through tail calls);
@@ -213,7 +213,7 @@ fn context<'a>(input: &Value<'a>) -> Value<'a> {
 }
 
 /// `$name`: a variable in scope, else a built-in function of that name.
-fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
+pub(crate) fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
     if let Some(v) = env.lookup(name) {
         return v;
     }

@@ -73,7 +73,7 @@ impl<'a> Eval<'a> {
 }
 
 /// `in` compares like JavaScript's `===`: values of scalars, nothing else.
-fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
+pub(crate) fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -83,7 +83,7 @@ fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
     }
 }
 
-fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
+pub(crate) fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
     let symbol = match op {
         BinaryOp::Add => "+",
         BinaryOp::Subtract => "-",
@@ -112,7 +112,7 @@ fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<V
     Ok(Value::Number(n))
 }
 
-fn compare<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
+pub(crate) fn compare<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
     let comparable = |v: &Value<'_>| matches!(v, Value::Undefined | Value::Number(_) | Value::String(_));
     if !comparable(left) || !comparable(right) {
         return Err(Error::new(
@@ -151,7 +151,7 @@ fn symbol(op: BinaryOp) -> &'static str {
 }
 
 /// One side of `&`: undefined is empty, strings are themselves, other values as `$string`.
-fn concat_part(v: &Value<'_>) -> Result<String> {
+pub(crate) fn concat_part(v: &Value<'_>) -> Result<String> {
     Ok(match v {
         Value::Undefined => String::new(),
         Value::String(s) => s.as_str().to_owned(),
@@ -160,7 +160,7 @@ fn concat_part(v: &Value<'_>) -> Result<String> {
 }
 
 /// `a..b`: the integers from a to b; empty if a > b.
-fn range<'a>(left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
+pub(crate) fn range<'a>(left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
     let integer = |v: &Value<'_>, code: &'static str, side: &str| match v {
         Value::Undefined => Ok(None),
         Value::Number(n) if n.fract() == 0.0 => Ok(Some(*n)),

@@ -34,7 +34,7 @@ impl<'a> Tuple<'a> {
 
 /// `name` on a value: the field of an object; over an array, the fields of its members, arrays
 /// among them spliced in.
-pub(super) fn field<'a>(input: &Value<'a>, name: &str) -> Value<'a> {
+pub(crate) fn field<'a>(input: &Value<'a>, name: &str) -> Value<'a> {
     if input.is_array() {
         let mut out = Vec::new();
         for member in input.members() {
@@ -50,7 +50,7 @@ pub(super) fn field<'a>(input: &Value<'a>, name: &str) -> Value<'a> {
 }
 
 /// `*`: the values of every field, arrays flattened.
-pub(super) fn wildcard<'a>(input: &Value<'a>) -> Value<'a> {
+pub(crate) fn wildcard<'a>(input: &Value<'a>) -> Value<'a> {
     let mut out = Vec::new();
     let mut push = |v: Value<'a>| {
         if v.is_array() {
@@ -78,7 +78,7 @@ fn flatten_into<'a>(v: &Value<'a>, out: &mut Vec<Value<'a>>) {
 }
 
 /// `**`: the value and everything below it, depth first.
-pub(super) fn descendants<'a>(input: &Value<'a>) -> Value<'a> {
+pub(crate) fn descendants<'a>(input: &Value<'a>) -> Value<'a> {
     fn walk<'a>(v: &Value<'a>, out: &mut Vec<Value<'a>>) {
         if v.is_array() {
             v.members().for_each(|m| walk(&m, out));
@@ -518,7 +518,7 @@ pub(super) fn compare_keys(a: &Value<'_>, b: &Value<'_>) -> Result<std::cmp::Ord
 }
 
 /// A predicate's index `n` into `len` members (negative counts from the end).
-fn position(n: f64, len: usize) -> Option<usize> {
+pub(crate) fn position(n: f64, len: usize) -> Option<usize> {
     let i = n.floor();
     let i = if i < 0.0 { len as f64 + i } else { i };
     (i >= 0.0 && i < len as f64).then_some(i as usize)
@@ -526,7 +526,7 @@ fn position(n: f64, len: usize) -> Option<usize> {
 
 /// Whether a predicate's value keeps member `i`: numbers name positions, other values are
 /// cast to a boolean.
-fn selects(r: &Value<'_>, i: usize, len: usize) -> bool {
+pub(crate) fn selects(r: &Value<'_>, i: usize, len: usize) -> bool {
     match r {
         Value::Number(n) => position(*n, len) == Some(i),
         v if v.is_array() && v.members().all(|m| matches!(m, Value::Number(_))) => {
@@ -536,6 +536,6 @@ fn selects(r: &Value<'_>, i: usize, len: usize) -> bool {
     }
 }
 
-fn key_not_string(v: &Value<'_>) -> Error {
+pub(crate) fn key_not_string(v: &Value<'_>) -> Error {
     Error::new("T1003", format!("Key in object structure must evaluate to a string; got: {v:?}"))
 }
