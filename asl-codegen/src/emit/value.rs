@@ -91,14 +91,22 @@ pub fn template(paths: &Paths, t: &Template) -> TokenStream {
 /// `$states` holds) and the execution's variables: a `Value`, or AWS's
 /// `States.QueryEvaluationError`.
 pub fn query(q: &crate::ir::Query) -> TokenStream {
-    let tree = super::jsonata::node_expr(&q.expr);
+    // As Rust where the expression is in the native subset, else a tree the evaluator walks.
+    let (item, expression) = match super::jsonata_native::native_fn(&q.expr, "expr") {
+        Some(f) => (f, quote! { ::asl_runtime::jsonata::Expression::Native(expr) }),
+        None => {
+            let tree = super::jsonata::node_expr(&q.expr);
+            (
+                quote! { static EXPR: ::asl_runtime::jsonata::tree::Node = #tree; },
+                quote! { ::asl_runtime::jsonata::Expression::Tree(&EXPR) },
+            )
+        }
+    };
     let (text, location) = (&q.text, &q.location);
     quote! {
         {
-            static EXPR: ::asl_runtime::jsonata::tree::Node = #tree;
-            ::asl_runtime::jsonata::state::query(
-                ::asl_runtime::jsonata::Expression::Tree(&EXPR), #text, #location, &states, exec.variables(),
-            )?
+            #item
+            ::asl_runtime::jsonata::state::query(#expression, #text, #location, &states, exec.variables())?
         }
     }
 }
