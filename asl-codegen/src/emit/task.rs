@@ -63,6 +63,11 @@ fn limits(cx: &Scope, t: &Task) -> TokenStream {
             let p = cx.paths.get(p);
             quote! { ::core::option::Option::Some(::asl_runtime::task::seconds_from_path(#p, #r)?) }
         }
+        Seconds::Jsonata(q) => {
+            let value = super::value::query(q);
+            let location = &q.location;
+            quote! { ::core::option::Option::Some(::asl_runtime::wait::seconds_from_query(&#value, #location)?) }
+        }
     };
     let (timeout, heartbeat) = (secs(&t.timeout), secs(&t.heartbeat));
     quote! { ::asl_runtime::task::Limits { timeout: #timeout, heartbeat: #heartbeat } }

@@ -242,6 +242,8 @@ pub enum Seconds {
     None,
     Literal(u64),
     Path(JsonPath),
+    /// A JSONata expression.
+    Jsonata(Box<Query>),
 }
 
 #[derive(Debug, Clone)]

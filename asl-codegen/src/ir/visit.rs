@@ -147,7 +147,14 @@ impl State {
                     t.queries(&mut |q| out.push(q));
                 }
             }
-            Kind::Task(t) => t.outcome.catch.iter().filter_map(|c| c.output.as_ref()).for_each(|t| t.queries(&mut |q| out.push(q))),
+            Kind::Task(t) => {
+                for s in [&t.timeout, &t.heartbeat] {
+                    if let Seconds::Jsonata(q) = s {
+                        out.push(q);
+                    }
+                }
+                t.outcome.catch.iter().filter_map(|c| c.output.as_ref()).for_each(|t| t.queries(&mut |q| out.push(q)));
+            }
             Kind::Parallel(p) => p.outcome.catch.iter().filter_map(|c| c.output.as_ref()).for_each(|t| t.queries(&mut |q| out.push(q))),
             _ => {}
         }

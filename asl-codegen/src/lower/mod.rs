@@ -132,16 +132,16 @@ impl Lower<'_, '_> {
                 ir::Kind::Fail(Box::new(ir::Fail { error: source(&f.error, "Error")?, cause: source(&f.cause, "Cause")? }))
             }
             StateKind::Task(t) => {
-                if let Some(m) = ["TimeoutSeconds", "HeartbeatSeconds"].iter().find_map(|k| c.jsonata.iter().find(|m| &*m.key == *k)) {
-                    self.unsupported(m.value.span, &format!("a JSONata {}", m.key));
-                    return None;
-                }
+                let limit = |key: &str, literal: &SecondsField| match query(key)? {
+                    Some(q) => Some(ir::Seconds::Jsonata(Box::new(q))),
+                    None => seconds(literal),
+                };
                 ir::Kind::Task(Box::new(ir::Task {
                     resource: t.resource.value.clone(),
                     parameters: c.arguments.as_deref().map(|a| jsonata::query_template(a, "Arguments")).transpose_some()?,
                     credentials: self.template(t.credentials.as_ref())?,
-                    timeout: seconds(&t.timeout)?,
-                    heartbeat: seconds(&t.heartbeat)?,
+                    timeout: limit("TimeoutSeconds", &t.timeout)?,
+                    heartbeat: limit("HeartbeatSeconds", &t.heartbeat)?,
                     outcome: self.jsonata_outcome(c)?,
                 }))
             }
