@@ -156,25 +156,7 @@ impl Lower<'_, '_> {
 
     /// Retry, and Catchers with their JSONata Output and Assign; the result is the state's.
     fn jsonata_outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
-        Some(ir::Outcome {
-            result_selector: None,
-            result_path: ir::ResultPath::Replace,
-            retry: c.retry.iter().map(retrier).collect(),
-            catch: c
-                .catch
-                .iter()
-                .map(|k| {
-                    Some(ir::Catcher {
-                        error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
-                        next: self.target(&k.next.value)?,
-                        result_path: ir::ResultPath::Replace,
-                        assign: k.assign.as_ref().map(|a| jsonata::query_template(a, "Assign")).transpose_some()?,
-                        output: k.output.as_ref().map(|o| jsonata::query_template(o, "Output")).transpose_some()?,
-                    })
-                })
-                .collect::<Option<_>>()?,
-            transition: self.transition(c)?,
-        })
+        self.outcome_with(c, true)
     }
 
     fn jsonata_map(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common) -> Option<ir::Map> {
@@ -254,23 +236,33 @@ impl Lower<'_, '_> {
 
     /// Result and error handling shared by Task, Parallel and Map.
     fn outcome(&mut self, c: &ast::Common) -> Option<ir::Outcome> {
+        self.outcome_with(c, false)
+    }
+
+    /// Retry and Catch; JSONPath's ResultSelector and ResultPaths, or JSONata's Catcher Output
+    /// (a JSONata state's result is its output unless its Output says otherwise).
+    fn outcome_with(&mut self, c: &ast::Common, jsonata: bool) -> Option<ir::Outcome> {
+        let mut catch = Vec::with_capacity(c.catch.len());
+        for k in &c.catch {
+            catch.push(ir::Catcher {
+                error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
+                next: self.target(&k.next.value)?,
+                result_path: if jsonata { ir::ResultPath::Replace } else { result_path(k.result_path.as_ref())? },
+                assign: match jsonata {
+                    true => k.assign.as_ref().map(|a| jsonata::query_template(a, "Assign")).transpose_some()?,
+                    false => self.template(k.assign.as_ref())?,
+                },
+                output: match jsonata {
+                    true => k.output.as_ref().map(|o| jsonata::query_template(o, "Output")).transpose_some()?,
+                    false => None,
+                },
+            });
+        }
         Some(ir::Outcome {
-            result_selector: self.template(c.result_selector.as_deref())?,
-            result_path: result_path(c.result_path.as_deref())?,
+            result_selector: if jsonata { None } else { self.template(c.result_selector.as_deref())? },
+            result_path: if jsonata { ir::ResultPath::Replace } else { result_path(c.result_path.as_deref())? },
             retry: c.retry.iter().map(retrier).collect(),
-            catch: c
-                .catch
-                .iter()
-                .map(|k| {
-                    Some(ir::Catcher {
-                        error_equals: k.error_equals.value.iter().map(|e| e.value.clone()).collect(),
-                        next: self.target(&k.next.value)?,
-                        result_path: result_path(k.result_path.as_ref())?,
-                        assign: self.template(k.assign.as_ref())?,
-                        output: None,
-                    })
-                })
-                .collect::<Option<_>>()?,
+            catch,
             transition: self.transition(c)?,
         })
     }

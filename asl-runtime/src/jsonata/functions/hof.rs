@@ -111,13 +111,19 @@ pub fn reduce<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     Ok(acc)
 }
 
+/// The object and the function of `$sift` and `$each`: with one argument, the object is the
+/// context.
+fn object_and_function<'a>(args: &Args<'a>) -> Result<(Value<'a>, Rc<Function<'a>>)> {
+    args.at_most(2)?;
+    Ok(match args.len() {
+        1 => (args.context().clone(), function(args, 0)?),
+        _ => (args.get(0), function(args, 1)?),
+    })
+}
+
 /// `$sift(object, f)`: the fields `f(value, key, object)` accepts.
 pub fn sift<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
-    args.at_most(2)?;
-    let (object, f) = match args.len() {
-        1 => (args.context().clone(), function(&args, 0)?),
-        _ => (args.get(0), function(&args, 1)?),
-    };
+    let (object, f) = object_and_function(&args)?;
     if object.is_undefined() {
         return Ok(Value::Undefined);
     }
@@ -132,11 +138,7 @@ pub fn sift<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
 
 /// `$each(object, f)`: `f(value, key, object)` for every field.
 pub fn each<'a>(ev: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
-    args.at_most(2)?;
-    let (object, f) = match args.len() {
-        1 => (args.context().clone(), function(&args, 0)?),
-        _ => (args.get(0), function(&args, 1)?),
-    };
+    let (object, f) = object_and_function(&args)?;
     if object.is_undefined() {
         return Ok(Value::Undefined);
     }
