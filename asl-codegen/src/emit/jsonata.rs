@@ -25,6 +25,11 @@ struct Writer {
 
 impl Writer {
     fn node(&mut self, e: &Expr) -> TokenStream {
+        let (red_zone, segment) = (crate::lang::jsonata::RED_ZONE, crate::lang::jsonata::STACK_SEGMENT);
+        stacker::maybe_grow(red_zone, segment, || self.node_here(e))
+    }
+
+    fn node_here(&mut self, e: &Expr) -> TokenStream {
         let n = quote!(::asl_runtime::jsonata::tree::Node);
         match e {
             Expr::Null => quote!(#n::Null),

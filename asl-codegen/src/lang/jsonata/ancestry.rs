@@ -46,6 +46,10 @@ impl Ancestry {
     }
 
     fn seeking(&mut self, e: &mut Expr) -> Result<Seeking, SyntaxError> {
+        stacker::maybe_grow(super::RED_ZONE, super::STACK_SEGMENT, || self.seeking_here(e))
+    }
+
+    fn seeking_here(&mut self, e: &mut Expr) -> Result<Seeking, SyntaxError> {
         Ok(match e {
             Expr::Parent(label) => Some(vec![slot_of(label)]),
             Expr::Path(path) => self.path(path)?,

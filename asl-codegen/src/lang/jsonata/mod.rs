@@ -39,7 +39,12 @@ impl std::error::Error for SyntaxError {}
 
 /// The most nested a JSONata expression may be (brackets, operators), so that parsing a
 /// hostile definition cannot overflow the compiler's stack.
-pub const MAX_NESTING: usize = 200;
+pub const MAX_NESTING: usize = 500;
+
+/// Stack left below which the recursive passes over an expression move to a new stack
+/// segment, and that segment's size.
+pub const RED_ZONE: usize = 64 * 1024;
+pub const STACK_SEGMENT: usize = 1024 * 1024;
 
 /// Parses an expression.
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
@@ -73,3 +78,19 @@ fn collect_states_fields(e: &mut Expr, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod nesting {
+    #[test]
+    fn deep_expressions_are_refused_not_overflowing_the_stack() {
+        for text in ["(".repeat(100_000), "a.".repeat(100_000) + "a", "1 & ".repeat(100_000) + "1", "-".repeat(100_000) + "1", "[".repeat(100_000)] {
+            let e = super::parse(&text).unwrap_err();
+            assert_eq!(e.code, "S0201", "{}", e.message);
+        }
+        for n in [100, 200] {
+            for text in ["(".repeat(n) + &")".repeat(n), "a.".repeat(n) + "a", "1 & ".repeat(n) + "1", "[".repeat(n) + &"]".repeat(n), "{'a':".repeat(n) + "1" + &"}".repeat(n)] {
+                assert!(super::parse(&text).is_ok());
+            }
+        }
+    }
+}

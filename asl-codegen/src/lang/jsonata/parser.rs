@@ -69,13 +69,16 @@ pub struct Parser<'t> {
     pos: usize,
     /// Where the previous token ended: where "end of expression" errors point.
     end: usize,
+    /// How deep the tree being built is at the current token (nested operands, and the
+    /// operators of a chain like `a & b & c`, each of which adds a level).
+    level: usize,
 }
 
 impl<'t> Parser<'t> {
     pub fn new(text: &'t str) -> Result<Self, SyntaxError> {
         let mut lexer = Lexer::new(text);
         let (token, pos) = lexer.next(true)?;
-        Ok(Parser { lexer, token, pos, end: text.len() })
+        Ok(Parser { lexer, token, pos, end: text.len(), level: 0 })
     }
 
     /// The whole text as one expression.
@@ -109,14 +112,38 @@ impl<'t> Parser<'t> {
     }
 
     fn expression(&mut self, rbp: u8) -> Result<Raw, SyntaxError> {
+        // Nesting is bounded (`deeper`), but a debug build's frames are large: the stack grows
+        // on demand rather than overflowing a 2 MiB thread.
+        stacker::maybe_grow(super::RED_ZONE, super::STACK_SEGMENT, || self.expression_here(rbp))
+    }
+
+    fn expression_here(&mut self, rbp: u8) -> Result<Raw, SyntaxError> {
+        let saved = self.level;
+        self.deeper()?;
         let mut left = self.prefix()?;
         while let Token::Op(op) = self.token {
             if binding_power(op) <= rbp {
                 break;
             }
+            self.deeper()?;
             left = self.infix(op, left)?;
         }
+        self.level = saved;
         Ok(left)
+    }
+
+    /// One more level of the tree; the compiler's passes over it recurse, so its depth is
+    /// bounded (a hostile definition must not overflow the compiler's stack).
+    fn deeper(&mut self) -> Result<(), SyntaxError> {
+        self.level += 1;
+        if self.level > super::MAX_NESTING {
+            return Err(SyntaxError::new(
+                "S0201",
+                self.pos,
+                format!("The expression is nested more than {} levels deep", super::MAX_NESTING),
+            ));
+        }
+        Ok(())
     }
 
     fn prefix(&mut self) -> Result<Raw, SyntaxError> {

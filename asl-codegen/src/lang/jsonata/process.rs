@@ -25,6 +25,10 @@ impl Processor {
     }
 
     fn process(&mut self, raw: Raw) -> Result<Expr, SyntaxError> {
+        stacker::maybe_grow(super::RED_ZONE, super::STACK_SEGMENT, || self.process_here(raw))
+    }
+
+    fn process_here(&mut self, raw: Raw) -> Result<Expr, SyntaxError> {
         let pos = raw.pos;
         Ok(match raw.kind {
             RawKind::Str(s) => Expr::String(s),
