@@ -16,7 +16,10 @@ use serde_json::Value;
 type Outcome = Result<Option<Value>, Error>;
 
 /// A case's input and bindings, as `jsonata.rs` reads them.
-fn load(case: &SuiteCase) -> Result<(Option<Value>, Vec<(String, Value)>, Limits), String> {
+/// A case's input, its bindings and its limits.
+type Loaded = (Option<Value>, Vec<(String, Value)>, Limits);
+
+fn load(case: &SuiteCase) -> Result<Loaded, String> {
     let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
     let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let spec = match &json {

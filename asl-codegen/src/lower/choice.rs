@@ -3,14 +3,13 @@
 
 use super::paths::path;
 use crate::ast::{self, ComparisonOp as Op};
-use crate::diag::Diagnostics;
 use super::jsonata::{query, query_template};
 use super::template::lower_template;
 use crate::ir::{Choice, ChoiceRule, Cmp, Condition, Test, TypeTest};
 use crate::json::{Node, NodeKind};
 use std::collections::HashMap;
 
-pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, jsonata: bool, diags: &mut Diagnostics) -> Option<Choice> {
+pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, jsonata: bool) -> Option<Choice> {
     let target = |name: &str| index.get(name).copied();
     let mut rules = Vec::new();
     for rule in &ch.choices.value {
@@ -27,7 +26,7 @@ pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, jsonata: boo
             Some(o) => Some(field(o, "Output")?),
             None => None,
         };
-        rules.push(ChoiceRule { condition: condition(rule, diags)?, next, assign, output });
+        rules.push(ChoiceRule { condition: condition(rule)?, next, assign, output });
     }
     let default = match &ch.default {
         Some(d) => Some(target(&d.value)?),
@@ -36,11 +35,11 @@ pub fn lower_choice(ch: &ast::Choice, index: &HashMap<&str, usize>, jsonata: boo
     Some(Choice { rules, default })
 }
 
-fn condition(rule: &ast::ChoiceRule, diags: &mut Diagnostics) -> Option<Condition> {
+fn condition(rule: &ast::ChoiceRule) -> Option<Condition> {
     Some(match &rule.kind {
-        ast::RuleKind::And(rs) => Condition::And(rs.iter().map(|r| condition(r, diags)).collect::<Option<_>>()?),
-        ast::RuleKind::Or(rs) => Condition::Or(rs.iter().map(|r| condition(r, diags)).collect::<Option<_>>()?),
-        ast::RuleKind::Not(r) => Condition::Not(Box::new(condition(r, diags)?)),
+        ast::RuleKind::And(rs) => Condition::And(rs.iter().map(condition).collect::<Option<_>>()?),
+        ast::RuleKind::Or(rs) => Condition::Or(rs.iter().map(condition).collect::<Option<_>>()?),
+        ast::RuleKind::Not(r) => Condition::Not(Box::new(condition(r)?)),
         ast::RuleKind::Data { variable, op, operand } => {
             let variable = path(&variable.value)?;
             let test = test(op.value, operand)?;

@@ -113,7 +113,7 @@ impl Lower<'_, '_> {
                 transition: self.transition(c)?,
             }),
             StateKind::Succeed => ir::Kind::Succeed,
-            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, true, self.diags)?),
+            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, true)?),
             StateKind::Wait(w) => {
                 let wait_for = match (query("Seconds")?, query("Timestamp")?) {
                     (Some(q), _) => ir::WaitFor::Jsonata { seconds: true, query: Box::new(q) },
@@ -221,7 +221,7 @@ impl Lower<'_, '_> {
                 transition: self.transition(c)?,
             }),
             StateKind::Task(t) => ir::Kind::Task(Box::new(self.task(t, c)?)),
-            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, false, self.diags)?),
+            StateKind::Choice(ch) => ir::Kind::Choice(choice::lower_choice(ch, self.index, false)?),
             StateKind::Wait(w) => ir::Kind::Wait(ir::Wait { wait_for: wait_for(w)?, transition: self.transition(c)? }),
             StateKind::Succeed => ir::Kind::Succeed,
             StateKind::Fail(f) => ir::Kind::Fail(Box::new(self.fail(f)?)),

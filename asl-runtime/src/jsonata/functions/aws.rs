@@ -37,7 +37,7 @@ pub fn partition<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
 pub fn range<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
     args.at_most(3)?;
     let items = intrinsics::array_range(json(&args.get(0)), json(&args.get(1)), json(&args.get(2))).map_err(failed)?;
-    Ok(owned(items).into_items().into_iter().collect::<Vec<_>>()).map(super::sequence)
+    Ok(super::sequence(owned(items).into_items()))
 }
 
 pub fn hash<'a>(_: &dyn Caller<'a>, args: Args<'a>) -> R<'a> {
