@@ -66,6 +66,8 @@ fn jsonata_suite() {
         let json = std::fs::read_to_string(file).ok().and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
         let Some(json) = json else {
             let _ = writeln!(table, "    SuiteCase {{ id: {id:?}, index: 0, file: {:?}, expr: None, parse_error: \"\" }},", file.display().to_string());
+            // `n` is the case's position in `SUITE`, which `NATIVE` names cases by.
+            n += 1;
             continue;
         };
         let cases = match json {
@@ -99,11 +101,46 @@ fn jsonata_suite() {
     let _ = writeln!(out, "/// Every case of the suite, in file order.\npub static SUITE: &[SuiteCase] = &[\n{table}];");
     let _ = writeln!(out, "/// Where the suite lives.\npub const SUITE_DIR: &str = {:?};", dir.display().to_string());
     write_if_changed("jsonata_cases.rs", &out);
+    extra_native_cases(&mut native);
     let _ = writeln!(
         native,
         "/// The suite's expressions that were written as Rust, by their position in `SUITE`.\npub static NATIVE: &[(usize, ::asl_runtime::jsonata::NativeExpr)] = &[\n{native_table}];"
     );
     write_if_changed("jsonata_native_cases.rs", &native);
+}
+
+/// Expressions beyond the suite's where native code once parted from the evaluator, each with
+/// an input (JSON text): `EXTRA`, the tree and, where it is written as Rust, the fn.
+fn extra_native_cases(out: &mut String) {
+    const EXTRA: &[(&str, &str)] = &[
+        // A path that ends early still groups (the grouping runs once, on nothing).
+        (r#"nothing.here{"a": 1}"#, r#"{"x": 1}"#),
+        (r#"x.nothing{"k": $count($)}"#, r#"{"x": [1, 2]}"#),
+        // A path's first array constructor hands on its members; one that ends it stays whole.
+        ("[[1, 2], [3]].$", "null"),
+        ("x.[1, 2]", r#"{"x": [1, 2]}"#),
+        // Grouped members are appended: arrays among them spliced in.
+        (r#"[[1, 2], [3]]{"all": $}"#, "null"),
+        // A `:=` in one key reaches the next key of the same member.
+        (r#"x{($k := "a"): 1, $k & "b": 2}"#, r#"{"x": 1}"#),
+    ];
+    let mut table = String::new();
+    for (i, (expr, input)) in EXTRA.iter().enumerate() {
+        let e = asl_codegen::lang::jsonata::parse(expr).expect("the extra cases parse");
+        let _ = writeln!(out, "static EXTRA_TREE_{i}: ::asl_runtime::jsonata::tree::Node = {};", asl_codegen::emit::jsonata::node_expr(&e));
+        let native = match asl_codegen::emit::jsonata_native::native_fn(&e, &format!("extra_native_{i}")) {
+            Some(f) => {
+                let _ = writeln!(out, "{f}");
+                format!("Some(extra_native_{i})")
+            }
+            None => "None".to_owned(),
+        };
+        let _ = writeln!(table, "    ({expr:?}, {input:?}, &EXTRA_TREE_{i}, {native}),");
+    }
+    let _ = writeln!(
+        out,
+        "/// Expressions beyond the suite's, with an input: text, input, tree, native fn.\npub static EXTRA: &[(&str, &str, &::asl_runtime::jsonata::tree::Node, ::core::option::Option<::asl_runtime::jsonata::NativeExpr>)] = &[\n{table}];"
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -205,13 +205,11 @@ impl Writer {
         let literal_keys: Option<Vec<&String>> =
             pairs.iter().map(|(k, _)| if let Expr::String(s) = k { Some(s) } else { None }).collect();
         let distinct = literal_keys.as_ref().is_some_and(|keys| keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k)));
-        let values = self.arms(pairs.iter().map(|(_, v)| v))?;
         if let (Some(keys), true) = (literal_keys, distinct) {
+            let values = self.arms(pairs.iter().map(|(_, v)| v))?;
             return Some(quote!(#c::object(#context, &[#(#keys),*], |__asl_i, __asl_in| #values)?));
         }
-        let keys = self.arms(pairs.iter().map(|(k, _)| k))?;
-        let n = pairs.len();
-        Some(quote!(#c::group(::core::clone::Clone::clone(#context), #n, |__asl_i, __asl_in| #keys, |__asl_i, __asl_in| #values)?))
+        self.object_group(pairs, context)
     }
 
     /// The body of a closure of `(__asl_i, __asl_in)` that evaluates expression `__asl_i` of
@@ -234,6 +232,11 @@ impl Writer {
     }
 
     fn call(&mut self, call: &Call) -> Option<TokenStream> {
+        self.call_with(call, quote!(call))
+    }
+
+    /// A call through `compiled::#call` (`call`, or `call_raw` for its value not unwrapped).
+    fn call_with(&mut self, call: &Call, via: TokenStream) -> Option<TokenStream> {
         let Expr::Variable(name) = &*call.callee else { return None };
         if call.tail || call.args.iter().any(|a| matches!(a, Expr::Placeholder)) {
             return None;
@@ -245,7 +248,7 @@ impl Writer {
         Some(quote!({
             let __asl_callee = #id.callee(__asl_env);
             let __asl_args = ::std::vec![#(#args),*];
-            #c::call(__asl_ev, __asl_callee, __asl_args, __asl_in)?
+            #c::#via(__asl_ev, __asl_callee, __asl_args, __asl_in)?
         }))
     }
 
@@ -270,7 +273,7 @@ impl Writer {
 
     fn filtered(&mut self, f: &Filtered) -> Option<TokenStream> {
         let c = c();
-        let node = self.expr(&f.node)?;
+        let node = self.raw(&f.node)?;
         let stages = self.stages(&f.stages)?;
         let keep = f.keep_singleton.then(|| quote!(let __asl_v = #c::keep_sequence(__asl_v);));
         let group = match &f.group {
@@ -290,10 +293,27 @@ impl Writer {
         }))
     }
 
+    /// `e` as the evaluator's `eval_raw` gives it to the predicates, `[]` and grouping after
+    /// it: a call's or a variable's sequence of one not yet unwrapped (every other node yields
+    /// its value unwrapped either way).
+    fn raw(&mut self, e: &Expr) -> Option<TokenStream> {
+        let c = c();
+        Some(match e {
+            Expr::Variable(name) => quote!(#c::variable_raw(__asl_env, #name)),
+            Expr::Call(call) => self.call_with(call, quote!(call_raw))?,
+            e => self.expr(e)?,
+        })
+    }
+
     /// A grouping `{…}` after a path or an expression: always the general form (its keys are
     /// evaluated per member).
     fn object_group(&mut self, pairs: &[(Expr, Expr)], context: &TokenStream) -> Option<TokenStream> {
         let c = c();
+        // The evaluator evaluates a member's keys in one scope; a `:=` in one would reach the
+        // next, which the closures here, a scope each, would not give.
+        if pairs.iter().any(|(k, _)| contains_bind(k)) {
+            return None;
+        }
         let keys = self.arms(pairs.iter().map(|(k, _)| k))?;
         let values = self.arms(pairs.iter().map(|(_, v)| v))?;
         let n = pairs.len();
@@ -330,9 +350,16 @@ impl Writer {
                     };
                     if #c::is_nothing(&__asl_r) { break #label #v::Undefined; }
                 });
-                body.push(if i == last { quote!(let __asl_r = __asl_r;) } else { quote!(let __asl_seq = #c::Seq::from_result(__asl_r);) });
+                // The next step runs on each member of what it made.
+                body.push(if i == last { quote!(let __asl_r = __asl_r;) } else { quote!(let __asl_seq = #c::Seq::members_of(__asl_r);) });
                 continue;
             }
+            // An array constructor that ends the path (without predicates) is kept whole.
+            let node = if i == last && i > 0 && matches!(step.node, Expr::Array(_)) && step.stages.is_empty() {
+                quote!(#c::mark_constructed(#node))
+            } else {
+                node
+            };
             let f = quote!(|__asl_in| {
                 let __asl_v = #node;
                 #(#stages)*
@@ -347,18 +374,25 @@ impl Writer {
                 (true, false) => quote!(let __asl_r = #c::last_step_raw(&__asl_seq, #f)?;),
             });
         }
+        body.push(quote!(__asl_r));
+        // A path that ends early is undefined, where the evaluator has an empty sequence: the
+        // same to `[]`, to a grouping (which still runs once) and once unwrapped.
+        let mut after = Vec::new();
         if p.keep_singleton {
-            body.push(quote!(let __asl_r = #c::keep_singleton(__asl_r);));
+            after.push(quote!(let __asl_r = #c::keep_singleton(__asl_r);));
         }
         if let Some(pairs) = &p.group {
             let context = quote!(&__asl_r);
             let g = self.object_group(pairs, &context)?;
-            body.push(quote!(let __asl_r = #g;));
+            after.push(quote!(let __asl_r = #g;));
         }
         // `last_step` unwraps; every other way to the end leaves that to here.
         let unwrapped = plain && !(last == 0 && matches!(p.steps[0].node, Expr::Array(_)));
-        body.push(if unwrapped { quote!(__asl_r) } else { quote!(#c::unwrap(__asl_r)) });
-        Some(quote!(#label: { #(#body)* }))
+        after.push(if unwrapped { quote!(__asl_r) } else { quote!(#c::unwrap(__asl_r)) });
+        Some(quote!({
+            let __asl_r = #label: { #(#body)* };
+            #(#after)*
+        }))
     }
 }
 

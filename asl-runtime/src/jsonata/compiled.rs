@@ -63,16 +63,9 @@ impl<'a> Seq<'a> {
         }
     }
 
-    /// The inputs after a step whose result is `r` (not undefined, not an empty sequence).
-    pub fn from_result(r: Value<'a>) -> Seq<'a> {
-        match r {
-            Value::Array(a) if a.kind.sequence => Seq::Built(a),
-            v => Seq::One(v),
-        }
-    }
-
-    /// The members of an array value.
-    fn members_of(v: Value<'a>) -> Seq<'a> {
+        /// The members of an array value (the inputs after a path's first step when that is an
+    /// array constructor), else the value.
+    pub fn members_of(v: Value<'a>) -> Seq<'a> {
         match v {
             Value::JsonArray(a) => Seq::Json(a),
             Value::Array(a) => Seq::Built(a),
@@ -123,7 +116,7 @@ pub fn whole<'a>(inputs: &Seq<'a>) -> Value<'a> {
 
 /// Whether a step's result ends its path: undefined, or a sequence of nothing.
 pub fn is_nothing(r: &Value<'_>) -> bool {
-    r.is_undefined() || (r.is_sequence() && r.len() == 0)
+    path::ends_path(r)
 }
 
 /// A step before the last: `f` over every input, array results spliced in (except arrays made
@@ -140,10 +133,8 @@ pub fn step<'a>(inputs: &Seq<'a>, mut f: impl FnMut(&Value<'a>) -> Result<Value<
     let mut out = Vec::with_capacity(inputs.len());
     inputs.for_each(|x| {
         let v = f(x)?;
-        match v.array_kind() {
-            _ if v.is_undefined() => {}
-            Some(kind) if !kind.constructed => out.extend(v.members()),
-            _ => out.push(v),
+        if !v.is_undefined() {
+            path::splice(&mut out, v);
         }
         Ok(())
     })?;
@@ -162,21 +153,12 @@ pub fn last_step_raw<'a>(inputs: &Seq<'a>, mut f: impl FnMut(&Value<'a>) -> Resu
         }
         Ok(())
     })?;
-    if results.len() == 1 && results[0].is_array() && !results[0].is_sequence() {
-        return Ok(results.pop().unwrap_or_default());
-    }
-    let mut out = Vec::with_capacity(results.len());
-    for v in results {
-        match v.array_kind() {
-            Some(kind) if !kind.constructed => out.extend(v.members()),
-            _ => out.push(v),
-        }
-    }
-    Ok(if out.is_empty() { Value::Undefined } else { Value::array(out, ArrayKind::SEQUENCE) })
+    Ok(path::step_value(results, true))
 }
 
 /// The last step of a path with neither `[]` nor a grouping: [`last_step_raw`] as the
-/// evaluator hands it on (a sequence of one is its member).
+/// evaluator hands it on (a sequence of one is its member). On one input, what
+/// `unwrap(step_value(vec![v], true))` gives, without building the sequence.
 pub fn last_step<'a>(inputs: &Seq<'a>, mut f: impl FnMut(&Value<'a>) -> Result<Value<'a>>) -> Result<Value<'a>> {
     let Seq::One(x) = inputs else { return Ok(unwrap(last_step_raw(inputs, f)?)) };
     let v = f(x)?;
@@ -194,62 +176,26 @@ pub fn last_step<'a>(inputs: &Seq<'a>, mut f: impl FnMut(&Value<'a>) -> Result<V
 }
 
 /// `[predicate]` (not a number literal) over a value: the members it selects, as a sequence.
-pub fn filter<'a>(input: Value<'a>, mut predicate: impl FnMut(&Value<'a>) -> Result<Value<'a>>) -> Result<Value<'a>> {
-    let mut out = Vec::new();
-    match &input {
-        Value::Undefined => {}
-        Value::JsonArray(a) => {
-            for (i, j) in a.iter().enumerate() {
-                let item = Value::from_json(j);
-                if path::selects(&predicate(&item)?, i, a.len()) {
-                    out.push(item);
-                }
-            }
-        }
-        Value::Array(a) => {
-            for (i, item) in a.items.iter().enumerate() {
-                if path::selects(&predicate(item)?, i, a.items.len()) {
-                    out.push(item.clone());
-                }
-            }
-        }
-        v => {
-            if path::selects(&predicate(v)?, 0, 1) {
-                out.push(v.clone());
-            }
-        }
-    }
-    Ok(Value::array(out, ArrayKind::SEQUENCE))
+pub fn filter<'a>(input: Value<'a>, predicate: impl FnMut(&Value<'a>) -> Result<Value<'a>>) -> Result<Value<'a>> {
+    path::select(input, predicate)
 }
 
 /// `[n]` with a number literal: the member at position `n` (negative from the end).
-pub fn pick<'a>(input: Value<'a>, n: f64) -> Value<'a> {
-    let member = match &input {
-        Value::Undefined => None,
-        v if v.is_array() => path::position(n, v.len()).and_then(|i| v.member(i)),
-        v => path::position(n, 1).map(|_| v.clone()),
-    };
-    match member {
-        Some(v) if v.is_array() => v,
-        Some(v) => Value::array(vec![v], ArrayKind::SEQUENCE),
-        None => Value::array(Vec::new(), ArrayKind::SEQUENCE),
-    }
+pub fn pick(input: Value<'_>, n: f64) -> Value<'_> {
+    path::pick(input, n)
 }
 
-/// `{k: v, …}` whose keys are distinct string literals, over a context: an array context is
-/// one group of all its members, so each value runs once, on them all.
+/// `{k: v, …}` whose keys are distinct string literals, over a context: every member goes
+/// into every group, so each value runs once, on the one context of them all.
 pub fn object<'a>(
     input: &Value<'a>,
     keys: &'static [&'static str],
     mut value: impl FnMut(usize, &Value<'a>) -> Result<Value<'a>>,
 ) -> Result<Value<'a>> {
     let context = match input {
-        v if v.is_array() => match v.len() {
-            0 => Value::Undefined,
-            1 => v.member(0).unwrap_or_default(),
-            _ => Value::array(v.members().filter(|m| !m.is_undefined()).collect(), ArrayKind::PLAIN),
-        },
-        v => v.clone(),
+        // The evaluator's answer for one value, without its detour through a `Vec`.
+        v if !v.is_array() => v.clone(),
+        v => path::group_context(path::group_items(v.clone())),
     };
     let mut object = IndexMap::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
@@ -269,40 +215,10 @@ pub fn group<'a>(
     mut key: impl FnMut(usize, &Value<'a>) -> Result<Value<'a>>,
     mut value: impl FnMut(usize, &Value<'a>) -> Result<Value<'a>>,
 ) -> Result<Value<'a>> {
-    let mut items: Vec<Value<'a>> = match input {
-        Value::Undefined => Vec::new(),
-        v if v.is_array() => v.members().collect(),
-        v => vec![v],
-    };
-    if items.is_empty() {
-        items.push(Value::Undefined);
-    }
-    let mut groups: IndexMap<Str<'a>, (usize, Vec<Value<'a>>)> = IndexMap::new();
-    for item in items {
-        for index in 0..pairs {
-            let k = match key(index, &item)? {
-                Value::Undefined => continue,
-                Value::String(s) => s,
-                other => return Err(path::key_not_string(&other)),
-            };
-            match groups.get_mut(&k) {
-                Some((i, _)) if *i != index => {
-                    return Err(Error::new("D1009", format!("Multiple key definitions evaluate to same key: {:?}", k.as_str())))
-                }
-                Some((_, members)) => members.push(item.clone()),
-                None => {
-                    groups.insert(k, (index, vec![item.clone()]));
-                }
-            }
-        }
-    }
+    let groups = path::group_by(path::group_items(input), pairs, |_| (), |item, _, index| key(index, item))?;
     let mut object = IndexMap::with_capacity(groups.len());
-    for (k, (index, mut members)) in groups {
-        let context = match members.len() {
-            1 => members.pop().unwrap_or_default(),
-            _ => Value::array(members.into_iter().filter(|v| !v.is_undefined()).collect(), ArrayKind::PLAIN),
-        };
-        let v = value(index, &context)?;
+    for (k, (index, members)) in groups {
+        let v = value(index, &path::group_context(members))?;
         if !v.is_undefined() {
             object.insert(k, v);
         }
@@ -313,23 +229,22 @@ pub fn group<'a>(
 /// A member of `[a, b, …]` not itself written as `[…]`: nothing if undefined, an array's
 /// members spliced in.
 pub fn push_item<'a>(out: &mut Vec<Value<'a>>, v: Value<'a>) {
-    match v {
-        Value::Undefined => {}
-        v if v.is_array() => out.extend(v.members()),
-        v => out.push(v),
-    }
+    eval::push_member(out, false, v)
 }
 
 /// A member of `[a, b, …]` written as `[…]`: kept whole.
 pub fn push_array<'a>(out: &mut Vec<Value<'a>>, v: Value<'a>) {
-    if !v.is_undefined() {
-        out.push(v);
-    }
+    eval::push_member(out, true, v)
 }
 
 /// The array `[a, b, …]` makes.
 pub fn constructed(items: Vec<Value<'_>>) -> Value<'_> {
-    Value::array(items, ArrayKind { constructed: true, ..ArrayKind::PLAIN })
+    eval::array_of(items)
+}
+
+/// An array constructor as the last step of a path (no predicates): the path keeps it whole.
+pub fn mark_constructed(v: Value<'_>) -> Value<'_> {
+    path::mark_constructed(v)
 }
 
 /// Objects of up to this many fields are searched in order rather than through their hash
@@ -362,35 +277,24 @@ pub fn variable<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
     unwrap(eval::variable(env, name))
 }
 
+/// `$name` as predicates after it see it: a sequence of one not unwrapped.
+pub fn variable_raw<'a>(env: &Env<'a>, name: &str) -> Value<'a> {
+    eval::variable(env, name)
+}
+
 /// `$$`.
 pub fn root<'a>(ev: &Eval<'a>) -> Value<'a> {
     ev.root.clone()
 }
 
 /// `-x`.
-pub fn negate<'a>(v: Value<'a>) -> Result<Value<'a>> {
-    match v {
-        Value::Undefined => Ok(Value::Undefined),
-        Value::Number(n) => Ok(Value::Number(-n)),
-        _ => Err(Error::new("D1002", "Cannot negate a non-numeric value")),
-    }
+pub fn negate(v: Value<'_>) -> Result<Value<'_>> {
+    eval::negate(v)
 }
 
 /// `+ - * / %`.
 #[inline]
 pub fn arithmetic<'a>(op: BinaryOp, l: &Value<'a>, r: &Value<'a>) -> Result<Value<'a>> {
-    if let (Value::Number(a), Value::Number(b)) = (l, r) {
-        let n = match op {
-            BinaryOp::Add => a + b,
-            BinaryOp::Subtract => a - b,
-            BinaryOp::Multiply => a * b,
-            BinaryOp::Divide => a / b,
-            _ => a % b,
-        };
-        if n.is_finite() {
-            return Ok(Value::Number(n));
-        }
-    }
     ops::arithmetic(op, l, r)
 }
 
@@ -401,15 +305,12 @@ pub fn compare<'a>(op: BinaryOp, l: &Value<'a>, r: &Value<'a>) -> Result<Value<'
 
 /// `=`, or `!=` when `negated`.
 pub fn equal<'a>(l: &Value<'a>, r: &Value<'a>, negated: bool) -> Value<'a> {
-    Value::Bool(!l.is_undefined() && !r.is_undefined() && l.deep_equals(r) != negated)
+    ops::equal(l, r, negated)
 }
 
 /// `l in r`.
 pub fn is_in<'a>(l: &Value<'a>, r: &Value<'a>) -> Value<'a> {
-    Value::Bool(match r {
-        r if r.is_array() => r.members().any(|m| ops::same(&m, l)),
-        r => ops::same(r, l),
-    })
+    Value::Bool(ops::includes(r, l))
 }
 
 /// `l..r`.
@@ -459,13 +360,17 @@ impl Builtin {
 
 /// Calls `callee` with `args`; `input` is the context a left-out argument stands for.
 pub fn call<'a>(ev: &Eval<'a>, callee: Callee<'a>, args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
-    let v = match callee {
+    Ok(unwrap(call_raw(ev, callee, args, input)?))
+}
+
+/// [`call`] as predicates after it see its value: a sequence of one not unwrapped.
+pub fn call_raw<'a>(ev: &Eval<'a>, callee: Callee<'a>, args: Vec<Value<'a>>, input: &Value<'a>) -> Result<Value<'a>> {
+    match callee {
         // Built-ins never hand back a tail call, so `apply`'s loop has nothing to run.
-        Callee::Native(native) => eval::call_native(ev, native, args, input)?,
-        Callee::Value(Value::Function(f)) => eval::apply(ev, &f, args, input)?,
-        Callee::Value(_) => return Err(Error::new("T1006", "Attempted to invoke a non-function")),
-    };
-    Ok(unwrap(v))
+        Callee::Native(native) => eval::call_native(ev, native, args, input),
+        Callee::Value(Value::Function(f)) => eval::apply(ev, &f, args, input),
+        Callee::Value(_) => Err(Error::new("T1006", "Attempted to invoke a non-function")),
+    }
 }
 
 #[cfg(test)]

@@ -120,12 +120,7 @@ impl<'a> Eval<'a> {
             Node::Root => self.root.clone(),
             Node::Variable(name) => variable(env, name),
             Node::Path(p) => self.path(p, input, env)?,
-            Node::Negate(x) => match self.eval(x, input, env)? {
-                Value::Undefined => Value::Undefined,
-                Value::Number(n) if n.is_infinite() => return Err(Error::new("D1001", format!("Number out of range: {n}"))),
-                Value::Number(n) => Value::Number(-n),
-                _ => return Err(Error::new("D1002", "Cannot negate a non-numeric value")),
-            },
+            Node::Negate(x) => negate(self.eval(x, input, env)?)?,
             Node::Array(items) => self.array(items, input, env)?,
             Node::Object(pairs) => self.group(pairs, input.clone(), None, env)?,
             Node::Binary(op, l, r) => self.binary(*op, l, r, input, env)?,
@@ -195,15 +190,34 @@ impl<'a> Eval<'a> {
     fn array(&self, items: &'static [Node], input: &Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let v = self.eval(item, input, env)?;
-            match (item, v) {
-                (_, Value::Undefined) => {}
-                (Node::Array(_), v) => out.push(v),
-                (_, v) if v.is_array() => out.extend(v.members()),
-                (_, v) => out.push(v),
-            }
+            push_member(&mut out, matches!(item, Node::Array(_)), self.eval(item, input, env)?);
         }
-        Ok(Value::array(out, ArrayKind::PLAIN))
+        Ok(array_of(out))
+    }
+}
+
+/// A member of `[a, b, …]`: nothing if undefined; an array's members spliced in, unless the
+/// member is written as `[…]` itself (`written_as_array`), which is kept whole.
+pub(crate) fn push_member<'a>(out: &mut Vec<Value<'a>>, written_as_array: bool, v: Value<'a>) {
+    match v {
+        Value::Undefined => {}
+        v if v.is_array() && !written_as_array => out.extend(v.members()),
+        v => out.push(v),
+    }
+}
+
+/// The array `[a, b, …]` makes of its members.
+pub(crate) fn array_of(items: Vec<Value<'_>>) -> Value<'_> {
+    Value::array(items, ArrayKind::PLAIN)
+}
+
+/// `-x`.
+pub(crate) fn negate(v: Value<'_>) -> Result<Value<'_>> {
+    match v {
+        Value::Undefined => Ok(Value::Undefined),
+        Value::Number(n) if n.is_infinite() => Err(Error::new("D1001", format!("Number out of range: {n}"))),
+        Value::Number(n) => Ok(Value::Number(-n)),
+        _ => Err(Error::new("D1002", "Cannot negate a non-numeric value")),
     }
 }
 

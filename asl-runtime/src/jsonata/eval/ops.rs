@@ -37,15 +37,12 @@ impl<'a> Eval<'a> {
         let right = self.eval(r, input, env)?;
         match op {
             Add | Subtract | Multiply | Divide | Modulo => arithmetic(op, &left, &right),
-            Equal => Ok(Value::Bool(!left.is_undefined() && !right.is_undefined() && left.deep_equals(&right))),
-            NotEqual => Ok(Value::Bool(!left.is_undefined() && !right.is_undefined() && !left.deep_equals(&right))),
+            Equal => Ok(equal(&left, &right, false)),
+            NotEqual => Ok(equal(&left, &right, true)),
             Less | LessOrEqual | Greater | GreaterOrEqual => compare(op, &left, &right),
             Concat => Ok(Value::string(format!("{}{}", concat_part(&left)?, concat_part(&right)?))),
             Range => range(&left, &right),
-            In => Ok(Value::Bool(match &right {
-                r if r.is_array() => r.members().any(|m| same(&m, &left)),
-                r => same(r, &left),
-            })),
+            In => Ok(Value::Bool(includes(&right, &left))),
             And | Or | Coalesce | Default => unreachable!("handled above"),
         }
     }
@@ -72,6 +69,19 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// `=`, or `!=` when `negated`: false when either side is undefined.
+pub(crate) fn equal<'a>(left: &Value<'a>, right: &Value<'a>, negated: bool) -> Value<'a> {
+    Value::Bool(!left.is_undefined() && !right.is_undefined() && left.deep_equals(right) != negated)
+}
+
+/// `needle in haystack`: a member of an array, or the value itself.
+pub(crate) fn includes(haystack: &Value<'_>, needle: &Value<'_>) -> bool {
+    match haystack {
+        r if r.is_array() => r.members().any(|m| same(&m, needle)),
+        r => same(r, needle),
+    }
+}
+
 /// `in` compares like JavaScript's `===`: values of scalars, nothing else.
 pub(crate) fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
@@ -83,7 +93,29 @@ pub(crate) fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
     }
 }
 
+#[inline]
 pub(crate) fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
+    // Two finite numbers, the usual case: no check can fail.
+    if let (Value::Number(a), Value::Number(b)) = (left, right) {
+        if a.is_finite() && b.is_finite() {
+            return Ok(Value::Number(apply_arithmetic(op, *a, *b)));
+        }
+    }
+    checked_arithmetic(op, left, right)
+}
+
+fn apply_arithmetic(op: BinaryOp, a: f64, b: f64) -> f64 {
+    match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Subtract => a - b,
+        BinaryOp::Multiply => a * b,
+        BinaryOp::Divide => a / b,
+        _ => a % b,
+    }
+}
+
+#[inline(never)]
+fn checked_arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {
     let symbol = match op {
         BinaryOp::Add => "+",
         BinaryOp::Subtract => "-",
@@ -102,14 +134,7 @@ pub(crate) fn arithmetic<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) 
     let a = number(left, "T2001", "left")?;
     let b = number(right, "T2002", "right")?;
     let (Some(a), Some(b)) = (a, b) else { return Ok(Value::Undefined) };
-    let n = match op {
-        BinaryOp::Add => a + b,
-        BinaryOp::Subtract => a - b,
-        BinaryOp::Multiply => a * b,
-        BinaryOp::Divide => a / b,
-        _ => a % b,
-    };
-    Ok(Value::Number(n))
+    Ok(Value::Number(apply_arithmetic(op, a, b)))
 }
 
 pub(crate) fn compare<'a>(op: BinaryOp, left: &Value<'a>, right: &Value<'a>) -> Result<Value<'a>> {

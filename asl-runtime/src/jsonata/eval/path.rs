@@ -103,7 +103,7 @@ fn constructs_array(node: &Node) -> bool {
 
 /// An array built by a constructor that ends a path: a step does not splice it in, and `[]`
 /// keeps it as one member.
-fn mark_constructed(v: Value<'_>) -> Value<'_> {
+pub(crate) fn mark_constructed(v: Value<'_>) -> Value<'_> {
     match v {
         Value::Array(a) => {
             let kind = ArrayKind { constructed: true, ..a.kind };
@@ -214,7 +214,7 @@ impl<'a> Eval<'a> {
             } else {
                 self.step(step, &inputs, env, last)?
             };
-            if result.is_undefined() || (result.is_sequence() && result.is_empty()) {
+            if ends_path(&result) {
                 break;
             }
             // The next step runs on each member of this one's result.
@@ -247,20 +247,10 @@ impl<'a> Eval<'a> {
                 results.push(if constructed { mark_constructed(v) } else { v });
             }
         }
-        if last && results.len() == 1 && results[0].is_array() && !results[0].is_sequence() {
-            return Ok(results.pop().unwrap_or_default());
-        }
-        let mut out = Vec::with_capacity(results.len());
-        for v in results {
-            match v.array_kind() {
-                Some(kind) if !kind.constructed => out.extend(v.members()),
-                _ => out.push(v),
-            }
-        }
-        Ok(Value::array(out, ArrayKind::SEQUENCE))
+        Ok(step_value(results, last))
     }
 
-    fn stages(&self, stages: &'static [Stage], mut v: Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
+    pub(super) fn stages(&self, stages: &'static [Stage], mut v: Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
         for stage in stages {
             if let Stage::Filter(p) = stage {
                 v = self.filter(p, v, env)?;
@@ -339,27 +329,10 @@ impl<'a> Eval<'a> {
     /// `[predicate]` over a value: a number picks by position (negative from the end), anything
     /// else keeps the members for which it is true (or whose position it names).
     pub(super) fn filter(&self, predicate: &'static Node, input: Value<'a>, env: &Env<'a>) -> Result<Value<'a>> {
-        let items: Vec<Value<'a>> = match input {
-            Value::Undefined => return Ok(Value::array(Vec::new(), ArrayKind::SEQUENCE)),
-            v if v.is_array() => v.members().collect(),
-            v => vec![v],
-        };
-        if let Node::Number(n) = predicate {
-            return Ok(match position(*n, items.len()).and_then(|i| items.get(i)) {
-                Some(v) if v.is_array() => v.clone(),
-                Some(v) => Value::array(vec![v.clone()], ArrayKind::SEQUENCE),
-                None => Value::array(Vec::new(), ArrayKind::SEQUENCE),
-            });
+        match predicate {
+            Node::Number(n) => Ok(pick(input, *n)),
+            p => select(input, |item| self.eval(p, item, env)),
         }
-        let len = items.len();
-        let mut out = Vec::new();
-        for (i, item) in items.into_iter().enumerate() {
-            let r = self.eval(predicate, &item, env)?;
-            if selects(&r, i, len) {
-                out.push(item);
-            }
-        }
-        Ok(Value::array(out, ArrayKind::SEQUENCE))
     }
 
     fn filter_tuples(&self, predicate: &'static Node, tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Vec<Tuple<'a>>> {
@@ -381,41 +354,12 @@ impl<'a> Eval<'a> {
     /// `{key: value, …}` over a value: members are grouped by the string each key expression
     /// gives, and each value expression runs once per group, on the group's members.
     pub(super) fn group(&self, pairs: &'static [(Node, Node)], input: Value<'a>, _t: Option<()>, env: &Env<'a>) -> Result<Value<'a>> {
-        let mut items: Vec<Value<'a>> = match input {
-            Value::Undefined => Vec::new(),
-            v if v.is_array() => v.members().collect(),
-            v => vec![v],
-        };
-        if items.is_empty() {
-            // The keys and values still run once, on no context: `{"a": 1}` is an object.
-            items.push(Value::Undefined);
-        }
-        let tuples = items.into_iter().map(|context| Tuple { context, bindings: Vec::new() }).collect();
+        let tuples = group_items(input).into_iter().map(|context| Tuple { context, bindings: Vec::new() }).collect();
         self.group_tuples(pairs, tuples, env)
     }
 
     fn group_tuples(&self, pairs: &'static [(Node, Node)], tuples: Vec<Tuple<'a>>, env: &Env<'a>) -> Result<Value<'a>> {
-        // key → (which pair made it, the members so far)
-        let mut groups: IndexMap<Str<'a>, (usize, Vec<Tuple<'a>>)> = IndexMap::new();
-        for tuple in tuples {
-            let frame = tuple.frame(env);
-            for (index, (key, _)) in pairs.iter().enumerate() {
-                let k = match self.eval(key, &tuple.context, &frame)? {
-                    Value::Undefined => continue,
-                    Value::String(s) => s,
-                    other => return Err(key_not_string(&other)),
-                };
-                match groups.get_mut(&k) {
-                    Some((i, _)) if *i != index => {
-                        return Err(Error::new("D1009", format!("Multiple key definitions evaluate to same key: {:?}", k.as_str())))
-                    }
-                    Some((_, members)) => members.push(tuple.clone()),
-                    None => {
-                        groups.insert(k, (index, vec![tuple.clone()]));
-                    }
-                }
-            }
-        }
+        let groups = group_by(tuples, pairs.len(), |t| t.frame(env), |t, frame, index| self.eval(&pairs[index].0, &t.context, frame))?;
         let mut object = IndexMap::with_capacity(groups.len());
         for (key, (index, members)) in groups {
             let (context, frame) = match members.len() {
@@ -438,7 +382,7 @@ impl<'a> Eval<'a> {
                         frame.bind(name, appended(values));
                     }
                     let contexts = members.into_iter().map(|t| t.context).collect();
-                    (appended(contexts), frame)
+                    (group_context(contexts), frame)
                 }
             };
             let v = self.eval(&pairs[index].1, &context, &frame)?;
@@ -486,9 +430,95 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// What a step over several inputs gives, `results` its values on each (none undefined): array
+/// results are spliced into one sequence, except those an array constructor made; a last
+/// step that gives a single array that is not a sequence gives that array.
+pub(crate) fn step_value(mut results: Vec<Value<'_>>, last: bool) -> Value<'_> {
+    if last && results.len() == 1 && results[0].is_array() && !results[0].is_sequence() {
+        return results.pop().unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(results.len());
+    for v in results {
+        splice(&mut out, v);
+    }
+    Value::array(out, ArrayKind::SEQUENCE)
+}
+
+/// One result of a step added to the sequence of results: an array's members, unless an array
+/// constructor made it.
+#[inline]
+pub(crate) fn splice<'a>(out: &mut Vec<Value<'a>>, v: Value<'a>) {
+    match v.array_kind() {
+        Some(kind) if !kind.constructed => out.extend(v.members()),
+        _ => out.push(v),
+    }
+}
+
+/// Whether a step's result ends its path: undefined, or a sequence of nothing.
+pub(crate) fn ends_path(r: &Value<'_>) -> bool {
+    r.is_undefined() || (r.is_sequence() && r.is_empty())
+}
+
+/// What a grouping `{…}` runs on: the members of an array, else the value; when that is
+/// nothing, one undefined member, so the keys and values still run once (`{"a": 1}` is an
+/// object).
+pub(crate) fn group_items(input: Value<'_>) -> Vec<Value<'_>> {
+    let mut items: Vec<Value<'_>> = match input {
+        Value::Undefined => Vec::new(),
+        v if v.is_array() => v.members().collect(),
+        v => vec![v],
+    };
+    if items.is_empty() {
+        items.push(Value::Undefined);
+    }
+    items
+}
+
+/// Groups `items` by the string each of `pairs` key expressions gives on each (`key(item,
+/// frame, pair)`, the frame made once per item by `frame`): key → (the pair that made it, its
+/// members in order). An undefined key leaves the item out of that pair; a key that is not a
+/// string is T1003; one key from two pairs is D1009.
+pub(crate) fn group_by<'a, T: Clone, F>(
+    items: Vec<T>,
+    pairs: usize,
+    mut frame: impl FnMut(&T) -> F,
+    mut key: impl FnMut(&T, &F, usize) -> Result<Value<'a>>,
+) -> Result<IndexMap<Str<'a>, (usize, Vec<T>)>> {
+    let mut groups: IndexMap<Str<'a>, (usize, Vec<T>)> = IndexMap::new();
+    for item in items {
+        let frame = frame(&item);
+        for index in 0..pairs {
+            let k = match key(&item, &frame, index)? {
+                Value::Undefined => continue,
+                Value::String(s) => s,
+                other => return Err(key_not_string(&other)),
+            };
+            match groups.get_mut(&k) {
+                Some((i, _)) if *i != index => {
+                    return Err(Error::new("D1009", format!("Multiple key definitions evaluate to same key: {:?}", k.as_str())))
+                }
+                Some((_, members)) => members.push(item.clone()),
+                None => {
+                    groups.insert(k, (index, vec![item.clone()]));
+                }
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// The context a group's value expression runs on: its one member, or all of them
+/// [`appended`].
+pub(crate) fn group_context(mut contexts: Vec<Value<'_>>) -> Value<'_> {
+    match contexts.len() {
+        1 => contexts.pop().unwrap_or_default(),
+        _ => appended(contexts),
+    }
+}
+
 /// The members of a group as JSONata collects them, with `$append`: arrays among them are
 /// spliced in, undefined ones left out.
-fn appended(values: Vec<Value<'_>>) -> Value<'_> {
+pub(crate) fn appended(values: Vec<Value<'_>>) -> Value<'_> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
         match v {
@@ -515,6 +545,52 @@ pub(super) fn compare_keys(a: &Value<'_>, b: &Value<'_>) -> Result<std::cmp::Ord
         )),
         _ => Err(Error::new("T2008", "The expressions within an order-by clause must evaluate to numeric or string values")),
     }
+}
+
+/// `[n]` with a number literal over a value (its members, or itself as the only one): the
+/// member at position `n` (negative from the end); an array member is itself, another is a
+/// sequence of one.
+pub(crate) fn pick(input: Value<'_>, n: f64) -> Value<'_> {
+    let member = match &input {
+        Value::Undefined => None,
+        v if v.is_array() => position(n, v.len()).and_then(|i| v.member(i)),
+        v => position(n, 1).map(|_| v.clone()),
+    };
+    match member {
+        Some(v) if v.is_array() => v,
+        Some(v) => Value::array(vec![v], ArrayKind::SEQUENCE),
+        None => Value::array(Vec::new(), ArrayKind::SEQUENCE),
+    }
+}
+
+/// `[predicate]` (not a number literal) over a value (its members, or itself as the only
+/// one): the members it selects ([`selects`]), as a sequence.
+pub(crate) fn select<'a>(input: Value<'a>, mut predicate: impl FnMut(&Value<'a>) -> Result<Value<'a>>) -> Result<Value<'a>> {
+    let mut out = Vec::new();
+    match &input {
+        Value::Undefined => {}
+        Value::JsonArray(a) => {
+            for (i, j) in a.iter().enumerate() {
+                let item = Value::from_json(j);
+                if selects(&predicate(&item)?, i, a.len()) {
+                    out.push(item);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, item) in a.items.iter().enumerate() {
+                if selects(&predicate(item)?, i, a.items.len()) {
+                    out.push(item.clone());
+                }
+            }
+        }
+        v => {
+            if selects(&predicate(v)?, 0, 1) {
+                out.push(v.clone());
+            }
+        }
+    }
+    Ok(Value::array(out, ArrayKind::SEQUENCE))
 }
 
 /// A predicate's index `n` into `len` members (negative counts from the end).
