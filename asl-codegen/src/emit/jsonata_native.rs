@@ -59,6 +59,11 @@ fn value() -> TokenStream {
 
 impl Writer {
     fn expr(&mut self, e: &Expr) -> Option<TokenStream> {
+        let (red_zone, segment) = (crate::lang::jsonata::RED_ZONE, crate::lang::jsonata::STACK_SEGMENT);
+        stacker::maybe_grow(red_zone, segment, || self.expr_here(e))
+    }
+
+    fn expr_here(&mut self, e: &Expr) -> Option<TokenStream> {
         let (c, v) = (c(), value());
         Some(match e {
             Expr::Null => quote!(#v::Null),
