@@ -106,12 +106,15 @@ fn bench(c: &mut Criterion, e: &Compiled, data: &Data, core: &mut Core) {
     group.finish();
 }
 
+/// An engine under timing: its name and one evaluation.
+type Engine<'e> = (&'static str, Box<dyn FnMut() + 'e>);
+
 /// Plain timing, the engines interleaved round by round: mean seconds per evaluation of each.
 fn summarize(e: &Compiled, data: &Data, core: &mut Core) {
     // Batches of about 1 ms, 200 rounds of one batch per engine.
     const BATCH: Duration = Duration::from_millis(1);
     const ROUNDS: usize = 200;
-    let mut engines: [(&str, Box<dyn FnMut() + '_>); 3] = [
+    let mut engines: [Engine<'_>; 3] = [
         ("tree", Box::new(|| drop(black_box(data.ours(e.as_tree()))))),
         ("native", Box::new(|| drop(black_box(data.ours(e.as_native()))))),
         ("jsonata-core", Box::new(|| drop(black_box(core.eval(data))))),
