@@ -53,9 +53,10 @@ mod map_concurrency { asl_macro::asl!("../tests/workflows/map_concurrency.json")
 mod parallel_cancel { asl_macro::asl!("../tests/workflows/parallel_cancel.json"); }
 mod intrinsic_catch { asl_macro::asl!("../tests/workflows/intrinsic_catch.json"); }
 mod escaped_names { asl_macro::asl!("../tests/workflows/escaped_names.json"); }
+mod jsonata { asl_macro::asl!("../tests/workflows/jsonata_fuzz.json"); }
 
 /// Execution input → compiled workflows (I/O processing, Choice and Wait, Retry and Catch,
-/// Map, Parallel, intrinsics), with tasks that answer their input and tasks that fail. Bytes
+/// Map, Parallel, intrinsics, JSONata expressions of many kinds), with tasks that answer their input and tasks that fail. Bytes
 /// that are not JSON are the input as a string. Time is paused, so Waits end at once.
 pub fn execution_input(data: &[u8]) {
     let input: Value = serde_json::from_slice(data).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(data).into_owned()));
@@ -70,6 +71,7 @@ pub fn execution_input(data: &[u8]) {
             ended(parallel_cancel::run(input.clone(), tasks).await);
             ended(intrinsic_catch::run(input.clone(), tasks).await);
             ended(escaped_names::run(input.clone(), tasks).await);
+            ended(jsonata::run(input.clone(), tasks).await);
         }
     });
 }

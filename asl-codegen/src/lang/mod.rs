@@ -56,9 +56,9 @@ fn continues_variable_name(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// A JSONata expression string: `{%` … `%}`.
+/// A JSONata expression string: `{%` … `%}` (the two may not overlap: `"{%}"` is text).
 pub fn is_jsonata(text: &str) -> bool {
-    text.starts_with("{%") && text.ends_with("%}")
+    text.len() >= 4 && text.starts_with("{%") && text.ends_with("%}")
 }
 
 /// Whether the value of a `.$` key is meant as an intrinsic call rather than a path: it starts
@@ -87,6 +87,14 @@ mod tests {
         assert!(variable_name_problem("a-b").is_some());
         assert!(variable_name_problem("states").is_some());
         assert!(variable_name_problem(&"a".repeat(81)).is_some());
+    }
+
+    #[test]
+    fn jsonata_delimiters_do_not_overlap() {
+        assert!(is_jsonata("{%%}"));
+        assert!(is_jsonata("{% $x %}"));
+        assert!(!is_jsonata("{%}"));
+        assert!(!is_jsonata("{% 10 %"));
     }
 
     #[test]
