@@ -30,6 +30,47 @@ pub mod jsonata_suite {
         pub parse_error: &'static str,
     }
     include!(concat!(env!("OUT_DIR"), "/jsonata_cases.rs"));
+
+    /// What a case gives an evaluation: its input, bindings and limits, and the case itself
+    /// (for what it expects).
+    pub struct Spec {
+        pub input: Option<serde_json::Value>,
+        pub bindings: Vec<(String, serde_json::Value)>,
+        pub limits: asl_runtime::jsonata::Limits,
+        pub case: serde_json::Value,
+    }
+
+    /// Reads a case from its file: `data`, or the named `dataset`, as its input.
+    pub fn load(case: &SuiteCase) -> Result<Spec, String> {
+        use serde_json::Value;
+        let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let spec = match json {
+            Value::Array(cases) => cases.into_iter().nth(case.index).ok_or("no such case")?,
+            v => v,
+        };
+        let input = match (spec.get("data"), spec.get("dataset")) {
+            (Some(data), _) => Some(data.clone()),
+            (None, Some(Value::String(name))) => {
+                let path = format!("{SUITE_DIR}/datasets/{name}.json");
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        };
+        let bindings = match spec.get("bindings") {
+            Some(Value::Object(b)) => b.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            _ => Vec::new(),
+        };
+        let mut limits = asl_runtime::jsonata::Limits::default();
+        if let Some(depth) = spec.get("depth").and_then(Value::as_u64) {
+            limits.depth = depth as usize;
+        }
+        if let Some(ms) = spec.get("timelimit").and_then(Value::as_u64) {
+            limits.time = std::time::Duration::from_millis(ms);
+        }
+        Ok(Spec { input, bindings, limits, case: spec })
+    }
 }
 
 /// The suite's expressions that `asl_codegen::emit::jsonata_native` writes as Rust (build.rs).

@@ -24,25 +24,7 @@ enum Expected {
 type Loaded = (Option<Value>, Vec<(String, Value)>, Limits, Expected);
 
 fn load(case: &SuiteCase) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
-    let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let spec = match &json {
-        Value::Array(cases) => cases.get(case.index).cloned().ok_or("no such case")?,
-        v => v.clone(),
-    };
-    let input = match (spec.get("data"), spec.get("dataset")) {
-        (Some(data), _) => Some(data.clone()),
-        (None, Some(Value::String(name))) => {
-            let path = format!("{SUITE_DIR}/datasets/{name}.json");
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-            Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    };
-    let bindings = match spec.get("bindings") {
-        Some(Value::Object(b)) => b.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        _ => Vec::new(),
-    };
+    let asl_tests::jsonata_suite::Spec { input, bindings, limits, case: spec } = asl_tests::jsonata_suite::load(case)?;
     // The error a case expects is `code`, or `error.code` where the suite also gives the message.
     let code = spec.get("code").or_else(|| spec.get("error").and_then(|e| e.get("code")));
     let expected = if let Some(code) = code.and_then(Value::as_str) {
@@ -54,13 +36,6 @@ fn load(case: &SuiteCase) -> Result<Loaded, String> {
     } else {
         return Err(NOTHING_EXPECTED.into());
     };
-    let mut limits = Limits::default();
-    if let Some(depth) = spec.get("depth").and_then(Value::as_u64) {
-        limits.depth = depth as usize;
-    }
-    if let Some(ms) = spec.get("timelimit").and_then(Value::as_u64) {
-        limits.time = std::time::Duration::from_millis(ms);
-    }
     Ok((input, bindings, limits, expected))
 }
 

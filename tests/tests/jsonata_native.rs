@@ -9,41 +9,21 @@
 
 use asl_runtime::jsonata::{evaluate_within, Error, Expression, Limits, NativeExpr};
 use asl_tests::jsonata_native::{EXTRA, NATIVE};
-use asl_tests::jsonata_suite::{SuiteCase, SUITE, SUITE_DIR};
+use asl_tests::jsonata_suite::{SuiteCase, SUITE};
 use asl_tests::report;
 use serde_json::Value;
 
 type Outcome = Result<Option<Value>, Error>;
 
-/// A case's input and bindings, as `jsonata.rs` reads them.
 /// A case's input, its bindings and its limits.
 type Loaded = (Option<Value>, Vec<(String, Value)>, Limits);
 
+/// A case's input, bindings and limits, read as `jsonata.rs` reads them. The native code has
+/// no clock (it has no recursion), so only the depth limit applies.
 fn load(case: &SuiteCase) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(case.file).map_err(|e| e.to_string())?;
-    let json: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let spec = match &json {
-        Value::Array(cases) => cases.get(case.index).cloned().ok_or("no such case")?,
-        v => v.clone(),
-    };
-    let input = match (spec.get("data"), spec.get("dataset")) {
-        (Some(data), _) => Some(data.clone()),
-        (None, Some(Value::String(name))) => {
-            let path = format!("{SUITE_DIR}/datasets/{name}.json");
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-            Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    };
-    let bindings = match spec.get("bindings") {
-        Some(Value::Object(b)) => b.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        _ => Vec::new(),
-    };
-    let mut limits = Limits::default();
-    if let Some(depth) = spec.get("depth").and_then(Value::as_u64) {
-        limits.depth = depth as usize;
-    }
-    Ok((input, bindings, limits))
+    let spec = asl_tests::jsonata_suite::load(case)?;
+    let limits = Limits { depth: spec.limits.depth, ..Limits::default() };
+    Ok((spec.input, spec.bindings, limits))
 }
 
 fn run(expr: Expression, input: Option<&Value>, bindings: &[(String, Value)], limits: Limits) -> Result<Outcome, String> {
