@@ -28,7 +28,7 @@ pub fn parallel(cx: &Scope, s: &State, p: &Parallel) -> TokenStream {
     let input = input_path(cx, s, keeps_raw(s, &p.outcome));
     let ctx = context(s, quote! { ::core::option::Option::None });
     let effective = effective_input(cx.paths, &p.parameters);
-    let states = super::query::states(s, quote! { &input });
+    let states = super::query::states(s, quote! { &input }, quote! {});
     let name = &s.name;
     // Branches that never wait run in place, one after another: nothing could overlap.
     let in_place = p.branches.iter().all(|b| !b.states.iter().any(|s| s.kind.waits()));
@@ -91,7 +91,7 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
         false => (quote! {}, item_source(cx, m)),
     };
     let select = item_selector(cx.paths, s, name, &m.item_selector);
-    let states = super::query::states(s, quote! { &input });
+    let states = super::query::states(s, quote! { &input }, quote! {});
     let writer = result_writer(cx.paths, &m.mode);
     let module = processor_module(s);
     let mode = map_mode(cx, &m.mode);

@@ -2,7 +2,7 @@
 //! on the environment's clock, then Assign, ResultSelector, ResultPath, OutputPath and the
 //! transition, or the first matching Catcher (and its Assign).
 
-use super::io::{apply_result_path, assign, output_path, output_reads_context, result_path, transition};
+use super::io::{apply_result_path, assign, context, output_path, output_reads_context, result_path, transition};
 use super::scope::Scope;
 use super::value::{reads_context, template};
 use crate::ir::{Catcher, Kind, Outcome, ResultPath, Retrier, State, Template};
@@ -176,11 +176,9 @@ fn own_context(s: &State, a: &Template) -> Option<TokenStream> {
 
 /// JSONata: Assign and Output with `$states.result`, then the transition.
 fn jsonata_on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
-    let ctx = s.uses_context().then(|| {
-        let name = &s.name;
-        quote! { let context = exec.context(#name, ::core::option::Option::None); }
-    });
-    let with_context = s.uses_context().then(|| quote! { .with_context(&context) });
+    // The attempt's `context` is gone by now.
+    let ctx = context(s, quote! { ::core::option::Option::None });
+    let states = super::query::states(s, quote! { &raw }, quote! { .with_result(&result) });
     let assigned = s.assign.as_deref().map(|a| {
         let a = template(cx.paths, a);
         quote! { let assigned = #a; }
@@ -192,7 +190,7 @@ fn jsonata_on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
     let next = transition(cx, &o.transition, assigned.is_some());
     quote! {
         #ctx
-        let states = ::asl_runtime::jsonata::state::States::input(&raw).with_result(&result) #with_context;
+        #states
         #assigned
         let output = #output;
         return #next;
@@ -202,11 +200,8 @@ fn jsonata_on_success(cx: &Scope, s: &State, o: &Outcome) -> TokenStream {
 /// JSONata Catchers: the one taken gives the output (its Output, else the error output) and
 /// what it assigns, with `$states.errorOutput`.
 fn jsonata_catch(cx: &Scope, s: &State, catchers: &[Catcher], table: TokenStream) -> TokenStream {
-    let ctx = s.uses_context().then(|| {
-        let name = &s.name;
-        quote! { let context = exec.context(#name, ::core::option::Option::None); }
-    });
-    let with_context = s.uses_context().then(|| quote! { .with_context(&context) });
+    let ctx = context(s, quote! { ::core::option::Option::None });
+    let states = super::query::states(s, quote! { &raw }, quote! { .with_error_output(&error_output) });
     let arms = catchers.iter().enumerate().map(|(i, c)| {
         let a = c.assign.as_ref().map_or_else(|| quote! { ::asl_runtime::io::object([]) }, |a| template(cx.paths, a));
         let o = c.output.as_ref().map_or_else(|| quote! { error_output.clone() }, |o| template(cx.paths, o));
@@ -218,7 +213,7 @@ fn jsonata_catch(cx: &Scope, s: &State, catchers: &[Catcher], table: TokenStream
         if let ::core::option::Option::Some((index, catcher)) = ::asl_runtime::retry::find_catcher_at(CATCH, &failure) {
             let error_output = failure.to_error_output();
             #ctx
-            let states = ::asl_runtime::jsonata::state::States::input(&raw).with_error_output(&error_output) #with_context;
+            #states
             let (assigned, output) = match index {
                 #(#arms)*
                 _ => (::asl_runtime::io::object([]), error_output.clone()),

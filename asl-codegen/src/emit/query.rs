@@ -10,24 +10,24 @@ use crate::ir::{self, Source, State};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `let states = …;`: `$states` over the state's input `on` (a `&Value`), with the Context
-/// object where the state reads it.
-pub fn states(s: &State, on: TokenStream) -> TokenStream {
+/// `let states = …;`: `$states` over the state's input `on` (a `&Value`), with what `more`
+/// adds (`.with_result(&result)`, say) and the Context object where the state reads it.
+pub fn states(s: &State, on: TokenStream, more: TokenStream) -> TokenStream {
     if !s.jsonata {
         return quote! {};
     }
-    let with_context = if s.uses_context() { quote! { .with_context(&context) } } else { quote! {} };
-    quote! { let states = ::asl_runtime::jsonata::state::States::input(#on) #with_context; }
+    let with_context = s.uses_context().then(|| quote! { .with_context(&context) });
+    quote! { let states = ::asl_runtime::jsonata::state::States::input(#on) #more #with_context; }
 }
 
 /// `let raw = …; let states = …;`: the state's input and `$states` over it.
 fn prelude(s: &State) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });
-    let with_context = if s.uses_context() { quote! { .with_context(&context) } } else { quote! {} };
+    let states = states(s, quote! { &raw }, quote! {});
     quote! {
         let raw = exec.take_input();
         #ctx
-        let states = ::asl_runtime::jsonata::state::States::input(&raw) #with_context;
+        #states
     }
 }
 

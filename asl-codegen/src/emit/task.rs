@@ -32,7 +32,7 @@ pub fn task(cx: &Scope, s: &State, t: &Task) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let limits = limits(cx, t);
-    let states = super::query::states(s, quote! { &input });
+    let states = super::query::states(s, quote! { &input }, quote! {});
     let submitted = t.waits_for_completion();
     // One attempt: an error while preparing the call (an intrinsic failing in Parameters)
     // goes through Retry and Catch like the task's own errors; States.Runtime does not.
