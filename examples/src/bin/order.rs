@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo run -p asl-examples --bin order`.
 
-use asl_runtime::{Env, Failure, TaskContext, Value};
+use asl_runtime::{Env, Failure, Machine, TaskContext, TaskHandler, Value};
 use serde_json::json;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -61,24 +61,14 @@ impl order::Tasks for OrderService {
     }
 }
 
-async fn run_order(title: &str, input: Value) -> Result<Value, Failure> {
+/// Runs one order through a compiled workflow `M`, its Tasks answered by `handler`, printing
+/// the states it visits and how it ends.
+async fn run_order<M: Machine, H: TaskHandler>(title: &str, input: Value, handler: H) -> Result<Value, Failure> {
     println!("{title}");
-    let env = Env::new(order::Typed(OrderService::default()));
-    let mut exec = asl_runtime::start::<order::Workflow, _>("example", input, &env.clock);
+    let env = Env::new(handler);
+    let mut exec = asl_runtime::start::<M, _>("example", input, &env.clock);
     let mut visited = Vec::new();
-    let outcome = asl_runtime::run_observed::<order::Workflow, _, _>(&mut exec, &env, |s| visited.push(s.name())).await;
-    println!("  states: {}", visited.join(" -> "));
-    report(&outcome);
-    outcome
-}
-
-/// The same order through the JSONata twin.
-async fn run_order_jsonata(title: &str, input: Value) -> Result<Value, Failure> {
-    println!("{title}");
-    let env = Env::new(order_jsonata::Typed(OrderService::default()));
-    let mut exec = asl_runtime::start::<order_jsonata::Workflow, _>("example", input, &env.clock);
-    let mut visited = Vec::new();
-    let outcome = asl_runtime::run_observed::<order_jsonata::Workflow, _, _>(&mut exec, &env, |s| visited.push(s.name())).await;
+    let outcome = asl_runtime::run_observed::<M, _, _>(&mut exec, &env, |s| visited.push(M::state_name(s))).await;
     println!("  states: {}", visited.join(" -> "));
     report(&outcome);
     outcome
@@ -95,13 +85,16 @@ fn report(outcome: &Result<Value, Failure>) {
 async fn main() {
     let good = json!({ "orderId": "ord-42", "items": ["book", "lamp"], "total": 59.90 });
     let invalid = json!({ "orderId": "ord-43", "items": [], "total": 0 });
-    let a = run_order("A good order:", good.clone()).await;
+    let a = run_order::<order::Workflow, _>("A good order:", good.clone(), order::Typed(OrderService::default())).await;
     println!();
-    let b = run_order("An invalid order:", invalid.clone()).await;
+    let b = run_order::<order::Workflow, _>("An invalid order:", invalid.clone(), order::Typed(OrderService::default())).await;
     println!();
-    let c = run_order_jsonata("A good order, through the JSONata twin:", good).await;
+    let jsonata = |title, input| {
+        run_order::<order_jsonata::Workflow, _>(title, input, order_jsonata::Typed(OrderService::default()))
+    };
+    let c = jsonata("A good order, through the JSONata twin:", good).await;
     println!();
-    let d = run_order_jsonata("An invalid order, through the JSONata twin:", invalid).await;
+    let d = jsonata("An invalid order, through the JSONata twin:", invalid).await;
     assert_eq!((a, b), (c, d), "the JSONata twin behaves as order.json does");
     println!("\nBoth definitions gave the same outcomes.");
 }
