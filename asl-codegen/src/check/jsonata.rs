@@ -62,8 +62,8 @@ fn check_node(who: &str, field: &str, node: &Node, diags: &mut Diagnostics) {
                     let span = span_in_string(node.span, 2 + e.offset);
                     diags.push(Diagnostic::new(span, format!("{who}: field '{name}': the JSONata expression does not parse: {e}")));
                 }
-                Ok(expr) => {
-                    for read in jsonata::states_fields(&expr) {
+                Ok(mut expr) => {
+                    for read in jsonata::states_fields(&mut expr) {
                         let available = matches!(read.as_str(), "input" | "context") || read == extra;
                         if !available {
                             let at = inner.find(&format!("$states.{read}")).map_or(0, |i| 2 + i);

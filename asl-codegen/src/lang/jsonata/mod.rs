@@ -54,10 +54,10 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
 
 /// The fields of `$states` an expression reads (`input`, `result`, `errorOutput`, `context`),
 /// so `check` can refuse one read where AWS does not provide it.
-pub fn states_fields(expr: &Expr) -> Vec<String> {
+/// (`&mut` only because the tree's one walker, `Expr::children_mut`, hands out `&mut`.)
+pub fn states_fields(expr: &mut Expr) -> Vec<String> {
     let mut out = Vec::new();
-    let mut e = expr.clone();
-    collect_states_fields(&mut e, &mut out);
+    collect_states_fields(expr, &mut out);
     out
 }
 
