@@ -15,19 +15,36 @@ fn main() {
     let mut files = Vec::new();
     collect(&dir, &mut files);
     files.sort();
+    // Repairs apply to the shared cases only; a custom directory runs as it is.
+    let repairs = match std::env::var_os("ASL_CONFORMANCE_DIR") {
+        Some(_) => Vec::new(),
+        None => repairs(),
+    };
     let mut out = String::new();
     let mut table = String::new();
     for (i, file) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", file.display());
         let id = file.strip_prefix(&dir).unwrap_or(file).display().to_string();
         let path = file.display().to_string();
-        match compile_case(file) {
-            Ok(items) => {
-                let _ = writeln!(out, "mod case_{i} {{\n{items}\n}}");
-                let _ = writeln!(table, "    Case {{ id: {id:?}, file: {path:?}, run: Some(case_{i}::run_case), diagnostics: \"\" }},");
-            }
-            Err(diagnostics) => {
-                let _ = writeln!(table, "    Case {{ id: {id:?}, file: {path:?}, run: None, diagnostics: {diagnostics:?} }},");
+        let repair = repairs.iter().find(|(listed, _)| *listed == id).map(|(_, r)| r);
+        // A repaired case runs as recorded too, so the plain count stays the recordings'.
+        let mut variants = vec![(format!("case_{i}"), None)];
+        if let Some(repair) = repair {
+            variants.push((format!("case_{i}_repaired"), Some(repair)));
+        }
+        for (module, repair) in &variants {
+            let repaired = match repair {
+                Some(r) => format!("Some({:?})", serde_json::Value::Object((*r).clone()).to_string()),
+                None => "None".to_owned(),
+            };
+            match compile_case(file, *repair) {
+                Ok(items) => {
+                    let _ = writeln!(out, "mod {module} {{\n{items}\n}}");
+                    let _ = writeln!(table, "    Case {{ id: {id:?}, file: {path:?}, run: Some({module}::run_case), diagnostics: \"\", repaired: {repaired} }},");
+                }
+                Err(diagnostics) => {
+                    let _ = writeln!(table, "    Case {{ id: {id:?}, file: {path:?}, run: None, diagnostics: {diagnostics:?}, repaired: {repaired} }},");
+                }
             }
         }
     }
@@ -143,6 +160,39 @@ fn extra_native_cases(out: &mut String) {
     );
 }
 
+/// What replaces a recorded definition's placeholder strings: placeholder → text AWS ran.
+type Repair = serde_json::Map<String, serde_json::Value>;
+
+/// `conformance-repairs.txt`: `id: {"placeholder": "replacement"}` per line.
+fn repairs() -> Vec<(String, Repair)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance-repairs.txt");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).expect("tests/conformance-repairs.txt is readable");
+    let lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    lines
+        .map(|(n, line)| {
+            let at = || format!("{}:{}", path.display(), n + 1);
+            let (id, json) = line.split_once(": ").unwrap_or_else(|| panic!("{}: expected `id: {{...}}`", at()));
+            let repair = serde_json::from_str::<Repair>(json).unwrap_or_else(|e| panic!("{}: {e}", at()));
+            (id.trim().to_owned(), repair)
+        })
+        .collect()
+}
+
+/// Replaces every string value equal to a placeholder (keys stay).
+fn replace_strings(value: &mut serde_json::Value, repair: &Repair) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Some(serde_json::Value::String(with)) = repair.get(s.as_str()) {
+                *s = with.clone();
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace_strings(v, repair)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| replace_strings(v, repair)),
+        _ => {}
+    }
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
@@ -156,11 +206,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The generated items for one case, or why there are none.
-fn compile_case(file: &Path) -> Result<String, String> {
+/// With a repair, each placeholder string of the definition is replaced first.
+fn compile_case(file: &Path, repair: Option<&Repair>) -> Result<String, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
     let case: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-    let definition = case.get("definition").ok_or("no `definition` field")?;
-    let definition = serde_json::to_string_pretty(definition).map_err(|e| e.to_string())?;
+    let mut definition = case.get("definition").ok_or("no `definition` field")?.clone();
+    if let Some(repair) = repair {
+        replace_strings(&mut definition, repair);
+    }
+    let definition = serde_json::to_string_pretty(&definition).map_err(|e| e.to_string())?;
     let tokens = asl_codegen::compile_source(&definition, "case")
         .map_err(|d| asl_codegen::render("definition", &definition, &d))?;
     Ok(format!(

@@ -18,6 +18,9 @@ pub struct Case {
     pub run: Option<for<'a> fn(Value, &'a CaseEnv) -> CaseFuture<'a>>,
     /// The compiler's diagnostics when `run` is `None`.
     pub diagnostics: &'static str,
+    /// For a case run with a listed repair (tests/conformance-repairs.txt): the replacements,
+    /// as JSON text. `None` for a case run as recorded.
+    pub repaired: Option<&'static str>,
 }
 
 pub type CaseEnv = Env<Replay, TokioClock>;
