@@ -115,19 +115,21 @@ async fn every_iteration_gets_its_own_idempotency_key() {
 }
 
 mod distributed_jsonl { asl_macro::asl!("workflows/distributed_jsonl.json"); }
+mod distributed_jsonl_jsonata { asl_macro::asl!("workflows/distributed_jsonl_jsonata.json"); }
 
-#[tokio::test(start_paused = true)]
-async fn a_distributed_map_reads_batches_and_writes_results_in_aws_layout() {
-    let root = std::env::temp_dir().join(format!("asl-distributed-{}", std::process::id()));
+/// A bucket directory holding eight JSON Lines orders, for one test.
+fn orders_bucket(test: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("asl-distributed-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("b1")).unwrap();
     let lines: String = (0..8).map(|i| format!("{{\"order\": {i}}}\n")).collect();
     std::fs::write(root.join("b1/orders.jsonl"), lines).unwrap();
-    let env = Env::with_clock((), TokioClock::new())
-        .with_items(asl_runtime::items::LocalFiles::new(&root), asl_runtime::items::LocalResultWriter::new(&root));
-    let mut exec = asl_runtime::start::<distributed_jsonl::Workflow, _>("d", json!({ "bucket": "b1" }), &env.clock);
-    let output = asl_runtime::run::<distributed_jsonl::Workflow, _, _>(&mut exec, &env).await.unwrap();
-    // MaxItems 5 → batches of 2, 2, 1; the output points at the manifest.
+    root
+}
+
+/// MaxItems 5 → batches of 2, 2, 1, each counted by an iteration; the output points at the
+/// manifest the ResultWriter wrote, which lists them.
+fn assert_batches_written(root: &std::path::Path, output: &Value) {
     let key = output["ResultWriterDetails"]["Key"].as_str().unwrap().to_string();
     assert_eq!(output["ResultWriterDetails"]["Bucket"], json!("b1"));
     assert!(key.starts_with("runs/") && key.ends_with("/manifest.json"), "{key}");
@@ -139,6 +141,31 @@ async fn a_distributed_map_reads_batches_and_writes_results_in_aws_layout() {
     let mut counts: Vec<Value> = records.as_array().unwrap().iter().map(|r| serde_json::from_str::<Value>(r["Output"].as_str().unwrap()).unwrap()).collect();
     counts.sort_by_key(|v| v["n"].as_u64());
     assert_eq!(counts, vec![json!({"n": 1, "of": "b1"}), json!({"n": 2, "of": "b1"}), json!({"n": 2, "of": "b1"})]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_distributed_map_reads_batches_and_writes_results_in_aws_layout() {
+    let root = orders_bucket("jsonpath");
+    let env = Env::with_clock((), TokioClock::new())
+        .with_items(asl_runtime::items::LocalFiles::new(&root), asl_runtime::items::LocalResultWriter::new(&root));
+    let mut exec = asl_runtime::start::<distributed_jsonl::Workflow, _>("d", json!({ "bucket": "b1" }), &env.clock);
+    let output = asl_runtime::run::<distributed_jsonl::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    assert_batches_written(&root, &output);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_jsonata_distributed_map_evaluates_its_reader_batcher_writer_and_tolerances() {
+    let root = orders_bucket("jsonata");
+    let env = Env::with_clock((), TokioClock::new())
+        .with_items(asl_runtime::items::LocalFiles::new(&root), asl_runtime::items::LocalResultWriter::new(&root));
+    let mut exec = asl_runtime::start::<distributed_jsonl_jsonata::Workflow, _>("d", json!({ "bucket": "b1", "max": 5 }), &env.clock);
+    let output = asl_runtime::run::<distributed_jsonl_jsonata::Workflow, _, _>(&mut exec, &env).await.unwrap();
+    assert_batches_written(&root, &output);
+    // A setting that evaluates to no whole number fails the Map with AWS's error.
+    let mut exec = asl_runtime::start::<distributed_jsonl_jsonata::Workflow, _>("d", json!({ "bucket": "b1", "max": 5.5 }), &env.clock);
+    let failure = asl_runtime::run::<distributed_jsonl_jsonata::Workflow, _, _>(&mut exec, &env).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime", "{failure:?}");
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -9,7 +9,7 @@ use super::outcome::{keeps_raw, with_outcome};
 use super::paths::Paths;
 use super::scope::Scope;
 use super::value::{reads_context, root, template, template_on_input, value};
-use crate::ir::{Concurrency, ItemBatcher, ItemReader, Map, MapMode, Parallel, State, Template, Tolerated};
+use crate::ir::{ItemBatcher, ItemReader, Map, MapMode, Parallel, State, Template, NumberSetting};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -66,20 +66,11 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
     let ctx = context(s, quote! { ::core::option::Option::None });
     let input = input_path(cx, s, keeps_raw(s, &m.outcome));
     let max_concurrency = match &m.max_concurrency {
-        Concurrency::Literal(n) => {
+        NumberSetting::Literal(n) => {
             let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(usize::MAX));
             quote! { #n }
         }
-        Concurrency::Path(p) => {
-            let (text, r) = (&p.text, root(cx.paths, p));
-            let p = cx.paths.get(p);
-            quote! { ::asl_runtime::children::max_concurrency_from(::asl_runtime::path::get(#p, #r), #text)? }
-        }
-        Concurrency::Jsonata(q) => {
-            let value = super::value::query(q);
-            let text = &q.text;
-            quote! { ::asl_runtime::children::max_concurrency_from(::core::option::Option::Some(&#value), #text)? }
-        }
+        read => read_setting(cx, read, quote! { ::asl_runtime::children::max_concurrency_from }),
     };
     // JSONata reads the items before the Map starts (a failure there comes before
     // MapStateStarted, as AWS records it).
@@ -170,10 +161,10 @@ fn read_items(cx: &Scope, r: &ItemReader) -> TokenStream {
     let resource = &r.resource;
     let parameters = optional_template(cx.paths, &r.parameters);
     let config = value(&r.config);
-    let max_items = r.max_items_path.as_ref().map(|p| {
-        let (text, root) = (&p.text, root(cx.paths, p));
-        let p = cx.paths.get(p);
-        quote! { config.max_items = ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)?; }
+    // A literal MaxItems is in `config` already.
+    let max_items = r.max_items.as_ref().filter(|m| !matches!(m, NumberSetting::Literal(_))).map(|m| {
+        let read = read_setting(cx, m, quote! { ::asl_runtime::items::max_items_from });
+        quote! { config.max_items = #read; }
     });
     quote! {
         let request = ::asl_runtime::items::ReaderRequest {
@@ -191,14 +182,10 @@ fn read_items(cx: &Scope, r: &ItemReader) -> TokenStream {
 
 /// `let stream = …;` grouping the items into ItemBatcher batches.
 fn batch_items(cx: &Scope, b: &ItemBatcher) -> TokenStream {
-    let limit = |l: &Option<Tolerated<u64>>| match l {
+    let limit = |l: &Option<NumberSetting<u64>>| match l {
         None => quote! { ::core::option::Option::None },
-        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
-        Some(Tolerated::Path(p)) => {
-            let (text, root) = (&p.text, root(cx.paths, p));
-            let p = cx.paths.get(p);
-            quote! { ::asl_runtime::items::max_items_from(::asl_runtime::path::get(#p, #root), #text)? }
-        }
+        Some(NumberSetting::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(read) => read_setting(cx, read, quote! { ::asl_runtime::items::max_items_from }),
     };
     let (max_items, max_bytes) = (limit(&b.max_items), limit(&b.max_bytes));
     let batch_input = match &b.batch_input {
@@ -286,20 +273,18 @@ fn map_mode(cx: &Scope, mode: &MapMode) -> TokenStream {
     };
     let count = match tolerated_count {
         None => quote! { ::core::option::Option::None },
-        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
-        Some(Tolerated::Path(p)) => {
-            let (text, r) = (&p.text, root(cx.paths, p));
-            let p = cx.paths.get(p);
-            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_count_from(::asl_runtime::path::get(#p, #r), #text)?) }
+        Some(NumberSetting::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(read) => {
+            let read = read_setting(cx, read, quote! { ::asl_runtime::children::tolerated_count_from });
+            quote! { ::core::option::Option::Some(#read) }
         }
     };
     let percentage = match tolerated_percentage {
         None => quote! { ::core::option::Option::None },
-        Some(Tolerated::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
-        Some(Tolerated::Path(p)) => {
-            let (text, r) = (&p.text, root(cx.paths, p));
-            let p = cx.paths.get(p);
-            quote! { ::core::option::Option::Some(::asl_runtime::children::tolerated_percentage_from(::asl_runtime::path::get(#p, #r), #text)?) }
+        Some(NumberSetting::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(read) => {
+            let read = read_setting(cx, read, quote! { ::asl_runtime::children::tolerated_percentage_from });
+            quote! { ::core::option::Option::Some(#read) }
         }
     };
     quote! {
@@ -307,3 +292,20 @@ fn map_mode(cx: &Scope, mode: &MapMode) -> TokenStream {
     }
 }
 
+/// A number setting read at run time, from its …Path or its JSONata expression, through the
+/// runtime's `check` fn (given the value found, if any, and the field's text, it returns the
+/// setting or AWS's error). A literal is the caller's to write.
+fn read_setting<T>(cx: &Scope, setting: &NumberSetting<T>, check: TokenStream) -> TokenStream {
+    match setting {
+        NumberSetting::Path(p) => {
+            let (text, r) = (&p.text, root(cx.paths, p));
+            let p = cx.paths.get(p);
+            quote! { #check(::asl_runtime::path::get(#p, #r), #text)? }
+        }
+        NumberSetting::Jsonata(q) => {
+            let (value, text) = (super::value::query(q), &q.text);
+            quote! { #check(::core::option::Option::Some(&#value), #text)? }
+        }
+        NumberSetting::Literal(_) => quote! { ::core::compile_error!("asl-codegen: a literal setting is written by its caller") },
+    }
+}

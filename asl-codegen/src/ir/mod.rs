@@ -134,7 +134,8 @@ pub struct Map {
     pub jsonata_input: bool,
     /// ItemSelector, or the older Parameters.
     pub item_selector: Option<Template>,
-    pub max_concurrency: Concurrency,
+    /// A literal 0 means no limit set.
+    pub max_concurrency: NumberSetting<u64>,
     pub mode: MapMode,
     pub processor: Workflow,
     pub outcome: Outcome,
@@ -148,8 +149,8 @@ pub enum MapMode {
     Inline,
     /// Iterations as child executions, failures tolerated up to these thresholds.
     Distributed {
-        tolerated_count: Option<Tolerated<u64>>,
-        tolerated_percentage: Option<Tolerated<f64>>,
+        tolerated_count: Option<NumberSetting<u64>>,
+        tolerated_percentage: Option<NumberSetting<f64>>,
         reader: Option<ItemReader>,
         batcher: Option<ItemBatcher>,
         writer: Option<ResultWriter>,
@@ -162,15 +163,17 @@ pub enum MapMode {
 pub struct ItemReader {
     pub resource: String,
     pub parameters: Option<Template>,
-    /// ReaderConfig as written (checked by the runtime's `ReaderConfig::from_json`).
+    /// ReaderConfig as written (checked by the runtime's `ReaderConfig::from_json`), less a
+    /// MaxItems that is read at run time.
     pub config: Value,
-    pub max_items_path: Option<JsonPath>,
+    /// MaxItemsPath, or a JSONata MaxItems.
+    pub max_items: Option<NumberSetting<u64>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ItemBatcher {
-    pub max_items: Option<Tolerated<u64>>,
-    pub max_bytes: Option<Tolerated<u64>>,
+    pub max_items: Option<NumberSetting<u64>>,
+    pub max_bytes: Option<NumberSetting<u64>>,
     pub batch_input: Option<Template>,
 }
 
@@ -181,19 +184,12 @@ pub struct ResultWriter {
     pub config: Value,
 }
 
-/// A ToleratedFailure… value: literal, or read from the input by its …Path field.
+/// A number setting of a Map (MaxConcurrency, ToleratedFailure…, MaxItems…): literal, read
+/// from the input by its …Path field, or a JSONata expression.
 #[derive(Debug, Clone)]
-pub enum Tolerated<T> {
+pub enum NumberSetting<T> {
     Literal(T),
     Path(JsonPath),
-}
-
-#[derive(Debug, Clone)]
-pub enum Concurrency {
-    /// 0 means no limit set.
-    Literal(u64),
-    Path(JsonPath),
-    /// JSONata `MaxConcurrency`.
     Jsonata(Box<Query>),
 }
 

@@ -3,8 +3,8 @@
 //! object, its entered time or the RNG are needed). The emitters ask; nothing here builds.
 
 use super::{
-    Arg, Call, Concurrency, Condition, Kind, Map, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
-    TaskSignature, Template, Test, Tolerated, WaitFor, Workflow,
+    Arg, Call, Condition, Kind, Map, MapMode, Outcome, PathSetting, ResultPath, Seconds, Source, State, Task,
+    TaskSignature, Template, Test, NumberSetting, WaitFor, Workflow,
 };
 use crate::lang::jsonpath::{JsonPath, Root};
 
@@ -140,9 +140,10 @@ impl State {
                 }
             }
             Kind::Map(m) => {
-                if let Concurrency::Jsonata(q) = &m.max_concurrency {
+                if let NumberSetting::Jsonata(q) = &m.max_concurrency {
                     out.push(q);
                 }
+                out.extend(m.setting_queries());
                 for t in m.items.iter().chain(m.outcome.catch.iter().filter_map(|c| c.output.as_ref())) {
                     t.queries(&mut |q| out.push(q));
                 }
@@ -210,27 +211,50 @@ impl Map {
     fn collect_paths<'a>(&'a self, out: &mut Vec<&'a JsonPath>) {
         self.outcome.collect_paths(out);
         out.extend(&self.items_path);
-        if let Concurrency::Path(p) = &self.max_concurrency {
+        if let NumberSetting::Path(p) = &self.max_concurrency {
             out.push(p);
         }
-        let MapMode::Distributed { tolerated_count, tolerated_percentage, reader, batcher, .. } = &self.mode else {
+        out.extend(self.settings().into_iter().filter_map(NumberSetting::path));
+        let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = &self.mode else {
             return;
         };
-        out.extend(tolerated_count.iter().filter_map(Tolerated::path));
-        out.extend(tolerated_percentage.iter().filter_map(Tolerated::path));
-        out.extend(reader.iter().filter_map(|r| r.max_items_path.as_ref()));
-        if let Some(b) = batcher {
-            out.extend([&b.max_items, &b.max_bytes].into_iter().flatten().filter_map(Tolerated::path));
-        }
+        out.extend(tolerated_count.iter().filter_map(NumberSetting::path));
+        out.extend(tolerated_percentage.iter().filter_map(NumberSetting::path));
     }
 }
 
-impl<T> Tolerated<T> {
+impl Map {
+    /// The whole-number settings of a distributed Map's ItemReader and ItemBatcher.
+    fn settings(&self) -> Vec<&NumberSetting<u64>> {
+        let MapMode::Distributed { reader, batcher, .. } = &self.mode else { return Vec::new() };
+        let mut out: Vec<&NumberSetting<u64>> = reader.iter().filter_map(|r| r.max_items.as_ref()).collect();
+        out.extend(batcher.iter().flat_map(|b| [&b.max_items, &b.max_bytes]).flatten());
+        out
+    }
+
+    /// The JSONata expressions among a distributed Map's number settings.
+    fn setting_queries(&self) -> Vec<&super::Query> {
+        let MapMode::Distributed { tolerated_count, tolerated_percentage, .. } = &self.mode else { return Vec::new() };
+        let mut out: Vec<&super::Query> = self.settings().into_iter().filter_map(NumberSetting::query).collect();
+        out.extend(tolerated_count.iter().filter_map(NumberSetting::query));
+        out.extend(tolerated_percentage.iter().filter_map(NumberSetting::query));
+        out
+    }
+}
+
+impl<T> NumberSetting<T> {
     /// The path of a value read from the input.
     fn path(&self) -> Option<&JsonPath> {
         match self {
-            Tolerated::Path(p) => Some(p),
-            Tolerated::Literal(_) => None,
+            NumberSetting::Path(p) => Some(p),
+            NumberSetting::Literal(_) | NumberSetting::Jsonata(_) => None,
+        }
+    }
+
+    fn query(&self) -> Option<&super::Query> {
+        match self {
+            NumberSetting::Jsonata(q) => Some(q),
+            NumberSetting::Literal(_) | NumberSetting::Path(_) => None,
         }
     }
 }

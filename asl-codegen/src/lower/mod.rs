@@ -163,31 +163,29 @@ impl Lower<'_, '_> {
         let processor = m.processor.as_ref()?;
         let distributed = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref()).is_some_and(|m| m.value == ast::ProcessorMode::Distributed);
         let expression = |key: &str| c.jsonata.iter().find(|m| &*m.key == key);
-        if let Some(m) = ["ToleratedFailureCount", "ToleratedFailurePercentage"].iter().find_map(|k| expression(k)) {
-            self.unsupported(m.value.span, &format!("a JSONata {}", m.key));
-            return None;
-        }
-        if distributed {
-            self.unsupported(decl.state.type_span, "a JSONata distributed Map state");
-            return None;
-        }
-        let max_concurrency = match (expression("MaxConcurrency"), &m.max_concurrency) {
-            (Some(e), _) => ir::Concurrency::Jsonata(Box::new(jsonata::query(e.value.as_str()?, "MaxConcurrency")?)),
-            (None, Some(n)) => ir::Concurrency::Literal(n.value),
-            (None, None) => ir::Concurrency::Literal(0),
+        let mode = match distributed {
+            true => self.distributed(decl, m, c, true)?,
+            false => ir::MapMode::Inline,
+        };
+        let max_concurrency = match (jsonata_setting(c, "MaxConcurrency")?, &m.max_concurrency) {
+            (Some(e), _) => e,
+            (None, Some(n)) => ir::NumberSetting::Literal(n.value),
+            (None, None) => ir::NumberSetting::Literal(0),
         };
         let items = match (expression("Items"), &m.items) {
             (Some(e), _) => Some(jsonata::query_template(&e.value, "Items")?),
             (None, Some(n)) => Some(jsonata::query_template(n, "Items")?),
             (None, None) => None,
         };
+        // Without Items or an ItemReader, the items are the state's input.
+        let reads = matches!(&mode, ir::MapMode::Distributed { reader: Some(_), .. });
         Some(ir::Map {
             items_path: None,
-            jsonata_input: items.is_none(),
+            jsonata_input: items.is_none() && !reads,
             items,
             item_selector: m.item_selector.as_ref().map(|s| jsonata::query_template(s, "ItemSelector")).transpose_some()?,
             max_concurrency,
-            mode: ir::MapMode::Inline,
+            mode,
             processor: lower_machine(processor, self.name, self.top, self.diags)?,
             outcome: self.jsonata_outcome(c)?,
         })
@@ -267,17 +265,21 @@ impl Lower<'_, '_> {
         })
     }
 
-    /// A distributed Map's settings: tolerances, ItemReader, ItemBatcher, ResultWriter.
-    fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map) -> Option<ir::MapMode> {
-        let tolerated_count = match (&m.tolerated_failure_count, &m.tolerated_failure_count_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value)?)),
-            (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
-            (None, None) => None,
+    /// A distributed Map's settings: tolerances, ItemReader, ItemBatcher, ResultWriter. In a
+    /// JSONata state (`jsonata`), numbers may be expressions and `Arguments` replaces
+    /// `Parameters`.
+    fn distributed(&mut self, decl: &ast::StateDecl, m: &ast::Map, c: &ast::Common, jsonata: bool) -> Option<ir::MapMode> {
+        let tolerated_count = match (jsonata_setting(c, "ToleratedFailureCount")?, &m.tolerated_failure_count, &m.tolerated_failure_count_path) {
+            (Some(e), ..) => Some(e),
+            (None, _, Some(p)) => Some(ir::NumberSetting::Path(reference_path(&p.value)?)),
+            (None, Some(n), None) => Some(ir::NumberSetting::Literal(n.value)),
+            (None, None, None) => None,
         };
-        let tolerated_percentage = match (&m.tolerated_failure_percentage, &m.tolerated_failure_percentage_path) {
-            (_, Some(p)) => Some(ir::Tolerated::Path(reference_path(&p.value)?)),
-            (Some(n), None) => Some(ir::Tolerated::Literal(n.value)),
-            (None, None) => None,
+        let tolerated_percentage = match (jsonata_setting(c, "ToleratedFailurePercentage")?, &m.tolerated_failure_percentage, &m.tolerated_failure_percentage_path) {
+            (Some(e), ..) => Some(e),
+            (None, _, Some(p)) => Some(ir::NumberSetting::Path(reference_path(&p.value)?)),
+            (None, Some(n), None) => Some(ir::NumberSetting::Literal(n.value)),
+            (None, None, None) => None,
         };
         if let (Some(b), Some(_)) = (&m.item_batcher, &m.item_selector) {
             self.unsupported(b.span, "an ItemBatcher together with an ItemSelector");
@@ -287,56 +289,92 @@ impl Lower<'_, '_> {
             tolerated_count,
             tolerated_percentage,
             reader: match &m.item_reader {
-                Some(n) => Some(self.item_reader(n)?),
+                Some(n) => Some(self.item_reader(n, jsonata)?),
                 None => None,
             },
             batcher: match &m.item_batcher {
-                Some(n) => Some(self.item_batcher(n)?),
+                Some(n) => Some(self.item_batcher(n, jsonata)?),
                 None => None,
             },
             writer: match &m.result_writer {
-                Some(n) => Some(self.result_writer(n)?),
+                Some(n) => Some(self.result_writer(n, jsonata)?),
                 None => None,
             },
             label: m.label.as_ref().map_or_else(|| decl.name.clone(), |l| l.value.clone()),
         })
     }
 
-    fn item_reader(&mut self, node: &Node) -> Option<ir::ItemReader> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
-        let config = field("ReaderConfig");
-        let max_items_path = config
-            .and_then(|c| c.as_members()?.iter().find(|m| &*m.key == "MaxItemsPath"))
-            .map(|m| reference_path(m.value.as_str()?))
-            .map_or(Some(None), |p| p.map(Some))?;
+    /// `Parameters` of an ItemReader or ResultWriter, or in a JSONata state its `Arguments`.
+    fn settings_arguments(&mut self, node: &Node, jsonata: bool) -> Option<Option<ir::Template>> {
+        match jsonata {
+            true => member(node, "Arguments").map(|n| jsonata::query_template(n, "Arguments")).transpose_some(),
+            false => self.template(member(node, "Parameters")),
+        }
+    }
+
+    /// A settings object (ReaderConfig, WriterConfig) as written; in a JSONata state only its
+    /// `runtime` field may be an expression (taken out, and returned apart).
+    fn settings_config(&mut self, node: Option<&Node>, runtime: &str, jsonata: bool) -> Option<(serde_json::Value, Option<ir::NumberSetting<u64>>)> {
+        let Some(node) = node else { return Some((serde_json::Value::Null, None)) };
+        let mut config = node.to_value();
+        let mut read = None;
+        let expressions = node.as_members().into_iter().flatten().filter(|m| jsonata && m.value.as_str().is_some_and(crate::lang::is_jsonata));
+        for m in expressions {
+            if &*m.key != runtime {
+                self.unsupported(m.value.span, &format!("a JSONata {}", m.key));
+                return None;
+            }
+            read = Some(ir::NumberSetting::Jsonata(Box::new(jsonata::query(m.value.as_str()?, runtime)?)));
+            config.as_object_mut().map(|c| c.remove(runtime));
+        }
+        Some((config, read))
+    }
+
+    fn item_reader(&mut self, node: &Node, jsonata: bool) -> Option<ir::ItemReader> {
+        let config = member(node, "ReaderConfig");
+        let (config_value, max_items) = self.settings_config(config, "MaxItems", jsonata)?;
+        let max_items = match config.and_then(|c| member(c, "MaxItemsPath")) {
+            Some(p) => Some(ir::NumberSetting::Path(reference_path(p.as_str()?)?)),
+            None => max_items,
+        };
         Some(ir::ItemReader {
-            resource: field("Resource")?.as_str()?.to_string(),
-            parameters: self.template(field("Parameters"))?,
-            config: config.map_or(serde_json::Value::Null, Node::to_value),
-            max_items_path,
+            resource: member(node, "Resource")?.as_str()?.to_string(),
+            parameters: self.settings_arguments(node, jsonata)?,
+            config: config_value,
+            max_items,
         })
     }
 
-    fn item_batcher(&mut self, node: &Node) -> Option<ir::ItemBatcher> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
-        let limit = |k: &str| -> Option<Option<ir::Tolerated<u64>>> {
+    fn item_batcher(&mut self, node: &Node, jsonata: bool) -> Option<ir::ItemBatcher> {
+        let field = |k: &str| member(node, k);
+        let limit = |k: &str| -> Option<Option<ir::NumberSetting<u64>>> {
             if let Some(p) = field(&format!("{k}Path")) {
-                return Some(Some(ir::Tolerated::Path(reference_path(p.as_str()?)?)));
+                return Some(Some(ir::NumberSetting::Path(reference_path(p.as_str()?)?)));
             }
-            // `check` let only whole numbers through.
-            field(k).map(|n| n.as_uint().map(ir::Tolerated::Literal)).map_or(Some(None), |n| n.map(Some))
+            let Some(n) = field(k) else { return Some(None) };
+            // `check` let only whole numbers through, and expressions in JSONata states.
+            Some(Some(match n.as_str() {
+                Some(text) => ir::NumberSetting::Jsonata(Box::new(jsonata::query(text, k)?)),
+                None => ir::NumberSetting::Literal(n.as_uint()?),
+            }))
         };
         let max_items = limit("MaxItemsPerBatch")?;
         let max_bytes = limit("MaxInputBytesPerBatch")?;
-        Some(ir::ItemBatcher { max_items, max_bytes, batch_input: self.template(field("BatchInput"))? })
+        let batch_input = match (jsonata, field("BatchInput")) {
+            (true, Some(n)) => Some(jsonata::query_template(n, "BatchInput")?),
+            (false, n) => self.template(n)?,
+            (true, None) => None,
+        };
+        Some(ir::ItemBatcher { max_items, max_bytes, batch_input })
     }
 
-    fn result_writer(&mut self, node: &Node) -> Option<ir::ResultWriter> {
-        let field = |k: &str| node.as_members()?.iter().find(|m| &*m.key == k).map(|m| &m.value);
+    fn result_writer(&mut self, node: &Node, jsonata: bool) -> Option<ir::ResultWriter> {
+        // No WriterConfig field is read at run time.
+        let (config, _) = self.settings_config(member(node, "WriterConfig"), "", jsonata)?;
         Some(ir::ResultWriter {
-            resource: field("Resource")?.as_str()?.to_string(),
-            parameters: self.template(field("Parameters"))?,
-            config: field("WriterConfig").map_or(serde_json::Value::Null, Node::to_value),
+            resource: member(node, "Resource")?.as_str()?.to_string(),
+            parameters: self.settings_arguments(node, jsonata)?,
+            config,
         })
     }
 
@@ -344,13 +382,13 @@ impl Lower<'_, '_> {
         let processor = m.processor.as_ref()?;
         let mode = processor.processor_config.as_ref().and_then(|p| p.mode.as_ref());
         let mode = match mode {
-            Some(mode) if mode.value == ast::ProcessorMode::Distributed => self.distributed(decl, m)?,
+            Some(mode) if mode.value == ast::ProcessorMode::Distributed => self.distributed(decl, m, c, false)?,
             _ => ir::MapMode::Inline,
         };
         let max_concurrency = match (&m.max_concurrency, &m.max_concurrency_path) {
-            (_, Some(p)) => ir::Concurrency::Path(reference_path(&p.value)?),
-            (Some(n), None) => ir::Concurrency::Literal(n.value),
-            (None, None) => ir::Concurrency::Literal(0),
+            (_, Some(p)) => ir::NumberSetting::Path(reference_path(&p.value)?),
+            (Some(n), None) => ir::NumberSetting::Literal(n.value),
+            (None, None) => ir::NumberSetting::Literal(0),
         };
         let items_path = match &m.items_path {
             Some(p) if p.value != "$" => Some(reference_path(&p.value)?),
@@ -474,4 +512,16 @@ mod tests {
         let (some, diags) = lowered(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
         assert!(some && diags.is_empty());
     }
+}
+
+/// The value of field `key` of an object node.
+fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    node.as_members()?.iter().find(|m| &*m.key == key).map(|m| &m.value)
+}
+
+/// A number field given as a JSONata expression (kept in `c.jsonata`, not in the field).
+/// `None` when it does not lower.
+fn jsonata_setting<T>(c: &ast::Common, key: &str) -> Option<Option<ir::NumberSetting<T>>> {
+    let Some(e) = c.jsonata.iter().find(|m| &*m.key == key) else { return Some(None) };
+    Some(Some(ir::NumberSetting::Jsonata(Box::new(jsonata::query(e.value.as_str()?, key)?))))
 }
