@@ -8,6 +8,7 @@
 
 pub mod arn;
 pub mod engine;
+pub mod hosted;
 pub mod journal;
 pub mod store;
 pub mod worker;

@@ -58,14 +58,7 @@ impl<M: Machine + 'static, H: TaskHandler + 'static> Served for Compiled<M, H> {
                 // execution fails, rather than being taken up again and again.
                 Err(RunError::Unreadable(e)) => {
                     eprintln!("asl worker: {arn}: {e}");
-                    let ending = ExecutionEnd {
-                        status: Status::Failed,
-                        output: None,
-                        error: Some(asl_runtime::error::names::RUNTIME.to_string()),
-                        cause: Some(e),
-                        stop_date: chrono::Utc::now(),
-                    };
-                    let _ = store.finish(&arn, Some(&worker), &ending, &[]);
+                    let _ = fail_unrunnable(&*store, &worker, &arn, &e);
                 }
             }
         })
@@ -359,6 +352,18 @@ impl Worker {
             tokio::time::sleep(every).await;
         }
     }
+}
+
+/// Ends `arn`, an execution that no worker can run (its stored input or checkpoint is
+/// unreadable, its definition does not compile, the worker that would run it does not build),
+/// as FAILED with `States.Runtime` and `cause`, recording AWS's ExecutionFailed event.
+/// `worker` must hold its claim.
+pub fn fail_unrunnable(store: &dyn Store, worker: &str, arn: &str, cause: &str) -> Result<(), crate::store::StoreError> {
+    let now = chrono::Utc::now();
+    let error = asl_runtime::error::names::RUNTIME;
+    let event = crate::store::failed_event(store.last_event_id(arn)? + 1, error, cause, now);
+    let ending = ExecutionEnd { status: Status::Failed, output: None, error: Some(error.to_string()), cause: Some(cause.to_string()), stop_date: now };
+    store.finish(arn, Some(worker), &ending, &[event])
 }
 
 fn hostname() -> String {

@@ -6,3 +6,5 @@
 //! - `workers/`: generates a worker crate from the registered definitions (a module per
 //!   definition, by definition hash, compiled with `asl!`), builds it with cargo in a cache
 //!   directory next to the store, and keeps one worker process running the newest build.
+
+pub mod workers;

@@ -124,6 +124,12 @@ pub(super) fn aborted_event(id: u64, error: Option<&str>, cause: Option<&str>, n
     store_event(id, "ExecutionAborted", now, "executionAbortedEventDetails", Value::Object(details))
 }
 
+/// The ExecutionFailed event of an execution that no worker can run, which the engine fails
+/// itself ([`crate::worker::fail_unrunnable`]).
+pub fn failed_event(id: u64, error: &str, cause: &str, now: DateTime<Utc>) -> StoredEvent {
+    store_event(id, "ExecutionFailed", now, "executionFailedEventDetails", json!({ "error": error, "cause": cause }))
+}
+
 /// RedriveExecution's event; `redrive_count` is the count after this redrive.
 pub(super) fn redriven_event(id: u64, redrive_count: u32, now: DateTime<Utc>) -> StoredEvent {
     store_event(

@@ -12,6 +12,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
+pub use common::failed_event;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 

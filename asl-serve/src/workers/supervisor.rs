@@ -1,0 +1,219 @@
+//! Watches the store's registered definitions and keeps a worker process running that serves
+//! them all: a new or updated definition is compiled in process first (one that does not
+//! compile is set aside with its diagnostics), then the worker crate is regenerated and built,
+//! and the new worker replaces the old one (which releases its claims as it goes, so the new
+//! one carries its executions on from their checkpoints). Executions of a state machine that
+//! no worker will run, because its definition does not compile or the build failed, end
+//! FAILED with `States.Runtime` and the reason, rather than waiting forever.
+
+use super::cargo;
+use super::generate::{module_name, WorkerCrate};
+use super::source::Source;
+use asl_engine::store::{Page, StateMachineRecord};
+use asl_engine::Store;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where the supervisor builds and what its workers open.
+#[derive(Debug, Clone)]
+pub struct SupervisorConfig {
+    /// The SQLite store the workers open (the server's).
+    pub store_path: PathBuf,
+    /// Holds `crate/` (the generated worker crate) and `target/` (cargo's, shared by builds).
+    pub build_dir: PathBuf,
+    pub source: Source,
+    /// How often the store is looked at for new definitions and unrunnable executions.
+    pub poll: Duration,
+}
+
+impl SupervisorConfig {
+    /// Builds next to the store: `<store>.workers/`.
+    pub fn next_to(store_path: PathBuf, source: Source) -> Self {
+        let mut build_dir = store_path.clone().into_os_string();
+        build_dir.push(".workers");
+        SupervisorConfig { store_path, build_dir: build_dir.into(), source, poll: Duration::from_millis(250) }
+    }
+}
+
+/// The claim name under which the supervisor fails executions.
+const SUPERVISOR: &str = "asl-serve";
+
+pub struct Supervisor {
+    store: Arc<dyn Store>,
+    config: SupervisorConfig,
+    krate: WorkerCrate,
+    /// Definitions that do not compile, by hash, with the reason.
+    broken: HashMap<String, String>,
+    /// Definitions that compile (checked once each).
+    compiles: std::collections::HashSet<String>,
+    worker: Option<Running>,
+    /// The last set of definitions whose build failed, and why; retried when the set changes.
+    failed_build: Option<(Vec<String>, String)>,
+}
+
+/// A worker process and the definitions it was built with.
+struct Running {
+    child: tokio::process::Child,
+    hashes: Vec<String>,
+}
+
+impl Supervisor {
+    pub fn new(store: Arc<dyn Store>, config: SupervisorConfig) -> Self {
+        let krate = WorkerCrate::new(config.build_dir.join("crate"));
+        Supervisor { store, config, krate, broken: HashMap::new(), compiles: Default::default(), worker: None, failed_build: None }
+    }
+
+    /// Supervises until `shutdown` completes, then stops the worker (which releases its claims).
+    pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.round().await {
+                eprintln!("asl serve: {e}");
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(self.config.poll) => {}
+            }
+        }
+        if let Some(old) = self.worker.take() {
+            stop(old).await;
+        }
+    }
+
+    /// One look at the store: rebuild if the definitions changed, fail what cannot run.
+    async fn round(&mut self) -> Result<(), String> {
+        let machines = self.machines()?;
+        let mut buildable = BTreeMap::new();
+        for m in &machines {
+            if self.compiles(m) {
+                buildable.insert(m.definition_hash.clone(), m.definition.clone());
+            }
+        }
+        let hashes: Vec<String> = buildable.keys().cloned().collect();
+        let served = self.worker.as_ref().map(|w| &w.hashes);
+        let failed_before = self.failed_build.as_ref().is_some_and(|(set, _)| *set == hashes);
+        if !hashes.is_empty() && served != Some(&hashes) && !failed_before {
+            self.rebuild(&buildable, hashes).await;
+        }
+        self.fail_unrunnable(&machines)
+    }
+
+    fn machines(&self) -> Result<Vec<StateMachineRecord>, String> {
+        let mut out = Vec::new();
+        let mut page = Page::default();
+        loop {
+            let got = self.store.list_state_machines(&page).map_err(|e| e.to_string())?;
+            out.extend(got.items);
+            match got.next_token {
+                Some(t) => page.next_token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// Whether `m`'s definition compiles to Rust; the first look compiles it and remembers.
+    fn compiles(&mut self, m: &StateMachineRecord) -> bool {
+        let hash = &m.definition_hash;
+        if self.compiles.contains(hash) {
+            return true;
+        }
+        if self.broken.contains_key(hash) {
+            return false;
+        }
+        match asl_codegen::compile_source(&m.definition, "workflow") {
+            Ok(_) => {
+                self.compiles.insert(hash.clone());
+                true
+            }
+            Err(diagnostics) => {
+                let text = asl_codegen::render(&m.name, &m.definition, &diagnostics);
+                eprintln!("asl serve: state machine '{}' does not compile to Rust; its executions will fail:\n{text}", m.name);
+                self.broken.insert(hash.clone(), format!("The definition of state machine '{}' does not compile to Rust: {text}", m.name));
+                false
+            }
+        }
+    }
+
+    async fn rebuild(&mut self, definitions: &BTreeMap<String, String>, hashes: Vec<String>) {
+        let started = std::time::Instant::now();
+        eprintln!("asl serve: building the worker for {} definition(s) in {}", hashes.len(), self.config.build_dir.display());
+        let built = match self.krate.write(&self.config.source, definitions) {
+            Err(e) => Err(format!("cannot write the worker crate in {}: {e}", self.krate.dir().display())),
+            Ok(()) => cargo::build(&self.krate, &self.config.build_dir.join("target")).await,
+        };
+        let binary = match built {
+            Ok(binary) => binary,
+            Err(reason) => {
+                eprintln!("asl serve: {reason}");
+                self.failed_build = Some((hashes, reason));
+                return;
+            }
+        };
+        eprintln!("asl serve: worker built in {:.1} s", started.elapsed().as_secs_f64());
+        match self.start_worker(&binary, hashes.clone()) {
+            Ok(new) => {
+                self.failed_build = None;
+                if let Some(old) = self.worker.replace(new) {
+                    stop(old).await;
+                }
+            }
+            Err(reason) => self.failed_build = Some((hashes, reason)),
+        }
+    }
+
+    fn start_worker(&self, binary: &std::path::Path, hashes: Vec<String>) -> Result<Running, String> {
+        let child = tokio::process::Command::new(binary)
+            .arg("--store")
+            .arg(&self.config.store_path)
+            // The worker ends when this pipe closes: when told to, or when the server dies.
+            .stdin(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start the worker {}: {e}", binary.display()))?;
+        let modules: Vec<String> = hashes.iter().map(|h| module_name(h)).collect();
+        eprintln!("asl serve: worker {} serving {}", child.id().unwrap_or(0), modules.join(", "));
+        Ok(Running { child, hashes })
+    }
+
+    /// Fails the waiting executions of state machines that no worker will run: their
+    /// definition does not compile, or the build that would serve them failed.
+    fn fail_unrunnable(&self, machines: &[StateMachineRecord]) -> Result<(), String> {
+        let served = self.worker.as_ref().map(|w| w.hashes.as_slice()).unwrap_or_default();
+        let mut causes: HashMap<&str, String> = HashMap::new();
+        for m in machines {
+            let reason = match (self.broken.get(&m.definition_hash), &self.failed_build) {
+                (Some(reason), _) => reason.clone(),
+                (None, Some((set, reason))) if set.contains(&m.definition_hash) && !served.contains(&m.definition_hash) => {
+                    format!("The worker that runs state machine '{}' could not be built: {reason}", m.name)
+                }
+                _ => continue,
+            };
+            causes.insert(&m.name, reason);
+        }
+        if causes.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = causes.keys().map(|n| n.to_string()).collect();
+        let now = chrono::Utc::now();
+        let claimed = self.store.claim(SUPERVISOR, &names, now, now + chrono::Duration::seconds(30), 100).map_err(|e| e.to_string())?;
+        for record in claimed {
+            let cause = &causes[record.state_machine_name.as_str()];
+            asl_engine::worker::fail_unrunnable(&*self.store, SUPERVISOR, &record.arn, cause).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+/// Ends a worker: closes its standard input and waits for it to release its claims and exit.
+async fn stop(mut old: Running) {
+    drop(old.child.stdin.take());
+    match tokio::time::timeout(Duration::from_secs(10), old.child.wait()).await {
+        Ok(_) => {}
+        Err(_) => {
+            let _ = old.child.kill().await;
+        }
+    }
+}
