@@ -1,6 +1,8 @@
 //! Which invocation of a Task state a call is: Step Functions Local counts the calls of each
 //! state per execution, retries included, across visits (a state entered twice in a loop, or
 //! once per Map iteration, goes on counting), and answers the k-th from the range holding k.
+//! Map iterations that run at once take numbers in the order their calls arrive, as in Step
+//! Functions Local, whose documentation advises MaxConcurrency 1 for answers that repeat.
 //!
 //! The count is kept per (execution, state) in memory, with two things taken from the call's
 //! [`TaskContext`] so that a durable run that resumes keeps it:
