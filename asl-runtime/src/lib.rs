@@ -7,8 +7,9 @@
 //! 1. errors and control flow: [`error`], [`flow`], [`payload`], [`clock`];
 //! 2. values: [`path`], [`io`], [`choice`], [`intrinsics`], [`jsonata`], [`context`], [`history`],
 //!    [`retry`], [`variables`], [`wait`]'s readers;
-//! 3. the execution and its effects' seams: [`handler`], [`execution`], [`durable`],
-//!    [`items`], [`env`], [`machine`];
+//! 3. the execution and its effects' seams: [`handler`] and [`mock`] (Task answers from a
+//!    Step Functions Local mock config file), [`execution`], [`durable`], [`items`], [`env`],
+//!    [`machine`];
 //! 4. effects: [`wait`], [`task`];
 //! 5. running: [`driver`], [`start`], [`children`].
 
@@ -32,6 +33,7 @@ pub mod execution;
 pub mod handler;
 pub mod items;
 pub mod machine;
+pub mod mock;
 
 pub mod task;
 pub mod wait;
