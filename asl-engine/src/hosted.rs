@@ -3,29 +3,103 @@
 //! and runs until its standard input closes (the server that started it ended or replaced it)
 //! or it is told to stop, releasing its claims so that the next worker carries on at once.
 //!
-//! Usage of the generated binary: `asl-worker --store PATH`.
+//! Usage of the generated binary: `asl-worker --store PATH [--mock-config FILE] [--virtual-time]`.
 
-use crate::store::SqliteStore;
+use crate::engine::Engine;
+use crate::store::{SqliteStore, Store};
 use crate::worker::Worker;
 use asl_runtime::error::names;
+use asl_runtime::mock::{MockConfig, MockHandler};
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
+use std::collections::HashMap;
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How a hosted worker answers Task states: a callback (`.waitForTaskToken`) resource is
-/// considered sent, and its execution waits for SendTaskSuccess/Failure through the API
-/// (activities are served by the engine itself); any other Task has no binding and fails with
-/// `States.Runtime`, naming its Resource and how to bind it.
-#[derive(Debug, Default, Clone)]
-pub struct Bindings {}
+/// How a hosted worker answers Task states. An execution started with a mock test case
+/// (`<stateMachineArn>#<TestCaseName>`, with the worker given `--mock-config FILE`) answers the
+/// states its test case mocks from the file: a mocked callback (`.waitForTaskToken`) is
+/// answered through the store with the mock's outcome, as Step Functions Local takes the
+/// callback as sent. Other Tasks are unbound: a callback resource is considered sent and its
+/// execution waits for SendTaskSuccess/Failure through the API (activities are served by the
+/// engine itself); any other Task fails with `States.Runtime`, naming its Resource and how to
+/// bind it. Clones share everything.
+#[derive(Clone)]
+pub struct Bindings {
+    inner: Arc<Inner>,
+}
 
-impl TaskHandler for Bindings {
+struct Inner {
+    mocks: Option<MockConfig>,
+    /// Answers the tokens of mocked callbacks, waking this worker's waits at once.
+    engine: Engine,
+    /// One handler per (state machine, test case), so its invocation counts are shared by the
+    /// runs of an execution in this process.
+    handlers: Mutex<HashMap<(String, String), MockHandler>>,
+}
+
+impl Bindings {
+    pub fn new(engine: Engine, mocks: Option<MockConfig>) -> Self {
+        Bindings { inner: Arc::new(Inner { mocks, engine, handlers: Mutex::default() }) }
+    }
+
+    /// The mock of the execution `call` belongs to, if it was started with a test case.
+    fn mock_for(&self, call: &TaskCall) -> Result<Option<MockHandler>, Failure> {
+        let Some(mocks) = &self.inner.mocks else { return Ok(None) };
+        let record = self.inner.engine.store().execution(&call.context.execution_id).map_err(|e| Failure::new(names::RUNTIME, e.to_string()))?;
+        let Some(record) = record else { return Ok(None) };
+        let Some(case) = record.test_case else { return Ok(None) };
+        let key = (record.state_machine_name, case);
+        let mut handlers = self.inner.handlers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(h) = handlers.get(&key) {
+            return Ok(Some(h.clone()));
+        }
+        let handler = mocks.handler(&key.0, &key.1).map_err(|e| Failure::new(names::RUNTIME, e.to_string()))?;
+        handlers.insert(key, handler.clone());
+        Ok(Some(handler))
+    }
+
+    /// Answers a mocked callback's token with the mock's outcome; the Task then waits for it
+    /// as for any callback, and finds it answered.
+    fn answer_callback(&self, token: &str, outcome: Result<Value, Failure>) -> Result<Value, Failure> {
+        let engine = &self.inner.engine;
+        let sent = match outcome {
+            Ok(v) => engine.send_task_success(token, &v.to_string()),
+            Err(f) => engine.send_task_failure(token, Some(&f.error), Some(&f.cause)),
+        };
+        sent.map(|_| Value::Null).map_err(|e| Failure::new(names::RUNTIME, format!("cannot answer the mocked callback: {e}")))
+    }
+}
+
+/// A Task that no mock answers.
+struct Unbound;
+
+impl TaskHandler for Unbound {
     async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
-        if call.resource.ends_with(".waitForTaskToken") {
+        if is_callback(&call) {
             return Ok(Value::Null);
         }
         Err(Failure::new(names::RUNTIME, unbound(call.state, call.resource)))
+    }
+}
+
+fn is_callback(call: &TaskCall) -> bool {
+    call.resource.ends_with(".waitForTaskToken")
+}
+
+impl TaskHandler for Bindings {
+    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        let mock = match self.mock_for(&call)? {
+            Some(mock) if mock.mocks(call.state) => mock,
+            _ => return Unbound.call(call).await,
+        };
+        let token = call.context.task_token.clone().filter(|_| is_callback(&call));
+        let outcome = mock.call(call).await;
+        match token {
+            Some(token) => self.answer_callback(&token, outcome),
+            None => outcome,
+        }
     }
 }
 
@@ -53,22 +127,44 @@ pub fn main(serve: impl FnOnce(&mut Worker, &Bindings)) -> ExitCode {
 
 fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let mut store = None;
+    let (mut store, mut mock_config, mut virtual_time) = (None, None, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--store" => store = args.next(),
-            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH)")),
+            "--mock-config" => mock_config = args.next(),
+            "--virtual-time" => virtual_time = true,
+            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH [--mock-config FILE] [--virtual-time])")),
         }
     }
     let store = store.ok_or("--store PATH is required")?;
-    let store = SqliteStore::open(&store).map_err(|e| format!("{store}: {e}"))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store).map_err(|e| format!("{store}: {e}"))?);
+    let mocks = match mock_config {
+        Some(path) => Some(read_mock_config(Path::new(&path))?),
+        None => None,
+    };
+    // Virtual time (`asl test`): tokio's paused clock on one thread, which jumps ahead whenever
+    // every execution is waiting, so Wait states and Retry backoffs take no real time.
+    let runtime = match virtual_time {
+        true => tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build(),
+        false => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
+    };
+    let runtime = runtime.map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let mut worker = Worker::new(Arc::new(store)).with_poll(Duration::from_millis(100));
-        serve(&mut worker, &Bindings::default());
+        let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100));
+        let engine = Engine::new(store).with_answers(worker.answers());
+        serve(&mut worker, &Bindings::new(engine, mocks));
         worker.run(Duration::from_millis(50), stdin_closed()).await;
     });
     Ok(())
+}
+
+/// A mock config file, checked: every problem at its line and column.
+pub fn read_mock_config(path: &Path) -> Result<MockConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    MockConfig::parse(&text).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}:{e}", path.display())).collect();
+        lines.join("\n")
+    })
 }
 
 /// Completes when standard input reaches its end: the parent closed it, or died.

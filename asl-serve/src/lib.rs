@@ -6,5 +6,8 @@
 //! - `workers/`: generates a worker crate from the registered definitions (a module per
 //!   definition, by definition hash, compiled with `asl!`), builds it with cargo in a cache
 //!   directory next to the store, and keeps one worker process running the newest build.
+//! - `oneshot.rs`: `asl run` and `asl test`, executions in the foreground through the same
+//!   workers, each on a store of its own.
 
+pub mod oneshot;
 pub mod workers;

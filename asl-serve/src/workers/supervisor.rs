@@ -27,6 +27,10 @@ pub struct SupervisorConfig {
     pub source: Source,
     /// How often the store is looked at for new definitions and unrunnable executions.
     pub poll: Duration,
+    /// Step Functions Local's mock config file, handed to the workers (`--mock-config`).
+    pub mock_config: Option<PathBuf>,
+    /// Workers run on a virtual clock (`--virtual-time`): waits take no real time.
+    pub virtual_time: bool,
 }
 
 impl SupervisorConfig {
@@ -34,7 +38,7 @@ impl SupervisorConfig {
     pub fn next_to(store_path: PathBuf, source: Source) -> Self {
         let mut build_dir = store_path.clone().into_os_string();
         build_dir.push(".workers");
-        SupervisorConfig { store_path, build_dir: build_dir.into(), source, poll: Duration::from_millis(250) }
+        SupervisorConfig { store_path, build_dir: build_dir.into(), source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false }
     }
 }
 
@@ -165,9 +169,15 @@ impl Supervisor {
     }
 
     fn start_worker(&self, binary: &std::path::Path, hashes: Vec<String>) -> Result<Running, String> {
-        let child = tokio::process::Command::new(binary)
-            .arg("--store")
-            .arg(&self.config.store_path)
+        let mut command = tokio::process::Command::new(binary);
+        command.arg("--store").arg(&self.config.store_path);
+        if let Some(mocks) = &self.config.mock_config {
+            command.arg("--mock-config").arg(mocks);
+        }
+        if self.config.virtual_time {
+            command.arg("--virtual-time");
+        }
+        let child = command
             // The worker ends when this pipe closes: when told to, or when the server dies.
             .stdin(Stdio::piped())
             .kill_on_drop(true)
