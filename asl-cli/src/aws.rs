@@ -201,7 +201,7 @@ fn error_line(operation: &str, e: &ApiError) -> String {
 /// The engine over the store at `path`. Only a command that registers something may create
 /// the store (and its folder); any other one on a missing store would answer from an empty
 /// one, hiding a mistyped path.
-fn open(path: &Path, create: bool) -> Result<Engine, String> {
+pub(crate) fn open(path: &Path, create: bool) -> Result<Engine, String> {
     let shown = path.display();
     let store = if create {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -1,10 +1,12 @@
 //! The `asl` command: `asl check FILE...` validates definitions the way AWS's
 //! CreateStateMachine does and prints every problem as `FILE:LINE:COL: message`;
 //! `asl expand FILE` prints the Rust that `asl!` would generate; the other commands are those of
-//! `aws stepfunctions`, against the embedded execution store (see `aws.rs`).
+//! `aws stepfunctions`, against the embedded execution store (see `aws.rs`); `asl serve` serves
+//! the same API over HTTP (see `serve.rs`).
 
 mod aws;
 mod output;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -29,6 +31,14 @@ enum Command {
     },
     /// Print the Rust code generated for a definition.
     Expand { file: PathBuf },
+    /// Serve the Step Functions API over HTTP (`aws --endpoint-url`, the SDKs) until SIGINT/SIGTERM.
+    Serve {
+        /// The address to listen on (loopback by default: the API has no authentication).
+        #[arg(long, default_value = asl_serve::DEFAULT_HOST)]
+        host: String,
+        #[arg(long, default_value_t = asl_serve::DEFAULT_PORT)]
+        port: u16,
+    },
     #[command(flatten)]
     Api(aws::Api),
 }
@@ -38,6 +48,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
+        Command::Serve { host, port } => serve::run(&aws::store_path(cli.store), &host, port),
         Command::Expand { file } => match asl_codegen::expand_file(&file, output::Stdout::default()) {
             // `expand_file` flushed what it wrote.
             Ok(_) => ExitCode::SUCCESS,

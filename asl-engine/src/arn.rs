@@ -47,6 +47,12 @@ pub fn check(text: &str, kind: Kind) -> Result<(), InvalidArn> {
 #[error("Invalid Arn: '{0}'")]
 pub struct InvalidArn(String);
 
+impl InvalidArn {
+    pub fn new(reason: impl Into<String>) -> Self {
+        InvalidArn(reason.into())
+    }
+}
+
 fn invalid(reason: String) -> InvalidArn {
     InvalidArn(reason)
 }

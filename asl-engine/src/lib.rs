@@ -14,5 +14,5 @@ pub mod store;
 pub mod worker;
 
 pub use engine::{ApiError, Engine};
-pub use store::{MachineType, MemoryStore, SqliteStore, Status, Store};
+pub use store::{MachineStatus, MachineType, MemoryStore, SqliteStore, Status, Store, Tag};
 pub use worker::Worker;

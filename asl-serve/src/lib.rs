@@ -3,11 +3,23 @@
 //! compiled code.
 //!
 //! Floors, bottom first:
+//! - `protocol.rs`: AWS JSON 1.0 framing: the target header, the content type, a bounded
+//!   JSON body, members read with AWS's validation texts, answers with epoch-second dates,
+//!   errors as `{"__type": "...#Code", "message"}` (what botocore and the SDK for Rust read).
+//! - `actions.rs`: one small fn per action: read its members, call the `Engine`, shape the
+//!   answer; the waiting actions (GetActivityTask, StartSyncExecution) wait here.
+//! - `server.rs`: the axum router, binding, graceful shutdown ([`router`], [`serve`]: the API
+//!   can be embedded in another binary).
 //! - `workers/`: generates a worker crate from the registered definitions (a module per
 //!   definition, by definition hash, compiled with `asl!`), builds it with cargo in a cache
 //!   directory next to the store, and keeps one worker process running the newest build.
 //! - `oneshot.rs`: `asl run` and `asl test`, executions in the foreground through the same
 //!   workers, each on a store of its own.
 
+pub mod actions;
 pub mod oneshot;
+pub mod protocol;
+pub mod server;
 pub mod workers;
+
+pub use server::{router, serve, shutdown_signal, DEFAULT_HOST, DEFAULT_PORT};

@@ -15,8 +15,8 @@ use super::common::{
     parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, ExecutionEnd, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status, Store,
-    StoreError, StoredEvent, TokenOutcome, TokenRecord,
+    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged, Result, StateMachineRecord, Started,
+    Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, MAX_TAGS,
 };
 
 /// A [`Store`] in plain maps: nothing survives the process. Dates are truncated to the
@@ -48,6 +48,8 @@ struct Inner {
     execution_tokens: HashMap<String, Vec<String>>,
     /// Issue order of tokens, so GetActivityTask hands out the oldest first.
     next_token_seq: u64,
+    /// Resource arn → tags by key.
+    tags: HashMap<String, BTreeMap<String, String>>,
 }
 
 struct TokenEntry {
@@ -79,6 +81,7 @@ impl MemoryStore {
 /// Dates as the SQLite store keeps them (milliseconds), so both stores answer alike.
 fn truncate_machine(mut m: StateMachineRecord) -> StateMachineRecord {
     m.creation_date = millis(m.creation_date);
+    m.update_date = m.update_date.map(millis);
     m
 }
 
@@ -135,6 +138,24 @@ impl Inner {
         }
     }
 
+    /// Removes a DELETING machine (and its tags) once none of its executions is RUNNING.
+    fn purge_if_deleted(&mut self, machine: &str) {
+        let deleting = self.machines.get(machine).is_some_and(|m| m.status == MachineStatus::Deleting);
+        let running = || self.executions.values().any(|e| e.state_machine_name == machine && e.status == Status::Running);
+        if deleting && !running() {
+            if let Some(m) = self.machines.remove(machine) {
+                self.tags.remove(&m.arn);
+            }
+        }
+    }
+
+    /// After execution `arn` ended: its machine goes if it was DELETING and this was its last one.
+    fn purge_machine_of(&mut self, arn: &str) {
+        if let Some(machine) = self.executions.get(arn).map(|e| e.state_machine_name.clone()) {
+            self.purge_if_deleted(&machine);
+        }
+    }
+
     fn execution_mut(&mut self, arn: &str) -> Result<&mut ExecutionRecord> {
         self.executions.get_mut(arn).ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))
     }
@@ -168,6 +189,9 @@ impl Store for MemoryStore {
     fn create_state_machine(&self, machine: StateMachineRecord) -> Result<StateMachineRecord> {
         let mut inner = self.lock()?;
         if let Some(existing) = inner.machines.get(&machine.name) {
+            if existing.status == MachineStatus::Deleting {
+                return Err(StoreError::StateMachineDeleting(existing.arn.clone()));
+            }
             // AWS's idempotency looks at the definition and type, not the role.
             return if existing.definition_hash == machine.definition_hash && existing.machine_type == machine.machine_type {
                 Ok(existing.clone())
@@ -189,13 +213,41 @@ impl Store for MemoryStore {
         by_name(&inner.machines, page, |m| &m.name)
     }
 
+    fn update_state_machine(&self, name: &str, update: &MachineUpdate) -> Result<StateMachineRecord> {
+        let mut inner = self.lock()?;
+        let m = inner.machines.get_mut(name).ok_or_else(|| StoreError::StateMachineDoesNotExist(name.to_owned()))?;
+        if m.status == MachineStatus::Deleting {
+            return Err(StoreError::StateMachineDeleting(m.arn.clone()));
+        }
+        if let Some((definition, hash)) = &update.definition {
+            m.definition = definition.clone();
+            m.definition_hash = hash.clone();
+        }
+        if let Some(role) = &update.role_arn {
+            m.role_arn = role.clone();
+        }
+        m.update_date = Some(millis(update.update_date));
+        Ok(m.clone())
+    }
+
+    fn delete_state_machine(&self, name: &str) -> Result<()> {
+        let mut inner = self.lock()?;
+        if let Some(m) = inner.machines.get_mut(name) {
+            m.status = MachineStatus::Deleting;
+        }
+        inner.purge_if_deleted(name);
+        Ok(())
+    }
+
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
         if record.status != Status::Running {
             return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
         }
         let mut inner = self.lock()?;
-        if !inner.machines.contains_key(&record.state_machine_name) {
-            return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name));
+        match inner.machines.get(&record.state_machine_name) {
+            None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
+            Some(m) if m.status != MachineStatus::Active => return Err(StoreError::StateMachineDeleting(m.arn.clone())),
+            Some(_) => {}
         }
         let name_key = (record.state_machine_name.clone(), record.name.clone());
         let existing = inner
@@ -318,6 +370,7 @@ impl Store for MemoryStore {
         // Progress stays: a redrive carries on from it.
         inner.close_tokens(arn);
         inner.append(arn, events);
+        inner.purge_machine_of(arn);
         Ok(())
     }
 
@@ -337,6 +390,7 @@ impl Store for MemoryStore {
         inner.close_tokens(arn);
         let event = aborted_event(inner.last_event_id(arn) + 1, error, cause, now);
         inner.append(arn, &[event]);
+        inner.purge_machine_of(arn);
         Ok(true)
     }
 
@@ -427,6 +481,7 @@ impl Store for MemoryStore {
         let mut inner = self.lock()?;
         let name = inner.activity_names.remove(arn).ok_or_else(|| StoreError::ActivityDoesNotExist(arn.to_owned()))?;
         inner.activities.remove(&name);
+        inner.tags.remove(arn);
         // Tokens already issued for it stay: their tasks wait on as AWS's do.
         Ok(())
     }
@@ -485,5 +540,33 @@ impl Store for MemoryStore {
             t.record.worker_name = worker_name.map(str::to_owned);
             t.record.clone()
         }))
+    }
+
+    fn tag_resource(&self, arn: &str, tags: &[Tag]) -> Result<()> {
+        let mut inner = self.lock()?;
+        let existing = inner.tags.get(arn);
+        let mut merged = existing.cloned().unwrap_or_default();
+        merged.extend(tags.iter().map(|t| (t.key.clone(), t.value.clone())));
+        if merged.len() > MAX_TAGS {
+            return Err(StoreError::TooManyTags(arn.to_owned()));
+        }
+        inner.tags.insert(arn.to_owned(), merged);
+        Ok(())
+    }
+
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<()> {
+        let mut inner = self.lock()?;
+        if let Some(tags) = inner.tags.get_mut(arn) {
+            keys.iter().for_each(|k| {
+                tags.remove(k);
+            });
+        }
+        Ok(())
+    }
+
+    fn tags(&self, arn: &str) -> Result<Vec<Tag>> {
+        let inner = self.lock()?;
+        let tags = inner.tags.get(arn).into_iter().flatten();
+        Ok(tags.map(|(key, value)| Tag { key: key.clone(), value: value.clone() }).collect())
     }
 }

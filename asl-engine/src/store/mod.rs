@@ -45,6 +45,33 @@ impl MachineType {
     }
 }
 
+/// Whether a state machine can be used (ACTIVE), or was deleted while executions of it still
+/// ran (DELETING: they may finish, nothing new starts; the machine goes with the last of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MachineStatus {
+    #[default]
+    Active,
+    Deleting,
+}
+
+impl MachineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineStatus::Active => "ACTIVE",
+            MachineStatus::Deleting => "DELETING",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ACTIVE" => Some(MachineStatus::Active),
+            "DELETING" => Some(MachineStatus::Deleting),
+            _ => None,
+        }
+    }
+}
+
 /// A registered state machine (CreateStateMachine).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateMachineRecord {
@@ -58,6 +85,19 @@ pub struct StateMachineRecord {
     pub machine_type: MachineType,
     pub role_arn: String,
     pub creation_date: DateTime<Utc>,
+    /// The last UpdateStateMachine; `None` until there is one.
+    #[serde(default)]
+    pub update_date: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub status: MachineStatus,
+}
+
+/// What UpdateStateMachine changes: the definition (with its hash) and/or the role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MachineUpdate {
+    pub definition: Option<(String, String)>,
+    pub role_arn: Option<String>,
+    pub update_date: DateTime<Utc>,
 }
 
 /// A registered activity (CreateActivity): Task states whose Resource is its ARN wait for a
@@ -124,6 +164,10 @@ pub struct ExecutionRecord {
     /// The worker running it, and until when its claim holds; `None` when unclaimed.
     pub owner: Option<String>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// The mock test case chosen at start (`StartExecution` with `<stateMachineArn>#<TestCase>`,
+    /// Step Functions Local's convention), for a worker that serves mocked integrations.
+    #[serde(default)]
+    pub test_case: Option<String>,
 }
 
 /// One history event, in the shape GetExecutionHistory returns it:
@@ -201,6 +245,12 @@ pub enum StoreError {
     StateMachineAlreadyExists(String),
     #[error("State Machine Does Not Exist: '{0}'")]
     StateMachineDoesNotExist(String),
+    /// The machine is DELETING: executions of it may finish, nothing else happens to it.
+    #[error("State machine is being deleted: '{0}'")]
+    StateMachineDeleting(String),
+    /// More than [`MAX_TAGS`] tags on one resource.
+    #[error("Too many tags: a resource has at most 50 tags: '{0}'")]
+    TooManyTags(String),
     /// An execution of that name exists, and it is not the same running execution.
     #[error("Execution Already Exists: '{0}'")]
     ExecutionAlreadyExists(String),
@@ -254,16 +304,24 @@ pub trait Store: Send + Sync + 'static {
     // ---- state machines
     /// Registers a machine. The same name with the same definition and type returns the
     /// existing record (AWS's idempotent CreateStateMachine); another definition or type is
-    /// `StateMachineAlreadyExists`.
+    /// `StateMachineAlreadyExists`; a DELETING one is `StateMachineDeleting`.
     fn create_state_machine(&self, machine: StateMachineRecord) -> Result<StateMachineRecord>;
     fn state_machine(&self, name: &str) -> Result<Option<StateMachineRecord>>;
     /// All machines, by name.
     fn list_state_machines(&self, page: &Page) -> Result<Paged<StateMachineRecord>>;
+    /// UpdateStateMachine: replaces what `update` gives and sets the update date. An ACTIVE
+    /// machine only: `StateMachineDoesNotExist`, `StateMachineDeleting` otherwise.
+    fn update_state_machine(&self, name: &str, update: &MachineUpdate) -> Result<StateMachineRecord>;
+    /// DeleteStateMachine: removes the machine and its tags, or, while executions of it are
+    /// RUNNING, marks it DELETING; the last of them to end (finish, stop) removes it. A machine
+    /// that does not exist is no error (AWS's delete is idempotent).
+    fn delete_state_machine(&self, name: &str) -> Result<()>;
 
     // ---- executions
     /// Inserts a RUNNING execution with its first history events (ExecutionStarted). If one of
     /// that machine and name exists: RUNNING with the same input → `created: false` and the
-    /// existing record; otherwise `ExecutionAlreadyExists`. The machine must exist.
+    /// existing record; otherwise `ExecutionAlreadyExists`. The machine must exist and be
+    /// ACTIVE (`StateMachineDeleting` otherwise).
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started>;
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
     /// Newest first (by start date, then name), optionally only one machine and one status.
@@ -342,6 +400,25 @@ pub trait Store: Send + Sync + 'static {
     /// GetActivityTask: takes the oldest open, untaken token of `activity_arn`, marking it taken
     /// by `worker_name`.
     fn take_activity_task(&self, activity_arn: &str, worker_name: Option<&str>) -> Result<Option<TokenRecord>>;
+
+    // ---- tags (of state machines and activities, by their ARN; the caller checks it exists)
+    /// TagResource: adds or replaces `tags`; more than [`MAX_TAGS`] afterwards is
+    /// `TooManyTags`, and nothing is written.
+    fn tag_resource(&self, arn: &str, tags: &[Tag]) -> Result<()>;
+    /// UntagResource: removes the tags with these keys (absent keys are no error).
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<()>;
+    /// ListTagsForResource: by key.
+    fn tags(&self, arn: &str) -> Result<Vec<Tag>>;
+}
+
+/// AWS's limit of tags on one resource.
+pub const MAX_TAGS: usize = 50;
+
+/// A tag of a state machine or an activity.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
 }
 
 /// The hash a state machine's definition is known by: SHA-256 of its JSON with object keys

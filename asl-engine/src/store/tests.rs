@@ -29,6 +29,8 @@ fn machine_with(name: &str, definition: &str, machine_type: MachineType) -> Stat
         machine_type,
         role_arn: "arn:aws:iam::123456789012:role/r".into(),
         creation_date: at(0),
+        update_date: None,
+        status: MachineStatus::Active,
     }
 }
 
@@ -63,6 +65,7 @@ fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> Ex
         redrive_count: 0,
         owner: None,
         lease_until: None,
+        test_case: None,
     }
 }
 
@@ -763,6 +766,75 @@ fn dates_are_kept_to_the_millisecond(store: &dyn Store) {
     assert_eq!(store.execution(&started.arn).unwrap().unwrap().lease_until, Some(coarse + Duration::seconds(1)));
 }
 
+// ---- what asl serve added: updates, deletes, tags, test cases
+
+fn update_replaces_definition_and_role(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let definition = r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}"#;
+    let update = MachineUpdate { definition: Some((definition.into(), definition_hash(definition).unwrap())), role_arn: None, update_date: at(5) };
+    let updated = store.update_state_machine("m", &update).unwrap();
+    assert_eq!((updated.definition.as_str(), updated.update_date), (definition, Some(at(5))));
+    assert_eq!(updated.role_arn, machine("m").role_arn, "the role is kept");
+    let role = MachineUpdate { definition: None, role_arn: Some("arn:aws:iam::1:role/other".into()), update_date: at(6) };
+    let updated = store.update_state_machine("m", &role).unwrap();
+    assert_eq!((updated.definition.as_str(), updated.role_arn.as_str()), (definition, "arn:aws:iam::1:role/other"));
+    assert_eq!(store.state_machine("m").unwrap(), Some(updated));
+    assert_eq!(store.update_state_machine("zz", &role), Err(StoreError::StateMachineDoesNotExist("zz".into())));
+}
+
+fn delete_waits_for_running_executions(store: &dyn Store) {
+    store.create_state_machine(machine("idle")).unwrap();
+    store.tag_resource(&machine("idle").arn, &[Tag { key: "k".into(), value: "v".into() }]).unwrap();
+    store.delete_state_machine("idle").unwrap();
+    assert_eq!(store.state_machine("idle").unwrap(), None, "nothing ran: gone at once");
+    assert_eq!(store.tags(&machine("idle").arn).unwrap(), [], "with its tags");
+    store.delete_state_machine("idle").unwrap();
+
+    let a = start(store, "busy", "a", at(0));
+    let b = start(store, "busy", "b", at(1));
+    store.delete_state_machine("busy").unwrap();
+    assert_eq!(store.state_machine("busy").unwrap().map(|m| m.status), Some(MachineStatus::Deleting));
+    let deleting = Err(StoreError::StateMachineDeleting(machine("busy").arn));
+    assert_eq!(store.start_execution(execution("busy", "c", "{}", at(2)), &[]).map(|_| ()), deleting);
+    assert_eq!(store.create_state_machine(machine("busy")).map(|_| ()), deleting);
+    assert_eq!(store.update_state_machine("busy", &MachineUpdate { definition: None, role_arn: None, update_date: at(3) }).map(|_| ()), deleting);
+    store.stop_execution(&a.arn, None, None, at(4)).unwrap();
+    assert!(store.state_machine("busy").unwrap().is_some(), "b still runs");
+    store.claim("w", &["busy".into()], at(5), at(60), 1).unwrap();
+    store.finish(&b.arn, Some("w"), &ending(Status::Succeeded, at(6)), &[]).unwrap();
+    assert_eq!(store.state_machine("busy").unwrap(), None, "the last execution took it along");
+    assert!(store.execution(&b.arn).unwrap().is_some(), "executions stay describable");
+    store.create_state_machine(machine("busy")).unwrap();
+}
+
+fn tags_are_set_replaced_and_removed(store: &dyn Store) {
+    let tag = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
+    let arn = activity_arn("act");
+    store.tag_resource(&arn, &[tag("b", "1"), tag("a", "2")]).unwrap();
+    store.tag_resource(&arn, &[tag("b", "3")]).unwrap();
+    assert_eq!(store.tags(&arn).unwrap(), [tag("a", "2"), tag("b", "3")], "by key, replaced");
+    store.untag_resource(&arn, &["a".into(), "absent".into()]).unwrap();
+    assert_eq!(store.tags(&arn).unwrap(), [tag("b", "3")]);
+    let many: Vec<Tag> = (0..MAX_TAGS).map(|i| tag(&format!("k{i}"), "")).collect();
+    assert_eq!(store.tag_resource(&arn, &many), Err(StoreError::TooManyTags(arn.clone())));
+    assert_eq!(store.tags(&arn).unwrap(), [tag("b", "3")], "nothing written");
+    store.tag_resource(&arn, &many[1..]).unwrap();
+    assert_eq!(store.tags(&arn).unwrap().len(), MAX_TAGS);
+    store.create_activity(activity("act", at(0))).unwrap();
+    store.delete_activity(&arn).unwrap();
+    assert_eq!(store.tags(&arn).unwrap(), [], "deleting the activity removes its tags");
+}
+
+fn test_case_is_kept_on_the_execution(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let mut e = execution("m", "e", "{}", at(0));
+    e.test_case = Some("HappyPath".into());
+    store.start_execution(e, &[]).unwrap();
+    assert_eq!(store.execution(&arn("m", "e")).unwrap().unwrap().test_case.as_deref(), Some("HappyPath"));
+    let claimed = store.claim("w", &["m".into()], at(1), at(60), 1).unwrap();
+    assert_eq!(claimed[0].test_case.as_deref(), Some("HappyPath"), "a worker sees it");
+}
+
 /// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.
 macro_rules! for_each_store {
     ($($test:ident),* $(,)?) => {
@@ -814,6 +886,10 @@ for_each_store!(
     list_activities_pages_by_name,
     delete_activity_keeps_waiting_tasks,
     dates_are_kept_to_the_millisecond,
+    update_replaces_definition_and_role,
+    delete_waits_for_running_executions,
+    tags_are_set_replaced_and_removed,
+    test_case_is_kept_on_the_execution,
 );
 
 // ---- the two stores answer alike
@@ -866,6 +942,12 @@ fn transcript(store: &dyn Store) -> Vec<String> {
     log("delete activity", format!("{:?}", store.delete_activity(&activity_arn("y"))));
     log("delete activity again", format!("{:?}", store.delete_activity(&activity_arn("y"))));
     log("activities after delete", format!("{:?}", store.list_activities(&Page::default())));
+    let update = MachineUpdate { definition: None, role_arn: Some("r2".into()), update_date: fine(30) };
+    log("update", format!("{:?}", store.update_state_machine("n", &update)));
+    log("tag", format!("{:?}", store.tag_resource("x", &[Tag { key: "k".into(), value: "v".into() }])));
+    log("tags", format!("{:?}", store.tags("x")));
+    log("delete busy", format!("{:?}", store.delete_state_machine("m")));
+    log("machines after delete", format!("{:?}", store.list_state_machines(&Page::default())));
     out
 }
 
@@ -949,6 +1031,8 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
          PRAGMA user_version = 1;",
     )
     .unwrap();
+    conn.execute_batch(WITHOUT_V4)
+    .unwrap();
     drop(conn);
 
     let store = SqliteStore::open(&path).unwrap();
@@ -962,7 +1046,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
@@ -982,11 +1066,34 @@ fn a_version_2_file_is_migrated_to_version_3() {
     };
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("ALTER TABLE tokens DROP COLUMN worker_name; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch(WITHOUT_V4).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.token("t").unwrap(), Some(token("t", &e.arn, Some("act"))));
     let taken = store.take_activity_task("act", Some("w")).unwrap().unwrap();
     assert_eq!(taken.worker_name.as_deref(), Some("w"));
+}
+
+/// What version 4 added, taken away again: a file as version 3 wrote it.
+const WITHOUT_V4: &str = "ALTER TABLE state_machines DROP COLUMN update_date; ALTER TABLE state_machines DROP COLUMN status;
+     ALTER TABLE executions DROP COLUMN test_case; DROP TABLE tags;";
+
+/// A version-3 file gets update dates, statuses, test cases and tags; its machines are ACTIVE.
+#[test]
+fn a_version_3_file_is_migrated_to_version_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V4).unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.state_machine("m").unwrap(), Some(machine("m")));
+    assert_eq!(store.execution(&e.arn).unwrap(), Some(e.clone()));
+    store.tag_resource(&machine("m").arn, &[Tag { key: "k".into(), value: "v".into() }]).unwrap();
+    store.delete_state_machine("m").unwrap();
+    assert_eq!(store.state_machine("m").unwrap().map(|m| m.status), Some(MachineStatus::Deleting));
 }
 
 #[test]

@@ -39,15 +39,18 @@ use rows::{
     ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, TOKEN_COLUMNS,
 };
 use schema::migrate;
-use statements::{select_one, append_events, check_answerable, check_held, close_tokens, execution_status, get_execution, last_event_id};
+use statements::{
+    append_events, check_answerable, check_held, close_tokens, delete_tags, execution_status, get_execution, last_event_id, machine_of,
+    purge_if_deleted, select_one,
+};
 
 use super::common::{
     aborted_event, arn_taken, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, ExecutionEnd, ExecutionRecord, Page, Paged, Result, StateMachineRecord, Started, Status,
-    Store, StoreError, StoredEvent, TokenOutcome, TokenRecord,
+    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged, Result, StateMachineRecord, Started,
+    Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, MAX_TAGS,
 };
 
 /// How long a call waits for another process's transaction before giving up with
@@ -194,6 +197,9 @@ impl Store for SqliteStore {
                 .and_then(|mut stmt| stmt.query_row([&machine.name], machine_from_row).optional())
                 .context(what)?;
             if let Some(existing) = existing {
+                if existing.status == MachineStatus::Deleting {
+                    return Err(StoreError::StateMachineDeleting(existing.arn));
+                }
                 // AWS's idempotency looks at the definition and type, not the role.
                 return if existing.definition_hash == machine.definition_hash && existing.machine_type == machine.machine_type {
                     Ok(existing)
@@ -201,7 +207,7 @@ impl Store for SqliteStore {
                     Err(StoreError::StateMachineAlreadyExists(machine.name))
                 };
             }
-            tx.prepare_cached(&format!("INSERT INTO state_machines ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+            tx.prepare_cached(&format!("INSERT INTO state_machines ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
                 .and_then(|mut stmt| {
                     stmt.execute(params![
                         machine.name,
@@ -211,6 +217,8 @@ impl Store for SqliteStore {
                         machine.machine_type.as_str(),
                         machine.role_arn,
                         date_text(machine.creation_date),
+                        opt_date_text(machine.update_date),
+                        machine.status.as_str(),
                     ])
                 })
                 .context(what)?;
@@ -230,18 +238,51 @@ impl Store for SqliteStore {
         self.list_by_name("listing state machines", MACHINE_COLUMNS, "state_machines", page, machine_from_row, |m| &m.name)
     }
 
+    fn update_state_machine(&self, name: &str, update: &MachineUpdate) -> Result<StateMachineRecord> {
+        let what = "updating a state machine";
+        let by_name = format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE name = ?1");
+        self.write(what, |tx| {
+            let existing = select_one(tx, what, &by_name, name, machine_from_row)?
+                .ok_or_else(|| StoreError::StateMachineDoesNotExist(name.to_owned()))?;
+            if existing.status == MachineStatus::Deleting {
+                return Err(StoreError::StateMachineDeleting(existing.arn));
+            }
+            let (definition, hash) = update.definition.clone().unwrap_or((existing.definition, existing.definition_hash));
+            let role = update.role_arn.clone().unwrap_or(existing.role_arn);
+            tx.prepare_cached(
+                "UPDATE state_machines SET definition = ?1, definition_hash = ?2, role_arn = ?3, update_date = ?4 WHERE name = ?5",
+            )
+            .and_then(|mut stmt| stmt.execute(params![definition, hash, role, date_text(update.update_date), name]))
+            .context(what)?;
+            select_one(tx, what, &by_name, name, machine_from_row)?
+                .ok_or_else(|| StoreError::Backend(format!("{what}: '{name}' vanished during the update")))
+        })
+    }
+
+    fn delete_state_machine(&self, name: &str) -> Result<()> {
+        let what = "deleting a state machine";
+        self.write(what, |tx| {
+            tx.prepare_cached("UPDATE state_machines SET status = 'DELETING' WHERE name = ?1")
+                .and_then(|mut stmt| stmt.execute([name]))
+                .context(what)?;
+            purge_if_deleted(tx, name)
+        })
+    }
+
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
         if record.status != Status::Running {
             return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
         }
         let what = "starting an execution";
         self.write(what, |tx| {
-            let machine_exists: bool = tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM state_machines WHERE name = ?1)")
-                .and_then(|mut stmt| stmt.query_row([&record.state_machine_name], |row| row.get(0)))
+            let machine: Option<(String, String)> = tx
+                .prepare_cached("SELECT arn, status FROM state_machines WHERE name = ?1")
+                .and_then(|mut stmt| stmt.query_row([&record.state_machine_name], |row| Ok((row.get(0)?, row.get(1)?))).optional())
                 .context(what)?;
-            if !machine_exists {
-                return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name));
+            match machine {
+                None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
+                Some((arn, status)) if status != MachineStatus::Active.as_str() => return Err(StoreError::StateMachineDeleting(arn)),
+                Some(_) => {}
             }
             let existing = tx
                 .prepare_cached(&format!(
@@ -262,7 +303,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached(&format!(
                 "INSERT INTO executions ({EXECUTION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
@@ -279,6 +320,7 @@ impl Store for SqliteStore {
                     record.redrive_count,
                     record.owner,
                     opt_date_text(record.lease_until),
+                    record.test_case,
                 ])
             })
             .context(what)?;
@@ -443,7 +485,8 @@ impl Store for SqliteStore {
             })
             .context(what)?;
             close_tokens(tx, arn)?;
-            append_events(tx, arn, events)
+            append_events(tx, arn, events)?;
+            purge_machine_of(tx, arn)
         })
     }
 
@@ -465,6 +508,7 @@ impl Store for SqliteStore {
             close_tokens(tx, arn)?;
             let event = aborted_event(last_event_id(tx, arn)? + 1, error, cause, now);
             append_events(tx, arn, &[event])?;
+            purge_machine_of(tx, arn)?;
             Ok(true)
         })
     }
@@ -596,7 +640,7 @@ impl Store for SqliteStore {
             if deleted == 0 {
                 return Err(StoreError::ActivityDoesNotExist(arn.to_owned()));
             }
-            Ok(())
+            delete_tags(tx, arn)
         })
     }
 
@@ -704,6 +748,53 @@ impl Store for SqliteStore {
             record.worker_name = worker_name.map(str::to_owned);
             Ok(Some(record))
         })
+    }
+
+    fn tag_resource(&self, arn: &str, tags: &[Tag]) -> Result<()> {
+        let what = "tagging a resource";
+        self.write(what, |tx| {
+            let mut upsert = tx.prepare_cached("INSERT OR REPLACE INTO tags (resource_arn, key, value) VALUES (?1, ?2, ?3)").context(what)?;
+            for tag in tags {
+                upsert.execute(params![arn, tag.key, tag.value]).context(what)?;
+            }
+            let count: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM tags WHERE resource_arn = ?1")
+                .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
+                .context(what)?;
+            // Rolled back with the transaction: nothing is written.
+            if usize::try_from(count).unwrap_or(usize::MAX) > MAX_TAGS {
+                return Err(StoreError::TooManyTags(arn.to_owned()));
+            }
+            Ok(())
+        })
+    }
+
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<()> {
+        let what = "untagging a resource";
+        self.write(what, |tx| {
+            let mut delete = tx.prepare_cached("DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2").context(what)?;
+            for key in keys {
+                delete.execute(params![arn, key]).context(what)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn tags(&self, arn: &str) -> Result<Vec<Tag>> {
+        let what = "listing tags";
+        self.read(what, |tx| {
+            tx.prepare_cached("SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY key")
+                .and_then(|mut stmt| stmt.query_map([arn], |row| Ok(Tag { key: row.get(0)?, value: row.get(1)? }))?.collect())
+                .context(what)
+        })
+    }
+}
+
+/// After an execution ended: its machine goes if it was DELETING and this was its last one.
+fn purge_machine_of(tx: &Transaction<'_>, execution_arn: &str) -> Result<()> {
+    match machine_of(tx, execution_arn)? {
+        Some(machine) => purge_if_deleted(tx, &machine),
+        None => Ok(()),
     }
 }
 

@@ -3,16 +3,16 @@
 //! conversion error naming the column).
 
 use crate::store::common::{date_text, parse_date};
-use crate::store::{ActivityRecord, ExecutionRecord, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use crate::store::{ActivityRecord, ExecutionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
 use std::error::Error as StdError;
 
-pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date";
+pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until";
+     start_date, stop_date, redrive_count, owner, lease_until, test_case";
 pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
      last_heartbeat, taken, heartbeats, worker_name";
 
@@ -51,6 +51,11 @@ pub(super) fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRe
             .ok_or_else(|| bad_column(4, format!("unknown machine type '{machine_type}'")))?,
         role_arn: row.get(5)?,
         creation_date: get_date(row, 6)?,
+        update_date: get_opt_date(row, 7)?,
+        status: {
+            let status: String = row.get(8)?;
+            MachineStatus::parse(&status).ok_or_else(|| bad_column(8, format!("unknown state machine status '{status}'")))?
+        },
     })
 }
 
@@ -74,6 +79,7 @@ pub(super) fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRec
         redrive_count: row.get(10)?,
         owner: row.get(11)?,
         lease_until: get_opt_date(row, 12)?,
+        test_case: row.get(13)?,
     })
 }
 

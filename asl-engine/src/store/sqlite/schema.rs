@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-pub(super) const SCHEMA_VERSION: i64 = 3;
+pub(super) const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -106,19 +106,36 @@ const MIGRATE_TO_V3: &str = "
 ALTER TABLE tokens ADD COLUMN worker_name TEXT;
 ";
 
+/// Version 3 → 4 (what `asl serve` needs): UpdateStateMachine's date, DeleteStateMachine's
+/// DELETING status, the mock test case an execution was started with, and tags.
+const MIGRATE_TO_V4: &str = "
+ALTER TABLE state_machines ADD COLUMN update_date TEXT;
+ALTER TABLE state_machines ADD COLUMN status TEXT NOT NULL DEFAULT 'ACTIVE';
+ALTER TABLE executions ADD COLUMN test_case TEXT;
+CREATE TABLE tags (
+    resource_arn TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    PRIMARY KEY (resource_arn, key)
+) WITHOUT ROWID;
+";
+
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     // Immediate: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0..=2 => {
+        0..=3 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
             if version <= 1 {
                 tx.execute_batch(MIGRATE_TO_V2).context("migrating the store schema to version 2")?;
             }
-            tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
+            if version <= 2 {
+                tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V4).context("migrating the store schema to version 4")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}

@@ -91,3 +91,31 @@ pub(super) fn check_answerable(tx: &Transaction<'_>, token: &str) -> Result<()> 
         Some(_) => Ok(()),
     }
 }
+
+/// Removes a DELETING machine (and its tags) once none of its executions is RUNNING; called
+/// by the delete itself and by whatever ends an execution.
+pub(super) fn purge_if_deleted(tx: &Transaction<'_>, machine: &str) -> Result<()> {
+    let what = "removing a deleted state machine";
+    let arn: Option<String> = tx
+        .prepare_cached(
+            "SELECT arn FROM state_machines WHERE name = ?1 AND status = 'DELETING'
+             AND NOT EXISTS (SELECT 1 FROM executions WHERE state_machine_name = ?1 AND status = 'RUNNING')",
+        )
+        .and_then(|mut stmt| stmt.query_row([machine], |row| row.get(0)).optional())
+        .context(what)?;
+    let Some(arn) = arn else { return Ok(()) };
+    tx.prepare_cached("DELETE FROM state_machines WHERE name = ?1").and_then(|mut stmt| stmt.execute([machine])).context(what)?;
+    delete_tags(tx, &arn)
+}
+
+pub(super) fn delete_tags(tx: &Transaction<'_>, arn: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM tags WHERE resource_arn = ?1").and_then(|mut stmt| stmt.execute([arn])).context("removing tags")?;
+    Ok(())
+}
+
+/// The machine an execution belongs to.
+pub(super) fn machine_of(tx: &Transaction<'_>, execution_arn: &str) -> Result<Option<String>> {
+    tx.prepare_cached("SELECT state_machine_name FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([execution_arn], |row| row.get(0)).optional())
+        .context("reading an execution's state machine")
+}

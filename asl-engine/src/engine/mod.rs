@@ -1,10 +1,15 @@
 //! The control API, shaped like AWS's (`aws stepfunctions …`): requests take what the AWS CLI
 //! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
+//! State machines, executions, tokens and activities here; `manage.rs` updates and deletes
+//! state machines, tags resources and validates definitions.
+
+mod manage;
+pub use manage::Severity;
 
 use crate::arn;
 use crate::journal::{stored, Answers};
 use crate::store::{
-    definition_hash, ActivityRecord, ExecutionRecord, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
+    definition_hash, ActivityRecord, ExecutionRecord, MachineStatus, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
 };
 use asl_runtime::context::{activity_arn, execution_arn, local_activity_arn, role_arn, state_machine_arn};
 use asl_runtime::history::HistoryEvent;
@@ -31,6 +36,8 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::StateMachineAlreadyExists(_) => "StateMachineAlreadyExists",
             StoreError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
+            StoreError::StateMachineDeleting(_) => "StateMachineDeleting",
+            StoreError::TooManyTags(_) => "TooManyTags",
             StoreError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             StoreError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
             StoreError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
@@ -92,25 +99,7 @@ impl Engine {
     /// column), then registers it. Idempotent for the same name, definition and type.
     pub fn create_state_machine(&self, name: &str, definition: &str, machine_type: MachineType, role: Option<&str>) -> ApiResult {
         check_name(name)?;
-        if asl_codegen::parse::too_long(definition).is_some() {
-            // AWS's API refuses it before reading it, with its usual validation text.
-            let limit = asl_codegen::parse::MAX_DEFINITION_CHARS;
-            return Err(ApiError::new(
-                "ValidationException",
-                format!("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {limit}"),
-            ));
-        }
-        let diags = asl_codegen::check_source(definition);
-        if !diags.is_empty() {
-            let text = asl_codegen::render(name, definition, &diags);
-            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{text}")));
-        }
-        if machine_type == MachineType::Express {
-            if let Some(problem) = express_unsupported(definition) {
-                return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'")));
-            }
-        }
-        let hash = definition_hash(definition).map_err(|e| ApiError::new("InvalidDefinition", e.to_string()))?;
+        let hash = checked_definition(name, definition, machine_type)?;
         let record = StateMachineRecord {
             name: name.to_string(),
             arn: state_machine_arn(name),
@@ -119,15 +108,17 @@ impl Engine {
             machine_type,
             role_arn: role.unwrap_or(role_arn()).to_string(),
             creation_date: (self.now)(),
+            update_date: None,
+            status: MachineStatus::Active,
         };
         let record = self.store.create_state_machine(record)?;
         Ok(json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) }))
     }
 
-    /// The state machine named by `arn_or_name` (an ARN, or the bare name).
+    /// The state machine named by `arn_or_name` (an ARN in any region and account, as local
+    /// emulators take them, or the bare name).
     fn machine(&self, arn_or_name: &str) -> ApiResult<StateMachineRecord> {
-        arn::check(arn_or_name, arn::Kind::StateMachine)?;
-        let name = arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n);
+        let name = machine_name(arn_or_name)?;
         self.store
             .state_machine(name)?
             .ok_or_else(|| ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", state_machine_arn(name))))
@@ -136,19 +127,19 @@ impl Engine {
     pub fn describe_state_machine(&self, arn: &str) -> ApiResult {
         let m = self.machine(arn)?;
         Ok(json!({
-            "stateMachineArn": m.arn, "name": m.name, "status": "ACTIVE", "definition": m.definition,
+            "stateMachineArn": m.arn, "name": m.name, "status": m.status.as_str(), "definition": m.definition,
             "roleArn": m.role_arn, "type": m.machine_type.as_str(), "creationDate": date(m.creation_date),
         }))
     }
 
     /// DescribeStateMachineForExecution: the state machine an execution runs, with its
-    /// definition (state machines are never updated here, so `updateDate` is their creation).
+    /// definition (`updateDate`: the last update, else the creation).
     pub fn describe_state_machine_for_execution(&self, execution_arn: &str) -> ApiResult {
         let e = self.execution(execution_arn)?;
         let m = self.machine(&e.state_machine_name)?;
         Ok(json!({
             "stateMachineArn": m.arn, "name": m.name, "definition": m.definition,
-            "roleArn": m.role_arn, "updateDate": date(m.creation_date),
+            "roleArn": m.role_arn, "updateDate": date(m.update_date.unwrap_or(m.creation_date)),
         }))
     }
 
@@ -165,7 +156,14 @@ impl Engine {
 
     /// StartExecution: records a RUNNING execution with its ExecutionStarted event; a worker
     /// serving the machine picks it up. Idempotent for the same name and input while running.
+    /// `<stateMachineArn>#<TestCase>` chooses a mock test case (Step Functions Local's way),
+    /// kept on the execution; its ARN is the usual one.
     pub fn start_execution(&self, state_machine: &str, name: Option<&str>, input: Option<&str>) -> ApiResult {
+        let (state_machine, test_case) = match state_machine.split_once('#') {
+            Some((_, "")) => return Err(arn::InvalidArn::new(format!("Invalid test case in: {state_machine}")).into()),
+            Some((machine, case)) => (machine, Some(case.to_string())),
+            None => (state_machine, None),
+        };
         let m = self.machine(state_machine)?;
         let name = match name {
             Some(n) => {
@@ -195,6 +193,7 @@ impl Engine {
             redrive_count: 0,
             owner: None,
             lease_until: None,
+            test_case,
         };
         let started = HistoryEvent::new(now, "ExecutionStarted", 1, 0)
             .with("executionStartedEventDetails", asl_runtime::history::execution_started(&value));
@@ -202,10 +201,15 @@ impl Engine {
         Ok(json!({ "executionArn": started.record.arn, "startDate": date(started.record.start_date) }))
     }
 
+    /// The execution an ARN names, in any region and account (see `machine`).
     fn execution(&self, arn: &str) -> ApiResult<ExecutionRecord> {
         arn::check(arn, arn::Kind::Execution)?;
+        let local = match arn.split_once(":execution:").and_then(|(_, rest)| rest.split_once(':')) {
+            Some((machine, name)) => execution_arn(machine, name),
+            None => arn.to_string(),
+        };
         self.store
-            .execution(arn)?
+            .execution(&local)?
             .ok_or_else(|| ApiError::new("ExecutionDoesNotExist", format!("Execution Does Not Exist: '{arn}'")))
     }
 
@@ -267,8 +271,8 @@ impl Engine {
 
     pub fn get_execution_history(&self, arn: &str, reverse: bool, max_results: usize, next_token: Option<String>) -> ApiResult {
         check_max_results(max_results)?;
-        self.execution(arn)?;
-        let page = self.store.history(arn, reverse, &Page { max_results, next_token })?;
+        let e = self.execution(arn)?;
+        let page = self.store.history(&e.arn, reverse, &Page { max_results, next_token })?;
         let items = page.items.into_iter().map(|e| e.event).collect();
         Ok(paged("events", items, page.next_token))
     }
@@ -276,10 +280,10 @@ impl Engine {
     /// StopExecution: ABORTED with the given error and cause; the worker running it lets go.
     pub fn stop_execution(&self, arn: &str, error: Option<&str>, cause: Option<&str>) -> ApiResult {
         check_failure(error, cause)?;
-        self.execution(arn)?;
-        let now = (self.now)();
-        self.store.stop_execution(arn, error, cause, now)?;
         let e = self.execution(arn)?;
+        let now = (self.now)();
+        self.store.stop_execution(&e.arn, error, cause, now)?;
+        let e = self.execution(&e.arn)?;
         Ok(json!({ "stopDate": date(e.stop_date.unwrap_or(now)) }))
     }
 
@@ -296,7 +300,7 @@ impl Engine {
         }
         // The worker that takes it up carries on from where it failed (see `worker`).
         let now = (self.now)();
-        self.store.redrive_execution(arn, now)?;
+        self.store.redrive_execution(&e.arn, now)?;
         Ok(json!({ "redriveDate": date(now) }))
     }
 
@@ -406,6 +410,37 @@ fn check_failure(error: Option<&str>, cause: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
+/// A definition as CreateStateMachine and UpdateStateMachine take it: within AWS's length,
+/// valid (every problem, with line and column, under the machine's `name`), and, for Express
+/// machines, without what they cannot run. Answers its hash.
+fn checked_definition(name: &str, definition: &str, machine_type: MachineType) -> ApiResult<String> {
+    check_definition_length(definition)?;
+    let diags = asl_codegen::check_source(definition);
+    if !diags.is_empty() {
+        let text = asl_codegen::render(name, definition, &diags);
+        return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{text}")));
+    }
+    if machine_type == MachineType::Express {
+        if let Some(problem) = express_unsupported(definition) {
+            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {problem}'")));
+        }
+    }
+    definition_hash(definition).map_err(|e| ApiError::new("InvalidDefinition", e.to_string()))
+}
+
+/// AWS's API refuses a definition over its length before reading it, with its usual
+/// validation text.
+fn check_definition_length(definition: &str) -> ApiResult<()> {
+    if asl_codegen::parse::too_long(definition).is_none() {
+        return Ok(());
+    }
+    let limit = asl_codegen::parse::MAX_DEFINITION_CHARS;
+    Err(ApiError::new(
+        "ValidationException",
+        format!("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {limit}"),
+    ))
+}
+
 fn check_name(name: &str) -> ApiResult<()> {
     let bad = |c: char| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c);
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(bad) {
@@ -449,6 +484,12 @@ fn express_unsupported(definition: &str) -> Option<String> {
     }
     let definition: Value = serde_json::from_str(definition).ok()?;
     walk(definition.get("States")?, "")
+}
+
+/// The name of the state machine an ARN (any region and account) or a bare name names.
+fn machine_name(arn_or_name: &str) -> ApiResult<&str> {
+    arn::check(arn_or_name, arn::Kind::StateMachine)?;
+    Ok(arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n))
 }
 
 fn paged(key: &str, items: Vec<Value>, next_token: Option<String>) -> Value {

@@ -1,0 +1,127 @@
+//! A real `asl serve` process for the tests that drive it with real clients (the `aws` CLI,
+//! boto3): started on a port the system picks (`--port 0`, read back from the line it prints),
+//! with a store in a temporary folder, stopped with SIGTERM when dropped.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ASL: &str = env!("CARGO_BIN_EXE_asl");
+
+pub struct Server {
+    child: Option<Child>,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store.db");
+        let mut child = Command::new(ASL)
+            .args(["--store", store.to_str().unwrap(), "serve", "--port", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("asl serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The first line says where it listens; the rest is drained so the child never blocks.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("asl serve says where it listens");
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        Server { child: Some(child), port, dir }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment every client gets: fake credentials, a region, no user config.
+    fn client(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.dir.path())
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", self.dir.path().join("no-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.path().join("no-credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env("ENDPOINT", self.endpoint());
+        cmd
+    }
+
+    /// `aws --endpoint-url <this server> stepfunctions <args>`.
+    pub fn aws(&self, args: &[&str]) -> Output {
+        let endpoint = self.endpoint();
+        self.client("aws").args(["--endpoint-url", &endpoint, "stepfunctions"]).args(args).output().expect("aws runs")
+    }
+
+    /// Runs a Python script; `ENDPOINT` holds this server's URL.
+    pub fn python(&self, script: &str) -> Output {
+        self.client("python3").args(["-c", script]).output().expect("python3 runs")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// SIGTERM, then the exit status (within 10 s).
+    pub fn terminate(&mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        // SAFETY: kill(2) with a pid this test spawned and still owns (not yet waited for).
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > until {
+                let _ = child.kill();
+                panic!("asl serve did not stop within 10 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Whether `program` runs here; the tests that need it say so and pass when it does not.
+pub fn have(program: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(program).args(probe).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: `{program}` is not installed here");
+    }
+    ok
+}
+
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}

@@ -1,0 +1,262 @@
+//! The actions, one small fn each: read the members AWS's model gives the action, call the
+//! [`Engine`], shape the answer. Above `protocol` (members, error codes); knows nothing of
+//! HTTP. Engine calls are synchronous (SQLite), so each runs on tokio's blocking pool; the two
+//! that wait (GetActivityTask's long poll, StartSyncExecution) wait here, asynchronously, and
+//! give up when the server shuts down.
+
+use crate::protocol::{code, Members};
+use asl_engine::engine::ApiResult;
+use asl_engine::{ApiError, Engine, MachineType};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Every operation of AWS's Step Functions model, so that one we do not serve is named as
+/// such rather than as unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateStateMachine,
+    DescribeStateMachine,
+    UpdateStateMachine,
+    DeleteStateMachine,
+    ListStateMachines,
+    DescribeStateMachineForExecution,
+    ValidateStateMachineDefinition,
+    StartExecution,
+    StartSyncExecution,
+    DescribeExecution,
+    ListExecutions,
+    GetExecutionHistory,
+    StopExecution,
+    RedriveExecution,
+    SendTaskSuccess,
+    SendTaskFailure,
+    SendTaskHeartbeat,
+    CreateActivity,
+    DescribeActivity,
+    ListActivities,
+    DeleteActivity,
+    GetActivityTask,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
+    /// In AWS's model, not served here yet (versions, aliases, Map runs, TestState).
+    NotServed(&'static str),
+}
+
+/// AWS operations `asl serve` does not serve (yet): they answer UnknownOperationException
+/// naming themselves.
+const NOT_SERVED: &[&str] = &[
+    "CreateStateMachineAlias",
+    "DeleteStateMachineAlias",
+    "DeleteStateMachineVersion",
+    "DescribeMapRun",
+    "DescribeStateMachineAlias",
+    "ListMapRuns",
+    "ListStateMachineAliases",
+    "ListStateMachineVersions",
+    "PublishStateMachineVersion",
+    "TestState",
+    "UpdateMapRun",
+    "UpdateStateMachineAlias",
+];
+
+impl Action {
+    /// The action named by `X-Amz-Target` (without its `AWSStepFunctions.` prefix).
+    pub fn parse(name: &str) -> Result<Action, ApiError> {
+        use Action::*;
+        Ok(match name {
+            "CreateStateMachine" => CreateStateMachine,
+            "DescribeStateMachine" => DescribeStateMachine,
+            "UpdateStateMachine" => UpdateStateMachine,
+            "DeleteStateMachine" => DeleteStateMachine,
+            "ListStateMachines" => ListStateMachines,
+            "DescribeStateMachineForExecution" => DescribeStateMachineForExecution,
+            "ValidateStateMachineDefinition" => ValidateStateMachineDefinition,
+            "StartExecution" => StartExecution,
+            "StartSyncExecution" => StartSyncExecution,
+            "DescribeExecution" => DescribeExecution,
+            "ListExecutions" => ListExecutions,
+            "GetExecutionHistory" => GetExecutionHistory,
+            "StopExecution" => StopExecution,
+            "RedriveExecution" => RedriveExecution,
+            "SendTaskSuccess" => SendTaskSuccess,
+            "SendTaskFailure" => SendTaskFailure,
+            "SendTaskHeartbeat" => SendTaskHeartbeat,
+            "CreateActivity" => CreateActivity,
+            "DescribeActivity" => DescribeActivity,
+            "ListActivities" => ListActivities,
+            "DeleteActivity" => DeleteActivity,
+            "GetActivityTask" => GetActivityTask,
+            "TagResource" => TagResource,
+            "UntagResource" => UntagResource,
+            "ListTagsForResource" => ListTagsForResource,
+            other => match NOT_SERVED.iter().find(|n| **n == other) {
+                Some(n) => NotServed(n),
+                None => {
+                    let shown = asl_codegen::printable(other);
+                    return Err(ApiError::new(code::UNKNOWN_OPERATION, format!("Unknown operation '{shown}' of AWSStepFunctions")));
+                }
+            },
+        })
+    }
+}
+
+/// The actions over one engine. `stopping` turns true when the server shuts down, which ends
+/// the waits of the actions that wait.
+#[derive(Clone)]
+pub struct Actions {
+    engine: Engine,
+    stopping: watch::Receiver<bool>,
+}
+
+/// How long GetActivityTask waits for a task (AWS's long poll), and how often it looks.
+const ACTIVITY_POLL: Duration = Duration::from_secs(60);
+const POLL_EVERY: Duration = Duration::from_millis(100);
+
+impl Actions {
+    pub fn new(engine: Engine, stopping: watch::Receiver<bool>) -> Self {
+        Actions { engine, stopping }
+    }
+
+    /// Runs `action` with the request's members.
+    pub async fn call(&self, action: Action, m: Members) -> ApiResult {
+        match action {
+            Action::GetActivityTask => self.get_activity_task(m).await,
+            Action::StartSyncExecution => self.start_sync_execution(m).await,
+            Action::NotServed(name) => Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The operation {name} is not supported by asl serve"))),
+            _ => {
+                let engine = self.engine.clone();
+                blocking(move || call_engine(&engine, action, &m)).await
+            }
+        }
+    }
+
+    /// GetActivityTask: a task of the activity as soon as one waits, else `{}` after 60 s
+    /// (AWS's long poll), or at once when the server shuts down.
+    async fn get_activity_task(&self, m: Members) -> ApiResult {
+        let arn = m.string("activityArn")?.to_string();
+        let worker = m.opt_string("workerName")?.map(str::to_string);
+        let until = tokio::time::Instant::now() + ACTIVITY_POLL;
+        let mut stopping = self.stopping.clone();
+        loop {
+            let (engine, arn, worker) = (self.engine.clone(), arn.clone(), worker.clone());
+            let task = blocking(move || engine.get_activity_task(&arn, worker.as_deref())).await?;
+            if task.get("taskToken").is_some() || tokio::time::Instant::now() >= until || *stopping.borrow() {
+                return Ok(task);
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(POLL_EVERY) => {}
+                _ = stopping.changed() => {}
+            }
+        }
+    }
+
+    /// StartSyncExecution: starts an Express execution and answers when it has ended (the
+    /// engine's workers run it), with AWS's answer shape.
+    async fn start_sync_execution(&self, m: Members) -> ApiResult {
+        let _ = m;
+        Err(ApiError::new(code::UNKNOWN_OPERATION, "The operation StartSyncExecution is not supported by asl serve"))
+    }
+}
+
+/// Runs a synchronous engine call on tokio's blocking pool; a panic in it is an internal
+/// error, not a dropped connection.
+async fn blocking(f: impl FnOnce() -> ApiResult + Send + 'static) -> ApiResult {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(ApiError::new(code::INTERNAL, format!("the request failed inside the engine: {e}"))))
+}
+
+/// The actions that only call the engine.
+fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
+    use Action::*;
+    match action {
+        CreateStateMachine => create_state_machine(engine, m),
+        DescribeStateMachine => engine.describe_state_machine(m.string("stateMachineArn")?),
+        ListStateMachines => engine.list_state_machines(max_results(m)?, next_token(m)?),
+        DescribeStateMachineForExecution => engine.describe_state_machine_for_execution(m.string("executionArn")?),
+        StartExecution => {
+            m.require(&["stateMachineArn"])?;
+            engine.start_execution(m.string("stateMachineArn")?, m.opt_string("name")?, m.opt_string("input")?)
+        }
+        DescribeExecution => engine.describe_execution(m.string("executionArn")?),
+        ListExecutions => list_executions(engine, m),
+        GetExecutionHistory => {
+            let arn = m.string("executionArn")?;
+            let reverse = m.opt_bool("reverseOrder")?.unwrap_or(false);
+            engine.get_execution_history(arn, reverse, max_results(m)?, next_token(m)?)
+        }
+        StopExecution => engine.stop_execution(m.string("executionArn")?, m.opt_string("error")?, m.opt_string("cause")?),
+        RedriveExecution => engine.redrive_execution(m.string("executionArn")?),
+        SendTaskSuccess => {
+            m.require(&["taskToken", "output"])?;
+            engine.send_task_success(m.string("taskToken")?, m.string("output")?)
+        }
+        SendTaskFailure => engine.send_task_failure(m.string("taskToken")?, m.opt_string("error")?, m.opt_string("cause")?),
+        SendTaskHeartbeat => engine.send_task_heartbeat(m.string("taskToken")?),
+        CreateActivity => engine.create_activity(m.string("name")?),
+        DescribeActivity => engine.describe_activity(m.string("activityArn")?),
+        ListActivities => engine.list_activities(max_results(m)?, next_token(m)?),
+        DeleteActivity => engine.delete_activity(m.string("activityArn")?),
+        UpdateStateMachine | DeleteStateMachine | ValidateStateMachineDefinition | TagResource | UntagResource | ListTagsForResource => {
+            Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The operation {action:?} is not supported by asl serve")))
+        }
+        GetActivityTask | StartSyncExecution | NotServed(_) => unreachable_here(action),
+    }
+}
+
+/// The waiting actions are answered by [`Actions::call`] before `call_engine`; reaching here
+/// would be this file's bug, answered as an internal error rather than a panic.
+fn unreachable_here(action: Action) -> ApiResult {
+    Err(ApiError::new(code::INTERNAL, format!("{action:?} reached the synchronous dispatcher")))
+}
+
+fn create_state_machine(engine: &Engine, m: &Members) -> ApiResult {
+    m.require(&["name", "definition", "roleArn"])?;
+    let machine_type = machine_type(m)?;
+    if m.opt_string("versionDescription")?.is_some() && m.opt_bool("publish")? != Some(true) {
+        return Err(ApiError::new(code::VALIDATION, "Version description can only be set when publish is true"));
+    }
+    engine.create_state_machine(m.string("name")?, m.string("definition")?, machine_type, m.opt_string("roleArn")?)
+}
+
+fn machine_type(m: &Members) -> Result<MachineType, ApiError> {
+    match m.opt_string("type")? {
+        None => Ok(MachineType::Standard),
+        Some(t) => MachineType::parse(t).ok_or_else(|| {
+            let t = asl_codegen::printable(t);
+            ApiError::new(code::VALIDATION, format!("1 validation error detected: Value '{t}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"))
+        }),
+    }
+}
+
+fn list_executions(engine: &Engine, m: &Members) -> ApiResult {
+    if m.opt_string("mapRunArn")?.is_some() {
+        return Err(ApiError::new(code::VALIDATION, "Map runs are not supported by asl serve: list executions by stateMachineArn"));
+    }
+    let Some(machine) = m.opt_string("stateMachineArn")? else {
+        return Err(ApiError::new(code::VALIDATION, "Must provide a StateMachine ARN or MapRun ARN"));
+    };
+    engine.list_executions(machine, m.opt_string("statusFilter")?, max_results(m)?, next_token(m)?)
+}
+
+fn max_results(m: &Members) -> Result<usize, ApiError> {
+    Ok(m.opt_count("maxResults")?.unwrap_or(0))
+}
+
+fn next_token(m: &Members) -> Result<Option<String>, ApiError> {
+    Ok(m.opt_string("nextToken")?.map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_outside_aws_model_are_unknown_and_unserved_ones_named() {
+        assert_eq!(Action::parse("StartExecution").unwrap(), Action::StartExecution);
+        let e = Action::parse("LaunchRockets").unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (code::UNKNOWN_OPERATION, "Unknown operation 'LaunchRockets' of AWSStepFunctions"));
+        assert_eq!(Action::parse("TestState").unwrap(), Action::NotServed("TestState"));
+    }
+}

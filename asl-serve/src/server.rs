@@ -1,0 +1,111 @@
+//! The HTTP server, the top floor: the axum router (everything goes to one handler, which
+//! frames the request with `protocol` and runs it with `actions`), binding, and a graceful
+//! shutdown on SIGINT/SIGTERM. [`router`] and [`serve`] are public so the API can be embedded
+//! in a user's own binary next to their workers.
+
+use crate::actions::{Action, Actions};
+use crate::protocol::{self, code, MAX_BODY};
+use asl_engine::{ApiError, Engine};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, Uri};
+use axum::response::Response;
+use axum::routing::any;
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The address `asl serve` listens on unless told otherwise: loopback, as the API has no
+/// authentication.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+pub const DEFAULT_PORT: u16 = 8083;
+
+/// The API over `engine`, as a router to serve or to nest in another one. Waiting actions
+/// (GetActivityTask) wait their full time; [`serve`] ends them early at shutdown.
+pub fn router(engine: Engine) -> Router {
+    let (stop, stopping) = watch::channel(false);
+    // Kept alive with the router: the waits never see a shutdown that cannot come.
+    let actions = Actions::new(engine, stopping);
+    with_actions(actions, Some(Arc::new(stop)))
+}
+
+fn with_actions(actions: Actions, keep: Option<Arc<watch::Sender<bool>>>) -> Router {
+    let state = Service { actions, _keep: keep };
+    Router::new().route("/", any(handle)).fallback(not_found).with_state(Arc::new(state))
+}
+
+struct Service {
+    actions: Actions,
+    _keep: Option<Arc<watch::Sender<bool>>>,
+}
+
+/// Serves the API over `engine` on `listener` until `shutdown` completes; then waits for the
+/// requests under way (long polls answer at once) and returns.
+pub async fn serve(listener: TcpListener, engine: Engine, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let (stop, stopping) = watch::channel(false);
+    let app = with_actions(Actions::new(engine, stopping), None);
+    let signal = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
+    axum::serve(listener, app).with_graceful_shutdown(signal).await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return interrupt.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
+}
+
+async fn handle(State(service): State<Arc<Service>>, method: Method, headers: HeaderMap, body: Body) -> Response {
+    let request_id = protocol::request_id();
+    match run(&service.actions, method, &headers, body).await {
+        Ok(answer) => protocol::answer(answer, &request_id),
+        Err(e) => protocol::error(&e, &request_id),
+    }
+}
+
+async fn run(actions: &Actions, method: Method, headers: &HeaderMap, body: Body) -> Result<serde_json::Value, ApiError> {
+    if method != Method::POST {
+        return Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The Step Functions API takes POST requests, not {method}")));
+    }
+    let action = Action::parse(protocol::target(headers)?)?;
+    protocol::check_content_type(headers)?;
+    let body = read_body(headers, body).await?;
+    actions.call(action, protocol::members(&body)?).await
+}
+
+/// The body, refused unread past [`MAX_BODY`] (by its Content-Length, else while reading).
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(protocol::too_large());
+    }
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
+        if e.into_inner().is::<http_body_util::LengthLimitError>() {
+            protocol::too_large()
+        } else {
+            ApiError::new(code::SERIALIZATION, "The request body could not be read")
+        }
+    })
+}
+
+async fn not_found(uri: Uri) -> Response {
+    let shown = asl_codegen::printable(uri.path());
+    let e = ApiError::new(code::UNKNOWN_OPERATION, format!("No operation at '{shown}': the Step Functions API is served at /"));
+    protocol::error(&e, &protocol::request_id())
+}
