@@ -224,7 +224,7 @@ pub(crate) fn open(path: &Path, create: bool) -> Result<Engine, String> {
 }
 
 /// A parameter value as the AWS CLI reads it: `file://PATH` is the file's text.
-fn text(value: &str) -> Result<String, ApiError> {
+pub fn text(value: &str) -> Result<String, ApiError> {
     match value.strip_prefix("file://") {
         Some(path) => std::fs::read_to_string(path).map_err(|e| ApiError::new("ParamValidation", format!("Error parsing parameter: Unable to load paramfile {value}: {e}"))),
         None => Ok(value.to_string()),

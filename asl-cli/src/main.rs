@@ -38,6 +38,38 @@ enum Command {
         host: String,
         #[arg(long, default_value_t = asl_serve::DEFAULT_PORT)]
         port: u16,
+        /// Mocked Task responses: AWS Step Functions Local's mock config file. An execution
+        /// started with `<stateMachineArn>#<TestCaseName>` answers its mocked states from it.
+        #[arg(long)]
+        mock_config: Option<PathBuf>,
+        /// Serve the API only; no worker runs the registered definitions here.
+        #[arg(long)]
+        no_workers: bool,
+    },
+    /// Compile a definition and run one execution in the foreground: prints its output (exit 0)
+    /// or its error and cause (exit 1).
+    Run {
+        definition: PathBuf,
+        /// The execution input: JSON text, or file://PATH.
+        #[arg(long, default_value = "{}")]
+        input: String,
+        /// AWS Step Functions Local's mock config file.
+        #[arg(long)]
+        mock_config: Option<PathBuf>,
+        /// The test case of the mock config to run.
+        #[arg(long, requires = "mock_config")]
+        test_case: Option<String>,
+    },
+    /// Run every test case of a mock config file against its definitions (a file per state
+    /// machine, named after it), on virtual time: one line per case with its outcome.
+    Test {
+        #[arg(long)]
+        mock_config: PathBuf,
+        #[arg(required = true)]
+        definitions: Vec<PathBuf>,
+        /// The input of every execution: JSON text, or file://PATH.
+        #[arg(long, default_value = "{}")]
+        input: String,
     },
     #[command(flatten)]
     Api(aws::Api),
@@ -48,7 +80,23 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
-        Command::Serve { host, port } => serve::run(&aws::store_path(cli.store), &host, port),
+        Command::Serve { host, port, mock_config, no_workers } => {
+            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers })
+        }
+        Command::Run { definition, input, mock_config, test_case } => match aws::text(&input) {
+            Ok(input) => serve::run_once(&aws::store_path(cli.store), definition, input, mock_config, test_case),
+            Err(problem) => {
+                output::err(&format!("asl: --input: {problem}"));
+                ExitCode::from(2)
+            }
+        },
+        Command::Test { mock_config, definitions, input } => match aws::text(&input) {
+            Ok(input) => serve::test(&aws::store_path(cli.store), mock_config, definitions, input),
+            Err(problem) => {
+                output::err(&format!("asl: --input: {problem}"));
+                ExitCode::from(2)
+            }
+        },
         Command::Expand { file } => match asl_codegen::expand_file(&file, output::Stdout::default()) {
             // `expand_file` flushed what it wrote.
             Ok(_) => ExitCode::SUCCESS,

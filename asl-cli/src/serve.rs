@@ -1,42 +1,186 @@
 //! `asl serve`: the Step Functions API over HTTP (AWS JSON 1.0, what `aws --endpoint-url` and
-//! the SDKs speak) against the store, until SIGINT or SIGTERM.
+//! the SDKs speak) against the store, and the workers that run its registered definitions as
+//! compiled code, until SIGINT or SIGTERM. `asl run` and `asl test`: executions in the
+//! foreground through the same workers.
 
-use std::path::Path;
+use asl_serve::oneshot::OneShot;
+use asl_serve::workers::{Source, Supervisor, SupervisorConfig};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(store: &Path, host: &str, port: u16) -> ExitCode {
+/// What `asl serve` is asked for.
+pub struct ServeOptions {
+    pub host: String,
+    pub port: u16,
+    /// Step Functions Local's mock config file.
+    pub mock_config: Option<PathBuf>,
+    /// Serve the API only: registered definitions are run by workers started elsewhere.
+    pub no_workers: bool,
+}
+
+pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
     // Serving registers state machines and activities, so it may create the store.
     let engine = match crate::aws::open(store, true) {
         Ok(engine) => engine,
-        Err(problem) => {
-            crate::output::err(&format!("asl serve: {}", asl_codegen::printable(&problem)));
-            return ExitCode::from(253);
-        }
+        Err(problem) => return fail(253, &problem),
+    };
+    let workers = match options.no_workers {
+        true => None,
+        false => match workers_config(store, options.mock_config.clone(), false) {
+            Ok(config) => Some(config),
+            Err(problem) => return fail(2, &problem),
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            crate::output::err(&format!("asl serve: cannot start the runtime: {e}"));
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(1, &format!("cannot start the runtime: {e}")),
     };
     runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind((host, port)).await {
+        let listener = match tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await {
             Ok(listener) => listener,
-            Err(e) => {
-                crate::output::err(&format!("asl serve: cannot listen on {}:{port}: {e}", asl_codegen::printable(host)));
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return fail(1, &format!("cannot listen on {}:{}: {e}", options.host, options.port)),
         };
-        let address = listener.local_addr().map_or_else(|_| format!("{host}:{port}"), |a| a.to_string());
+        let address = listener.local_addr().map_or_else(|_| format!("{}:{}", options.host, options.port), |a| a.to_string());
+        // One signal stops both the API and the workers.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            asl_serve::shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stopped| *stopped).await;
+        };
+        let supervisor = workers.map(|config| {
+            crate::output::err(&format!("asl serve: registered definitions are compiled in {}", config.build_dir.display()));
+            tokio::spawn(Supervisor::new(engine.store().clone(), config).run(until_stopped(stopping.clone())))
+        });
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {})", store.display()));
-        match asl_serve::serve(listener, engine, asl_serve::shutdown_signal()).await {
+        let served = asl_serve::serve(listener, engine, until_stopped(stopping)).await;
+        if let Some(supervisor) = supervisor {
+            let _ = supervisor.await;
+        }
+        match served {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                crate::output::err(&format!("asl serve: {e}"));
-                ExitCode::FAILURE
-            }
+            Err(e) => fail(1, &e.to_string()),
         }
     })
+}
+
+/// The workers of `store`: built next to it, from the sources this binary was built from
+/// (or `ASL_SOURCE_DIR`), with the mock config checked now so that its problems show at once.
+fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool) -> Result<SupervisorConfig, String> {
+    let source = Source::locate().map_err(|e| format!("{e} (or serve the API only with --no-workers)"))?;
+    if let Some(path) = &mock_config {
+        asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?;
+    }
+    let mut config = SupervisorConfig::next_to(store.to_path_buf(), source);
+    config.mock_config = mock_config.map(|p| p.canonicalize().unwrap_or(p));
+    config.virtual_time = virtual_time;
+    Ok(config)
+}
+
+fn fail(code: u8, problem: &str) -> ExitCode {
+    crate::output::err(&format!("asl: {}", asl_codegen::printable(problem)));
+    ExitCode::from(code)
+}
+
+/// `asl run FILE --input JSON [--mock-config FILE --test-case NAME]`: prints the output and
+/// exits 0 when the execution succeeds; prints its error and cause and exits 1 otherwise.
+pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: Option<PathBuf>, test_case: Option<String>) -> ExitCode {
+    if test_case.is_some() && mock_config.is_none() {
+        return fail(2, "--test-case needs --mock-config");
+    }
+    let config = match workers_config(store, mock_config.clone(), false) {
+        Ok(config) => config,
+        Err(problem) => return fail(2, &problem),
+    };
+    let name = match machine_name(&definition, mock_config.as_deref()) {
+        Ok(name) => name,
+        Err(problem) => return fail(2, &problem),
+    };
+    let one = OneShot { definition, input, test_case, name };
+    match block_on(asl_serve::oneshot::run(&one, &config)) {
+        Err(problem) | Ok(Err(problem)) => fail(1, &problem),
+        Ok(Ok(ended)) => report(&ended, None),
+    }
+}
+
+/// `asl test --mock-config FILE DEFINITION...`: every test case of every state machine of the
+/// mock file whose name is a definition file's stem, on virtual time; one line per case.
+/// Exits 0 when every case ran (whatever its outcome), 1 when one could not.
+pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String) -> ExitCode {
+    let config = match workers_config(store, Some(mock_config.clone()), true) {
+        Ok(config) => config,
+        Err(problem) => return fail(2, &problem),
+    };
+    let mocks = match asl_engine::hosted::read_mock_config(&mock_config) {
+        Ok(mocks) => mocks,
+        Err(problem) => return fail(2, &problem),
+    };
+    let mut cases = Vec::new();
+    for machine in mocks.state_machines() {
+        let Some(definition) = definitions.iter().find(|d| d.file_stem().is_some_and(|s| s == machine)) else {
+            return fail(2, &format!("the mock config's state machine '{machine}' has no definition: give a file named {machine}.json"));
+        };
+        for case in mocks.test_cases(machine) {
+            cases.push(OneShot { definition: definition.clone(), input: input.clone(), test_case: Some(case.to_string()), name: machine.to_string() });
+        }
+    }
+    let mut code = ExitCode::SUCCESS;
+    for case in cases {
+        let label = format!("{}#{}", case.name, case.test_case.as_deref().unwrap_or_default());
+        match block_on(asl_serve::oneshot::run(&case, &config)) {
+            Ok(Ok(ended)) => {
+                let _ = report(&ended, Some(&label));
+            }
+            Err(problem) | Ok(Err(problem)) => {
+                crate::output::err(&format!("{label}: {}", asl_codegen::printable(&problem)));
+                code = ExitCode::FAILURE;
+            }
+        }
+    }
+    code
+}
+
+/// The state machine's name: the one state machine of the mock config, else the file's stem
+/// (which the mock config then names its test cases under).
+fn machine_name(definition: &Path, mock_config: Option<&Path>) -> Result<String, String> {
+    if let Some(path) = mock_config {
+        let mocks = asl_engine::hosted::read_mock_config(path)?;
+        let machines: Vec<&str> = mocks.state_machines().collect();
+        if let [only] = machines.as_slice() {
+            return Ok(only.to_string());
+        }
+    }
+    Ok(definition.file_stem().map_or_else(|| "workflow".to_string(), |s| s.to_string_lossy().into_owned()))
+}
+
+fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    Ok(runtime.block_on(future))
+}
+
+/// Prints how an execution ended: its output (stdout) when it succeeded, else its status,
+/// error and cause (stderr). `label` prefixes the line (`asl test`).
+fn report(ended: &serde_json::Value, label: Option<&str>) -> ExitCode {
+    let status = ended["status"].as_str().unwrap_or("UNKNOWN");
+    let prefix = label.map(|l| format!("{l}: {status} ")).unwrap_or_default();
+    if status == "SUCCEEDED" {
+        let _ = crate::output::out(&format!("{prefix}{}\n", ended["output"].as_str().unwrap_or("null")));
+        return ExitCode::SUCCESS;
+    }
+    let line = format!(
+        "{}{}: {}",
+        if prefix.is_empty() { format!("{status} ") } else { prefix },
+        ended["error"].as_str().unwrap_or(""),
+        ended["cause"].as_str().unwrap_or("")
+    );
+    match label {
+        Some(_) => {
+            let _ = crate::output::out(&format!("{}\n", asl_codegen::printable(&line)));
+        }
+        None => crate::output::err(&asl_codegen::printable(&line)),
+    }
+    ExitCode::FAILURE
 }

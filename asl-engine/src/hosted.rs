@@ -66,7 +66,7 @@ impl Bindings {
         let engine = &self.inner.engine;
         let sent = match outcome {
             Ok(v) => engine.send_task_success(token, &v.to_string()),
-            Err(f) => engine.send_task_failure(token, Some(&f.error), Some(&f.cause)),
+            Err(f) => engine.send_task_failure(token, Some(&f.error), f.cause.as_deref()),
         };
         sent.map(|_| Value::Null).map_err(|e| Failure::new(names::RUNTIME, format!("cannot answer the mocked callback: {e}")))
     }

@@ -14,4 +14,4 @@ mod source;
 mod supervisor;
 
 pub use source::Source;
-pub use supervisor::{Supervisor, SupervisorConfig};
+pub use supervisor::{shared_target_dir, Supervisor, SupervisorConfig};

@@ -22,8 +22,11 @@ use std::time::Duration;
 pub struct SupervisorConfig {
     /// The SQLite store the workers open (the server's).
     pub store_path: PathBuf,
-    /// Holds `crate/` (the generated worker crate) and `target/` (cargo's, shared by builds).
+    /// Holds `crate/`, the generated worker crate of this store.
     pub build_dir: PathBuf,
+    /// Cargo's target directory: shared by every build, and by the workers of every store, so
+    /// that the dependencies are compiled once per machine and each build is incremental.
+    pub target_dir: PathBuf,
     pub source: Source,
     /// How often the store is looked at for new definitions and unrunnable executions.
     pub poll: Duration,
@@ -34,12 +37,23 @@ pub struct SupervisorConfig {
 }
 
 impl SupervisorConfig {
-    /// Builds next to the store: `<store>.workers/`.
+    /// The worker crate next to the store (`<store>.workers/crate`), cargo's target directory
+    /// in the user's cache ([`shared_target_dir`]).
     pub fn next_to(store_path: PathBuf, source: Source) -> Self {
         let mut build_dir = store_path.clone().into_os_string();
         build_dir.push(".workers");
-        SupervisorConfig { store_path, build_dir: build_dir.into(), source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false }
+        let build_dir = PathBuf::from(build_dir);
+        let target_dir = shared_target_dir().unwrap_or_else(|| build_dir.join("target"));
+        SupervisorConfig { store_path, build_dir, target_dir, source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false }
     }
+}
+
+/// `$ASL_TARGET_DIR`, else `$XDG_CACHE_HOME/asl/target`, else `~/.cache/asl/target`.
+pub fn shared_target_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("ASL_TARGET_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|c| c.join("asl/target")))
+        .or_else(|| var("HOME").map(|h| h.join(".cache/asl/target")))
 }
 
 /// The claim name under which the supervisor fails executions.
@@ -146,7 +160,7 @@ impl Supervisor {
         eprintln!("asl serve: building the worker for {} definition(s) in {}", hashes.len(), self.config.build_dir.display());
         let built = match self.krate.write(&self.config.source, definitions) {
             Err(e) => Err(format!("cannot write the worker crate in {}: {e}", self.krate.dir().display())),
-            Ok(()) => cargo::build(&self.krate, &self.config.build_dir.join("target")).await,
+            Ok(()) => cargo::build(&self.krate, &self.config.target_dir).await,
         };
         let binary = match built {
             Ok(binary) => binary,
