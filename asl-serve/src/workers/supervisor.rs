@@ -40,6 +40,8 @@ impl SupervisorConfig {
     /// The worker crate next to the store (`<store>.workers/crate`), cargo's target directory
     /// in the user's cache ([`shared_target_dir`]).
     pub fn next_to(store_path: PathBuf, source: Source) -> Self {
+        // Absolute: cargo and the worker run in other directories.
+        let store_path = std::path::absolute(&store_path).unwrap_or(store_path);
         let mut build_dir = store_path.clone().into_os_string();
         build_dir.push(".workers");
         let build_dir = PathBuf::from(build_dir);
@@ -51,9 +53,10 @@ impl SupervisorConfig {
 /// `$ASL_TARGET_DIR`, else `$XDG_CACHE_HOME/asl/target`, else `~/.cache/asl/target`.
 pub fn shared_target_dir() -> Option<PathBuf> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    var("ASL_TARGET_DIR")
+    let dir = var("ASL_TARGET_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|c| c.join("asl/target")))
-        .or_else(|| var("HOME").map(|h| h.join(".cache/asl/target")))
+        .or_else(|| var("HOME").map(|h| h.join(".cache/asl/target")))?;
+    Some(std::path::absolute(&dir).unwrap_or(dir))
 }
 
 /// The claim name under which the supervisor fails executions.
