@@ -5,8 +5,9 @@
 //! give up when the server shuts down.
 
 use crate::protocol::{code, Members};
-use asl_engine::engine::ApiResult;
-use asl_engine::{ApiError, Engine, MachineType};
+use asl_engine::engine::{ApiResult, Severity};
+use asl_engine::{ApiError, Engine, MachineType, Tag};
+use serde_json::{Map, Value};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -112,6 +113,11 @@ pub struct Actions {
 /// How long GetActivityTask waits for a task (AWS's long poll), and how often it looks.
 const ACTIVITY_POLL: Duration = Duration::from_secs(60);
 const POLL_EVERY: Duration = Duration::from_millis(100);
+/// How long StartSyncExecution waits: AWS's limit on an Express execution, and a margin for
+/// the worker to record its timeout.
+const SYNC_LIMIT: Duration = Duration::from_secs(5 * 60 + 10);
+/// Express executions are short: look often.
+const SYNC_POLL_EVERY: Duration = Duration::from_millis(20);
 
 impl Actions {
     pub fn new(engine: Engine, stopping: watch::Receiver<bool>) -> Self {
@@ -154,9 +160,50 @@ impl Actions {
     /// StartSyncExecution: starts an Express execution and answers when it has ended (the
     /// engine's workers run it), with AWS's answer shape.
     async fn start_sync_execution(&self, m: Members) -> ApiResult {
-        let _ = m;
-        Err(ApiError::new(code::UNKNOWN_OPERATION, "The operation StartSyncExecution is not supported by asl serve"))
+        let machine = m.string("stateMachineArn")?.to_string();
+        let engine = self.engine.clone();
+        let started = blocking(move || {
+            // Before anything starts: only Express machines run synchronously.
+            let plain = machine.split_once('#').map_or(machine.as_str(), |(arn, _)| arn);
+            if engine.describe_state_machine(plain)?["type"] != "EXPRESS" {
+                return Err(ApiError::new("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"));
+            }
+            engine.start_execution(&machine, m.opt_string("name")?, m.opt_string("input")?)
+        })
+        .await?;
+        let arn = started["executionArn"].as_str().unwrap_or_default().to_string();
+        let until = tokio::time::Instant::now() + SYNC_LIMIT;
+        let mut stopping = self.stopping.clone();
+        loop {
+            let (engine, execution) = (self.engine.clone(), arn.clone());
+            let described = blocking(move || engine.describe_execution(&execution)).await?;
+            if described["status"] != "RUNNING" {
+                return Ok(sync_answer(described));
+            }
+            if *stopping.borrow() || tokio::time::Instant::now() >= until {
+                let why = if *stopping.borrow() { "asl serve is shutting down" } else { "no worker ended it within 5 minutes (is one serving this state machine?)" };
+                return Err(ApiError::new(code::INTERNAL, format!("Execution '{arn}' is still RUNNING: {why}")));
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(SYNC_POLL_EVERY) => {}
+                _ = stopping.changed() => {}
+            }
+        }
     }
+}
+
+/// StartSyncExecution's answer from DescribeExecution's: its members, and a status of its
+/// enum (SUCCEEDED, FAILED, TIMED_OUT; an execution stopped counts as failed). No
+/// `billingDetails`: nothing is billed here, and the member is optional.
+fn sync_answer(described: Value) -> Value {
+    let Value::Object(mut members) = described else { return described };
+    for kept_by_describe_only in ["redriveCount", "redriveStatus", "redriveStatusReason"] {
+        members.remove(kept_by_describe_only);
+    }
+    if members.get("status").and_then(Value::as_str) == Some("ABORTED") {
+        members.insert("status".into(), "FAILED".into());
+    }
+    Value::Object(members)
 }
 
 /// Runs a synchronous engine call on tokio's blocking pool; a panic in it is an internal
@@ -194,13 +241,27 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         }
         SendTaskFailure => engine.send_task_failure(m.string("taskToken")?, m.opt_string("error")?, m.opt_string("cause")?),
         SendTaskHeartbeat => engine.send_task_heartbeat(m.string("taskToken")?),
-        CreateActivity => engine.create_activity(m.string("name")?),
+        CreateActivity => {
+            let created = engine.create_activity(m.string("name")?)?;
+            tag_created(engine, created, "activityArn", m)
+        }
         DescribeActivity => engine.describe_activity(m.string("activityArn")?),
         ListActivities => engine.list_activities(max_results(m)?, next_token(m)?),
         DeleteActivity => engine.delete_activity(m.string("activityArn")?),
-        UpdateStateMachine | DeleteStateMachine | ValidateStateMachineDefinition | TagResource | UntagResource | ListTagsForResource => {
-            Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The operation {action:?} is not supported by asl serve")))
+        UpdateStateMachine => {
+            engine.update_state_machine(m.string("stateMachineArn")?, m.opt_string("definition")?, m.opt_string("roleArn")?)
         }
+        DeleteStateMachine => engine.delete_state_machine(m.string("stateMachineArn")?),
+        ValidateStateMachineDefinition => validate_state_machine_definition(engine, m),
+        TagResource => {
+            m.require(&["resourceArn", "tags"])?;
+            engine.tag_resource(m.string("resourceArn")?, &tags(m)?)
+        }
+        UntagResource => {
+            m.require(&["resourceArn", "tagKeys"])?;
+            engine.untag_resource(m.string("resourceArn")?, &tag_keys(m)?)
+        }
+        ListTagsForResource => engine.list_tags_for_resource(m.string("resourceArn")?),
         GetActivityTask | StartSyncExecution | NotServed(_) => unreachable_here(action),
     }
 }
@@ -217,7 +278,49 @@ fn create_state_machine(engine: &Engine, m: &Members) -> ApiResult {
     if m.opt_string("versionDescription")?.is_some() && m.opt_bool("publish")? != Some(true) {
         return Err(ApiError::new(code::VALIDATION, "Version description can only be set when publish is true"));
     }
-    engine.create_state_machine(m.string("name")?, m.string("definition")?, machine_type, m.opt_string("roleArn")?)
+    if m.opt_bool("publish")? == Some(true) {
+        return Err(ApiError::new(code::VALIDATION, "Versions are not supported by asl serve: publish must be false"));
+    }
+    let created = engine.create_state_machine(m.string("name")?, m.string("definition")?, machine_type, m.opt_string("roleArn")?)?;
+    tag_created(engine, created, "stateMachineArn", m)
+}
+
+/// The `tags` a Create action was given, set on what it created (`arn_member` of the answer).
+fn tag_created(engine: &Engine, created: Value, arn_member: &str, m: &Members) -> ApiResult {
+    let tags = tags(m)?;
+    if let (false, Some(arn)) = (tags.is_empty(), created.get(arn_member).and_then(Value::as_str)) {
+        engine.tag_resource(arn, &tags)?;
+    }
+    Ok(created)
+}
+
+/// `tags`: a list of `{"key": ..., "value": ...}`.
+fn tags(m: &Members) -> Result<Vec<Tag>, ApiError> {
+    let member = |tag: &Map<String, Value>, name: &str| match tag.get(name) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(ApiError::new(code::SERIALIZATION, format!("The member 'tags.member.{name}' must be a string"))),
+    };
+    let list = m.opt_list("tags")?.unwrap_or_default();
+    list.iter()
+        .map(|tag| {
+            let tag = tag.as_object().ok_or_else(|| ApiError::new(code::SERIALIZATION, "The members of 'tags' must be objects"))?;
+            Ok(Tag { key: member(tag, "key")?, value: member(tag, "value")? })
+        })
+        .collect()
+}
+
+fn tag_keys(m: &Members) -> Result<Vec<String>, ApiError> {
+    let list = m.opt_list("tagKeys")?.unwrap_or_default();
+    list.iter()
+        .map(|k| k.as_str().map(str::to_string).ok_or_else(|| ApiError::new(code::SERIALIZATION, "The members of 'tagKeys' must be strings")))
+        .collect()
+}
+
+fn validate_state_machine_definition(engine: &Engine, m: &Members) -> ApiResult {
+    let definition = m.string("definition")?;
+    let severity = m.opt_string("severity")?.map(Severity::parse).transpose()?.unwrap_or(Severity::Error);
+    engine.validate_state_machine_definition(definition, machine_type(m)?, severity, max_results(m)?)
 }
 
 fn machine_type(m: &Members) -> Result<MachineType, ApiError> {

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, Uri};
 use axum::response::Response;
 use axum::routing::any;
+use http_body_util::BodyExt;
 use axum::Router;
 use std::future::Future;
 use std::sync::Arc;
@@ -89,19 +90,38 @@ async fn run(actions: &Actions, method: Method, headers: &HeaderMap, body: Body)
     actions.call(action, protocol::members(&body)?).await
 }
 
-/// The body, refused unread past [`MAX_BODY`] (by its Content-Length, else while reading).
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
+/// The body, refused past [`MAX_BODY`] (by its Content-Length, else once it grows past it).
+/// What follows is read and thrown away, up to [`DISCARD_LIMIT`]: a client still sending
+/// when the answer comes would otherwise see a broken pipe instead of the error.
+async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Vec<u8>, ApiError> {
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        discard(body, 0).await;
         return Err(protocol::too_large());
     }
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
-        if e.into_inner().is::<http_body_util::LengthLimitError>() {
-            protocol::too_large()
-        } else {
-            ApiError::new(code::SERIALIZATION, "The request body could not be read")
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ApiError::new(code::SERIALIZATION, "The request body could not be read"))?;
+        let Ok(data) = frame.into_data() else { continue };
+        if bytes.len() + data.len() > MAX_BODY {
+            discard(body, bytes.len() + data.len()).await;
+            return Err(protocol::too_large());
         }
-    })
+        bytes.extend_from_slice(&data);
+    }
+    Ok(bytes)
+}
+
+/// How much of a refused body is read (and dropped) before the connection is closed on it.
+const DISCARD_LIMIT: usize = 64 * 1_048_576;
+
+async fn discard(mut body: Body, mut seen: usize) {
+    while seen <= DISCARD_LIMIT {
+        match body.frame().await {
+            Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |d| d.len()),
+            _ => return,
+        }
+    }
 }
 
 async fn not_found(uri: Uri) -> Response {

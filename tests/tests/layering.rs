@@ -275,6 +275,22 @@ fn the_engine_has_no_import_cycle() {
     assert_no_cycles("asl-engine");
 }
 
+/// asl-serve's floors, bottom first (`workers/` is outside them: it is checked for circles only).
+const SERVE_FLOORS: &[&str] = &["protocol", "actions", "server"];
+
+#[test]
+fn the_server_floors_import_downward_only() {
+    let graph = assert_no_cycles("asl-serve");
+    let floor = |m: &str| SERVE_FLOORS.iter().position(|f| *f == m);
+    let upward: Vec<String> = graph
+        .top_level_edges()
+        .into_iter()
+        .filter(|(from, to)| matches!((floor(from), floor(to)), (Some(a), Some(b)) if a <= b))
+        .map(|(from, to)| format!("{from} -> {to}"))
+        .collect();
+    assert!(upward.is_empty(), "asl-serve: floors that import a floor above them ({SERVE_FLOORS:?}):\n{}", upward.join("\n"));
+}
+
 /// The compiler's stages, bottom floor first: each imports only stages before it.
 const CODEGEN_FLOORS: &[&str] = &["diag", "json", "lang", "ast", "parse", "check", "ir", "lower", "emit", "format"];
 

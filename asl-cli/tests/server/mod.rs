@@ -76,6 +76,11 @@ impl Server {
         self.client("python3").args(["-c", script]).output().expect("python3 runs")
     }
 
+    /// Starts a Python script without waiting for it (its output is piped).
+    pub fn python_spawn(&self, script: &str) -> Child {
+        self.client("python3").args(["-c", script]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("python3 runs")
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
