@@ -18,11 +18,34 @@ pub struct Server {
 }
 
 impl Server {
+    /// The API only (`--no-workers`): executions stay RUNNING.
     pub fn start() -> Server {
+        Server::spawn(&["--no-workers"], |_| {})
+    }
+
+    /// The API and its workers, which build the registered definitions into the cargo target
+    /// directory that asl-serve's own worker test uses (kept between runs, so the cold build of
+    /// the worker's dependencies is paid once per checkout). `files` are written into the
+    /// server's folder before it starts (a mock config, say); `args` are added to `asl serve`.
+    pub fn with_workers(files: &[(&str, &str)], args: &[&str]) -> Server {
+        let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        Server::spawn(args, move |dir| {
+            for (name, text) in &files {
+                write(dir, name, text);
+            }
+        })
+    }
+
+    fn spawn(args: &[&str], prepare: impl FnOnce(&Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path());
         let store = dir.path().join("store.db");
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("asl-serve-workers/target");
         let mut child = Command::new(ASL)
+            .current_dir(dir.path())
+            .env("ASL_TARGET_DIR", target)
             .args(["--store", store.to_str().unwrap(), "serve", "--port", "0"])
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -35,7 +58,12 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        let line = rx.recv_timeout(Duration::from_secs(30)).expect("asl serve says where it listens");
+        let line = loop {
+            let line = rx.recv_timeout(Duration::from_secs(30)).expect("asl serve says where it listens");
+            if line.contains("listening on") {
+                break line;
+            }
+        };
         let port = line
             .split("http://127.0.0.1:")
             .nth(1)

@@ -1,0 +1,130 @@
+//! `asl serve` running what it is given: the aws CLI registers a definition, starts executions
+//! of it with a mock test case (`<arn>#<TestCase>`, as with AWS Step Functions Local), and
+//! watches them end; the server compiles the definition into a worker on the way. A callback's
+//! token is answered by a second client (boto3). The first test to run pays for the worker's
+//! cold build.
+
+mod server;
+
+use server::{have, stdout_json, write, Server};
+use std::time::{Duration, Instant};
+
+const ORDER: &str = include_str!("../../examples/workflows/order.json");
+
+/// Step Functions Local's format: the order workflow's three Tasks, a happy path, and a
+/// path where validation throws InvalidOrderError and the Catch sends the order to
+/// HandleInvalidOrder, which fails it as OrderRejected.
+const MOCKS: &str = r#"{
+  "StateMachines": {
+    "order-workflow": {
+      "TestCases": {
+        "HappyPath": { "ValidateOrder": "Valid", "ProcessPayment": "Paid", "SendConfirmation": "Sent" },
+        "InvalidOrder": { "ValidateOrder": "Invalid" }
+      }
+    }
+  },
+  "MockedResponses": {
+    "Valid": { "0": { "Return": { "valid": true } } },
+    "Paid": { "0": { "Return": { "id": "pay-1", "status": "CAPTURED" } } },
+    "Sent": { "0": { "Return": { "MessageId": "m-1" } } },
+    "Invalid": { "0": { "Throw": { "Error": "InvalidOrderError", "Cause": "no items" } } }
+  }
+}"#;
+
+/// A build on a cold cache compiles the worker's dependencies: minutes on two cores.
+const FIRST_BUILD: Duration = Duration::from_secs(1200);
+
+/// `describe-execution`, until it is no longer RUNNING.
+fn ended(server: &Server, execution: &str, limit: Duration) -> serde_json::Value {
+    let until = Instant::now() + limit;
+    loop {
+        let described = stdout_json(&server.aws(&["describe-execution", "--execution-arn", execution]));
+        if described["status"] != "RUNNING" || Instant::now() > until {
+            return described;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn start(server: &Server, machine: &str, input: &str) -> String {
+    let started = stdout_json(&server.aws(&["start-execution", "--state-machine-arn", machine, "--input", input]));
+    started["executionArn"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn mocked_executions_run_to_success_and_to_a_caught_failure() {
+    if !have("aws", &["--version"]) {
+        return;
+    }
+    let server = Server::with_workers(&[("mocks.json", MOCKS)], &["--mock-config", "mocks.json"]);
+    write(server.dir.path(), "workflow.json", ORDER);
+    stdout_json(&server.aws(&[
+        "create-state-machine", "--name", "order-workflow", "--definition", "file://workflow.json",
+        "--role-arn", "arn:aws:iam::123456789:role/step-functions-role", "--type", "STANDARD",
+    ]));
+    let machine = "arn:aws:states:us-east-1:123456789:stateMachine:order-workflow";
+    let input = r#"{"orderId": "ord-001", "total": 99.99}"#;
+
+    let happy = start(&server, &format!("{machine}#HappyPath"), input);
+    let done = ended(&server, &happy, FIRST_BUILD);
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: serde_json::Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["confirmation"], serde_json::json!({"MessageId": "m-1"}), "{output}");
+
+    let invalid = start(&server, &format!("{machine}#InvalidOrder"), input);
+    let done = ended(&server, &invalid, Duration::from_secs(60));
+    assert_eq!(done["status"], "FAILED", "{done}");
+    assert_eq!(done["error"], "OrderRejected", "{done}");
+
+    // Without a test case, a Task nothing answers fails and says how to bind it.
+    let unbound = start(&server, machine, input);
+    let done = ended(&server, &unbound, Duration::from_secs(60));
+    assert_eq!(done["status"], "FAILED", "{done}");
+    assert!(done["cause"].as_str().unwrap().contains("--mock-config"), "{done}");
+}
+
+const APPROVAL: &str = r#"{
+  "StartAt": "RequestApproval",
+  "States": {
+    "RequestApproval": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": { "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789/approvals", "MessageBody": { "token.$": "$$.Task.Token" } },
+      "End": true
+    }
+  }
+}"#;
+
+#[test]
+fn a_callback_waits_until_a_second_client_sends_its_token() {
+    if !have("aws", &["--version"]) || !have("python3", &["-c", "import boto3"]) {
+        return;
+    }
+    let server = Server::with_workers(&[], &[]);
+    write(server.dir.path(), "approval.json", APPROVAL);
+    let created = stdout_json(&server.aws(&["create-state-machine", "--name", "approval", "--definition", "file://approval.json", "--role-arn", "arn:aws:iam::123456789:role/r"]));
+    let machine = created["stateMachineArn"].as_str().unwrap().to_string();
+    let execution = start(&server, &machine, "{}");
+    // The token is in the TaskScheduled event's parameters, as AWS shows it.
+    let until = Instant::now() + FIRST_BUILD;
+    let token = loop {
+        let history = stdout_json(&server.aws(&["get-execution-history", "--execution-arn", &execution]));
+        let scheduled = history["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskScheduled").cloned();
+        if let Some(event) = scheduled {
+            let parameters: serde_json::Value = serde_json::from_str(event["taskScheduledEventDetails"]["parameters"].as_str().unwrap()).unwrap();
+            break parameters["MessageBody"]["token"].as_str().unwrap().to_string();
+        }
+        assert!(Instant::now() < until, "the callback was never scheduled: {history}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(stdout_json(&server.aws(&["describe-execution", "--execution-arn", &execution]))["status"], "RUNNING");
+    let script = format!(
+        "import boto3, os\nc = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'])\nc.send_task_success(taskToken={token:?}, output='{{\"approved\": true}}')\nprint('sent')"
+    );
+    let sent = server.python(&script);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    let done = ended(&server, &execution, Duration::from_secs(60));
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: serde_json::Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output, serde_json::json!({"approved": true}));
+}
