@@ -102,10 +102,9 @@ async fn registered_definitions_run_as_compiled_code() {
     assert_eq!(done["status"], "SUCCEEDED", "{done}");
     assert_eq!(serde_json::from_str::<Value>(done["output"].as_str().unwrap()).unwrap(), serde_json::json!({"greeting": "hello world"}));
     println!(
-        "asl serve: CreateStateMachine → first state: {:.1} s ({}, build directory {})",
+        "asl serve: CreateStateMachine → first state: {:.1} s ({}, target/tmp/asl-serve-workers)",
         (entered - created).as_secs_f64(),
         if cold { "cold: empty build directory" } else { "build directory kept from an earlier run" },
-        "target/tmp/asl-serve-workers"
     );
 
     // Warm: one more definition. A Task with no binding fails with a cause saying how to bind it.

@@ -488,6 +488,18 @@ fn result_path(p: Option<&NullablePath>) -> Option<ir::ResultPath> {
     })
 }
 
+/// The value of field `key` of an object node.
+fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    node.as_members()?.iter().find(|m| &*m.key == key).map(|m| &m.value)
+}
+
+/// A number field given as a JSONata expression (kept in `c.jsonata`, not in the field).
+/// `None` when it does not lower.
+fn jsonata_setting<T>(c: &ast::Common, key: &str) -> Option<Option<ir::NumberSetting<T>>> {
+    let Some(e) = c.jsonata.iter().find(|m| &*m.key == key) else { return Some(None) };
+    Some(Some(ir::NumberSetting::Jsonata(Box::new(jsonata::query(e.value.as_str()?, key)?))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::lower;
@@ -514,14 +526,3 @@ mod tests {
     }
 }
 
-/// The value of field `key` of an object node.
-fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    node.as_members()?.iter().find(|m| &*m.key == key).map(|m| &m.value)
-}
-
-/// A number field given as a JSONata expression (kept in `c.jsonata`, not in the field).
-/// `None` when it does not lower.
-fn jsonata_setting<T>(c: &ast::Common, key: &str) -> Option<Option<ir::NumberSetting<T>>> {
-    let Some(e) = c.jsonata.iter().find(|m| &*m.key == key) else { return Some(None) };
-    Some(Some(ir::NumberSetting::Jsonata(Box::new(jsonata::query(e.value.as_str()?, key)?))))
-}
