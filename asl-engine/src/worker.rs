@@ -31,9 +31,6 @@ pub struct RunContext {
     pub poll: Duration,
 }
 
-/// A registered state machine and the compiled machine that serves it.
-type ServedMachine = (StateMachineRecord, Arc<dyn Served>);
-
 /// A compiled machine with its task handler, as a worker serves it.
 trait Served: Send + Sync {
     /// Drives `record` (an execution of `machine`) until it ends or is lost.
@@ -238,32 +235,24 @@ impl Worker {
         self
     }
 
-    /// The registered state machines this worker serves, by name; warns once about each one
-    /// whose definition no served machine was compiled from.
-    fn served_machines(&self) -> Result<HashMap<String, ServedMachine>, String> {
-        let mut out = HashMap::new();
+    /// Warns once about each registered state machine whose current definition no served
+    /// machine was compiled from (its executions wait for a worker that has it).
+    fn warn_unserved(&self) -> Result<(), String> {
         let mut page = Page::default();
         loop {
             let machines = self.ctx.store.list_state_machines(&page).map_err(|e| e.to_string())?;
-            for m in machines.items {
-                match self.served.get(&m.definition_hash) {
-                    Some(s) => {
-                        out.insert(m.name.clone(), (m, s.clone()));
-                    }
-                    None => {
-                        let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
-                        if warned.insert(m.name.clone()) {
-                            eprintln!(
-                                "asl worker {}: not serving state machine '{}': no workflow compiled into this worker has its definition (hash {})",
-                                self.ctx.worker, m.name, &m.definition_hash[..12.min(m.definition_hash.len())]
-                            );
-                        }
-                    }
+            for m in machines.items.iter().filter(|m| !self.served.contains_key(&m.definition_hash)) {
+                let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
+                if warned.insert(m.name.clone()) {
+                    eprintln!(
+                        "asl worker {}: not serving state machine '{}': no workflow compiled into this worker has its definition (hash {})",
+                        self.ctx.worker, m.name, &m.definition_hash[..12.min(m.definition_hash.len())]
+                    );
                 }
             }
             match machines.next_token {
                 Some(t) => page.next_token = Some(t),
-                None => return Ok(out),
+                None => return Ok(()),
             }
         }
     }
@@ -290,18 +279,26 @@ impl Worker {
         if free == 0 {
             return Ok(0);
         }
-        let machines = self.served_machines()?;
-        if machines.is_empty() {
+        if self.served.is_empty() {
             return Ok(0);
         }
-        let names: Vec<String> = machines.keys().cloned().collect();
-        let claimed = store.claim(&self.ctx.worker, &names, now, lease, free).map_err(|e| e.to_string())?;
-        let started = claimed.len();
+        self.warn_unserved()?;
+        // By definition, not by machine: an execution runs the definition it started with,
+        // whatever UpdateStateMachine did to its machine since.
+        let definitions: Vec<String> = self.served.keys().cloned().collect();
+        let claimed = store.claim(&self.ctx.worker, &definitions, now, lease, free).map_err(|e| e.to_string())?;
+        let mut started = 0;
         for record in claimed {
-            let Some((machine, served)) = machines.get(&record.state_machine_name) else { continue };
+            let served = self.served.get(&record.definition_hash).cloned();
+            let machine = store.state_machine(&record.state_machine_name).map_err(|e| e.to_string())?;
+            let (Some(served), Some(machine)) = (served, machine) else {
+                let _ = store.release(&self.ctx.worker, &record.arn);
+                continue;
+            };
             let arn = record.arn.clone();
-            let task = tokio::spawn(served.run(self.ctx.clone(), machine.clone(), record));
+            let task = tokio::spawn(served.run(self.ctx.clone(), machine, record));
             running.insert(arn, task.abort_handle());
+            started += 1;
         }
         Ok(started)
     }

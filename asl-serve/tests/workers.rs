@@ -26,6 +26,14 @@ const CALLBACK: &str = r#"{"StartAt": "Approve", "States": {
     "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"#;
 
+/// A definition in two versions: an execution started before the update finishes with the
+/// first (as on AWS), one started after runs the second.
+fn versioned(version: &str) -> String {
+    format!(r#"{{"StartAt": "Hold", "States": {{
+        "Hold": {{"Type": "Wait", "Seconds": 2, "Next": "Answer"}},
+        "Answer": {{"Type": "Pass", "Result": "{version}", "End": true}}}}}}"#)
+}
+
 /// Valid ASL that the code generator does not support: its executions must fail, not hang.
 const UNCOMPILABLE: &str = r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map",
     "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
@@ -142,6 +150,15 @@ async fn registered_definitions_run_as_compiled_code() {
     assert_eq!(done["status"], "FAILED", "{done}");
     assert!(done["cause"].as_str().unwrap().contains("does not compile to Rust"), "{done}");
     assert_eq!(server.history(&run).last().unwrap()["type"], "ExecutionFailed");
+
+    // An update leaves the running execution on the definition it started with.
+    let (machine, _) = server.create("versioned", &versioned("v1"));
+    let before = server.start(&machine, "{}");
+    server.first_state(&before, Duration::from_secs(60)).await;
+    server.engine.update_state_machine(&machine, Some(&versioned("v2")), None).unwrap();
+    let after = server.start(&machine, "{}");
+    let (before, after) = (server.ended(&before, Duration::from_secs(60)).await, server.ended(&after, Duration::from_secs(60)).await);
+    assert_eq!((before["output"].as_str(), after["output"].as_str()), (Some(r#""v1""#), Some(r#""v2""#)), "{before}\n{after}");
 
     // The first machine is still served by the newest worker.
     let again = server.start(&hello, r#"{"name": "again"}"#);

@@ -846,7 +846,8 @@ async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
     engine.create_state_machine("order", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
     let arn = start(&engine, "order", Some("bad"), None);
     // A checkpoint this build cannot read (as after an upgrade that renamed a state).
-    store.claim("someone", &["order".to_string()], chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::seconds(1), 1).unwrap();
+    let definition = asl_engine::store::definition_hash(durable_order::DEFINITION).unwrap();
+    store.claim("someone", &[definition], chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::seconds(1), 1).unwrap();
     store.checkpoint(&arn, "someone", "", Some(br#"{"state": "NoSuchState"}"#), &[]).unwrap();
     store.release("someone", &arn).unwrap();
     let mut worker = Worker::named(store, "w");

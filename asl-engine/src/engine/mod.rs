@@ -194,6 +194,8 @@ impl Engine {
             owner: None,
             lease_until: None,
             test_case,
+            // The store writes the machine's, in the transaction that starts the execution.
+            definition_hash: String::new(),
         };
         let started = HistoryEvent::new(now, "ExecutionStarted", 1, 0)
             .with("executionStartedEventDetails", asl_runtime::history::execution_started(&value));

@@ -239,7 +239,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
+    fn start_execution(&self, mut record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
         if record.status != Status::Running {
             return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
         }
@@ -247,7 +247,7 @@ impl Store for MemoryStore {
         match inner.machines.get(&record.state_machine_name) {
             None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
             Some(m) if m.status != MachineStatus::Active => return Err(StoreError::StateMachineDeleting(m.arn.clone())),
-            Some(_) => {}
+            Some(m) => record.definition_hash = m.definition_hash.clone(),
         }
         let name_key = (record.state_machine_name.clone(), record.name.clone());
         let existing = inner
@@ -293,13 +293,13 @@ impl Store for MemoryStore {
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
-    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>> {
+    fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>> {
         let (now, lease_until) = (millis(now), millis(lease_until));
         let mut inner = self.lock()?;
         let mut candidates: Vec<&mut ExecutionRecord> = inner
             .executions
             .values_mut()
-            .filter(|e| e.status == Status::Running && machines.contains(&e.state_machine_name) && claimable(e, now))
+            .filter(|e| e.status == Status::Running && definitions.contains(&e.definition_hash) && claimable(e, now))
             .collect();
         // Oldest first, so that nothing starves.
         candidates.sort_by(|a, b| (a.start_date, &a.name, &a.arn).cmp(&(b.start_date, &b.name, &b.arn)));
@@ -312,6 +312,12 @@ impl Store for MemoryStore {
                 e.clone()
             })
             .collect())
+    }
+
+    fn running_definitions(&self) -> Result<Vec<String>> {
+        let inner = self.lock()?;
+        let running = inner.executions.values().filter(|e| e.status == Status::Running).map(|e| e.definition_hash.clone());
+        Ok(running.collect::<std::collections::BTreeSet<_>>().into_iter().collect())
     }
 
     fn renew(&self, worker: &str, arns: &[String], lease_until: DateTime<Utc>) -> Result<Vec<String>> {

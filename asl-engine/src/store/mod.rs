@@ -168,6 +168,11 @@ pub struct ExecutionRecord {
     /// Step Functions Local's convention), for a worker that serves mocked integrations.
     #[serde(default)]
     pub test_case: Option<String>,
+    /// The hash of the definition the execution runs: its machine's when it started, which
+    /// the store writes then (whatever the record passed in says). An UpdateStateMachine does
+    /// not change it: as on AWS, a running execution finishes with the definition it began.
+    #[serde(default)]
+    pub definition_hash: String,
 }
 
 /// One history event, in the shape GetExecutionHistory returns it:
@@ -327,10 +332,14 @@ pub trait Store: Send + Sync + 'static {
     /// Newest first (by start date, then name), optionally only one machine and one status.
     fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>>;
 
-    /// Claims up to `limit` RUNNING executions of the given machines that nobody holds (no
-    /// owner, or a lease that ended before `now`): sets their owner to `worker` and their lease
-    /// to `lease_until`, and returns them. Two workers never get the same execution.
-    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>>;
+    /// Claims up to `limit` RUNNING executions of the given definitions (by definition hash,
+    /// [`ExecutionRecord::definition_hash`]) that nobody holds (no owner, or a lease that
+    /// ended before `now`): sets their owner to `worker` and their lease to `lease_until`, and
+    /// returns them. Two workers never get the same execution.
+    fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>>;
+    /// The definition hashes of the RUNNING executions, each once: what workers must serve,
+    /// besides the machines' current definitions.
+    fn running_definitions(&self) -> Result<Vec<String>>;
     /// Extends the lease of the executions `worker` still holds and that are still RUNNING;
     /// returns those arns (an execution missing from the answer was lost: stopped, or claimed
     /// by another worker after the lease ran out).

@@ -13,7 +13,6 @@ use super::*;
 // ---- fixtures
 
 const REGION_ACCOUNT: &str = "us-east-1:123456789012";
-const DEFINITION: &str = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
 
 /// A fixed instant plus `secs`, so tests do not depend on the clock.
 fn at(secs: i64) -> DateTime<Utc> {
@@ -34,8 +33,19 @@ fn machine_with(name: &str, definition: &str, machine_type: MachineType) -> Stat
     }
 }
 
+/// Machine `name`'s definition: each machine's its own, so that claims by definition tell
+/// them apart.
+fn definition_of(name: &str) -> String {
+    format!(r#"{{"Comment": "{name}", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "End": true}}}}}}"#)
+}
+
+/// The definition hashes of machines `names`, as workers claim by.
+fn definitions(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| definition_hash(&definition_of(n)).unwrap()).collect()
+}
+
 fn machine(name: &str) -> StateMachineRecord {
-    machine_with(name, DEFINITION, MachineType::Standard)
+    machine_with(name, &definition_of(name), MachineType::Standard)
 }
 
 fn activity_arn(name: &str) -> String {
@@ -66,6 +76,7 @@ fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> Ex
         owner: None,
         lease_until: None,
         test_case: None,
+        definition_hash: String::new(),
     }
 }
 
@@ -129,7 +140,7 @@ fn names(executions: &[ExecutionRecord]) -> Vec<&str> {
 }
 
 fn all_machines() -> Vec<String> {
-    vec!["m".into()]
+    definitions(&["m"])
 }
 
 // ---- behaviour shared by every store
@@ -140,7 +151,7 @@ fn create_state_machine_is_idempotent(store: &dyn Store) {
 
     // Same definition, formatted differently and with another role: the existing record.
     let reformatted = r#"{ "States": {"A": {"End": true, "Type": "Pass"}},
-                          "StartAt": "A" }"#;
+                          "StartAt": "A", "Comment": "m" }"#;
     let mut again = machine_with("m", reformatted, MachineType::Standard);
     again.role_arn = "arn:aws:iam::123456789012:role/other".into();
     assert_eq!(store.create_state_machine(again).unwrap(), created);
@@ -151,7 +162,7 @@ fn create_state_machine_is_idempotent(store: &dyn Store) {
         Err(StoreError::StateMachineAlreadyExists("m".into()))
     );
     assert_eq!(
-        store.create_state_machine(machine_with("m", DEFINITION, MachineType::Express)),
+        store.create_state_machine(machine_with("m", &definition_of("m"), MachineType::Express)),
         Err(StoreError::StateMachineAlreadyExists("m".into()))
     );
 
@@ -195,6 +206,8 @@ fn start_execution_is_idempotent(store: &dyn Store) {
 
     store.create_state_machine(machine("m")).unwrap();
     let first = store.start_execution(record.clone(), &[event(1, "ExecutionStarted")]).unwrap();
+    // The store writes the definition the execution runs: its machine's.
+    let record = ExecutionRecord { definition_hash: all_machines()[0].clone(), ..record };
     assert_eq!(first, Started { record: record.clone(), created: true });
     assert_eq!(store.execution(&record.arn).unwrap(), Some(record.clone()));
     assert_eq!(ids(&store.history(&record.arn, false, &Page::default()).unwrap().items), [1]);
@@ -283,10 +296,10 @@ fn claim_is_exclusive(store: &dyn Store) {
     assert_eq!(names(&w2), ["e3"]);
     assert!(store.claim("w3", &all_machines(), at(10), lease, 5).unwrap().is_empty());
 
-    // Only the machines asked for; nothing for a limit of 0 or no machines.
-    assert!(store.claim("w3", &["other".into()], at(10), lease, 0).unwrap().is_empty());
+    // Only the definitions asked for; nothing for a limit of 0 or no definitions.
+    assert!(store.claim("w3", &definitions(&["other"]), at(10), lease, 0).unwrap().is_empty());
     assert!(store.claim("w3", &[], at(10), lease, 5).unwrap().is_empty());
-    assert_eq!(names(&store.claim("w3", &["other".into(), "unknown".into()], at(10), lease, 5).unwrap()), ["x"]);
+    assert_eq!(names(&store.claim("w3", &definitions(&["other", "unknown"]), at(10), lease, 5).unwrap()), ["x"]);
 
     // Once the leases ran out, the running executions are claimed again; ended ones never.
     store.finish(&arn("m", "e3"), Some("w2"), &ending(Status::Succeeded, at(20)), &[]).unwrap();
@@ -800,7 +813,7 @@ fn delete_waits_for_running_executions(store: &dyn Store) {
     assert_eq!(store.update_state_machine("busy", &MachineUpdate { definition: None, role_arn: None, update_date: at(3) }).map(|_| ()), deleting);
     store.stop_execution(&a.arn, None, None, at(4)).unwrap();
     assert!(store.state_machine("busy").unwrap().is_some(), "b still runs");
-    store.claim("w", &["busy".into()], at(5), at(60), 1).unwrap();
+    store.claim("w", &definitions(&["busy"]), at(5), at(60), 1).unwrap();
     store.finish(&b.arn, Some("w"), &ending(Status::Succeeded, at(6)), &[]).unwrap();
     assert_eq!(store.state_machine("busy").unwrap(), None, "the last execution took it along");
     assert!(store.execution(&b.arn).unwrap().is_some(), "executions stay describable");
@@ -831,7 +844,7 @@ fn test_case_is_kept_on_the_execution(store: &dyn Store) {
     e.test_case = Some("HappyPath".into());
     store.start_execution(e, &[]).unwrap();
     assert_eq!(store.execution(&arn("m", "e")).unwrap().unwrap().test_case.as_deref(), Some("HappyPath"));
-    let claimed = store.claim("w", &["m".into()], at(1), at(60), 1).unwrap();
+    let claimed = store.claim("w", &all_machines(), at(1), at(60), 1).unwrap();
     assert_eq!(claimed[0].test_case.as_deref(), Some("HappyPath"), "a worker sees it");
 }
 
@@ -1046,7 +1059,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
@@ -1074,9 +1087,26 @@ fn a_version_2_file_is_migrated_to_version_3() {
     assert_eq!(taken.worker_name.as_deref(), Some("w"));
 }
 
-/// What version 4 added, taken away again: a file as version 3 wrote it.
-const WITHOUT_V4: &str = "ALTER TABLE state_machines DROP COLUMN update_date; ALTER TABLE state_machines DROP COLUMN status;
+/// What version 4 (and 5 after it) added, taken away again: a file as version 3 wrote it.
+const WITHOUT_V4: &str = "DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash;
+     ALTER TABLE state_machines DROP COLUMN update_date; ALTER TABLE state_machines DROP COLUMN status;
      ALTER TABLE executions DROP COLUMN test_case; DROP TABLE tags;";
+
+/// A version-4 file: its executions take their machine's definition, and workers claim them
+/// by it.
+#[test]
+fn a_version_4_file_is_migrated_to_version_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash; PRAGMA user_version = 4;").unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.execution(&e.arn).unwrap().unwrap().definition_hash, all_machines()[0]);
+    assert_eq!(store.running_definitions().unwrap(), all_machines());
+    assert_eq!(names(&store.claim("w", &all_machines(), at(1), at(60), 1).unwrap()), ["e"]);
+}
 
 /// A version-3 file gets update dates, statuses, test cases and tags; its machines are ACTIVE.
 #[test]

@@ -25,6 +25,21 @@ impl WorkerCrate {
         &self.dir
     }
 
+    /// The text of definition `hash`, as a build wrote it (definitions are never removed from
+    /// the crate: executions started before an UpdateStateMachine still run them).
+    pub fn definition(&self, hash: &str) -> Option<String> {
+        let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        valid.then(|| std::fs::read_to_string(self.dir.join("definitions").join(format!("{hash}.json"))).ok()).flatten()
+    }
+
+    /// Keeps a copy of definition `hash` in the crate as soon as it is seen, so that it can
+    /// still be built after an UpdateStateMachine replaced it (executions started with it
+    /// finish with it).
+    pub fn keep(&self, hash: &str, text: &str) -> std::io::Result<()> {
+        std::fs::create_dir_all(self.dir.join("definitions"))?;
+        write_if_changed(&self.dir.join("definitions").join(format!("{hash}.json")), text)
+    }
+
     /// Writes the crate serving `definitions` (definition hash → definition text).
     pub fn write(&self, source: &Source, definitions: &BTreeMap<String, String>) -> std::io::Result<()> {
         std::fs::create_dir_all(self.dir.join("src"))?;

@@ -106,11 +106,13 @@ impl Supervisor {
 
     /// One look at the store: rebuild if the definitions changed, fail what cannot run.
     async fn round(&mut self) -> Result<(), String> {
-        let machines = self.machines()?;
+        let wanted = self.wanted()?;
         let mut buildable = BTreeMap::new();
-        for m in &machines {
-            if self.compiles(m) {
-                buildable.insert(m.definition_hash.clone(), m.definition.clone());
+        for (hash, (name, text)) in &wanted {
+            if let Some(text) = text {
+                if self.compiles(hash, name, text) {
+                    buildable.insert(hash.clone(), text.clone());
+                }
             }
         }
         let hashes: Vec<String> = buildable.keys().cloned().collect();
@@ -119,7 +121,26 @@ impl Supervisor {
         if !hashes.is_empty() && served != Some(&hashes) && !failed_before {
             self.rebuild(&buildable, hashes).await;
         }
-        self.fail_unrunnable(&machines)
+        self.fail_unrunnable(&wanted)
+    }
+
+    /// The definitions workers must serve, by hash, with a machine's name for messages and the
+    /// text (`None` when no longer known): every machine's current one, and those that running
+    /// executions started with (an UpdateStateMachine leaves them on theirs), whose text is the
+    /// copy kept in the worker crate.
+    fn wanted(&self) -> Result<BTreeMap<String, (String, Option<String>)>, String> {
+        let mut wanted = BTreeMap::new();
+        for m in self.machines()? {
+            self.krate.keep(&m.definition_hash, &m.definition).map_err(|e| format!("{}: {e}", self.krate.dir().display()))?;
+            wanted.insert(m.definition_hash.clone(), (m.name, Some(m.definition)));
+        }
+        for hash in self.store.running_definitions().map_err(|e| e.to_string())? {
+            if !wanted.contains_key(&hash) {
+                let text = self.krate.definition(&hash);
+                wanted.insert(hash.clone(), (format!("(definition {})", &hash[..12.min(hash.len())]), text));
+            }
+        }
+        Ok(wanted)
     }
 
     fn machines(&self) -> Result<Vec<StateMachineRecord>, String> {
@@ -135,24 +156,23 @@ impl Supervisor {
         }
     }
 
-    /// Whether `m`'s definition compiles to Rust; the first look compiles it and remembers.
-    fn compiles(&mut self, m: &StateMachineRecord) -> bool {
-        let hash = &m.definition_hash;
+    /// Whether definition `hash` compiles to Rust; the first look compiles it and remembers.
+    fn compiles(&mut self, hash: &str, name: &str, text: &str) -> bool {
         if self.compiles.contains(hash) {
             return true;
         }
         if self.broken.contains_key(hash) {
             return false;
         }
-        match asl_codegen::compile_source(&m.definition, "workflow") {
+        match asl_codegen::compile_source(text, "workflow") {
             Ok(_) => {
-                self.compiles.insert(hash.clone());
+                self.compiles.insert(hash.to_string());
                 true
             }
             Err(diagnostics) => {
-                let text = asl_codegen::render(&m.name, &m.definition, &diagnostics);
-                eprintln!("asl serve: state machine '{}' does not compile to Rust; its executions will fail:\n{text}", m.name);
-                self.broken.insert(hash.clone(), format!("The definition of state machine '{}' does not compile to Rust: {text}", m.name));
+                let rendered = asl_codegen::render(name, text, &diagnostics);
+                eprintln!("asl serve: state machine '{name}' does not compile to Rust; its executions will fail:\n{rendered}");
+                self.broken.insert(hash.to_string(), format!("The definition of state machine '{name}' does not compile to Rust: {rendered}"));
                 false
             }
         }
@@ -205,29 +225,30 @@ impl Supervisor {
         Ok(Running { child, hashes })
     }
 
-    /// Fails the waiting executions of state machines that no worker will run: their
-    /// definition does not compile, or the build that would serve them failed.
-    fn fail_unrunnable(&self, machines: &[StateMachineRecord]) -> Result<(), String> {
+    /// Fails the waiting executions of definitions that no worker will run: they do not
+    /// compile, the build that would serve them failed, or their text is no longer known.
+    fn fail_unrunnable(&self, wanted: &BTreeMap<String, (String, Option<String>)>) -> Result<(), String> {
         let served = self.worker.as_ref().map(|w| w.hashes.as_slice()).unwrap_or_default();
         let mut causes: HashMap<&str, String> = HashMap::new();
-        for m in machines {
-            let reason = match (self.broken.get(&m.definition_hash), &self.failed_build) {
-                (Some(reason), _) => reason.clone(),
-                (None, Some((set, reason))) if set.contains(&m.definition_hash) && !served.contains(&m.definition_hash) => {
-                    format!("The worker that runs state machine '{}' could not be built: {reason}", m.name)
+        for (hash, (name, text)) in wanted {
+            let reason = match (text, self.broken.get(hash), &self.failed_build) {
+                (None, ..) => format!("The definition this execution of state machine '{name}' started with is no longer known to this server"),
+                (_, Some(reason), _) => reason.clone(),
+                (_, None, Some((set, reason))) if set.contains(hash) && !served.contains(hash) => {
+                    format!("The worker that runs state machine '{name}' could not be built: {reason}")
                 }
                 _ => continue,
             };
-            causes.insert(&m.name, reason);
+            causes.insert(hash, reason);
         }
         if causes.is_empty() {
             return Ok(());
         }
-        let names: Vec<String> = causes.keys().map(|n| n.to_string()).collect();
+        let hashes: Vec<String> = causes.keys().map(|h| h.to_string()).collect();
         let now = chrono::Utc::now();
-        let claimed = self.store.claim(SUPERVISOR, &names, now, now + chrono::Duration::seconds(30), 100).map_err(|e| e.to_string())?;
+        let claimed = self.store.claim(SUPERVISOR, &hashes, now, now + chrono::Duration::seconds(30), 100).map_err(|e| e.to_string())?;
         for record in claimed {
-            let cause = &causes[record.state_machine_name.as_str()];
+            let cause = &causes[record.definition_hash.as_str()];
             asl_engine::worker::fail_unrunnable(&*self.store, SUPERVISOR, &record.arn, cause).map_err(|e| e.to_string())?;
         }
         Ok(())

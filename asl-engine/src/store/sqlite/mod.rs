@@ -269,20 +269,22 @@ impl Store for SqliteStore {
         })
     }
 
-    fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
+    fn start_execution(&self, mut record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started> {
         if record.status != Status::Running {
             return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
         }
         let what = "starting an execution";
         self.write(what, |tx| {
-            let machine: Option<(String, String)> = tx
-                .prepare_cached("SELECT arn, status FROM state_machines WHERE name = ?1")
-                .and_then(|mut stmt| stmt.query_row([&record.state_machine_name], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+            let machine: Option<(String, String, String)> = tx
+                .prepare_cached("SELECT arn, status, definition_hash FROM state_machines WHERE name = ?1")
+                .and_then(|mut stmt| {
+                    stmt.query_row([&record.state_machine_name], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional()
+                })
                 .context(what)?;
             match machine {
                 None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
-                Some((arn, status)) if status != MachineStatus::Active.as_str() => return Err(StoreError::StateMachineDeleting(arn)),
-                Some(_) => {}
+                Some((arn, status, _)) if status != MachineStatus::Active.as_str() => return Err(StoreError::StateMachineDeleting(arn)),
+                Some((_, _, hash)) => record.definition_hash = hash,
             }
             let existing = tx
                 .prepare_cached(&format!(
@@ -303,7 +305,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached(&format!(
                 "INSERT INTO executions ({EXECUTION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
@@ -321,6 +323,7 @@ impl Store for SqliteStore {
                     record.owner,
                     opt_date_text(record.lease_until),
                     record.test_case,
+                    record.definition_hash,
                 ])
             })
             .context(what)?;
@@ -371,21 +374,21 @@ impl Store for SqliteStore {
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
-    fn claim(&self, worker: &str, machines: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, max: usize) -> Result<Vec<ExecutionRecord>> {
-        if machines.is_empty() || max == 0 {
+    fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, max: usize) -> Result<Vec<ExecutionRecord>> {
+        if definitions.is_empty() || max == 0 {
             return Ok(Vec::new());
         }
         let what = "claiming executions";
-        let placeholders = vec!["?"; machines.len()].join(", ");
+        let placeholders = vec!["?"; definitions.len()].join(", ");
         // Oldest first, so that nothing starves. A lease is over when it ended before `now`;
         // an owner without a lease (never written by this code) counts as no claim at all.
         let sql = format!(
             "SELECT {EXECUTION_COLUMNS} FROM executions
-             WHERE status = 'RUNNING' AND state_machine_name IN ({placeholders})
+             WHERE status = 'RUNNING' AND definition_hash IN ({placeholders})
                AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?)
              ORDER BY start_date, name, arn LIMIT ?"
         );
-        let mut args: Vec<SqlValue> = machines.iter().map(|m| SqlValue::from(m.clone())).collect();
+        let mut args: Vec<SqlValue> = definitions.iter().map(|d| SqlValue::from(d.clone())).collect();
         args.push(date_text(now).into());
         args.push(limit(max).into());
         let lease_text = date_text(lease_until);
@@ -406,6 +409,15 @@ impl Store for SqliteStore {
                 e.lease_until = parse_date(&lease_text);
             }
             Ok(claimed)
+        })
+    }
+
+    fn running_definitions(&self) -> Result<Vec<String>> {
+        let what = "listing the definitions of running executions";
+        self.read(what, |conn| {
+            conn.prepare_cached("SELECT DISTINCT definition_hash FROM executions WHERE status = 'RUNNING'")
+                .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>())
+                .context(what)
         })
     }
 

@@ -12,7 +12,7 @@ use std::error::Error as StdError;
 pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until, test_case";
+     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash";
 pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
      last_heartbeat, taken, heartbeats, worker_name";
 
@@ -80,6 +80,7 @@ pub(super) fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRec
         owner: row.get(11)?,
         lease_until: get_opt_date(row, 12)?,
         test_case: row.get(13)?,
+        definition_hash: row.get(14)?,
     })
 }
 

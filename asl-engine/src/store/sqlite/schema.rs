@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-pub(super) const SCHEMA_VERSION: i64 = 4;
+pub(super) const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -120,12 +120,22 @@ CREATE TABLE tags (
 ) WITHOUT ROWID;
 ";
 
+/// Version 4 → 5: the definition each execution runs (its machine's at start), so that an
+/// UpdateStateMachine leaves running executions on theirs; existing executions take their
+/// machine's current one, the only one this store knew of.
+const MIGRATE_TO_V5: &str = "
+ALTER TABLE executions ADD COLUMN definition_hash TEXT NOT NULL DEFAULT '';
+UPDATE executions SET definition_hash =
+    COALESCE((SELECT s.definition_hash FROM state_machines s WHERE s.name = executions.state_machine_name), '');
+CREATE INDEX executions_by_definition ON executions (status, definition_hash);
+";
+
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     // Immediate: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0..=3 => {
+        0..=4 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
@@ -135,7 +145,10 @@ pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
             if version <= 2 {
                 tx.execute_batch(MIGRATE_TO_V3).context("migrating the store schema to version 3")?;
             }
-            tx.execute_batch(MIGRATE_TO_V4).context("migrating the store schema to version 4")?;
+            if version <= 3 {
+                tx.execute_batch(MIGRATE_TO_V4).context("migrating the store schema to version 4")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V5).context("migrating the store schema to version 5")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}
