@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Long enough for a cold build of the worker's dependencies on a loaded 2-core machine.
-const BUILD_LIMIT: Duration = Duration::from_secs(1200);
+const BUILD_LIMIT: Duration = Duration::from_secs(1800);
 
 const HELLO: &str = r#"{"StartAt": "Greet", "States": {
     "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hello {}', $.name)"}, "Next": "Done"},
