@@ -9,7 +9,7 @@ use crate::protocol::{self, code, MAX_BODY};
 use crate::sigv4::{self, Credentials};
 use asl_engine::{ApiError, Engine};
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, Method, Uri};
 use axum::response::Response;
 use axum::routing::any;
@@ -94,7 +94,8 @@ pub async fn shutdown_signal() {
     interrupt.await.unwrap_or(());
 }
 
-async fn handle(State(service): State<Arc<Service>>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+// `OriginalUri`: the path as the client sent and signed it, also when the router is nested.
+async fn handle(State(service): State<Arc<Service>>, method: Method, OriginalUri(uri): OriginalUri, headers: HeaderMap, body: Body) -> Response {
     let request_id = protocol::request_id();
     match run(&service, method, &uri, &headers, body).await {
         Ok(answer) => protocol::answer(answer, &request_id),
@@ -168,4 +169,41 @@ async fn not_found(uri: Uri) -> Response {
     let shown = asl_codegen::printable(uri.path());
     let e = ApiError::new(code::UNKNOWN_OPERATION, format!("No operation at '{shown}': the Step Functions API is served at /"));
     protocol::error(&e, &protocol::request_id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asl_engine::MemoryStore;
+    use axum::http::{HeaderValue, Request, StatusCode};
+    use tower::ServiceExt;
+
+    /// A ListStateMachines to `path`, signed with `test:test` when `sign`.
+    fn request(path: &str, sign: bool) -> Request<Body> {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("localhost"));
+        headers.insert("x-amz-target", HeaderValue::from_static("AWSStepFunctions.ListStateMachines"));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(protocol::CONTENT_TYPE));
+        let date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+        headers.insert("x-amz-date", HeaderValue::from_str(&date).unwrap());
+        if sign {
+            let signed = sigv4::Request { method: "POST", path, query: None, headers: &headers, body: b"{}" };
+            let authorization = sigv4::authorization("test", "test", "us-east-1", &date, &signed, "content-type;host;x-amz-date;x-amz-target");
+            headers.insert("authorization", HeaderValue::from_str(&authorization).unwrap());
+        }
+        let mut request = Request::post(path).body(Body::from("{}")).unwrap();
+        *request.headers_mut() = headers;
+        request
+    }
+
+    #[tokio::test]
+    async fn a_nested_router_checks_the_path_the_client_signed() {
+        let credentials = Credentials::parse(["test:test"]).unwrap();
+        let api = router_with_credentials(Engine::new(Arc::new(MemoryStore::new())), credentials);
+        let app = Router::new().nest("/sfn", api);
+        let signed = app.clone().oneshot(request("/sfn", true)).await.unwrap();
+        assert_eq!(signed.status(), StatusCode::OK);
+        let unsigned = app.oneshot(request("/sfn", false)).await.unwrap();
+        assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+    }
 }

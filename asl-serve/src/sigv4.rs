@@ -136,6 +136,18 @@ pub fn verify(credentials: &Credentials, request: &Request, now: DateTime<Utc>) 
     }
 }
 
+/// The `Authorization` header a client sends for `request` signed at `amz_date`
+/// (`YYYYMMDD'T'HHMMSS'Z'`, which must also be its X-Amz-Date) over `signed_headers`
+/// (lower-case names joined by `;`): to test a server, or to call one from Rust without an SDK.
+pub fn authorization(key_id: &str, secret: &str, region: &str, amz_date: &str, request: &Request, signed_headers: &str) -> String {
+    let day = amz_date.get(..8).unwrap_or_default();
+    let scope = format!("{day}/{region}/{SERVICE}/{TERMINATOR}");
+    let canonical = canonical_request(request, signed_headers, &hex(&Sha256::digest(request.body)));
+    let key = signing_key(secret, day, region, SERVICE);
+    let signature = hex(&hmac(&key, string_to_sign(amz_date, &scope, &canonical).as_bytes()));
+    format!("{ALGORITHM} Credential={key_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}")
+}
+
 fn incomplete(message: impl Into<String>) -> ApiError {
     ApiError::new(code::INCOMPLETE_SIGNATURE, message)
 }

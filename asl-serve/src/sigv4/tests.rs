@@ -103,13 +103,8 @@ fn credentials() -> Credentials {
 /// A ListStateMachines request signed with `secret` at `date` by `key_id`.
 fn signed(key_id: &str, secret: &str, date: &str, body: &[u8]) -> HeaderMap {
     let mut map = headers(&[("Host", "127.0.0.1:8083"), ("X-Amz-Date", date), ("X-Amz-Target", "AWSStepFunctions.ListStateMachines")]);
-    let scope = format!("{}/us-east-1/states/aws4_request", &date[..8]);
-    let signed_headers = "host;x-amz-date;x-amz-target";
     let request = Request { method: "POST", path: "/", query: None, headers: &map, body };
-    let canonical = canonical_request(&request, signed_headers, &hex(&Sha256::digest(body)));
-    let key = signing_key(secret, &date[..8], "us-east-1", "states");
-    let signature = hex(&hmac(&key, string_to_sign(date, &scope, &canonical).as_bytes()));
-    let header = format!("AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}");
+    let header = authorization(key_id, secret, "us-east-1", date, &request, "host;x-amz-date;x-amz-target");
     map.insert("authorization", HeaderValue::from_str(&header).unwrap());
     map
 }
