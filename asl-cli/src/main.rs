@@ -33,7 +33,8 @@ enum Command {
     Expand { file: PathBuf },
     /// Serve the Step Functions API over HTTP (`aws --endpoint-url`, the SDKs) until SIGINT/SIGTERM.
     Serve {
-        /// The address to listen on (loopback by default: the API has no authentication).
+        /// The address to listen on (loopback by default: without --credentials the API
+        /// accepts every request).
         #[arg(long, default_value = asl_serve::DEFAULT_HOST)]
         host: String,
         #[arg(long, default_value_t = asl_serve::DEFAULT_PORT)]
@@ -45,6 +46,11 @@ enum Command {
         /// Serve the API only; no worker runs the registered definitions here.
         #[arg(long)]
         no_workers: bool,
+        /// Refuse requests not signed (AWS Signature Version 4) with this access key and its
+        /// secret, as AWS does; repeat for several keys. Default: `$ASL_SERVE_CREDENTIALS`
+        /// (pairs separated by commas; out of `ps`'s sight). Neither: requests are not checked.
+        #[arg(long, value_name = "ACCESS_KEY_ID:SECRET_ACCESS_KEY")]
+        credentials: Vec<String>,
     },
     /// Compile a definition and run one execution in the foreground: prints its output (exit 0)
     /// or its error and cause (exit 1).
@@ -80,8 +86,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
-        Command::Serve { host, port, mock_config, no_workers } => {
-            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers })
+        Command::Serve { host, port, mock_config, no_workers, credentials } => {
+            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials })
         }
         Command::Run { definition, input, mock_config, test_case } => match aws::text(&input) {
             Ok(input) => serve::run_once(&aws::store_path(cli.store), definition, input, mock_config, test_case),

@@ -16,9 +16,33 @@ pub struct ServeOptions {
     pub mock_config: Option<PathBuf>,
     /// Serve the API only: registered definitions are run by workers started elsewhere.
     pub no_workers: bool,
+    /// `ACCESS_KEY_ID:SECRET_ACCESS_KEY` pairs (`--credentials`); none: those of
+    /// [`CREDENTIALS_VARIABLE`], if set.
+    pub credentials: Vec<String>,
+}
+
+/// The variable that configures signature checking when `--credentials` is not given. Not
+/// AWS's own variables: a developer's real keys in the environment must not switch it on.
+pub const CREDENTIALS_VARIABLE: &str = "ASL_SERVE_CREDENTIALS";
+
+/// The access keys requests must be signed with: the flags', else the variable's (split at
+/// commas); none at all: requests are accepted unchecked. Errors never show a secret.
+fn credentials(flags: &[String]) -> Result<asl_serve::Credentials, String> {
+    if !flags.is_empty() {
+        return asl_serve::Credentials::parse(flags.iter().map(String::as_str)).map_err(|e| format!("--credentials: {e}"));
+    }
+    match std::env::var(CREDENTIALS_VARIABLE) {
+        Ok(text) => asl_serve::Credentials::parse(text.split(',').filter(|p| !p.trim().is_empty())).map_err(|e| format!("{CREDENTIALS_VARIABLE}: {e}")),
+        Err(std::env::VarError::NotPresent) => Ok(asl_serve::Credentials::default()),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{CREDENTIALS_VARIABLE} is not UTF-8 text")),
+    }
 }
 
 pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
+    let credentials = match credentials(&options.credentials) {
+        Ok(credentials) => credentials,
+        Err(problem) => return fail(2, &problem),
+    };
     // Serving registers state machines and activities, so it may create the store.
     let engine = match crate::aws::open(store, true) {
         Ok(engine) => engine,
@@ -54,9 +78,12 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
             crate::output::err(&format!("asl serve: registered definitions are compiled in {}", config.build_dir.display()));
             tokio::spawn(Supervisor::new(engine.store().clone(), config).run(until_stopped(stopping.clone())))
         });
+        if !credentials.is_empty() {
+            crate::output::err(&format!("asl serve: requests must be signed (SigV4) with access key {}", credentials.key_ids().join(", ")));
+        }
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {})", store.display()));
-        let served = asl_serve::serve(listener, engine, until_stopped(stopping)).await;
+        let served = asl_serve::serve_with_credentials(listener, engine, credentials, until_stopped(stopping)).await;
         if let Some(supervisor) = supervisor {
             let _ = supervisor.await;
         }

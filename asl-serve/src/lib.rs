@@ -3,6 +3,8 @@
 //! compiled code.
 //!
 //! Floors, bottom first:
+//! - `sigv4.rs`: AWS Signature Version 4: the access keys accepted, and checking a request's
+//!   signature against them (when none are configured, requests are accepted unchecked).
 //! - `protocol.rs`: AWS JSON 1.0 framing: the target header, the content type, a bounded
 //!   JSON body, members read with AWS's validation texts, answers with epoch-second dates,
 //!   errors as `{"__type": "...#Code", "message"}` (what botocore and the SDK for Rust read).
@@ -20,6 +22,8 @@ pub mod actions;
 pub mod oneshot;
 pub mod protocol;
 pub mod server;
+pub mod sigv4;
 pub mod workers;
 
-pub use server::{router, serve, shutdown_signal, DEFAULT_HOST, DEFAULT_PORT};
+pub use server::{router, router_with_credentials, serve, serve_with_credentials, shutdown_signal, DEFAULT_HOST, DEFAULT_PORT};
+pub use sigv4::Credentials;

@@ -10,6 +10,7 @@
 //! protocol requires (the SDK for Rust refuses strings); the engine writes RFC 3339 text for the
 //! CLI, converted here ([`epoch_dates`]).
 
+use crate::sigv4::code as auth;
 use asl_engine::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,13 +41,17 @@ pub mod code {
 fn namespace(code: &str) -> &'static str {
     match code {
         code::UNKNOWN_OPERATION | code::SERIALIZATION | code::TOO_LARGE | code::INTERNAL => "com.amazon.coral.service",
+        auth::MISSING_TOKEN | auth::UNRECOGNIZED_CLIENT | auth::INVALID_SIGNATURE | auth::INCOMPLETE_SIGNATURE => "com.amazon.coral.service",
         code::VALIDATION => "com.amazon.coral.validate",
         _ => "com.amazonaws.swf.service.v2.model",
     }
 }
 
+/// AWS's statuses: 403 for a request without a signature, 400 for one it cannot accept (as
+/// for every client error of the JSON protocol).
 fn status(code: &str) -> StatusCode {
     match code {
+        auth::MISSING_TOKEN => StatusCode::FORBIDDEN,
         code::INTERNAL => StatusCode::INTERNAL_SERVER_ERROR,
         code::TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::BAD_REQUEST,
@@ -286,5 +291,7 @@ mod tests {
         assert_eq!(namespace("StateMachineDoesNotExist"), "com.amazonaws.swf.service.v2.model");
         assert_eq!(namespace(code::VALIDATION), "com.amazon.coral.validate");
         assert_eq!(status(code::INTERNAL), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(namespace(auth::INVALID_SIGNATURE), "com.amazon.coral.service");
+        assert_eq!((status(auth::MISSING_TOKEN), status(auth::UNRECOGNIZED_CLIENT)), (StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST));
     }
 }

@@ -1,13 +1,15 @@
 //! The HTTP server, the top floor: the axum router (everything goes to one handler, which
-//! frames the request with `protocol` and runs it with `actions`), binding, and a graceful
+//! checks the signature with `sigv4` when credentials are configured, frames the request with
+//! `protocol` and runs it with `actions`), binding, and a graceful
 //! shutdown on SIGINT/SIGTERM. [`router`] and [`serve`] are public so the API can be embedded
 //! in a user's own binary next to their workers.
 
 use crate::actions::{Action, Actions};
 use crate::protocol::{self, code, MAX_BODY};
+use crate::sigv4::{self, Credentials};
 use asl_engine::{ApiError, Engine};
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, Method, Uri};
 use axum::response::Response;
 use axum::routing::any;
@@ -18,35 +20,55 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-/// The address `asl serve` listens on unless told otherwise: loopback, as the API has no
-/// authentication.
+/// The address `asl serve` listens on unless told otherwise: loopback, as the API accepts
+/// every request unless credentials are configured.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8083;
 
 /// The API over `engine`, as a router to serve or to nest in another one. Waiting actions
 /// (GetActivityTask) wait their full time; [`serve`] ends them early at shutdown.
+/// Every request is accepted unchecked, as local emulators do.
 pub fn router(engine: Engine) -> Router {
+    router_with_credentials(engine, Credentials::default())
+}
+
+/// [`router`], with requests refused unless signed (SigV4) with one of `credentials`' keys
+/// (none: unchecked).
+pub fn router_with_credentials(engine: Engine, credentials: Credentials) -> Router {
     let (stop, stopping) = watch::channel(false);
     // Kept alive with the router: the waits never see a shutdown that cannot come.
     let actions = Actions::new(engine, stopping);
-    with_actions(actions, Some(Arc::new(stop)))
+    with_actions(actions, credentials, Some(Arc::new(stop)))
 }
 
-fn with_actions(actions: Actions, keep: Option<Arc<watch::Sender<bool>>>) -> Router {
-    let state = Service { actions, _keep: keep };
+fn with_actions(actions: Actions, credentials: Credentials, keep: Option<Arc<watch::Sender<bool>>>) -> Router {
+    let state = Service { actions, credentials, _keep: keep };
     Router::new().route("/", any(handle)).fallback(not_found).with_state(Arc::new(state))
 }
 
 struct Service {
     actions: Actions,
+    credentials: Credentials,
     _keep: Option<Arc<watch::Sender<bool>>>,
 }
 
 /// Serves the API over `engine` on `listener` until `shutdown` completes; then waits for the
 /// requests under way (long polls answer at once) and returns.
+/// Every request is accepted unchecked.
 pub async fn serve(listener: TcpListener, engine: Engine, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    serve_with_credentials(listener, engine, Credentials::default(), shutdown).await
+}
+
+/// [`serve`], with requests refused unless signed with one of `credentials`' keys (none:
+/// unchecked).
+pub async fn serve_with_credentials(
+    listener: TcpListener,
+    engine: Engine,
+    credentials: Credentials,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = with_actions(Actions::new(engine, stopping), None);
+    let app = with_actions(Actions::new(engine, stopping), credentials, None);
     let signal = async move {
         shutdown.await;
         let _ = stop.send(true);
@@ -72,22 +94,41 @@ pub async fn shutdown_signal() {
     interrupt.await.unwrap_or(());
 }
 
-async fn handle(State(service): State<Arc<Service>>, method: Method, headers: HeaderMap, body: Body) -> Response {
+// `OriginalUri`: the path as the client sent and signed it, also when the router is nested.
+async fn handle(State(service): State<Arc<Service>>, method: Method, OriginalUri(uri): OriginalUri, headers: HeaderMap, body: Body) -> Response {
     let request_id = protocol::request_id();
-    match run(&service.actions, method, &headers, body).await {
+    match run(&service, method, &uri, &headers, body).await {
         Ok(answer) => protocol::answer(answer, &request_id),
         Err(e) => protocol::error(&e, &request_id),
     }
 }
 
-async fn run(actions: &Actions, method: Method, headers: &HeaderMap, body: Body) -> Result<serde_json::Value, ApiError> {
+async fn run(service: &Service, method: Method, uri: &Uri, headers: &HeaderMap, body: Body) -> Result<serde_json::Value, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The Step Functions API takes POST requests, not {method}")));
     }
+    // The signature covers the body, so a checked request is read before it is framed; an
+    // unchecked one is framed first, its body read only when the framing is right.
+    // (`Ok`: the body read and verified; `Err`: still unread.)
+    let body = match service.credentials.is_empty() {
+        true => Err(body),
+        false => Ok(verified_body(&service.credentials, &method, uri, headers, body).await?),
+    };
     let action = Action::parse(protocol::target(headers)?)?;
     protocol::check_content_type(headers)?;
-    let body = read_body(headers, body).await?;
-    actions.call(action, protocol::members(&body)?).await
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(body) => read_body(headers, body).await?,
+    };
+    service.actions.call(action, protocol::members(&bytes)?).await
+}
+
+/// The body, once the request's signature over it is one of `credentials`'.
+async fn verified_body(credentials: &Credentials, method: &Method, uri: &Uri, headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
+    let bytes = read_body(headers, body).await?;
+    let request = sigv4::Request { method: method.as_str(), path: uri.path(), query: uri.query(), headers, body: &bytes };
+    sigv4::verify(credentials, &request, chrono::Utc::now())?;
+    Ok(bytes)
 }
 
 /// The body, refused past [`MAX_BODY`] (by its Content-Length, else once it grows past it).
@@ -128,4 +169,41 @@ async fn not_found(uri: Uri) -> Response {
     let shown = asl_codegen::printable(uri.path());
     let e = ApiError::new(code::UNKNOWN_OPERATION, format!("No operation at '{shown}': the Step Functions API is served at /"));
     protocol::error(&e, &protocol::request_id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asl_engine::MemoryStore;
+    use axum::http::{HeaderValue, Request, StatusCode};
+    use tower::ServiceExt;
+
+    /// A ListStateMachines to `path`, signed with `test:test` when `sign`.
+    fn request(path: &str, sign: bool) -> Request<Body> {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("localhost"));
+        headers.insert("x-amz-target", HeaderValue::from_static("AWSStepFunctions.ListStateMachines"));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(protocol::CONTENT_TYPE));
+        let date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+        headers.insert("x-amz-date", HeaderValue::from_str(&date).unwrap());
+        if sign {
+            let signed = sigv4::Request { method: "POST", path, query: None, headers: &headers, body: b"{}" };
+            let authorization = sigv4::authorization("test", "test", "us-east-1", &date, &signed, "content-type;host;x-amz-date;x-amz-target");
+            headers.insert("authorization", HeaderValue::from_str(&authorization).unwrap());
+        }
+        let mut request = Request::post(path).body(Body::from("{}")).unwrap();
+        *request.headers_mut() = headers;
+        request
+    }
+
+    #[tokio::test]
+    async fn a_nested_router_checks_the_path_the_client_signed() {
+        let credentials = Credentials::parse(["test:test"]).unwrap();
+        let api = router_with_credentials(Engine::new(Arc::new(MemoryStore::new())), credentials);
+        let app = Router::new().nest("/sfn", api);
+        let signed = app.clone().oneshot(request("/sfn", true)).await.unwrap();
+        assert_eq!(signed.status(), StatusCode::OK);
+        let unsigned = app.oneshot(request("/sfn", false)).await.unwrap();
+        assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+    }
 }

@@ -20,7 +20,18 @@ pub struct Server {
 impl Server {
     /// The API only (`--no-workers`): executions stay RUNNING.
     pub fn start() -> Server {
-        Server::spawn(&["--no-workers"], |_| {})
+        Server::start_with(&[])
+    }
+
+    /// The API only, with `args` added to `asl serve` (`--credentials KEY:SECRET`, say).
+    pub fn start_with(args: &[&str]) -> Server {
+        Server::start_with_env(args, &[])
+    }
+
+    /// [`Server::start_with`], with `env` set for the server (`ASL_SERVE_CREDENTIALS`, say).
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let args: Vec<&str> = ["--no-workers"].iter().chain(args).copied().collect();
+        Server::spawn(&args, env, |_| {})
     }
 
     /// The API and its workers, which build the registered definitions into the cargo target
@@ -29,14 +40,14 @@ impl Server {
     /// server's folder before it starts (a mock config, say); `args` are added to `asl serve`.
     pub fn with_workers(files: &[(&str, &str)], args: &[&str]) -> Server {
         let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        Server::spawn(args, move |dir| {
+        Server::spawn(args, &[], move |dir| {
             for (name, text) in &files {
                 write(dir, name, text);
             }
         })
     }
 
-    fn spawn(args: &[&str], prepare: impl FnOnce(&Path)) -> Server {
+    fn spawn(args: &[&str], env: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
         prepare(dir.path());
         let store = dir.path().join("store.db");
@@ -44,6 +55,9 @@ impl Server {
         let mut child = Command::new(ASL)
             .current_dir(dir.path())
             .env("ASL_TARGET_DIR", target)
+            // Checked only when a test asks for it, whatever the environment running the tests.
+            .env_remove("ASL_SERVE_CREDENTIALS")
+            .envs(env.iter().copied())
             .args(["--store", store.to_str().unwrap(), "serve", "--port", "0"])
             .args(args)
             .stdout(Stdio::null())
