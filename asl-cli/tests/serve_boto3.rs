@@ -31,13 +31,11 @@ def raises(code, f, *args, **kw):
 "#;
 
 fn python(server: &Server, script: &str) {
-    let out = server.python(&format!("{PRELUDE}\n{script}\nprint('ok')"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.trim_end().ends_with("ok"), "{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    server::python_ok(server, PRELUDE, script);
 }
 
 fn boto3() -> bool {
-    have("python3", &["-c", "import boto3"])
+    server::have_boto3()
 }
 
 #[test]

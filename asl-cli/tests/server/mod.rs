@@ -164,6 +164,19 @@ pub fn have(program: &str, probe: &[&str]) -> bool {
     ok
 }
 
+/// Whether boto3 can be imported here.
+pub fn have_boto3() -> bool {
+    have("python3", &["-c", "import boto3"])
+}
+
+/// Runs `prelude` then `script` with python3 against `server`; the script passes when it
+/// prints nothing after its last line but "ok".
+pub fn python_ok(server: &Server, prelude: &str, script: &str) {
+    let out = server.python(&format!("{prelude}\n{script}\nprint('ok')"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.trim_end().ends_with("ok"), "{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+}
+
 pub fn stdout_json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
