@@ -3,6 +3,7 @@
 //! compiled code, until SIGINT or SIGTERM. `asl run` and `asl test`: executions in the
 //! foreground through the same workers.
 
+use asl_runtime::mock::MockConfig;
 use asl_serve::oneshot::OneShot;
 use asl_serve::workers::{Source, Supervisor, SupervisorConfig};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
     let workers = match options.no_workers {
         true => None,
         false => match workers_config(store, options.mock_config.clone(), false) {
-            Ok(config) => Some(config),
+            Ok((config, _)) => Some(config),
             Err(problem) => return fail(2, &problem),
         },
     };
@@ -95,16 +96,18 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
 }
 
 /// The workers of `store`: built next to it, from the sources this binary was built from
-/// (or `ASL_SOURCE_DIR`), with the mock config checked now so that its problems show at once.
-fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool) -> Result<SupervisorConfig, String> {
+/// (or `ASL_SOURCE_DIR`), with the mock config read and checked now so that its problems show
+/// at once (and handed back, for the commands that look into it).
+fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool) -> Result<(SupervisorConfig, Option<MockConfig>), String> {
     let source = Source::locate().map_err(|e| format!("{e} (or serve the API only with --no-workers)"))?;
-    if let Some(path) = &mock_config {
-        asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?;
-    }
+    let mocks = match &mock_config {
+        Some(path) => Some(asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?),
+        None => None,
+    };
     let mut config = SupervisorConfig::next_to(store.to_path_buf(), source);
     config.mock_config = mock_config.map(|p| p.canonicalize().unwrap_or(p));
     config.virtual_time = virtual_time;
-    Ok(config)
+    Ok((config, mocks))
 }
 
 fn fail(code: u8, problem: &str) -> ExitCode {
@@ -118,14 +121,11 @@ pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: O
     if test_case.is_some() && mock_config.is_none() {
         return fail(2, "--test-case needs --mock-config");
     }
-    let config = match workers_config(store, mock_config.clone(), false) {
-        Ok(config) => config,
+    let (config, mocks) = match workers_config(store, mock_config, false) {
+        Ok(workers) => workers,
         Err(problem) => return fail(2, &problem),
     };
-    let name = match machine_name(&definition, mock_config.as_deref()) {
-        Ok(name) => name,
-        Err(problem) => return fail(2, &problem),
-    };
+    let name = machine_name(&definition, mocks.as_ref());
     let one = OneShot { definition, input, test_case, name };
     match block_on(asl_serve::oneshot::run(&one, &config)) {
         Err(problem) | Ok(Err(problem)) => fail(1, &problem),
@@ -137,12 +137,9 @@ pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: O
 /// mock file whose name is a definition file's stem, on virtual time; one line per case.
 /// Exits 0 when every case ran (whatever its outcome), 1 when one could not.
 pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String) -> ExitCode {
-    let config = match workers_config(store, Some(mock_config.clone()), true) {
-        Ok(config) => config,
-        Err(problem) => return fail(2, &problem),
-    };
-    let mocks = match asl_engine::hosted::read_mock_config(&mock_config) {
-        Ok(mocks) => mocks,
+    let (config, mocks) = match workers_config(store, Some(mock_config), true) {
+        Ok((config, Some(mocks))) => (config, mocks),
+        Ok((_, None)) => return fail(2, "--mock-config was not read"),
         Err(problem) => return fail(2, &problem),
     };
     let mut cases = Vec::new();
@@ -172,15 +169,14 @@ pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input
 
 /// The state machine's name: the one state machine of the mock config, else the file's stem
 /// (which the mock config then names its test cases under).
-fn machine_name(definition: &Path, mock_config: Option<&Path>) -> Result<String, String> {
-    if let Some(path) = mock_config {
-        let mocks = asl_engine::hosted::read_mock_config(path)?;
+fn machine_name(definition: &Path, mocks: Option<&MockConfig>) -> String {
+    if let Some(mocks) = mocks {
         let machines: Vec<&str> = mocks.state_machines().collect();
         if let [only] = machines.as_slice() {
-            return Ok(only.to_string());
+            return only.to_string();
         }
     }
-    Ok(definition.file_stem().map_or_else(|| "workflow".to_string(), |s| s.to_string_lossy().into_owned()))
+    definition.file_stem().map_or_else(|| "workflow".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
