@@ -70,6 +70,8 @@ pub struct Supervisor {
     broken: HashMap<String, String>,
     /// Definitions that compile (checked once each).
     compiles: std::collections::HashSet<String>,
+    /// Definitions already copied into the crate (written once each, not every round).
+    kept: std::collections::HashSet<String>,
     worker: Option<Running>,
     /// The last set of definitions whose build failed, and why; retried when the set changes.
     failed_build: Option<(Vec<String>, String)>,
@@ -84,7 +86,7 @@ struct Running {
 impl Supervisor {
     pub fn new(store: Arc<dyn Store>, config: SupervisorConfig) -> Self {
         let krate = WorkerCrate::new(config.build_dir.join("crate"));
-        Supervisor { store, config, krate, broken: HashMap::new(), compiles: Default::default(), worker: None, failed_build: None }
+        Supervisor { store, config, krate, broken: HashMap::new(), compiles: Default::default(), kept: Default::default(), worker: None, failed_build: None }
     }
 
     /// Supervises until `shutdown` completes, then stops the worker (which releases its claims).
@@ -128,10 +130,13 @@ impl Supervisor {
     /// text (`None` when no longer known): every machine's current one, and those that running
     /// executions started with (an UpdateStateMachine leaves them on theirs), whose text is the
     /// copy kept in the worker crate.
-    fn wanted(&self) -> Result<BTreeMap<String, (String, Option<String>)>, String> {
+    fn wanted(&mut self) -> Result<BTreeMap<String, (String, Option<String>)>, String> {
         let mut wanted = BTreeMap::new();
         for m in self.machines()? {
-            self.krate.keep(&m.definition_hash, &m.definition).map_err(|e| format!("{}: {e}", self.krate.dir().display()))?;
+            if !self.kept.contains(&m.definition_hash) {
+                self.krate.keep(&m.definition_hash, &m.definition).map_err(|e| format!("{}: {e}", self.krate.dir().display()))?;
+                self.kept.insert(m.definition_hash.clone());
+            }
             wanted.insert(m.definition_hash.clone(), (m.name, Some(m.definition)));
         }
         for hash in self.store.running_definitions().map_err(|e| e.to_string())? {
