@@ -164,6 +164,69 @@ sfn.delete_state_machine(stateMachineArn=arn)
 }
 
 #[test]
+fn versions_and_aliases_as_boto3_drives_them() {
+    if !boto3() {
+        return;
+    }
+    python(&Server::start(), r#"
+created = sfn.create_state_machine(name='versioned', definition=DEFINITION, roleArn=ROLE, publish=True, versionDescription='first')
+arn, v1 = created['stateMachineArn'], created['stateMachineVersionArn']
+assert v1 == arn + ':1', created
+raises('ValidationException', sfn.create_state_machine, name='x', definition=DEFINITION, roleArn=ROLE, versionDescription='no publish')
+d = sfn.describe_state_machine(stateMachineArn=v1)
+assert (d['stateMachineArn'], d['description'], d['definition']) == (v1, 'first', DEFINITION), d
+revision = sfn.describe_state_machine(stateMachineArn=arn)['revisionId']
+assert sfn.publish_state_machine_version(stateMachineArn=arn)['stateMachineVersionArn'] == v1, 'one version per revision'
+newer = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+updated = sfn.update_state_machine(stateMachineArn=arn, definition=newer, publish=True, versionDescription='second')
+v2 = updated['stateMachineVersionArn']
+assert v2 == arn + ':2' and updated['revisionId'] != revision, updated
+raises('ConflictException', sfn.publish_state_machine_version, stateMachineArn=arn, revisionId=revision)
+assert sfn.describe_state_machine(stateMachineArn=v1)['definition'] == DEFINITION, 'a version keeps its definition'
+versions = sfn.list_state_machine_versions(stateMachineArn=arn, maxResults=1)
+assert [v['stateMachineVersionArn'] for v in versions['stateMachineVersions']] == [v2] and 'nextToken' in versions, versions
+rest = sfn.list_state_machine_versions(stateMachineArn=arn, nextToken=versions['nextToken'])
+assert [v['stateMachineVersionArn'] for v in rest['stateMachineVersions']] == [v1], rest
+assert isinstance(rest['stateMachineVersions'][0]['creationDate'], datetime.datetime)
+
+alias = sfn.create_state_machine_alias(name='prod', description='live', routingConfiguration=[{'stateMachineVersionArn': v1, 'weight': 100}])['stateMachineAliasArn']
+assert alias == arn + ':prod', alias
+a = sfn.describe_state_machine_alias(stateMachineAliasArn=alias)
+assert (a['name'], a['description'], a['routingConfiguration']) == ('prod', 'live', [{'stateMachineVersionArn': v1, 'weight': 100}]), a
+raises('ValidationException', sfn.create_state_machine_alias, name='half', routingConfiguration=[{'stateMachineVersionArn': v1, 'weight': 50}])
+raises('ResourceNotFound', sfn.create_state_machine_alias, name='ghost', routingConfiguration=[{'stateMachineVersionArn': arn + ':9', 'weight': 100}])
+raises('ConflictException', sfn.create_state_machine_alias, name='prod', routingConfiguration=[{'stateMachineVersionArn': v2, 'weight': 100}])
+raises('ConflictException', sfn.delete_state_machine_version, stateMachineVersionArn=v1)
+raises('InvalidName', sfn.create_state_machine_alias, name='123', routingConfiguration=[{'stateMachineVersionArn': v1, 'weight': 100}])
+
+# Executions through a version and an alias say so, and list by them.
+by_alias = sfn.start_execution(stateMachineArn=alias, name='through-alias')['executionArn']
+by_version = sfn.start_execution(stateMachineArn=v2, name='through-v2')['executionArn']
+e = sfn.describe_execution(executionArn=by_alias)
+assert (e['stateMachineAliasArn'], e['stateMachineVersionArn'], e['stateMachineArn']) == (alias, v1, arn), e
+started = sfn.get_execution_history(executionArn=by_alias)['events'][0]['executionStartedEventDetails']
+assert (started['stateMachineAliasArn'], started['stateMachineVersionArn']) == (alias, v1), started
+assert sfn.describe_state_machine_for_execution(executionArn=by_alias)['definition'] == DEFINITION
+assert sfn.describe_state_machine_for_execution(executionArn=by_version)['definition'] == newer
+names = lambda a: [x['name'] for x in sfn.list_executions(stateMachineArn=a)['executions']]
+assert (names(alias), names(v2), sorted(names(arn))) == (['through-alias'], ['through-v2'], ['through-alias', 'through-v2'])
+raises('StateMachineDoesNotExist', sfn.start_execution, stateMachineArn=arn + ':nope')
+
+# A canary: the alias moves to v2 with one route in ten still on v1.
+sfn.update_state_machine_alias(stateMachineAliasArn=alias, routingConfiguration=[{'stateMachineVersionArn': v1, 'weight': 10}, {'stateMachineVersionArn': v2, 'weight': 90}])
+assert len(sfn.describe_state_machine_alias(stateMachineAliasArn=alias)['routingConfiguration']) == 2
+sfn.update_state_machine_alias(stateMachineAliasArn=alias, routingConfiguration=[{'stateMachineVersionArn': v2, 'weight': 100}])
+assert [x['stateMachineAliasArn'] for x in sfn.list_state_machine_aliases(stateMachineArn=v2)['stateMachineAliases']] == [alias]
+assert sfn.list_state_machine_aliases(stateMachineArn=v1)['stateMachineAliases'] == []
+sfn.delete_state_machine_version(stateMachineVersionArn=v1)
+raises('StateMachineDoesNotExist', sfn.describe_state_machine, stateMachineArn=v1)
+sfn.delete_state_machine_alias(stateMachineAliasArn=alias)
+raises('ResourceNotFound', sfn.describe_state_machine_alias, stateMachineAliasArn=alias)
+raises('InvalidArn', sfn.update_state_machine, stateMachineArn=v2, definition=newer)
+"#);
+}
+
+#[test]
 fn a_test_case_in_the_arn_keeps_the_execution_arn_normal() {
     if !boto3() {
         return;

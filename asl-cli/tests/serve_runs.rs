@@ -129,3 +129,37 @@ fn a_callback_waits_until_a_second_client_sends_its_token() {
     let output: serde_json::Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
     assert_eq!(output, serde_json::json!({"approved": true}));
 }
+
+/// Two definitions of one machine, each a Pass state with its own Result.
+fn labelled(label: &str) -> String {
+    format!(r#"{{"StartAt": "Label", "States": {{"Label": {{"Type": "Pass", "Result": {{"ran": "{label}"}}, "End": true}}}}}}"#)
+}
+
+#[test]
+fn a_version_and_an_alias_run_the_definition_they_name() {
+    if !have("aws", &["--version"]) {
+        return;
+    }
+    let server = Server::with_workers(&[], &[]);
+    write(server.dir.path(), "one.json", &labelled("one"));
+    write(server.dir.path(), "two.json", &labelled("two"));
+    let created = stdout_json(&server.aws(&[
+        "create-state-machine", "--name", "labelled", "--definition", "file://one.json", "--role-arn", "arn:aws:iam::123456789:role/r", "--publish",
+    ]));
+    let machine = created["stateMachineArn"].as_str().unwrap().to_string();
+    let v1 = created["stateMachineVersionArn"].as_str().unwrap().to_string();
+    let updated = stdout_json(&server.aws(&["update-state-machine", "--state-machine-arn", &machine, "--definition", "file://two.json", "--publish"]));
+    assert_eq!(updated["stateMachineVersionArn"], format!("{machine}:2"), "{updated}");
+    let routing = format!(r#"[{{"stateMachineVersionArn": "{v1}", "weight": 100}}]"#);
+    let alias = stdout_json(&server.aws(&["create-state-machine-alias", "--name", "stable", "--routing-configuration", &routing]));
+    let alias = alias["stateMachineAliasArn"].as_str().unwrap().to_string();
+
+    let ran = |target: &str, limit| {
+        let done = ended(&server, &start(&server, target, "{}"), limit);
+        assert_eq!(done["status"], "SUCCEEDED", "{done}");
+        serde_json::from_str::<serde_json::Value>(done["output"].as_str().unwrap()).unwrap()["ran"].clone()
+    };
+    assert_eq!(ran(&alias, FIRST_BUILD), "one", "the alias routes to version 1");
+    assert_eq!(ran(&machine, Duration::from_secs(120)), "two", "the machine runs its current definition");
+    assert_eq!(ran(&v1, Duration::from_secs(120)), "one");
+}

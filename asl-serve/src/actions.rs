@@ -5,7 +5,7 @@
 //! give up when the server shuts down.
 
 use crate::protocol::{code, Members};
-use asl_engine::engine::{ApiResult, Severity};
+use asl_engine::engine::{ApiResult, Routing, Severity};
 use asl_engine::{ApiError, Engine, MachineType, Tag};
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -40,26 +40,21 @@ pub enum Action {
     TagResource,
     UntagResource,
     ListTagsForResource,
-    /// In AWS's model, not served here yet (versions, aliases, Map runs, TestState).
+    PublishStateMachineVersion,
+    ListStateMachineVersions,
+    DeleteStateMachineVersion,
+    CreateStateMachineAlias,
+    DescribeStateMachineAlias,
+    UpdateStateMachineAlias,
+    DeleteStateMachineAlias,
+    ListStateMachineAliases,
+    /// In AWS's model, not served here yet (Map runs, TestState).
     NotServed(&'static str),
 }
 
 /// AWS operations `asl serve` does not serve (yet): they answer UnknownOperationException
 /// naming themselves.
-const NOT_SERVED: &[&str] = &[
-    "CreateStateMachineAlias",
-    "DeleteStateMachineAlias",
-    "DeleteStateMachineVersion",
-    "DescribeMapRun",
-    "DescribeStateMachineAlias",
-    "ListMapRuns",
-    "ListStateMachineAliases",
-    "ListStateMachineVersions",
-    "PublishStateMachineVersion",
-    "TestState",
-    "UpdateMapRun",
-    "UpdateStateMachineAlias",
-];
+const NOT_SERVED: &[&str] = &["DescribeMapRun", "ListMapRuns", "TestState", "UpdateMapRun"];
 
 impl Action {
     /// The action named by `X-Amz-Target` (without its `AWSStepFunctions.` prefix).
@@ -91,6 +86,14 @@ impl Action {
             "TagResource" => TagResource,
             "UntagResource" => UntagResource,
             "ListTagsForResource" => ListTagsForResource,
+            "PublishStateMachineVersion" => PublishStateMachineVersion,
+            "ListStateMachineVersions" => ListStateMachineVersions,
+            "DeleteStateMachineVersion" => DeleteStateMachineVersion,
+            "CreateStateMachineAlias" => CreateStateMachineAlias,
+            "DescribeStateMachineAlias" => DescribeStateMachineAlias,
+            "UpdateStateMachineAlias" => UpdateStateMachineAlias,
+            "DeleteStateMachineAlias" => DeleteStateMachineAlias,
+            "ListStateMachineAliases" => ListStateMachineAliases,
             other => match NOT_SERVED.iter().find(|n| **n == other) {
                 Some(n) => NotServed(n),
                 None => {
@@ -165,7 +168,7 @@ impl Actions {
         let started = blocking(move || {
             // Before anything starts: only Express machines run synchronously.
             let plain = machine.split_once('#').map_or(machine.as_str(), |(arn, _)| arn);
-            if engine.describe_state_machine(plain)?["type"] != "EXPRESS" {
+            if engine.machine_type(plain)? != MachineType::Express {
                 return Err(ApiError::new("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"));
             }
             engine.start_execution(&machine, m.opt_string("name")?, m.opt_string("input")?)
@@ -249,7 +252,8 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         ListActivities => engine.list_activities(max_results(m)?, next_token(m)?),
         DeleteActivity => engine.delete_activity(m.string("activityArn")?),
         UpdateStateMachine => {
-            engine.update_state_machine(m.string("stateMachineArn")?, m.opt_string("definition")?, m.opt_string("roleArn")?)
+            let publish = publish(m)?;
+            engine.update_state_machine_publishing(m.string("stateMachineArn")?, m.opt_string("definition")?, m.opt_string("roleArn")?, publish)
         }
         DeleteStateMachine => engine.delete_state_machine(m.string("stateMachineArn")?),
         ValidateStateMachineDefinition => validate_state_machine_definition(engine, m),
@@ -262,6 +266,22 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
             engine.untag_resource(m.string("resourceArn")?, &tag_keys(m)?)
         }
         ListTagsForResource => engine.list_tags_for_resource(m.string("resourceArn")?),
+        PublishStateMachineVersion => {
+            engine.publish_state_machine_version(m.string("stateMachineArn")?, m.opt_string("revisionId")?, m.opt_string("description")?)
+        }
+        ListStateMachineVersions => engine.list_state_machine_versions(m.string("stateMachineArn")?, max_results(m)?, next_token(m)?),
+        DeleteStateMachineVersion => engine.delete_state_machine_version(m.string("stateMachineVersionArn")?),
+        CreateStateMachineAlias => {
+            m.require(&["name", "routingConfiguration"])?;
+            engine.create_state_machine_alias(m.string("name")?, m.opt_string("description")?, &routing(m)?.unwrap_or_default())
+        }
+        DescribeStateMachineAlias => engine.describe_state_machine_alias(m.string("stateMachineAliasArn")?),
+        UpdateStateMachineAlias => {
+            let routing = routing(m)?;
+            engine.update_state_machine_alias(m.string("stateMachineAliasArn")?, m.opt_string("description")?, routing.as_deref())
+        }
+        DeleteStateMachineAlias => engine.delete_state_machine_alias(m.string("stateMachineAliasArn")?),
+        ListStateMachineAliases => engine.list_state_machine_aliases(m.string("stateMachineArn")?, max_results(m)?, next_token(m)?),
         GetActivityTask | StartSyncExecution | NotServed(_) => unreachable_here(action),
     }
 }
@@ -275,14 +295,34 @@ fn unreachable_here(action: Action) -> ApiResult {
 fn create_state_machine(engine: &Engine, m: &Members) -> ApiResult {
     m.require(&["name", "definition", "roleArn"])?;
     let machine_type = machine_type(m)?;
-    if m.opt_string("versionDescription")?.is_some() && m.opt_bool("publish")? != Some(true) {
-        return Err(ApiError::new(code::VALIDATION, "Version description can only be set when publish is true"));
-    }
-    if m.opt_bool("publish")? == Some(true) {
-        return Err(ApiError::new(code::VALIDATION, "Versions are not supported by asl serve: publish must be false"));
-    }
-    let created = engine.create_state_machine(m.string("name")?, m.string("definition")?, machine_type, m.opt_string("roleArn")?)?;
+    let publish = publish(m)?;
+    let created = engine.create_state_machine_publishing(m.string("name")?, m.string("definition")?, machine_type, m.opt_string("roleArn")?, publish)?;
     tag_created(engine, created, "stateMachineArn", m)
+}
+
+/// `publish` and `versionDescription` of CreateStateMachine and UpdateStateMachine: whether to
+/// publish a version, with which description.
+fn publish(m: &Members) -> Result<Option<Option<&str>>, ApiError> {
+    let description = m.opt_string("versionDescription")?;
+    match (m.opt_bool("publish")?, description) {
+        (Some(true), description) => Ok(Some(description)),
+        (_, Some(_)) => Err(ApiError::new(code::VALIDATION, "Version description can only be set when publish is true")),
+        (_, None) => Ok(None),
+    }
+}
+
+/// `routingConfiguration`: a list of `{"stateMachineVersionArn": ..., "weight": ...}`.
+fn routing(m: &Members) -> Result<Option<Vec<Routing>>, ApiError> {
+    let Some(list) = m.opt_list("routingConfiguration")? else { return Ok(None) };
+    let wrong = |what: &str| ApiError::new(code::SERIALIZATION, format!("The members of 'routingConfiguration' must be objects with {what}"));
+    list.iter()
+        .map(|route| {
+            let version_arn = route.get("stateMachineVersionArn").and_then(Value::as_str).ok_or_else(|| wrong("a string 'stateMachineVersionArn'"))?;
+            let weight = route.get("weight").and_then(Value::as_i64).ok_or_else(|| wrong("an integer 'weight'"))?;
+            Ok(Routing { version_arn: version_arn.to_string(), weight })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// The `tags` a Create action was given, set on what it created (`arn_member` of the answer).
@@ -360,6 +400,6 @@ mod tests {
         assert_eq!(Action::parse("StartExecution").unwrap(), Action::StartExecution);
         let e = Action::parse("LaunchRockets").unwrap_err();
         assert_eq!((e.code, e.message.as_str()), (code::UNKNOWN_OPERATION, "Unknown operation 'LaunchRockets' of AWSStepFunctions"));
-        assert_eq!(Action::parse("TestState").unwrap(), Action::NotServed("TestState"));
+        assert_eq!(Action::parse("DescribeMapRun").unwrap(), Action::NotServed("DescribeMapRun"));
     }
 }

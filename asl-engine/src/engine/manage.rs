@@ -2,7 +2,7 @@
 //! (UpdateStateMachine, DeleteStateMachine, ValidateStateMachineDefinition) and tags of state
 //! machines and activities (TagResource, UntagResource, ListTagsForResource).
 
-use super::{checked_definition, check_definition_length, date, express_unsupported, machine_name, ApiError, ApiResult, Engine};
+use super::{checked_definition, check_definition_length, date, express_unsupported, machine_name, new_revision, ApiError, ApiResult, Engine};
 use crate::store::{MachineStatus, MachineType, MachineUpdate, Tag};
 use asl_codegen::diag::Positions;
 use serde_json::{json, Value};
@@ -34,6 +34,12 @@ impl Severity {
 impl Engine {
     /// UpdateStateMachine: a new definition (validated as CreateStateMachine does) and/or role.
     pub fn update_state_machine(&self, arn: &str, definition: Option<&str>, role: Option<&str>) -> ApiResult {
+        self.update_state_machine_publishing(arn, definition, role, None)
+    }
+
+    /// UpdateStateMachine with `publish` (`Some(description)`): the updated machine is
+    /// published as a version.
+    pub fn update_state_machine_publishing(&self, arn: &str, definition: Option<&str>, role: Option<&str>, publish: Option<Option<&str>>) -> ApiResult {
         if definition.is_none() && role.is_none() {
             return Err(ApiError::new("MissingRequiredParameter", "Either the definition or the roleArn must be specified"));
         }
@@ -46,9 +52,13 @@ impl Engine {
             None => None,
         };
         let now = (self.now)();
-        let update = MachineUpdate { definition, role_arn: role.map(str::to_string), update_date: now };
+        let update = MachineUpdate { definition, role_arn: role.map(str::to_string), update_date: now, revision_id: new_revision() };
         let updated = self.store.update_state_machine(&m.name, &update)?;
-        Ok(json!({ "updateDate": date(updated.update_date.unwrap_or(now)) }))
+        let mut answer = json!({ "updateDate": date(updated.update_date.unwrap_or(now)), "revisionId": updated.revision_id });
+        if let Some(description) = publish {
+            answer["stateMachineVersionArn"] = self.publish(&updated.name, None, description)?.arn.into();
+        }
+        Ok(answer)
     }
 
     /// DeleteStateMachine: gone at once, or DELETING while executions of it run (they may

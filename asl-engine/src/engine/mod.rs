@@ -1,15 +1,21 @@
 //! The control API, shaped like AWS's (`aws stepfunctions …`): requests take what the AWS CLI
 //! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
 //! State machines, executions, tokens and activities here; `manage.rs` updates and deletes
-//! state machines, tags resources and validates definitions.
+//! state machines, tags resources and validates definitions; `versions.rs` publishes versions
+//! and routes aliases; `test_state.rs` turns a TestState request into a machine to run and its
+//! history into the answer.
 
 mod manage;
+pub mod test_state;
+mod versions;
 pub use manage::Severity;
+pub use versions::Routing;
 
 use crate::arn;
 use crate::journal::{stored, Answers};
 use crate::store::{
-    definition_hash, ActivityRecord, ExecutionRecord, MachineStatus, MachineType, Page, Paged, StateMachineRecord, Status, Store, StoreError, TokenOutcome,
+    definition_hash, ActivityRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineType, Page, Paged, Qualifier, StateMachineRecord,
+    Status, Store, StoreError, TokenOutcome, VersionRecord,
 };
 use asl_runtime::context::{activity_arn, execution_arn, local_activity_arn, role_arn, state_machine_arn};
 use asl_runtime::history::HistoryEvent;
@@ -37,6 +43,9 @@ impl From<StoreError> for ApiError {
             StoreError::StateMachineAlreadyExists(_) => "StateMachineAlreadyExists",
             StoreError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
             StoreError::StateMachineDeleting(_) => "StateMachineDeleting",
+            StoreError::ResourceNotFound(_) => "ResourceNotFound",
+            StoreError::Conflict(_) => "ConflictException",
+            StoreError::QuotaExceeded(_) => "ServiceQuotaExceededException",
             StoreError::TooManyTags(_) => "TooManyTags",
             StoreError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             StoreError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
@@ -98,6 +107,18 @@ impl Engine {
     /// CreateStateMachine: validates the definition as AWS does (every problem, with line and
     /// column), then registers it. Idempotent for the same name, definition and type.
     pub fn create_state_machine(&self, name: &str, definition: &str, machine_type: MachineType, role: Option<&str>) -> ApiResult {
+        self.create_state_machine_publishing(name, definition, machine_type, role, None)
+    }
+
+    /// CreateStateMachine with `publish` (`Some(description)`): the machine and its first version.
+    pub fn create_state_machine_publishing(
+        &self,
+        name: &str,
+        definition: &str,
+        machine_type: MachineType,
+        role: Option<&str>,
+        publish: Option<Option<&str>>,
+    ) -> ApiResult {
         check_name(name)?;
         let hash = checked_definition(name, definition, machine_type)?;
         let record = StateMachineRecord {
@@ -110,37 +131,93 @@ impl Engine {
             creation_date: (self.now)(),
             update_date: None,
             status: MachineStatus::Active,
+            revision_id: new_revision(),
         };
         let record = self.store.create_state_machine(record)?;
-        Ok(json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) }))
+        let mut answer = json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) });
+        if let Some(description) = publish {
+            answer["stateMachineVersionArn"] = self.publish(&record.name, None, description)?.arn.into();
+        }
+        Ok(answer)
     }
 
     /// The state machine named by `arn_or_name` (an ARN in any region and account, as local
-    /// emulators take them, or the bare name).
+    /// emulators take them, or the bare name); not a version's or an alias's.
     fn machine(&self, arn_or_name: &str) -> ApiResult<StateMachineRecord> {
-        let name = machine_name(arn_or_name)?;
+        self.named_machine(machine_name(arn_or_name)?)
+    }
+
+    fn named_machine(&self, name: &str) -> ApiResult<StateMachineRecord> {
         self.store
             .state_machine(name)?
             .ok_or_else(|| ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", state_machine_arn(name))))
     }
 
+    /// The type of the machine an ARN names (qualified or not).
+    pub fn machine_type(&self, arn: &str) -> ApiResult<MachineType> {
+        let (name, _) = machine_ref(arn)?;
+        Ok(self.named_machine(name)?.machine_type)
+    }
+
+    /// DescribeStateMachine, of the machine or of one of its versions.
     pub fn describe_state_machine(&self, arn: &str) -> ApiResult {
-        let m = self.machine(arn)?;
-        Ok(json!({
+        let (name, qualifier) = machine_ref(arn)?;
+        let m = self.named_machine(name)?;
+        let mut answer = json!({
             "stateMachineArn": m.arn, "name": m.name, "status": m.status.as_str(), "definition": m.definition,
             "roleArn": m.role_arn, "type": m.machine_type.as_str(), "creationDate": date(m.creation_date),
-        }))
+        });
+        match qualifier {
+            None => {}
+            Some(Qualifier::Version(n)) => {
+                let v = self.version(&m, n)?;
+                answer["stateMachineArn"] = v.arn.into();
+                answer["definition"] = v.definition.into();
+                answer["roleArn"] = v.role_arn.into();
+                answer["creationDate"] = date(v.creation_date).into();
+                if let Some(description) = v.description {
+                    answer["description"] = description.into();
+                }
+                answer["revisionId"] = v.revision_id.into();
+                return Ok(answer);
+            }
+            Some(Qualifier::Alias(_)) => return Err(arn::InvalidArn::new(format!("Resource type not valid in this context: stateMachine alias: {arn}")).into()),
+        }
+        if !m.revision_id.is_empty() {
+            answer["revisionId"] = m.revision_id.into();
+        }
+        Ok(answer)
+    }
+
+    /// Version `number` of `m`; AWS answers StateMachineDoesNotExist for one that is not there.
+    fn version(&self, m: &StateMachineRecord, number: u32) -> ApiResult<VersionRecord> {
+        self.store.version(&m.name, number)?.ok_or_else(|| {
+            ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}:{number}'", m.arn))
+        })
     }
 
     /// DescribeStateMachineForExecution: the state machine an execution runs, with its
-    /// definition (`updateDate`: the last update, else the creation).
+    /// definition (`updateDate`: the last update, else the creation); for an execution of a
+    /// version, the version's.
     pub fn describe_state_machine_for_execution(&self, execution_arn: &str) -> ApiResult {
         let e = self.execution(execution_arn)?;
-        let m = self.machine(&e.state_machine_name)?;
-        Ok(json!({
+        let m = self.named_machine(&e.state_machine_name)?;
+        let mut answer = json!({
             "stateMachineArn": m.arn, "name": m.name, "definition": m.definition,
             "roleArn": m.role_arn, "updateDate": date(m.update_date.unwrap_or(m.creation_date)),
-        }))
+        });
+        if let Some(n) = e.version {
+            let v = self.version(&m, n)?;
+            answer["definition"] = v.definition.into();
+            answer["roleArn"] = v.role_arn.into();
+            answer["revisionId"] = v.revision_id.into();
+            answer["updateDate"] = date(v.creation_date).into();
+            answer["stateMachineVersionArn"] = v.arn.into();
+        }
+        if let Some(alias) = &e.alias {
+            answer["stateMachineAliasArn"] = format!("{}:{alias}", m.arn).into();
+        }
+        Ok(answer)
     }
 
     pub fn list_state_machines(&self, max_results: usize, next_token: Option<String>) -> ApiResult {
@@ -164,7 +241,20 @@ impl Engine {
             Some((machine, case)) => (machine, Some(case.to_string())),
             None => (state_machine, None),
         };
-        let m = self.machine(state_machine)?;
+        let (machine, qualifier) = machine_ref(state_machine)?;
+        let m = self.named_machine(machine)?;
+        let (version, alias) = match qualifier {
+            None => (None, None),
+            Some(Qualifier::Version(n)) => (Some(n), None),
+            Some(Qualifier::Alias(a)) => {
+                // StartExecution knows no ResourceNotFound: an alias is a state machine here.
+                let alias = self.alias(&m, a).map_err(|e| match e.code {
+                    "ResourceNotFound" => ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}:{a}'", m.arn)),
+                    _ => e,
+                })?;
+                (Some(versions::route(&alias.routing)), Some(alias.name))
+            }
+        };
         let name = match name {
             Some(n) => {
                 check_name(n)?;
@@ -194,11 +284,17 @@ impl Engine {
             owner: None,
             lease_until: None,
             test_case,
-            // The store writes the machine's, in the transaction that starts the execution.
+            // The store writes the machine's (or the version's), in the transaction that starts
+            // the execution.
             definition_hash: String::new(),
+            version,
+            alias,
         };
-        let started = HistoryEvent::new(now, "ExecutionStarted", 1, 0)
-            .with("executionStartedEventDetails", asl_runtime::history::execution_started(&value));
+        let mut details = asl_runtime::history::execution_started(&value);
+        for (key, arn) in qualified_arns(&m.arn, &record) {
+            details[key] = arn.into();
+        }
+        let started = HistoryEvent::new(now, "ExecutionStarted", 1, 0).with("executionStartedEventDetails", details);
         let started = self.store.start_execution(record, &[stored(&started)])?;
         Ok(json!({ "executionArn": started.record.arn, "startDate": date(started.record.start_date) }))
     }
@@ -238,6 +334,9 @@ impl Engine {
         if let Some(cause) = &e.cause {
             out.insert("cause".into(), cause.clone().into());
         }
+        for (key, arn) in qualified_arns(&state_machine_arn(&e.state_machine_name), &e) {
+            out.insert(key.into(), arn.into());
+        }
         out.insert("redriveCount".into(), e.redrive_count.into());
         let redrivable = matches!(e.status, Status::Failed | Status::TimedOut | Status::Aborted);
         out.insert("redriveStatus".into(), if redrivable { "REDRIVABLE" } else { "NOT_REDRIVABLE" }.into());
@@ -246,14 +345,21 @@ impl Engine {
 
     pub fn list_executions(&self, state_machine: &str, status: Option<&str>, max_results: usize, next_token: Option<String>) -> ApiResult {
         check_max_results(max_results)?;
-        let m = self.machine(state_machine)?;
+        let (machine, qualifier) = machine_ref(state_machine)?;
+        let m = self.named_machine(machine)?;
+        match qualifier {
+            Some(Qualifier::Version(n)) => drop(self.version(&m, n)?),
+            Some(Qualifier::Alias(a)) => drop(self.alias(&m, a)?),
+            None => {}
+        }
         let status = match status {
             None => None,
             Some(s) => Some(Status::parse(s).ok_or_else(|| {
                 ApiError::new("ValidationException", format!("1 validation error detected: Value '{s}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"))
             })?),
         };
-        let page: Paged<ExecutionRecord> = self.store.list_executions(Some(&m.name), status, &Page { max_results, next_token })?;
+        let filter = ExecutionFilter { machine: Some(&m.name), qualifier, status };
+        let page: Paged<ExecutionRecord> = self.store.list_executions_where(&filter, &Page { max_results, next_token })?;
         let items: Vec<Value> = page
             .items
             .iter()
@@ -264,6 +370,9 @@ impl Engine {
                 });
                 if let Some(stop) = e.stop_date {
                     v["stopDate"] = date(stop).into();
+                }
+                for (key, arn) in qualified_arns(&state_machine_arn(&e.state_machine_name), e) {
+                    v[key] = arn.into();
                 }
                 v
             })
@@ -488,10 +597,49 @@ fn express_unsupported(definition: &str) -> Option<String> {
     walk(definition.get("States")?, "")
 }
 
-/// The name of the state machine an ARN (any region and account) or a bare name names.
-fn machine_name(arn_or_name: &str) -> ApiResult<&str> {
+/// The name of the state machine an ARN (any region and account) or a bare name names, and
+/// the version (`:<number>`) or alias (`:<name>`) it is qualified with.
+fn machine_ref(arn_or_name: &str) -> ApiResult<(&str, Option<Qualifier<'_>>)> {
     arn::check(arn_or_name, arn::Kind::StateMachine)?;
-    Ok(arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n))
+    let rest = arn_or_name.rsplit_once(":stateMachine:").map_or(arn_or_name, |(_, n)| n);
+    let Some((name, qualifier)) = rest.split_once(':') else {
+        return Ok((rest, None));
+    };
+    let invalid = || ApiError::from(arn::InvalidArn::new(format!("Invalid qualifier in: {arn_or_name}")));
+    if qualifier.is_empty() || qualifier.contains(':') {
+        return Err(invalid());
+    }
+    if qualifier.bytes().all(|b| b.is_ascii_digit()) {
+        let number = qualifier.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(invalid)?;
+        return Ok((name, Some(Qualifier::Version(number))));
+    }
+    Ok((name, Some(Qualifier::Alias(qualifier))))
+}
+
+/// The name of the state machine an unqualified ARN (any region and account) or a bare name
+/// names; a version's or an alias's ARN is InvalidArn here.
+fn machine_name(arn_or_name: &str) -> ApiResult<&str> {
+    match machine_ref(arn_or_name)? {
+        (name, None) => Ok(name),
+        (_, Some(_)) => Err(arn::InvalidArn::new(format!("Unqualified state machine ARN expected: {arn_or_name}")).into()),
+    }
+}
+
+/// An execution's `stateMachineVersionArn` and `stateMachineAliasArn`, those it has.
+fn qualified_arns(machine_arn: &str, e: &ExecutionRecord) -> Vec<(&'static str, String)> {
+    let mut arns = Vec::new();
+    if let Some(n) = e.version {
+        arns.push(("stateMachineVersionArn", format!("{machine_arn}:{n}")));
+    }
+    if let Some(alias) = &e.alias {
+        arns.push(("stateMachineAliasArn", format!("{machine_arn}:{alias}")));
+    }
+    arns
+}
+
+/// A new revision id: a machine's configuration changed.
+fn new_revision() -> String {
+    asl_runtime::execution::new_name()
 }
 
 fn paged(key: &str, items: Vec<Value>, next_token: Option<String>) -> Value {

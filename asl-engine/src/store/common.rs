@@ -159,3 +159,39 @@ pub(super) fn not_redrivable(arn: &str, status: super::Status) -> StoreError {
 pub(super) fn arn_taken(arn: &str, other_name: &str) -> StoreError {
     StoreError::InvalidState(format!("activity ARN '{arn}' already belongs to activity '{other_name}'"))
 }
+
+/// PublishStateMachineVersion with a `revisionId` that is no longer the machine's.
+pub(super) fn stale_revision(given: &str, current: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "Failed to publish the State Machine version for revision {given}. The current State Machine revision is {current}."
+    ))
+}
+
+pub(super) fn too_many_versions(machine_arn: &str) -> StoreError {
+    StoreError::QuotaExceeded(format!(
+        "Cannot publish a version of '{machine_arn}': it has {} versions, the most a state machine may have",
+        super::MAX_VERSIONS
+    ))
+}
+
+pub(super) fn too_many_aliases(machine_arn: &str) -> StoreError {
+    StoreError::QuotaExceeded(format!("Cannot create an alias of '{machine_arn}': it has {} aliases, the most a state machine may have", super::MAX_ALIASES))
+}
+
+/// DeleteStateMachineVersion of a version that aliases still route to.
+pub(super) fn version_in_use(aliases: &[String]) -> StoreError {
+    StoreError::Conflict(format!(
+        "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [{}]",
+        aliases.join(", ")
+    ))
+}
+
+/// CreateStateMachineAlias of a name taken by an alias with other routes or description.
+pub(super) fn alias_exists(arn: &str) -> StoreError {
+    StoreError::Conflict(format!("Failed to create alias because an alias with the same name and a different configuration already exists: '{arn}'"))
+}
+
+/// The version ARN `<machine arn>:<number>`, or the alias ARN `<machine arn>:<name>`.
+pub(super) fn qualified_arn(machine_arn: &str, qualifier: impl std::fmt::Display) -> String {
+    format!("{machine_arn}:{qualifier}")
+}

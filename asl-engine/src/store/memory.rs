@@ -11,12 +11,14 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::common::{
-    aborted_event, arn_taken, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
-    parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
+    aborted_event, alias_exists, arn_taken, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
+    parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, stale_revision,
+    too_many_aliases, too_many_versions, version_in_use,
 };
 use super::{
-    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged, Result, StateMachineRecord, Started,
-    Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, MAX_TAGS,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord,
+    VersionRecord, MAX_ALIASES, MAX_TAGS, MAX_VERSIONS,
 };
 
 /// A [`Store`] in plain maps: nothing survives the process. Dates are truncated to the
@@ -50,6 +52,12 @@ struct Inner {
     next_token_seq: u64,
     /// Resource arn → tags by key.
     tags: HashMap<String, BTreeMap<String, String>>,
+    /// By machine, then number.
+    versions: BTreeMap<(String, u32), VersionRecord>,
+    /// The last version number each machine gave (numbers are not given twice).
+    last_version: HashMap<String, u32>,
+    /// By machine, then name.
+    aliases: BTreeMap<(String, String), AliasRecord>,
 }
 
 struct TokenEntry {
@@ -146,7 +154,29 @@ impl Inner {
             if let Some(m) = self.machines.remove(machine) {
                 self.tags.remove(&m.arn);
             }
+            self.versions.retain(|(m, _), _| m != machine);
+            self.aliases.retain(|(m, _), _| m != machine);
+            self.last_version.remove(machine);
         }
+    }
+
+    /// The ACTIVE machine `name`.
+    fn active_machine(&self, name: &str) -> Result<&StateMachineRecord> {
+        match self.machines.get(name) {
+            None => Err(StoreError::StateMachineDoesNotExist(name.to_owned())),
+            Some(m) if m.status != MachineStatus::Active => Err(StoreError::StateMachineDeleting(m.arn.clone())),
+            Some(m) => Ok(m),
+        }
+    }
+
+    /// Every version `routing` names exists.
+    fn check_routes(&self, machine: &StateMachineRecord, routing: &[Route]) -> Result<()> {
+        for route in routing {
+            if !self.versions.contains_key(&(machine.name.clone(), route.version)) {
+                return Err(StoreError::ResourceNotFound(qualified_arn(&machine.arn, route.version)));
+            }
+        }
+        Ok(())
     }
 
     /// After execution `arn` ended: its machine goes if it was DELETING and this was its last one.
@@ -227,6 +257,7 @@ impl Store for MemoryStore {
             m.role_arn = role.clone();
         }
         m.update_date = Some(millis(update.update_date));
+        m.revision_id = update.revision_id.clone();
         Ok(m.clone())
     }
 
@@ -244,11 +275,14 @@ impl Store for MemoryStore {
             return Err(StoreError::InvalidState("a new execution must be RUNNING".into()));
         }
         let mut inner = self.lock()?;
-        match inner.machines.get(&record.state_machine_name) {
-            None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
-            Some(m) if m.status != MachineStatus::Active => return Err(StoreError::StateMachineDeleting(m.arn.clone())),
-            Some(m) => record.definition_hash = m.definition_hash.clone(),
-        }
+        let m = inner.active_machine(&record.state_machine_name)?;
+        record.definition_hash = match record.version {
+            None => m.definition_hash.clone(),
+            Some(n) => match inner.versions.get(&(m.name.clone(), n)) {
+                Some(v) => v.definition_hash.clone(),
+                None => return Err(StoreError::StateMachineDoesNotExist(qualified_arn(&m.arn, n))),
+            },
+        };
         let name_key = (record.state_machine_name.clone(), record.name.clone());
         let existing = inner
             .executions
@@ -272,7 +306,8 @@ impl Store for MemoryStore {
         Ok(self.lock()?.executions.get(arn).cloned())
     }
 
-    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+    fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+        let ExecutionFilter { machine, qualifier, status } = *filter;
         let size = page_size(page);
         let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
         let inner = self.lock()?;
@@ -283,6 +318,11 @@ impl Store for MemoryStore {
             .values()
             .filter(|e| machine.is_none() || Some(e.state_machine_name.as_str()) == machine)
             .filter(|e| status.is_none() || Some(e.status) == status)
+            .filter(|e| match qualifier {
+                None => true,
+                Some(Qualifier::Version(n)) => e.version == Some(n),
+                Some(Qualifier::Alias(a)) => e.alias.as_deref() == Some(a),
+            })
             .filter(|e| match &after {
                 Some((date, name, arn)) => sort_key(e) > (Reverse(*date), name.clone(), arn.clone()),
                 None => true,
@@ -291,6 +331,151 @@ impl Store for MemoryStore {
         matching.sort_by_cached_key(|e| sort_key(e));
         let items: Vec<ExecutionRecord> = matching.into_iter().take(size + 1).cloned().collect();
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
+    }
+
+    fn publish_version(&self, machine: &str, revision: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> Result<VersionRecord> {
+        let mut inner = self.lock()?;
+        let m = inner.active_machine(machine)?.clone();
+        if let Some(given) = revision {
+            if given != m.revision_id {
+                return Err(stale_revision(given, &m.revision_id));
+            }
+        }
+        let mine = || inner.versions.range((machine.to_owned(), 0)..=(machine.to_owned(), u32::MAX)).map(|(_, v)| v);
+        if let Some(existing) = mine().find(|v| v.revision_id == m.revision_id) {
+            return Ok(existing.clone());
+        }
+        if mine().count() >= MAX_VERSIONS {
+            return Err(too_many_versions(&m.arn));
+        }
+        let number = inner.last_version.get(machine).copied().unwrap_or(0) + 1;
+        let version = VersionRecord {
+            machine: m.name.clone(),
+            number,
+            arn: qualified_arn(&m.arn, number),
+            definition: m.definition,
+            definition_hash: m.definition_hash,
+            role_arn: m.role_arn,
+            description: description.map(str::to_owned),
+            revision_id: m.revision_id,
+            creation_date: millis(now),
+        };
+        inner.last_version.insert(machine.to_owned(), number);
+        inner.versions.insert((machine.to_owned(), number), version.clone());
+        Ok(version)
+    }
+
+    fn version(&self, machine: &str, number: u32) -> Result<Option<VersionRecord>> {
+        Ok(self.lock()?.versions.get(&(machine.to_owned(), number)).cloned())
+    }
+
+    fn list_versions(&self, machine: &str, page: &Page) -> Result<Paged<VersionRecord>> {
+        let size = page_size(page);
+        let before = match &page.next_token {
+            Some(t) => Some(parse_id_token(t)?),
+            None => None,
+        };
+        let inner = self.lock()?;
+        let items: Vec<VersionRecord> = inner
+            .versions
+            .range((machine.to_owned(), 0)..=(machine.to_owned(), u32::MAX))
+            .rev()
+            .map(|(_, v)| v)
+            .filter(|v| match before {
+                Some(b) => u64::from(v.number) < b,
+                None => true,
+            })
+            .take(size + 1)
+            .cloned()
+            .collect();
+        Ok(one_page(items, size, |v| id_token(v.number.into())))
+    }
+
+    fn published_definitions(&self) -> Result<Vec<(String, u32, String)>> {
+        Ok(self.lock()?.versions.values().map(|v| (v.machine.clone(), v.number, v.definition_hash.clone())).collect())
+    }
+
+    fn delete_version(&self, machine: &str, number: u32) -> Result<()> {
+        let mut inner = self.lock()?;
+        let routing: Vec<String> = inner
+            .aliases
+            .values()
+            .filter(|a| a.machine == machine && a.routing.iter().any(|r| r.version == number))
+            .map(|a| a.arn.clone())
+            .collect();
+        if !routing.is_empty() {
+            return Err(version_in_use(&routing));
+        }
+        inner.versions.remove(&(machine.to_owned(), number));
+        Ok(())
+    }
+
+    fn create_alias(&self, alias: AliasRecord) -> Result<AliasRecord> {
+        let mut inner = self.lock()?;
+        let m = inner.active_machine(&alias.machine)?;
+        let key = (alias.machine.clone(), alias.name.clone());
+        if let Some(existing) = inner.aliases.get(&key) {
+            return if existing.routing == alias.routing && existing.description == alias.description {
+                Ok(existing.clone())
+            } else {
+                Err(alias_exists(&existing.arn))
+            };
+        }
+        inner.check_routes(m, &alias.routing)?;
+        if inner.aliases.keys().filter(|(machine, _)| *machine == alias.machine).count() >= MAX_ALIASES {
+            return Err(too_many_aliases(&m.arn));
+        }
+        let alias = AliasRecord { creation_date: millis(alias.creation_date), update_date: alias.update_date.map(millis), ..alias };
+        inner.aliases.insert(key, alias.clone());
+        Ok(alias)
+    }
+
+    fn update_alias(&self, machine: &str, name: &str, update: &AliasUpdate) -> Result<AliasRecord> {
+        let mut inner = self.lock()?;
+        let m = inner.active_machine(machine)?;
+        let key = (machine.to_owned(), name.to_owned());
+        let arn = qualified_arn(&m.arn, name);
+        if !inner.aliases.contains_key(&key) {
+            return Err(StoreError::ResourceNotFound(arn));
+        }
+        if let Some(routing) = &update.routing {
+            inner.check_routes(m, routing)?;
+        }
+        let alias = inner.aliases.get_mut(&key).ok_or(StoreError::ResourceNotFound(arn))?;
+        if let Some(description) = &update.description {
+            alias.description = Some(description.clone());
+        }
+        if let Some(routing) = &update.routing {
+            alias.routing = routing.clone();
+        }
+        alias.update_date = Some(millis(update.update_date));
+        Ok(alias.clone())
+    }
+
+    fn alias(&self, machine: &str, name: &str) -> Result<Option<AliasRecord>> {
+        Ok(self.lock()?.aliases.get(&(machine.to_owned(), name.to_owned())).cloned())
+    }
+
+    fn list_aliases(&self, machine: &str, version: Option<u32>, page: &Page) -> Result<Paged<AliasRecord>> {
+        let inner = self.lock()?;
+        let mine: BTreeMap<String, AliasRecord> = inner
+            .aliases
+            .iter()
+            .filter(|((m, _), a)| m == machine && (version.is_none() || a.routing.iter().any(|r| Some(r.version) == version)))
+            .map(|((_, name), a)| (name.clone(), a.clone()))
+            .collect();
+        by_name(&mine, page, |a| &a.name)
+    }
+
+    fn delete_alias(&self, machine: &str, name: &str) -> Result<()> {
+        let mut inner = self.lock()?;
+        match inner.aliases.remove(&(machine.to_owned(), name.to_owned())) {
+            Some(_) => Ok(()),
+            None => {
+                let arn = inner.machines.get(machine).map_or_else(|| name.to_owned(), |m| qualified_arn(&m.arn, name));
+                Err(StoreError::ResourceNotFound(arn))
+            }
+        }
     }
 
     fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>> {

@@ -90,15 +90,73 @@ pub struct StateMachineRecord {
     pub update_date: Option<DateTime<Utc>>,
     #[serde(default)]
     pub status: MachineStatus,
+    /// Names the machine's configuration (definition and role) as it is: a new one with each
+    /// UpdateStateMachine. A version records the revision it was published from, which makes
+    /// PublishStateMachineVersion idempotent and lets it refuse a stale `revisionId`.
+    #[serde(default)]
+    pub revision_id: String,
 }
 
-/// What UpdateStateMachine changes: the definition (with its hash) and/or the role.
+/// What UpdateStateMachine changes: the definition (with its hash) and/or the role, under a
+/// new revision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MachineUpdate {
     pub definition: Option<(String, String)>,
     pub role_arn: Option<String>,
     pub update_date: DateTime<Utc>,
+    pub revision_id: String,
 }
+
+/// A published version of a state machine (PublishStateMachineVersion): the definition and
+/// role as they were, never changed afterwards. Numbered 1, 2, … per machine; a number is never
+/// given twice, even after its version is deleted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    pub machine: String,
+    pub number: u32,
+    /// `<state machine arn>:<number>`.
+    pub arn: String,
+    pub definition: String,
+    pub definition_hash: String,
+    pub role_arn: String,
+    pub description: Option<String>,
+    /// The machine's revision it was published from.
+    pub revision_id: String,
+    pub creation_date: DateTime<Utc>,
+}
+
+/// One route of an alias: the share of its executions (0–100) that run `version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    pub version: u32,
+    pub weight: u8,
+}
+
+/// A state machine alias (CreateStateMachineAlias): a name whose executions run one or two of
+/// the machine's versions, by weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AliasRecord {
+    pub machine: String,
+    pub name: String,
+    /// `<state machine arn>:<name>`.
+    pub arn: String,
+    pub description: Option<String>,
+    pub routing: Vec<Route>,
+    pub creation_date: DateTime<Utc>,
+    pub update_date: Option<DateTime<Utc>>,
+}
+
+/// What UpdateStateMachineAlias changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasUpdate {
+    pub description: Option<String>,
+    pub routing: Option<Vec<Route>>,
+    pub update_date: DateTime<Utc>,
+}
+
+/// AWS's quotas: published versions per state machine, aliases per state machine.
+pub const MAX_VERSIONS: usize = 1000;
+pub const MAX_ALIASES: usize = 100;
 
 /// A registered activity (CreateActivity): Task states whose Resource is its ARN wait for a
 /// worker of the user's to fetch the task with GetActivityTask.
@@ -173,6 +231,29 @@ pub struct ExecutionRecord {
     /// not change it: as on AWS, a running execution finishes with the definition it began.
     #[serde(default)]
     pub definition_hash: String,
+    /// The version it runs, when started through a version's or an alias's ARN.
+    #[serde(default)]
+    pub version: Option<u32>,
+    /// The alias it was started through.
+    #[serde(default)]
+    pub alias: Option<String>,
+}
+
+/// Which executions ListExecutions lists: of one machine (or all), started through one
+/// version or alias (or any), in one status (or any).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ExecutionFilter<'a> {
+    pub machine: Option<&'a str>,
+    pub qualifier: Option<Qualifier<'a>>,
+    pub status: Option<Status>,
+}
+
+/// What qualifies a state machine ARN: `:<number>` names a version, any other `:<name>` an
+/// alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier<'a> {
+    Version(u32),
+    Alias(&'a str),
 }
 
 /// One history event, in the shape GetExecutionHistory returns it:
@@ -253,6 +334,16 @@ pub enum StoreError {
     /// The machine is DELETING: executions of it may finish, nothing else happens to it.
     #[error("State machine is being deleted: '{0}'")]
     StateMachineDeleting(String),
+    /// A version or alias that does not exist (AWS's ResourceNotFound).
+    #[error("Resource not found: '{0}'")]
+    ResourceNotFound(String),
+    /// The change contradicts what is there (AWS's ConflictException): an alias of that name
+    /// with other routes, a version an alias still routes to, a stale revision.
+    #[error("{0}")]
+    Conflict(String),
+    /// Past one of AWS's quotas ([`MAX_VERSIONS`], [`MAX_ALIASES`]).
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// More than [`MAX_TAGS`] tags on one resource.
     #[error("Too many tags: a resource has at most 50 tags: '{0}'")]
     TooManyTags(String),
@@ -322,15 +413,48 @@ pub trait Store: Send + Sync + 'static {
     /// that does not exist is no error (AWS's delete is idempotent).
     fn delete_state_machine(&self, name: &str) -> Result<()>;
 
+    // ---- versions and aliases (of ACTIVE machines; they go with their machine)
+    /// PublishStateMachineVersion: the machine's definition and role as its next version. A
+    /// version already published from the current revision is returned instead (AWS's
+    /// idempotency); a `revision` that is not the current one is `Conflict`; past
+    /// [`MAX_VERSIONS`], `QuotaExceeded`.
+    fn publish_version(&self, machine: &str, revision: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> Result<VersionRecord>;
+    fn version(&self, machine: &str, number: u32) -> Result<Option<VersionRecord>>;
+    /// A machine's versions, newest first.
+    fn list_versions(&self, machine: &str, page: &Page) -> Result<Paged<VersionRecord>>;
+    /// Every version of every machine, as (machine, number, definition hash): what workers
+    /// must be ready to run.
+    fn published_definitions(&self) -> Result<Vec<(String, u32, String)>>;
+    /// DeleteStateMachineVersion: `Conflict` while an alias routes to it; one that does not
+    /// exist is no error. Executions running it carry on.
+    fn delete_version(&self, machine: &str, number: u32) -> Result<()>;
+    /// CreateStateMachineAlias: the same name with the same description and routes returns
+    /// the existing alias; with others, `Conflict`. Every routed version must exist
+    /// (`ResourceNotFound`); past [`MAX_ALIASES`], `QuotaExceeded`.
+    fn create_alias(&self, alias: AliasRecord) -> Result<AliasRecord>;
+    /// UpdateStateMachineAlias (`ResourceNotFound` for an alias or routed version that does
+    /// not exist).
+    fn update_alias(&self, machine: &str, name: &str, update: &AliasUpdate) -> Result<AliasRecord>;
+    fn alias(&self, machine: &str, name: &str) -> Result<Option<AliasRecord>>;
+    /// A machine's aliases, by name; with `version`, only those that route to it.
+    fn list_aliases(&self, machine: &str, version: Option<u32>, page: &Page) -> Result<Paged<AliasRecord>>;
+    /// DeleteStateMachineAlias (`ResourceNotFound` when there is none).
+    fn delete_alias(&self, machine: &str, name: &str) -> Result<()>;
+
     // ---- executions
     /// Inserts a RUNNING execution with its first history events (ExecutionStarted). If one of
     /// that machine and name exists: RUNNING with the same input → `created: false` and the
     /// existing record; otherwise `ExecutionAlreadyExists`. The machine must exist and be
-    /// ACTIVE (`StateMachineDeleting` otherwise).
+    /// ACTIVE (`StateMachineDeleting` otherwise); with `record.version`, that version must
+    /// exist (`StateMachineDoesNotExist`), and its definition is the one the execution runs.
     fn start_execution(&self, record: ExecutionRecord, events: &[StoredEvent]) -> Result<Started>;
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
     /// Newest first (by start date, then name), optionally only one machine and one status.
-    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>>;
+    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+        self.list_executions_where(&ExecutionFilter { machine, qualifier: None, status }, page)
+    }
+    /// Newest first (by start date, then name), those `filter` keeps.
+    fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>>;
 
     /// Claims up to `limit` RUNNING executions of the given definitions (by definition hash,
     /// [`ExecutionRecord::definition_hash`]) that nobody holds (no owner, or a lease that

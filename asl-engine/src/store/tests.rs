@@ -30,6 +30,7 @@ fn machine_with(name: &str, definition: &str, machine_type: MachineType) -> Stat
         creation_date: at(0),
         update_date: None,
         status: MachineStatus::Active,
+        revision_id: "r1".into(),
     }
 }
 
@@ -77,6 +78,8 @@ fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> Ex
         lease_until: None,
         test_case: None,
         definition_hash: String::new(),
+        version: None,
+        alias: None,
     }
 }
 
@@ -784,11 +787,11 @@ fn dates_are_kept_to_the_millisecond(store: &dyn Store) {
 fn update_replaces_definition_and_role(store: &dyn Store) {
     store.create_state_machine(machine("m")).unwrap();
     let definition = r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}"#;
-    let update = MachineUpdate { definition: Some((definition.into(), definition_hash(definition).unwrap())), role_arn: None, update_date: at(5) };
+    let update = MachineUpdate { definition: Some((definition.into(), definition_hash(definition).unwrap())), role_arn: None, update_date: at(5), revision_id: "r2".into() };
     let updated = store.update_state_machine("m", &update).unwrap();
     assert_eq!((updated.definition.as_str(), updated.update_date), (definition, Some(at(5))));
     assert_eq!(updated.role_arn, machine("m").role_arn, "the role is kept");
-    let role = MachineUpdate { definition: None, role_arn: Some("arn:aws:iam::1:role/other".into()), update_date: at(6) };
+    let role = MachineUpdate { definition: None, role_arn: Some("arn:aws:iam::1:role/other".into()), update_date: at(6), revision_id: "r3".into() };
     let updated = store.update_state_machine("m", &role).unwrap();
     assert_eq!((updated.definition.as_str(), updated.role_arn.as_str()), (definition, "arn:aws:iam::1:role/other"));
     assert_eq!(store.state_machine("m").unwrap(), Some(updated));
@@ -810,7 +813,7 @@ fn delete_waits_for_running_executions(store: &dyn Store) {
     let deleting = Err(StoreError::StateMachineDeleting(machine("busy").arn));
     assert_eq!(store.start_execution(execution("busy", "c", "{}", at(2)), &[]).map(|_| ()), deleting);
     assert_eq!(store.create_state_machine(machine("busy")).map(|_| ()), deleting);
-    assert_eq!(store.update_state_machine("busy", &MachineUpdate { definition: None, role_arn: None, update_date: at(3) }).map(|_| ()), deleting);
+    assert_eq!(store.update_state_machine("busy", &MachineUpdate { definition: None, role_arn: None, update_date: at(3), revision_id: "r2".into() }).map(|_| ()), deleting);
     store.stop_execution(&a.arn, None, None, at(4)).unwrap();
     assert!(store.state_machine("busy").unwrap().is_some(), "b still runs");
     store.claim("w", &definitions(&["busy"]), at(5), at(60), 1).unwrap();
@@ -846,6 +849,80 @@ fn test_case_is_kept_on_the_execution(store: &dyn Store) {
     assert_eq!(store.execution(&arn("m", "e")).unwrap().unwrap().test_case.as_deref(), Some("HappyPath"));
     let claimed = store.claim("w", &all_machines(), at(1), at(60), 1).unwrap();
     assert_eq!(claimed[0].test_case.as_deref(), Some("HappyPath"), "a worker sees it");
+}
+
+fn versions_are_numbered_once_and_published_once_per_revision(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let v1 = store.publish_version("m", None, Some("first"), at(1)).unwrap();
+    assert_eq!((v1.number, v1.arn.as_str(), v1.description.as_deref()), (1, "arn:aws:states:us-east-1:123456789012:stateMachine:m:1", Some("first")));
+    assert_eq!(store.publish_version("m", Some("r1"), None, at(2)).unwrap(), v1, "the same revision: the same version");
+    let stale = store.publish_version("m", Some("r0"), None, at(2)).unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    let definition = r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}"#;
+    let update = MachineUpdate { definition: Some((definition.into(), definition_hash(definition).unwrap())), role_arn: None, update_date: at(3), revision_id: "r2".into() };
+    store.update_state_machine("m", &update).unwrap();
+    let v2 = store.publish_version("m", None, None, at(4)).unwrap();
+    assert_eq!((v2.number, v2.definition.as_str(), v2.revision_id.as_str()), (2, definition, "r2"));
+    assert_eq!(store.version("m", 1).unwrap().unwrap().definition, definition_of("m"), "a version keeps its definition");
+    let listed = store.list_versions("m", &page(1, None)).unwrap();
+    assert_eq!(listed.items.iter().map(|v| v.number).collect::<Vec<_>>(), [2], "newest first");
+    let rest = store.list_versions("m", &page(1, listed.next_token)).unwrap();
+    assert_eq!((rest.items.iter().map(|v| v.number).collect::<Vec<_>>(), rest.next_token), (vec![1], None));
+    store.delete_version("m", 2).unwrap();
+    store.update_state_machine("m", &MachineUpdate { revision_id: "r3".into(), update_date: at(5), ..update }).unwrap();
+    assert_eq!(store.publish_version("m", None, None, at(6)).unwrap().number, 3, "a number is not given twice");
+    let published: Vec<(String, u32)> = store.published_definitions().unwrap().into_iter().map(|(m, n, _)| (m, n)).collect();
+    assert_eq!(published, [("m".to_string(), 1), ("m".to_string(), 3)]);
+}
+
+fn aliases_route_to_versions_that_exist(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    store.publish_version("m", None, None, at(1)).unwrap();
+    let alias = |name: &str, routing: Vec<Route>| AliasRecord {
+        machine: "m".into(),
+        name: name.into(),
+        arn: format!("{}:{name}", machine("m").arn),
+        description: None,
+        routing,
+        creation_date: at(2),
+        update_date: None,
+    };
+    let prod = store.create_alias(alias("prod", vec![Route { version: 1, weight: 100 }])).unwrap();
+    assert_eq!(store.create_alias(alias("prod", vec![Route { version: 1, weight: 100 }])).unwrap(), prod, "idempotent");
+    assert!(matches!(store.create_alias(alias("prod", vec![Route { version: 1, weight: 50 }, Route { version: 2, weight: 50 }])), Err(StoreError::Conflict(_))));
+    assert!(matches!(store.create_alias(alias("beta", vec![Route { version: 7, weight: 100 }])), Err(StoreError::ResourceNotFound(_))));
+    assert!(matches!(store.delete_version("m", 1), Err(StoreError::Conflict(_))), "an alias routes to it");
+    store.update_state_machine("m", &MachineUpdate { definition: None, role_arn: Some("r".into()), update_date: at(3), revision_id: "r2".into() }).unwrap();
+    store.publish_version("m", None, None, at(4)).unwrap();
+    let routes = vec![Route { version: 1, weight: 10 }, Route { version: 2, weight: 90 }];
+    let update = AliasUpdate { description: Some("canary".into()), routing: Some(routes.clone()), update_date: at(5) };
+    let updated = store.update_alias("m", "prod", &update).unwrap();
+    assert_eq!((updated.routing, updated.description.as_deref(), updated.update_date), (routes, Some("canary"), Some(at(5))));
+    store.create_alias(alias("next", vec![Route { version: 2, weight: 100 }])).unwrap();
+    let aliases = |version| store.list_aliases("m", version, &Page::default()).unwrap().items.into_iter().map(|a| a.name).collect::<Vec<_>>();
+    assert_eq!((aliases(None), aliases(Some(1)), aliases(Some(2))), (vec!["next".to_string(), "prod".into()], vec!["prod".into()], vec!["next".into(), "prod".into()]));
+    let first = store.list_aliases("m", None, &page(1, None)).unwrap();
+    assert_eq!(store.list_aliases("m", None, &page(1, first.next_token)).unwrap().items[0].name, "prod");
+    store.delete_alias("m", "next").unwrap();
+    assert!(matches!(store.delete_alias("m", "next"), Err(StoreError::ResourceNotFound(_))));
+
+    // An execution through the alias runs the version it was routed to.
+    let mut e = execution("m", "e", "{}", at(6));
+    (e.version, e.alias) = (Some(1), Some("prod".into()));
+    let started = store.start_execution(e, &[]).unwrap().record;
+    assert_eq!(started.definition_hash, definition_hash(&definition_of("m")).unwrap());
+    let mut ghost = execution("m", "ghost", "{}", at(6));
+    ghost.version = Some(9);
+    assert!(matches!(store.start_execution(ghost, &[]), Err(StoreError::StateMachineDoesNotExist(_))));
+    let by = |qualifier| names(&store.list_executions_where(&ExecutionFilter { machine: Some("m"), qualifier: Some(qualifier), status: None }, &Page::default()).unwrap().items).iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!((by(Qualifier::Version(1)), by(Qualifier::Version(2)), by(Qualifier::Alias("prod"))), (vec!["e".to_string()], vec![], vec!["e".to_string()]));
+
+    // Versions and aliases go with their machine.
+    store.finish(&started.arn, None, &ending(Status::Succeeded, at(7)), &[]).unwrap();
+    store.delete_state_machine("m").unwrap();
+    store.create_state_machine(machine("m")).unwrap();
+    assert_eq!((store.version("m", 1).unwrap(), store.alias("m", "prod").unwrap()), (None, None));
+    assert_eq!(store.publish_version("m", None, None, at(8)).unwrap().number, 1, "a new machine of the name starts again");
 }
 
 /// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.
@@ -903,6 +980,8 @@ for_each_store!(
     delete_waits_for_running_executions,
     tags_are_set_replaced_and_removed,
     test_case_is_kept_on_the_execution,
+    versions_are_numbered_once_and_published_once_per_revision,
+    aliases_route_to_versions_that_exist,
 );
 
 // ---- the two stores answer alike
@@ -955,7 +1034,7 @@ fn transcript(store: &dyn Store) -> Vec<String> {
     log("delete activity", format!("{:?}", store.delete_activity(&activity_arn("y"))));
     log("delete activity again", format!("{:?}", store.delete_activity(&activity_arn("y"))));
     log("activities after delete", format!("{:?}", store.list_activities(&Page::default())));
-    let update = MachineUpdate { definition: None, role_arn: Some("r2".into()), update_date: fine(30) };
+    let update = MachineUpdate { definition: None, role_arn: Some("r2".into()), update_date: fine(30), revision_id: "r2".into() };
     log("update", format!("{:?}", store.update_state_machine("n", &update)));
     log("tag", format!("{:?}", store.tag_resource("x", &[Tag { key: "k".into(), value: "v".into() }])));
     log("tags", format!("{:?}", store.tags("x")));
@@ -1044,8 +1123,8 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
          PRAGMA user_version = 1;",
     )
     .unwrap();
-    conn.execute_batch(WITHOUT_V4)
-    .unwrap();
+    conn.execute_batch(WITHOUT_V6).unwrap();
+    conn.execute_batch(WITHOUT_V4).unwrap();
     drop(conn);
 
     let store = SqliteStore::open(&path).unwrap();
@@ -1059,7 +1138,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
@@ -1079,6 +1158,7 @@ fn a_version_2_file_is_migrated_to_version_3() {
     };
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("ALTER TABLE tokens DROP COLUMN worker_name; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch(WITHOUT_V4).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
@@ -1088,6 +1168,10 @@ fn a_version_2_file_is_migrated_to_version_3() {
 }
 
 /// What version 4 (and 5 after it) added, taken away again: a file as version 3 wrote it.
+/// What version 6 added, taken away from a file to make it an older one.
+const WITHOUT_V6: &str = "ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
+     ALTER TABLE executions DROP COLUMN version; ALTER TABLE executions DROP COLUMN alias; DROP TABLE versions; DROP TABLE aliases;";
+
 const WITHOUT_V4: &str = "DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash;
      ALTER TABLE state_machines DROP COLUMN update_date; ALTER TABLE state_machines DROP COLUMN status;
      ALTER TABLE executions DROP COLUMN test_case; DROP TABLE tags;";
@@ -1100,6 +1184,7 @@ fn a_version_4_file_is_migrated_to_version_5() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch("DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash; PRAGMA user_version = 4;").unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
@@ -1115,15 +1200,33 @@ fn a_version_3_file_is_migrated_to_version_4() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch(WITHOUT_V4).unwrap();
     conn.pragma_update(None, "user_version", 3).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.state_machine("m").unwrap(), Some(machine("m")));
+    let before_revisions = StateMachineRecord { revision_id: String::new(), ..machine("m") };
+    assert_eq!(store.state_machine("m").unwrap(), Some(before_revisions));
     assert_eq!(store.execution(&e.arn).unwrap(), Some(e.clone()));
     store.tag_resource(&machine("m").arn, &[Tag { key: "k".into(), value: "v".into() }]).unwrap();
     store.delete_state_machine("m").unwrap();
     assert_eq!(store.state_machine("m").unwrap().map(|m| m.status), Some(MachineStatus::Deleting));
+}
+
+/// A version-5 file: its machines can publish versions (numbered from 1) and its executions
+/// ran no version.
+#[test]
+fn a_version_5_file_is_migrated_to_version_6() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V6).unwrap();
+    conn.pragma_update(None, "user_version", 5).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.execution(&e.arn).unwrap(), Some(e));
+    assert_eq!(store.publish_version("m", None, None, at(1)).unwrap().number, 1);
 }
 
 #[test]

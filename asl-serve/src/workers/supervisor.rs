@@ -127,9 +127,9 @@ impl Supervisor {
     }
 
     /// The definitions workers must serve, by hash, with a machine's name for messages and the
-    /// text (`None` when no longer known): every machine's current one, and those that running
-    /// executions started with (an UpdateStateMachine leaves them on theirs), whose text is the
-    /// copy kept in the worker crate.
+    /// text (`None` when no longer known): every machine's current one, every published
+    /// version's, and those that running executions started with (an UpdateStateMachine leaves
+    /// them on theirs), whose text is the copy kept in the worker crate.
     fn wanted(&mut self) -> Result<BTreeMap<String, (String, Option<String>)>, String> {
         let mut wanted = BTreeMap::new();
         for m in self.machines()? {
@@ -138,6 +138,17 @@ impl Supervisor {
                 self.kept.insert(m.definition_hash.clone());
             }
             wanted.insert(m.definition_hash.clone(), (m.name, Some(m.definition)));
+        }
+        for (machine, number, hash) in self.store.published_definitions().map_err(|e| e.to_string())? {
+            if wanted.contains_key(&hash) {
+                continue;
+            }
+            if !self.kept.contains(&hash) {
+                let Some(version) = self.store.version(&machine, number).map_err(|e| e.to_string())? else { continue };
+                self.krate.keep(&hash, &version.definition).map_err(|e| format!("{}: {e}", self.krate.dir().display()))?;
+                self.kept.insert(hash.clone());
+            }
+            wanted.insert(hash.clone(), (format!("{machine}:{number}"), self.krate.definition(&hash)));
         }
         for hash in self.store.running_definitions().map_err(|e| e.to_string())? {
             if !wanted.contains_key(&hash) {

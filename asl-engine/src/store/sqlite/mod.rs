@@ -19,12 +19,14 @@
 //! | `integrity.rs` | refusing a file that lost its WAL or has damaged pages, before writing |
 //! | `rows.rs` | column lists and row → record conversions |
 //! | `statements.rs` | statements several operations share (status and owner checks, events, tokens) |
+//! | `versions.rs` | versions and aliases of state machines |
 //! | `mod.rs` | opening a file, transactions, and the [`Store`] operations |
 
 mod integrity;
 mod rows;
 mod schema;
 mod statements;
+mod versions;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -49,8 +51,9 @@ use super::common::{
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, ExecutionEnd, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged, Result, StateMachineRecord, Started,
-    Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, MAX_TAGS,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, VersionRecord,
+    MAX_TAGS,
 };
 
 /// How long a call waits for another process's transaction before giving up with
@@ -207,7 +210,7 @@ impl Store for SqliteStore {
                     Err(StoreError::StateMachineAlreadyExists(machine.name))
                 };
             }
-            tx.prepare_cached(&format!("INSERT INTO state_machines ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
+            tx.prepare_cached(&format!("INSERT INTO state_machines ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))
                 .and_then(|mut stmt| {
                     stmt.execute(params![
                         machine.name,
@@ -219,6 +222,7 @@ impl Store for SqliteStore {
                         date_text(machine.creation_date),
                         opt_date_text(machine.update_date),
                         machine.status.as_str(),
+                        machine.revision_id,
                     ])
                 })
                 .context(what)?;
@@ -250,9 +254,9 @@ impl Store for SqliteStore {
             let (definition, hash) = update.definition.clone().unwrap_or((existing.definition, existing.definition_hash));
             let role = update.role_arn.clone().unwrap_or(existing.role_arn);
             tx.prepare_cached(
-                "UPDATE state_machines SET definition = ?1, definition_hash = ?2, role_arn = ?3, update_date = ?4 WHERE name = ?5",
+                "UPDATE state_machines SET definition = ?1, definition_hash = ?2, role_arn = ?3, update_date = ?4, revision_id = ?5 WHERE name = ?6",
             )
-            .and_then(|mut stmt| stmt.execute(params![definition, hash, role, date_text(update.update_date), name]))
+            .and_then(|mut stmt| stmt.execute(params![definition, hash, role, date_text(update.update_date), update.revision_id, name]))
             .context(what)?;
             select_one(tx, what, &by_name, name, machine_from_row)?
                 .ok_or_else(|| StoreError::Backend(format!("{what}: '{name}' vanished during the update")))
@@ -275,17 +279,14 @@ impl Store for SqliteStore {
         }
         let what = "starting an execution";
         self.write(what, |tx| {
-            let machine: Option<(String, String, String)> = tx
-                .prepare_cached("SELECT arn, status, definition_hash FROM state_machines WHERE name = ?1")
-                .and_then(|mut stmt| {
-                    stmt.query_row([&record.state_machine_name], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional()
-                })
-                .context(what)?;
-            match machine {
-                None => return Err(StoreError::StateMachineDoesNotExist(record.state_machine_name)),
-                Some((arn, status, _)) if status != MachineStatus::Active.as_str() => return Err(StoreError::StateMachineDeleting(arn)),
-                Some((_, _, hash)) => record.definition_hash = hash,
-            }
+            let m = versions::active_machine(tx, what, &record.state_machine_name)?;
+            record.definition_hash = match record.version {
+                None => m.definition_hash,
+                Some(n) => match versions::get_version(tx, &m.name, n)? {
+                    Some(v) => v.definition_hash,
+                    None => return Err(StoreError::StateMachineDoesNotExist(super::common::qualified_arn(&m.arn, n))),
+                },
+            };
             let existing = tx
                 .prepare_cached(&format!(
                     "SELECT {EXECUTION_COLUMNS} FROM executions
@@ -305,7 +306,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached(&format!(
                 "INSERT INTO executions ({EXECUTION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
@@ -324,6 +325,8 @@ impl Store for SqliteStore {
                     opt_date_text(record.lease_until),
                     record.test_case,
                     record.definition_hash,
+                    record.version,
+                    record.alias,
                 ])
             })
             .context(what)?;
@@ -338,7 +341,8 @@ impl Store for SqliteStore {
         self.read("reading an execution", |tx| get_execution(tx, arn))
     }
 
-    fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+    fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>> {
+        let ExecutionFilter { machine, qualifier, status } = *filter;
         let what = "listing executions";
         let size = page_size(page);
         let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
@@ -353,6 +357,17 @@ impl Store for SqliteStore {
         if let Some(status) = status {
             sql.push_str(" AND status = ?");
             args.push(status.as_str().to_owned().into());
+        }
+        match qualifier {
+            None => {}
+            Some(Qualifier::Version(n)) => {
+                sql.push_str(" AND version = ?");
+                args.push(i64::from(n).into());
+            }
+            Some(Qualifier::Alias(alias)) => {
+                sql.push_str(" AND alias = ?");
+                args.push(alias.to_owned().into());
+            }
         }
         if let Some((date, name, arn)) = after {
             // After the last item in the order below: (start_date DESC, name, arn).
@@ -372,6 +387,46 @@ impl Store for SqliteStore {
                 .context(what)
         })?;
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
+    }
+
+    fn publish_version(&self, machine: &str, revision: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> Result<VersionRecord> {
+        self.write("publishing a state machine version", |tx| versions::publish(tx, machine, revision, description, now))
+    }
+
+    fn version(&self, machine: &str, number: u32) -> Result<Option<VersionRecord>> {
+        self.read("reading a state machine version", |tx| versions::get_version(tx, machine, number))
+    }
+
+    fn list_versions(&self, machine: &str, page: &Page) -> Result<Paged<VersionRecord>> {
+        self.read("listing state machine versions", |tx| versions::list_versions(tx, machine, page))
+    }
+
+    fn published_definitions(&self) -> Result<Vec<(String, u32, String)>> {
+        self.read("listing published definitions", versions::published_definitions)
+    }
+
+    fn delete_version(&self, machine: &str, number: u32) -> Result<()> {
+        self.write("deleting a state machine version", |tx| versions::delete_version(tx, machine, number))
+    }
+
+    fn create_alias(&self, alias: AliasRecord) -> Result<AliasRecord> {
+        self.write("creating a state machine alias", |tx| versions::create_alias(tx, &alias))
+    }
+
+    fn update_alias(&self, machine: &str, name: &str, update: &AliasUpdate) -> Result<AliasRecord> {
+        self.write("updating a state machine alias", |tx| versions::update_alias(tx, machine, name, update))
+    }
+
+    fn alias(&self, machine: &str, name: &str) -> Result<Option<AliasRecord>> {
+        self.read("reading a state machine alias", |tx| versions::get_alias(tx, machine, name))
+    }
+
+    fn list_aliases(&self, machine: &str, version: Option<u32>, page: &Page) -> Result<Paged<AliasRecord>> {
+        self.read("listing state machine aliases", |tx| versions::list_aliases(tx, machine, version, page))
+    }
+
+    fn delete_alias(&self, machine: &str, name: &str) -> Result<()> {
+        self.write("deleting a state machine alias", |tx| versions::delete_alias(tx, machine, name))
     }
 
     fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, max: usize) -> Result<Vec<ExecutionRecord>> {

@@ -3,16 +3,18 @@
 //! conversion error naming the column).
 
 use crate::store::common::{date_text, parse_date};
-use crate::store::{ActivityRecord, ExecutionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, Route, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
 use std::error::Error as StdError;
 
-pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status";
+pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status, revision_id";
+pub(super) const VERSION_COLUMNS: &str = "machine, number, arn, definition, definition_hash, role_arn, description, revision_id, creation_date";
+pub(super) const ALIAS_COLUMNS: &str = "machine, name, arn, description, routing, creation_date, update_date";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash";
+     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias";
 pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
      last_heartbeat, taken, heartbeats, worker_name";
 
@@ -56,7 +58,40 @@ pub(super) fn machine_from_row(row: &Row<'_>) -> rusqlite::Result<StateMachineRe
             let status: String = row.get(8)?;
             MachineStatus::parse(&status).ok_or_else(|| bad_column(8, format!("unknown state machine status '{status}'")))?
         },
+        revision_id: row.get(9)?,
     })
+}
+
+pub(super) fn version_from_row(row: &Row<'_>) -> rusqlite::Result<VersionRecord> {
+    Ok(VersionRecord {
+        machine: row.get(0)?,
+        number: row.get(1)?,
+        arn: row.get(2)?,
+        definition: row.get(3)?,
+        definition_hash: row.get(4)?,
+        role_arn: row.get(5)?,
+        description: row.get(6)?,
+        revision_id: row.get(7)?,
+        creation_date: get_date(row, 8)?,
+    })
+}
+
+pub(super) fn alias_from_row(row: &Row<'_>) -> rusqlite::Result<AliasRecord> {
+    let routing: String = row.get(4)?;
+    Ok(AliasRecord {
+        machine: row.get(0)?,
+        name: row.get(1)?,
+        arn: row.get(2)?,
+        description: row.get(3)?,
+        routing: serde_json::from_str(&routing).map_err(|e| bad_column(4, format!("alias routes are not JSON: {e}")))?,
+        creation_date: get_date(row, 5)?,
+        update_date: get_opt_date(row, 6)?,
+    })
+}
+
+/// An alias's routes as the `routing` column keeps them.
+pub(super) fn routing_text(routing: &[Route]) -> String {
+    serde_json::to_string(routing).unwrap_or_else(|_| "[]".into())
 }
 
 pub(super) fn activity_from_row(row: &Row<'_>) -> rusqlite::Result<ActivityRecord> {
@@ -81,6 +116,8 @@ pub(super) fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRec
         lease_until: get_opt_date(row, 12)?,
         test_case: row.get(13)?,
         definition_hash: row.get(14)?,
+        version: row.get(15)?,
+        alias: row.get(16)?,
     })
 }
 

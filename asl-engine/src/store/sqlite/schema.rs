@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-pub(super) const SCHEMA_VERSION: i64 = 5;
+pub(super) const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -130,12 +130,45 @@ UPDATE executions SET definition_hash =
 CREATE INDEX executions_by_definition ON executions (status, definition_hash);
 ";
 
+/// Version 5 → 6: versions and aliases. Each machine's revision (what a version is published
+/// from) and the last version number it gave; the version and alias each execution was started
+/// through.
+const MIGRATE_TO_V6: &str = "
+ALTER TABLE state_machines ADD COLUMN revision_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE state_machines ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE executions ADD COLUMN version INTEGER;
+ALTER TABLE executions ADD COLUMN alias TEXT;
+CREATE TABLE versions (
+    machine         TEXT NOT NULL,
+    number          INTEGER NOT NULL,
+    arn             TEXT NOT NULL,
+    definition      TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    role_arn        TEXT NOT NULL,
+    description     TEXT,
+    revision_id     TEXT NOT NULL,
+    creation_date   TEXT NOT NULL,
+    PRIMARY KEY (machine, number)
+) WITHOUT ROWID;
+CREATE TABLE aliases (
+    machine       TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    arn           TEXT NOT NULL,
+    description   TEXT,
+    -- JSON: [{\"version\": 1, \"weight\": 100}]
+    routing       TEXT NOT NULL,
+    creation_date TEXT NOT NULL,
+    update_date   TEXT,
+    PRIMARY KEY (machine, name)
+) WITHOUT ROWID;
+";
+
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     // Immediate: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0..=4 => {
+        0..=5 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
@@ -148,7 +181,10 @@ pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
             if version <= 3 {
                 tx.execute_batch(MIGRATE_TO_V4).context("migrating the store schema to version 4")?;
             }
-            tx.execute_batch(MIGRATE_TO_V5).context("migrating the store schema to version 5")?;
+            if version <= 4 {
+                tx.execute_batch(MIGRATE_TO_V5).context("migrating the store schema to version 5")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V6).context("migrating the store schema to version 6")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}

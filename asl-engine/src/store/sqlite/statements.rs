@@ -92,7 +92,7 @@ pub(super) fn check_answerable(tx: &Transaction<'_>, token: &str) -> Result<()> 
     }
 }
 
-/// Removes a DELETING machine (and its tags) once none of its executions is RUNNING; called
+/// Removes a DELETING machine (its tags, versions and aliases too) once none of its executions is RUNNING; called
 /// by the delete itself and by whatever ends an execution.
 pub(super) fn purge_if_deleted(tx: &Transaction<'_>, machine: &str) -> Result<()> {
     let what = "removing a deleted state machine";
@@ -104,7 +104,9 @@ pub(super) fn purge_if_deleted(tx: &Transaction<'_>, machine: &str) -> Result<()
         .and_then(|mut stmt| stmt.query_row([machine], |row| row.get(0)).optional())
         .context(what)?;
     let Some(arn) = arn else { return Ok(()) };
-    tx.prepare_cached("DELETE FROM state_machines WHERE name = ?1").and_then(|mut stmt| stmt.execute([machine])).context(what)?;
+    for sql in ["DELETE FROM state_machines WHERE name = ?1", "DELETE FROM versions WHERE machine = ?1", "DELETE FROM aliases WHERE machine = ?1"] {
+        tx.prepare_cached(sql).and_then(|mut stmt| stmt.execute([machine])).context(what)?;
+    }
     delete_tags(tx, &arn)
 }
 
