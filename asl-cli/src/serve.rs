@@ -75,6 +75,8 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
         let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stopped| *stopped).await;
         };
+        // TestState builds the state it tests as the workers build definitions.
+        let test_state = workers.as_ref().map(|config| std::sync::Arc::new(asl_serve::test_state::TestStateRunner::new(config)));
         let supervisor = workers.map(|config| {
             crate::output::err(&format!("asl serve: registered definitions are compiled in {}", config.build_dir.display()));
             tokio::spawn(Supervisor::new(engine.store().clone(), config).run(until_stopped(stopping.clone())))
@@ -84,7 +86,8 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
         }
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {})", store.display()));
-        let served = asl_serve::serve_with_credentials(listener, engine, credentials, until_stopped(stopping)).await;
+        let options = asl_serve::ServeOptions { credentials, test_state };
+        let served = asl_serve::serve_with(listener, engine, options, until_stopped(stopping)).await;
         if let Some(supervisor) = supervisor {
             let _ = supervisor.await;
         }

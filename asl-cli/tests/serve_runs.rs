@@ -163,3 +163,63 @@ fn a_version_and_an_alias_run_the_definition_they_name() {
     assert_eq!(ran(&machine, Duration::from_secs(120)), "two", "the machine runs its current definition");
     assert_eq!(ran(&v1, Duration::from_secs(120)), "one");
 }
+
+/// TestState through boto3: each state compiled and run once, its answer as AWS shapes it.
+/// The first call may pay the worker's cold build (boto3 waits for it).
+#[test]
+fn test_state_runs_one_state_compiled() {
+    if !have("python3", &["-c", "import boto3"]) {
+        return;
+    }
+    let server = Server::with_workers(&[], &[]);
+    server::python_ok(&server, r#"
+import os, json
+import boto3
+from botocore.config import Config
+sfn = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'],
+                   config=Config(inject_host_prefix=False, retries={'max_attempts': 1}, read_timeout=1800))
+ROLE = 'arn:aws:iam::123456789:role/r'
+def raises(code, f, **kw):
+    try:
+        f(**kw)
+    except sfn.exceptions.ClientError as e:
+        assert e.response['Error']['Code'] == code, (code, e.response)
+        return
+    raise AssertionError('no ' + code)
+"#, r#"
+pass_state = json.dumps({"Type": "Pass", "Parameters": {"total.$": "$.amount"}, "ResultPath": "$.charged", "Next": "Charge"})
+a = sfn.test_state(definition=pass_state, input='{"amount": 5}', inspectionLevel='DEBUG')
+assert (a['status'], a['nextState'], json.loads(a['output'])) == ('SUCCEEDED', 'Charge', {"amount": 5, "charged": {"total": 5}}), a
+assert json.loads(a['inspectionData']['input']) == {"amount": 5}, a
+
+choice = json.dumps({"Type": "Choice", "Choices": [{"Variable": "$.amount", "NumericGreaterThan": 100, "Next": "Review"}], "Default": "Approve"})
+assert sfn.test_state(definition=choice, input='{"amount": 500}')['nextState'] == 'Review'
+assert sfn.test_state(definition=choice, input='{"amount": 5}')['nextState'] == 'Approve'
+
+task = json.dumps({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "charge", "Payload.$": "$"},
+    "ResultSelector": {"paid.$": "$.Payload.paid"}, "End": True,
+    "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}],
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}]})
+ok = sfn.test_state(definition=task, input='{"amount": 5}', inspectionLevel='DEBUG', mock={'result': '{"Payload": {"paid": true}}'})
+assert (ok['status'], json.loads(ok['output'])) == ('SUCCEEDED', {"paid": True}) and 'nextState' not in ok, ok
+assert json.loads(ok['inspectionData']['afterParameters']) == {"FunctionName": "charge", "Payload": {"amount": 5}}, ok
+assert json.loads(ok['inspectionData']['result']) == {"Payload": {"paid": True}}, ok
+busy = sfn.test_state(definition=task, inspectionLevel='DEBUG', mock={'errorOutput': {'error': 'Busy', 'cause': 'try later'}},
+                      stateConfiguration={'retrierRetryCount': 1})
+assert (busy['status'], busy['error'], busy['cause']) == ('RETRIABLE', 'Busy', 'try later'), busy
+assert busy['inspectionData']['errorDetails'] == {'retryIndex': 0, 'retryBackoffIntervalSeconds': 4}, busy
+caught = sfn.test_state(definition=task, inspectionLevel='DEBUG', mock={'errorOutput': {'error': 'Declined', 'cause': 'card'}})
+assert (caught['status'], caught['nextState'], caught['inspectionData']['errorDetails']) == ('CAUGHT_ERROR', 'Refund', {'catchIndex': 0}), caught
+assert json.loads(caught['output']) == {"Error": "Declined", "Cause": "card"}, caught
+
+fail = sfn.test_state(definition=json.dumps({"Type": "Fail", "Error": "Rejected", "Cause": "too big"}))
+assert (fail['status'], fail['error'], fail['cause']) == ('FAILED', 'Rejected', 'too big'), fail
+machine = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "Next": "B"}, "B": {"Type": "Succeed"}}})
+assert sfn.test_state(definition=machine, stateName='A')['output'] == '1'
+
+raises('InvalidDefinition', sfn.test_state, definition=json.dumps({"Type": "Map", "ItemProcessor": {}, "End": True}))
+raises('ValidationException', sfn.test_state, definition=task)
+raises('ValidationException', sfn.test_state, definition=pass_state, mock={'result': '{}'})
+raises('InvalidDefinition', sfn.test_state, definition=json.dumps({"Type": "Pass", "Nxt": "B"}))
+"#);
+}

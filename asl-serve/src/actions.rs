@@ -5,7 +5,10 @@
 //! give up when the server shuts down.
 
 use crate::protocol::{code, Members};
+use crate::test_state::TestStateRunner;
+use asl_engine::engine::test_state::{self, InspectionLevel, Mock, TestStatePlan, TestStateRequest};
 use asl_engine::engine::{ApiResult, Routing, Severity};
+use std::sync::Arc;
 use asl_engine::{ApiError, Engine, MachineType, Tag};
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -48,13 +51,14 @@ pub enum Action {
     UpdateStateMachineAlias,
     DeleteStateMachineAlias,
     ListStateMachineAliases,
-    /// In AWS's model, not served here yet (Map runs, TestState).
+    TestState,
+    /// In AWS's model, not served here yet (Map runs).
     NotServed(&'static str),
 }
 
 /// AWS operations `asl serve` does not serve (yet): they answer UnknownOperationException
 /// naming themselves.
-const NOT_SERVED: &[&str] = &["DescribeMapRun", "ListMapRuns", "TestState", "UpdateMapRun"];
+const NOT_SERVED: &[&str] = &["DescribeMapRun", "ListMapRuns", "UpdateMapRun"];
 
 impl Action {
     /// The action named by `X-Amz-Target` (without its `AWSStepFunctions.` prefix).
@@ -94,6 +98,7 @@ impl Action {
             "UpdateStateMachineAlias" => UpdateStateMachineAlias,
             "DeleteStateMachineAlias" => DeleteStateMachineAlias,
             "ListStateMachineAliases" => ListStateMachineAliases,
+            "TestState" => TestState,
             other => match NOT_SERVED.iter().find(|n| **n == other) {
                 Some(n) => NotServed(n),
                 None => {
@@ -111,6 +116,7 @@ impl Action {
 pub struct Actions {
     engine: Engine,
     stopping: watch::Receiver<bool>,
+    test_state: Option<Arc<TestStateRunner>>,
 }
 
 /// How long GetActivityTask waits for a task (AWS's long poll), and how often it looks.
@@ -124,7 +130,13 @@ const SYNC_POLL_EVERY: Duration = Duration::from_millis(20);
 
 impl Actions {
     pub fn new(engine: Engine, stopping: watch::Receiver<bool>) -> Self {
-        Actions { engine, stopping }
+        Actions { engine, stopping, test_state: None }
+    }
+
+    /// Serves TestState with `runner` (none: TestState says what it needs).
+    pub fn with_test_state(mut self, runner: Option<Arc<TestStateRunner>>) -> Self {
+        self.test_state = runner;
+        self
     }
 
     /// Runs `action` with the request's members.
@@ -132,6 +144,7 @@ impl Actions {
         match action {
             Action::GetActivityTask => self.get_activity_task(m).await,
             Action::StartSyncExecution => self.start_sync_execution(m).await,
+            Action::TestState => self.test_state(m).await,
             Action::NotServed(name) => Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The operation {name} is not supported by asl serve"))),
             _ => {
                 let engine = self.engine.clone();
@@ -158,6 +171,18 @@ impl Actions {
                 _ = stopping.changed() => {}
             }
         }
+    }
+
+    /// TestState: the state compiled and run once (see `test_state`).
+    async fn test_state(&self, m: Members) -> ApiResult {
+        let plan = test_state_plan(&m)?;
+        let Some(runner) = &self.test_state else {
+            return Err(ApiError::new(
+                code::UNKNOWN_OPERATION,
+                "TestState compiles the state it tests, which needs asl serve's workers (this server runs without them)",
+            ));
+        };
+        runner.run(&plan).await
     }
 
     /// StartSyncExecution: starts an Express execution and answers when it has ended (the
@@ -282,7 +307,7 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         }
         DeleteStateMachineAlias => engine.delete_state_machine_alias(m.string("stateMachineAliasArn")?),
         ListStateMachineAliases => engine.list_state_machine_aliases(m.string("stateMachineArn")?, max_results(m)?, next_token(m)?),
-        GetActivityTask | StartSyncExecution | NotServed(_) => unreachable_here(action),
+        GetActivityTask | StartSyncExecution | TestState | NotServed(_) => unreachable_here(action),
     }
 }
 
@@ -381,6 +406,44 @@ fn list_executions(engine: &Engine, m: &Members) -> ApiResult {
         return Err(ApiError::new(code::VALIDATION, "Must provide a StateMachine ARN or MapRun ARN"));
     };
     engine.list_executions(machine, m.opt_string("statusFilter")?, max_results(m)?, next_token(m)?)
+}
+
+/// TestState's request, checked and planned by the engine.
+fn test_state_plan(m: &Members) -> Result<TestStatePlan, ApiError> {
+    let mock = match m.opt_structure("mock")? {
+        None => None,
+        Some(mock) => {
+            let error = mock.opt_structure("errorOutput")?;
+            match (mock.opt_string("result")?, error) {
+                (Some(result), None) => Some(Mock::Result(result.to_string())),
+                (None, Some(e)) => Some(Mock::Error { error: e.opt_string("error")?.map(str::to_string), cause: e.opt_string("cause")?.map(str::to_string) }),
+                _ => return Err(ApiError::new(code::VALIDATION, "A test mock should have only one of the following fields: [result, errorOutput].")),
+            }
+        }
+    };
+    let mut unsupported = Vec::new();
+    if m.has("context") {
+        unsupported.push("context");
+    }
+    let configuration = m.opt_structure("stateConfiguration")?.unwrap_or_default();
+    for member in ["errorCausedByState", "mapIterationFailureCount", "mapItemReaderData"] {
+        if configuration.has(member) {
+            unsupported.push(member);
+        }
+    }
+    let request = TestStateRequest {
+        definition: m.string("definition")?,
+        state_name: m.opt_string("stateName")?,
+        role_arn: m.opt_string("roleArn")?,
+        input: m.opt_string("input")?,
+        inspection_level: m.opt_string("inspectionLevel")?.map(InspectionLevel::parse).transpose()?.unwrap_or_default(),
+        variables: m.opt_string("variables")?,
+        mock,
+        reveal_secrets: m.opt_bool("revealSecrets")?.unwrap_or(false),
+        retrier_retry_count: u32::try_from(configuration.opt_count("retrierRetryCount")?.unwrap_or(0)).unwrap_or(u32::MAX),
+        unsupported,
+    };
+    test_state::plan(&request)
 }
 
 fn max_results(m: &Members) -> Result<usize, ApiError> {

@@ -17,13 +17,15 @@
 //!   directory next to the store, and keeps one worker process running the newest build.
 //! - `oneshot.rs`: `asl run` and `asl test`, executions in the foreground through the same
 //!   workers, each on a store of its own.
+//! - `test_state.rs`: TestState, the state compiled and run once through `oneshot`.
 
 pub mod actions;
 pub mod oneshot;
+pub mod test_state;
 pub mod protocol;
 pub mod server;
 pub mod sigv4;
 pub mod workers;
 
-pub use server::{router, router_with_credentials, serve, serve_with_credentials, shutdown_signal, DEFAULT_HOST, DEFAULT_PORT};
+pub use server::{router, router_with_credentials, serve, serve_with, serve_with_credentials, shutdown_signal, ServeOptions, DEFAULT_HOST, DEFAULT_PORT};
 pub use sigv4::Credentials;

@@ -22,18 +22,33 @@ pub struct OneShot {
     pub name: String,
 }
 
+/// How an execution ran: DescribeExecution's view of its end (status, output, error, cause)
+/// and its history events.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub described: Value,
+    pub events: Vec<Value>,
+}
+
 /// Runs `run` to its end and answers DescribeExecution's view of it (status, output, error,
 /// cause); a definition that does not validate is an error carrying every diagnostic.
 pub async fn run(run: &OneShot, workers: &SupervisorConfig) -> Result<Value, String> {
     let text = asl_codegen::read_definition(&run.definition)?;
-    let diagnostics = asl_codegen::check_source(&text);
+    let file = run.definition.display().to_string();
+    Ok(run_definition(run, &file, &text, workers).await?.described)
+}
+
+/// [`run`] with the definition's text (`file` names it in diagnostics), answering its history
+/// too.
+pub async fn run_definition(run: &OneShot, file: &str, text: &str, workers: &SupervisorConfig) -> Result<Ran, String> {
+    let diagnostics = asl_codegen::check_source(text);
     if !diagnostics.is_empty() {
-        return Err(asl_codegen::render(&run.definition.display().to_string(), &text, &diagnostics));
+        return Err(asl_codegen::render(file, text, &diagnostics));
     }
     let runs = workers.build_dir.join("runs");
     std::fs::create_dir_all(&runs).map_err(|e| format!("{}: {e}", runs.display()))?;
     let store_path = runs.join(format!("{}-{}.db", std::process::id(), asl_runtime::execution::new_name()));
-    let result = run_on(run, &text, &store_path, workers).await;
+    let result = run_on(run, text, &store_path, workers).await;
     for suffix in ["", "-wal", "-shm"] {
         let mut p = store_path.clone().into_os_string();
         p.push(suffix);
@@ -42,7 +57,7 @@ pub async fn run(run: &OneShot, workers: &SupervisorConfig) -> Result<Value, Str
     result
 }
 
-async fn run_on(run: &OneShot, definition: &str, store_path: &Path, workers: &SupervisorConfig) -> Result<Value, String> {
+async fn run_on(run: &OneShot, definition: &str, store_path: &Path, workers: &SupervisorConfig) -> Result<Ran, String> {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(store_path).map_err(|e| e.to_string())?);
     let engine = Engine::new(store.clone());
     let api = |e: asl_engine::ApiError| e.to_string();
@@ -67,5 +82,15 @@ async fn run_on(run: &OneShot, definition: &str, store_path: &Path, workers: &Su
     };
     let _ = stop.send(());
     let _ = supervisor.await;
-    Ok(ended)
+    let mut events = Vec::new();
+    let mut token = None;
+    loop {
+        let page = engine.get_execution_history(&arn, false, 1000, token).map_err(api)?;
+        events.extend(page["events"].as_array().cloned().unwrap_or_default());
+        match page["nextToken"].as_str() {
+            Some(next) => token = Some(next.to_string()),
+            None => break,
+        }
+    }
+    Ok(Ran { described: ended, events })
 }

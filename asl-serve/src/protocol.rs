@@ -159,6 +159,20 @@ impl Members {
         }
     }
 
+    /// A structure member (TestState's `mock`), its members read the same way.
+    pub fn opt_structure(&self, name: &str) -> Result<Option<Members>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(members)) => Ok(Some(Members(members.clone()))),
+            Some(_) => Err(wrong_type(name, "a structure")),
+        }
+    }
+
+    /// Whether the request has member `name` (null counts as absent).
+    pub fn has(&self, name: &str) -> bool {
+        !matches!(self.0.get(name), None | Some(Value::Null))
+    }
+
     /// A list member (`tags`, `tagKeys`), each element as it is.
     pub fn opt_list(&self, name: &str) -> Result<Option<&[Value]>, ApiError> {
         match self.0.get(name) {

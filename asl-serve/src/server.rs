@@ -7,6 +7,7 @@
 use crate::actions::{Action, Actions};
 use crate::protocol::{self, code, MAX_BODY};
 use crate::sigv4::{self, Credentials};
+use crate::test_state::TestStateRunner;
 use asl_engine::{ApiError, Engine};
 use axum::body::Body;
 use axum::extract::{OriginalUri, State};
@@ -67,8 +68,23 @@ pub async fn serve_with_credentials(
     credentials: Credentials,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, engine, ServeOptions { credentials, test_state: None }, shutdown).await
+}
+
+/// What [`serve_with`] serves besides the engine's actions.
+#[derive(Default)]
+pub struct ServeOptions {
+    /// The access keys requests must be signed with (none: unchecked).
+    pub credentials: Credentials,
+    /// Runs TestState (it builds the state with cargo, as the workers do); without it,
+    /// TestState answers that it needs `asl serve`'s workers.
+    pub test_state: Option<Arc<TestStateRunner>>,
+}
+
+/// [`serve`], with `options`.
+pub async fn serve_with(listener: TcpListener, engine: Engine, options: ServeOptions, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = with_actions(Actions::new(engine, stopping), credentials, None);
+    let app = with_actions(Actions::new(engine, stopping).with_test_state(options.test_state), options.credentials, None);
     let signal = async move {
         shutdown.await;
         let _ = stop.send(true);
