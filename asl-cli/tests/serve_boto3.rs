@@ -63,6 +63,11 @@ assert all(e['status'] == 'RUNNING' for e in sfn.list_executions(stateMachineArn
 raises('InvalidToken', sfn.list_executions, stateMachineArn=arn, nextToken='not-a-token')
 history = sfn.get_execution_history(executionArn=started[0]['executionArn'])['events']
 assert history[0]['type'] == 'ExecutionStarted' and isinstance(history[0]['timestamp'], datetime.datetime), history
+assert history[0]['executionStartedEventDetails']['input'] == '{}', history
+bare = sfn.get_execution_history(executionArn=started[0]['executionArn'], includeExecutionData=False)['events'][0]['executionStartedEventDetails']
+assert 'input' not in bare and bare['roleArn'], bare
+assert sfn.list_executions(stateMachineArn=arn, redriveFilter='REDRIVEN')['executions'] == []
+assert len(sfn.list_executions(stateMachineArn=arn, redriveFilter='NOT_REDRIVEN')['executions']) == 5
 "#);
 }
 

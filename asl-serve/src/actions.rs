@@ -259,7 +259,11 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         GetExecutionHistory => {
             let arn = m.string("executionArn")?;
             let reverse = m.opt_bool("reverseOrder")?.unwrap_or(false);
-            engine.get_execution_history(arn, reverse, max_results(m)?, next_token(m)?)
+            let mut history = engine.get_execution_history(arn, reverse, max_results(m)?, next_token(m)?)?;
+            if m.opt_bool("includeExecutionData")? == Some(false) {
+                without_execution_data(&mut history);
+            }
+            Ok(history)
         }
         StopExecution => engine.stop_execution(m.string("executionArn")?, m.opt_string("error")?, m.opt_string("cause")?),
         RedriveExecution => engine.redrive_execution(m.string("executionArn")?),
@@ -405,7 +409,17 @@ fn list_executions(engine: &Engine, m: &Members) -> ApiResult {
     let Some(machine) = m.opt_string("stateMachineArn")? else {
         return Err(ApiError::new(code::VALIDATION, "Must provide a StateMachine ARN or MapRun ARN"));
     };
-    engine.list_executions(machine, m.opt_string("statusFilter")?, max_results(m)?, next_token(m)?)
+    engine.list_executions_redriven(machine, m.opt_string("statusFilter")?, m.opt_string("redriveFilter")?, max_results(m)?, next_token(m)?)
+}
+
+/// GetExecutionHistory with `includeExecutionData` false: the events without the inputs and
+/// outputs they carry.
+fn without_execution_data(history: &mut Value) {
+    let events = history.get_mut("events").and_then(Value::as_array_mut).into_iter().flatten();
+    for details in events.filter_map(Value::as_object_mut).flat_map(|e| e.values_mut()).filter_map(Value::as_object_mut) {
+        details.remove("input");
+        details.remove("output");
+    }
 }
 
 /// TestState's request, checked and planned by the engine.

@@ -344,6 +344,29 @@ impl Engine {
     }
 
     pub fn list_executions(&self, state_machine: &str, status: Option<&str>, max_results: usize, next_token: Option<String>) -> ApiResult {
+        self.list_executions_redriven(state_machine, status, None, max_results, next_token)
+    }
+
+    /// ListExecutions with a `redriveFilter` (`REDRIVEN`, `NOT_REDRIVEN`).
+    pub fn list_executions_redriven(
+        &self,
+        state_machine: &str,
+        status: Option<&str>,
+        redrive_filter: Option<&str>,
+        max_results: usize,
+        next_token: Option<String>,
+    ) -> ApiResult {
+        let redriven = match redrive_filter {
+            None => None,
+            Some("REDRIVEN") => Some(true),
+            Some("NOT_REDRIVEN") => Some(false),
+            Some(other) => {
+                return Err(ApiError::new(
+                    "ValidationException",
+                    format!("1 validation error detected: Value '{}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", asl_codegen::printable(other)),
+                ))
+            }
+        };
         check_max_results(max_results)?;
         let (machine, qualifier) = machine_ref(state_machine)?;
         let m = self.named_machine(machine)?;
@@ -358,7 +381,7 @@ impl Engine {
                 ApiError::new("ValidationException", format!("1 validation error detected: Value '{s}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"))
             })?),
         };
-        let filter = ExecutionFilter { machine: Some(&m.name), qualifier, status };
+        let filter = ExecutionFilter { machine: Some(&m.name), qualifier, status, redriven };
         let page: Paged<ExecutionRecord> = self.store.list_executions_where(&filter, &Page { max_results, next_token })?;
         let items: Vec<Value> = page
             .items

@@ -307,7 +307,7 @@ impl Store for MemoryStore {
     }
 
     fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>> {
-        let ExecutionFilter { machine, qualifier, status } = *filter;
+        let ExecutionFilter { machine, qualifier, status, redriven } = *filter;
         let size = page_size(page);
         let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
         let inner = self.lock()?;
@@ -318,6 +318,7 @@ impl Store for MemoryStore {
             .values()
             .filter(|e| machine.is_none() || Some(e.state_machine_name.as_str()) == machine)
             .filter(|e| status.is_none() || Some(e.status) == status)
+            .filter(|e| redriven.is_none() || redriven == Some(e.redrive_count > 0))
             .filter(|e| match qualifier {
                 None => true,
                 Some(Qualifier::Version(n)) => e.version == Some(n),

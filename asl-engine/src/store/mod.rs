@@ -240,12 +240,14 @@ pub struct ExecutionRecord {
 }
 
 /// Which executions ListExecutions lists: of one machine (or all), started through one
-/// version or alias (or any), in one status (or any).
+/// version or alias (or any), in one status (or any), redriven or not (or either).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ExecutionFilter<'a> {
     pub machine: Option<&'a str>,
     pub qualifier: Option<Qualifier<'a>>,
     pub status: Option<Status>,
+    /// `Some(true)`: only executions redriven at least once; `Some(false)`: only the others.
+    pub redriven: Option<bool>,
 }
 
 /// What qualifies a state machine ARN: `:<number>` names a version, any other `:<name>` an
@@ -451,7 +453,7 @@ pub trait Store: Send + Sync + 'static {
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>>;
     /// Newest first (by start date, then name), optionally only one machine and one status.
     fn list_executions(&self, machine: Option<&str>, status: Option<Status>, page: &Page) -> Result<Paged<ExecutionRecord>> {
-        self.list_executions_where(&ExecutionFilter { machine, qualifier: None, status }, page)
+        self.list_executions_where(&ExecutionFilter { machine, status, ..ExecutionFilter::default() }, page)
     }
     /// Newest first (by start date, then name), those `filter` keeps.
     fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>>;

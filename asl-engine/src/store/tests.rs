@@ -617,6 +617,12 @@ fn redrive_resumes_a_failed_execution(store: &dyn Store) {
     store.finish(&e.arn, None, &ending(Status::TimedOut, at(50)), &[]).unwrap();
     assert_eq!(store.redrive_execution(&e.arn, at(51)).unwrap().redrive_count, 3);
     assert_eq!(store.last_event_id(&e.arn).unwrap(), 7);
+    start(store, "m", "never-redriven", at(52));
+    let redriven = |flag| {
+        let filter = ExecutionFilter { redriven: Some(flag), ..ExecutionFilter::default() };
+        store.list_executions_where(&filter, &Page::default()).unwrap().items.into_iter().map(|e| e.name).collect::<Vec<_>>()
+    };
+    assert_eq!((redriven(true), redriven(false)), (vec!["e".to_string()], vec!["never-redriven".to_string()]));
 
     store.finish(&e.arn, None, &ending(Status::Succeeded, at(60)), &[]).unwrap();
     assert!(matches!(store.redrive_execution(&e.arn, at(61)), Err(StoreError::InvalidState(_))));
@@ -914,7 +920,7 @@ fn aliases_route_to_versions_that_exist(store: &dyn Store) {
     let mut ghost = execution("m", "ghost", "{}", at(6));
     ghost.version = Some(9);
     assert!(matches!(store.start_execution(ghost, &[]), Err(StoreError::StateMachineDoesNotExist(_))));
-    let by = |qualifier| names(&store.list_executions_where(&ExecutionFilter { machine: Some("m"), qualifier: Some(qualifier), status: None }, &Page::default()).unwrap().items).iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let by = |qualifier| names(&store.list_executions_where(&ExecutionFilter { machine: Some("m"), qualifier: Some(qualifier), ..ExecutionFilter::default() }, &Page::default()).unwrap().items).iter().map(|n| n.to_string()).collect::<Vec<_>>();
     assert_eq!((by(Qualifier::Version(1)), by(Qualifier::Version(2)), by(Qualifier::Alias("prod"))), (vec!["e".to_string()], vec![], vec!["e".to_string()]));
 
     // Versions and aliases go with their machine.

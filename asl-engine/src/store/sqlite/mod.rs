@@ -342,7 +342,7 @@ impl Store for SqliteStore {
     }
 
     fn list_executions_where(&self, filter: &ExecutionFilter<'_>, page: &Page) -> Result<Paged<ExecutionRecord>> {
-        let ExecutionFilter { machine, qualifier, status } = *filter;
+        let ExecutionFilter { machine, qualifier, status, redriven } = *filter;
         let what = "listing executions";
         let size = page_size(page);
         let after = page.next_token.as_deref().map(parse_execution_key_token).transpose()?;
@@ -357,6 +357,11 @@ impl Store for SqliteStore {
         if let Some(status) = status {
             sql.push_str(" AND status = ?");
             args.push(status.as_str().to_owned().into());
+        }
+        match redriven {
+            None => {}
+            Some(true) => sql.push_str(" AND redrive_count > 0"),
+            Some(false) => sql.push_str(" AND redrive_count = 0"),
         }
         match qualifier {
             None => {}
