@@ -223,3 +223,28 @@ raises('ValidationException', sfn.test_state, definition=pass_state, mock={'resu
 raises('InvalidDefinition', sfn.test_state, definition=json.dumps({"Type": "Pass", "Nxt": "B"}))
 "#);
 }
+
+/// A distributed Map over the input that tolerates one failed iteration.
+const BATCH: &str = include_str!("../../tests/workflows/distributed_tolerant.json");
+
+#[test]
+fn a_distributed_map_is_listed_and_described_as_a_map_run() {
+    if !have("aws", &["--version"]) {
+        return;
+    }
+    let server = Server::with_workers(&[], &[]);
+    write(server.dir.path(), "batch.json", BATCH);
+    let created = stdout_json(&server.aws(&["create-state-machine", "--name", "batch", "--definition", "file://batch.json", "--role-arn", "arn:aws:iam::123456789:role/r"]));
+    let machine = created["stateMachineArn"].as_str().unwrap().to_string();
+    let execution = start(&server, &machine, r#"{"items": [{"ok": true}, {"ok": false}, {"ok": true}, {"ok": true}]}"#);
+    let done = ended(&server, &execution, FIRST_BUILD);
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let runs = stdout_json(&server.aws(&["list-map-runs", "--execution-arn", &execution]));
+    let run_arn = runs["mapRuns"][0]["mapRunArn"].as_str().unwrap().to_string();
+    assert!(run_arn.contains(":mapRun:batch/Batch:"), "{runs}");
+    let run = stdout_json(&server.aws(&["describe-map-run", "--map-run-arn", &run_arn]));
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    assert_eq!(run["itemCounts"]["total"], 4, "{run}");
+    assert_eq!((run["executionCounts"]["succeeded"].as_u64(), run["executionCounts"]["failed"].as_u64()), (Some(3), Some(1)), "{run}");
+    assert_eq!((run["maxConcurrency"].as_u64(), run["toleratedFailureCount"].as_u64()), (Some(2), Some(1)), "{run}");
+}

@@ -10,6 +10,7 @@ pub enum Kind {
     StateMachine,
     Execution,
     Activity,
+    MapRun,
 }
 
 impl Kind {
@@ -19,6 +20,7 @@ impl Kind {
             Kind::StateMachine => "stateMachine",
             Kind::Execution => "execution",
             Kind::Activity => "activity",
+            Kind::MapRun => "mapRun",
         }
     }
 }

@@ -5,8 +5,8 @@
 //! refuses, marks itself interrupted, and the run ends without an outcome: the execution's
 //! fate is decided elsewhere.
 
-use crate::store::{Store, StoreError, TokenOutcome, TokenRecord};
-use asl_runtime::durable::{Answer, BoxFuture, Journal, TokenEvents, TokenRequest};
+use crate::store::{MapRunRecord, Store, StoreError, TokenOutcome, TokenRecord};
+use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Failure, Interrupted, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -118,6 +118,11 @@ impl Journal for StoreJournal {
     fn activity_exists(&self, arn: &str) -> Result<bool, Interrupted> {
         let found = self.store.activity(&asl_runtime::context::local_activity_arn(arn)).map_err(|e| self.fail(e))?;
         Ok(found.is_some())
+    }
+
+    fn map_run(&self, report: &MapRunReport) -> Result<(), Interrupted> {
+        let record = MapRunRecord { execution_arn: self.arn.clone(), report: report.clone() };
+        self.store.put_map_run(&record).map_err(|e| self.fail(e))
     }
 
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted> {

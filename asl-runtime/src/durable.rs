@@ -39,6 +39,50 @@ pub struct TokenRequest {
     pub input: Value,
 }
 
+/// Where a distributed Map's Map Run stands (what DescribeMapRun shows), as the run reports it
+/// to its journal: when it starts, now and then as its iterations end, and when it ends.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MapRunReport {
+    /// `arn:<p>:states:<r>:<acct>:mapRun:<machine>/<label>:<id>`.
+    pub arn: String,
+    pub status: MapRunStatus,
+    pub start_date: DateTime<Utc>,
+    pub stop_date: Option<DateTime<Utc>>,
+    /// 0: as many as the service allows.
+    pub max_concurrency: u64,
+    pub tolerated_failure_count: u64,
+    pub tolerated_failure_percentage: f64,
+    /// The run's child executions (its iterations) so far: read from the items (all of them
+    /// once the run ended), running, and ended.
+    pub total: u64,
+    pub running: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Iterations whose result a ResultWriter took.
+    pub results_written: u64,
+}
+
+/// A Map Run's status, as AWS names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MapRunStatus {
+    Running,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+impl MapRunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapRunStatus::Running => "RUNNING",
+            MapRunStatus::Succeeded => "SUCCEEDED",
+            MapRunStatus::Failed => "FAILED",
+            MapRunStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
 /// Keeps one top-level execution's progress, effects and tokens. Every method may refuse with
 /// [`Interrupted`]: the execution cannot go on in this process (another worker took it over, it
 /// was stopped, or the store is unreachable), and the run ends without deciding its outcome.
@@ -64,6 +108,12 @@ pub trait Journal: Send + Sync {
     fn activity_exists(&self, arn: &str) -> Result<bool, Interrupted> {
         let _ = arn;
         Ok(true)
+    }
+    /// Keeps where a Map Run stands, replacing what was kept under its ARN. The default keeps
+    /// nothing.
+    fn map_run(&self, report: &MapRunReport) -> Result<(), Interrupted> {
+        let _ = report;
+        Ok(())
     }
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted>;

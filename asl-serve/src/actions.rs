@@ -52,13 +52,15 @@ pub enum Action {
     DeleteStateMachineAlias,
     ListStateMachineAliases,
     TestState,
-    /// In AWS's model, not served here yet (Map runs).
+    DescribeMapRun,
+    ListMapRuns,
+    /// In AWS's model, not served here yet (UpdateMapRun).
     NotServed(&'static str),
 }
 
 /// AWS operations `asl serve` does not serve (yet): they answer UnknownOperationException
 /// naming themselves.
-const NOT_SERVED: &[&str] = &["DescribeMapRun", "ListMapRuns", "UpdateMapRun"];
+const NOT_SERVED: &[&str] = &["UpdateMapRun"];
 
 impl Action {
     /// The action named by `X-Amz-Target` (without its `AWSStepFunctions.` prefix).
@@ -99,6 +101,8 @@ impl Action {
             "DeleteStateMachineAlias" => DeleteStateMachineAlias,
             "ListStateMachineAliases" => ListStateMachineAliases,
             "TestState" => TestState,
+            "DescribeMapRun" => DescribeMapRun,
+            "ListMapRuns" => ListMapRuns,
             other => match NOT_SERVED.iter().find(|n| **n == other) {
                 Some(n) => NotServed(n),
                 None => {
@@ -311,6 +315,8 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         }
         DeleteStateMachineAlias => engine.delete_state_machine_alias(m.string("stateMachineAliasArn")?),
         ListStateMachineAliases => engine.list_state_machine_aliases(m.string("stateMachineArn")?, max_results(m)?, next_token(m)?),
+        DescribeMapRun => engine.describe_map_run(m.string("mapRunArn")?),
+        ListMapRuns => engine.list_map_runs(m.string("executionArn")?, max_results(m)?, next_token(m)?),
         GetActivityTask | StartSyncExecution | TestState | NotServed(_) => unreachable_here(action),
     }
 }
@@ -404,7 +410,10 @@ fn machine_type(m: &Members) -> Result<MachineType, ApiError> {
 
 fn list_executions(engine: &Engine, m: &Members) -> ApiResult {
     if m.opt_string("mapRunArn")?.is_some() {
-        return Err(ApiError::new(code::VALIDATION, "Map runs are not supported by asl serve: list executions by stateMachineArn"));
+        return Err(ApiError::new(
+            code::VALIDATION,
+            "asl serve runs a Map Run's iterations inside its execution, not as executions of their own: DescribeMapRun gives their counts",
+        ));
     }
     let Some(machine) = m.opt_string("stateMachineArn")? else {
         return Err(ApiError::new(code::VALIDATION, "Must provide a StateMachine ARN or MapRun ARN"));
@@ -477,6 +486,6 @@ mod tests {
         assert_eq!(Action::parse("StartExecution").unwrap(), Action::StartExecution);
         let e = Action::parse("LaunchRockets").unwrap_err();
         assert_eq!((e.code, e.message.as_str()), (code::UNKNOWN_OPERATION, "Unknown operation 'LaunchRockets' of AWSStepFunctions"));
-        assert_eq!(Action::parse("DescribeMapRun").unwrap(), Action::NotServed("DescribeMapRun"));
+        assert_eq!(Action::parse("UpdateMapRun").unwrap(), Action::NotServed("UpdateMapRun"));
     }
 }

@@ -984,3 +984,33 @@ async fn variables_assigned_before_a_crash_are_read_after_the_resume() {
     assert_eq!(assigned[1], &json!({"n": "2", "before": "1"}));
     assert_eq!(assigned.len(), 4, "Remember, Nap and each iteration's Mine: {assigned:?}");
 }
+
+mod distributed_tolerant { asl_macro::asl!("workflows/distributed_tolerant.json"); }
+
+#[tokio::test(start_paused = true)]
+async fn a_distributed_map_reports_its_map_run() {
+    let (engine, store) = engine();
+    engine.create_state_machine("batch", distributed_tolerant::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "batch", Some("b-1"), Some(r#"{"items": [{"ok": true}, {"ok": false}, {"ok": true}]}"#));
+    let mut worker = Worker::named(store, "w1");
+    worker.serve::<distributed_tolerant::Workflow, ()>(());
+    let ended = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(ended["status"], "SUCCEEDED", "{ended}");
+
+    let events = history(&engine, &arn);
+    let started = events.iter().find(|e| e["type"] == "MapRunStarted").expect("MapRunStarted");
+    let run_arn = started["mapRunStartedEventDetails"]["mapRunArn"].as_str().unwrap();
+    assert!(run_arn.starts_with("arn:aws:states:local:000000000000:mapRun:batch/Batch:"), "{run_arn}");
+    let listed = engine.list_map_runs(&arn, 0, None).unwrap();
+    assert_eq!(listed["mapRuns"][0]["mapRunArn"], run_arn, "{listed}");
+    assert_eq!(listed["mapRuns"][0]["stateMachineArn"], "arn:aws:states:local:000000000000:stateMachine:batch/Batch");
+    let run = engine.describe_map_run(run_arn).unwrap();
+    assert_eq!((run["status"].as_str(), run["executionArn"].as_str()), (Some("SUCCEEDED"), Some(arn.as_str())), "{run}");
+    assert_eq!((run["maxConcurrency"].as_u64(), run["toleratedFailureCount"].as_u64()), (Some(2), Some(1)));
+    let counts = &run["itemCounts"];
+    assert_eq!((counts["total"].as_u64(), counts["succeeded"].as_u64(), counts["failed"].as_u64(), counts["running"].as_u64()), (Some(3), Some(2), Some(1), Some(0)), "{run}");
+    assert!(run["stopDate"].is_string());
+    let elsewhere = run_arn.replace("local:000000000000", "us-east-1:123456789012");
+    assert_eq!(engine.describe_map_run(&elsewhere).unwrap()["mapRunArn"], run_arn);
+    assert_eq!(engine.describe_map_run("arn:aws:states:local:000000000000:mapRun:batch/Batch:nope").unwrap_err().code, "ResourceNotFound");
+}

@@ -86,6 +86,10 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
     let writer = result_writer(cx.paths, &m.mode);
     let module = processor_module(s);
     let mode = map_mode(cx, &m.mode);
+    let label = match &m.mode {
+        MapMode::Distributed { label, .. } => label.as_str(),
+        MapMode::Inline => "",
+    };
     let attempt = quote! {
         #ctx
         #input
@@ -94,12 +98,13 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
         #early
         ::asl_runtime::children::map_started(exec, env);
         let mode = #mode;
+        let map_run = ::asl_runtime::children::map_run(exec, mode, #label);
         let writer = #writer;
-        ::asl_runtime::children::map_run_started(exec, env, mode);
+        let map_run = ::asl_runtime::children::map_run_started(exec, env, map_run, mode, max_concurrency)?;
         let siblings = ::asl_runtime::children::siblings(exec, #name);
         let items = #source.enumerate().map(#select);
         let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
-            exec.info(), env, &siblings, items, max_concurrency, mode, writer,
+            exec.info(), env, &siblings, items, max_concurrency, mode, writer, map_run,
         )
         .await;
         ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
@@ -247,7 +252,7 @@ fn item_selector(paths: &Paths, s: &State, name: &str, selector: &Option<Templat
 
 /// The ResultWriter, opened for this map run, or `None`.
 fn result_writer(paths: &Paths, mode: &MapMode) -> TokenStream {
-    let MapMode::Distributed { writer: Some(w), label, .. } = mode else {
+    let MapMode::Distributed { writer: Some(w), .. } = mode else {
         return quote! { ::core::option::Option::None };
     };
     let resource = &w.resource;
@@ -258,11 +263,7 @@ fn result_writer(paths: &Paths, mode: &MapMode) -> TokenStream {
             resource: ::std::string::String::from(#resource),
             parameters: #parameters,
             config: ::asl_runtime::items::WriterConfig::from_json(&#config)?,
-            map_run: ::asl_runtime::items::MapRun::new(
-                &exec.info().state_machine_id(),
-                #label,
-                &::asl_runtime::execution::new_name(),
-            ),
+            map_run: ::asl_runtime::children::writer_map_run(&map_run)?,
         })?)
     }
 }

@@ -2,10 +2,11 @@
 //! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
 //! State machines, executions, tokens and activities here; `manage.rs` updates and deletes
 //! state machines, tags resources and validates definitions; `versions.rs` publishes versions
-//! and routes aliases; `test_state.rs` turns a TestState request into a machine to run and its
+//! and routes aliases; `map_runs.rs` describes the Map Runs executions report; `test_state.rs` turns a TestState request into a machine to run and its
 //! history into the answer.
 
 mod manage;
+mod map_runs;
 pub mod test_state;
 mod versions;
 pub use manage::Severity;

@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::common::{
-    aborted_event, alias_exists, arn_taken, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
+    aborted_event, alias_exists, arn_taken, date_text, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
     parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, stale_revision,
     too_many_aliases, too_many_versions, version_in_use,
 };
 use super::{
-    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord,
     VersionRecord, MAX_ALIASES, MAX_TAGS, MAX_VERSIONS,
 };
@@ -58,6 +58,8 @@ struct Inner {
     last_version: HashMap<String, u32>,
     /// By machine, then name.
     aliases: BTreeMap<(String, String), AliasRecord>,
+    /// By arn.
+    map_runs: HashMap<String, MapRunRecord>,
 }
 
 struct TokenEntry {
@@ -643,6 +645,40 @@ impl Store for MemoryStore {
 
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>> {
         Ok(self.lock()?.effects.get(arn).and_then(|e| e.get(key)).cloned())
+    }
+
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<()> {
+        let mut record = record.clone();
+        record.report.start_date = millis(record.report.start_date);
+        record.report.stop_date = record.report.stop_date.map(millis);
+        self.lock()?.map_runs.insert(record.report.arn.clone(), record);
+        Ok(())
+    }
+
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>> {
+        Ok(self.lock()?.map_runs.get(arn).cloned())
+    }
+
+    fn list_map_runs(&self, execution_arn: &str, page: &Page) -> Result<Paged<MapRunRecord>> {
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => Some(parse_key_token(t, 2)?),
+            None => None,
+        };
+        let inner = self.lock()?;
+        let key = |r: &MapRunRecord| (date_text(r.report.start_date), r.report.arn.clone());
+        let mut runs: Vec<&MapRunRecord> = inner
+            .map_runs
+            .values()
+            .filter(|r| r.execution_arn == execution_arn)
+            .filter(|r| match &after {
+                Some(last) => key(r) > (last[0].clone(), last[1].clone()),
+                None => true,
+            })
+            .collect();
+        runs.sort_by_key(|r| key(r));
+        let items: Vec<MapRunRecord> = runs.into_iter().take(size + 1).cloned().collect();
+        Ok(one_page(items, size, |r| key_token(&[&date_text(r.report.start_date), &r.report.arn])))
     }
 
     fn create_activity(&self, activity: ActivityRecord) -> Result<ActivityRecord> {

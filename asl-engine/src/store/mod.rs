@@ -16,6 +16,7 @@ pub use common::failed_event;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
+pub use asl_runtime::durable::{MapRunReport, MapRunStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -95,6 +96,13 @@ pub struct StateMachineRecord {
     /// PublishStateMachineVersion idempotent and lets it refuse a stale `revisionId`.
     #[serde(default)]
     pub revision_id: String,
+}
+
+/// A distributed Map's Map Run, as its execution last reported it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapRunRecord {
+    pub execution_arn: String,
+    pub report: MapRunReport,
 }
 
 /// What UpdateStateMachine changes: the definition (with its hash) and/or the role, under a
@@ -506,6 +514,13 @@ pub trait Store: Send + Sync + 'static {
     /// stored afterwards (the first value written wins).
     fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String>;
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>>;
+
+    // ---- Map Runs (reported by the executions that run them)
+    /// Keeps `record`, replacing what was kept under its ARN.
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<()>;
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>>;
+    /// An execution's Map Runs, oldest first.
+    fn list_map_runs(&self, execution_arn: &str, page: &Page) -> Result<Paged<MapRunRecord>>;
 
     // ---- activities
     /// Registers an activity; the same name again returns the existing record (AWS's

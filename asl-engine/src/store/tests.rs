@@ -931,6 +931,36 @@ fn aliases_route_to_versions_that_exist(store: &dyn Store) {
     assert_eq!(store.publish_version("m", None, None, at(8)).unwrap().number, 1, "a new machine of the name starts again");
 }
 
+fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store) {
+    let e = start(store, "m", "e", at(0));
+    let report = |arn: &str, start: i64, succeeded: u64| MapRunReport {
+        arn: arn.into(),
+        status: MapRunStatus::Running,
+        start_date: at(start),
+        stop_date: None,
+        max_concurrency: 10,
+        tolerated_failure_count: 0,
+        tolerated_failure_percentage: 5.0,
+        total: 3,
+        running: 3 - succeeded,
+        succeeded,
+        failed: 0,
+        results_written: 0,
+    };
+    let first = MapRunRecord { execution_arn: e.arn.clone(), report: report("run:a", 1, 0) };
+    store.put_map_run(&first).unwrap();
+    let later = MapRunRecord { report: MapRunReport { status: MapRunStatus::Succeeded, stop_date: Some(at(4)), ..report("run:a", 1, 3) }, ..first.clone() };
+    store.put_map_run(&later).unwrap();
+    assert_eq!(store.map_run("run:a").unwrap(), Some(later.clone()), "the last report wins");
+    store.put_map_run(&MapRunRecord { execution_arn: e.arn.clone(), report: report("run:b", 2, 1) }).unwrap();
+    store.put_map_run(&MapRunRecord { execution_arn: arn("m", "other"), report: report("run:c", 0, 1) }).unwrap();
+    let listed = store.list_map_runs(&e.arn, &page(1, None)).unwrap();
+    assert_eq!(listed.items, [later]);
+    let rest = store.list_map_runs(&e.arn, &page(1, listed.next_token)).unwrap();
+    assert_eq!((rest.items.iter().map(|r| r.report.arn.as_str()).collect::<Vec<_>>(), rest.next_token), (vec!["run:b"], None));
+    assert_eq!(store.map_run("run:z").unwrap(), None);
+}
+
 /// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.
 macro_rules! for_each_store {
     ($($test:ident),* $(,)?) => {
@@ -988,6 +1018,7 @@ for_each_store!(
     test_case_is_kept_on_the_execution,
     versions_are_numbered_once_and_published_once_per_revision,
     aliases_route_to_versions_that_exist,
+    map_runs_are_kept_as_last_reported_and_listed_per_execution,
 );
 
 // ---- the two stores answer alike
@@ -1176,7 +1207,8 @@ fn a_version_2_file_is_migrated_to_version_3() {
 /// What version 4 (and 5 after it) added, taken away again: a file as version 3 wrote it.
 /// What version 6 added, taken away from a file to make it an older one.
 const WITHOUT_V6: &str = "ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
-     ALTER TABLE executions DROP COLUMN version; ALTER TABLE executions DROP COLUMN alias; DROP TABLE versions; DROP TABLE aliases;";
+     ALTER TABLE executions DROP COLUMN version; ALTER TABLE executions DROP COLUMN alias; DROP TABLE versions; DROP TABLE aliases;
+     DROP TABLE map_runs;";
 
 const WITHOUT_V4: &str = "DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash;
      ALTER TABLE state_machines DROP COLUMN update_date; ALTER TABLE state_machines DROP COLUMN status;

@@ -4,7 +4,9 @@
 //! Counted always; recorded when the execution records history.
 
 use super::map::MapMode;
+use super::map_run::MapRunProgress;
 use super::Ended;
+use crate::items::MapRun;
 use crate::clock::Clock;
 use crate::env::Env;
 use crate::error::Failure;
@@ -48,13 +50,42 @@ pub fn map_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C
     exec.add_event(|| env.clock.now(), "MapStateStarted", || Some(("mapStateStartedEventDetails", serde_json::json!({ "length": 0 }))));
 }
 
-/// MapRunStarted, for a distributed Map: its iterations are child executions of a Map Run,
-/// whose events are not part of this execution's history.
-pub fn map_run_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C>, mode: MapMode) {
-    if let MapMode::Distributed(_) = mode {
-        let arn = format!("{}/map-run{}", exec.info().state_machine_id().replace(":stateMachine:", ":mapRun:"), exec.info().child_path());
-        exec.add_event(|| env.clock.now(), "MapRunStarted", || Some(("mapRunStartedEventDetails", serde_json::json!({ "mapRunArn": arn }))));
-    }
+/// The Map Run a distributed Map state is about to start (`None` for an inline Map), labelled
+/// `label` (its `Label`, else its name). Its id is a UUID drawn from the execution, the place
+/// and the id its MapRunStarted event will have, so a replay after a restart names the same
+/// Map Run, and a later visit of the state (a loop, a redrive) a new one.
+pub fn map_run<S: Copy>(exec: &Execution<S>, mode: MapMode, label: &str) -> Option<MapRun> {
+    use sha2::{Digest, Sha256};
+    let MapMode::Distributed(_) = mode else { return None };
+    let info = exec.info();
+    let seed = format!("{}\n{}\n{}", info.id(), info.child_path(), exec.last_event_id() + 1);
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string();
+    Some(MapRun::new(&info.state_machine_id(), label, &id))
+}
+
+/// The Map Run a ResultWriter writes for (only distributed Maps have one).
+pub fn writer_map_run(run: &Option<MapRun>) -> Result<MapRun, Fault> {
+    run.clone().ok_or_else(|| Fault::runtime("a ResultWriter outside a distributed Map state"))
+}
+
+/// MapRunStarted, for a distributed Map: its iterations are child executions of the Map Run,
+/// whose events are not part of this execution's history. The run is reported to the journal.
+pub fn map_run_started<S: Copy, H, C: Clock>(
+    exec: &mut Execution<S>,
+    env: &Env<H, C>,
+    run: Option<MapRun>,
+    mode: MapMode,
+    max_concurrency: usize,
+) -> Result<Option<MapRunProgress>, Fault> {
+    let (Some(run), MapMode::Distributed(tolerance)) = (run, mode) else { return Ok(None) };
+    let arn = run.arn.clone();
+    exec.add_event(|| env.clock.now(), "MapRunStarted", || Some(("mapRunStartedEventDetails", serde_json::json!({ "mapRunArn": arn }))));
+    let mut progress = MapRunProgress::new(run, env.clock.now(), max_concurrency as u64, tolerance);
+    progress.report(env)?;
+    Ok(Some(progress))
 }
 
 /// Ends a Map's history: inline, the iterations' events, each between MapIterationStarted and

@@ -4,6 +4,7 @@
 //! ResultWriter. Also the Map settings read from the input (ItemsPath, MaxConcurrencyPath,
 //! ToleratedFailure…Path).
 
+use super::map_run::MapRunProgress;
 use super::{child_fault, child_info, new_child, run_child, ChildEnd, ChildFuture, Ended, Siblings};
 use crate::clock::Clock;
 use crate::context::ExecutionInfo;
@@ -66,6 +67,9 @@ pub type Writer = Box<dyn crate::items::MapRunWriter>;
 /// distributed, failed iterations are kept until the tolerance is exceeded, which fails the
 /// state with `States.ExceedToleratedFailureThreshold`. Also returns the events the children
 /// added and how many items ran.
+/// A distributed Map's Map Run is told of the iterations as they start and end, and of how
+/// the run ended.
+#[allow(clippy::too_many_arguments)]
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
     env: &'a Env<H, C>,
@@ -74,6 +78,35 @@ pub async fn map<'a, M, H, C>(
     max_concurrency: usize,
     mode: MapMode,
     writer: Option<Writer>,
+    mut run: Option<MapRunProgress>,
+) -> (Result<Value, Fault>, Ended)
+where
+    M: Machine + 'a,
+    H: TaskHandler,
+    C: Clock,
+{
+    let (result, ended) = iterations::<M, H, C>(parent, env, siblings, items, max_concurrency, mode, writer, &mut run).await;
+    let Some(run) = &mut run else { return (result, ended) };
+    // An interrupted run (the execution stopped, or moved to another worker) is not over.
+    if let Err(Fault::Interrupted(_)) = result {
+        return (result, ended);
+    }
+    match run.finish(env, result.is_ok(), env.clock.now()) {
+        Ok(()) => (result, ended),
+        Err(interrupted) => (Err(interrupted.into()), ended),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn iterations<'a, M, H, C>(
+    parent: &ExecutionInfo,
+    env: &'a Env<H, C>,
+    siblings: &Siblings,
+    items: impl Iterator<Item = Result<Value, Fault>> + Send,
+    max_concurrency: usize,
+    mode: MapMode,
+    writer: Option<Writer>,
+    map_run: &mut Option<MapRunProgress>,
 ) -> (Result<Value, Fault>, Ended)
 where
     M: Machine + 'a,
@@ -89,8 +122,14 @@ where
         return map_now::<M, H, C>(parent, env, siblings, items).await;
     }
     let keep_inputs = writer.is_some();
+    // Counted as the stream pulls them (the Map Run's count of iterations started).
+    let pulled = std::sync::atomic::AtomicU64::new(0);
+    let pulled = &pulled;
     // The child's (large) future is boxed, so the stream moves only a pointer per item.
-    let runs = items.enumerate().map(|(index, item)| async move {
+    let runs = items.enumerate().inspect(move |_| {
+        pulled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    let runs = runs.map(|(index, item)| async move {
         match item {
             Err(fault) => (index, None, Err(fault)),
             Ok(input) => {
@@ -121,13 +160,23 @@ where
             (Err(failure), MapMode::Distributed(tolerance)) => {
                 failed += 1;
                 if tolerance.count_exceeded(failed) {
+                    if let Some(map_run) = map_run.as_mut() {
+                        map_run.observe(pulled.load(std::sync::atomic::Ordering::Relaxed), false, false);
+                    }
                     return (Err(threshold_exceeded()), ended);
                 }
                 crate::items::IterationOutcome::Failed(failure)
             }
         };
+        let succeeded = matches!(outcome, crate::items::IterationOutcome::Succeeded(_));
         if let Err(fault) = results.keep(index, input, outcome) {
             return (Err(fault), ended);
+        }
+        if let Some(map_run) = map_run.as_mut() {
+            map_run.observe(pulled.load(std::sync::atomic::Ordering::Relaxed), succeeded, results.writes());
+            if let Err(interrupted) = map_run.report(env) {
+                return (Err(interrupted.into()), ended);
+            }
         }
     }
     if let MapMode::Distributed(tolerance) = mode {
@@ -187,6 +236,11 @@ struct Results {
 impl Results {
     fn new(writer: Option<Writer>) -> Self {
         Results { writer, outputs: Vec::new(), size_bound: 2 }
+    }
+
+    /// Whether results go to a ResultWriter.
+    fn writes(&self) -> bool {
+        self.writer.is_some()
     }
 
     fn keep(&mut self, index: usize, input: Option<Value>, outcome: crate::items::IterationOutcome) -> Result<(), Fault> {

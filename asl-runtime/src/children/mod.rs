@@ -8,13 +8,16 @@
 //! | `mod.rs` | one child: where it sits ([`Siblings`]), how it runs and ends ([`ChildEnd`]), its recorded end in a durable run |
 //! | `parallel.rs` | the branches of a Parallel state |
 //! | `map.rs` | the iterations of a Map state: concurrency, tolerated failures, results |
+//! | `map_run.rs` | a distributed Map's Map Run: its counts, reported to the journal |
 //! | `events.rs` | the Parallel, Map and Map Run events of the parent's history |
 
 mod events;
 mod map;
+mod map_run;
 mod parallel;
 
-pub use events::{map_ended, map_run_started, map_started, parallel_ended, parallel_started, state_failed};
+pub use events::{map_ended, map_run, map_run_started, map_started, parallel_ended, parallel_started, state_failed, writer_map_run};
+pub use map_run::MapRunProgress;
 pub use map::{
     items, map, max_concurrency_from, tolerated_count_from, tolerated_percentage_from, MapMode, Tolerance, Writer,
     DISTRIBUTED_MAP_CONCURRENCY, INLINE_MAP_CONCURRENCY,

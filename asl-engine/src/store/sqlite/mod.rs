@@ -37,8 +37,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use rows::{
-    activity_from_row, event_from_row, execution_from_row, limit, machine_from_row, opt_date_text, token_from_row,
-    ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, TOKEN_COLUMNS,
+    activity_from_row, event_from_row, execution_from_row, limit, machine_from_row, map_run_from_row, opt_date_text, token_from_row,
+    ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, MAP_RUN_COLUMNS, TOKEN_COLUMNS,
 };
 use schema::migrate;
 use statements::{
@@ -51,7 +51,7 @@ use super::common::{
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, VersionRecord,
     MAX_TAGS,
 };
@@ -392,6 +392,49 @@ impl Store for SqliteStore {
                 .context(what)
         })?;
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
+    }
+
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<()> {
+        let what = "keeping a Map Run";
+        // Dates to the millisecond, as everything the store keeps.
+        let mut stored = record.report.clone();
+        stored.start_date = super::common::millis(stored.start_date);
+        stored.stop_date = stored.stop_date.map(super::common::millis);
+        let report = serde_json::to_string(&stored).map_err(|e| StoreError::Backend(format!("{what}: {e}")))?;
+        self.write(what, |tx| {
+            tx.prepare_cached("INSERT OR REPLACE INTO map_runs (arn, execution_arn, start_date, report) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut stmt| stmt.execute(params![stored.arn, record.execution_arn, date_text(stored.start_date), report]))
+                .context(what)?;
+            Ok(())
+        })
+    }
+
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>> {
+        let sql = format!("SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1");
+        self.read("reading a Map Run", |tx| select_one(tx, "reading a Map Run", &sql, arn, map_run_from_row))
+    }
+
+    fn list_map_runs(&self, execution_arn: &str, page: &Page) -> Result<Paged<MapRunRecord>> {
+        let what = "listing Map Runs";
+        let size = page_size(page);
+        let after = match &page.next_token {
+            Some(t) => Some(parse_key_token(t, 2)?),
+            None => None,
+        };
+        let (date, arn) = match &after {
+            Some(last) => (Some(last[0].clone()), Some(last[1].clone())),
+            None => (None, None),
+        };
+        let items = self.read(what, |tx| {
+            tx.prepare_cached(&format!(
+                "SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE execution_arn = ?1
+                 AND (?2 IS NULL OR start_date > ?2 OR (start_date = ?2 AND arn > ?3))
+                 ORDER BY start_date, arn LIMIT ?4"
+            ))
+            .and_then(|mut stmt| stmt.query_map(params![execution_arn, date, arn, limit(size + 1)], map_run_from_row)?.collect::<rusqlite::Result<Vec<_>>>())
+            .context(what)
+        })?;
+        Ok(one_page(items, size, |r| key_token(&[&date_text(r.report.start_date), &r.report.arn])))
     }
 
     fn publish_version(&self, machine: &str, revision: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> Result<VersionRecord> {

@@ -3,7 +3,7 @@
 //! conversion error naming the column).
 
 use crate::store::common::{date_text, parse_date};
-use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, Route, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, MapRunRecord, Route, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
@@ -11,6 +11,7 @@ use std::error::Error as StdError;
 
 pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status, revision_id";
 pub(super) const VERSION_COLUMNS: &str = "machine, number, arn, definition, definition_hash, role_arn, description, revision_id, creation_date";
+pub(super) const MAP_RUN_COLUMNS: &str = "execution_arn, report";
 pub(super) const ALIAS_COLUMNS: &str = "machine, name, arn, description, routing, creation_date, update_date";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
@@ -86,6 +87,14 @@ pub(super) fn alias_from_row(row: &Row<'_>) -> rusqlite::Result<AliasRecord> {
         routing: serde_json::from_str(&routing).map_err(|e| bad_column(4, format!("alias routes are not JSON: {e}")))?,
         creation_date: get_date(row, 5)?,
         update_date: get_opt_date(row, 6)?,
+    })
+}
+
+pub(super) fn map_run_from_row(row: &Row<'_>) -> rusqlite::Result<MapRunRecord> {
+    let report: String = row.get(1)?;
+    Ok(MapRunRecord {
+        execution_arn: row.get(0)?,
+        report: serde_json::from_str(&report).map_err(|e| bad_column(1, format!("a Map Run report that is not one: {e}")))?,
     })
 }
 

@@ -130,9 +130,9 @@ UPDATE executions SET definition_hash =
 CREATE INDEX executions_by_definition ON executions (status, definition_hash);
 ";
 
-/// Version 5 → 6: versions and aliases. Each machine's revision (what a version is published
-/// from) and the last version number it gave; the version and alias each execution was started
-/// through.
+/// Version 5 → 6: versions and aliases (each machine's revision, what a version is published
+/// from, and the last version number it gave; the version and alias each execution was started
+/// through), and the Map Runs executions report (the report as JSON).
 const MIGRATE_TO_V6: &str = "
 ALTER TABLE state_machines ADD COLUMN revision_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE state_machines ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
@@ -161,6 +161,13 @@ CREATE TABLE aliases (
     update_date   TEXT,
     PRIMARY KEY (machine, name)
 ) WITHOUT ROWID;
+CREATE TABLE map_runs (
+    arn           TEXT PRIMARY KEY,
+    execution_arn TEXT NOT NULL,
+    start_date    TEXT NOT NULL,
+    report        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, start_date, arn);
 ";
 
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {

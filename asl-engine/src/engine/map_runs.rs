@@ -1,0 +1,89 @@
+//! DescribeMapRun and ListMapRuns: the Map Runs of distributed Maps, as their executions
+//! report them to the store while they run (`asl_runtime::children::MapRunProgress`). A run
+//! still reported RUNNING whose execution has ended was cut short with it: ABORTED when the
+//! execution was stopped, FAILED otherwise.
+
+use super::{check_max_results, date, paged, ApiError, ApiResult, Engine};
+use crate::arn;
+use crate::store::{MapRunRecord, MapRunStatus, Page, Status};
+use asl_runtime::context::state_machine_arn;
+use serde_json::{json, Value};
+
+impl Engine {
+    pub fn describe_map_run(&self, map_run_arn: &str) -> ApiResult {
+        let run = self.map_run_record(map_run_arn)?;
+        let execution = self.store.execution(&run.execution_arn)?;
+        let status = match (run.report.status, execution.map(|e| e.status)) {
+            (MapRunStatus::Running, Some(Status::Aborted)) => MapRunStatus::Aborted,
+            (MapRunStatus::Running, Some(Status::Running)) => MapRunStatus::Running,
+            (MapRunStatus::Running, _) => MapRunStatus::Failed,
+            (status, _) => status,
+        };
+        let r = &run.report;
+        // Iterations still counted as running when the run was cut short were aborted with it.
+        let (running, aborted) = match status {
+            MapRunStatus::Running => (r.running, 0),
+            _ => (0, r.running),
+        };
+        let counts = json!({
+            "pending": 0, "running": running, "succeeded": r.succeeded, "failed": r.failed, "timedOut": 0,
+            "aborted": aborted, "total": r.total, "resultsWritten": r.results_written,
+            "failuresNotRedrivable": 0, "pendingRedrive": 0,
+        });
+        let mut answer = json!({
+            "mapRunArn": r.arn, "executionArn": run.execution_arn, "status": status.as_str(), "startDate": date(r.start_date),
+            "maxConcurrency": r.max_concurrency, "toleratedFailurePercentage": r.tolerated_failure_percentage,
+            "toleratedFailureCount": r.tolerated_failure_count, "itemCounts": counts, "executionCounts": counts, "redriveCount": 0,
+        });
+        if let Some(stop) = r.stop_date {
+            answer["stopDate"] = date(stop).into();
+        }
+        Ok(answer)
+    }
+
+    /// ListMapRuns: an execution's Map Runs, oldest first.
+    pub fn list_map_runs(&self, execution_arn: &str, max_results: usize, next_token: Option<String>) -> ApiResult {
+        check_max_results(max_results)?;
+        let e = self.execution(execution_arn)?;
+        let page = self.store.list_map_runs(&e.arn, &Page { max_results, next_token })?;
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|run| {
+                let r = &run.report;
+                let mut item = json!({
+                    "executionArn": run.execution_arn, "mapRunArn": r.arn,
+                    "stateMachineArn": run_machine_arn(&r.arn), "startDate": date(r.start_date),
+                });
+                if let Some(stop) = r.stop_date {
+                    item["stopDate"] = date(stop).into();
+                }
+                item
+            })
+            .collect();
+        Ok(paged("mapRuns", items, page.next_token))
+    }
+
+    /// The Map Run an ARN names, in any region and account (as executions are found).
+    fn map_run_record(&self, map_run_arn: &str) -> ApiResult<MapRunRecord> {
+        arn::check(map_run_arn, arn::Kind::MapRun)?;
+        let local = match map_run_arn.split_once(":mapRun:") {
+            Some((_, rest)) => local_map_run_arn(rest),
+            None => map_run_arn.to_string(),
+        };
+        self.store.map_run(&local)?.ok_or_else(|| ApiError::new("ResourceNotFound", format!("Resource not found: '{map_run_arn}'")))
+    }
+}
+
+/// `arn:…:mapRun:<rest>` with the local partition, region and account.
+fn local_map_run_arn(rest: &str) -> String {
+    let machine = state_machine_arn("");
+    let head = machine.strip_suffix(":stateMachine:").unwrap_or(&machine);
+    format!("{head}:mapRun:{rest}")
+}
+
+/// The state machine a Map Run's children run: `…:stateMachine:<machine>/<label>`.
+fn run_machine_arn(map_run_arn: &str) -> String {
+    let machine = map_run_arn.rsplit_once(':').map_or(map_run_arn, |(head, _)| head);
+    machine.replacen(":mapRun:", ":stateMachine:", 1)
+}
