@@ -309,8 +309,9 @@ def error(expected_status, code, *args, **kw):
 status, headers, body = post(b'{}')
 assert status == 200 and body == {'stateMachines': []} and headers['x-amzn-RequestId'], (status, body)
 assert error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.LaunchRockets') == "Unknown operation 'LaunchRockets' of AWSStepFunctions"
-assert 'TestState' in error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.TestState')
-assert 'PublishStateMachineVersion' in error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.PublishStateMachineVersion')
+assert 'UpdateMapRun' in error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.UpdateMapRun')
+# TestState compiles the state, which a server without workers cannot.
+assert 'workers' in error(400, 'UnknownOperationException', b'{"definition": "{\\"Type\\": \\"Pass\\", \\"End\\": true}"}', target='AWSStepFunctions.TestState')
 error(400, 'UnknownOperationException', b'{}', target=None)
 error(400, 'UnknownOperationException', b'{}', target='DynamoDB_20120810.ListTables')
 error(400, 'UnknownOperationException', None, method='GET')
