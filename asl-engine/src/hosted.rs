@@ -44,10 +44,12 @@ impl Bindings {
         Bindings { inner: Arc::new(Inner { mocks, engine, handlers: Mutex::default() }) }
     }
 
-    /// The mock of the execution `call` belongs to, if it was started with a test case.
+    /// The mock of the execution `call` belongs to (for a distributed Map's iteration, the
+    /// execution it runs under), if it was started with a test case.
     fn mock_for(&self, call: &TaskCall) -> Result<Option<MockHandler>, Failure> {
         let Some(mocks) = &self.inner.mocks else { return Ok(None) };
-        let record = self.inner.engine.store().execution(&call.context.execution_id).map_err(|e| Failure::new(names::RUNTIME, e.to_string()))?;
+        let store = self.inner.engine.store();
+        let record = store.execution(&call.context.top_level_execution_id).map_err(|e| Failure::new(names::RUNTIME, e.to_string()))?;
         let Some(record) = record else { return Ok(None) };
         let Some(case) = record.test_case else { return Ok(None) };
         let key = (record.state_machine_name, case);

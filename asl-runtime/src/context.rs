@@ -30,6 +30,10 @@ pub struct ExecutionInfo {
     /// How many times the execution was redriven (`$$.Execution.RedriveCount`).
     #[serde(default)]
     pub redrive_count: u32,
+    /// For a child that is an execution of its own (a distributed Map's iteration), the id of
+    /// the top-level execution it runs under; `None` otherwise.
+    #[serde(default)]
+    pub top_level: Option<std::sync::Arc<str>>,
 }
 
 impl ExecutionInfo {
@@ -39,7 +43,7 @@ impl ExecutionInfo {
         input: Value,
         start_time: Option<DateTime<Utc>>,
     ) -> Self {
-        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_of: None, start_time, redrive_count: 0 }
+        ExecutionInfo { name: name.into(), state_machine_name: state_machine_name.into(), input, child_of: None, start_time, redrive_count: 0, top_level: None }
     }
 
     /// `/Fan@2.0#1/Each@5.0#42`: this execution's place under its top-level execution.
@@ -53,6 +57,11 @@ impl ExecutionInfo {
     /// `arn:aws:states:local:000000000000:execution:<machine>:<name>`.
     pub fn id(&self) -> String {
         execution_arn(&self.state_machine_name, &self.name)
+    }
+
+    /// The id of the top-level execution this one runs under (its own when it is one).
+    pub fn top_level_id(&self) -> String {
+        self.top_level.as_deref().map_or_else(|| self.id(), str::to_owned)
     }
 
     pub fn state_machine_id(&self) -> String {

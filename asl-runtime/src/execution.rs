@@ -167,7 +167,7 @@ impl<S: Copy> Execution<S> {
 
     /// The context handed to a Task handler for this attempt.
     pub fn task_context(&self, state_name: &str, task_token: Option<String>) -> TaskContext {
-        TaskContext::new(self.info.id(), self.attempt_key(state_name), self.retries.total(), task_token)
+        TaskContext::new(self.info.id(), self.attempt_key(state_name), self.retries.total(), task_token).under(self.info.top_level_id())
     }
 
     /// The identity of the current attempt of Task state `state_name`: (execution, place,

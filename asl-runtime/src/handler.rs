@@ -68,6 +68,9 @@ pub struct TaskCall {
 #[derive(Debug, Clone)]
 pub struct TaskContext {
     pub execution_id: String,
+    /// The top-level execution the Task runs under: `execution_id`, unless the Task runs in a
+    /// distributed Map's iteration, an execution of its own.
+    pub top_level_execution_id: String,
     /// 0 for the first attempt, then one more per retry.
     pub attempt: u32,
     /// (execution id, state, visit, attempt): the same on a replay of the same attempt, so a
@@ -82,7 +85,14 @@ impl TaskContext {
     /// The context of attempt number `attempt` (0 for the first) of a Task of execution
     /// `execution_id`, whose identity is `idempotency_key`.
     pub fn new(execution_id: String, idempotency_key: String, attempt: u32, task_token: Option<String>) -> Self {
-        TaskContext { execution_id, attempt, idempotency_key, task_token, heartbeat: Arc::new(Notify::new()) }
+        let top_level_execution_id = execution_id.clone();
+        TaskContext { execution_id, top_level_execution_id, attempt, idempotency_key, task_token, heartbeat: Arc::new(Notify::new()) }
+    }
+
+    /// The same context, under top-level execution `id`.
+    pub fn under(mut self, id: String) -> Self {
+        self.top_level_execution_id = id;
+        self
     }
 
     /// Tells the runner the task is alive (resets the HeartbeatSeconds clock).

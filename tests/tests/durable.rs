@@ -1014,3 +1014,23 @@ async fn a_distributed_map_reports_its_map_run() {
     assert_eq!(engine.describe_map_run(&elsewhere).unwrap()["mapRunArn"], run_arn);
     assert_eq!(engine.describe_map_run("arn:aws:states:local:000000000000:mapRun:batch/Batch:nope").unwrap_err().code, "ResourceNotFound");
 }
+
+mod distributed_task { asl_macro::asl!("workflows/distributed_task.json"); }
+
+/// Under `asl serve`, a mock test case reaches the Tasks of a distributed Map's iterations
+/// (each an execution of its own, counted apart as Step Functions Local counts them).
+#[tokio::test(start_paused = true)]
+async fn a_mock_test_case_answers_the_tasks_of_distributed_map_iterations() {
+    let (engine, store) = engine();
+    engine.create_state_machine("priced", distributed_task::DEFINITION, MachineType::Standard, None).unwrap();
+    let mocks = r#"{"StateMachines": {"priced": {"TestCases": {"Cheap": {"Price": "One"}}}},
+        "MockedResponses": {"One": {"0": {"Return": {"price": 1}}}}}"#;
+    let bindings = asl_engine::hosted::Bindings::new(engine.clone(), Some(asl_runtime::mock::MockConfig::parse(mocks).unwrap()));
+    let arn = start(&engine, "priced#Cheap", Some("p-1"), Some(r#"{"items": [{"sku": "a"}, {"sku": "b"}]}"#));
+    let mut worker = Worker::named(store, "w1");
+    worker.serve::<distributed_task::Workflow, _>(bindings);
+    let ended = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(ended["status"], "SUCCEEDED", "{ended}");
+    let output: Value = serde_json::from_str(ended["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output, json!([{ "price": 1 }, { "price": 1 }]));
+}

@@ -158,6 +158,7 @@ fn child_info<M: Machine>(parent: &ExecutionInfo, siblings: &Siblings, index: us
     let mut info = parent.clone();
     info.child_of = Some((siblings.place.clone(), index));
     if own_execution {
+        info.top_level = Some(parent.top_level_id().into());
         info.name = crate::execution::new_name().into();
         info.input = if M::READS_CONTEXT { input.clone() } else { Value::Null };
     }
