@@ -21,9 +21,32 @@ const ROLE: &str = "arn:aws:iam::123456789:role/step-functions-role";
 /// `Next` names no state, on line 3.
 const BROKEN: &str = "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}}\n}";
 
-/// A client of `server`: static credentials, no retries (an error must show at once), and no
-/// profile, environment or IMDS look-ups, since the config is built here rather than loaded.
-/// (StartSyncExecution is left out: the SDK puts `sync-` before the endpoint's host.)
+/// Drops the `sync-` host prefix the SDK puts before the endpoint of StartSyncExecution and
+/// TestState (AWS serves them from `sync-states.<region>.amazonaws.com`), which 127.0.0.1
+/// cannot take. It runs after serialization, which sets the prefix, and before the endpoint
+/// is applied to the request.
+#[derive(Debug)]
+struct NoHostPrefix;
+
+impl aws_sdk_sfn::config::Intercept for NoHostPrefix {
+    fn name(&self) -> &'static str {
+        "NoHostPrefix"
+    }
+
+    fn modify_before_retry_loop(
+        &self,
+        _context: &mut aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut<'_>,
+        _components: &aws_sdk_sfn::config::RuntimeComponents,
+        cfg: &mut aws_sdk_sfn::config::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        cfg.interceptor_state().unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        Ok(())
+    }
+}
+
+/// A client of `server`: static credentials, no retries (an error must show at once), no
+/// host prefix, and no profile, environment or IMDS look-ups, since the config is built here
+/// rather than loaded.
 fn client(server: &Server) -> Client {
     let http = aws_smithy_http_client::Builder::new().build_http();
     let config = aws_sdk_sfn::Config::builder()
@@ -33,6 +56,7 @@ fn client(server: &Server) -> Client {
         .endpoint_url(server.endpoint())
         .http_client(http)
         .retry_config(aws_sdk_sfn::config::retry::RetryConfig::disabled())
+        .interceptor(NoHostPrefix)
         .build();
     Client::from_conf(config)
 }
@@ -170,4 +194,38 @@ async fn validation_reports_where() {
     assert_eq!(diagnostic.code(), "SCHEMA_VALIDATION_FAILED");
     let location = diagnostic.location().unwrap_or_default();
     assert!(location.starts_with("line 3, column "), "{location}");
+}
+
+/// The two actions under the `sync-` host prefix, with the server's workers: an Express
+/// execution run to its end, and a state tested on its own.
+#[tokio::test]
+async fn start_sync_execution_and_test_state() {
+    let server = Server::with_workers(&[], &[]);
+    let sfn = client(&server);
+    let express = r#"{"StartAt": "Greet", "States": {"Greet": {"Type": "Pass", "Parameters": {"hello.$": "$.name"}, "End": true}}}"#;
+    let arn = sfn
+        .create_state_machine()
+        .name("greeter")
+        .definition(express)
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await
+        .expect("created")
+        .state_machine_arn()
+        .to_string();
+    let ran = sfn.start_sync_execution().state_machine_arn(&arn).input(r#"{"name": "sdk"}"#).send().await.expect("ran");
+    assert_eq!(ran.status(), &aws_sdk_sfn::types::SyncExecutionStatus::Succeeded, "{ran:?}");
+    assert_eq!(ran.output(), Some(r#"{"hello":"sdk"}"#));
+
+    let tested = sfn
+        .test_state()
+        .definition(r#"{"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"}"#)
+        .input(r#"{"n": 5}"#)
+        .inspection_level(aws_sdk_sfn::types::InspectionLevel::Debug)
+        .send()
+        .await
+        .expect("tested");
+    assert_eq!((tested.status(), tested.next_state()), (Some(&aws_sdk_sfn::types::TestExecutionStatus::Succeeded), Some("Big")));
+    assert_eq!(tested.inspection_data().and_then(|d| d.input()), Some(r#"{"n":5}"#));
 }
