@@ -309,7 +309,7 @@ def error(expected_status, code, *args, **kw):
 status, headers, body = post(b'{}')
 assert status == 200 and body == {'stateMachines': []} and headers['x-amzn-RequestId'], (status, body)
 assert error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.LaunchRockets') == "Unknown operation 'LaunchRockets' of AWSStepFunctions"
-assert 'UpdateMapRun' in error(400, 'UnknownOperationException', b'{}', target='AWSStepFunctions.UpdateMapRun')
+error(400, 'ResourceNotFound', b'{"mapRunArn": "arn:aws:states:us-east-1:123456789:mapRun:m/Map:1", "maxConcurrency": 1}', target='AWSStepFunctions.UpdateMapRun')
 # TestState compiles the state, which a server without workers cannot.
 assert 'workers' in error(400, 'UnknownOperationException', b'{"definition": "{\\"Type\\": \\"Pass\\", \\"End\\": true}"}', target='AWSStepFunctions.TestState')
 error(400, 'UnknownOperationException', b'{}', target=None)

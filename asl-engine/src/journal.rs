@@ -6,7 +6,7 @@
 //! fate is decided elsewhere.
 
 use crate::store::{MapRunRecord, Store, StoreError, TokenOutcome, TokenRecord};
-use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, TokenEvents, TokenRequest};
+use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, MapRunSettings, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Failure, Interrupted, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,7 +120,7 @@ impl Journal for StoreJournal {
         Ok(found.is_some())
     }
 
-    fn map_run(&self, report: &MapRunReport) -> Result<(), Interrupted> {
+    fn map_run(&self, report: &MapRunReport) -> Result<Option<MapRunSettings>, Interrupted> {
         let record = MapRunRecord { execution_arn: self.arn.clone(), report: report.clone() };
         self.store.put_map_run(&record).map_err(|e| self.fail(e))
     }

@@ -62,6 +62,14 @@ pub struct MapRunReport {
     pub results_written: u64,
 }
 
+/// A Map Run's settings, which UpdateMapRun changes while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MapRunSettings {
+    pub max_concurrency: u64,
+    pub tolerated_failure_count: u64,
+    pub tolerated_failure_percentage: f64,
+}
+
 /// A Map Run's status, as AWS names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -109,11 +117,12 @@ pub trait Journal: Send + Sync {
         let _ = arn;
         Ok(true)
     }
-    /// Keeps where a Map Run stands, replacing what was kept under its ARN. The default keeps
-    /// nothing.
-    fn map_run(&self, report: &MapRunReport) -> Result<(), Interrupted> {
+    /// Keeps where a Map Run stands, replacing what was kept under its ARN, and answers the
+    /// settings in force when they were changed since it started (UpdateMapRun). The default
+    /// keeps nothing.
+    fn map_run(&self, report: &MapRunReport) -> Result<Option<MapRunSettings>, Interrupted> {
         let _ = report;
-        Ok(())
+        Ok(None)
     }
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted>;

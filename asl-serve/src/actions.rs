@@ -14,8 +14,7 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Every operation of AWS's Step Functions model, so that one we do not serve is named as
-/// such rather than as unknown.
+/// Every operation of AWS's Step Functions model (2016-11-23), all served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     CreateStateMachine,
@@ -54,13 +53,8 @@ pub enum Action {
     TestState,
     DescribeMapRun,
     ListMapRuns,
-    /// In AWS's model, not served here yet (UpdateMapRun).
-    NotServed(&'static str),
+    UpdateMapRun,
 }
-
-/// AWS operations `asl serve` does not serve (yet): they answer UnknownOperationException
-/// naming themselves.
-const NOT_SERVED: &[&str] = &["UpdateMapRun"];
 
 impl Action {
     /// The action named by `X-Amz-Target` (without its `AWSStepFunctions.` prefix).
@@ -103,13 +97,11 @@ impl Action {
             "TestState" => TestState,
             "DescribeMapRun" => DescribeMapRun,
             "ListMapRuns" => ListMapRuns,
-            other => match NOT_SERVED.iter().find(|n| **n == other) {
-                Some(n) => NotServed(n),
-                None => {
-                    let shown = asl_codegen::printable(other);
-                    return Err(ApiError::new(code::UNKNOWN_OPERATION, format!("Unknown operation '{shown}' of AWSStepFunctions")));
-                }
-            },
+            "UpdateMapRun" => UpdateMapRun,
+            other => {
+                let shown = asl_codegen::printable(other);
+                return Err(ApiError::new(code::UNKNOWN_OPERATION, format!("Unknown operation '{shown}' of AWSStepFunctions")));
+            }
         })
     }
 }
@@ -149,7 +141,6 @@ impl Actions {
             Action::GetActivityTask => self.get_activity_task(m).await,
             Action::StartSyncExecution => self.start_sync_execution(m).await,
             Action::TestState => self.test_state(m).await,
-            Action::NotServed(name) => Err(ApiError::new(code::UNKNOWN_OPERATION, format!("The operation {name} is not supported by asl serve"))),
             _ => {
                 let engine = self.engine.clone();
                 blocking(move || call_engine(&engine, action, &m)).await
@@ -317,7 +308,11 @@ fn call_engine(engine: &Engine, action: Action, m: &Members) -> ApiResult {
         ListStateMachineAliases => engine.list_state_machine_aliases(m.string("stateMachineArn")?, max_results(m)?, next_token(m)?),
         DescribeMapRun => engine.describe_map_run(m.string("mapRunArn")?),
         ListMapRuns => engine.list_map_runs(m.string("executionArn")?, max_results(m)?, next_token(m)?),
-        GetActivityTask | StartSyncExecution | TestState | NotServed(_) => unreachable_here(action),
+        UpdateMapRun => {
+            let count = |name| m.opt_count(name).map(|n| n.map(|n| n as u64));
+            engine.update_map_run(m.string("mapRunArn")?, count("maxConcurrency")?, count("toleratedFailureCount")?, m.opt_number("toleratedFailurePercentage")?)
+        }
+        GetActivityTask | StartSyncExecution | TestState => unreachable_here(action),
     }
 }
 
@@ -482,10 +477,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn actions_outside_aws_model_are_unknown_and_unserved_ones_named() {
+    fn actions_outside_aws_model_are_unknown() {
         assert_eq!(Action::parse("StartExecution").unwrap(), Action::StartExecution);
         let e = Action::parse("LaunchRockets").unwrap_err();
         assert_eq!((e.code, e.message.as_str()), (code::UNKNOWN_OPERATION, "Unknown operation 'LaunchRockets' of AWSStepFunctions"));
-        assert_eq!(Action::parse("UpdateMapRun").unwrap(), Action::NotServed("UpdateMapRun"));
+        assert_eq!(Action::parse("UpdateMapRun").unwrap(), Action::UpdateMapRun);
     }
 }

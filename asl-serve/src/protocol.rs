@@ -159,6 +159,15 @@ impl Members {
         }
     }
 
+    /// A number member (`toleratedFailurePercentage`).
+    pub fn opt_number(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| wrong_type(name, "a number")),
+            Some(_) => Err(wrong_type(name, "a number")),
+        }
+    }
+
     /// A structure member (TestState's `mock`), its members read the same way.
     pub fn opt_structure(&self, name: &str) -> Result<Option<Members>, ApiError> {
         match self.0.get(name) {

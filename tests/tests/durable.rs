@@ -1034,3 +1034,34 @@ async fn a_mock_test_case_answers_the_tasks_of_distributed_map_iterations() {
     let output: Value = serde_json::from_str(ended["output"].as_str().unwrap()).unwrap();
     assert_eq!(output, json!([{ "price": 1 }, { "price": 1 }]));
 }
+
+mod distributed_slow { asl_macro::asl!("workflows/distributed_slow.json"); }
+
+/// UpdateMapRun while the run waits on its first iteration: the failures that follow are
+/// tolerated, as the update says, and DescribeMapRun shows the new settings.
+#[tokio::test(start_paused = true)]
+async fn update_map_run_changes_a_running_map_runs_thresholds() {
+    let (engine, store) = engine();
+    engine.create_state_machine("slow", distributed_slow::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "slow", Some("s-1"), Some(r#"{"items": [{"ok": true}, {"ok": false}, {"ok": false}]}"#));
+    let mut worker = Worker::named(store, "w1");
+    worker.serve::<distributed_slow::Workflow, ()>(());
+    let started = async {
+        while engine.list_map_runs(&arn, 0, None).unwrap()["mapRuns"].as_array().unwrap().is_empty() {
+            tokio::time::sleep(TICK).await;
+        }
+    };
+    worker.run(TICK, started).await;
+    let run_arn = engine.list_map_runs(&arn, 0, None).unwrap()["mapRuns"][0]["mapRunArn"].as_str().unwrap().to_string();
+    assert_eq!(engine.describe_map_run(&run_arn).unwrap()["status"], "RUNNING");
+    assert_eq!(engine.update_map_run(&run_arn, None, None, None).unwrap_err().code, "ValidationException");
+    assert_eq!(engine.update_map_run(&run_arn, None, None, Some(101.0)).unwrap_err().code, "ValidationException");
+    engine.update_map_run(&run_arn, Some(3), Some(2), None).unwrap();
+
+    let ended = serve_until_ended(&engine, &worker, &arn).await;
+    assert_eq!(ended["status"], "SUCCEEDED", "{ended} {}", engine.describe_map_run(&run_arn).unwrap());
+    let run = engine.describe_map_run(&run_arn).unwrap();
+    assert_eq!((run["maxConcurrency"].as_u64(), run["toleratedFailureCount"].as_u64()), (Some(3), Some(2)), "{run}");
+    assert_eq!((run["itemCounts"]["succeeded"].as_u64(), run["itemCounts"]["failed"].as_u64()), (Some(1), Some(2)), "{run}");
+    assert_eq!(engine.update_map_run(&run_arn, Some(1), None, None).unwrap_err().code, "ValidationException", "it has ended");
+}

@@ -1,5 +1,6 @@
-//! DescribeMapRun and ListMapRuns: the Map Runs of distributed Maps, as their executions
-//! report them to the store while they run (`asl_runtime::children::MapRunProgress`). A run
+//! DescribeMapRun, ListMapRuns and UpdateMapRun: the Map Runs of distributed Maps, as their
+//! executions report them to the store while they run (`asl_runtime::children::MapRunProgress`),
+//! and the settings an update hands back to them. A run
 //! still reported RUNNING whose execution has ended was cut short with it: ABORTED when the
 //! execution was stopped, FAILED otherwise.
 
@@ -39,6 +40,37 @@ impl Engine {
             answer["stopDate"] = date(stop).into();
         }
         Ok(answer)
+    }
+
+    /// UpdateMapRun: new MaxConcurrency and tolerated failures for a running Map Run; its
+    /// execution takes them as its iterations end (within a quarter of a second of one).
+    pub fn update_map_run(&self, map_run_arn: &str, max_concurrency: Option<u64>, count: Option<u64>, percentage: Option<f64>) -> ApiResult {
+        if percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(ApiError::new(
+                "ValidationException",
+                "1 validation error detected: Value at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value between 0 and 100",
+            ));
+        }
+        if max_concurrency.is_none() && count.is_none() && percentage.is_none() {
+            return Err(ApiError::new("ValidationException", "At least one of maxConcurrency, toleratedFailureCount and toleratedFailurePercentage must be given"));
+        }
+        let run = self.map_run_record(map_run_arn)?;
+        let running = self.store.execution(&run.execution_arn)?.is_some_and(|e| e.status == Status::Running);
+        if run.report.status != MapRunStatus::Running || !running {
+            return Err(ApiError::new("ValidationException", format!("The Map Run '{}' has ended: its settings no longer change", run.report.arn)));
+        }
+        let mut settings = run.settings();
+        if let Some(n) = max_concurrency {
+            settings.max_concurrency = n;
+        }
+        if let Some(n) = count {
+            settings.tolerated_failure_count = n;
+        }
+        if let Some(p) = percentage {
+            settings.tolerated_failure_percentage = p;
+        }
+        self.store.update_map_run(&run.report.arn, &settings)?;
+        Ok(json!({}))
     }
 
     /// ListMapRuns: an execution's Map Runs, oldest first.

@@ -16,7 +16,7 @@ use super::common::{
     too_many_aliases, too_many_versions, version_in_use,
 };
 use super::{
-    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, MapRunSettings, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord,
     VersionRecord, MAX_ALIASES, MAX_TAGS, MAX_VERSIONS,
 };
@@ -647,11 +647,24 @@ impl Store for MemoryStore {
         Ok(self.lock()?.effects.get(arn).and_then(|e| e.get(key)).cloned())
     }
 
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<()> {
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
         let mut record = record.clone();
         record.report.start_date = millis(record.report.start_date);
         record.report.stop_date = record.report.stop_date.map(millis);
-        self.lock()?.map_runs.insert(record.report.arn.clone(), record);
+        let mut inner = self.lock()?;
+        let kept = inner.map_runs.get(&record.report.arn).map(MapRunRecord::settings);
+        let changed = kept.filter(|k| *k != record.settings());
+        if let Some(kept) = kept {
+            record = record.with_settings(kept);
+        }
+        inner.map_runs.insert(record.report.arn.clone(), record);
+        Ok(changed)
+    }
+
+    fn update_map_run(&self, arn: &str, settings: &MapRunSettings) -> Result<()> {
+        let mut inner = self.lock()?;
+        let run = inner.map_runs.get_mut(arn).ok_or_else(|| StoreError::ResourceNotFound(arn.to_owned()))?;
+        *run = run.clone().with_settings(*settings);
         Ok(())
     }
 

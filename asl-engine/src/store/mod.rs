@@ -16,7 +16,7 @@ pub use common::failed_event;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
-pub use asl_runtime::durable::{MapRunReport, MapRunStatus};
+pub use asl_runtime::durable::{MapRunReport, MapRunSettings, MapRunStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,6 +103,21 @@ pub struct StateMachineRecord {
 pub struct MapRunRecord {
     pub execution_arn: String,
     pub report: MapRunReport,
+}
+
+impl MapRunRecord {
+    pub fn settings(&self) -> MapRunSettings {
+        let r = &self.report;
+        MapRunSettings { max_concurrency: r.max_concurrency, tolerated_failure_count: r.tolerated_failure_count, tolerated_failure_percentage: r.tolerated_failure_percentage }
+    }
+
+    /// The record with `settings` in place of its own.
+    pub fn with_settings(mut self, settings: MapRunSettings) -> Self {
+        self.report.max_concurrency = settings.max_concurrency;
+        self.report.tolerated_failure_count = settings.tolerated_failure_count;
+        self.report.tolerated_failure_percentage = settings.tolerated_failure_percentage;
+        self
+    }
 }
 
 /// What UpdateStateMachine changes: the definition (with its hash) and/or the role, under a
@@ -516,8 +531,12 @@ pub trait Store: Send + Sync + 'static {
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>>;
 
     // ---- Map Runs (reported by the executions that run them)
-    /// Keeps `record`, replacing what was kept under its ARN.
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<()>;
+    /// Keeps `record`, replacing what was kept under its ARN, except for the settings
+    /// (MaxConcurrency and the tolerated failures): those kept win, since UpdateMapRun may have
+    /// changed them, and are answered when they differ from the record's.
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>>;
+    /// UpdateMapRun: new settings for the Map Run `arn` (`ResourceNotFound` when there is none).
+    fn update_map_run(&self, arn: &str, settings: &MapRunSettings) -> Result<()>;
     fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>>;
     /// An execution's Map Runs, oldest first.
     fn list_map_runs(&self, execution_arn: &str, page: &Page) -> Result<Paged<MapRunRecord>>;

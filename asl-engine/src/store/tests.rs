@@ -948,7 +948,15 @@ fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store
         results_written: 0,
     };
     let first = MapRunRecord { execution_arn: e.arn.clone(), report: report("run:a", 1, 0) };
-    store.put_map_run(&first).unwrap();
+    assert_eq!(store.put_map_run(&first).unwrap(), None);
+    // UpdateMapRun's settings outlive the run's next report, which is told of them.
+    let updated = MapRunSettings { max_concurrency: 50, tolerated_failure_count: 2, tolerated_failure_percentage: 5.0 };
+    store.update_map_run("run:a", &updated).unwrap();
+    assert_eq!(store.put_map_run(&first).unwrap(), Some(updated));
+    assert_eq!(store.map_run("run:a").unwrap().unwrap().settings(), updated);
+    assert_eq!(store.put_map_run(&first.clone().with_settings(updated)).unwrap(), None, "told once");
+    assert!(matches!(store.update_map_run("run:z", &updated), Err(StoreError::ResourceNotFound(_))));
+    store.update_map_run("run:a", &first.settings()).unwrap();
     let later = MapRunRecord { report: MapRunReport { status: MapRunStatus::Succeeded, stop_date: Some(at(4)), ..report("run:a", 1, 3) }, ..first.clone() };
     store.put_map_run(&later).unwrap();
     assert_eq!(store.map_run("run:a").unwrap(), Some(later.clone()), "the last report wins");

@@ -14,7 +14,7 @@ use crate::flow::Fault;
 use crate::handler::TaskHandler;
 use crate::machine::Machine;
 use crate::payload::{bare, json_len, json_len_bound, MAX_PAYLOAD_BYTES};
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 
 /// AWS runs at most 40 iterations of an inline Map at once.
@@ -122,14 +122,8 @@ where
         return map_now::<M, H, C>(parent, env, siblings, items).await;
     }
     let keep_inputs = writer.is_some();
-    // Counted as the stream pulls them (the Map Run's count of iterations started).
-    let pulled = std::sync::atomic::AtomicU64::new(0);
-    let pulled = &pulled;
-    // The child's (large) future is boxed, so the stream moves only a pointer per item.
-    let runs = items.enumerate().inspect(move |_| {
-        pulled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    });
-    let runs = runs.map(|(index, item)| async move {
+    // The child's (large) future is boxed, so the set in flight moves only a pointer per item.
+    let mut runs = items.enumerate().map(|(index, item)| async move {
         match item {
             Err(fault) => (index, None, Err(fault)),
             Ok(input) => {
@@ -142,12 +136,21 @@ where
         }
     });
     // Unordered: a slow item neither holds a concurrency slot once others finish nor hides a
-    // later failure; outputs go back to their item's place.
-    let mut runs = stream::iter(runs).buffer_unordered(limit);
+    // later failure; outputs go back to their item's place. Topped up to the limit after each
+    // end, the limit being the Map Run's as it stands (UpdateMapRun may change it).
+    let mut in_flight = FuturesUnordered::new();
+    let mut pulled = 0u64;
     let mut results = Results::new(writer);
     let mut ended = Ended::default();
     let mut failed = 0u64;
-    while let Some((index, input, run)) = runs.next().await {
+    loop {
+        let limit = map_run.as_ref().map_or(limit, |r| r.concurrency_limit(cap));
+        while in_flight.len() < limit {
+            let Some(run) = runs.next() else { break };
+            in_flight.push(run);
+            pulled += 1;
+        }
+        let Some((index, input, run)) = in_flight.next().await else { break };
         let mut end = match run {
             Ok(Ok(end)) => end,
             Ok(Err(interrupted)) => return (Err(interrupted.into()), ended),
@@ -159,10 +162,20 @@ where
             (Err(failure), MapMode::Inline) => return (Err(child_fault(failure)), ended),
             (Err(failure), MapMode::Distributed(tolerance)) => {
                 failed += 1;
-                if tolerance.count_exceeded(failed) {
-                    if let Some(map_run) = map_run.as_mut() {
-                        map_run.observe(pulled.load(std::sync::atomic::Ordering::Relaxed), false, false);
+                let tolerance = match map_run.as_mut() {
+                    None => tolerance,
+                    Some(map_run) => {
+                        map_run.observe(pulled, false);
+                        // Before the run fails for it, a fresh look at the thresholds.
+                        if map_run.tolerance().count_exceeded(failed) {
+                            if let Err(interrupted) = map_run.refresh(env) {
+                                return (Err(interrupted.into()), ended);
+                            }
+                        }
+                        map_run.tolerance()
                     }
+                };
+                if tolerance.count_exceeded(failed) {
                     return (Err(threshold_exceeded()), ended);
                 }
                 crate::items::IterationOutcome::Failed(failure)
@@ -173,13 +186,28 @@ where
             return (Err(fault), ended);
         }
         if let Some(map_run) = map_run.as_mut() {
-            map_run.observe(pulled.load(std::sync::atomic::Ordering::Relaxed), succeeded, results.writes());
+            if succeeded {
+                map_run.observe(pulled, true);
+            }
+            if results.writes() {
+                map_run.written();
+            }
             if let Err(interrupted) = map_run.report(env) {
                 return (Err(interrupted.into()), ended);
             }
         }
     }
     if let MapMode::Distributed(tolerance) = mode {
+        let tolerance = match map_run.as_mut() {
+            Some(map_run) if map_run.tolerance().exceeded(failed, ended.count) => {
+                if let Err(interrupted) = map_run.refresh(env) {
+                    return (Err(interrupted.into()), ended);
+                }
+                map_run.tolerance()
+            }
+            Some(map_run) => map_run.tolerance(),
+            None => tolerance,
+        };
         if tolerance.exceeded(failed, ended.count) {
             return (Err(threshold_exceeded()), ended);
         }

@@ -1,7 +1,7 @@
 //! A distributed Map's Map Run: its identity (the ARN in MapRunStarted, the ResultWriter's
 //! manifest and DescribeMapRun) and what it has done, reported to the journal as it goes.
 
-use crate::durable::{MapRunReport, MapRunStatus};
+use crate::durable::{MapRunReport, MapRunSettings, MapRunStatus};
 use crate::env::Env;
 use crate::flow::Interrupted;
 use crate::items::MapRun;
@@ -17,6 +17,8 @@ const REPORT_EVERY: Duration = Duration::from_millis(250);
 pub struct MapRunProgress {
     identity: MapRun,
     report: MapRunReport,
+    /// The state's thresholds as given (neither: no failure tolerated), then as updated.
+    tolerance: super::Tolerance,
     last_report: Option<Instant>,
 }
 
@@ -37,23 +39,46 @@ impl MapRunProgress {
             failed: 0,
             results_written: 0,
         };
-        MapRunProgress { identity, report, last_report: None }
+        MapRunProgress { identity, report, tolerance, last_report: None }
     }
 
     pub fn identity(&self) -> &MapRun {
         &self.identity
     }
 
-    /// An iteration ended (`succeeded` or not; `written`: a ResultWriter took its result),
-    /// `started` having been started so far.
-    pub fn observe(&mut self, started: u64, succeeded: bool, written: bool) {
+    /// How many iterations may run at once now: the run's MaxConcurrency (0: `cap`, the most
+    /// a distributed Map runs), as UpdateMapRun may have changed it.
+    pub fn concurrency_limit(&self, cap: usize) -> usize {
+        match usize::try_from(self.report.max_concurrency).unwrap_or(usize::MAX) {
+            0 => cap,
+            n => n.min(cap),
+        }
+    }
+
+    /// The failures tolerated now, as UpdateMapRun may have changed them.
+    pub fn tolerance(&self) -> super::Tolerance {
+        self.tolerance
+    }
+
+    /// An iteration ended (`succeeded` or not), `started` having been started so far.
+    pub fn observe(&mut self, started: u64, succeeded: bool) {
         match succeeded {
             true => self.report.succeeded += 1,
             false => self.report.failed += 1,
         }
-        self.report.results_written += u64::from(written);
         self.report.total = started;
         self.report.running = started.saturating_sub(self.report.succeeded + self.report.failed);
+    }
+
+    /// A ResultWriter took an iteration's result.
+    pub fn written(&mut self) {
+        self.report.results_written += 1;
+    }
+
+    /// Tells the journal now, and takes the settings it answers: a look at the thresholds
+    /// before a failure fails the run.
+    pub fn refresh<H, C>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
+        self.send(env)
     }
 
     /// Tells the journal, unless it was told less than [`REPORT_EVERY`] ago.
@@ -73,11 +98,28 @@ impl MapRunProgress {
         self.send(env)
     }
 
+    /// Tells the journal, and takes the settings it answers (an UpdateMapRun's).
     fn send<H, C>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
         self.last_report = Some(Instant::now());
-        match env.journal() {
-            Some(journal) => journal.map_run(&self.report),
-            None => Ok(()),
+        let Some(journal) = env.journal() else { return Ok(()) };
+        if let Some(settings) = journal.map_run(&self.report)? {
+            self.apply(settings);
         }
+        Ok(())
+    }
+
+    fn apply(&mut self, settings: MapRunSettings) {
+        let report = &mut self.report;
+        if settings == (MapRunSettings { max_concurrency: report.max_concurrency, tolerated_failure_count: report.tolerated_failure_count, tolerated_failure_percentage: report.tolerated_failure_percentage }) {
+            return;
+        }
+        report.max_concurrency = settings.max_concurrency;
+        report.tolerated_failure_count = settings.tolerated_failure_count;
+        report.tolerated_failure_percentage = settings.tolerated_failure_percentage;
+        // A threshold is in force when the state set it or the update gives it a value: 0
+        // stands for "not set" in the API, as DescribeMapRun shows an absent one.
+        let count = (settings.tolerated_failure_count > 0 || self.tolerance.count.is_some()).then_some(settings.tolerated_failure_count);
+        let percentage = (settings.tolerated_failure_percentage > 0.0 || self.tolerance.percentage.is_some()).then_some(settings.tolerated_failure_percentage);
+        self.tolerance = super::Tolerance { count, percentage };
     }
 }

@@ -51,7 +51,7 @@ use super::common::{
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
-    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, MapRunSettings, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, VersionRecord,
     MAX_TAGS,
 };
@@ -189,6 +189,15 @@ impl SqliteStore {
         tx.commit().context(what)?;
         Ok(value)
     }
+}
+
+fn put_map_run_row(tx: &Transaction<'_>, record: &MapRunRecord) -> Result<()> {
+    let what = "keeping a Map Run";
+    let report = serde_json::to_string(&record.report).map_err(|e| StoreError::Backend(format!("{what}: {e}")))?;
+    tx.prepare_cached("INSERT OR REPLACE INTO map_runs (arn, execution_arn, start_date, report) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![record.report.arn, record.execution_arn, date_text(record.report.start_date), report]))
+        .context(what)?;
+    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -394,18 +403,30 @@ impl Store for SqliteStore {
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<()> {
+    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
         let what = "keeping a Map Run";
         // Dates to the millisecond, as everything the store keeps.
-        let mut stored = record.report.clone();
-        stored.start_date = super::common::millis(stored.start_date);
-        stored.stop_date = stored.stop_date.map(super::common::millis);
-        let report = serde_json::to_string(&stored).map_err(|e| StoreError::Backend(format!("{what}: {e}")))?;
+        let mut record = record.clone();
+        record.report.start_date = super::common::millis(record.report.start_date);
+        record.report.stop_date = record.report.stop_date.map(super::common::millis);
+        let sql = format!("SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1");
         self.write(what, |tx| {
-            tx.prepare_cached("INSERT OR REPLACE INTO map_runs (arn, execution_arn, start_date, report) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut stmt| stmt.execute(params![stored.arn, record.execution_arn, date_text(stored.start_date), report]))
-                .context(what)?;
-            Ok(())
+            let kept = select_one(tx, what, &sql, &record.report.arn, map_run_from_row)?.map(|r| r.settings());
+            let changed = kept.filter(|k| *k != record.settings());
+            if let Some(kept) = kept {
+                record = record.clone().with_settings(kept);
+            }
+            put_map_run_row(tx, &record)?;
+            Ok(changed)
+        })
+    }
+
+    fn update_map_run(&self, arn: &str, settings: &MapRunSettings) -> Result<()> {
+        let what = "updating a Map Run";
+        let sql = format!("SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1");
+        self.write(what, |tx| {
+            let run = select_one(tx, what, &sql, arn, map_run_from_row)?.ok_or_else(|| StoreError::ResourceNotFound(arn.to_owned()))?;
+            put_map_run_row(tx, &run.with_settings(*settings))
         })
     }
 
