@@ -218,6 +218,11 @@ machine = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result":
 assert sfn.test_state(definition=machine, stateName='A')['output'] == '1'
 
 raises('InvalidDefinition', sfn.test_state, definition=json.dumps({"Type": "Map", "ItemProcessor": {}, "End": True}))
+branch = lambda name: {"StartAt": name, "States": {name: {"Type": "Succeed"}}}
+parallel = json.dumps({"Type": "Parallel", "Branches": [branch("A"), branch("B")], "ResultPath": "$.both", "Next": "After"})
+both = sfn.test_state(definition=parallel, input='{"x": 1}', mock={'result': '[1, 2]'})
+assert (both['status'], both['nextState'], json.loads(both['output'])) == ('SUCCEEDED', 'After', {"x": 1, "both": [1, 2]}), both
+raises('ValidationException', sfn.test_state, definition=parallel, mock={'result': '[1]'})
 raises('ValidationException', sfn.test_state, definition=task)
 raises('ValidationException', sfn.test_state, definition=pass_state, mock={'result': '{}'})
 raises('InvalidDefinition', sfn.test_state, definition=json.dumps({"Type": "Pass", "Nxt": "B"}))

@@ -90,6 +90,9 @@ pub struct TestStatePlan {
     catchers: Vec<Vec<String>>,
     retry_count: u32,
     variables: Map<String, Value>,
+    /// The state is a Map or Parallel whose mocked result a Task stands for (whose request
+    /// is not the state's).
+    stand_in: bool,
 }
 
 fn invalid_definition(message: impl Into<String>) -> ApiError {
@@ -119,6 +122,11 @@ pub fn plan(request: &TestStateRequest<'_>) -> ApiResult<TestStatePlan> {
     };
     let kind = state.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
     let mock = check_mock(request, &kind)?;
+    let stand_in = matches!((&mock, kind.as_str()), (Some(_), "Map" | "Parallel"));
+    if let (true, Some(mock)) = (stand_in, &mock) {
+        check_mocked_result(&state, &kind, mock)?;
+        state = as_mocked_task(state);
+    }
     let jsonata = state.get("QueryLanguage").or(query_language.as_ref()).and_then(Value::as_str) == Some("JSONata");
     let input = request.input.unwrap_or("{}");
     serde_json::from_str::<Value>(input).map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'")))?;
@@ -186,6 +194,7 @@ pub fn plan(request: &TestStateRequest<'_>) -> ApiResult<TestStatePlan> {
         catchers,
         retry_count: request.retrier_retry_count,
         variables,
+        stand_in,
     })
 }
 
@@ -195,7 +204,6 @@ fn check_mock(request: &TestStateRequest<'_>, kind: &str) -> ApiResult<Option<Mo
         (None, "Map" | "Parallel") => Err(invalid_definition(
             "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]",
         )),
-        (Some(_), "Map" | "Parallel") => Err(validation(format!("asl serve does not test a {kind} state with a mock yet"))),
         (Some(_), "Pass" | "Fail" | "Succeed" | "Choice" | "Wait") => Err(validation(format!("State type '{kind}' is not supported when a mock is specified"))),
         (Some(_), _) if request.reveal_secrets => Err(validation("TestState does not support RevealSecrets when a mock is specified.")),
         (Some(Mock::Result(text)), _) => match serde_json::from_str::<Value>(text) {
@@ -207,6 +215,42 @@ fn check_mock(request: &TestStateRequest<'_>, kind: &str) -> ApiResult<Option<Mo
         (None, _) => Ok(None),
     }
 }
+
+/// AWS's rules on the mocked result of a Map or Parallel state: an array (a JSON object for a
+/// Map with a ResultWriter), as long as the Parallel has branches.
+fn check_mocked_result(state: &Map<String, Value>, kind: &str, mock: &Mock) -> ApiResult<()> {
+    let Mock::Result(text) = mock else { return Ok(()) };
+    let result: Value = serde_json::from_str(text).map_err(|_| validation("Mocked result must be valid JSON"))?;
+    if kind == "Map" && state.contains_key("ResultWriter") {
+        return match result.is_object() {
+            true => Ok(()),
+            false => Err(validation("Mocked result must be a JSON object.")),
+        };
+    }
+    let Some(items) = result.as_array() else { return Err(validation("Mocked result must be an array.")) };
+    let branches = state.get("Branches").and_then(Value::as_array).map(Vec::len);
+    if kind == "Parallel" && branches != Some(items.len()) {
+        return Err(validation("Mocked result must contain the same number of items as number of Parallel branches."));
+    }
+    Ok(())
+}
+
+/// A Map or Parallel state whose result is mocked, as the Task state that stands for it: its
+/// children never run, so what is kept is what acts on the state's input and result (InputPath,
+/// ResultSelector, ResultPath, OutputPath, Assign, Output, Retry, Catch and the transition);
+/// the mock answers the Task.
+fn as_mocked_task(state: Map<String, Value>) -> Map<String, Value> {
+    const KEPT: &[&str] = &[
+        "Comment", "QueryLanguage", "InputPath", "ResultSelector", "ResultPath", "OutputPath", "Assign", "Output", "Retry", "Catch", "Next", "End",
+    ];
+    let mut task: Map<String, Value> = state.into_iter().filter(|(k, _)| KEPT.contains(&k.as_str())).collect();
+    task.insert("Type".into(), "Task".into());
+    task.insert("Resource".into(), MOCKED_RESOURCE.into());
+    task
+}
+
+/// The Resource of the Task that stands for a mocked Map or Parallel state.
+const MOCKED_RESOURCE: &str = "arn:aws:states:::lambda:invoke";
 
 /// State `name` of a machine, at the top or inside a Parallel branch or a Map's processor.
 fn find_state<'a>(machine: &'a Value, name: &str) -> Option<&'a Value> {
@@ -394,7 +438,7 @@ impl TestStatePlan {
         if let Some(input) = seen.input {
             data.insert("input".into(), input.clone());
         }
-        if let Some(parameters) = seen.parameters {
+        if let Some(parameters) = seen.parameters.filter(|_| !self.stand_in) {
             let key = if self.jsonata { "afterArguments" } else { "afterParameters" };
             data.insert(key.into(), parameters.clone());
         }
@@ -441,6 +485,9 @@ mod tests {
     fn aws_refusals() {
         let code = |r: TestStateRequest<'_>| plan(&r).unwrap_err().code;
         assert_eq!(code(request(r#"{"Type": "Map"}"#)), "InvalidDefinition");
+        let parallel = r#"{"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}], "End": true}"#;
+        assert_eq!(code(TestStateRequest { mock: Some(Mock::Result("[1, 2]".into())), ..request(parallel) }), "ValidationException");
+        assert_eq!(code(TestStateRequest { mock: Some(Mock::Result("{}".into())), ..request(r#"{"Type": "Map", "End": true}"#) }), "ValidationException");
         assert_eq!(code(TestStateRequest { mock: Some(Mock::Result("1".into())), ..request(r#"{"Type": "Pass", "End": true}"#) }), "ValidationException");
         assert_eq!(code(TestStateRequest { role_arn: None, ..request(r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}"#) }), "ValidationException");
         assert_eq!(code(TestStateRequest { state_name: Some("Nope"), ..request(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#) }), "ValidationException");
