@@ -86,9 +86,15 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
     let writer = result_writer(cx.paths, &m.mode);
     let module = processor_module(s);
     let mode = map_mode(cx, &m.mode);
-    let label = match &m.mode {
-        MapMode::Distributed { label, .. } => label.as_str(),
-        MapMode::Inline => "",
+    // A distributed Map's Map Run: named before its ResultWriter opens (which writes for it),
+    // started (MapRunStarted, a first report) once the writer is open.
+    let (run_named, run_started, run) = match &m.mode {
+        MapMode::Distributed { label, .. } => (
+            quote! { let map_run = ::asl_runtime::children::map_run(exec, mode, #label); },
+            quote! { let map_run = ::asl_runtime::children::map_run_started(exec, env, map_run, mode, max_concurrency)?; },
+            quote! { map_run },
+        ),
+        MapMode::Inline => (quote! {}, quote! {}, quote! { ::core::option::Option::None }),
     };
     let attempt = quote! {
         #ctx
@@ -98,13 +104,13 @@ pub fn map(cx: &Scope, s: &State, m: &Map) -> TokenStream {
         #early
         ::asl_runtime::children::map_started(exec, env);
         let mode = #mode;
-        let map_run = ::asl_runtime::children::map_run(exec, mode, #label);
+        #run_named
         let writer = #writer;
-        let map_run = ::asl_runtime::children::map_run_started(exec, env, map_run, mode, max_concurrency)?;
+        #run_started
         let siblings = ::asl_runtime::children::siblings(exec, #name);
         let items = #source.enumerate().map(#select);
         let (result, ended) = ::asl_runtime::children::map::<#module::Workflow, _, _>(
-            exec.info(), env, &siblings, items, max_concurrency, mode, writer, map_run,
+            exec.info(), env, &siblings, items, max_concurrency, mode, writer, #run,
         )
         .await;
         ::asl_runtime::children::map_ended(exec, env, #name, mode, &result, ended);
