@@ -180,8 +180,9 @@ assert v1 == arn + ':1', created
 raises('ValidationException', sfn.create_state_machine, name='x', definition=DEFINITION, roleArn=ROLE, versionDescription='no publish')
 d = sfn.describe_state_machine(stateMachineArn=v1)
 assert (d['stateMachineArn'], d['description'], d['definition']) == (v1, 'first', DEFINITION), d
-revision = sfn.describe_state_machine(stateMachineArn=arn)['revisionId']
-assert sfn.publish_state_machine_version(stateMachineArn=arn)['stateMachineVersionArn'] == v1, 'one version per revision'
+assert 'revisionId' not in sfn.describe_state_machine(stateMachineArn=arn), 'never updated: the revision AWS calls INITIAL'
+assert sfn.publish_state_machine_version(stateMachineArn=arn, revisionId='INITIAL')['stateMachineVersionArn'] == v1, 'one version per revision'
+revision = 'INITIAL'
 newer = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
 updated = sfn.update_state_machine(stateMachineArn=arn, definition=newer, publish=True, versionDescription='second')
 v2 = updated['stateMachineVersionArn']

@@ -122,7 +122,7 @@ impl Journal for StoreJournal {
 
     fn map_run(&self, report: &MapRunReport) -> Result<Option<MapRunSettings>, Interrupted> {
         let record = MapRunRecord { execution_arn: self.arn.clone(), report: report.clone() };
-        self.store.put_map_run(&record).map_err(|e| self.fail(e))
+        self.store.put_map_run(&self.worker, &record).map_err(|e| self.fail(e))
     }
 
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted> {

@@ -62,6 +62,22 @@ pub struct MapRunReport {
     pub results_written: u64,
 }
 
+impl MapRunReport {
+    pub fn settings(&self) -> MapRunSettings {
+        MapRunSettings {
+            max_concurrency: self.max_concurrency,
+            tolerated_failure_count: self.tolerated_failure_count,
+            tolerated_failure_percentage: self.tolerated_failure_percentage,
+        }
+    }
+
+    pub fn set_settings(&mut self, settings: MapRunSettings) {
+        self.max_concurrency = settings.max_concurrency;
+        self.tolerated_failure_count = settings.tolerated_failure_count;
+        self.tolerated_failure_percentage = settings.tolerated_failure_percentage;
+    }
+}
+
 /// A Map Run's settings, which UpdateMapRun changes while it runs.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MapRunSettings {

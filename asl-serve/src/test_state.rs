@@ -44,9 +44,13 @@ impl TestStateRunner {
             test_case: plan.mock_config.as_ref().map(|_| TEST_CASE.to_string()),
             name: MACHINE.to_string(),
         };
-        let ran = oneshot::run_definition(&run, "definition", &plan.definition, &config)
-            .await
-            .map_err(|diagnostics| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{diagnostics}")))?;
+        // The definition's problems are the request's; anything else that stops the run is ours.
+        let diagnostics = asl_codegen::check_source(&plan.definition);
+        if !diagnostics.is_empty() {
+            let rendered = asl_codegen::render("definition", &plan.definition, &diagnostics);
+            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{rendered}")));
+        }
+        let ran = oneshot::run_definition(&run, "definition", &plan.definition, &config).await.map_err(internal)?;
         Ok(plan.answer(&ran.described, &ran.events))
     }
 }

@@ -43,6 +43,7 @@ impl Engine {
         if definition.is_none() && role.is_none() {
             return Err(ApiError::new("MissingRequiredParameter", "Either the definition or the roleArn must be specified"));
         }
+        Engine::check_version_description(publish)?;
         let m = self.machine(arn)?;
         if m.status == MachineStatus::Deleting {
             return Err(ApiError::new("StateMachineDeleting", format!("State machine is being deleted: '{}'", m.arn)));
@@ -56,7 +57,8 @@ impl Engine {
         let updated = self.store.update_state_machine(&m.name, &update)?;
         let mut answer = json!({ "updateDate": date(updated.update_date.unwrap_or(now)), "revisionId": updated.revision_id });
         if let Some(description) = publish {
-            answer["stateMachineVersionArn"] = self.publish(&updated.name, None, description)?.arn.into();
+            // This update's revision: one that came after it is not published for it.
+            answer["stateMachineVersionArn"] = self.publish(&updated.name, Some(&updated.revision_id), description)?.arn.into();
         }
         Ok(answer)
     }

@@ -1,28 +1,20 @@
 //! DescribeMapRun, ListMapRuns and UpdateMapRun: the Map Runs of distributed Maps, as their
 //! executions report them to the store while they run (`asl_runtime::children::MapRunProgress`),
-//! and the settings an update hands back to them. A run
-//! still reported RUNNING whose execution has ended was cut short with it: ABORTED when the
-//! execution was stopped, FAILED otherwise.
+//! and the settings an update hands back to them. A run cut short by the end of its execution
+//! was ended by the store with it.
 
 use super::{check_max_results, date, paged, ApiError, ApiResult, Engine};
 use crate::arn;
-use crate::store::{MapRunRecord, MapRunStatus, Page, Status};
+use crate::store::{MapRunRecord, MapRunStatus, Page};
 use asl_runtime::context::state_machine_arn;
 use serde_json::{json, Value};
 
 impl Engine {
     pub fn describe_map_run(&self, map_run_arn: &str) -> ApiResult {
         let run = self.map_run_record(map_run_arn)?;
-        let execution = self.store.execution(&run.execution_arn)?;
-        let status = match (run.report.status, execution.map(|e| e.status)) {
-            (MapRunStatus::Running, Some(Status::Aborted)) => MapRunStatus::Aborted,
-            (MapRunStatus::Running, Some(Status::Running)) => MapRunStatus::Running,
-            (MapRunStatus::Running, _) => MapRunStatus::Failed,
-            (status, _) => status,
-        };
         let r = &run.report;
-        // Iterations still counted as running when the run was cut short were aborted with it.
-        let (running, aborted) = match status {
+        // Iterations still counted as running when the run ended were aborted with it.
+        let (running, aborted) = match r.status {
             MapRunStatus::Running => (r.running, 0),
             _ => (0, r.running),
         };
@@ -32,7 +24,7 @@ impl Engine {
             "failuresNotRedrivable": 0, "pendingRedrive": 0,
         });
         let mut answer = json!({
-            "mapRunArn": r.arn, "executionArn": run.execution_arn, "status": status.as_str(), "startDate": date(r.start_date),
+            "mapRunArn": r.arn, "executionArn": run.execution_arn, "status": r.status.as_str(), "startDate": date(r.start_date),
             "maxConcurrency": r.max_concurrency, "toleratedFailurePercentage": r.tolerated_failure_percentage,
             "toleratedFailureCount": r.tolerated_failure_count, "itemCounts": counts, "executionCounts": counts, "redriveCount": 0,
         });
@@ -55,11 +47,10 @@ impl Engine {
             return Err(ApiError::new("ValidationException", "At least one of maxConcurrency, toleratedFailureCount and toleratedFailurePercentage must be given"));
         }
         let run = self.map_run_record(map_run_arn)?;
-        let running = self.store.execution(&run.execution_arn)?.is_some_and(|e| e.status == Status::Running);
-        if run.report.status != MapRunStatus::Running || !running {
+        if run.report.status != MapRunStatus::Running {
             return Err(ApiError::new("ValidationException", format!("The Map Run '{}' has ended: its settings no longer change", run.report.arn)));
         }
-        let mut settings = run.settings();
+        let mut settings = run.report.settings();
         if let Some(n) = max_concurrency {
             settings.max_concurrency = n;
         }

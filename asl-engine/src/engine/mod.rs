@@ -15,7 +15,7 @@ pub use versions::Routing;
 use crate::arn;
 use crate::journal::{stored, Answers};
 use crate::store::{
-    definition_hash, ActivityRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineType, Page, Paged, Qualifier, StateMachineRecord,
+    definition_hash, qualified_arn, ActivityRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineType, Page, Paged, Qualifier, StateMachineRecord,
     Status, Store, StoreError, TokenOutcome, VersionRecord,
 };
 use asl_runtime::context::{activity_arn, execution_arn, local_activity_arn, role_arn, state_machine_arn};
@@ -121,6 +121,7 @@ impl Engine {
         publish: Option<Option<&str>>,
     ) -> ApiResult {
         check_name(name)?;
+        Engine::check_version_description(publish)?;
         let hash = checked_definition(name, definition, machine_type)?;
         let record = StateMachineRecord {
             name: name.to_string(),
@@ -132,12 +133,13 @@ impl Engine {
             creation_date: (self.now)(),
             update_date: None,
             status: MachineStatus::Active,
-            revision_id: new_revision(),
+            // None until the first update (AWS's "INITIAL").
+            revision_id: String::new(),
         };
         let record = self.store.create_state_machine(record)?;
         let mut answer = json!({ "stateMachineArn": record.arn, "creationDate": date(record.creation_date) });
         if let Some(description) = publish {
-            answer["stateMachineVersionArn"] = self.publish(&record.name, None, description)?.arn.into();
+            answer["stateMachineVersionArn"] = self.publish(&record.name, Some(&record.revision_id), description)?.arn.into();
         }
         Ok(answer)
     }
@@ -193,7 +195,7 @@ impl Engine {
     /// Version `number` of `m`; AWS answers StateMachineDoesNotExist for one that is not there.
     fn version(&self, m: &StateMachineRecord, number: u32) -> ApiResult<VersionRecord> {
         self.store.version(&m.name, number)?.ok_or_else(|| {
-            ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}:{number}'", m.arn))
+            ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", qualified_arn(&m.arn, number)))
         })
     }
 
@@ -216,7 +218,7 @@ impl Engine {
             answer["stateMachineVersionArn"] = v.arn.into();
         }
         if let Some(alias) = &e.alias {
-            answer["stateMachineAliasArn"] = format!("{}:{alias}", m.arn).into();
+            answer["stateMachineAliasArn"] = qualified_arn(&m.arn, alias).into();
         }
         Ok(answer)
     }
@@ -250,10 +252,10 @@ impl Engine {
             Some(Qualifier::Alias(a)) => {
                 // StartExecution knows no ResourceNotFound: an alias is a state machine here.
                 let alias = self.alias(&m, a).map_err(|e| match e.code {
-                    "ResourceNotFound" => ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}:{a}'", m.arn)),
+                    "ResourceNotFound" => ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", qualified_arn(&m.arn, a))),
                     _ => e,
                 })?;
-                (Some(versions::route(&alias.routing)), Some(alias.name))
+                (Some(versions::route(&alias)?), Some(alias.name))
             }
         };
         let name = match name {
@@ -653,10 +655,10 @@ fn machine_name(arn_or_name: &str) -> ApiResult<&str> {
 fn qualified_arns(machine_arn: &str, e: &ExecutionRecord) -> Vec<(&'static str, String)> {
     let mut arns = Vec::new();
     if let Some(n) = e.version {
-        arns.push(("stateMachineVersionArn", format!("{machine_arn}:{n}")));
+        arns.push(("stateMachineVersionArn", qualified_arn(machine_arn, n)));
     }
     if let Some(alias) = &e.alias {
-        arns.push(("stateMachineAliasArn", format!("{machine_arn}:{alias}")));
+        arns.push(("stateMachineAliasArn", qualified_arn(machine_arn, alias)));
     }
     arns
 }

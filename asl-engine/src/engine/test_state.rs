@@ -128,6 +128,11 @@ pub fn plan(request: &TestStateRequest<'_>) -> ApiResult<TestStatePlan> {
         state = as_mocked_task(state);
     }
     let jsonata = state.get("QueryLanguage").or(query_language.as_ref()).and_then(Value::as_str) == Some("JSONata");
+    // The machine around the state is JSONPath (its setup Pass and Succeed states); a state of
+    // a JSONata machine says so itself.
+    if jsonata {
+        state.insert("QueryLanguage".into(), "JSONata".into());
+    }
     let input = request.input.unwrap_or("{}");
     serde_json::from_str::<Value>(input).map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'")))?;
     let variables = match request.variables {
@@ -152,20 +157,17 @@ pub fn plan(request: &TestStateRequest<'_>) -> ApiResult<TestStatePlan> {
     let start = if variables.is_empty() {
         name.clone()
     } else {
-        states.insert(SETUP.into(), json!({ "Type": "Pass", "QueryLanguage": "JSONPath", "Assign": variables, "Next": name }));
+        states.insert(SETUP.into(), json!({ "Type": "Pass", "Assign": variables, "Next": name }));
         SETUP.to_string()
     };
     states.insert(name.clone(), Value::Object(state));
     for target in targets {
         states.insert(target, json!({ "Type": "Succeed" }));
     }
-    let mut machine = json!({ "StartAt": start, "States": states });
-    if let Some(language) = query_language {
-        machine["QueryLanguage"] = language;
-    }
-    let mock_config = mock.map(|m| {
+    let machine = json!({ "StartAt": start, "States": states });
+    let mock_config = mock.map(|m| -> ApiResult<String> {
         let response = match m {
-            Mock::Result(text) => json!({ "Return": serde_json::from_str::<Value>(&text).unwrap_or(Value::Null) }),
+            Mock::Result(text) => json!({ "Return": serde_json::from_str::<Value>(&text).map_err(|_| validation("Mocked result must be valid JSON"))? }),
             Mock::Error { error, cause } => {
                 let mut thrown = Map::new();
                 if let Some(error) = error {
@@ -177,12 +179,13 @@ pub fn plan(request: &TestStateRequest<'_>) -> ApiResult<TestStatePlan> {
                 json!({ "Throw": thrown })
             }
         };
-        json!({
+        let config = json!({
             "StateMachines": { MACHINE: { "TestCases": { TEST_CASE: { name.clone(): "Mocked" } } } },
             "MockedResponses": { "Mocked": { "0": response } },
-        })
-        .to_string()
+        });
+        Ok(config.to_string())
     });
+    let mock_config = mock_config.transpose()?;
     Ok(TestStatePlan {
         definition: machine.to_string(),
         input: input.to_string(),
@@ -479,6 +482,13 @@ mod tests {
         assert_eq!((machine["States"]["After"]["Type"].as_str(), machine["States"]["Handle"]["Type"].as_str()), (Some("Succeed"), Some("Succeed")));
         let mocks: Value = serde_json::from_str(plan.mock_config.as_deref().unwrap()).unwrap();
         assert_eq!(mocks["MockedResponses"]["Mocked"]["0"]["Return"], json!({"ok": 1}));
+    }
+
+    #[test]
+    fn a_jsonata_state_with_variables_makes_a_valid_machine() {
+        let machine = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $x + 1 %}", "End": true}}}"#;
+        let plan = plan(&TestStateRequest { state_name: Some("A"), variables: Some(r#"{"x": 1}"#), ..request(machine) }).unwrap();
+        assert!(asl_codegen::check_source(&plan.definition).is_empty(), "{}", plan.definition);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{check_max_results, date, machine_ref, paged, ApiError, ApiResult, Engine};
 use crate::arn;
-use crate::store::{AliasRecord, AliasUpdate, Page, Qualifier, Route, StateMachineRecord, VersionRecord};
+use crate::store::{qualified_arn, AliasRecord, AliasUpdate, Page, Qualifier, Route, StateMachineRecord, VersionRecord};
 use rand::Rng;
 use serde_json::{json, Value};
 
@@ -28,9 +28,17 @@ impl Engine {
         Ok(self.store.publish_version(machine, revision, description, (self.now)())?)
     }
 
-    /// PublishStateMachineVersion.
+    /// CreateStateMachine's and UpdateStateMachine's `versionDescription`, checked before
+    /// anything is written.
+    pub(super) fn check_version_description(publish: Option<Option<&str>>) -> ApiResult<()> {
+        check_description("versionDescription", publish.flatten())
+    }
+
+    /// PublishStateMachineVersion. `INITIAL` names the revision of a machine never updated
+    /// (which has no revision id), as AWS takes it.
     pub fn publish_state_machine_version(&self, arn: &str, revision: Option<&str>, description: Option<&str>) -> ApiResult {
         let m = self.machine(arn)?;
+        let revision = revision.map(|r| if r == "INITIAL" { "" } else { r });
         let v = self.publish(&m.name, revision, description)?;
         Ok(json!({ "stateMachineVersionArn": v.arn, "creationDate": date(v.creation_date) }))
     }
@@ -57,14 +65,16 @@ impl Engine {
     pub fn create_state_machine_alias(&self, name: &str, description: Option<&str>, routing: &[Routing]) -> ApiResult {
         check_alias_name(name)?;
         check_description("description", description)?;
+        check_route_count(routing.len())?;
         let first = routing.first().map(|r| r.version_arn.as_str()).unwrap_or_default();
         let (machine, _) = version_ref(first)?;
-        let m = self.named_machine(machine)?;
+        // The alias actions know no StateMachineDoesNotExist: the version is what is missing.
+        let m = self.named_machine(machine).map_err(|_| not_found(first))?;
         let routes = routes(&m, routing)?;
         let alias = AliasRecord {
             machine: m.name.clone(),
             name: name.to_string(),
-            arn: format!("{}:{name}", m.arn),
+            arn: qualified_arn(&m.arn, name),
             description: description.map(str::to_string),
             routing: routes,
             creation_date: (self.now)(),
@@ -78,7 +88,7 @@ impl Engine {
         let (m, name) = self.alias_ref(alias_arn)?;
         let a = self.alias(&m, name)?;
         let routing: Vec<Value> =
-            a.routing.iter().map(|r| json!({ "stateMachineVersionArn": format!("{}:{}", m.arn, r.version), "weight": r.weight })).collect();
+            a.routing.iter().map(|r| json!({ "stateMachineVersionArn": qualified_arn(&m.arn, r.version), "weight": r.weight })).collect();
         let mut answer = json!({ "stateMachineAliasArn": a.arn, "name": a.name, "routingConfiguration": routing, "creationDate": date(a.creation_date) });
         if let Some(description) = a.description {
             answer["description"] = description.into();
@@ -133,20 +143,30 @@ impl Engine {
 
     /// Alias `name` of `m` (ResourceNotFound when there is none).
     pub(super) fn alias(&self, m: &StateMachineRecord, name: &str) -> ApiResult<AliasRecord> {
-        self.store.alias(&m.name, name)?.ok_or_else(|| not_found(&format!("{}:{name}", m.arn)))
+        self.store.alias(&m.name, name)?.ok_or_else(|| not_found(&qualified_arn(&m.arn, name)))
     }
 }
 
 /// The version an execution through an alias runs: the first route's with its weight's
 /// chance, else the second's.
-pub(super) fn route(routing: &[Route]) -> u32 {
+pub(super) fn route(alias: &AliasRecord) -> ApiResult<u32> {
     let roll: u8 = rand::thread_rng().gen_range(0..100);
-    match routing {
-        [first, second] if roll >= first.weight => second.version,
-        [first, ..] => first.version,
-        // The store never keeps an alias without routes.
-        [] => 0,
+    match alias.routing.as_slice() {
+        [first, second] if roll >= first.weight => Ok(second.version),
+        [first, ..] => Ok(first.version),
+        [] => Err(ApiError::new("InternalError", format!("the alias '{}' routes to no version", alias.arn))),
     }
+}
+
+/// AWS's limit on an alias's routes: one or two.
+fn check_route_count(count: usize) -> ApiResult<()> {
+    if count == 0 || count > 2 {
+        return Err(ApiError::new(
+            "ValidationException",
+            format!("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2, but has {count}"),
+        ));
+    }
+    Ok(())
 }
 
 fn not_found(arn: &str) -> ApiError {
@@ -162,15 +182,11 @@ fn version_ref(arn: &str) -> ApiResult<(&str, u32)> {
 }
 
 /// An alias's routes as AWS accepts them: one or two versions of `m`, different, with weights
-/// of 0–100 adding up to 100.
+/// of 0–100 adding up to 100; by version, so that the same routes given in another order are
+/// the same alias.
 fn routes(m: &StateMachineRecord, routing: &[Routing]) -> ApiResult<Vec<Route>> {
     let invalid = |message: String| ApiError::new("ValidationException", message);
-    if routing.is_empty() || routing.len() > 2 {
-        return Err(invalid(format!(
-            "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2, but has {}",
-            routing.len()
-        )));
-    }
+    check_route_count(routing.len())?;
     let mut routes = Vec::new();
     for r in routing {
         let (machine, version) = version_ref(&r.version_arn)?;
@@ -188,6 +204,7 @@ fn routes(m: &StateMachineRecord, routing: &[Routing]) -> ApiResult<Vec<Route>> 
     if routes.iter().map(|r| u32::from(r.weight)).sum::<u32>() != 100 {
         return Err(invalid("Sum of routing configuration weights must be equal to 100".into()));
     }
+    routes.sort_by_key(|r| r.version);
     Ok(routes)
 }
 

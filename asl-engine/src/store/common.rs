@@ -192,6 +192,29 @@ pub(super) fn alias_exists(arn: &str) -> StoreError {
 }
 
 /// The version ARN `<machine arn>:<number>`, or the alias ARN `<machine arn>:<name>`.
-pub(super) fn qualified_arn(machine_arn: &str, qualifier: impl std::fmt::Display) -> String {
+pub fn qualified_arn(machine_arn: &str, qualifier: impl std::fmt::Display) -> String {
     format!("{machine_arn}:{qualifier}")
+}
+
+/// A Map Run's report merged into what the store kept of it (see `Store::put_map_run`): the
+/// kept start date and settings win; the settings are answered when they differ.
+pub(super) fn merge_map_run(kept: Option<&super::MapRunRecord>, mut record: super::MapRunRecord) -> (super::MapRunRecord, Option<super::MapRunSettings>) {
+    record.report.start_date = millis(record.report.start_date);
+    record.report.stop_date = record.report.stop_date.map(millis);
+    let Some(kept) = kept else { return (record, None) };
+    record.report.start_date = kept.report.start_date;
+    let settings = kept.report.settings();
+    let changed = (settings != record.report.settings()).then_some(settings);
+    record.report.set_settings(settings);
+    (record, changed)
+}
+
+/// What becomes of a Map Run still RUNNING when its execution ends with `status`.
+pub(super) fn map_run_end(status: super::Status) -> super::MapRunStatus {
+    use super::{MapRunStatus, Status};
+    match status {
+        Status::Succeeded => MapRunStatus::Succeeded,
+        Status::Failed => MapRunStatus::Failed,
+        Status::Running | Status::TimedOut | Status::Aborted => MapRunStatus::Aborted,
+    }
 }

@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::common::{
-    aborted_event, alias_exists, arn_taken, date_text, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
+    aborted_event, alias_exists, arn_taken, date_text, map_run_end, merge_map_run, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
     parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, stale_revision,
     too_many_aliases, too_many_versions, version_in_use,
 };
 use super::{
-    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, MapRunSettings, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
+    ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, MapRunSettings, MapRunStatus, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord,
     VersionRecord, MAX_ALIASES, MAX_TAGS, MAX_VERSIONS,
 };
@@ -136,6 +136,14 @@ impl Inner {
 
     fn last_event_id(&self, arn: &str) -> u64 {
         self.events.get(arn).and_then(|h| h.keys().next_back().copied()).unwrap_or(0)
+    }
+
+    /// The Map Runs of `arn` still RUNNING end with it.
+    fn end_map_runs(&mut self, arn: &str, status: Status, now: DateTime<Utc>) {
+        for run in self.map_runs.values_mut().filter(|r| r.execution_arn == arn && r.report.status == MapRunStatus::Running) {
+            run.report.status = map_run_end(status);
+            run.report.stop_date = Some(millis(now));
+        }
     }
 
     fn close_tokens(&mut self, arn: &str) {
@@ -563,6 +571,7 @@ impl Store for MemoryStore {
         e.lease_until = None;
         // Progress stays: a redrive carries on from it.
         inner.close_tokens(arn);
+        inner.end_map_runs(arn, ending.status, ending.stop_date);
         inner.append(arn, events);
         inner.purge_machine_of(arn);
         Ok(())
@@ -582,6 +591,7 @@ impl Store for MemoryStore {
         e.owner = None;
         e.lease_until = None;
         inner.close_tokens(arn);
+        inner.end_map_runs(arn, Status::Aborted, now);
         let event = aborted_event(inner.last_event_id(arn) + 1, error, cause, now);
         inner.append(arn, &[event]);
         inner.purge_machine_of(arn);
@@ -647,16 +657,10 @@ impl Store for MemoryStore {
         Ok(self.lock()?.effects.get(arn).and_then(|e| e.get(key)).cloned())
     }
 
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
-        let mut record = record.clone();
-        record.report.start_date = millis(record.report.start_date);
-        record.report.stop_date = record.report.stop_date.map(millis);
+    fn put_map_run(&self, worker: &str, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
         let mut inner = self.lock()?;
-        let kept = inner.map_runs.get(&record.report.arn).map(MapRunRecord::settings);
-        let changed = kept.filter(|k| *k != record.settings());
-        if let Some(kept) = kept {
-            record = record.with_settings(kept);
-        }
+        inner.held(&record.execution_arn, Some(worker))?;
+        let (record, changed) = merge_map_run(inner.map_runs.get(&record.report.arn), record.clone());
         inner.map_runs.insert(record.report.arn.clone(), record);
         Ok(changed)
     }
@@ -664,7 +668,7 @@ impl Store for MemoryStore {
     fn update_map_run(&self, arn: &str, settings: &MapRunSettings) -> Result<()> {
         let mut inner = self.lock()?;
         let run = inner.map_runs.get_mut(arn).ok_or_else(|| StoreError::ResourceNotFound(arn.to_owned()))?;
-        *run = run.clone().with_settings(*settings);
+        run.report.set_settings(*settings);
         Ok(())
     }
 

@@ -12,7 +12,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
-pub use common::failed_event;
+pub use common::{failed_event, qualified_arn};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -105,20 +105,7 @@ pub struct MapRunRecord {
     pub report: MapRunReport,
 }
 
-impl MapRunRecord {
-    pub fn settings(&self) -> MapRunSettings {
-        let r = &self.report;
-        MapRunSettings { max_concurrency: r.max_concurrency, tolerated_failure_count: r.tolerated_failure_count, tolerated_failure_percentage: r.tolerated_failure_percentage }
-    }
 
-    /// The record with `settings` in place of its own.
-    pub fn with_settings(mut self, settings: MapRunSettings) -> Self {
-        self.report.max_concurrency = settings.max_concurrency;
-        self.report.tolerated_failure_count = settings.tolerated_failure_count;
-        self.report.tolerated_failure_percentage = settings.tolerated_failure_percentage;
-        self
-    }
-}
 
 /// What UpdateStateMachine changes: the definition (with its hash) and/or the role, under a
 /// new revision.
@@ -531,14 +518,16 @@ pub trait Store: Send + Sync + 'static {
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>>;
 
     // ---- Map Runs (reported by the executions that run them)
-    /// Keeps `record`, replacing what was kept under its ARN, except for the settings
-    /// (MaxConcurrency and the tolerated failures): those kept win, since UpdateMapRun may have
-    /// changed them, and are answered when they differ from the record's.
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>>;
+    /// Keeps the report `worker` makes of a Map Run of an execution it holds (`LeaseLost`
+    /// otherwise), replacing what was kept under its ARN but for the start date (a resumed run
+    /// reports anew) and the settings (MaxConcurrency, tolerated failures): those kept win,
+    /// since UpdateMapRun may have changed them, and are answered when they differ.
+    fn put_map_run(&self, worker: &str, record: &MapRunRecord) -> Result<Option<MapRunSettings>>;
     /// UpdateMapRun: new settings for the Map Run `arn` (`ResourceNotFound` when there is none).
     fn update_map_run(&self, arn: &str, settings: &MapRunSettings) -> Result<()>;
     fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>>;
-    /// An execution's Map Runs, oldest first.
+    /// An execution's Map Runs, oldest first. (A run still RUNNING when its execution ends,
+    /// finishes or is stopped, ends with it: ABORTED, or FAILED when the execution failed.)
     fn list_map_runs(&self, execution_arn: &str, page: &Page) -> Result<Paged<MapRunRecord>>;
 
     // ---- activities

@@ -933,6 +933,8 @@ fn aliases_route_to_versions_that_exist(store: &dyn Store) {
 
 fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store) {
     let e = start(store, "m", "e", at(0));
+    let other = start(store, "m", "other", at(0));
+    assert_eq!(names(&store.claim("w", &all_machines(), at(0), at(600), 2).unwrap()).len(), 2);
     let report = |arn: &str, start: i64, succeeded: u64| MapRunReport {
         arn: arn.into(),
         status: MapRunStatus::Running,
@@ -948,25 +950,38 @@ fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store
         results_written: 0,
     };
     let first = MapRunRecord { execution_arn: e.arn.clone(), report: report("run:a", 1, 0) };
-    assert_eq!(store.put_map_run(&first).unwrap(), None);
+    assert_eq!(store.put_map_run("w", &first).unwrap(), None);
+    assert!(matches!(store.put_map_run("not-the-holder", &first), Err(StoreError::LeaseLost(_))));
     // UpdateMapRun's settings outlive the run's next report, which is told of them.
     let updated = MapRunSettings { max_concurrency: 50, tolerated_failure_count: 2, tolerated_failure_percentage: 5.0 };
     store.update_map_run("run:a", &updated).unwrap();
-    assert_eq!(store.put_map_run(&first).unwrap(), Some(updated));
-    assert_eq!(store.map_run("run:a").unwrap().unwrap().settings(), updated);
-    assert_eq!(store.put_map_run(&first.clone().with_settings(updated)).unwrap(), None, "told once");
+    assert_eq!(store.put_map_run("w", &first).unwrap(), Some(updated));
+    assert_eq!(store.map_run("run:a").unwrap().unwrap().report.settings(), updated);
+    let mut told = first.clone();
+    told.report.set_settings(updated);
+    assert_eq!(store.put_map_run("w", &told).unwrap(), None, "told once");
     assert!(matches!(store.update_map_run("run:z", &updated), Err(StoreError::ResourceNotFound(_))));
-    store.update_map_run("run:a", &first.settings()).unwrap();
-    let later = MapRunRecord { report: MapRunReport { status: MapRunStatus::Succeeded, stop_date: Some(at(4)), ..report("run:a", 1, 3) }, ..first.clone() };
-    store.put_map_run(&later).unwrap();
-    assert_eq!(store.map_run("run:a").unwrap(), Some(later.clone()), "the last report wins");
-    store.put_map_run(&MapRunRecord { execution_arn: e.arn.clone(), report: report("run:b", 2, 1) }).unwrap();
-    store.put_map_run(&MapRunRecord { execution_arn: arn("m", "other"), report: report("run:c", 0, 1) }).unwrap();
+    store.update_map_run("run:a", &first.report.settings()).unwrap();
+    // A resumed run reports a later start: the first one is kept.
+    let later = MapRunRecord { report: MapRunReport { status: MapRunStatus::Succeeded, stop_date: Some(at(4)), ..report("run:a", 3, 3) }, ..first.clone() };
+    store.put_map_run("w", &later).unwrap();
+    let kept = store.map_run("run:a").unwrap().unwrap();
+    assert_eq!((kept.report.start_date, kept.report.status, kept.report.succeeded), (at(1), MapRunStatus::Succeeded, 3), "the last report wins but for the start");
+    store.put_map_run("w", &MapRunRecord { execution_arn: e.arn.clone(), report: report("run:b", 2, 1) }).unwrap();
+    store.put_map_run("w", &MapRunRecord { execution_arn: other.arn.clone(), report: report("run:c", 0, 1) }).unwrap();
     let listed = store.list_map_runs(&e.arn, &page(1, None)).unwrap();
-    assert_eq!(listed.items, [later]);
+    assert_eq!(listed.items, [kept]);
     let rest = store.list_map_runs(&e.arn, &page(1, listed.next_token)).unwrap();
     assert_eq!((rest.items.iter().map(|r| r.report.arn.as_str()).collect::<Vec<_>>(), rest.next_token), (vec!["run:b"], None));
     assert_eq!(store.map_run("run:z").unwrap(), None);
+
+    // Runs still RUNNING end with their execution.
+    store.stop_execution(&other.arn, None, None, at(9)).unwrap();
+    let stopped = store.map_run("run:c").unwrap().unwrap().report;
+    assert_eq!((stopped.status, stopped.stop_date), (MapRunStatus::Aborted, Some(at(9))));
+    store.finish(&e.arn, Some("w"), &ending(Status::Failed, at(10)), &[]).unwrap();
+    assert_eq!(store.map_run("run:b").unwrap().unwrap().report.status, MapRunStatus::Failed);
+    assert_eq!(store.map_run("run:a").unwrap().unwrap().report.status, MapRunStatus::Succeeded, "an ended run stays as it ended");
 }
 
 /// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.

@@ -50,27 +50,6 @@ pub fn map_started<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C
     exec.add_event(|| env.clock.now(), "MapStateStarted", || Some(("mapStateStartedEventDetails", serde_json::json!({ "length": 0 }))));
 }
 
-/// The Map Run a distributed Map state is about to start (`None` for an inline Map), labelled
-/// `label` (its `Label`, else its name). Its id is a UUID drawn from the execution, the place
-/// and the id its MapRunStarted event will have, so a replay after a restart names the same
-/// Map Run, and a later visit of the state (a loop, a redrive) a new one.
-pub fn map_run<S: Copy>(exec: &Execution<S>, mode: MapMode, label: &str) -> Option<MapRun> {
-    use sha2::{Digest, Sha256};
-    let MapMode::Distributed(_) = mode else { return None };
-    let info = exec.info();
-    let seed = format!("{}\n{}\n{}", info.id(), info.child_path(), exec.last_event_id() + 1);
-    let digest = Sha256::digest(seed.as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    let id = uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string();
-    Some(MapRun::new(&info.state_machine_id(), label, &id))
-}
-
-/// The Map Run a ResultWriter writes for (only distributed Maps have one).
-pub fn writer_map_run(run: &Option<MapRun>) -> Result<MapRun, Fault> {
-    run.clone().ok_or_else(|| Fault::runtime("a ResultWriter outside a distributed Map state"))
-}
-
 /// MapRunStarted, for a distributed Map: its iterations are child executions of the Map Run,
 /// whose events are not part of this execution's history. The run is reported to the journal.
 pub fn map_run_started<S: Copy, H, C: Clock>(

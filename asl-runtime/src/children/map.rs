@@ -166,13 +166,10 @@ where
                     None => tolerance,
                     Some(map_run) => {
                         map_run.observe(pulled, false);
-                        // Before the run fails for it, a fresh look at the thresholds.
-                        if map_run.tolerance().count_exceeded(failed) {
-                            if let Err(interrupted) = map_run.refresh(env) {
-                                return (Err(interrupted.into()), ended);
-                            }
+                        match map_run.tolerance_for(env, |t| t.count_exceeded(failed)) {
+                            Ok(tolerance) => tolerance,
+                            Err(interrupted) => return (Err(interrupted.into()), ended),
                         }
-                        map_run.tolerance()
                     }
                 };
                 if tolerance.count_exceeded(failed) {
@@ -198,15 +195,10 @@ where
         }
     }
     if let MapMode::Distributed(tolerance) = mode {
-        let tolerance = match map_run.as_mut() {
-            Some(map_run) if map_run.tolerance().exceeded(failed, ended.count) => {
-                if let Err(interrupted) = map_run.refresh(env) {
-                    return (Err(interrupted.into()), ended);
-                }
-                map_run.tolerance()
-            }
-            Some(map_run) => map_run.tolerance(),
+        let tolerance = match map_run.as_mut().map(|r| r.tolerance_for(env, |t| t.exceeded(failed, ended.count))) {
             None => tolerance,
+            Some(Ok(tolerance)) => tolerance,
+            Some(Err(interrupted)) => return (Err(interrupted.into()), ended),
         };
         if tolerance.exceeded(failed, ended.count) {
             return (Err(threshold_exceeded()), ended);

@@ -1,16 +1,39 @@
 //! A distributed Map's Map Run: its identity (the ARN in MapRunStarted, the ResultWriter's
 //! manifest and DescribeMapRun) and what it has done, reported to the journal as it goes.
 
+use crate::clock::Clock;
 use crate::durable::{MapRunReport, MapRunSettings, MapRunStatus};
 use crate::env::Env;
+use crate::execution::Execution;
 use crate::flow::Interrupted;
 use crate::items::MapRun;
 use chrono::{DateTime, Utc};
-use std::time::{Duration, Instant};
 
-/// How often at most a running Map Run reports its counts: each report is a write to the
-/// store, and a Map Run may have 10,000 iterations ending within seconds.
-const REPORT_EVERY: Duration = Duration::from_millis(250);
+/// How often at most a running Map Run reports its counts (milliseconds of the execution's
+/// clock): each report is a write to the store, and a Map Run may have 10,000 iterations
+/// ending within seconds.
+const REPORT_EVERY_MS: i64 = 250;
+
+/// The Map Run a distributed Map state is about to start (`None` for an inline Map), labelled
+/// `label` (its `Label`, else its name). Its id is a UUID drawn from the execution, the place
+/// and the id its MapRunStarted event will have, so a replay after a restart names the same
+/// Map Run, and a later visit of the state (a loop, a redrive) a new one.
+pub fn map_run<S: Copy>(exec: &Execution<S>, mode: super::MapMode, label: &str) -> Option<MapRun> {
+    use sha2::{Digest, Sha256};
+    let super::MapMode::Distributed(_) = mode else { return None };
+    let info = exec.info();
+    let seed = format!("{}\n{}\n{}", info.id(), info.child_path(), exec.last_event_id() + 1);
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string();
+    Some(MapRun::new(&info.state_machine_id(), label, &id))
+}
+
+/// The Map Run a ResultWriter writes for (only distributed Maps have one).
+pub fn writer_map_run(run: &Option<MapRun>) -> Result<MapRun, crate::flow::Fault> {
+    run.clone().ok_or_else(|| crate::flow::Fault::runtime("a ResultWriter outside a distributed Map state"))
+}
 
 /// A Map Run under way.
 #[derive(Debug)]
@@ -19,7 +42,7 @@ pub struct MapRunProgress {
     report: MapRunReport,
     /// The state's thresholds as given (neither: no failure tolerated), then as updated.
     tolerance: super::Tolerance,
-    last_report: Option<Instant>,
+    last_report: Option<DateTime<Utc>>,
 }
 
 impl MapRunProgress {
@@ -55,10 +78,6 @@ impl MapRunProgress {
         }
     }
 
-    /// The failures tolerated now, as UpdateMapRun may have changed them.
-    pub fn tolerance(&self) -> super::Tolerance {
-        self.tolerance
-    }
 
     /// An iteration ended (`succeeded` or not), `started` having been started so far.
     pub fn observe(&mut self, started: u64, succeeded: bool) {
@@ -75,32 +94,35 @@ impl MapRunProgress {
         self.report.results_written += 1;
     }
 
-    /// Tells the journal now, and takes the settings it answers: a look at the thresholds
-    /// before a failure fails the run.
-    pub fn refresh<H, C>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
-        self.send(env)
+    /// The thresholds to judge the failures by: when `exceeded` says they fail the run, those
+    /// in force now (an UpdateMapRun may have raised them), from a fresh report.
+    pub fn tolerance_for<H, C: Clock>(&mut self, env: &Env<H, C>, exceeded: impl Fn(&super::Tolerance) -> bool) -> Result<super::Tolerance, Interrupted> {
+        if exceeded(&self.tolerance) {
+            self.send(env)?;
+        }
+        Ok(self.tolerance)
     }
 
-    /// Tells the journal, unless it was told less than [`REPORT_EVERY`] ago.
-    pub fn report<H, C>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
-        if self.last_report.is_some_and(|at| at.elapsed() < REPORT_EVERY) {
+    /// Tells the journal, unless it was told less than [`REPORT_EVERY_MS`] ago.
+    pub fn report<H, C: Clock>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
+        let now = env.clock.now();
+        if self.last_report.is_some_and(|at| (now - at).num_milliseconds() < REPORT_EVERY_MS) {
             return Ok(());
         }
         self.send(env)
     }
 
     /// The run ended (`succeeded` or not) at `now`: tells the journal.
-    pub fn finish<H, C>(&mut self, env: &Env<H, C>, succeeded: bool, now: DateTime<Utc>) -> Result<(), Interrupted> {
+    pub fn finish<H, C: Clock>(&mut self, env: &Env<H, C>, succeeded: bool, now: DateTime<Utc>) -> Result<(), Interrupted> {
         self.report.status = if succeeded { MapRunStatus::Succeeded } else { MapRunStatus::Failed };
         self.report.stop_date = Some(now);
-        // Iterations cut short by the failure no longer run.
-        self.report.running = 0;
+        // Iterations cut short by a failure keep their count: DescribeMapRun shows them aborted.
         self.send(env)
     }
 
     /// Tells the journal, and takes the settings it answers (an UpdateMapRun's).
-    fn send<H, C>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
-        self.last_report = Some(Instant::now());
+    fn send<H, C: Clock>(&mut self, env: &Env<H, C>) -> Result<(), Interrupted> {
+        self.last_report = Some(env.clock.now());
         let Some(journal) = env.journal() else { return Ok(()) };
         if let Some(settings) = journal.map_run(&self.report)? {
             self.apply(settings);
@@ -109,13 +131,10 @@ impl MapRunProgress {
     }
 
     fn apply(&mut self, settings: MapRunSettings) {
-        let report = &mut self.report;
-        if settings == (MapRunSettings { max_concurrency: report.max_concurrency, tolerated_failure_count: report.tolerated_failure_count, tolerated_failure_percentage: report.tolerated_failure_percentage }) {
+        if settings == self.report.settings() {
             return;
         }
-        report.max_concurrency = settings.max_concurrency;
-        report.tolerated_failure_count = settings.tolerated_failure_count;
-        report.tolerated_failure_percentage = settings.tolerated_failure_percentage;
+        self.report.set_settings(settings);
         // A threshold is in force when the state set it or the update gives it a value: 0
         // stands for "not set" in the API, as DescribeMapRun shows an absent one.
         let count = (settings.tolerated_failure_count > 0 || self.tolerance.count.is_some()).then_some(settings.tolerated_failure_count);

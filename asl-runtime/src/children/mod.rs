@@ -16,8 +16,8 @@ mod map;
 mod map_run;
 mod parallel;
 
-pub use events::{map_ended, map_run, map_run_started, map_started, parallel_ended, parallel_started, state_failed, writer_map_run};
-pub use map_run::MapRunProgress;
+pub use events::{map_ended, map_run_started, map_started, parallel_ended, parallel_started, state_failed};
+pub use map_run::{map_run, writer_map_run, MapRunProgress};
 pub use map::{
     items, map, max_concurrency_from, tolerated_count_from, tolerated_percentage_from, MapMode, Tolerance, Writer,
     DISTRIBUTED_MAP_CONCURRENCY, INLINE_MAP_CONCURRENCY,

@@ -42,12 +42,12 @@ use rows::{
 };
 use schema::migrate;
 use statements::{
-    append_events, check_answerable, check_held, close_tokens, delete_tags, execution_status, get_execution, last_event_id, machine_of,
+    append_events, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
     purge_if_deleted, select_one,
 };
 
 use super::common::{
-    aborted_event, arn_taken, date_text, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
+    aborted_event, arn_taken, date_text, merge_map_run, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
     parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
 };
 use super::{
@@ -189,15 +189,6 @@ impl SqliteStore {
         tx.commit().context(what)?;
         Ok(value)
     }
-}
-
-fn put_map_run_row(tx: &Transaction<'_>, record: &MapRunRecord) -> Result<()> {
-    let what = "keeping a Map Run";
-    let report = serde_json::to_string(&record.report).map_err(|e| StoreError::Backend(format!("{what}: {e}")))?;
-    tx.prepare_cached("INSERT OR REPLACE INTO map_runs (arn, execution_arn, start_date, report) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut stmt| stmt.execute(params![record.report.arn, record.execution_arn, date_text(record.report.start_date), report]))
-        .context(what)?;
-    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -403,19 +394,13 @@ impl Store for SqliteStore {
         Ok(one_page(items, size, |e| execution_key_token(e.start_date, &e.name, &e.arn)))
     }
 
-    fn put_map_run(&self, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
+    fn put_map_run(&self, worker: &str, record: &MapRunRecord) -> Result<Option<MapRunSettings>> {
         let what = "keeping a Map Run";
-        // Dates to the millisecond, as everything the store keeps.
-        let mut record = record.clone();
-        record.report.start_date = super::common::millis(record.report.start_date);
-        record.report.stop_date = record.report.stop_date.map(super::common::millis);
         let sql = format!("SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1");
         self.write(what, |tx| {
-            let kept = select_one(tx, what, &sql, &record.report.arn, map_run_from_row)?.map(|r| r.settings());
-            let changed = kept.filter(|k| *k != record.settings());
-            if let Some(kept) = kept {
-                record = record.clone().with_settings(kept);
-            }
+            check_held(tx, &record.execution_arn, Some(worker))?;
+            let kept = select_one(tx, what, &sql, &record.report.arn, map_run_from_row)?;
+            let (record, changed) = merge_map_run(kept.as_ref(), record.clone());
             put_map_run_row(tx, &record)?;
             Ok(changed)
         })
@@ -425,8 +410,9 @@ impl Store for SqliteStore {
         let what = "updating a Map Run";
         let sql = format!("SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1");
         self.write(what, |tx| {
-            let run = select_one(tx, what, &sql, arn, map_run_from_row)?.ok_or_else(|| StoreError::ResourceNotFound(arn.to_owned()))?;
-            put_map_run_row(tx, &run.with_settings(*settings))
+            let mut run = select_one(tx, what, &sql, arn, map_run_from_row)?.ok_or_else(|| StoreError::ResourceNotFound(arn.to_owned()))?;
+            run.report.set_settings(*settings);
+            put_map_run_row(tx, &run)
         })
     }
 
@@ -621,6 +607,7 @@ impl Store for SqliteStore {
             })
             .context(what)?;
             close_tokens(tx, arn)?;
+            end_map_runs(tx, arn, ending.status, ending.stop_date)?;
             append_events(tx, arn, events)?;
             purge_machine_of(tx, arn)
         })
@@ -642,6 +629,7 @@ impl Store for SqliteStore {
             .and_then(|mut stmt| stmt.execute(params![date_text(now), error, cause, arn]))
             .context(what)?;
             close_tokens(tx, arn)?;
+            end_map_runs(tx, arn, Status::Aborted, now)?;
             let event = aborted_event(last_event_id(tx, arn)? + 1, error, cause, now);
             append_events(tx, arn, &[event])?;
             purge_machine_of(tx, arn)?;

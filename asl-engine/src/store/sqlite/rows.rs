@@ -3,7 +3,7 @@
 //! conversion error naming the column).
 
 use crate::store::common::{date_text, parse_date};
-use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, MapRunRecord, Route, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, MapRunRecord, Route, StoreError, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
@@ -99,8 +99,8 @@ pub(super) fn map_run_from_row(row: &Row<'_>) -> rusqlite::Result<MapRunRecord> 
 }
 
 /// An alias's routes as the `routing` column keeps them.
-pub(super) fn routing_text(routing: &[Route]) -> String {
-    serde_json::to_string(routing).unwrap_or_else(|_| "[]".into())
+pub(super) fn routing_text(routing: &[Route]) -> Result<String, StoreError> {
+    serde_json::to_string(routing).map_err(|e| StoreError::Backend(format!("writing an alias's routes: {e}")))
 }
 
 pub(super) fn activity_from_row(row: &Row<'_>) -> rusqlite::Result<ActivityRecord> {

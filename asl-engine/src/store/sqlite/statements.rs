@@ -1,8 +1,10 @@
 //! Statements several operations share, run inside their transaction.
 
-use super::rows::{execution_from_row, EXECUTION_COLUMNS};
+use super::rows::{execution_from_row, map_run_from_row, EXECUTION_COLUMNS, MAP_RUN_COLUMNS};
 use super::Context;
-use crate::store::{ExecutionRecord, Result, Status, StoreError, StoredEvent};
+use crate::store::common::{date_text, map_run_end, millis};
+use crate::store::{ExecutionRecord, MapRunRecord, Result, Status, StoreError, StoredEvent};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 /// The row `sql` selects by its one parameter `key`, as a record, if there is one.
@@ -120,4 +122,30 @@ pub(super) fn machine_of(tx: &Transaction<'_>, execution_arn: &str) -> Result<Op
     tx.prepare_cached("SELECT state_machine_name FROM executions WHERE arn = ?1")
         .and_then(|mut stmt| stmt.query_row([execution_arn], |row| row.get(0)).optional())
         .context("reading an execution's state machine")
+}
+
+pub(super) fn put_map_run_row(tx: &Transaction<'_>, record: &MapRunRecord) -> Result<()> {
+    let what = "keeping a Map Run";
+    let report = serde_json::to_string(&record.report).map_err(|e| StoreError::Backend(format!("{what}: {e}")))?;
+    tx.prepare_cached("INSERT OR REPLACE INTO map_runs (arn, execution_arn, start_date, report) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![record.report.arn, record.execution_arn, date_text(record.report.start_date), report]))
+        .context(what)?;
+    Ok(())
+}
+
+/// The Map Runs of execution `arn` still RUNNING end with it (it ended with `status`).
+pub(super) fn end_map_runs(tx: &Transaction<'_>, arn: &str, status: Status, now: DateTime<Utc>) -> Result<()> {
+    let what = "ending an execution's Map Runs";
+    let running: Vec<MapRunRecord> = tx
+        .prepare_cached(&format!(
+            "SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE execution_arn = ?1 AND json_extract(report, '$.status') = 'RUNNING'"
+        ))
+        .and_then(|mut stmt| stmt.query_map([arn], map_run_from_row)?.collect::<rusqlite::Result<Vec<_>>>())
+        .context(what)?;
+    for mut run in running {
+        run.report.status = map_run_end(status);
+        run.report.stop_date = Some(millis(now));
+        put_map_run_row(tx, &run)?;
+    }
+    Ok(())
 }

@@ -139,6 +139,7 @@ pub(super) fn create_alias(tx: &Transaction<'_>, alias: &AliasRecord) -> Result<
     if count(tx, what, "SELECT COUNT(*) FROM aliases WHERE machine = ?1", &alias.machine)? >= MAX_ALIASES {
         return Err(too_many_aliases(&m.arn));
     }
+    let routing = routing_text(&alias.routing)?;
     tx.prepare_cached(&format!("INSERT INTO aliases ({ALIAS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
         .and_then(|mut stmt| {
             stmt.execute(params![
@@ -146,7 +147,7 @@ pub(super) fn create_alias(tx: &Transaction<'_>, alias: &AliasRecord) -> Result<
                 alias.name,
                 alias.arn,
                 alias.description,
-                routing_text(&alias.routing),
+                routing,
                 date_text(alias.creation_date),
                 opt_date_text(alias.update_date),
             ])
@@ -167,8 +168,9 @@ pub(super) fn update_alias(tx: &Transaction<'_>, machine: &str, name: &str, upda
     }
     let description = update.description.clone().or(existing.description);
     let routing = update.routing.clone().unwrap_or(existing.routing);
+    let routing = routing_text(&routing)?;
     tx.prepare_cached("UPDATE aliases SET description = ?1, routing = ?2, update_date = ?3 WHERE machine = ?4 AND name = ?5")
-        .and_then(|mut stmt| stmt.execute(params![description, routing_text(&routing), date_text(update.update_date), machine, name]))
+        .and_then(|mut stmt| stmt.execute(params![description, routing, date_text(update.update_date), machine, name]))
         .context(what)?;
     get_alias(tx, machine, name)?.ok_or(StoreError::ResourceNotFound(arn))
 }
