@@ -30,25 +30,42 @@ pub struct Ran {
     pub events: Vec<Value>,
 }
 
+/// Why a one-shot run gave no answer: the definition does not validate (every diagnostic,
+/// rendered), or something on the way failed (the store, the worker).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotRun {
+    Invalid(String),
+    Failed(String),
+}
+
+impl std::fmt::Display for NotRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRun::Invalid(text) | NotRun::Failed(text) => f.write_str(text),
+        }
+    }
+}
+
 /// Runs `run` to its end and answers DescribeExecution's view of it (status, output, error,
 /// cause); a definition that does not validate is an error carrying every diagnostic.
 pub async fn run(run: &OneShot, workers: &SupervisorConfig) -> Result<Value, String> {
     let text = asl_codegen::read_definition(&run.definition)?;
     let file = run.definition.display().to_string();
-    Ok(run_definition(run, &file, &text, workers).await?.described)
+    let ran = run_definition(run, &file, &text, workers).await.map_err(|e| e.to_string())?;
+    Ok(ran.described)
 }
 
 /// [`run`] with the definition's text (`file` names it in diagnostics), answering its history
 /// too.
-pub async fn run_definition(run: &OneShot, file: &str, text: &str, workers: &SupervisorConfig) -> Result<Ran, String> {
+pub async fn run_definition(run: &OneShot, file: &str, text: &str, workers: &SupervisorConfig) -> Result<Ran, NotRun> {
     let diagnostics = asl_codegen::check_source(text);
     if !diagnostics.is_empty() {
-        return Err(asl_codegen::render(file, text, &diagnostics));
+        return Err(NotRun::Invalid(asl_codegen::render(file, text, &diagnostics)));
     }
     let runs = workers.build_dir.join("runs");
-    std::fs::create_dir_all(&runs).map_err(|e| format!("{}: {e}", runs.display()))?;
+    std::fs::create_dir_all(&runs).map_err(|e| NotRun::Failed(format!("{}: {e}", runs.display())))?;
     let store_path = runs.join(format!("{}-{}.db", std::process::id(), asl_runtime::execution::new_name()));
-    let result = run_on(run, text, &store_path, workers).await;
+    let result = run_on(run, text, &store_path, workers).await.map_err(NotRun::Failed);
     for suffix in ["", "-wal", "-shm"] {
         let mut p = store_path.clone().into_os_string();
         p.push(suffix);

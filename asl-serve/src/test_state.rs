@@ -6,7 +6,7 @@
 //! Functions Local mock config and a virtual clock (a Wait takes no time), and hands the
 //! history back to the plan for the answer. One test runs at a time: they share the crate.
 
-use crate::oneshot::{self, OneShot};
+use crate::oneshot::{self, NotRun, OneShot};
 use crate::workers::SupervisorConfig;
 use asl_engine::engine::test_state::{TestStatePlan, MACHINE, TEST_CASE};
 use asl_engine::engine::ApiResult;
@@ -45,12 +45,10 @@ impl TestStateRunner {
             name: MACHINE.to_string(),
         };
         // The definition's problems are the request's; anything else that stops the run is ours.
-        let diagnostics = asl_codegen::check_source(&plan.definition);
-        if !diagnostics.is_empty() {
-            let rendered = asl_codegen::render("definition", &plan.definition, &diagnostics);
-            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{rendered}")));
-        }
-        let ran = oneshot::run_definition(&run, "definition", &plan.definition, &config).await.map_err(internal)?;
+        let ran = oneshot::run_definition(&run, "definition", &plan.definition, &config).await.map_err(|e| match e {
+            NotRun::Invalid(rendered) => ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition:\n{rendered}")),
+            NotRun::Failed(reason) => internal(reason),
+        })?;
         Ok(plan.answer(&ran.described, &ran.events))
     }
 }
