@@ -66,9 +66,9 @@ pub type Writer = Box<dyn crate::items::MapRunWriter>;
 /// files (the output is then the writer's summary). Inline, the first failure wins;
 /// distributed, failed iterations are kept until the tolerance is exceeded, which fails the
 /// state with `States.ExceedToleratedFailureThreshold`. Also returns the events the children
-/// added and how many items ran.
-/// A distributed Map's Map Run is told of the iterations as they start and end, and of how
-/// the run ended.
+/// added and how many items ran. A distributed Map's Map Run is told of its iterations as they
+/// end and, here, of how the run ended (`iterations` does the rest, so that every way out of
+/// it is seen).
 #[allow(clippy::too_many_arguments)]
 pub async fn map<'a, M, H, C>(
     parent: &ExecutionInfo,
