@@ -8,30 +8,18 @@ mod server;
 use server::{have, Server};
 use std::time::{Duration, Instant};
 
-/// What every script starts with: a client of the server under test. No retries (an error
-/// must show at once); no host prefix (`sync-127.0.0.1` is no host).
+/// What every script has besides the client (`server::BOTO3_CLIENT`): a definition, a role,
+/// and `machine(name)`, which registers it.
 const PRELUDE: &str = r#"
-import os, json, datetime, threading, time, urllib.request, urllib.error
-import boto3
-from botocore.config import Config
-sfn = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'],
-                   config=Config(inject_host_prefix=False, retries={'max_attempts': 1}))
 DEFINITION = json.dumps({"StartAt": "Charge", "States": {"Charge": {"Type": "Task",
     "Resource": "arn:aws:lambda:us-east-1:123456789:function:charge", "End": True}}})
 ROLE = 'arn:aws:iam::123456789:role/step-functions-role'
 def machine(name, **kw):
     return sfn.create_state_machine(name=name, definition=DEFINITION, roleArn=ROLE, **kw)['stateMachineArn']
-def raises(code, f, *args, **kw):
-    try:
-        f(*args, **kw)
-    except sfn.exceptions.ClientError as e:
-        assert e.response['Error']['Code'] == code, (code, e.response)
-        return e
-    raise AssertionError('no ' + code)
 "#;
 
 fn python(server: &Server, script: &str) {
-    server::python_ok(server, PRELUDE, script);
+    server::python_ok(server, &format!("{}{PRELUDE}", server::BOTO3_CLIENT), script);
 }
 
 fn boto3() -> bool {
@@ -339,7 +327,8 @@ fn sigterm_ends_a_long_poll_and_the_server_promptly() {
     let mut server = Server::start();
     python(&server, "sfn.create_activity(name='review')");
     let poll = server.python_spawn(&format!(
-        "{PRELUDE}\narn = sfn.list_activities()['activities'][0]['activityArn']\nprint(json.dumps(sfn.get_activity_task(activityArn=arn)))"
+        "{}{PRELUDE}\narn = sfn.list_activities()['activities'][0]['activityArn']\nprint(json.dumps(sfn.get_activity_task(activityArn=arn)))",
+        server::BOTO3_CLIENT
     ));
     std::thread::sleep(Duration::from_millis(1500));
     let asked = Instant::now();

@@ -172,21 +172,7 @@ fn test_state_runs_one_state_compiled() {
         return;
     }
     let server = Server::with_workers(&[], &[]);
-    server::python_ok(&server, r#"
-import os, json
-import boto3
-from botocore.config import Config
-sfn = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'],
-                   config=Config(inject_host_prefix=False, retries={'max_attempts': 1}, read_timeout=1800))
-ROLE = 'arn:aws:iam::123456789:role/r'
-def raises(code, f, **kw):
-    try:
-        f(**kw)
-    except sfn.exceptions.ClientError as e:
-        assert e.response['Error']['Code'] == code, (code, e.response)
-        return
-    raise AssertionError('no ' + code)
-"#, r#"
+    server::python_ok(&server, server::BOTO3_CLIENT, r#"
 pass_state = json.dumps({"Type": "Pass", "Parameters": {"total.$": "$.amount"}, "ResultPath": "$.charged", "Next": "Charge"})
 a = sfn.test_state(definition=pass_state, input='{"amount": 5}', inspectionLevel='DEBUG')
 assert (a['status'], a['nextState'], json.loads(a['output'])) == ('SUCCEEDED', 'Charge', {"amount": 5, "charged": {"total": 5}}), a

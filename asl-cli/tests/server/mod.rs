@@ -169,6 +169,25 @@ pub fn have_boto3() -> bool {
     have("python3", &["-c", "import boto3"])
 }
 
+/// What a boto3 script starts with: a Step Functions client of the server under test (no
+/// retries, so an error shows at once; no host prefix, since `sync-127.0.0.1` is no host; reads
+/// that may wait for a worker's cold build), and `raises(code, f, ...)`, which expects `f` to
+/// fail with AWS's error `code` and answers the error.
+pub const BOTO3_CLIENT: &str = r#"
+import os, json, datetime, threading, time, urllib.request, urllib.error
+import boto3
+from botocore.config import Config
+sfn = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'],
+                   config=Config(inject_host_prefix=False, retries={'max_attempts': 1}, read_timeout=1800))
+def raises(code, f, *args, **kw):
+    try:
+        f(*args, **kw)
+    except sfn.exceptions.ClientError as e:
+        assert e.response['Error']['Code'] == code, (code, e.response)
+        return e
+    raise AssertionError('no ' + code)
+"#;
+
 /// Runs `prelude` then `script` with python3 against `server`; the script passes when it
 /// prints nothing after its last line but "ok".
 pub fn python_ok(server: &Server, prelude: &str, script: &str) {
