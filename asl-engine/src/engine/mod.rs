@@ -2,8 +2,9 @@
 //! takes, answers serialize to the JSON the AWS CLI prints, and errors carry AWS's error codes.
 //! State machines, executions, tokens and activities here; `manage.rs` updates and deletes
 //! state machines, tags resources and validates definitions; `versions.rs` publishes versions
-//! and routes aliases; `map_runs.rs` describes the Map Runs executions report; `test_state.rs` turns a TestState request into a machine to run and its
-//! history into the answer.
+//! and routes aliases; `map_runs.rs` describes the Map Runs executions report;
+//! `test_state.rs` turns a TestState request into a machine to run and its history into the
+//! answer.
 
 mod manage;
 mod map_runs;
@@ -251,9 +252,8 @@ impl Engine {
             Some(Qualifier::Version(n)) => (Some(n), None),
             Some(Qualifier::Alias(a)) => {
                 // StartExecution knows no ResourceNotFound: an alias is a state machine here.
-                let alias = self.alias(&m, a).map_err(|e| match e.code {
-                    "ResourceNotFound" => ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", qualified_arn(&m.arn, a))),
-                    _ => e,
+                let alias = self.store.alias(&m.name, a)?.ok_or_else(|| {
+                    ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{}'", qualified_arn(&m.arn, a)))
                 })?;
                 (Some(versions::route(&alias)?), Some(alias.name))
             }
