@@ -1,0 +1,82 @@
+//! The wire shapes AWS's services speak, as far as the integrations need them: JSON 1.0/1.1
+//! with `X-Amz-Target`, Query (form-encoded, XML answers) and the response metadata the
+//! optimized integrations add to every result (`SdkHttpMetadata`, `SdkResponseMetadata`).
+
+use crate::client::ServiceRequest;
+use crate::error::CallError;
+use crate::transport::HttpResponse;
+use serde_json::{Map, Value};
+
+/// A JSON-protocol operation: `POST /` with the target `<prefix>.<Operation>`.
+pub(crate) fn json_request(version: &str, target: &str, operation: &str, body: &Value, extra: &[(&str, &str)]) -> ServiceRequest {
+    let mut headers = vec![
+        ("content-type".to_owned(), format!("application/x-amz-json-{version}")),
+        ("x-amz-target".to_owned(), format!("{target}.{operation}")),
+    ];
+    headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    ServiceRequest { method: http::Method::POST, path: "/".into(), headers, body: body.to_string().into(), region: None, host_label: None }
+}
+
+/// A JSON answer's body (an empty body is `{}`).
+pub(crate) fn json_answer(response: &HttpResponse) -> Result<Value, CallError> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))
+}
+
+/// A Query-protocol operation: `POST /` with the form `Action=…&Version=…&…`.
+pub(crate) fn query_request(action: &str, version: &str, params: &[(String, String)]) -> ServiceRequest {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("Action", action).append_pair("Version", version);
+    for (k, v) in params {
+        form.append_pair(k, v);
+    }
+    let headers = vec![("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned())];
+    ServiceRequest { method: http::Method::POST, path: "/".into(), headers, body: form.finish().into(), region: None, host_label: None }
+}
+
+/// The text of the first element named `name` in an XML answer.
+pub(crate) fn xml_text(response: &HttpResponse, name: &str) -> Result<Option<String>, CallError> {
+    let text = std::str::from_utf8(&response.body).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))?;
+    let doc = roxmltree::Document::parse(text).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))?;
+    Ok(doc.descendants().find(|n| n.has_tag_name(name)).and_then(|n| n.text()).map(str::to_owned))
+}
+
+/// What the optimized integrations add to a service's answer: the HTTP headers and status
+/// (`SdkHttpMetadata`) and the request id (`SdkResponseMetadata`), as AWS SDK for Java 1.x
+/// exposes them.
+pub(crate) fn with_metadata(mut result: Map<String, Value>, response: &HttpResponse) -> Value {
+    let mut all = Map::new();
+    let mut single = Map::new();
+    for (name, value) in &response.headers {
+        match all.get_mut(name) {
+            Some(Value::Array(values)) => values.push(value.clone().into()),
+            _ => {
+                all.insert(name.clone(), Value::Array(vec![value.clone().into()]));
+                single.insert(name.clone(), value.clone().into());
+            }
+        }
+    }
+    let mut http = Map::new();
+    http.insert("AllHttpHeaders".into(), Value::Object(all));
+    http.insert("HttpHeaders".into(), Value::Object(single));
+    http.insert("HttpStatusCode".into(), response.status.into());
+    result.insert("SdkHttpMetadata".into(), Value::Object(http));
+    let request_id = response.header("x-amzn-requestid").or(response.header("x-amz-request-id")).unwrap_or_default();
+    result.insert("SdkResponseMetadata".into(), serde_json::json!({ "RequestId": request_id }));
+    Value::Object(result)
+}
+
+/// A parameter AWS takes as text but a workflow may give as JSON (SQS's MessageBody, SNS's
+/// Message, EventBridge's Detail): JSON other than a string is sent as its JSON text.
+pub(crate) fn as_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters is percent-encoded, as SigV4 requires.
+pub(crate) const UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');

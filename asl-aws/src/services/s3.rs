@@ -1,0 +1,230 @@
+//! `aws-sdk:s3:` the common object actions over S3's REST-XML protocol: GetObject, PutObject,
+//! HeadObject, CopyObject, DeleteObject, ListObjectsV2, ListObjects and ListBuckets. The
+//! answer is the SDK's shape: headers as members (`ContentLength`, `ETag`, `Metadata` from
+//! `x-amz-meta-*`), XML lists as arrays, the object's `Body` as text. Buckets are addressed by
+//! host name at AWS and by path at an endpoint that was set (emulators).
+
+use super::Params;
+use crate::client::{AwsClient, Endpoint, ServiceRequest};
+use crate::error::{CallError, Naming};
+use crate::protocol::{as_text, UNRESERVED};
+use crate::sign::Signing;
+use crate::transport::HttpResponse;
+use asl_runtime::Failure;
+use serde_json::{Map, Value};
+
+const ENDPOINT: Endpoint = Endpoint { env_name: "S3", prefix: "s3", signing: Signing { name: "s3", s3: true } };
+const NAMING: Naming = Naming::Sdk { prefix: "S3", service: "S3" };
+
+/// The actions served, by their name in the Resource.
+pub(crate) const ACTIONS: &[&str] = &["getObject", "putObject", "headObject", "copyObject", "deleteObject", "listObjectsV2", "listObjects", "listBuckets"];
+
+/// Response headers and the members they become.
+const HEADERS: &[(&str, &str)] = &[
+    ("accept-ranges", "AcceptRanges"),
+    ("cache-control", "CacheControl"),
+    ("content-disposition", "ContentDisposition"),
+    ("content-encoding", "ContentEncoding"),
+    ("content-language", "ContentLanguage"),
+    ("content-range", "ContentRange"),
+    ("content-type", "ContentType"),
+    ("etag", "ETag"),
+    ("expires", "Expires"),
+    ("x-amz-server-side-encryption", "ServerSideEncryption"),
+    ("x-amz-version-id", "VersionId"),
+    ("x-amz-storage-class", "StorageClass"),
+    ("x-amz-checksum-crc32", "ChecksumCRC32"),
+    ("x-amz-checksum-type", "ChecksumType"),
+];
+
+/// Request members sent as headers.
+const REQUEST_HEADERS: &[(&str, &str)] = &[
+    ("ContentType", "content-type"),
+    ("CacheControl", "cache-control"),
+    ("ContentDisposition", "content-disposition"),
+    ("ContentEncoding", "content-encoding"),
+    ("ContentLanguage", "content-language"),
+    ("Range", "range"),
+    ("IfMatch", "if-match"),
+    ("IfNoneMatch", "if-none-match"),
+    ("CopySource", "x-amz-copy-source"),
+    ("ServerSideEncryption", "x-amz-server-side-encryption"),
+    ("StorageClass", "x-amz-storage-class"),
+];
+
+pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Result<Value, Failure> {
+    let params = Params::of(input)?;
+    if action == "listBuckets" {
+        let response = send(client, None, http::Method::GET, "/".into(), Vec::new(), Default::default()).await?;
+        return list_answer(&response, &["Bucket"], &[]);
+    }
+    let bucket = params.text("Bucket")?;
+    let mut headers = Vec::new();
+    for (member, header) in REQUEST_HEADERS {
+        if let Some(v) = params.optional_text(member)? {
+            let v = if *member == "CopySource" { encode_path(v) } else { v.to_owned() };
+            headers.push((header.to_string(), v));
+        }
+    }
+    if let Some(Value::Object(metadata)) = params.get("Metadata") {
+        headers.extend(metadata.iter().map(|(k, v)| (format!("x-amz-meta-{k}"), as_text(v))));
+    }
+    let version = params.optional_text("VersionId")?.map(|v| format!("?versionId={}", encode(v))).unwrap_or_default();
+    let object = |params: &Params<'_>| -> Result<String, Failure> { Ok(format!("/{}{version}", encode_path(params.text("Key")?))) };
+    match action {
+        "getObject" | "headObject" => {
+            let method = if action == "getObject" { http::Method::GET } else { http::Method::HEAD };
+            let response = send(client, Some(bucket), method, object(&params)?, headers, Default::default()).await?;
+            let mut result = object_members(&response);
+            if action == "getObject" {
+                result.insert("Body".into(), String::from_utf8_lossy(&response.body).into_owned().into());
+            }
+            Ok(Value::Object(result))
+        }
+        "putObject" => {
+            let body = params.get("Body").map(as_text).unwrap_or_default();
+            let response = send(client, Some(bucket), http::Method::PUT, object(&params)?, headers, body.into()).await?;
+            let mut result = Map::new();
+            for (header, member) in HEADERS {
+                if matches!(*member, "ETag" | "ServerSideEncryption" | "VersionId" | "ChecksumCRC32" | "ChecksumType") {
+                    if let Some(v) = response.header(header) {
+                        result.insert(member.to_string(), v.into());
+                    }
+                }
+            }
+            Ok(Value::Object(result))
+        }
+        "copyObject" => {
+            params.text("CopySource")?;
+            let response = send(client, Some(bucket), http::Method::PUT, object(&params)?, headers, Default::default()).await?;
+            let mut result = Map::new();
+            let copied = xml_members(&response, &[], &["ETag", "LastModified"])?;
+            result.insert("CopyObjectResult".into(), copied);
+            for (header, member) in [("x-amz-version-id", "VersionId"), ("x-amz-server-side-encryption", "ServerSideEncryption")] {
+                if let Some(v) = response.header(header) {
+                    result.insert(member.into(), v.into());
+                }
+            }
+            Ok(Value::Object(result))
+        }
+        "deleteObject" => {
+            let response = send(client, Some(bucket), http::Method::DELETE, object(&params)?, headers, Default::default()).await?;
+            let mut result = Map::new();
+            if let Some(v) = response.header("x-amz-delete-marker") {
+                result.insert("DeleteMarker".into(), (v == "true").into());
+            }
+            if let Some(v) = response.header("x-amz-version-id") {
+                result.insert("VersionId".into(), v.into());
+            }
+            Ok(Value::Object(result))
+        }
+        "listObjectsV2" | "listObjects" => {
+            let mut query = vec![];
+            if action == "listObjectsV2" {
+                query.push("list-type=2".to_owned());
+            }
+            for (member, name) in [("Prefix", "prefix"), ("Delimiter", "delimiter"), ("ContinuationToken", "continuation-token"), ("StartAfter", "start-after"), ("Marker", "marker")] {
+                if let Some(v) = params.optional_text(member)? {
+                    query.push(format!("{name}={}", encode(v)));
+                }
+            }
+            if let Some(n) = params.get("MaxKeys").and_then(Value::as_u64) {
+                query.push(format!("max-keys={n}"));
+            }
+            query.sort();
+            let path = if query.is_empty() { "/".to_owned() } else { format!("/?{}", query.join("&")) };
+            let response = send(client, Some(bucket), http::Method::GET, path, headers, Default::default()).await?;
+            list_answer(&response, &["Contents", "CommonPrefixes"], &["Size", "KeyCount", "MaxKeys"])
+        }
+        _ => unreachable!("the handler serves only ACTIONS"),
+    }
+}
+
+async fn send(client: &AwsClient, bucket: Option<&str>, method: http::Method, path: String, headers: Vec<(String, String)>, body: bytes::Bytes) -> Result<HttpResponse, Failure> {
+    // At AWS the bucket is the host's first label; at an emulator's endpoint, the path's first segment.
+    let (path, host_label) = match bucket {
+        Some(b) if client.has_endpoint(&ENDPOINT) => (format!("/{}{}", encode(b), path), None),
+        Some(b) => (path, Some(b.to_owned())),
+        None => (path, None),
+    };
+    let request = ServiceRequest { method, path, headers, body, region: None, host_label };
+    client.send(&ENDPOINT, request).await.map_err(|e| NAMING.failure(&e))
+}
+
+/// An object's headers as the SDK's members.
+fn object_members(response: &HttpResponse) -> Map<String, Value> {
+    let mut result = Map::new();
+    for (header, member) in HEADERS {
+        if let Some(v) = response.header(header) {
+            result.insert(member.to_string(), v.into());
+        }
+    }
+    if let Some(n) = response.header("content-length").and_then(|v| v.parse::<u64>().ok()) {
+        result.insert("ContentLength".into(), n.into());
+    }
+    if let Some(date) = response.header("last-modified").and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok()) {
+        result.insert("LastModified".into(), date.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string().into());
+    }
+    let metadata: Map<String, Value> =
+        response.headers.iter().filter_map(|(k, v)| Some((k.to_ascii_lowercase().strip_prefix("x-amz-meta-")?.to_owned(), Value::from(v.as_str())))).collect();
+    result.insert("Metadata".into(), Value::Object(metadata));
+    result
+}
+
+/// A list answer's root element as JSON: `lists` are always arrays, `numbers` numbers,
+/// `IsTruncated` a boolean.
+fn list_answer(response: &HttpResponse, lists: &[&str], numbers: &[&str]) -> Result<Value, Failure> {
+    xml_members(response, lists, numbers)
+}
+
+fn xml_members(response: &HttpResponse, lists: &[&str], numbers: &[&str]) -> Result<Value, Failure> {
+    let unreadable = |e: String| NAMING.failure(&CallError::Client(format!("Unable to unmarshall response ({e})")));
+    let text = std::str::from_utf8(&response.body).map_err(|e| unreadable(e.to_string()))?;
+    let doc = roxmltree::Document::parse(text).map_err(|e| unreadable(e.to_string()))?;
+    Ok(element(doc.root_element(), lists, numbers))
+}
+
+fn element(node: roxmltree::Node<'_, '_>, lists: &[&str], numbers: &[&str]) -> Value {
+    let children: Vec<_> = node.children().filter(|c| c.is_element()).collect();
+    if children.is_empty() {
+        let text = node.text().unwrap_or_default();
+        let name = node.tag_name().name();
+        if numbers.contains(&name) {
+            if let Ok(n) = text.parse::<i64>() {
+                return n.into();
+            }
+        }
+        if name == "IsTruncated" {
+            return (text == "true").into();
+        }
+        return text.into();
+    }
+    let mut out = Map::new();
+    for child in children {
+        let name = child.tag_name().name();
+        let value = element(child, lists, numbers);
+        // A wrapper of repeated elements (<Buckets><Bucket/>…</Buckets>) is a list too.
+        let value = match (&value, lists.iter().any(|l| child.children().any(|g| g.has_tag_name(*l)))) {
+            (Value::Object(m), true) => m.values().next().cloned().unwrap_or(Value::Array(vec![])),
+            _ => value,
+        };
+        if lists.contains(&name) {
+            match out.entry(name).or_insert_with(|| Value::Array(vec![])) {
+                Value::Array(items) => items.push(value),
+                _ => unreachable!("list members are arrays"),
+            }
+        } else {
+            out.insert(name.to_owned(), value);
+        }
+    }
+    Value::Object(out)
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
+}
+
+/// A key as a path: each segment encoded, the slashes kept.
+fn encode_path(key: &str) -> String {
+    key.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
