@@ -2,10 +2,12 @@
 //! engine against moto in server mode (a real AWS-compatible server of the services' own
 //! protocols), set up and checked with boto3.
 
+#[path = "aws/http_echo.rs"]
+mod http_echo;
 #[path = "aws/moto.rs"]
 mod moto;
 
-use asl_aws::{AwsConfig, AwsHandler, CredentialSource};
+use asl_aws::{AwsConfig, AwsHandler, CredentialSource, HttpConnections, TransportSettings};
 use asl_engine::{Engine, MachineType, MemoryStore, Store, Worker};
 use moto::{moto, Moto};
 use serde_json::{json, Value};
@@ -13,11 +15,36 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod aws_order { asl_macro::asl!("workflows/aws_order.json"); }
+mod aws_errors { asl_macro::asl!("workflows/aws_errors.json"); }
 
 /// A handler whose every service is the moto server.
 fn handler(moto: &Moto) -> AwsHandler {
     let config = AwsConfig::fixed("us-east-1", CredentialSource::fixed("testing", "testing", None)).with_endpoint(&moto.url);
     AwsHandler::new(config)
+}
+
+/// The connection `http:invoke` Tasks name: an API key sent as a header, and a query
+/// parameter the connection adds to every call.
+const CONNECTIONS: &str = r#"{"site": {"AuthorizationType": "API_KEY", "AuthParameters": {
+    "ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "secret-key"},
+    "InvocationHttpParameters": {"QueryStringParameters": [{"Key": "from", "Value": "connection"}]}}}}"#;
+
+/// Runs `machine` once with `input` through a durable worker whose Tasks go to `aws`; the
+/// execution's description and history.
+async fn run_once<M: asl_runtime::Machine + 'static>(definition: &str, input: Value, aws: AwsHandler) -> (Value, Vec<Value>) {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::new(store.clone());
+    engine.create_state_machine("m", definition, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("m", Some("run"), Some(&input.to_string())).unwrap()["executionArn"].as_str().unwrap().to_owned();
+    let mut worker = Worker::new(store).with_poll(Duration::from_millis(20));
+    worker.serve::<M, _>(aws);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move { worker.run(Duration::from_millis(20), async { stopped.await.ok(); }).await });
+    let described = until_done(&engine, &arn).await;
+    stop.send(()).unwrap();
+    running.await.unwrap();
+    let events = engine.get_execution_history(&arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
+    (described, events)
 }
 
 /// Runs the workers until `arn` ends (or a minute passes); its description.
@@ -109,4 +136,111 @@ print(json.dumps({{"item": item, "receipt": json.loads(receipt), "announcements"
     assert_eq!(seen["item"], json!({ "id": { "S": "o-1" }, "total": { "N": "42" } }));
     assert_eq!(seen["receipt"], json!({ "orderId": "o-1", "approvedBy": "consumer" }));
     assert_eq!(seen["announcements"], json!([{ "orderId": "o-1", "total": "42" }]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_services_errors_reach_retry_and_catch_under_aws_names() {
+    let Some(moto) = moto() else { return };
+    let setup = moto
+        .boto3(r#"
+ddb = client("dynamodb"); ddb.create_table(TableName="taken", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+ddb.put_item(TableName="taken", Item={"id": {"S": "taken"}})
+client("s3").create_bucket(Bucket="errors")
+url = client("sqs").create_queue(QueueName="errors")["QueueUrl"]
+print(json.dumps({"missingQueue": url.rsplit("/", 1)[0] + "/no-such-queue"}))
+"#)
+        .unwrap();
+    let site = http_echo::start();
+    let input = json!({ "table": "taken", "bucket": "errors", "missingQueue": setup["missingQueue"], "missingPage": format!("{site}/missing") });
+    let lambda = AwsConfig::fixed("us-east-1", CredentialSource::fixed("testing", "testing", None)).with_endpoint(&moto.url).with_service_endpoint("LAMBDA", &site);
+    let aws = AwsHandler::new(lambda).with_connections(HttpConnections::from_json(CONNECTIONS).unwrap());
+    let (described, events) = run_once::<aws_errors::Workflow>(aws_errors::DEFINITION, input, aws).await;
+    assert_eq!(described["status"], "SUCCEEDED", "{described:#}");
+    let output: Value = serde_json::from_str(described["output"].as_str().unwrap()).unwrap();
+    let caught: Vec<(String, String)> = output.as_array().unwrap().iter().map(|b| (b["state"].as_str().unwrap().to_owned(), b["error"].as_str().unwrap_or_else(|| panic!("not caught by name: {b}")).to_owned())).collect();
+    let expected = [
+        ("ConditionalPut", "DynamoDB.ConditionalCheckFailedException"),
+        ("MissingTable", "DynamoDB.ResourceNotFoundException"),
+        ("MissingTableSdk", "DynamoDb.ResourceNotFoundException"),
+        ("FailingFunction", "ZeroDivisionError"),
+        ("ThrottledFunction", "Lambda.TooManyRequestsException"),
+        ("MissingQueue", "SQS.AmazonSQSException"),
+        ("MissingTopic", "SNS.NotFoundException"),
+        ("MissingKey", "S3.NoSuchKeyException"),
+        ("MissingBucket", "S3.NoSuchBucketException"),
+        ("MissingBus", "EventBridge.ResourceNotFoundException"),
+        ("MissingPage", "States.Http.StatusCode.404"),
+    ];
+    assert_eq!(caught, expected.map(|(s, e)| (s.to_owned(), e.to_owned())));
+    // The Retry saw the name too: the conditional put was attempted twice.
+    let puts = events.iter().filter(|e| e["type"] == "TaskScheduled" && e["taskScheduledEventDetails"]["resource"] == "putItem").count();
+    assert_eq!(puts, 2);
+    let failed = events.iter().find(|e| e["type"] == "TaskFailed" && e["taskFailedEventDetails"]["error"] == "DynamoDB.ConditionalCheckFailedException").unwrap();
+    let cause = failed["taskFailedEventDetails"]["cause"].as_str().unwrap();
+    assert!(cause.contains("(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: "), "{cause}");
+    // A function's error: its errorType, and its payload as the cause; Lambda events for a function's ARN.
+    let failed = events.iter().find(|e| e["type"] == "TaskFailed" && e["taskFailedEventDetails"]["error"] == "ZeroDivisionError").unwrap();
+    let cause: Value = serde_json::from_str(failed["taskFailedEventDetails"]["cause"].as_str().unwrap()).unwrap();
+    assert_eq!(cause["errorMessage"], "division by zero");
+    let throttled = events.iter().find(|e| e["type"] == "LambdaFunctionFailed").unwrap();
+    assert_eq!(throttled["lambdaFunctionFailedEventDetails"]["error"], "Lambda.TooManyRequestsException");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_invoke_sends_the_connections_key_query_and_json_body() {
+    let site = http_echo::start();
+    let aws = handler_without_services().with_connections(HttpConnections::from_json(CONNECTIONS).unwrap());
+    let params = json!({
+        "ApiEndpoint": format!("{site}/orders"),
+        "Method": "POST",
+        "Authentication": { "ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/site/0c4e" },
+        "Headers": { "x-trace": "t-1" },
+        "QueryParameters": { "page": "2" },
+        "RequestBody": { "id": 7 }
+    });
+    let answer = aws.perform("arn:aws:states:::http:invoke", &params).await.unwrap();
+    assert_eq!((answer["StatusCode"].clone(), answer["StatusText"].clone()), (json!(200), json!("OK")));
+    let seen = &answer["ResponseBody"];
+    assert_eq!(seen["method"], "POST");
+    assert_eq!(seen["target"], "/orders?from=connection&page=2");
+    assert_eq!(seen["headers"]["x-api-key"], "secret-key");
+    assert_eq!(seen["headers"]["x-trace"], "t-1");
+    assert_eq!(seen["headers"]["content-type"], "application/json");
+    assert_eq!(seen["body"], r#"{"id":7}"#);
+
+    let form = json!({
+        "ApiEndpoint": format!("{site}/form"), "Method": "PUT",
+        "Authentication": { "ConnectionArn": "site" },
+        "RequestBody": { "tags": ["a", "b"], "n": 1 },
+        "Transform": { "RequestBodyEncoding": "URL_ENCODED", "RequestEncodingOptions": { "ArrayFormat": "BRACKETS" } }
+    });
+    let answer = aws.perform("arn:aws:states:::http:invoke", &form).await.unwrap();
+    assert_eq!(answer["ResponseBody"]["body"], "tags%5B%5D=a&tags%5B%5D=b&n=1");
+
+    let unknown = json!({ "ApiEndpoint": site, "Method": "GET", "Authentication": { "ConnectionArn": "arn:aws:events:us-east-1:1:connection/other/1" } });
+    let failure = aws.perform("arn:aws:states:::http:invoke", &unknown).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(failure.cause.unwrap().contains("The connection 'arn:aws:events:us-east-1:1:connection/other/1' is not configured"));
+}
+
+/// A handler whose services are a port nothing listens on, tried once.
+fn handler_without_services() -> AwsHandler {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let transport = TransportSettings { max_attempts: 1, ..TransportSettings::default() };
+    let config = AwsConfig::fixed("us-east-1", CredentialSource::fixed("k", "s", None)).with_endpoint(&format!("http://{closed}")).with_transport(transport);
+    AwsHandler::new(config)
+}
+
+#[tokio::test]
+async fn a_service_that_cannot_be_reached_fails_as_the_sdk_client_does_and_unserved_integrations_say_so() {
+    let aws = handler_without_services();
+    let failure = aws.perform("arn:aws:states:::dynamodb:getItem", &json!({ "TableName": "t", "Key": {} })).await.unwrap_err();
+    assert_eq!(failure.error, "DynamoDB.SdkClientException");
+    assert!(failure.cause.unwrap().starts_with("Unable to execute HTTP request"));
+    let failure = aws.perform("arn:aws:states:::ecs:runTask.sync", &json!({})).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(failure.cause.unwrap().starts_with("The integration 'ecs:runTask.sync' (Resource 'arn:aws:states:::ecs:runTask.sync') is not served by asl"));
+    let failure = aws.perform("arn:aws:states:::lambda:invoke", &json!({ "Payload": {} })).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert_eq!(failure.cause.unwrap(), r#"The Parameters '{"Payload":{}}' could not be used to start the Task: [The field "FunctionName" is required]"#);
 }

@@ -1,0 +1,56 @@
+//! A small HTTP/1.1 server for `http:invoke`: `/missing` answers 404, any other path answers
+//! 200 with what it received (method, path and query, headers, body) as JSON. It also replays
+//! two answers of AWS Lambda's Invoke that moto's Docker-free Lambda cannot give (it runs no
+//! code and answers every name): a function's unhandled error, and throttling.
+
+use serde_json::{json, Map, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+
+/// Starts the server on a port the system picks; its base URL.
+pub fn start() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let mut parts = line.split_whitespace();
+                let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
+                let mut headers = Map::new();
+                loop {
+                    let mut h = String::new();
+                    reader.read_line(&mut h).unwrap();
+                    let h = h.trim_end();
+                    if h.is_empty() {
+                        break;
+                    }
+                    let (k, v) = h.split_once(':').unwrap();
+                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().into());
+                }
+                let length = headers.get("content-length").and_then(Value::as_str).and_then(|v| v.parse().ok()).unwrap_or(0);
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let (status, extra, answer) = match target.as_str() {
+                    t if t.starts_with("/missing") => ("404 Not Found", "", json!({ "message": "no such page" })),
+                    "/2015-03-31/functions/failing/invocations" => ("200 OK", "x-amz-function-error: Unhandled\r\nx-amz-executed-version: $LATEST\r\n", json!({
+                        "errorMessage": "division by zero", "errorType": "ZeroDivisionError", "requestId": "7d1e0c1a-3c55-4a2b-9a51-2f1d8b7a0c11",
+                        "stackTrace": ["  File \"/var/task/index.py\", line 2, in handler\n    return 1 / 0\n"]
+                    })),
+                    t if t.starts_with("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Athrottled/") => (
+                        "429 Too Many Requests",
+                        "x-amzn-ErrorType: TooManyRequestsException\r\nx-amzn-RequestId: 0a5f5bd3-8c1e-4f9e-bb52-3c2a9f1e7d40\r\n",
+                        json!({ "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded", "Type": "User", "message": "Rate Exceeded." }),
+                    ),
+                    _ => ("200 OK", "", json!({ "method": method, "target": target, "headers": headers, "body": String::from_utf8_lossy(&body) })),
+                };
+                let answer = answer.to_string();
+                let mut stream = stream;
+                let _ = write!(stream, "HTTP/1.1 {status}\r\n{extra}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len());
+            });
+        }
+    });
+    url
+}
