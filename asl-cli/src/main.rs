@@ -51,6 +51,10 @@ enum Command {
         /// (pairs separated by commas; out of `ps`'s sight). Neither: requests are not checked.
         #[arg(long, value_name = "ACCESS_KEY_ID:SECRET_ACCESS_KEY")]
         credentials: Vec<String>,
+        /// Send no Task to AWS: only mocks and the engine's own integrations answer; a callback
+        /// (`.waitForTaskToken`) nothing answers waits for its token, any other Task fails.
+        #[arg(long)]
+        no_integrations: bool,
     },
     /// Compile a definition and run one execution in the foreground: prints its output (exit 0)
     /// or its error and cause (exit 1).
@@ -65,6 +69,10 @@ enum Command {
         /// The test case of the mock config to run.
         #[arg(long, requires = "mock_config")]
         test_case: Option<String>,
+        /// Send no Task to AWS: only mocks and the engine's own integrations answer; a callback
+        /// (`.waitForTaskToken`) nothing answers waits for its token, any other Task fails.
+        #[arg(long)]
+        no_integrations: bool,
     },
     /// Run every test case of a mock config file against its definitions (a file per state
     /// machine, named after it), on virtual time: one line per case with its outcome.
@@ -76,6 +84,10 @@ enum Command {
         /// The input of every execution: JSON text, or file://PATH.
         #[arg(long, default_value = "{}")]
         input: String,
+        /// Send no Task to AWS: only mocks and the engine's own integrations answer; a callback
+        /// (`.waitForTaskToken`) nothing answers waits for its token, any other Task fails.
+        #[arg(long)]
+        no_integrations: bool,
     },
     #[command(flatten)]
     Api(aws::Api),
@@ -86,18 +98,19 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
         Command::Check { files } => check(&files),
-        Command::Serve { host, port, mock_config, no_workers, credentials } => {
-            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials })
+        Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations } => {
+            let integrations = !no_integrations;
+            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations })
         }
-        Command::Run { definition, input, mock_config, test_case } => match aws::text(&input) {
-            Ok(input) => serve::run_once(&aws::store_path(cli.store), definition, input, mock_config, test_case),
+        Command::Run { definition, input, mock_config, test_case, no_integrations } => match aws::text(&input) {
+            Ok(input) => serve::run_once(&aws::store_path(cli.store), definition, input, mock_config, test_case, !no_integrations),
             Err(problem) => {
                 output::err(&format!("asl: --input: {problem}"));
                 ExitCode::from(2)
             }
         },
-        Command::Test { mock_config, definitions, input } => match aws::text(&input) {
-            Ok(input) => serve::test(&aws::store_path(cli.store), mock_config, definitions, input),
+        Command::Test { mock_config, definitions, input, no_integrations } => match aws::text(&input) {
+            Ok(input) => serve::test(&aws::store_path(cli.store), mock_config, definitions, input, !no_integrations),
             Err(problem) => {
                 output::err(&format!("asl: --input: {problem}"));
                 ExitCode::from(2)

@@ -20,6 +20,8 @@ pub struct ServeOptions {
     /// `ACCESS_KEY_ID:SECRET_ACCESS_KEY` pairs (`--credentials`); none: those of
     /// [`CREDENTIALS_VARIABLE`], if set.
     pub credentials: Vec<String>,
+    /// Tasks that no mock answers go to AWS (or the endpoints configured).
+    pub integrations: bool,
 }
 
 /// The variable that configures signature checking when `--credentials` is not given. Not
@@ -51,7 +53,7 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
     };
     let workers = match options.no_workers {
         true => None,
-        false => match workers_config(store, options.mock_config.clone(), false) {
+        false => match workers_config(store, options.mock_config.clone(), false, options.integrations) {
             Ok((config, _)) => Some(config),
             Err(problem) => return fail(2, &problem),
         },
@@ -101,7 +103,7 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
 /// The workers of `store`: built next to it, from the sources this binary was built from
 /// (or `ASL_SOURCE_DIR`), with the mock config read and checked now so that its problems show
 /// at once (and handed back, for the commands that look into it).
-fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool) -> Result<(SupervisorConfig, Option<MockConfig>), String> {
+fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool, integrations: bool) -> Result<(SupervisorConfig, Option<MockConfig>), String> {
     let source = Source::locate().map_err(|e| format!("{e} (or serve the API only with --no-workers)"))?;
     let mocks = match &mock_config {
         Some(path) => Some(asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?),
@@ -110,6 +112,7 @@ fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool
     let mut config = SupervisorConfig::next_to(store.to_path_buf(), source);
     config.mock_config = mock_config.map(|p| p.canonicalize().unwrap_or(p));
     config.virtual_time = virtual_time;
+    config.integrations = integrations;
     Ok((config, mocks))
 }
 
@@ -120,11 +123,11 @@ fn fail(code: u8, problem: &str) -> ExitCode {
 
 /// `asl run FILE --input JSON [--mock-config FILE --test-case NAME]`: prints the output and
 /// exits 0 when the execution succeeds; prints its error and cause and exits 1 otherwise.
-pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: Option<PathBuf>, test_case: Option<String>) -> ExitCode {
+pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: Option<PathBuf>, test_case: Option<String>, integrations: bool) -> ExitCode {
     if test_case.is_some() && mock_config.is_none() {
         return fail(2, "--test-case needs --mock-config");
     }
-    let (config, mocks) = match workers_config(store, mock_config, false) {
+    let (config, mocks) = match workers_config(store, mock_config, false, integrations) {
         Ok(workers) => workers,
         Err(problem) => return fail(2, &problem),
     };
@@ -139,8 +142,8 @@ pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: O
 /// `asl test --mock-config FILE DEFINITION...`: every test case of every state machine of the
 /// mock file whose name is a definition file's stem, on virtual time; one line per case.
 /// Exits 0 when every case ran (whatever its outcome), 1 when one could not.
-pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String) -> ExitCode {
-    let (config, mocks) = match workers_config(store, Some(mock_config), true) {
+pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String, integrations: bool) -> ExitCode {
+    let (config, mocks) = match workers_config(store, Some(mock_config), true, integrations) {
         Ok((config, Some(mocks))) => (config, mocks),
         Ok((_, None)) => return fail(2, "--mock-config was not read"),
         Err(problem) => return fail(2, &problem),

@@ -5,6 +5,8 @@
 //! cold build.
 
 mod server;
+#[path = "../../tests/tests/aws/moto.rs"]
+mod moto;
 
 use server::{have, stdout_json, write, Server};
 use std::time::{Duration, Instant};
@@ -77,11 +79,13 @@ fn mocked_executions_run_to_success_and_to_a_caught_failure() {
     assert_eq!(done["status"], "FAILED", "{done}");
     assert_eq!(done["error"], "OrderRejected", "{done}");
 
-    // Without a test case, a Task nothing answers fails and says how to bind it.
-    let unbound = start(&server, machine, input);
-    let done = ended(&server, &unbound, Duration::from_secs(60));
+    // Without a test case the Tasks go to AWS, and a machine with no credentials fails at once
+    // with the error the SDK's client gives.
+    let unmocked = start(&server, machine, input);
+    let done = ended(&server, &unmocked, Duration::from_secs(60));
     assert_eq!(done["status"], "FAILED", "{done}");
-    assert!(done["cause"].as_str().unwrap().contains("--mock-config"), "{done}");
+    assert_eq!(done["error"], "Lambda.SdkClientException", "{done}");
+    assert!(done["cause"].as_str().unwrap().starts_with("Unable to load AWS credentials from any provider in the chain"), "{done}");
 }
 
 const APPROVAL: &str = r#"{
@@ -90,37 +94,46 @@ const APPROVAL: &str = r#"{
     "RequestApproval": {
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-      "Parameters": { "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789/approvals", "MessageBody": { "token.$": "$$.Task.Token" } },
+      "Parameters": { "QueueUrl.$": "$.queue", "MessageBody": { "token.$": "$$.Task.Token" } },
       "End": true
     }
   }
 }"#;
 
 #[test]
-fn a_callback_waits_until_a_second_client_sends_its_token() {
+fn a_callback_waits_until_a_consumer_of_its_queue_sends_the_token() {
     if !have("aws", &["--version"]) || !have("python3", &["-c", "import boto3"]) {
         return;
     }
-    let server = Server::with_workers(&[], &[]);
+    let Some(moto) = moto::moto() else { return };
+    let queue = moto.boto3("print(json.dumps(client('sqs').create_queue(QueueName='cli-approvals')['QueueUrl']))").unwrap();
+    let queue = queue.as_str().unwrap();
+    let mut env = moto::ENV.to_vec();
+    env.push(("AWS_ENDPOINT_URL", &moto.url));
+    let server = Server::with_workers_env(&[], &[], &env);
     write(server.dir.path(), "approval.json", APPROVAL);
     let created = stdout_json(&server.aws(&["create-state-machine", "--name", "approval", "--definition", "file://approval.json", "--role-arn", "arn:aws:iam::123456789:role/r"]));
     let machine = created["stateMachineArn"].as_str().unwrap().to_string();
-    let execution = start(&server, &machine, "{}");
-    // The token is in the TaskScheduled event's parameters, as AWS shows it.
-    let until = Instant::now() + FIRST_BUILD;
-    let token = loop {
-        let history = stdout_json(&server.aws(&["get-execution-history", "--execution-arn", &execution]));
-        let scheduled = history["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskScheduled").cloned();
-        if let Some(event) = scheduled {
-            let parameters: serde_json::Value = serde_json::from_str(event["taskScheduledEventDetails"]["parameters"].as_str().unwrap()).unwrap();
-            break parameters["MessageBody"]["token"].as_str().unwrap().to_string();
-        }
-        assert!(Instant::now() < until, "the callback was never scheduled: {history}");
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    assert_eq!(stdout_json(&server.aws(&["describe-execution", "--execution-arn", &execution]))["status"], "RUNNING");
+    let execution = start(&server, &machine, &serde_json::json!({ "queue": queue }).to_string());
+    // The consumer: boto3 takes the message the workflow sent to moto's SQS and answers its
+    // token through asl serve.
     let script = format!(
-        "import boto3, os\nc = boto3.client('stepfunctions', endpoint_url=os.environ['ENDPOINT'])\nc.send_task_success(taskToken={token:?}, output='{{\"approved\": true}}')\nprint('sent')"
+        r#"import boto3, json, os, time
+sqs = boto3.client("sqs", endpoint_url={moto:?}, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+deadline = time.time() + {limit}
+while time.time() < deadline:
+    messages = sqs.receive_message(QueueUrl={queue:?}, WaitTimeSeconds=2).get("Messages", [])
+    if messages:
+        token = json.loads(messages[0]["Body"])["token"]
+        sfn = boto3.client("stepfunctions", endpoint_url=os.environ["ENDPOINT"])
+        sfn.send_task_success(taskToken=token, output='{{"approved": true}}')
+        print("sent")
+        break
+else:
+    raise SystemExit("no message came")
+"#,
+        moto = moto.url,
+        limit = FIRST_BUILD.as_secs(),
     );
     let sent = server.python(&script);
     assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));

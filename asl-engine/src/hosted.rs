@@ -3,9 +3,12 @@
 //! and runs until its standard input closes (the server that started it ended or replaced it)
 //! or it is told to stop, releasing its claims so that the next worker carries on at once.
 //!
-//! Usage of the generated binary: `asl-worker --store PATH [--mock-config FILE] [--virtual-time]`.
+//! Usage of the generated binary:
+//! `asl-worker --store PATH [--mock-config FILE] [--virtual-time] [--no-integrations]`.
 
 use crate::engine::Engine;
+use crate::nested;
+use asl_aws::{AwsConfig, AwsHandler, Coverage, HttpConnections, TransportSettings};
 use crate::store::{SqliteStore, Store};
 use crate::worker::Worker;
 use asl_runtime::error::names;
@@ -17,14 +20,21 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How a hosted worker answers Task states. An execution started with a mock test case
-/// (`<stateMachineArn>#<TestCaseName>`, with the worker given `--mock-config FILE`) answers the
-/// states its test case mocks from the file: a mocked callback (`.waitForTaskToken`) is
-/// answered through the store with the mock's outcome, as Step Functions Local takes the
-/// callback as sent. Other Tasks are unbound: a callback resource is considered sent and its
-/// execution waits for SendTaskSuccess/Failure through the API (activities are served by the
-/// engine itself); any other Task fails with `States.Runtime`, naming its Resource and how to
-/// bind it. Clones share everything.
+/// How a hosted worker answers Task states, the first binding that claims a Task answering it:
+/// 1. a mock: an execution started with a mock test case (`<stateMachineArn>#<TestCaseName>`,
+///    with the worker given `--mock-config FILE`) answers the states its test case mocks from
+///    the file; a mocked callback (`.waitForTaskToken`) is answered through the store with the
+///    mock's outcome, as Step Functions Local takes the callback as sent;
+/// 2. the engine itself: `states:startExecution` starts a child execution in this store
+///    ([`crate::nested`]);
+/// 3. AWS (unless integrations are off): the integrations asl-aws serves go to AWS or the
+///    endpoints configured (`AWS_ENDPOINT_URL`, ...); one it does not serve fails with
+///    `States.Runtime` naming it;
+/// 4. nothing: a callback resource is considered sent and its execution waits for
+///    SendTaskSuccess/Failure through the API (activities are served by the engine itself);
+///    any other Task fails with `States.Runtime`, naming its Resource and how to bind it.
+///
+/// Clones share everything.
 #[derive(Clone)]
 pub struct Bindings {
     inner: Arc<Inner>,
@@ -32,6 +42,8 @@ pub struct Bindings {
 
 struct Inner {
     mocks: Option<MockConfig>,
+    /// `None` when integrations are off.
+    aws: Option<AwsHandler>,
     /// Answers the tokens of mocked callbacks, waking this worker's waits at once.
     engine: Engine,
     /// One handler per (state machine, test case), so its invocation counts are shared by the
@@ -40,8 +52,8 @@ struct Inner {
 }
 
 impl Bindings {
-    pub fn new(engine: Engine, mocks: Option<MockConfig>) -> Self {
-        Bindings { inner: Arc::new(Inner { mocks, engine, handlers: Mutex::default() }) }
+    pub fn new(engine: Engine, mocks: Option<MockConfig>, aws: Option<AwsHandler>) -> Self {
+        Bindings { inner: Arc::new(Inner { mocks, aws, engine, handlers: Mutex::default() }) }
     }
 
     /// The mock of the execution `call` belongs to (for a distributed Map's iteration, the
@@ -94,7 +106,11 @@ impl TaskHandler for Bindings {
     async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
         let mock = match self.mock_for(&call)? {
             Some(mock) if mock.mocks(call.state) => mock,
-            _ => return Unbound.call(call).await,
+            _ if nested::serves(call.resource) => return nested::start_execution(&self.inner.engine, &call).await,
+            _ => match &self.inner.aws {
+                Some(aws) if asl_aws::coverage(call.resource) != Coverage::NotAws => return aws.call(call).await,
+                _ => return Unbound.call(call).await,
+            },
         };
         let token = call.context.task_token.clone().filter(|_| is_callback(&call));
         let outcome = mock.call(call).await;
@@ -108,8 +124,8 @@ impl TaskHandler for Bindings {
 /// The cause of a Task that nothing answers.
 fn unbound(state: &str, resource: &str) -> String {
     format!(
-        "Task state '{state}' has no binding: nothing answers its Resource '{resource}' under asl serve. \
-         Bind it with a mocked response (asl serve --mock-config FILE, and start the execution with \
+        "Task state '{state}' has no binding: nothing answers its Resource '{resource}' under asl serve \
+         (AWS integrations are off, or it names none). Bind it with a mocked response (asl serve --mock-config FILE, and start the execution with \
          <stateMachineArn>#<TestCaseName>), make it a callback (.waitForTaskToken, answered with \
          SendTaskSuccess) or an activity, or serve the workflow from your own binary with a TaskHandler"
     )
@@ -129,13 +145,14 @@ pub fn main(serve: impl FnOnce(&mut Worker, &Bindings)) -> ExitCode {
 
 fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let (mut store, mut mock_config, mut virtual_time) = (None, None, false);
+    let (mut store, mut mock_config, mut virtual_time, mut integrations) = (None, None, false, true);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--store" => store = args.next(),
             "--mock-config" => mock_config = args.next(),
             "--virtual-time" => virtual_time = true,
-            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH [--mock-config FILE] [--virtual-time])")),
+            "--no-integrations" => integrations = false,
+            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH [--mock-config FILE] [--virtual-time] [--no-integrations])")),
         }
     }
     let store = store.ok_or("--store PATH is required")?;
@@ -152,12 +169,27 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
     };
     let runtime = runtime.map_err(|e| e.to_string())?;
     runtime.block_on(async {
+        let aws = match integrations {
+            true => Some(aws_handler(virtual_time).await?),
+            false => None,
+        };
         let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100));
         let engine = Engine::new(store).with_answers(worker.answers());
-        serve(&mut worker, &Bindings::new(engine, mocks));
+        serve(&mut worker, &Bindings::new(engine, mocks, aws));
         worker.run(Duration::from_millis(50), stdin_closed()).await;
-    });
-    Ok(())
+        Ok(())
+    })
+}
+
+/// AWS as the AWS CLI would reach it. Under a virtual clock the transport keeps no timeouts:
+/// the clock jumps ahead whenever every task waits, a socket read included.
+async fn aws_handler(virtual_time: bool) -> Result<AwsHandler, String> {
+    let connections = HttpConnections::from_env()?;
+    let mut config = AwsConfig::from_env().await;
+    if virtual_time {
+        config = config.with_transport(TransportSettings::default().without_timeouts());
+    }
+    Ok(AwsHandler::new(config).with_connections(connections))
 }
 
 /// A mock config file, checked: every problem at its line and column.

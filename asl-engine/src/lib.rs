@@ -10,6 +10,7 @@ pub mod arn;
 pub mod engine;
 pub mod hosted;
 pub mod journal;
+pub mod nested;
 pub mod store;
 pub mod worker;
 

@@ -1025,7 +1025,7 @@ async fn a_mock_test_case_answers_the_tasks_of_distributed_map_iterations() {
     engine.create_state_machine("priced", distributed_task::DEFINITION, MachineType::Standard, None).unwrap();
     let mocks = r#"{"StateMachines": {"priced": {"TestCases": {"Cheap": {"Price": "One"}}}},
         "MockedResponses": {"One": {"0": {"Return": {"price": 1}}}}}"#;
-    let bindings = asl_engine::hosted::Bindings::new(engine.clone(), Some(asl_runtime::mock::MockConfig::parse(mocks).unwrap()));
+    let bindings = asl_engine::hosted::Bindings::new(engine.clone(), Some(asl_runtime::mock::MockConfig::parse(mocks).unwrap()), None);
     let arn = start(&engine, "priced#Cheap", Some("p-1"), Some(r#"{"items": [{"sku": "a"}, {"sku": "b"}]}"#));
     let mut worker = Worker::named(store, "w1");
     worker.serve::<distributed_task::Workflow, _>(bindings);
@@ -1064,4 +1064,49 @@ async fn update_map_run_changes_a_running_map_runs_thresholds() {
     assert_eq!((run["maxConcurrency"].as_u64(), run["toleratedFailureCount"].as_u64()), (Some(3), Some(2)), "{run}");
     assert_eq!((run["itemCounts"]["succeeded"].as_u64(), run["itemCounts"]["failed"].as_u64()), (Some(1), Some(2)), "{run}");
     assert_eq!(engine.update_map_run(&run_arn, Some(1), None, None).unwrap_err().code, "ValidationException", "it has ended");
+}
+
+mod nested_parent { asl_macro::asl!("workflows/nested_parent.json"); }
+mod nested_child { asl_macro::asl!("workflows/nested_child.json"); }
+
+/// `states:startExecution` served by the engine in its four patterns: `.sync:2` gives the
+/// child's parsed output, `.sync` a failed child as `States.TaskFailed` with its description,
+/// the plain form the child's ARN at once, `.waitForTaskToken` what is sent for the token the
+/// child was given.
+#[tokio::test(start_paused = true)]
+async fn nested_executions_start_wait_fail_and_call_back() {
+    let (engine, store) = engine();
+    let child = engine.create_state_machine("child", nested_child::DEFINITION, MachineType::Standard, None).unwrap()["stateMachineArn"].as_str().unwrap().to_owned();
+    engine.create_state_machine("parent", nested_parent::DEFINITION, MachineType::Standard, None).unwrap();
+    let bindings = asl_engine::hosted::Bindings::new(engine.clone(), None, None);
+    let arn = start(&engine, "parent", Some("p-1"), Some(&json!({ "child": child }).to_string()));
+    let mut worker = Worker::named(store, "w1");
+    worker.serve::<nested_parent::Workflow, _>(bindings.clone());
+    worker.serve::<nested_child::Workflow, _>(bindings);
+    // The callback's answer comes from whoever reads the token the child was started with.
+    let answer_tokens = async {
+        while status(&engine, &arn) == "RUNNING" {
+            let children = engine.list_executions("child", None, 100, None).unwrap();
+            for e in children["executions"].as_array().unwrap() {
+                let input: Value = serde_json::from_str(engine.describe_execution(e["executionArn"].as_str().unwrap()).unwrap()["input"].as_str().unwrap()).unwrap();
+                if let Some(token) = input["token"].as_str() {
+                    let _ = engine.send_task_success(token, r#"{"answeredBy": "test"}"#);
+                }
+            }
+            tokio::time::sleep(TICK).await;
+        }
+    };
+    worker.run(TICK, answer_tokens).await;
+    let ended = engine.describe_execution(&arn).unwrap();
+    assert_eq!(ended["status"], "SUCCEEDED", "{ended}");
+    let output: Value = serde_json::from_str(ended["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["synced"], json!({ "output": { "doubled": 42 }, "status": "SUCCEEDED" }));
+    assert_eq!(output["failed"]["Error"], "States.TaskFailed");
+    let failed_child: Value = serde_json::from_str(output["failed"]["Cause"].as_str().unwrap()).unwrap();
+    assert_eq!((failed_child["Status"].as_str(), failed_child["Error"].as_str()), (Some("FAILED"), Some("ChildRefused")));
+    assert!(failed_child["StartDate"].is_i64() && failed_child["StopDate"].is_i64(), "{failed_child}");
+    assert_eq!(output["started"]["arn"], "arn:aws:states:local:000000000000:execution:child:fire-and-forget");
+    assert_eq!(output["answered"], json!({ "answeredBy": "test" }));
+    // Four children: the synchronous two, the one left to run, the one that was given the token.
+    assert_eq!(engine.list_executions("child", None, 100, None).unwrap()["executions"].as_array().unwrap().len(), 4);
 }

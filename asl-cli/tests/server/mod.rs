@@ -17,6 +17,9 @@ pub struct Server {
     pub dir: tempfile::TempDir,
 }
 
+/// What would point a server's integrations at some AWS account or endpoint.
+const AWS_VARIABLES: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"];
+
 impl Server {
     /// The API only (`--no-workers`): executions stay RUNNING.
     pub fn start() -> Server {
@@ -39,8 +42,14 @@ impl Server {
     /// the worker's dependencies is paid once per checkout). `files` are written into the
     /// server's folder before it starts (a mock config, say); `args` are added to `asl serve`.
     pub fn with_workers(files: &[(&str, &str)], args: &[&str]) -> Server {
+        Server::with_workers_env(files, args, &[])
+    }
+
+    /// [`Server::with_workers`], with `env` set for the server and its workers (an
+    /// `AWS_ENDPOINT_URL` and keys for their integrations, say).
+    pub fn with_workers_env(files: &[(&str, &str)], args: &[&str], env: &[(&str, &str)]) -> Server {
         let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        Server::spawn(args, &[], move |dir| {
+        Server::spawn(args, env, move |dir| {
             for (name, text) in &files {
                 write(dir, name, text);
             }
@@ -52,11 +61,20 @@ impl Server {
         prepare(dir.path());
         let store = dir.path().join("store.db");
         let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("asl-serve-workers/target");
-        let mut child = Command::new(ASL)
+        let mut command = Command::new(ASL);
+        // The workers' AWS integrations find no credentials, region or endpoint but what a
+        // test gives them, whatever the machine has (no instance metadata either).
+        for variable in AWS_VARIABLES {
+            command.env_remove(variable);
+        }
+        let mut child = command
             .current_dir(dir.path())
             .env("ASL_TARGET_DIR", target)
             // Checked only when a test asks for it, whatever the environment running the tests.
             .env_remove("ASL_SERVE_CREDENTIALS")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.path().join("no-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("no-credentials"))
             .envs(env.iter().copied())
             .args(["--store", store.to_str().unwrap(), "serve", "--port", "0"])
             .args(args)

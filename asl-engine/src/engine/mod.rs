@@ -302,6 +302,13 @@ impl Engine {
         Ok(json!({ "executionArn": started.record.arn, "startDate": date(started.record.start_date) }))
     }
 
+    /// The ARN an execution named `name` of the state machine `state_machine` (an ARN, maybe
+    /// qualified, or a name) has or would have.
+    pub(crate) fn execution_arn_of(&self, state_machine: &str, name: &str) -> ApiResult<String> {
+        let (machine, _) = machine_ref(state_machine.split('#').next().unwrap_or(state_machine))?;
+        Ok(execution_arn(&self.named_machine(machine)?.name, name))
+    }
+
     /// The execution an ARN names, in any region and account (see `machine`).
     fn execution(&self, arn: &str) -> ApiResult<ExecutionRecord> {
         arn::check(arn, arn::Kind::Execution)?;

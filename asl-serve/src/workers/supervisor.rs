@@ -34,6 +34,8 @@ pub struct SupervisorConfig {
     pub mock_config: Option<PathBuf>,
     /// Workers run on a virtual clock (`--virtual-time`): waits take no real time.
     pub virtual_time: bool,
+    /// Workers send Tasks no mock answers to AWS (else `--no-integrations`).
+    pub integrations: bool,
 }
 
 impl SupervisorConfig {
@@ -46,7 +48,7 @@ impl SupervisorConfig {
         build_dir.push(".workers");
         let build_dir = PathBuf::from(build_dir);
         let target_dir = shared_target_dir().unwrap_or_else(|| build_dir.join("target"));
-        SupervisorConfig { store_path, build_dir, target_dir, source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false }
+        SupervisorConfig { store_path, build_dir, target_dir, source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false, integrations: true }
     }
 }
 
@@ -229,6 +231,9 @@ impl Supervisor {
         }
         if self.config.virtual_time {
             command.arg("--virtual-time");
+        }
+        if !self.config.integrations {
+            command.arg("--no-integrations");
         }
         let child = command
             // The worker ends when this pipe closes: when told to, or when the server dies.
