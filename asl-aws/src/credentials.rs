@@ -4,7 +4,7 @@
 //! (profiles, `credential_process`, web identity), then the ECS and EC2 instance metadata
 //! endpoints. [`CredentialSource::fixed`] takes keys as given (tests, emulators).
 
-use crate::error::error_chain;
+use crate::transport::error_chain;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use std::sync::Arc;

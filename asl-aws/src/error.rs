@@ -172,18 +172,6 @@ fn exception_class(code: &str) -> String {
     }
 }
 
-/// An error and its sources, on one line (hyper's own text is only "client error (Connect)").
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

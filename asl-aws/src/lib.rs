@@ -4,15 +4,21 @@
 //! `http:invoke`), usable alone or behind a user's own handlers.
 //!
 //! One signed HTTP path serves every service: aws-sigv4 signs, hyper over rustls sends,
-//! aws-config finds the credentials and region as the AWS CLI does. Floors, bottom first:
+//! aws-config finds the credentials and region as the AWS CLI does. Files, bottom first (each
+//! imports only files above it in this list; `tests/tests/layering.rs` checks):
 //!
-//! | floor | files | owns |
-//! |---|---|---|
-//! | wire | `transport.rs`, `credentials.rs`, `error.rs` | one HTTP exchange; credentials and their cache; a service's error answer and AWS's names for it |
-//! | reaching AWS | `config.rs`, `sign.rs` | region, endpoints, transport limits; SigV4 |
-//! | calls | `client.rs`, `protocol.rs` | one signed call with the transport's retries; JSON, Query and XML shapes |
-//! | integrations | `services/` | one file per service |
-//! | binding | `resource.rs`, `handler.rs` | what a Resource asks for; the handler |
+//! | file | owns |
+//! |---|---|
+//! | `transport.rs` | one HTTP exchange and its limits |
+//! | `error.rs` | a service's error answer, and AWS's names for failures |
+//! | `credentials.rs` | credentials and their cache |
+//! | `config.rs` | region, endpoints, transport settings |
+//! | `sign.rs` | SigV4 |
+//! | `client.rs` | one signed call with the transport's retries |
+//! | `protocol.rs` | JSON, Query and XML shapes, the optimized integrations' metadata |
+//! | `services/` | one file per service |
+//! | `resource.rs` | what a Resource asks for |
+//! | `handler.rs` | [`coverage`] and the handler |
 
 mod client;
 mod config;

@@ -2,7 +2,6 @@
 //! emulators, a connect timeout, a limit on each attempt and on the size of an answer. It knows
 //! nothing of AWS: signing and retries are the client's ([`crate::client`]).
 
-use crate::error::error_chain;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -167,4 +166,16 @@ impl Transport {
 #[allow(deprecated)]
 fn ring() -> std::sync::Arc<rustls::crypto::CryptoProvider> {
     std::sync::Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// An error and its sources, on one line (hyper's own text is only "client error (Connect)").
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }

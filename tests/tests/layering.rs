@@ -280,15 +280,29 @@ const SERVE_FLOORS: &[&str] = &["sigv4", "protocol", "actions", "server"];
 
 #[test]
 fn the_server_floors_import_downward_only() {
-    let graph = assert_no_cycles("asl-serve");
-    let floor = |m: &str| SERVE_FLOORS.iter().position(|f| *f == m);
+    assert_floors_downward("asl-serve", SERVE_FLOORS);
+}
+
+/// asl-aws's files, bottom first: each imports only files before it.
+const AWS_FLOORS: &[&str] = &["transport", "error", "credentials", "config", "sign", "client", "protocol", "services", "resource", "handler"];
+
+#[test]
+fn the_integration_floors_import_downward_only() {
+    assert_floors_downward("asl-aws", AWS_FLOORS);
+}
+
+/// Fails unless every import between two of `floors` (top-level modules of crate `name`,
+/// bottom first) points to an earlier one; modules outside `floors` are checked for circles only.
+fn assert_floors_downward(name: &str, floors: &[&str]) {
+    let graph = assert_no_cycles(name);
+    let floor = |m: &str| floors.iter().position(|f| *f == m);
     let upward: Vec<String> = graph
         .top_level_edges()
         .into_iter()
         .filter(|(from, to)| matches!((floor(from), floor(to)), (Some(a), Some(b)) if a <= b))
         .map(|(from, to)| format!("{from} -> {to}"))
         .collect();
-    assert!(upward.is_empty(), "asl-serve: floors that import a floor above them ({SERVE_FLOORS:?}):\n{}", upward.join("\n"));
+    assert!(upward.is_empty(), "{name}: floors that import a floor above them ({floors:?}):\n{}", upward.join("\n"));
 }
 
 /// The compiler's stages, bottom floor first: each imports only stages before it.
