@@ -19,12 +19,14 @@
 //! | `services/` | one file per service |
 //! | `resource.rs` | what a Resource asks for |
 //! | `handler.rs` | [`coverage`] and the handler |
+//! | `items.rs` | Distributed Map's ItemReader and ResultWriter on S3 |
 
 mod client;
 mod config;
 mod credentials;
 mod error;
 mod handler;
+mod items;
 mod protocol;
 mod resource;
 mod services;
@@ -36,6 +38,7 @@ pub use config::AwsConfig;
 pub use credentials::CredentialSource;
 pub use error::{CallError, ServiceError};
 pub use handler::{coverage, AwsHandler, Coverage};
+pub use items::{S3Items, S3Results};
 pub use resource::{Pattern, Resource};
 pub use services::http::HttpConnections;
 pub use transport::TransportSettings;

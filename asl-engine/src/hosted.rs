@@ -8,7 +8,7 @@
 
 use crate::engine::Engine;
 use crate::nested;
-use asl_aws::{AwsConfig, AwsHandler, Coverage, HttpConnections, TransportSettings};
+use asl_aws::{AwsConfig, AwsHandler, Coverage, HttpConnections, S3Items, S3Results, TransportSettings};
 use crate::store::{SqliteStore, Store};
 use crate::worker::Worker;
 use asl_runtime::error::names;
@@ -170,10 +170,16 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
     let runtime = runtime.map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let aws = match integrations {
-            true => Some(aws_handler(virtual_time).await?),
+            true => Some(aws_config(virtual_time).await?),
             false => None,
         };
         let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100));
+        // A distributed Map's ItemReader and ResultWriter go to S3 too; without integrations,
+        // to local files.
+        if let Some((config, _)) = &aws {
+            worker = worker.with_items(Arc::new(S3Items::new(config.clone())), Arc::new(S3Results::new(config.clone())));
+        }
+        let aws = aws.map(|(config, connections)| AwsHandler::new(config).with_connections(connections));
         let engine = Engine::new(store).with_answers(worker.answers());
         serve(&mut worker, &Bindings::new(engine, mocks, aws));
         worker.run(Duration::from_millis(50), stdin_closed()).await;
@@ -181,15 +187,16 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
     })
 }
 
-/// AWS as the AWS CLI would reach it. Under a virtual clock the transport keeps no timeouts:
-/// the clock jumps ahead whenever every task waits, a socket read included.
-async fn aws_handler(virtual_time: bool) -> Result<AwsHandler, String> {
+/// AWS as the AWS CLI would reach it, and the connections of `http:invoke`. Under a virtual
+/// clock the transport keeps no timeouts: the clock jumps ahead whenever every task waits, a
+/// socket read included.
+async fn aws_config(virtual_time: bool) -> Result<(AwsConfig, HttpConnections), String> {
     let connections = HttpConnections::from_env()?;
     let mut config = AwsConfig::from_env().await;
     if virtual_time {
         config = config.with_transport(TransportSettings::default().without_timeouts());
     }
-    Ok(AwsHandler::new(config).with_connections(connections))
+    Ok((config, connections))
 }
 
 /// A mock config file, checked: every problem at its line and column.

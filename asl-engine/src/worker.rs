@@ -9,6 +9,7 @@
 use crate::journal::{stored, Answers, StoreJournal};
 use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
 use asl_runtime::durable::BoxFuture;
+use asl_runtime::items::{ItemSource, ResultSink};
 use asl_runtime::{Clock, Env, Execution, Interruption, Machine, TaskHandler, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,9 @@ pub struct RunContext {
     pub answers: Arc<Answers>,
     /// How often a task-token wait looks for an answer sent from another process.
     pub poll: Duration,
+    /// Where distributed Maps read items and write results (`None`: the runtime's default,
+    /// local files in the working directory).
+    pub items: Option<(Arc<dyn ItemSource>, Arc<dyn ResultSink>)>,
 }
 
 /// A compiled machine with its task handler, as a worker serves it.
@@ -102,6 +106,9 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     }
     let journal = Arc::new(journal);
     let mut env = Env::with_clock(tasks, ctx.clock.clone());
+    if let Some((items, results)) = &ctx.items {
+        (env.items, env.results) = (items.clone(), results.clone());
+    }
     if standard {
         env = env.with_journal(journal.clone());
     }
@@ -179,7 +186,7 @@ impl Worker {
 
     pub fn named(store: Arc<dyn Store>, name: impl Into<String>) -> Self {
         Worker {
-            ctx: RunContext { store, clock: asl_runtime::TokioClock::new(), worker: name.into(), answers: Arc::new(Answers::default()), poll: Duration::from_millis(200) },
+            ctx: RunContext { store, clock: asl_runtime::TokioClock::new(), worker: name.into(), answers: Arc::new(Answers::default()), poll: Duration::from_millis(200), items: None },
             served: HashMap::new(),
             concurrency: 1000,
             lease: LEASE,
@@ -215,6 +222,13 @@ impl Worker {
     /// executions wait before another worker takes them over.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
+        self
+    }
+
+    /// Where distributed Maps read their items (ItemReader) and write their results
+    /// (ResultWriter): S3 through asl-aws, say.
+    pub fn with_items(mut self, items: Arc<dyn ItemSource>, results: Arc<dyn ResultSink>) -> Self {
+        self.ctx.items = Some((items, results));
         self
     }
 

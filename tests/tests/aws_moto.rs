@@ -7,7 +7,7 @@ mod http_echo;
 #[path = "aws/moto.rs"]
 mod moto;
 
-use asl_aws::{AwsConfig, AwsHandler, CredentialSource, HttpConnections, TransportSettings};
+use asl_aws::{AwsConfig, AwsHandler, CredentialSource, HttpConnections, S3Items, S3Results, TransportSettings};
 use asl_engine::{Engine, MachineType, MemoryStore, Store, Worker};
 use moto::{moto, Moto};
 use serde_json::{json, Value};
@@ -18,6 +18,7 @@ mod aws_order { asl_macro::asl!("../examples/workflows/order-aws.json"); }
 mod aws_errors { asl_macro::asl!("workflows/aws_errors.json"); }
 mod bench_invoke { asl_macro::asl!("../bench/aws/invoke.json"); }
 mod bench_put { asl_macro::asl!("../bench/aws/put.json"); }
+mod aws_s3_map { asl_macro::asl!("workflows/aws_s3_map.json"); }
 mod integrations_corpus { asl_macro::asl!("workflows/integrations_corpus.json"); }
 
 /// A handler whose every service is the moto server.
@@ -290,4 +291,56 @@ async fn task_round_trips_match_boto3s_calls() {
     );
     let count = moto.boto3("print(json.dumps(client('dynamodb').scan(TableName='bench', Select='COUNT')['Count']))").unwrap();
     assert_eq!(count, json!(N + 1), "our puts and boto3's wrote the same items, and its warm-up one");
+}
+
+/// Distributed Maps over S3: a CSV object read in ranges of 64 bytes (so its rows cross
+/// ranges), its results written back to S3 in AWS's ResultWriter layout, then a listing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distributed_map_reads_csv_and_listings_from_s3_and_writes_its_results_there() {
+    let Some(moto) = moto() else { return };
+    moto.boto3(r#"
+s3 = client("s3"); s3.create_bucket(Bucket="lines")
+s3.put_object(Bucket="lines", Key="orders.csv", Body="sku,qty\n" + "".join(f"item-{i:03},{i}\n" for i in range(40)))
+for name in ["a.json", "b.json", "c.json"]:
+    s3.put_object(Bucket="lines", Key="data/" + name, Body="{}")
+print("{}")
+"#)
+    .unwrap();
+    let config = AwsConfig::fixed("us-east-1", CredentialSource::fixed("testing", "testing", None)).with_endpoint(&moto.url);
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::new(store.clone());
+    engine.create_state_machine("lines", aws_s3_map::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = engine.start_execution("lines", Some("l-1"), Some(r#"{"bucket": "lines"}"#)).unwrap()["executionArn"].as_str().unwrap().to_owned();
+    let mut worker = Worker::new(store)
+        .with_poll(Duration::from_millis(20))
+        .with_items(Arc::new(S3Items::new(config.clone()).with_chunk_bytes(64)), Arc::new(S3Results::new(config.clone())));
+    worker.serve::<aws_s3_map::Workflow, _>(AwsHandler::new(config));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move { worker.run(Duration::from_millis(20), async { stopped.await.ok(); }).await });
+    let described = until_done(&engine, &arn).await;
+    stop.send(()).unwrap();
+    running.await.unwrap();
+    assert_eq!(described["status"], "SUCCEEDED", "{described:#}");
+    let output: Value = serde_json::from_str(described["output"].as_str().unwrap()).unwrap();
+    let listed: Vec<&str> = output["listed"].as_array().unwrap().iter().map(|i| i["key"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["data/a.json", "data/b.json", "data/c.json"]);
+    assert_eq!(output["listed"][0]["size"], 2);
+    let details = &output["written"]["ResultWriterDetails"];
+    assert_eq!(details["Bucket"], "lines");
+    let manifest_key = details["Key"].as_str().unwrap();
+    assert!(manifest_key.starts_with("runs/") && manifest_key.ends_with("/manifest.json"), "{manifest_key}");
+    // What the Map Run wrote, as boto3 reads it from the bucket.
+    let seen = moto
+        .boto3(&format!(
+            r#"
+s3 = client("s3")
+manifest = json.loads(s3.get_object(Bucket="lines", Key={manifest_key:?})["Body"].read())
+succeeded = manifest["ResultFiles"]["SUCCEEDED"]
+entries = json.loads(s3.get_object(Bucket="lines", Key=succeeded[0]["Key"])["Body"].read())
+print(json.dumps({{"files": len(succeeded), "outputs": sorted([json.loads(e["Output"])["qty"] for e in entries])}}))
+"#
+        ))
+        .unwrap();
+    assert_eq!(seen["files"], 1);
+    assert_eq!(seen["outputs"], json!((0..40).collect::<Vec<_>>()));
 }

@@ -141,6 +141,10 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
 }
 
 async fn send(client: &AwsClient, bucket: Option<&str>, method: http::Method, path: String, headers: Vec<(String, String)>, body: bytes::Bytes) -> Result<HttpResponse, Failure> {
+    exchange(client, bucket, method, path, headers, body).await.map_err(|e| NAMING.failure(&e))
+}
+
+async fn exchange(client: &AwsClient, bucket: Option<&str>, method: http::Method, path: String, headers: Vec<(String, String)>, body: bytes::Bytes) -> Result<HttpResponse, CallError> {
     // At AWS the bucket is the host's first label; at an emulator's endpoint, the path's first segment.
     let (path, host_label) = match bucket {
         Some(b) if client.has_endpoint(&ENDPOINT) => (format!("/{}{}", encode(b), path), None),
@@ -148,7 +152,28 @@ async fn send(client: &AwsClient, bucket: Option<&str>, method: http::Method, pa
         None => (path, None),
     };
     let request = ServiceRequest { method, path, headers, body, region: None, host_label };
-    client.send(&ENDPOINT, request).await.map_err(|e| NAMING.failure(&e))
+    client.send(&ENDPOINT, request).await
+}
+
+/// Bytes `start..start + len` of an object (fewer at its end), and the object's whole size;
+/// an empty object has no range to read and gives no bytes.
+pub(crate) async fn get_range(client: &AwsClient, bucket: &str, key: &str, start: u64, len: u64) -> Result<(bytes::Bytes, u64), Failure> {
+    let range = vec![("range".to_owned(), format!("bytes={start}-{}", start + len - 1))];
+    match exchange(client, Some(bucket), http::Method::GET, format!("/{}", encode_path(key)), range, Default::default()).await {
+        Ok(response) => {
+            // `Content-Range: bytes 0-1023/4096`: the size is after the slash.
+            let size = response.header("content-range").and_then(|r| r.rsplit('/').next()).and_then(|n| n.parse().ok());
+            let size = size.unwrap_or(start + response.body.len() as u64);
+            Ok((response.body, size))
+        }
+        Err(CallError::Service(e)) if e.status == 416 && start == 0 => Ok((Default::default(), 0)),
+        Err(e) => Err(NAMING.failure(&e)),
+    }
+}
+
+/// Writes `body` as the object `key` of `bucket`.
+pub(crate) async fn put(client: &AwsClient, bucket: &str, key: &str, body: bytes::Bytes) -> Result<(), Failure> {
+    send(client, Some(bucket), http::Method::PUT, format!("/{}", encode_path(key)), Vec::new(), body).await.map(drop)
 }
 
 /// An object's headers as the SDK's members.

@@ -5,18 +5,17 @@
 //! are dropped (LocalStack's reading of AWS's recorded behaviour); empty lines are skipped.
 
 use super::config::{check_unique_headers, CsvHeaderLocation, ReaderConfig};
-use super::{reader_failed, ItemStream};
+use super::{reader_failed, ItemStream, Source};
 use crate::error::Failure;
 use serde_json::{Map, Value};
-use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-type Records = csv::StringRecordsIntoIter<BufReader<File>>;
+type Records = csv::StringRecordsIntoIter<BufReader<Source>>;
 
 /// The rows of `file` as items. With `FIRST_ROW` the first row is the header and not an
 /// item (so `MaxItems` counts from the row after it); an empty file has no items.
-pub(crate) fn csv_rows(file: File, path: &Path, config: &ReaderConfig) -> Result<ItemStream, Failure> {
+pub(crate) fn csv_rows(file: Source, path: &Path, config: &ReaderConfig) -> Result<ItemStream, Failure> {
     let mut records = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -114,7 +113,7 @@ mod tests {
         let dir = scratch(&format!("csv-{name}"));
         let path = dir.join("file.csv");
         std::fs::write(&path, text).expect("write");
-        collect(csv_rows(File::open(&path).expect("open"), &path, config)?)
+        collect(csv_rows(Box::new(std::fs::File::open(&path).expect("open")), &path, config)?)
     }
 
     fn keys(v: &Value) -> Vec<&str> {
@@ -165,7 +164,7 @@ mod tests {
         let dir = scratch("csv-utf8");
         let path = dir.join("bad.csv");
         std::fs::write(&path, b"a,b\n1,2\n\xff,3\n").expect("write");
-        let err = collect(csv_rows(File::open(&path).expect("open"), &path, &ReaderConfig::default()).expect("opens"));
+        let err = collect(csv_rows(Box::new(std::fs::File::open(&path).expect("open")), &path, &ReaderConfig::default()).expect("opens"));
         let cause = err.expect_err("invalid UTF-8").cause.unwrap_or_default();
         assert!(cause.contains("bad.csv line 3"), "{cause}");
     }

@@ -7,7 +7,7 @@ use crate::error::Failure;
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
-use std::fs::File;
+use super::Source;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -22,7 +22,7 @@ const ARRAY_READ_AHEAD: usize = 64;
 /// The elements of the array in `file`, parsed on a helper thread (serde hands out sequence
 /// elements only through a visitor) and passed over a bounded channel. Dropping the stream
 /// closes the channel, which stops the thread at its next element.
-pub(crate) fn json_array(file: File, path: &Path) -> ItemStream {
+pub(crate) fn json_array(file: Source, path: &Path) -> ItemStream {
     let (tx, rx) = sync_channel(ARRAY_READ_AHEAD);
     let path = path.to_path_buf();
     let spawned =
@@ -33,7 +33,7 @@ pub(crate) fn json_array(file: File, path: &Path) -> ItemStream {
     }
 }
 
-fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<Value, Failure>>) {
+fn parse_array(file: Source, path: &Path, tx: &SyncSender<Result<Value, Failure>>) {
     let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
     let outcome = Elements { tx }.deserialize(&mut de).and_then(|()| de.end());
     if let Err(e) = outcome {
@@ -77,7 +77,7 @@ impl<'de> Visitor<'de> for Elements<'_> {
 
 /// One item per non-empty line of `file`; a line that is not JSON ends the stream with a
 /// failure naming the file and line.
-pub(crate) fn json_lines(file: File, path: &Path) -> ItemStream {
+pub(crate) fn json_lines(file: Source, path: &Path) -> ItemStream {
     Box::new(JsonLines {
         reader: BufReader::new(file),
         path: path.to_path_buf(),
@@ -88,7 +88,7 @@ pub(crate) fn json_lines(file: File, path: &Path) -> ItemStream {
 }
 
 struct JsonLines {
-    reader: BufReader<File>,
+    reader: BufReader<Source>,
     path: PathBuf,
     /// 1-based number of the line in `text`.
     line: u64,
@@ -133,19 +133,19 @@ mod tests {
     use crate::items::test_support::{collect, scratch};
     use serde_json::json;
 
-    fn open(dir: &Path, name: &str, text: &str) -> (File, PathBuf) {
+    fn open(dir: &Path, name: &str, text: &str) -> (std::fs::File, PathBuf) {
         let path = dir.join(name);
         std::fs::write(&path, text).expect("write");
-        (File::open(&path).expect("open"), path)
+        (std::fs::File::open(&path).expect("open"), path)
     }
 
     #[test]
     fn array_elements_in_order() {
         let dir = scratch("json-array");
         let (f, p) = open(&dir, "a.json", r#"[1, {"a": [2, 3]}, "x", null]"#);
-        assert_eq!(collect(json_array(f, &p)), Ok(vec![json!(1), json!({"a": [2, 3]}), json!("x"), Value::Null]));
+        assert_eq!(collect(json_array(Box::new(f), &p)), Ok(vec![json!(1), json!({"a": [2, 3]}), json!("x"), Value::Null]));
         let (f, p) = open(&dir, "e.json", " [ ] ");
-        assert_eq!(collect(json_array(f, &p)), Ok(vec![]));
+        assert_eq!(collect(json_array(Box::new(f), &p)), Ok(vec![]));
     }
 
     #[test]
@@ -153,7 +153,7 @@ mod tests {
         let dir = scratch("json-object");
         for text in [r#"{"a": 1}"#, "5", r#""s""#] {
             let (f, p) = open(&dir, "o.json", text);
-            let err = collect(json_array(f, &p)).expect_err("not an array");
+            let err = collect(json_array(Box::new(f), &p)).expect_err("not an array");
             assert_eq!((err.error.as_str(), err.cause.as_deref()), ("States.ItemReaderFailed", Some(NOT_ITERABLE)));
         }
     }
@@ -162,10 +162,10 @@ mod tests {
     fn malformed_json_names_file_and_line() {
         let dir = scratch("json-bad");
         let (f, p) = open(&dir, "bad.json", "[1,\n2,\n}");
-        let cause = collect(json_array(f, &p)).expect_err("bad").cause.unwrap_or_default();
+        let cause = collect(json_array(Box::new(f), &p)).expect_err("bad").cause.unwrap_or_default();
         assert!(cause.contains("bad.json") && cause.contains("line 3"), "{cause}");
         let (f, p) = open(&dir, "trail.json", "[1] x");
-        assert!(collect(json_array(f, &p)).is_err(), "trailing characters");
+        assert!(collect(json_array(Box::new(f), &p)).is_err(), "trailing characters");
     }
 
     #[test]
@@ -173,7 +173,7 @@ mod tests {
         let dir = scratch("json-drop");
         let text = format!("[{}]", vec!["1"; 10_000].join(","));
         let (f, p) = open(&dir, "big.json", &text);
-        let first: Vec<_> = json_array(f, &p).take(3).collect();
+        let first: Vec<_> = json_array(Box::new(f), &p).take(3).collect();
         assert_eq!(first.len(), 3);
     }
 
@@ -181,9 +181,9 @@ mod tests {
     fn lines_skip_blank_and_report_bad_line() {
         let dir = scratch("jsonl");
         let (f, p) = open(&dir, "a.jsonl", "{\"a\":1}\n\n  \r\n[2]\r\n\"x\"");
-        assert_eq!(collect(json_lines(f, &p)), Ok(vec![json!({"a": 1}), json!([2]), json!("x")]));
+        assert_eq!(collect(json_lines(Box::new(f), &p)), Ok(vec![json!({"a": 1}), json!([2]), json!("x")]));
         let (f, p) = open(&dir, "b.jsonl", "1\n2\n{oops\n4\n");
-        let mut s = json_lines(f, &p);
+        let mut s = json_lines(Box::new(f), &p);
         assert_eq!(s.next(), Some(Ok(json!(1))));
         assert_eq!(s.next(), Some(Ok(json!(2))));
         let cause = s.next().and_then(Result::err).and_then(|f| f.cause).unwrap_or_default();

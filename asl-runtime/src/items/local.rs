@@ -1,9 +1,7 @@
 //! [`LocalFiles`]: the ItemReader's S3 resources served from a directory, for local runs and
 //! tests. Object `Key` in bucket `Bucket` is the file `root/Bucket/Key`.
 
-use super::csv::csv_rows;
-use super::json::{json_array, json_lines};
-use super::{limited, reader_failed, string_param, InputType, ItemSource, ItemStream, ReaderRequest};
+use super::{items_of, limited, reader_failed, string_param, ItemSource, ItemStream, ReaderRequest};
 use crate::error::Failure;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
@@ -52,13 +50,7 @@ impl LocalFiles {
         let key = string_param(&request.parameters, "Key", reader_failed)?;
         let path = self.object_path(bucket, key)?;
         let file = File::open(&path).map_err(|e| reader_failed(format!("{}: {e}", path.display())))?;
-        match request.config.input_type {
-            Some(InputType::Json) => Ok(json_array(file, &path)),
-            Some(InputType::Jsonl) => Ok(json_lines(file, &path)),
-            Some(InputType::Csv) => csv_rows(file, &path, &request.config),
-            Some(other) => Err(reader_failed(format!("InputType {other:?} is not supported for local files"))),
-            None => Err(reader_failed("ReaderConfig.InputType is required for s3:getObject")),
-        }
+        items_of(Box::new(file), &path, &request.config)
     }
 
     /// The objects of `Bucket` whose key starts with `Prefix`, in key order as S3 lists them,

@@ -52,6 +52,21 @@ pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
 /// The items of a data set, read lazily. An `Err` ends the Map Run; nothing after it is read.
 pub type ItemStream = Box<dyn Iterator<Item = Result<Value, Failure>> + Send>;
 
+/// The bytes of a data set: a file, or an object streamed from S3.
+pub type Source = Box<dyn std::io::Read + Send>;
+
+/// The items of the data set `source` (named `name` in errors) holds, read as `config`'s
+/// `InputType` says (JSON, JSON Lines or CSV), one at a time.
+pub fn items_of(source: Source, name: &std::path::Path, config: &ReaderConfig) -> Result<ItemStream, Failure> {
+    match config.input_type {
+        Some(InputType::Json) => Ok(json::json_array(source, name)),
+        Some(InputType::Jsonl) => Ok(json::json_lines(source, name)),
+        Some(InputType::Csv) => csv::csv_rows(source, name, config),
+        Some(other) => Err(reader_failed(format!("InputType {other:?} is not supported yet"))),
+        None => Err(reader_failed("ReaderConfig.InputType is required for s3:getObject")),
+    }
+}
+
 /// What a Map state's `ItemReader` asks for, after its `Parameters` (or `Arguments`) and
 /// `ReaderConfig` paths have been evaluated against the state input.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,17 +85,17 @@ pub trait ItemSource: Send + Sync {
 }
 
 /// `States.ItemReaderFailed` with `cause`: every reader problem surfaces under this name.
-pub(crate) fn reader_failed(cause: impl Into<String>) -> Failure {
+pub fn reader_failed(cause: impl Into<String>) -> Failure {
     Failure::new(names::ITEM_READER_FAILED, cause)
 }
 
 /// `States.ResultWriterFailed` with `cause`.
-pub(crate) fn writer_failed(cause: impl Into<String>) -> Failure {
+pub fn writer_failed(cause: impl Into<String>) -> Failure {
     Failure::new(RESULT_WRITER_FAILED, cause)
 }
 
 /// A string field of evaluated `Parameters`, or the failure `make` builds.
-pub(crate) fn string_param<'a>(
+pub fn string_param<'a>(
     parameters: &'a Value,
     field: &str,
     make: fn(String) -> Failure,
@@ -94,7 +109,7 @@ pub(crate) fn string_param<'a>(
 
 /// Limits an item stream to `max_items` items (`None`: all of them). Reading stops there, so
 /// the rest of the data set is never touched.
-pub(crate) fn limited(items: ItemStream, max_items: Option<u64>) -> ItemStream {
+pub fn limited(items: ItemStream, max_items: Option<u64>) -> ItemStream {
     match max_items {
         Some(n) => Box::new(items.take(usize::try_from(n).unwrap_or(usize::MAX))),
         None => items,

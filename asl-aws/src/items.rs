@@ -1,0 +1,277 @@
+//! Distributed Map's ItemReader and ResultWriter on S3. [`S3Items`] reads `s3:getObject` data
+//! sets (JSON, JSON Lines, CSV, by the runtime's own parsers) streamed in ranges, and
+//! `s3:listObjectsV2` listings page by page; [`S3Results`] writes AWS's ResultWriter layout
+//! (result files and `manifest.json` under `<Prefix>/<Map Run id>/`) by writing it to a scratch
+//! directory with the runtime's local writer as results come, then uploading it when the Map
+//! Run ends.
+//!
+//! The runtime's item traits are synchronous: a Map pulls one item at a time. So each stream's
+//! requests run on a thread of their own, with a client of their own (a connection pool
+//! belongs to the runtime that made it), handing chunks or items over a bounded channel: memory
+//! holds a few chunks, never the object.
+
+use crate::client::AwsClient;
+use crate::config::AwsConfig;
+use crate::services::s3;
+use asl_runtime::items::{
+    items_of, limited, reader_failed, string_param, writer_failed, IterationRecord, ItemSource, ItemStream, LocalResultWriter, MapRunWriter, ReaderRequest,
+    ResultSink, WriterRequest,
+};
+use asl_runtime::{Failure, Value};
+use bytes::Bytes;
+use serde_json::json;
+use std::future::Future;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// How much of an object one request reads, by default.
+const CHUNK: u64 = 8 << 20;
+/// Chunks (or listed items) fetched ahead of the reader.
+const AHEAD: usize = 2;
+
+/// Reads a Distributed Map's items from S3.
+#[derive(Clone)]
+pub struct S3Items {
+    config: AwsConfig,
+    chunk: u64,
+}
+
+impl S3Items {
+    pub fn new(config: AwsConfig) -> Self {
+        S3Items { config, chunk: CHUNK }
+    }
+
+    /// Objects read `bytes` at a time (8 MiB by default): what memory holds per chunk.
+    pub fn with_chunk_bytes(self, bytes: u64) -> Self {
+        S3Items { chunk: bytes.max(1), ..self }
+    }
+}
+
+impl ItemSource for S3Items {
+    fn open(&self, request: &ReaderRequest) -> Result<ItemStream, Failure> {
+        let params = &request.parameters;
+        let bucket = string_param(params, "Bucket", reader_failed)?.to_owned();
+        let items = if request.resource.ends_with(":s3:getObject") {
+            let key = string_param(params, "Key", reader_failed)?.to_owned();
+            let name = PathBuf::from(format!("s3://{bucket}/{key}"));
+            items_of(Box::new(ObjectReader::open(&self.config, bucket, key, self.chunk)?), &name, &request.config)?
+        } else if request.resource.ends_with(":s3:listObjectsV2") {
+            let prefix = match params.get("Prefix") {
+                None => String::new(),
+                Some(_) => string_param(params, "Prefix", reader_failed)?.to_owned(),
+            };
+            listing(&self.config, bucket, prefix)
+        } else {
+            return Err(reader_failed(format!("Unsupported ItemReader resource '{}'", request.resource)));
+        };
+        Ok(limited(items, request.config.max_items))
+    }
+}
+
+/// Runs `work` on a thread of its own, on a runtime and a client of its own.
+fn on_thread<F, Fut>(config: &AwsConfig, work: F) -> Result<(), Failure>
+where
+    F: FnOnce(AwsClient) -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
+    let client = AwsClient::new(config.clone());
+    std::thread::Builder::new()
+        .name("asl-s3".into())
+        .spawn(move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(work(client)),
+            Err(e) => eprintln!("asl-aws: cannot start a runtime for S3: {e}"),
+        })
+        .map(drop)
+        .map_err(|e| Failure::new(asl_runtime::error::names::RUNTIME, format!("cannot start a thread for S3: {e}")))
+}
+
+/// An object's bytes, read in ranges by a helper thread.
+struct ObjectReader {
+    chunks: Receiver<Result<Bytes, Failure>>,
+    current: Bytes,
+}
+
+impl ObjectReader {
+    /// Fetches the first range now, so that a missing bucket or key fails the open.
+    fn open(config: &AwsConfig, bucket: String, key: String, chunk: u64) -> Result<Self, Failure> {
+        let (tx, rx) = sync_channel(AHEAD);
+        on_thread(config, move |client| fetch_ranges(client, bucket, key, chunk, tx)).map_err(|f| reader_failed(f.cause.unwrap_or_default()))?;
+        let current = match rx.recv() {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(f)) => return Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
+            Err(_) => Bytes::new(),
+        };
+        Ok(ObjectReader { chunks: rx, current })
+    }
+}
+
+async fn fetch_ranges(client: AwsClient, bucket: String, key: String, chunk: u64, tx: SyncSender<Result<Bytes, Failure>>) {
+    let mut start = 0;
+    loop {
+        match s3::get_range(&client, &bucket, &key, start, chunk).await {
+            Ok((bytes, size)) => {
+                start += bytes.len() as u64;
+                let done = bytes.is_empty() || start >= size;
+                // A receiver gone: the Map stopped reading.
+                if tx.send(Ok(bytes)).is_err() || done {
+                    return;
+                }
+            }
+            Err(f) => {
+                let _ = tx.send(Err(f));
+                return;
+            }
+        }
+    }
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.recv() {
+                Ok(Ok(bytes)) => self.current = bytes,
+                Ok(Err(f)) => return Err(std::io::Error::other(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// The objects of `bucket` under `prefix`, listed page by page by a helper thread, each as the
+/// item AWS passes: `{Etag, Key, LastModified (epoch seconds), Size, StorageClass}`.
+fn listing(config: &AwsConfig, bucket: String, prefix: String) -> ItemStream {
+    let (tx, rx) = sync_channel(1000);
+    let started = on_thread(config, move |client| async move {
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = json!({ "Bucket": bucket, "Prefix": prefix });
+            if let Some(t) = &token {
+                params["ContinuationToken"] = t.clone().into();
+            }
+            let page = match s3::call(&client, "listObjectsV2", &params).await {
+                Ok(page) => page,
+                Err(f) => {
+                    let _ = tx.send(Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
+                    return;
+                }
+            };
+            for object in page["Contents"].as_array().into_iter().flatten() {
+                if tx.send(Ok(listed(object))).is_err() {
+                    return;
+                }
+            }
+            token = page["NextContinuationToken"].as_str().map(str::to_owned);
+            if page["IsTruncated"] != true || token.is_none() {
+                return;
+            }
+        }
+    });
+    match started {
+        Ok(()) => Box::new(rx.into_iter()),
+        Err(f) => Box::new(std::iter::once(Err(reader_failed(f.cause.unwrap_or_default())))),
+    }
+}
+
+fn listed(object: &Value) -> Value {
+    let modified = object["LastModified"].as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map_or(0, |t| t.timestamp());
+    let size = object["Size"].as_u64().or_else(|| object["Size"].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    json!({
+        "Etag": object["ETag"],
+        "Key": object["Key"],
+        "LastModified": modified,
+        "Size": size,
+        "StorageClass": object.get("StorageClass").cloned().unwrap_or_else(|| "STANDARD".into()),
+    })
+}
+
+/// Writes a Distributed Map's results to S3.
+#[derive(Clone)]
+pub struct S3Results {
+    config: AwsConfig,
+    scratch: PathBuf,
+}
+
+impl S3Results {
+    /// Results are gathered under the system's temporary directory until the run ends.
+    pub fn new(config: AwsConfig) -> Self {
+        S3Results { config, scratch: std::env::temp_dir() }
+    }
+}
+
+impl ResultSink for S3Results {
+    fn open(&self, request: &WriterRequest) -> Result<Box<dyn MapRunWriter>, Failure> {
+        let bucket = string_param(&request.parameters, "Bucket", writer_failed)?.to_owned();
+        let root = Scratch(self.scratch.join(format!("asl-results-{}-{:016x}", std::process::id(), rand::random::<u64>())));
+        let local = LocalResultWriter::new(&root.0).open(request)?;
+        Ok(Box::new(S3MapRun { local, root, bucket, config: self.config.clone() }))
+    }
+}
+
+/// A scratch directory, removed with its contents when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct S3MapRun {
+    local: Box<dyn MapRunWriter>,
+    root: Scratch,
+    bucket: String,
+    config: AwsConfig,
+}
+
+impl MapRunWriter for S3MapRun {
+    fn write(&mut self, record: IterationRecord) -> Result<(), Failure> {
+        self.local.write(record)
+    }
+
+    /// The local layout is complete: each of its files is put under the same key in the bucket.
+    fn finish(self: Box<Self>) -> Result<Value, Failure> {
+        let S3MapRun { local, root, bucket, config } = *self;
+        let details = local.finish()?;
+        let dir = root.0.join(&bucket);
+        let mut files = Vec::new();
+        walk(&dir, "", &mut files)?;
+        let (tx, rx) = sync_channel(1);
+        on_thread(&config, move |client| async move {
+            for (key, path) in files {
+                let body = match std::fs::read(&path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let _ = tx.send(Err(writer_failed(format!("{}: {e}", path.display()))));
+                        return;
+                    }
+                };
+                if let Err(f) = s3::put(&client, &bucket, &key, body.into()).await {
+                    let _ = tx.send(Err(writer_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
+                    return;
+                }
+            }
+            let _ = tx.send(Ok(()));
+        })?;
+        rx.recv().unwrap_or_else(|_| Err(writer_failed("the upload of the results stopped")))?;
+        drop(root);
+        Ok(details)
+    }
+}
+
+/// The files under `dir`, with their keys (paths relative to `dir`, `/`-separated).
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<(), Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|e| writer_failed(format!("{}: {e}", dir.display())))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| writer_failed(format!("{}: {e}", dir.display())))?;
+        let key = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        match entry.path().is_dir() {
+            true => walk(&entry.path(), &format!("{key}/"), out)?,
+            false => out.push((key, entry.path())),
+        }
+    }
+    Ok(())
+}
