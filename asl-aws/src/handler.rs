@@ -5,7 +5,7 @@ use crate::client::AwsClient;
 use crate::config::AwsConfig;
 use crate::resource::{Pattern, Resource};
 use crate::services::http::HttpConnections;
-use crate::services::{dynamodb, events, http, lambda, s3, sdk, sns, sqs};
+use crate::services::{dynamodb, events, http, jobs, lambda, s3, sdk, sns, sqs};
 use asl_runtime::error::names;
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
 
@@ -30,7 +30,8 @@ pub fn coverage(resource: &str) -> Coverage {
         Resource::Optimized { service, action, pattern } => match (service, action) {
             ("lambda", "invoke") | ("sqs", "sendMessage") | ("sns", "publish") | ("events", "putEvents") => waits_or_not(pattern),
             ("dynamodb", action) => dynamodb::operation(action).is_some() && pattern == Pattern::RequestResponse,
-            ("http", "invoke") => pattern == Pattern::RequestResponse,
+            ("http", "invoke") | ("bedrock", "invokeModel") => pattern == Pattern::RequestResponse,
+            (service, action) if jobs::serves(service, action) => true,
             _ => false,
         },
         Resource::Sdk { service: "s3", action, pattern } => s3::ACTIONS.contains(&action) && waits_or_not(pattern),
@@ -90,6 +91,10 @@ impl AwsHandler {
                 ("events", _) => events::put_events(client, input).await,
                 ("http", _) => http::invoke(client, &self.connections, input).await,
                 ("dynamodb", action) => dynamodb::call(client, dynamodb::operation(action).expect("covered"), input).await,
+                ("bedrock", _) => jobs::invoke_model(client, input).await,
+                (service, _) if jobs::serves(service, action) => {
+                    jobs::call(client, service, input, matches!(Resource::parse(resource).pattern(), Pattern::Sync | Pattern::Sync2)).await
+                }
                 (service, action) => unreachable!("coverage serves no other optimized integration ({service}:{action})"),
             },
             Resource::Sdk { service: "s3", action, .. } => s3::call(client, action, input).await,

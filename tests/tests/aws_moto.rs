@@ -19,6 +19,7 @@ mod aws_errors { asl_macro::asl!("workflows/aws_errors.json"); }
 mod bench_invoke { asl_macro::asl!("../bench/aws/invoke.json"); }
 mod bench_put { asl_macro::asl!("../bench/aws/put.json"); }
 mod aws_s3_map { asl_macro::asl!("workflows/aws_s3_map.json"); }
+mod aws_jobs { asl_macro::asl!("workflows/aws_jobs.json"); }
 mod integrations_corpus { asl_macro::asl!("workflows/integrations_corpus.json"); }
 
 /// A handler whose every service is the moto server.
@@ -227,9 +228,9 @@ async fn a_service_that_cannot_be_reached_fails_as_the_sdk_client_does_and_unser
     let failure = aws.perform("arn:aws:states:::dynamodb:getItem", &json!({ "TableName": "t", "Key": {} })).await.unwrap_err();
     assert_eq!(failure.error, "DynamoDB.SdkClientException");
     assert!(failure.cause.unwrap().starts_with("Unable to execute HTTP request"));
-    let failure = aws.perform("arn:aws:states:::ecs:runTask.sync", &json!({})).await.unwrap_err();
+    let failure = aws.perform("arn:aws:states:::eks:runJob.sync", &json!({})).await.unwrap_err();
     assert_eq!(failure.error, "States.Runtime");
-    assert!(failure.cause.unwrap().starts_with("The integration 'ecs:runTask.sync' (Resource 'arn:aws:states:::ecs:runTask.sync') is not served by asl"));
+    assert!(failure.cause.unwrap().starts_with("The integration 'eks:runJob.sync' (Resource 'arn:aws:states:::eks:runJob.sync') is not served by asl"));
     let failure = aws.perform("arn:aws:states:::lambda:invoke", &json!({ "Payload": {} })).await.unwrap_err();
     assert_eq!(failure.error, "States.Runtime");
     assert_eq!(failure.cause.unwrap(), r#"The Parameters '{"Payload":{}}' could not be used to start the Task: [The field "FunctionName" is required]"#);
@@ -258,7 +259,7 @@ async fn every_integration_form_of_the_samples_is_served_or_named_when_reached()
             }
         }
     }
-    assert_eq!(not_served, ["glue:startJobRun.sync", "athena:startQueryExecution.sync", "batch:submitJob.sync", "ecs:runTask.sync", "bedrock:invokeModel"]);
+    assert!(not_served.is_empty(), "{not_served:?}");
 }
 
 /// The CI-sized version of `cargo bench -p asl-bench --bench aws`: the compiled one-Task
@@ -343,4 +344,31 @@ print(json.dumps({{"files": len(succeeded), "outputs": sorted([json.loads(e["Out
         .unwrap();
     assert_eq!(seen["files"], 1);
     assert_eq!(seen["outputs"], json!((0..40).collect::<Vec<_>>()));
+}
+
+/// `.sync` jobs run to their end: Glue and Athena on moto; ECS, Batch and Bedrock (which moto
+/// cannot run) against their recorded answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_jobs_wait_for_their_end_and_bedrock_answers() {
+    let Some(moto) = moto() else { return };
+    moto.boto3(r#"client("glue").create_job(Name="transform", Role="r", Command={"Name": "glueetl", "ScriptLocation": "s3://x/y.py"}); print("{}")"#).unwrap();
+    let site = http_echo::start();
+    let config = AwsConfig::fixed("us-east-1", CredentialSource::fixed("testing", "testing", None))
+        .with_endpoint(&moto.url)
+        .with_service_endpoint("ECS", &site)
+        .with_service_endpoint("BATCH", &site)
+        .with_service_endpoint("BEDROCK_RUNTIME", &site);
+    let (described, _) = run_once::<aws_jobs::Workflow>(aws_jobs::DEFINITION, json!({}), AwsHandler::new(config)).await;
+    assert_eq!(described["status"], "SUCCEEDED", "{described:#}");
+    let output: Value = serde_json::from_str(described["output"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        output,
+        json!({
+            "glue": { "state": "SUCCEEDED" },
+            "athena": { "state": "SUCCEEDED" },
+            "ecs": { "status": "STOPPED", "exit": 0 },
+            "batch": { "status": "SUCCEEDED", "id": "8f2a" },
+            "bedrock": { "text": "Hello there." }
+        })
+    );
 }

@@ -8,10 +8,12 @@
 //! | `s3.rs` | `aws-sdk:s3:` GetObject, PutObject, HeadObject, CopyObject, DeleteObject, ListObjectsV2, ListBuckets |
 //! | `sdk.rs` | `aws-sdk:<service>:<action>` for the services that speak AWS's JSON protocols |
 //! | `http.rs` | `http:invoke` |
+//! | `jobs.rs` | `glue:startJobRun`, `athena:startQueryExecution`, `ecs:runTask`, `batch:submitJob` (and `.sync`); `bedrock:invokeModel` |
 
 pub(crate) mod dynamodb;
 pub(crate) mod events;
 pub(crate) mod http;
+pub(crate) mod jobs;
 pub(crate) mod lambda;
 pub(crate) mod s3;
 pub(crate) mod sdk;

@@ -79,7 +79,7 @@ impl SdkService {
 }
 
 /// Every key of every object in `value`, through `case`.
-fn recase(value: &Value, case: fn(&str) -> String) -> Value {
+pub(crate) fn recase(value: &Value, case: fn(&str) -> String) -> Value {
     match value {
         Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (case(k), recase(v, case))).collect::<Map<_, _>>()),
         Value::Array(items) => Value::Array(items.iter().map(|v| recase(v, case)).collect()),
@@ -92,7 +92,7 @@ pub(crate) fn upper_first(s: &str) -> String {
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
-fn lower_first(s: &str) -> String {
+pub(crate) fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }

@@ -1,7 +1,11 @@
 //! A small HTTP/1.1 server for `http:invoke`: `/missing` answers 404, any other path answers
 //! 200 with what it received (method, path and query, headers, body) as JSON. It also replays
-//! two answers of AWS Lambda's Invoke that moto's Docker-free Lambda cannot give (it runs no
-//! code and answers every name): a function's unhandled error, and throttling.
+//! answers AWS gives that moto cannot: Lambda's Invoke for a function's unhandled error and for
+//! throttling (moto's Docker-free Lambda runs no code and answers every name), ECS RunTask and
+//! DescribeTasks of a task that ran and stopped (moto's RunTask fails without container
+//! instances), AWS Batch SubmitJob and DescribeJobs (moto's Batch runs jobs in Docker), and
+//! Bedrock's InvokeModel (moto has no Bedrock runtime). Their shapes are those of the services'
+//! API references.
 
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -33,7 +37,26 @@ pub fn start() -> String {
                 let length = headers.get("content-length").and_then(Value::as_str).and_then(|v| v.parse().ok()).unwrap_or(0);
                 let mut body = vec![0; length];
                 reader.read_exact(&mut body).unwrap();
-                let (status, extra, answer) = match target.as_str() {
+                let amz_target = headers.get("x-amz-target").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let (status, extra, answer) = match (target.as_str(), amz_target.as_str()) {
+                    (_, "AmazonEC2ContainerServiceV20141113.RunTask") => ("200 OK", "", json!({
+                        "tasks": [{ "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/c/5d5a3b2b", "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
+                            "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING", "containers": [{ "name": "app", "lastStatus": "PENDING" }] }],
+                        "failures": []
+                    })),
+                    (_, "AmazonEC2ContainerServiceV20141113.DescribeTasks") => ("200 OK", "", json!({
+                        "tasks": [{ "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/c/5d5a3b2b", "lastStatus": "STOPPED", "desiredStatus": "STOPPED",
+                            "stopCode": "EssentialContainerExited", "containers": [{ "name": "app", "lastStatus": "STOPPED", "exitCode": 0 }] }],
+                        "failures": []
+                    })),
+                    ("/v1/submitjob", _) => ("200 OK", "", json!({ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly", "jobId": "8f2a" })),
+                    ("/v1/describejobs", _) => ("200 OK", "", json!({ "jobs": [{ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly",
+                        "jobId": "8f2a", "jobQueue": "q", "status": "SUCCEEDED", "startedAt": 1733360000000u64, "stoppedAt": 1733360060000u64,
+                        "container": { "exitCode": 0 } }] })),
+                    ("/model/amazon.titan-text-express-v1/invoke", _) => ("200 OK", "", json!({
+                        "inputTextTokenCount": 5, "results": [{ "tokenCount": 3, "outputText": "Hello there.", "completionReason": "FINISH" }]
+                    })),
+                    (target, _) => match target {
                     t if t.starts_with("/missing") => ("404 Not Found", "", json!({ "message": "no such page" })),
                     "/2015-03-31/functions/failing/invocations" => ("200 OK", "x-amz-function-error: Unhandled\r\nx-amz-executed-version: $LATEST\r\n", json!({
                         "errorMessage": "division by zero", "errorType": "ZeroDivisionError", "requestId": "7d1e0c1a-3c55-4a2b-9a51-2f1d8b7a0c11",
@@ -45,6 +68,7 @@ pub fn start() -> String {
                         json!({ "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded", "Type": "User", "message": "Rate Exceeded." }),
                     ),
                     _ => ("200 OK", "", json!({ "method": method, "target": target, "headers": headers, "body": String::from_utf8_lossy(&body) })),
+                    },
                 };
                 let answer = answer.to_string();
                 let mut stream = stream;
