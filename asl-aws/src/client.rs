@@ -3,6 +3,7 @@
 //! 5xx answers, with jittered exponential backoff). What the last attempt gives is the call's.
 
 use crate::config::AwsConfig;
+use crate::credentials::CredentialSource;
 use crate::error::{CallError, ServiceError};
 use crate::sign::{sign_request, Signing};
 use crate::transport::{HttpRequest, HttpResponse, Transport};
@@ -51,6 +52,11 @@ impl AwsClient {
 
     pub fn config(&self) -> &AwsConfig {
         &self.config
+    }
+
+    /// The same client (and connection pool) signing as `credentials`: a role a Task assumed.
+    pub(crate) fn signing_as(&self, credentials: CredentialSource) -> AwsClient {
+        AwsClient { config: self.config.clone().with_credentials(credentials), transport: self.transport.clone() }
     }
 
     /// Whether `endpoint`'s requests go to a configured endpoint (an emulator).

@@ -5,7 +5,9 @@ use crate::client::AwsClient;
 use crate::config::AwsConfig;
 use crate::resource::{Pattern, Resource};
 use crate::services::http::HttpConnections;
+use crate::services::sts::Roles;
 use crate::services::{dynamodb, events, http, jobs, lambda, s3, sdk, sns, sqs};
+use std::sync::Arc;
 use asl_runtime::error::names;
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
 
@@ -54,11 +56,12 @@ pub fn coverage(resource: &str) -> Coverage {
 pub struct AwsHandler {
     client: AwsClient,
     connections: HttpConnections,
+    roles: Arc<Roles>,
 }
 
 impl AwsHandler {
     pub fn new(config: AwsConfig) -> Self {
-        AwsHandler { client: AwsClient::new(config), connections: HttpConnections::default() }
+        AwsHandler { client: AwsClient::new(config), connections: HttpConnections::default(), roles: Arc::default() }
     }
 
     /// The configuration the AWS CLI would use ([`AwsConfig::from_env`]), and the `http:invoke`
@@ -80,7 +83,10 @@ impl AwsHandler {
 
     /// The result of the Task whose Resource is `resource`, from its effective input.
     pub async fn perform(&self, resource: &str, input: &Value) -> Result<Value, Failure> {
-        let client = &self.client;
+        self.perform_with(&self.client, resource, input).await
+    }
+
+    async fn perform_with(&self, client: &AwsClient, resource: &str, input: &Value) -> Result<Value, Failure> {
         match Resource::parse(resource) {
             Resource::LambdaFunction { arn, region } => lambda::invoke_function(client, arn, region, input).await,
             r if coverage(resource) != Coverage::Served => Err(not_served(resource, &r.integration_name())),
@@ -105,14 +111,17 @@ impl AwsHandler {
 }
 
 impl TaskHandler for AwsHandler {
+    /// A Task with `Credentials` is signed as the role it names, assumed with STS by the
+    /// configured credentials.
     async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
-        if let Some(credentials) = &call.credentials {
-            return Err(Failure::new(
-                names::RUNTIME,
-                format!("Task state '{}' sets Credentials ({credentials}): assuming a role is not supported yet; the configured credentials are used for every Task", call.state),
-            ));
-        }
-        self.perform(call.resource, &call.input).await
+        let Some(credentials) = &call.credentials else { return self.perform(call.resource, &call.input).await };
+        let Some(role) = credentials.get("RoleArn").and_then(Value::as_str) else {
+            return Err(Failure::new(names::RUNTIME, format!("Task state '{}': its Credentials ({credentials}) name no RoleArn", call.state)));
+        };
+        // Session names are at most 64 characters of [\w+=,.@-].
+        let session: String = format!("asl-{}", call.context.execution_id).chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(*c)).take(64).collect();
+        let assumed = self.roles.assume(&self.client, role, &session).await?;
+        self.perform_with(&self.client.signing_as(assumed), call.resource, &call.input).await
     }
 }
 

@@ -372,3 +372,34 @@ async fn sync_jobs_wait_for_their_end_and_bedrock_answers() {
         })
     );
 }
+
+/// A Task's `Credentials`: the role is assumed with STS (moto's), and the Task's request is
+/// signed with the role's keys, not the configured ones (seen by a server that echoes it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_with_credentials_is_signed_as_the_role_it_assumes() {
+    use asl_runtime::{TaskCall, TaskContext, TaskHandler};
+    let Some(moto) = moto() else { return };
+    let site = http_echo::start();
+    let config = AwsConfig::fixed("us-east-1", CredentialSource::fixed("configured", "secret", None)).with_endpoint(&moto.url).with_service_endpoint("DYNAMODB", &site);
+    let aws = AwsHandler::new(config);
+    let call = |credentials: Option<Value>| TaskCall {
+        state: "Put",
+        resource: "arn:aws:states:::dynamodb:putItem",
+        input: json!({ "TableName": "t", "Item": {} }),
+        credentials,
+        context: TaskContext::new("arn:aws:states:us-east-1:123456789012:execution:m:e-1".into(), "k".into(), 0, None),
+    };
+    let signed_by = |answer: &Value| {
+        let authorization = answer["headers"]["authorization"].as_str().unwrap().to_owned();
+        authorization.split("Credential=").nth(1).unwrap().split('/').next().unwrap().to_owned()
+    };
+    let plain = aws.call(call(None)).await.unwrap();
+    assert_eq!(signed_by(&plain), "configured");
+    let role = json!({ "RoleArn": "arn:aws:iam::210987654321:role/orders-writer" });
+    let assumed = aws.call(call(Some(role.clone()))).await.unwrap();
+    let key = signed_by(&assumed);
+    assert!(key.starts_with("ASIA"), "a temporary key from STS: {key}");
+    assert!(assumed["headers"]["x-amz-security-token"].is_string());
+    // Kept until it expires: the second Task signs with the same role credentials.
+    assert_eq!(signed_by(&aws.call(call(Some(role))).await.unwrap()), key);
+}

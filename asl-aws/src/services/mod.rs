@@ -8,6 +8,7 @@
 //! | `s3.rs` | `aws-sdk:s3:` GetObject, PutObject, HeadObject, CopyObject, DeleteObject, ListObjectsV2, ListBuckets |
 //! | `sdk.rs` | `aws-sdk:<service>:<action>` for the services that speak AWS's JSON protocols |
 //! | `http.rs` | `http:invoke` |
+//! | `sts.rs` | the roles a Task's `Credentials` names, assumed with STS |
 //! | `jobs.rs` | `glue:startJobRun`, `athena:startQueryExecution`, `ecs:runTask`, `batch:submitJob` (and `.sync`); `bedrock:invokeModel` |
 
 pub(crate) mod dynamodb;
@@ -19,6 +20,7 @@ pub(crate) mod s3;
 pub(crate) mod sdk;
 pub(crate) mod sns;
 pub(crate) mod sqs;
+pub(crate) mod sts;
 
 use asl_runtime::error::names;
 use asl_runtime::Failure;
