@@ -7,9 +7,9 @@ use crate::resource::{Pattern, Resource};
 use crate::services::http::HttpConnections;
 use crate::services::sts::Roles;
 use crate::services::{dynamodb, events, http, jobs, lambda, s3, sdk, sns, sqs};
-use std::sync::Arc;
 use asl_runtime::error::names;
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
+use std::sync::Arc;
 
 /// Whether [`AwsHandler`] performs a Resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,24 +25,55 @@ pub enum Coverage {
 
 /// What [`AwsHandler`] does with `resource`.
 pub fn coverage(resource: &str) -> Coverage {
-    let parsed = Resource::parse(resource);
-    let waits_or_not = |p: Pattern| matches!(p, Pattern::RequestResponse | Pattern::WaitForTaskToken);
-    let served = match parsed {
-        Resource::LambdaFunction { .. } => true,
-        Resource::Optimized { service, action, pattern } => match (service, action) {
-            ("lambda", "invoke") | ("sqs", "sendMessage") | ("sns", "publish") | ("events", "putEvents") => waits_or_not(pattern),
-            ("dynamodb", action) => dynamodb::operation(action).is_some() && pattern == Pattern::RequestResponse,
-            ("http", "invoke") | ("bedrock", "invokeModel") => pattern == Pattern::RequestResponse,
-            (service, action) if jobs::serves(service, action) => true,
-            _ => false,
-        },
-        Resource::Sdk { service: "s3", action, pattern } => s3::ACTIONS.contains(&action) && waits_or_not(pattern),
-        Resource::Sdk { service, pattern, .. } => sdk::find(service).is_some() && waits_or_not(pattern),
-        Resource::Activity | Resource::Other => return Coverage::NotAws,
-    };
-    match served {
-        true => Coverage::Served,
-        false => Coverage::NotServed(parsed.integration_name()),
+    match Integration::of(resource) {
+        Ok(_) => Coverage::Served,
+        Err(None) => Coverage::NotAws,
+        Err(Some(name)) => Coverage::NotServed(name),
+    }
+}
+
+/// A served integration, resolved from its Resource once: the one table of what is served.
+enum Integration<'a> {
+    LambdaFunction { arn: &'a str, region: &'a str },
+    LambdaInvoke,
+    DynamoDb(&'static str),
+    SqsSendMessage,
+    SnsPublish,
+    EventsPutEvents,
+    HttpInvoke,
+    BedrockInvokeModel,
+    /// A Glue, Athena, ECS or Batch job; `sync`: wait for its end.
+    Job { service: &'a str, sync: bool },
+    S3(&'a str),
+    Sdk(&'static sdk::SdkService, &'a str),
+}
+
+impl<'a> Integration<'a> {
+    /// The integration `resource` names; else `Err(Some(name))` for an AWS integration not
+    /// served, `Err(None)` for no AWS integration at all.
+    fn of(resource: &'a str) -> Result<Integration<'a>, Option<String>> {
+        let parsed = Resource::parse(resource);
+        let waits_or_not = |p: Pattern| matches!(p, Pattern::RequestResponse | Pattern::WaitForTaskToken);
+        let request_response = |p: Pattern| p == Pattern::RequestResponse;
+        let found = match parsed {
+            Resource::LambdaFunction { arn, region } => Some(Integration::LambdaFunction { arn, region }),
+            Resource::Optimized { service, action, pattern } => match (service, action) {
+                ("lambda", "invoke") if waits_or_not(pattern) => Some(Integration::LambdaInvoke),
+                ("sqs", "sendMessage") if waits_or_not(pattern) => Some(Integration::SqsSendMessage),
+                ("sns", "publish") if waits_or_not(pattern) => Some(Integration::SnsPublish),
+                ("events", "putEvents") if waits_or_not(pattern) => Some(Integration::EventsPutEvents),
+                ("dynamodb", action) if request_response(pattern) => dynamodb::operation(action).map(Integration::DynamoDb),
+                ("http", "invoke") if request_response(pattern) => Some(Integration::HttpInvoke),
+                ("bedrock", "invokeModel") if request_response(pattern) => Some(Integration::BedrockInvokeModel),
+                (service, action) if jobs::serves(service, action) => Some(Integration::Job { service, sync: matches!(pattern, Pattern::Sync | Pattern::Sync2) }),
+                _ => None,
+            },
+            Resource::Sdk { service: "s3", action, pattern } if waits_or_not(pattern) => s3::ACTIONS.contains(&action).then_some(Integration::S3(action)),
+            Resource::Sdk { service, action, pattern } if waits_or_not(pattern) => sdk::find(service).map(|s| Integration::Sdk(s, action)),
+            Resource::Sdk { .. } => None,
+            Resource::Activity | Resource::Other => return Err(None),
+        };
+        found.ok_or_else(|| Some(parsed.integration_name()))
     }
 }
 
@@ -87,25 +118,26 @@ impl AwsHandler {
     }
 
     async fn perform_with(&self, client: &AwsClient, resource: &str, input: &Value) -> Result<Value, Failure> {
-        match Resource::parse(resource) {
-            Resource::LambdaFunction { arn, region } => lambda::invoke_function(client, arn, region, input).await,
-            r if coverage(resource) != Coverage::Served => Err(not_served(resource, &r.integration_name())),
-            Resource::Optimized { service, action, .. } => match (service, action) {
-                ("lambda", _) => lambda::invoke(client, input).await,
-                ("sqs", _) => sqs::send_message(client, input).await,
-                ("sns", _) => sns::publish(client, input).await,
-                ("events", _) => events::put_events(client, input).await,
-                ("http", _) => http::invoke(client, &self.connections, input).await,
-                ("dynamodb", action) => dynamodb::call(client, dynamodb::operation(action).expect("covered"), input).await,
-                ("bedrock", _) => jobs::invoke_model(client, input).await,
-                (service, _) if jobs::serves(service, action) => {
-                    jobs::call(client, service, input, matches!(Resource::parse(resource).pattern(), Pattern::Sync | Pattern::Sync2)).await
-                }
-                (service, action) => unreachable!("coverage serves no other optimized integration ({service}:{action})"),
-            },
-            Resource::Sdk { service: "s3", action, .. } => s3::call(client, action, input).await,
-            Resource::Sdk { service, action, .. } => sdk::find(service).expect("covered").call(client, action, input).await,
-            Resource::Activity | Resource::Other => unreachable!("coverage serves neither activities nor other resources"),
+        let integration = match Integration::of(resource) {
+            Ok(integration) => integration,
+            Err(Some(name)) => return Err(not_served(resource, &name)),
+            Err(None) => {
+                let cause = format!("The Resource '{resource}' names no AWS service integration: bind the state with a TaskHandler of your own");
+                return Err(Failure::new(names::RUNTIME, cause));
+            }
+        };
+        match integration {
+            Integration::LambdaFunction { arn, region } => lambda::invoke_function(client, arn, region, input).await,
+            Integration::LambdaInvoke => lambda::invoke(client, input).await,
+            Integration::DynamoDb(operation) => dynamodb::call(client, operation, input).await,
+            Integration::SqsSendMessage => sqs::send_message(client, input).await,
+            Integration::SnsPublish => sns::publish(client, input).await,
+            Integration::EventsPutEvents => events::put_events(client, input).await,
+            Integration::HttpInvoke => http::invoke(client, &self.connections, input).await,
+            Integration::BedrockInvokeModel => jobs::invoke_model(client, input).await,
+            Integration::Job { service, sync } => jobs::call(client, service, input, sync).await,
+            Integration::S3(action) => s3::call(client, action, input).await,
+            Integration::Sdk(service, action) => service.call(client, action, input).await,
         }
     }
 }
