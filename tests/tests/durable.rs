@@ -1072,7 +1072,7 @@ mod nested_child { asl_macro::asl!("workflows/nested_child.json"); }
 /// `states:startExecution` served by the engine in its four patterns: `.sync:2` gives the
 /// child's parsed output, `.sync` a failed child as `States.TaskFailed` with its description,
 /// the plain form the child's ARN at once, `.waitForTaskToken` what is sent for the token the
-/// child was given.
+/// child was given; a machine that does not exist is `StepFunctions.StateMachineDoesNotExistException`.
 #[tokio::test(start_paused = true)]
 async fn nested_executions_start_wait_fail_and_call_back() {
     let (engine, store) = engine();
@@ -1107,6 +1107,8 @@ async fn nested_executions_start_wait_fail_and_call_back() {
     assert!(failed_child["StartDate"].is_i64() && failed_child["StopDate"].is_i64(), "{failed_child}");
     assert_eq!(output["started"]["arn"], "arn:aws:states:local:000000000000:execution:child:fire-and-forget");
     assert_eq!(output["answered"], json!({ "answeredBy": "test" }));
+    // The engine's errors as the optimized integration names them, caught by name.
+    assert_eq!(output["missing"]["Error"], "StepFunctions.StateMachineDoesNotExistException");
     // Four children: the synchronous two, the one left to run, the one that was given the token.
     assert_eq!(engine.list_executions("child", None, 100, None).unwrap()["executions"].as_array().unwrap().len(), 4);
 }
