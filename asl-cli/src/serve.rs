@@ -109,6 +109,11 @@ fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool
         Some(path) => Some(asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?),
         None => None,
     };
+    // The workers read the http:invoke connections when they start: a broken file is said now,
+    // not by a worker that cannot start.
+    if integrations {
+        asl_aws::HttpConnections::from_env().map_err(|e| format!("ASL_HTTP_CONNECTIONS: {e}"))?;
+    }
     let mut config = SupervisorConfig::next_to(store.to_path_buf(), source);
     config.mock_config = mock_config.map(|p| p.canonicalize().unwrap_or(p));
     config.virtual_time = virtual_time;
