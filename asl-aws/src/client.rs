@@ -6,7 +6,7 @@ use crate::config::AwsConfig;
 use crate::credentials::CredentialSource;
 use crate::error::{CallError, ServiceError};
 use crate::sign::{sign_request, Signing};
-use crate::transport::{HttpRequest, HttpResponse, Transport};
+use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use bytes::Bytes;
 use rand::Rng;
 use std::time::Duration;
@@ -90,8 +90,8 @@ impl AwsClient {
 
     /// An unsigned request (http:invoke), once: whatever the answer's status, it is the
     /// caller's to judge, and the workflow's Retry decides what is tried again.
-    pub(crate) async fn send_unsigned(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
-        Ok(self.transport.send(&request).await?)
+    pub(crate) async fn send_unsigned(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.transport.send(&request).await
     }
 
     async fn with_retries(&self, mut attempt: impl FnMut() -> Result<HttpRequest, CallError>) -> Result<HttpResponse, CallError> {

@@ -178,7 +178,7 @@ print(json.dumps({"missingQueue": url.rsplit("/", 1)[0] + "/no-such-queue"}))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_invoke_sends_the_connections_key_query_and_json_body() {
+async fn http_invoke_sends_the_connections_key_oauth_token_query_and_body() {
     let site = http_echo::start();
     let aws = handler_without_services().with_connections(HttpConnections::from_json(CONNECTIONS).unwrap());
     let params = json!({
@@ -207,6 +207,26 @@ async fn http_invoke_sends_the_connections_key_query_and_json_body() {
     });
     let answer = aws.perform("arn:aws:states:::http:invoke", &form).await.unwrap();
     assert_eq!(answer["ResponseBody"]["body"], "tags%5B%5D=a&tags%5B%5D=b&n=1");
+
+    // A client-credentials connection: a token from the OAuth server, sent as Bearer.
+    let oauth = format!(
+        r#"{{"orders-api": {{"AuthorizationType": "OAUTH_CLIENT_CREDENTIALS", "AuthParameters": {{"OAuthParameters": {{
+            "AuthorizationEndpoint": "{site}/oauth/token", "HttpMethod": "POST",
+            "ClientParameters": {{"ClientID": "app", "ClientSecret": "s3cret"}}}}}}}}}}"#
+    );
+    let oauth = handler_without_services().with_connections(HttpConnections::from_json(&oauth).unwrap());
+    let call = json!({ "ApiEndpoint": format!("{site}/orders"), "Method": "GET", "Authentication": { "ConnectionArn": "arn:aws:events:us-east-1:1:connection/orders-api/9" } });
+    let answer = oauth.perform("arn:aws:states:::http:invoke", &call).await.unwrap();
+    assert_eq!(answer["ResponseBody"]["headers"]["authorization"], "Bearer tok-1");
+    let wrong = format!(r#"{{"orders-api": {{"AuthorizationType": "OAUTH_CLIENT_CREDENTIALS", "AuthParameters": {{"OAuthParameters": {{
+        "AuthorizationEndpoint": "{site}/oauth/token", "HttpMethod": "POST", "ClientParameters": {{"ClientID": "app", "ClientSecret": "wrong"}}}}}}}}}}"#);
+    let wrong = handler_without_services().with_connections(HttpConnections::from_json(&wrong).unwrap());
+    let failure = wrong.perform("arn:aws:states:::http:invoke", &call).await.unwrap_err();
+    assert!(failure.cause.unwrap().contains("could not obtain an OAuth token"), "no secret in it either");
+    // A connection missing what its type needs is refused when it is read, naming the field.
+    let broken = HttpConnections::from_json(r#"{"c": {"AuthorizationType": "BASIC", "AuthParameters": {"BasicAuthParameters": {"Username": "u"}}}}"#).unwrap_err();
+    assert_eq!(broken, "connection 'c': AuthParameters.BasicAuthParameters.Password is required");
+    assert!(!format!("{:?}", HttpConnections::from_json(CONNECTIONS).unwrap()).contains("secret-key"));
 
     let unknown = json!({ "ApiEndpoint": site, "Method": "GET", "Authentication": { "ConnectionArn": "arn:aws:events:us-east-1:1:connection/other/1" } });
     let failure = aws.perform("arn:aws:states:::http:invoke", &unknown).await.unwrap_err();

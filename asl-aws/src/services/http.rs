@@ -1,14 +1,14 @@
 //! `http:invoke`: a call to any HTTP API. AWS takes the credentials from an EventBridge
 //! connection (`Authentication.ConnectionArn`); here a connection is described in the shape of
 //! EventBridge's CreateConnection (`AuthorizationType`, `AuthParameters` with
-//! `ApiKeyAuthParameters`, `BasicAuthParameters` and `InvocationHttpParameters`), given in code
+//! `ApiKeyAuthParameters`, `BasicAuthParameters` or `OAuthParameters` (a client-credentials
+//! grant whose token is kept until a minute before it expires), and `InvocationHttpParameters`), given in code
 //! ([`HttpConnections`]) or in the JSON file `ASL_HTTP_CONNECTIONS` names, keyed by the
 //! connection's ARN or name. An answer outside 2xx fails with `States.Http.StatusCode.<code>`,
 //! no answer with `States.Http.Socket`, as AWS does.
 
 use super::Params;
 use crate::client::AwsClient;
-use crate::error::CallError;
 use crate::protocol::UNRESERVED;
 use crate::transport::HttpRequest;
 use asl_runtime::error::names;
@@ -16,25 +16,58 @@ use asl_runtime::Failure;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-/// The connections `http:invoke` Tasks may name, by ARN or by name.
-#[derive(Debug, Clone, Default)]
+/// The connections `http:invoke` Tasks may name, by ARN or by name. Clones share the OAuth
+/// tokens obtained. Its `Debug` shows the names, never a secret.
+#[derive(Clone, Default)]
 pub struct HttpConnections {
-    by_key: HashMap<String, Value>,
+    by_key: Arc<HashMap<String, Connection>>,
+    /// OAuth access tokens by connection, with when they expire.
+    tokens: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+}
+
+impl std::fmt::Debug for HttpConnections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConnections").field("names", &self.by_key.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
+}
+
+/// A connection: how it authorizes, and what it adds to every call.
+struct Connection {
+    auth: Auth,
+    invocation: Parameters,
+}
+
+enum Auth {
+    ApiKey { name: String, value: String },
+    Basic { username: String, password: String },
+    /// A client-credentials grant: a token from `endpoint`, sent as `Bearer`.
+    OAuth { endpoint: String, method: http::Method, client_id: String, client_secret: String, parameters: Parameters },
+}
+
+/// Key–value parameters a connection adds (`InvocationHttpParameters`, `OAuthHttpParameters`).
+#[derive(Default)]
+struct Parameters {
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Vec<(String, String)>,
 }
 
 impl HttpConnections {
-    /// Connections as a JSON object `{ "<arn or name>": <CreateConnection request>, ... }`.
+    /// Connections as a JSON object `{ "<arn or name>": <CreateConnection request>, ... }`,
+    /// each checked now: a missing field is named here, not when a Task calls.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let Value::Object(all) = serde_json::from_str::<Value>(text).map_err(|e| e.to_string())? else {
             return Err("the connections must be a JSON object keyed by connection ARN or name".into());
         };
         let mut by_key = HashMap::new();
         for (key, connection) in all {
-            check(&connection).map_err(|e| format!("connection '{key}': {e}"))?;
+            let connection = Connection::read(&connection).map_err(|e| format!("connection '{key}': {e}"))?;
             by_key.insert(key, connection);
         }
-        Ok(HttpConnections { by_key })
+        Ok(HttpConnections { by_key: Arc::new(by_key), tokens: Arc::default() })
     }
 
     /// The file `ASL_HTTP_CONNECTIONS` names, if it is set.
@@ -48,19 +81,99 @@ impl HttpConnections {
         }
     }
 
-    /// The connection an ARN names: by the whole ARN, else by its name
-    /// (`arn:aws:events:<r>:<a>:connection/<name>/<id>`).
-    fn find(&self, arn: &str) -> Option<&Value> {
-        self.by_key.get(arn).or_else(|| arn.split_once(":connection/").and_then(|(_, rest)| self.by_key.get(rest.split('/').next()?)))
+    /// The connection an ARN names (by the whole ARN, else by its name,
+    /// `arn:aws:events:<r>:<a>:connection/<name>/<id>`), with the key it is kept under.
+    fn find(&self, arn: &str) -> Option<(&str, &Connection)> {
+        let by_name = || arn.split_once(":connection/").map(|(_, rest)| rest.split('/').next().unwrap_or(rest));
+        [Some(arn), by_name()].into_iter().flatten().find_map(|k| self.by_key.get_key_value(k)).map(|(k, c)| (k.as_str(), c))
+    }
+
+    /// The `Authorization` header's value for an OAuth connection: the token kept, or a new one.
+    async fn bearer(&self, client: &AwsClient, key: &str, auth: &Auth) -> Result<String, Failure> {
+        let Auth::OAuth { endpoint, method, client_id, client_secret, parameters } = auth else { unreachable!("only OAuth connections have tokens") };
+        if let Some((token, until)) = self.tokens.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
+            if Instant::now() < *until {
+                return Ok(format!("Bearer {token}"));
+            }
+        }
+        let failed = |reason: String| Failure::new(names::RUNTIME, format!("The connection '{key}' could not obtain an OAuth token from {endpoint}: {reason}"));
+        let mut headers = parameters.headers.clone();
+        headers.push(("authorization".into(), basic(client_id, client_secret)));
+        let mut body = parameters.body.clone();
+        if !body.iter().any(|(k, _)| k == "grant_type") {
+            body.push(("grant_type".into(), "client_credentials".into()));
+        }
+        headers.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
+        let request = HttpRequest { method: method.clone(), uri: with_query(endpoint, &parameters.query), headers, body: form(&body).into() };
+        let response = client.send_unsigned(request).await.map_err(|e| failed(e.to_string()))?;
+        if !(200..300).contains(&response.status) {
+            return Err(failed(format!("status {}", response.status)));
+        }
+        let answer: Value = serde_json::from_slice(&response.body).map_err(|e| failed(format!("the answer is not JSON: {e}")))?;
+        let token = answer["access_token"].as_str().ok_or_else(|| failed("the answer has no access_token".into()))?.to_owned();
+        // Renewed a minute before it expires; an hour when the answer does not say.
+        let lasts = answer["expires_in"].as_u64().unwrap_or(3600).saturating_sub(60);
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_owned(), (token.clone(), Instant::now() + Duration::from_secs(lasts)));
+        Ok(format!("Bearer {token}"))
     }
 }
 
-fn check(connection: &Value) -> Result<(), String> {
-    match connection.get("AuthorizationType").and_then(Value::as_str) {
-        Some("API_KEY" | "BASIC") => Ok(()),
-        Some("OAUTH_CLIENT_CREDENTIALS") => Err("OAUTH_CLIENT_CREDENTIALS is not supported yet: use API_KEY or BASIC".into()),
-        Some(other) => Err(format!("unknown AuthorizationType '{other}'")),
-        None => Err("AuthorizationType is required".into()),
+impl Connection {
+    fn read(connection: &Value) -> Result<Connection, String> {
+        let auth = &connection["AuthParameters"];
+        let text = |v: &Value, path: &str| -> Result<String, String> {
+            path.split('.').fold(Some(v), |v, k| v.and_then(|v| v.get(k))).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("AuthParameters.{path} is required"))
+        };
+        let auth_kind = match connection.get("AuthorizationType").and_then(Value::as_str) {
+            Some("API_KEY") => Auth::ApiKey { name: text(auth, "ApiKeyAuthParameters.ApiKeyName")?, value: text(auth, "ApiKeyAuthParameters.ApiKeyValue")? },
+            Some("BASIC") => Auth::Basic { username: text(auth, "BasicAuthParameters.Username")?, password: text(auth, "BasicAuthParameters.Password")? },
+            Some("OAUTH_CLIENT_CREDENTIALS") => {
+                let method = text(auth, "OAuthParameters.HttpMethod")?;
+                Auth::OAuth {
+                    endpoint: text(auth, "OAuthParameters.AuthorizationEndpoint")?,
+                    method: method.parse().map_err(|_| format!("AuthParameters.OAuthParameters.HttpMethod '{method}' is not an HTTP method"))?,
+                    client_id: text(auth, "OAuthParameters.ClientParameters.ClientID")?,
+                    client_secret: text(auth, "OAuthParameters.ClientParameters.ClientSecret")?,
+                    parameters: Parameters::read(&auth["OAuthParameters"]["OAuthHttpParameters"])?,
+                }
+            }
+            Some(other) => return Err(format!("unknown AuthorizationType '{other}' (API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS)")),
+            None => return Err("AuthorizationType is required".into()),
+        };
+        Ok(Connection { auth: auth_kind, invocation: Parameters::read(&auth["InvocationHttpParameters"])? })
+    }
+}
+
+impl Parameters {
+    /// `{HeaderParameters, QueryStringParameters, BodyParameters}`, each a list of `{Key, Value}`.
+    fn read(v: &Value) -> Result<Parameters, String> {
+        let list = |name: &str| -> Result<Vec<(String, String)>, String> {
+            let mut out = Vec::new();
+            for p in v.get(name).and_then(Value::as_array).into_iter().flatten() {
+                match (p.get("Key").and_then(Value::as_str), p.get("Value").and_then(Value::as_str)) {
+                    (Some(k), Some(v)) => out.push((k.to_owned(), v.to_owned())),
+                    _ => return Err(format!("{name}: each parameter needs a Key and a Value, both strings")),
+                }
+            }
+            Ok(out)
+        };
+        Ok(Parameters { headers: list("HeaderParameters")?, query: list("QueryStringParameters")?, body: list("BodyParameters")? })
+    }
+}
+
+fn basic(user: &str, password: &str) -> String {
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+}
+
+fn form(pairs: &[(String, String)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `url` with `query` appended.
+fn with_query(url: &str, query: &[(String, String)]) -> String {
+    match query.is_empty() {
+        true => url.to_owned(),
+        false => format!("{url}{}{}", if url.contains('?') { '&' } else { '?' }, form(query)),
     }
 }
 
@@ -71,50 +184,25 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
     let method: http::Method = params.text("Method")?.parse().map_err(|_| params.bad("The field \"Method\" must be an HTTP method"))?;
     let arn = params.get("Authentication").and_then(|a| a.get("ConnectionArn")).and_then(Value::as_str);
     let arn = arn.ok_or_else(|| params.bad("The field \"Authentication.ConnectionArn\" is required"))?;
-    let connection = connections.find(arn).ok_or_else(|| {
+    let (key, connection) = connections.find(arn).ok_or_else(|| {
         Failure::new(
             names::RUNTIME,
             format!("The connection '{arn}' is not configured: describe it in the JSON file ASL_HTTP_CONNECTIONS names, keyed by its ARN or name, in the shape of EventBridge's CreateConnection"),
         )
     })?;
-    let auth = connection.get("AuthParameters").cloned().unwrap_or(Value::Null);
-    let invocation = auth.get("InvocationHttpParameters");
-
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut query: Vec<(String, String)> = Vec::new();
-    let mut body_extra: Vec<(String, Value)> = Vec::new();
-    for (param, into) in [("HeaderParameters", 0), ("QueryStringParameters", 1), ("BodyParameters", 2)] {
-        for p in invocation.and_then(|i| i.get(param)).and_then(Value::as_array).into_iter().flatten() {
-            let (Some(k), Some(v)) = (p.get("Key").and_then(Value::as_str), p.get("Value").and_then(Value::as_str)) else { continue };
-            match into {
-                0 => headers.push((k.into(), v.into())),
-                1 => query.push((k.into(), v.into())),
-                _ => body_extra.push((k.into(), v.into())),
-            }
-        }
-    }
+    let mut headers = connection.invocation.headers.clone();
+    let mut query = connection.invocation.query.clone();
+    let body_extra: Vec<(String, Value)> = connection.invocation.body.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     if let Some(Value::Object(h)) = params.get("Headers") {
         headers.extend(h.iter().map(|(k, v)| (k.clone(), text(v))));
     }
     if let Some(Value::Object(q)) = params.get("QueryParameters") {
         query.extend(q.iter().map(|(k, v)| (k.clone(), text(v))));
     }
-    match connection["AuthorizationType"].as_str() {
-        Some("API_KEY") => {
-            let key = auth.get("ApiKeyAuthParameters").unwrap_or(&Value::Null);
-            let (Some(name), Some(value)) = (key.get("ApiKeyName").and_then(Value::as_str), key.get("ApiKeyValue").and_then(Value::as_str)) else {
-                return Err(Failure::new(names::RUNTIME, format!("The connection '{arn}' has no ApiKeyAuthParameters.ApiKeyName and ApiKeyValue")));
-            };
-            headers.push((name.into(), value.into()));
-        }
-        _ => {
-            let basic = auth.get("BasicAuthParameters").unwrap_or(&Value::Null);
-            let (Some(user), Some(password)) = (basic.get("Username").and_then(Value::as_str), basic.get("Password").and_then(Value::as_str)) else {
-                return Err(Failure::new(names::RUNTIME, format!("The connection '{arn}' has no BasicAuthParameters.Username and Password")));
-            };
-            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            headers.push(("authorization".into(), format!("Basic {token}")));
-        }
+    match &connection.auth {
+        Auth::ApiKey { name, value } => headers.push((name.clone(), value.clone())),
+        Auth::Basic { username, password } => headers.push(("authorization".into(), basic(username, password))),
+        oauth @ Auth::OAuth { .. } => headers.push(("authorization".into(), connections.bearer(client, key, oauth).await?)),
     }
 
     let url_encoded = params.get("Transform").and_then(|t| t.get("RequestBodyEncoding")).and_then(Value::as_str) == Some("URL_ENCODED");
@@ -135,7 +223,7 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
                     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
                         headers.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
                     }
-                    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+                    form(&pairs)
                 }
                 (_, Value::String(s)) => s.clone(),
                 _ => {
@@ -147,17 +235,9 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
             }
         }
     };
-    let mut uri = endpoint.to_owned();
-    if !query.is_empty() {
-        uri.push(if uri.contains('?') { '&' } else { '?' });
-        uri.push_str(&query.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&"));
-    }
+    let uri = with_query(endpoint, &query);
     let request = HttpRequest { method, uri, headers, body: body.into() };
-    let response = match client.send_unsigned(request).await {
-        Ok(r) => r,
-        Err(CallError::Client(reason)) => return Err(Failure::new("States.Http.Socket", reason)),
-        Err(CallError::Service(e)) => return Err(Failure::new("States.Http.Socket", e.message)),
-    };
+    let response = client.send_unsigned(request).await.map_err(|e| Failure::new("States.Http.Socket", e.to_string()))?;
     let mut response_headers = Map::new();
     for (k, v) in &response.headers {
         match response_headers.entry(k.clone()).or_insert_with(|| Value::Array(vec![])) {

@@ -5,7 +5,8 @@
 //! DescribeTasks of a task that ran and stopped (moto's RunTask fails without container
 //! instances), AWS Batch SubmitJob and DescribeJobs (moto's Batch runs jobs in Docker), and
 //! Bedrock's InvokeModel (moto has no Bedrock runtime). Their shapes are those of the services'
-//! API references.
+//! API references. `/oauth/token` is an OAuth server's client-credentials grant for client
+//! `app` with secret `s3cret`.
 
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -49,6 +50,13 @@ pub fn start() -> String {
                             "stopCode": "EssentialContainerExited", "containers": [{ "name": "app", "lastStatus": "STOPPED", "exitCode": 0 }] }],
                         "failures": []
                     })),
+                    // A client-credentials grant answered only to the right client.
+                    ("/oauth/token", _) => match headers.get("authorization").and_then(Value::as_str) {
+                        Some("Basic YXBwOnMzY3JldA==") if String::from_utf8_lossy(&body).contains("grant_type=client_credentials") => {
+                            ("200 OK", "", json!({ "access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600 }))
+                        }
+                        _ => ("401 Unauthorized", "", json!({ "error": "invalid_client" })),
+                    },
                     ("/v1/submitjob", _) => ("200 OK", "", json!({ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly", "jobId": "8f2a" })),
                     ("/v1/describejobs", _) => ("200 OK", "", json!({ "jobs": [{ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly",
                         "jobId": "8f2a", "jobQueue": "q", "status": "SUCCEEDED", "startedAt": 1733360000000u64, "stoppedAt": 1733360060000u64,
