@@ -146,6 +146,14 @@ impl TaskHandler for AwsHandler {
     /// A Task with `Credentials` is signed as the role it names, assumed with STS by the
     /// configured credentials.
     async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
+        if Resource::parse(call.resource).pattern() == Pattern::WaitForTaskToken && !call.context.awaits_token() {
+            let cause = format!(
+                "Task state '{}' is a callback ({}): it needs a durable run, which waits for the answer sent for its token \
+                 (asl-engine's Worker, asl serve or asl run); in a plain run the handler's answer would be taken as the callback's",
+                call.state, call.resource
+            );
+            return Err(Failure::new(names::RUNTIME, cause));
+        }
         let Some(credentials) = &call.credentials else { return self.perform(call.resource, &call.input).await };
         let Some(role) = credentials.get("RoleArn").and_then(Value::as_str) else {
             return Err(Failure::new(names::RUNTIME, format!("Task state '{}': its Credentials ({credentials}) name no RoleArn", call.state)));

@@ -78,6 +78,9 @@ pub struct TaskContext {
     pub idempotency_key: String,
     /// `$$.Task.Token` for `.waitForTaskToken` resources.
     pub task_token: Option<String>,
+    /// Whether the run waits for the answer sent for `task_token` (a durable run: the handler
+    /// only hands the token out) or takes the handler's own result as the callback's answer.
+    awaits_token: bool,
     heartbeat: Arc<Notify>,
 }
 
@@ -86,12 +89,25 @@ impl TaskContext {
     /// `execution_id`, whose identity is `idempotency_key`.
     pub fn new(execution_id: String, idempotency_key: String, attempt: u32, task_token: Option<String>) -> Self {
         let top_level_execution_id = execution_id.clone();
-        TaskContext { execution_id, top_level_execution_id, attempt, idempotency_key, task_token, heartbeat: Arc::new(Notify::new()) }
+        TaskContext { execution_id, top_level_execution_id, attempt, idempotency_key, task_token, awaits_token: false, heartbeat: Arc::new(Notify::new()) }
     }
 
     /// The same context, under top-level execution `id`.
     pub fn under(mut self, id: String) -> Self {
         self.top_level_execution_id = id;
+        self
+    }
+
+    /// Whether the answer to [`TaskContext::task_token`] is awaited by the run (durable runs),
+    /// rather than being the handler's own result. A handler that only sends the token
+    /// somewhere (an SQS message, a Lambda payload) cannot answer a callback itself.
+    pub fn awaits_token(&self) -> bool {
+        self.awaits_token
+    }
+
+    /// The same context, in a run that awaits the token's answer.
+    pub(crate) fn awaiting_token(mut self) -> Self {
+        self.awaits_token = true;
         self
     }
 

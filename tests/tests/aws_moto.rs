@@ -251,6 +251,17 @@ async fn a_service_that_cannot_be_reached_fails_as_the_sdk_client_does_and_unser
     let failure = aws.perform("arn:aws:states:::eks:runJob.sync", &json!({})).await.unwrap_err();
     assert_eq!(failure.error, "States.Runtime");
     assert!(failure.cause.unwrap().starts_with("The integration 'eks:runJob.sync' (Resource 'arn:aws:states:::eks:runJob.sync') is not served by asl"));
+    // A callback outside a durable run: nothing would wait for the token's answer.
+    let callback = asl_runtime::TaskCall {
+        state: "Approve",
+        resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        input: json!({ "QueueUrl": "q", "MessageBody": "m" }),
+        credentials: None,
+        context: asl_runtime::TaskContext::new("e".into(), "k".into(), 0, Some("token".into())),
+    };
+    let failure = asl_runtime::TaskHandler::call(&aws, callback).await.unwrap_err();
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(failure.cause.unwrap().contains("is a callback (arn:aws:states:::sqs:sendMessage.waitForTaskToken): it needs a durable run"));
     let failure = aws.perform("arn:aws:states:::lambda:invoke", &json!({ "Payload": {} })).await.unwrap_err();
     assert_eq!(failure.error, "States.Runtime");
     assert_eq!(failure.cause.unwrap(), r#"The Parameters '{"Payload":{}}' could not be used to start the Task: [The field "FunctionName" is required]"#);

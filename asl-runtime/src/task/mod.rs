@@ -63,6 +63,7 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
     let outcome = match env.journal() {
         None => invoke(&env.tasks, &env.clock, call, limits).await,
         Some(journal) => {
+            let call = TaskCall { context: call.context.awaiting_token(), ..call };
             // TaskSubmitted once the token is out, ActivityStarted once a worker took the
             // task; a wait that may last days shows its events in the history meanwhile.
             let top = exec.info().child_of.is_none();
