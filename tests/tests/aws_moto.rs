@@ -161,6 +161,7 @@ print(json.dumps({"missingQueue": url.rsplit("/", 1)[0] + "/no-such-queue"}))
         ("MissingBucket", "S3.NoSuchBucketException"),
         ("MissingBus", "EventBridge.ResourceNotFoundException"),
         ("MissingPage", "States.Http.StatusCode.404"),
+        ("MissingEventBus", "EventBridge.AmazonEventBridgeException"),
     ];
     assert_eq!(caught, expected.map(|(s, e)| (s.to_owned(), e.to_owned())));
     // The Retry saw the name too: the conditional put was attempted twice.
