@@ -72,5 +72,5 @@ impl CredentialSource {
 }
 
 fn fresh(c: &Credentials) -> bool {
-    c.expiry().map_or(true, |at| at.duration_since(SystemTime::now()).is_ok_and(|left| left > RENEW_BEFORE))
+    c.expiry().is_none_or(|at| at.duration_since(SystemTime::now()).is_ok_and(|left| left > RENEW_BEFORE))
 }

@@ -71,7 +71,7 @@ async fn approve_from_queue(aws: AwsHandler, engine: Engine, queue: String) {
             .perform("arn:aws:states:::aws-sdk:sqs:receiveMessage", &json!({ "QueueUrl": queue, "WaitTimeSeconds": 1, "MaxNumberOfMessages": 1 }))
             .await
             .expect("ReceiveMessage");
-        for message in received["Messages"].as_array().into_iter().flatten() {
+        if let Some(message) = received["Messages"].as_array().and_then(|m| m.first()) {
             let body: Value = serde_json::from_str(message["Body"].as_str().unwrap()).unwrap();
             engine.send_task_success(body["token"].as_str().unwrap(), &json!({ "by": "consumer", "order": body["orderId"] }).to_string()).unwrap();
             return;

@@ -44,7 +44,7 @@ enum Auth {
     ApiKey { name: String, value: String },
     Basic { username: String, password: String },
     /// A client-credentials grant: a token from `endpoint`, sent as `Bearer`.
-    OAuth { endpoint: String, method: http::Method, client_id: String, client_secret: String, parameters: Parameters },
+    ClientCredentials { endpoint: String, method: http::Method, client_id: String, client_secret: String, parameters: Parameters },
 }
 
 /// Key–value parameters a connection adds (`InvocationHttpParameters`, `OAuthHttpParameters`).
@@ -90,7 +90,7 @@ impl HttpConnections {
 
     /// The `Authorization` header's value for an OAuth connection: the token kept, or a new one.
     async fn bearer(&self, client: &AwsClient, key: &str, auth: &Auth) -> Result<String, Failure> {
-        let Auth::OAuth { endpoint, method, client_id, client_secret, parameters } = auth else { unreachable!("only OAuth connections have tokens") };
+        let Auth::ClientCredentials { endpoint, method, client_id, client_secret, parameters } = auth else { unreachable!("only OAuth connections have tokens") };
         if let Some((token, until)) = self.tokens.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
             if Instant::now() < *until {
                 return Ok(format!("Bearer {token}"));
@@ -122,14 +122,14 @@ impl Connection {
     fn read(connection: &Value) -> Result<Connection, String> {
         let auth = &connection["AuthParameters"];
         let text = |v: &Value, path: &str| -> Result<String, String> {
-            path.split('.').fold(Some(v), |v, k| v.and_then(|v| v.get(k))).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("AuthParameters.{path} is required"))
+            path.split('.').try_fold(v, |v, k| v.get(k)).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("AuthParameters.{path} is required"))
         };
         let auth_kind = match connection.get("AuthorizationType").and_then(Value::as_str) {
             Some("API_KEY") => Auth::ApiKey { name: text(auth, "ApiKeyAuthParameters.ApiKeyName")?, value: text(auth, "ApiKeyAuthParameters.ApiKeyValue")? },
             Some("BASIC") => Auth::Basic { username: text(auth, "BasicAuthParameters.Username")?, password: text(auth, "BasicAuthParameters.Password")? },
             Some("OAUTH_CLIENT_CREDENTIALS") => {
                 let method = text(auth, "OAuthParameters.HttpMethod")?;
-                Auth::OAuth {
+                Auth::ClientCredentials {
                     endpoint: text(auth, "OAuthParameters.AuthorizationEndpoint")?,
                     method: method.parse().map_err(|_| format!("AuthParameters.OAuthParameters.HttpMethod '{method}' is not an HTTP method"))?,
                     client_id: text(auth, "OAuthParameters.ClientParameters.ClientID")?,
@@ -202,7 +202,7 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
     match &connection.auth {
         Auth::ApiKey { name, value } => headers.push((name.clone(), value.clone())),
         Auth::Basic { username, password } => headers.push(("authorization".into(), basic(username, password))),
-        oauth @ Auth::OAuth { .. } => headers.push(("authorization".into(), connections.bearer(client, key, oauth).await?)),
+        oauth @ Auth::ClientCredentials { .. } => headers.push(("authorization".into(), connections.bearer(client, key, oauth).await?)),
     }
 
     let url_encoded = params.get("Transform").and_then(|t| t.get("RequestBodyEncoding")).and_then(Value::as_str) == Some("URL_ENCODED");

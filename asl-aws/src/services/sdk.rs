@@ -25,6 +25,8 @@ pub(crate) struct SdkService {
     pub prefix: &'static str,
 }
 
+/// One row of [`SERVICES`].
+#[allow(clippy::too_many_arguments)]
 const fn service(name: &'static str, env_name: &'static str, prefix: &'static str, signing: &'static str, version: &'static str, target: &'static str, camel: bool, class: &'static str) -> SdkService {
     SdkService { name, endpoint: Endpoint { env_name, prefix, signing: Signing { name: signing, s3: false } }, version, target, camel, prefix: class }
 }
