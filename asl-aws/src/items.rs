@@ -3,7 +3,7 @@
 //! `s3:listObjectsV2` listings page by page; [`S3Results`] writes AWS's ResultWriter layout
 //! (result files and `manifest.json` under `<Prefix>/<Map Run id>/`) by writing it to a scratch
 //! directory with the runtime's local writer as results come, then uploading it when the Map
-//! Run ends.
+//! Run ends (a file above 16 MiB as a multipart upload, a part at a time).
 //!
 //! The runtime's item traits are synchronous: a Map pulls one item at a time. So each stream's
 //! requests run on a thread of their own, with a client of their own (a connection pool
@@ -188,17 +188,27 @@ fn listed(object: &Value) -> Value {
     })
 }
 
+/// Result files larger than this go up as multipart uploads of parts this large.
+const PART: u64 = 16 << 20;
+
 /// Writes a Distributed Map's results to S3.
 #[derive(Clone)]
 pub struct S3Results {
     config: AwsConfig,
     scratch: PathBuf,
+    part: u64,
 }
 
 impl S3Results {
     /// Results are gathered under the system's temporary directory until the run ends.
     pub fn new(config: AwsConfig) -> Self {
-        S3Results { config, scratch: std::env::temp_dir() }
+        S3Results { config, scratch: std::env::temp_dir(), part: PART }
+    }
+
+    /// Files larger than `bytes` (16 MiB by default) are uploaded in parts of `bytes`: what
+    /// memory holds during the upload. S3 takes parts of 5 MiB and more (emulators may take less).
+    pub fn with_part_bytes(self, bytes: u64) -> Self {
+        S3Results { part: bytes.max(1), ..self }
     }
 }
 
@@ -207,7 +217,7 @@ impl ResultSink for S3Results {
         let bucket = string_param(&request.parameters, "Bucket", writer_failed)?.to_owned();
         let root = Scratch(self.scratch.join(format!("asl-results-{}-{:016x}", std::process::id(), rand::random::<u64>())));
         let local = LocalResultWriter::new(&root.0).open(request)?;
-        Ok(Box::new(S3MapRun { local, root, bucket, config: self.config.clone() }))
+        Ok(Box::new(S3MapRun { local, root, bucket, config: self.config.clone(), part: self.part }))
     }
 }
 
@@ -225,6 +235,7 @@ struct S3MapRun {
     root: Scratch,
     bucket: String,
     config: AwsConfig,
+    part: u64,
 }
 
 impl MapRunWriter for S3MapRun {
@@ -234,7 +245,7 @@ impl MapRunWriter for S3MapRun {
 
     /// The local layout is complete: each of its files is put under the same key in the bucket.
     fn finish(self: Box<Self>) -> Result<Value, Failure> {
-        let S3MapRun { local, root, bucket, config } = *self;
+        let S3MapRun { local, root, bucket, config, part } = *self;
         let details = local.finish()?;
         let dir = root.0.join(&bucket);
         let mut files = Vec::new();
@@ -242,14 +253,7 @@ impl MapRunWriter for S3MapRun {
         let (tx, rx) = sync_channel(1);
         on_thread(&config, move |client| async move {
             for (key, path) in files {
-                let body = match std::fs::read(&path) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let _ = tx.send(Err(writer_failed(format!("{}: {e}", path.display()))));
-                        return;
-                    }
-                };
-                if let Err(f) = s3::put(&client, &bucket, &key, body.into()).await {
+                if let Err(f) = s3::put_file(&client, &bucket, &key, &path, part).await {
                     let _ = tx.send(Err(writer_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
                     return;
                 }

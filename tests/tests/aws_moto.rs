@@ -327,7 +327,8 @@ async fn task_round_trips_match_boto3s_calls() {
 }
 
 /// Distributed Maps over S3: a CSV object read in ranges of 64 bytes (so its rows cross
-/// ranges), its results written back to S3 in AWS's ResultWriter layout, then a listing.
+/// ranges), its results written back to S3 in AWS's ResultWriter layout (the result file as a
+/// multipart upload of 1 KiB parts), then a listing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_distributed_map_reads_csv_and_listings_from_s3_and_writes_its_results_there() {
     let Some(moto) = moto() else { return };
@@ -346,7 +347,7 @@ print("{}")
     let arn = engine.start_execution("lines", Some("l-1"), Some(r#"{"bucket": "lines"}"#)).unwrap()["executionArn"].as_str().unwrap().to_owned();
     let mut worker = Worker::new(store)
         .with_poll(Duration::from_millis(20))
-        .with_items(Arc::new(S3Items::new(config.clone()).with_chunk_bytes(64)), Arc::new(S3Results::new(config.clone())));
+        .with_items(Arc::new(S3Items::new(config.clone()).with_chunk_bytes(64)), Arc::new(S3Results::new(config.clone()).with_part_bytes(1024)));
     worker.serve::<aws_s3_map::Workflow, _>(AwsHandler::new(config));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(async move { worker.run(Duration::from_millis(20), async { stopped.await.ok(); }).await });
@@ -369,12 +370,16 @@ print("{}")
 s3 = client("s3")
 manifest = json.loads(s3.get_object(Bucket="lines", Key={manifest_key:?})["Body"].read())
 succeeded = manifest["ResultFiles"]["SUCCEEDED"]
-entries = json.loads(s3.get_object(Bucket="lines", Key=succeeded[0]["Key"])["Body"].read())
-print(json.dumps({{"files": len(succeeded), "outputs": sorted([json.loads(e["Output"])["qty"] for e in entries])}}))
+result = s3.get_object(Bucket="lines", Key=succeeded[0]["Key"])
+entries = json.loads(result["Body"].read())
+print(json.dumps({{"files": len(succeeded), "outputs": sorted([json.loads(e["Output"])["qty"] for e in entries]),
+    "size": succeeded[0]["Size"], "multipart": result["ETag"].endswith('-' + str(-(-succeeded[0]["Size"] // 1024)) + '"')}}))
 "#
         ))
         .unwrap();
     assert_eq!(seen["files"], 1);
+    assert!(seen["size"].as_u64().unwrap() > 2048, "a file of several parts: {seen}");
+    assert_eq!(seen["multipart"], true, "S3 gives a multipart object an ETag ending in -<parts>: {seen}");
     assert_eq!(seen["outputs"], json!((0..40).collect::<Vec<_>>()));
 }
 

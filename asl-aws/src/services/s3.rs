@@ -171,9 +171,62 @@ pub(crate) async fn get_range(client: &AwsClient, bucket: &str, key: &str, start
     }
 }
 
-/// Writes `body` as the object `key` of `bucket`.
-pub(crate) async fn put(client: &AwsClient, bucket: &str, key: &str, body: bytes::Bytes) -> Result<(), Failure> {
-    send(client, Some(bucket), http::Method::PUT, format!("/{}", encode_path(key)), Vec::new(), body).await.map(drop)
+/// Writes the file `path` as the object `key` of `bucket`: one PutObject when it holds at most
+/// `part` bytes, else a multipart upload of `part`-byte parts read one at a time (S3 takes
+/// parts of 5 MiB to 5 GiB, at most 10,000), so memory holds one part, never the file.
+pub(crate) async fn put_file(client: &AwsClient, bucket: &str, key: &str, path: &std::path::Path, part: u64) -> Result<(), Failure> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| NAMING.failure(&CallError::Client(format!("{}: {e}", path.display())));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    let object = format!("/{}", encode_path(key));
+    if size <= part {
+        let mut body = Vec::with_capacity(size as usize);
+        file.read_to_end(&mut body).map_err(unreadable)?;
+        return send(client, Some(bucket), http::Method::PUT, object, Vec::new(), body.into()).await.map(drop);
+    }
+    let started = send(client, Some(bucket), http::Method::POST, format!("{object}?uploads"), Vec::new(), Default::default()).await?;
+    let upload = xml_members(&started, &[], &[])?["UploadId"].as_str().unwrap_or_default().to_owned();
+    let upload_query = format!("uploadId={}", encode(&upload));
+    let mut parts = String::new();
+    let uploaded: Result<(), Failure> = async {
+        let mut buffer = vec![0; part as usize];
+        for number in 1.. {
+            let n = read_full(&mut file, &mut buffer).map_err(unreadable)?;
+            if n == 0 {
+                break;
+            }
+            let body = bytes::Bytes::copy_from_slice(&buffer[..n]);
+            let put = send(client, Some(bucket), http::Method::PUT, format!("{object}?partNumber={number}&{upload_query}"), Vec::new(), body).await?;
+            let etag = put.header("etag").unwrap_or_default();
+            parts.push_str(&format!("<Part><PartNumber>{number}</PartNumber><ETag>{}</ETag></Part>", xml_escape(etag)));
+        }
+        let complete = format!("<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>");
+        send(client, Some(bucket), http::Method::POST, format!("{object}?{upload_query}"), Vec::new(), complete.into()).await.map(drop)
+    }
+    .await;
+    if uploaded.is_err() {
+        // The parts sent so far are not kept (nor billed) once the upload is aborted.
+        let _ = send(client, Some(bucket), http::Method::DELETE, format!("{object}?{upload_query}"), Vec::new(), Default::default()).await;
+    }
+    uploaded
+}
+
+/// Fills `buffer` from `file` as far as the file goes; how many bytes it holds.
+fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// An object's headers as the SDK's members.

@@ -42,6 +42,8 @@ pub fn moto() -> Option<&'static Moto> {
 fn start() -> Result<Moto, String> {
     let mut child = Command::new("python3")
         .args(["-c", SERVER])
+        // Multipart uploads of small parts (S3's minimum is 5 MiB), so tests need not write 5 MiB.
+        .env("S3_UPLOAD_PART_MIN_SIZE", "256")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
