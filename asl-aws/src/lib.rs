@@ -10,6 +10,7 @@
 //! | file | owns |
 //! |---|---|
 //! | `transport.rs` | one HTTP exchange and its limits |
+//! | `sdk_http.rs` | the transport as the AWS SDK's HTTP client, for aws-config's credential providers |
 //! | `error.rs` | a service's error answer, and AWS's names for failures |
 //! | `credentials.rs` | credentials and their cache |
 //! | `config.rs` | region, endpoints, transport settings |
@@ -29,6 +30,7 @@ mod handler;
 mod items;
 mod protocol;
 mod resource;
+mod sdk_http;
 mod services;
 mod sign;
 mod transport;

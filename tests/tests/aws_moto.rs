@@ -440,3 +440,28 @@ async fn a_task_with_credentials_is_signed_as_the_role_it_assumes() {
     // Kept until it expires: the second Task signs with the same role credentials.
     assert_eq!(signed_by(&aws.call(call(Some(role))).await.unwrap()), key);
 }
+
+/// `AwsConfig::from_env` finds credentials as the AWS CLI does, through aws-config's chain over
+/// our own HTTP client: here from the ECS container credentials endpoint (the one provider of
+/// the chain a test can serve), with which a request is then signed. The only test of this
+/// binary that reads the environment.
+#[tokio::test]
+async fn the_credential_chain_reads_the_container_endpoint_through_our_http_client() {
+    let site = http_echo::start();
+    for variable in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
+        std::env::remove_var(variable);
+    }
+    let missing = std::env::temp_dir().join("asl-no-such-aws-file");
+    std::env::set_var("AWS_CONFIG_FILE", &missing);
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &missing);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::set_var("AWS_REGION", "eu-west-1");
+    std::env::set_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{site}/ecs-credentials"));
+    std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", &site);
+    let aws = AwsHandler::new(AwsConfig::from_env().await);
+    let answer = aws.perform("arn:aws:states:::dynamodb:getItem", &json!({ "TableName": "t", "Key": {} })).await.unwrap();
+    let authorization = answer["headers"]["authorization"].as_str().unwrap();
+    assert!(authorization.contains("Credential=ASIAECSCONTAINER/"), "{authorization}");
+    assert!(authorization.contains("/eu-west-1/dynamodb/aws4_request"), "the region of the environment: {authorization}");
+    assert_eq!(answer["headers"]["x-amz-security-token"], "container-token");
+}

@@ -284,7 +284,7 @@ fn the_server_floors_import_downward_only() {
 }
 
 /// asl-aws's files, bottom first: each imports only files before it.
-const AWS_FLOORS: &[&str] = &["transport", "error", "credentials", "config", "sign", "client", "protocol", "services", "resource", "handler", "items"];
+const AWS_FLOORS: &[&str] = &["transport", "sdk_http", "error", "credentials", "config", "sign", "client", "protocol", "services", "resource", "handler", "items"];
 
 #[test]
 fn the_integration_floors_import_downward_only() {

@@ -57,6 +57,10 @@ pub fn start() -> String {
                         }
                         _ => ("401 Unauthorized", "", json!({ "error": "invalid_client" })),
                     },
+                    // The ECS container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI).
+                    ("/ecs-credentials", _) => ("200 OK", "", json!({
+                        "AccessKeyId": "ASIAECSCONTAINER", "SecretAccessKey": "container-secret", "Token": "container-token", "Expiration": "2099-01-01T00:00:00Z"
+                    })),
                     ("/v1/submitjob", _) => ("200 OK", "", json!({ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly", "jobId": "8f2a" })),
                     ("/v1/describejobs", _) => ("200 OK", "", json!({ "jobs": [{ "jobArn": "arn:aws:batch:us-east-1:123456789012:job/8f2a", "jobName": "nightly",
                         "jobId": "8f2a", "jobQueue": "q", "status": "SUCCEEDED", "startedAt": 1733360000000u64, "stoppedAt": 1733360060000u64,
