@@ -24,7 +24,7 @@ impl AwsConfig {
     /// web identity, ECS, IMDS), `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), and the profile's `endpoint_url`.
     pub async fn from_env() -> Self {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(crate::sdk_http::SdkHttpClient).load().await;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(crate::sdk_http::SdkHttpClient::default()).load().await;
         let credentials = match sdk.credentials_provider() {
             Some(p) => CredentialSource::chain(p),
             None => CredentialSource::missing("Unable to load AWS credentials from any provider in the chain"),

@@ -11,23 +11,35 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// Hands aws-config a connector over [`Transport`] with the settings it asks for.
+/// Hands aws-config a connector over [`Transport`] with the settings it asks for, one per
+/// distinct settings, kept (as the trait asks: a connector owns its connection pool).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SdkHttpClient;
+pub(crate) struct SdkHttpClient {
+    connectors: Arc<Mutex<HashMap<(Option<Duration>, Option<Duration>), SharedHttpConnector>>>,
+}
 
 impl HttpClient for SdkHttpClient {
     fn http_connector(&self, settings: &HttpConnectorSettings, _components: &RuntimeComponents) -> SharedHttpConnector {
-        let defaults = TransportSettings::default();
-        let transport = Transport::new(TransportSettings {
-            connect_timeout: settings.connect_timeout().or(defaults.connect_timeout),
-            attempt_timeout: settings.read_timeout().or(defaults.attempt_timeout),
-            // The SDK's orchestrator retries on its own.
-            max_attempts: 1,
-            ..defaults
-        });
-        SharedHttpConnector::new(Connector { transport })
+        let key = (settings.connect_timeout(), settings.read_timeout());
+        let mut connectors = self.connectors.lock().unwrap_or_else(|p| p.into_inner());
+        connectors.entry(key).or_insert_with(|| connector(settings)).clone()
     }
+}
+
+fn connector(settings: &HttpConnectorSettings) -> SharedHttpConnector {
+    let defaults = TransportSettings::default();
+    let transport = Transport::new(TransportSettings {
+        connect_timeout: settings.connect_timeout().or(defaults.connect_timeout),
+        attempt_timeout: settings.read_timeout().or(defaults.attempt_timeout),
+        // The SDK's orchestrator retries on its own.
+        max_attempts: 1,
+        ..defaults
+    });
+    SharedHttpConnector::new(Connector { transport })
 }
 
 struct Connector {
