@@ -19,8 +19,11 @@ use std::time::Duration;
 /// distinct settings, kept (as the trait asks: a connector owns its connection pool).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SdkHttpClient {
-    connectors: Arc<Mutex<HashMap<(Option<Duration>, Option<Duration>), SharedHttpConnector>>>,
+    connectors: Arc<Mutex<HashMap<Timeouts, SharedHttpConnector>>>,
 }
+
+/// A connector's connect and read timeouts.
+type Timeouts = (Option<Duration>, Option<Duration>);
 
 impl HttpClient for SdkHttpClient {
     fn http_connector(&self, settings: &HttpConnectorSettings, _components: &RuntimeComponents) -> SharedHttpConnector {
