@@ -70,6 +70,11 @@ impl AwsClient {
             Some(r) => r.as_str(),
             None => self.config.region(endpoint.env_name).map_err(CallError::Client)?,
         };
+        // A region is a host's label: one from a Resource or the parameters must not move the
+        // request to another host.
+        if region.is_empty() || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(CallError::Client(format!("Invalid region '{region}'")));
+        }
         let base = match (&request.host_label, self.has_endpoint(endpoint)) {
             (Some(label), false) => self.config.endpoint(endpoint.env_name, &format!("{label}.{}", endpoint.prefix), region),
             _ => self.config.endpoint(endpoint.env_name, endpoint.prefix, region),

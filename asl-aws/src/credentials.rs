@@ -9,7 +9,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_credential_types::Credentials;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tokio::sync::Mutex;
+use std::sync::Mutex;
 
 /// Where credentials come from. Clones share the cache.
 #[derive(Clone)]
@@ -61,12 +61,13 @@ impl CredentialSource {
             Provider::None(reason) => return Err(reason.clone()),
             Provider::Chain(p) => p,
         };
-        let mut cached = self.inner.cached.lock().await;
-        if let Some(c) = cached.as_ref().filter(|c| fresh(c)) {
+        // Never held across the provider's await: a thread that blocks on another runtime (the
+        // S3 item streams) must not wait for a lock a parked task holds.
+        if let Some(c) = self.inner.cached.lock().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|c| fresh(c)) {
             return Ok(c.clone());
         }
         let creds = provider.provide_credentials().await.map_err(|e| format!("Unable to load AWS credentials from any provider in the chain: {}", error_chain(&e)))?;
-        *cached = Some(creds.clone());
+        *self.inner.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(creds.clone());
         Ok(creds)
     }
 }

@@ -65,7 +65,7 @@ impl<'a> Integration<'a> {
                 ("dynamodb", action) if request_response(pattern) => dynamodb::operation(action).map(Integration::DynamoDb),
                 ("http", "invoke") if request_response(pattern) => Some(Integration::HttpInvoke),
                 ("bedrock", "invokeModel") if request_response(pattern) => Some(Integration::BedrockInvokeModel),
-                (service, action) if jobs::serves(service, action) => Some(Integration::Job { service, sync: matches!(pattern, Pattern::Sync | Pattern::Sync2) }),
+                (service, action) if jobs::serves(service, action) && pattern != Pattern::Sync2 => Some(Integration::Job { service, sync: pattern == Pattern::Sync }),
                 _ => None,
             },
             Resource::Sdk { service: "s3", action, pattern } if waits_or_not(pattern) => s3::ACTIONS.contains(&action).then_some(Integration::S3(action)),

@@ -86,10 +86,34 @@ where
         .map_err(|e| Failure::new(asl_runtime::error::names::RUNTIME, format!("cannot start a thread for S3: {e}")))
 }
 
+/// What a helper thread hands its reader: a chunk or an item, the end, or why it stopped.
+/// A thread that ends without saying `Done` (it could not start its runtime, it panicked)
+/// is a failure, never a shorter data set.
+enum Part<T> {
+    Next(T),
+    Done,
+    Failed(Failure),
+}
+
+/// The next part, waiting for it.
+fn receive<T>(parts: &Receiver<Part<T>>) -> Part<T> {
+    blocking(|| parts.recv().unwrap_or_else(|_| Part::Failed(reader_failed("the S3 reader stopped before the end of the data set"))))
+}
+
+/// Runs `wait`, which blocks the calling thread (the item traits are synchronous): on a
+/// multi-threaded runtime, that thread's other tasks move to another thread first.
+fn blocking<T>(wait: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(wait),
+        _ => wait(),
+    }
+}
+
 /// An object's bytes, read in ranges by a helper thread.
 struct ObjectReader {
-    chunks: Receiver<Result<Bytes, Failure>>,
+    chunks: Receiver<Part<Bytes>>,
     current: Bytes,
+    done: bool,
 }
 
 impl ObjectReader {
@@ -97,29 +121,35 @@ impl ObjectReader {
     fn open(config: &AwsConfig, bucket: String, key: String, chunk: u64) -> Result<Self, Failure> {
         let (tx, rx) = sync_channel(AHEAD);
         on_thread(config, move |client| fetch_ranges(client, bucket, key, chunk, tx)).map_err(|f| reader_failed(f.cause.unwrap_or_default()))?;
-        let current = match rx.recv() {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(f)) => return Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
-            Err(_) => Bytes::new(),
-        };
-        Ok(ObjectReader { chunks: rx, current })
+        let mut reader = ObjectReader { chunks: rx, current: Bytes::new(), done: false };
+        match receive(&reader.chunks) {
+            Part::Next(bytes) => reader.current = bytes,
+            Part::Done => reader.done = true,
+            Part::Failed(f) => return Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
+        }
+        Ok(reader)
     }
 }
 
-async fn fetch_ranges(client: AwsClient, bucket: String, key: String, chunk: u64, tx: SyncSender<Result<Bytes, Failure>>) {
-    let mut start = 0;
+async fn fetch_ranges(client: AwsClient, bucket: String, key: String, chunk: u64, tx: SyncSender<Part<Bytes>>) {
+    let (mut start, mut etag) = (0, None);
     loop {
-        match s3::get_range(&client, &bucket, &key, start, chunk).await {
-            Ok((bytes, size)) => {
+        match s3::get_range(&client, &bucket, &key, start, chunk, etag.as_deref()).await {
+            Ok((bytes, size, tag)) => {
+                etag = etag.or(tag);
                 start += bytes.len() as u64;
                 let done = bytes.is_empty() || start >= size;
                 // A receiver gone: the Map stopped reading.
-                if tx.send(Ok(bytes)).is_err() || done {
+                if tx.send(Part::Next(bytes)).is_err() {
+                    return;
+                }
+                if done {
+                    let _ = tx.send(Part::Done);
                     return;
                 }
             }
             Err(f) => {
-                let _ = tx.send(Err(f));
+                let _ = tx.send(Part::Failed(f));
                 return;
             }
         }
@@ -129,10 +159,13 @@ async fn fetch_ranges(client: AwsClient, bucket: String, key: String, chunk: u64
 impl Read for ObjectReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.current.is_empty() {
-            match self.chunks.recv() {
-                Ok(Ok(bytes)) => self.current = bytes,
-                Ok(Err(f)) => return Err(std::io::Error::other(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
-                Err(_) => return Ok(0),
+            if self.done {
+                return Ok(0);
+            }
+            match receive(&self.chunks) {
+                Part::Next(bytes) => self.current = bytes,
+                Part::Done => self.done = true,
+                Part::Failed(f) => return Err(std::io::Error::other(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
             }
         }
         let n = buf.len().min(self.current.len());
@@ -155,23 +188,40 @@ fn listing(config: &AwsConfig, bucket: String, prefix: String) -> ItemStream {
             let page = match s3::call(&client, "listObjectsV2", &params).await {
                 Ok(page) => page,
                 Err(f) => {
-                    let _ = tx.send(Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
+                    let _ = tx.send(Part::Failed(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
                     return;
                 }
             };
             for object in page["Contents"].as_array().into_iter().flatten() {
-                if tx.send(Ok(listed(object))).is_err() {
+                if tx.send(Part::Next(listed(object))).is_err() {
                     return;
                 }
             }
             token = page["NextContinuationToken"].as_str().map(str::to_owned);
             if page["IsTruncated"] != true || token.is_none() {
+                let _ = tx.send(Part::Done);
                 return;
             }
         }
     });
     match started {
-        Ok(()) => Box::new(rx.into_iter()),
+        Ok(()) => {
+            let mut ended = false;
+            Box::new(std::iter::from_fn(move || match ended {
+                true => None,
+                false => match receive(&rx) {
+                    Part::Next(item) => Some(Ok(item)),
+                    Part::Done => {
+                        ended = true;
+                        None
+                    }
+                    Part::Failed(f) => {
+                        ended = true;
+                        Some(Err(f))
+                    }
+                },
+            }))
+        }
         Err(f) => Box::new(std::iter::once(Err(reader_failed(f.cause.unwrap_or_default())))),
     }
 }
@@ -260,7 +310,7 @@ impl MapRunWriter for S3MapRun {
             }
             let _ = tx.send(Ok(()));
         })?;
-        rx.recv().unwrap_or_else(|_| Err(writer_failed("the upload of the results stopped")))?;
+        blocking(|| rx.recv().unwrap_or_else(|_| Err(writer_failed("the upload of the results stopped"))))?;
         drop(root);
         Ok(details)
     }

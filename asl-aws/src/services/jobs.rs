@@ -74,11 +74,13 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             }
             let query = serde_json::json!({ "JobName": input["JobName"], "RunId": started["JobRunId"] });
             until_done(|| async {
-                let run = GLUE.call(client, "GetJobRun", &query).await?["JobRun"].take();
+                let answer = GLUE.call(client, "GetJobRun", &query).await?;
+                let run = answer.get("JobRun").cloned().unwrap_or(Value::Null);
                 Ok(match run["JobRunState"].as_str() {
                     Some("SUCCEEDED") => Some(Ok(run)),
                     Some("FAILED" | "ERROR" | "STOPPED" | "TIMEOUT") => Some(Err(run)),
-                    _ => None,
+                    Some(_) => None,
+                    None => Some(Err(answer)),
                 })
             })
             .await
@@ -113,7 +115,10 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             let query = serde_json::json!({ "cluster": input.get("Cluster").cloned().unwrap_or(Value::Null), "tasks": [task] });
             until_done(|| async {
                 let answer = recase(&ECS.call(client, "DescribeTasks", &query).await?, upper_first);
-                let task = answer["Tasks"][0].clone();
+                let Some(task) = answer.get("Tasks").and_then(|t| t.get(0)).cloned() else {
+                    // No such task (a wrong cluster, a task long gone): `Failures` says why.
+                    return Ok(Some(Err(answer)));
+                };
                 Ok(match task["LastStatus"].as_str() {
                     Some("STOPPED") => {
                         let exited = |c: &Value| c["ExitCode"].as_i64() == Some(0);
@@ -126,17 +131,18 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             .await
         }
         "batch" => {
-            let started = batch(client, "/v1/submitjob", &recase(input, lower_first)).await?;
+            let started = batch(client, "/v1/submitjob", &recase_members(input)).await?;
             if !sync {
                 return Ok(started);
             }
             let query = serde_json::json!({ "jobs": [started["JobId"]] });
             until_done(|| async {
-                let job = batch(client, "/v1/describejobs", &query).await?["Jobs"][0].take();
+                let answer = batch(client, "/v1/describejobs", &query).await?;
+                let Some(job) = answer.get("Jobs").and_then(|j| j.get(0)).cloned() else { return Ok(Some(Err(answer))) };
                 Ok(match job["Status"].as_str() {
                     Some("SUCCEEDED") => Some(Ok(job)),
-                    Some("FAILED") => Some(Err(job)),
-                    _ => None,
+                    Some("FAILED") | None => Some(Err(job)),
+                    Some(_) => None,
                 })
             })
             .await
@@ -166,6 +172,17 @@ fn strip_metadata(answer: &mut Value) {
         m.remove("SdkHttpMetadata");
         m.remove("SdkResponseMetadata");
     }
+}
+
+/// SubmitJob's members in Batch's camelCase; the keys of `Parameters` and `Tags` are the
+/// user's (`Ref::` names), kept as written.
+fn recase_members(input: &Value) -> Value {
+    let Value::Object(members) = input else { return input.clone() };
+    let recased = members.iter().map(|(k, v)| {
+        let v = if matches!(k.as_str(), "Parameters" | "Tags") { v.clone() } else { recase(v, lower_first) };
+        (lower_first(k), v)
+    });
+    Value::Object(recased.collect())
 }
 
 /// An AWS Batch operation (REST-JSON: `POST <path>`), its answer in PascalCase.

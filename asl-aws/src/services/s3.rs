@@ -62,7 +62,7 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
     let mut headers = Vec::new();
     for (member, header) in REQUEST_HEADERS {
         if let Some(v) = params.optional_text(member)? {
-            let v = if *member == "CopySource" { encode_path(v) } else { v.to_owned() };
+            let v = if *member == "CopySource" { copy_source(v) } else { v.to_owned() };
             headers.push((header.to_string(), v));
         }
     }
@@ -97,6 +97,7 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
         "copyObject" => {
             params.text("CopySource")?;
             let response = send(client, Some(bucket), http::Method::PUT, object(&params)?, headers, Default::default()).await?;
+            error_in_ok(&response)?;
             let mut result = Map::new();
             let copied = xml_members(&response, &[], &["ETag", "LastModified"])?;
             result.insert("CopyObjectResult".into(), copied);
@@ -145,9 +146,10 @@ async fn send(client: &AwsClient, bucket: Option<&str>, method: http::Method, pa
 }
 
 async fn exchange(client: &AwsClient, bucket: Option<&str>, method: http::Method, path: String, headers: Vec<(String, String)>, body: bytes::Bytes) -> Result<HttpResponse, CallError> {
-    // At AWS the bucket is the host's first label; at an emulator's endpoint, the path's first segment.
+    // At AWS the bucket is the host's first label; at an emulator's endpoint, the path's first
+    // segment, and so for a bucket with dots, which no TLS certificate of S3's hosts covers.
     let (path, host_label) = match bucket {
-        Some(b) if client.has_endpoint(&ENDPOINT) => (format!("/{}{}", encode(b), path), None),
+        Some(b) if client.has_endpoint(&ENDPOINT) || !dns_label(b) => (format!("/{}{}", encode(b), path), None),
         Some(b) => (path, Some(b.to_owned())),
         None => (path, None),
     };
@@ -155,18 +157,35 @@ async fn exchange(client: &AwsClient, bucket: Option<&str>, method: http::Method
     client.send(&ENDPOINT, request).await
 }
 
-/// Bytes `start..start + len` of an object (fewer at its end), and the object's whole size;
-/// an empty object has no range to read and gives no bytes.
-pub(crate) async fn get_range(client: &AwsClient, bucket: &str, key: &str, start: u64, len: u64) -> Result<(bytes::Bytes, u64), Failure> {
-    let range = vec![("range".to_owned(), format!("bytes={start}-{}", start + len - 1))];
-    match exchange(client, Some(bucket), http::Method::GET, format!("/{}", encode_path(key)), range, Default::default()).await {
+/// Whether a bucket name can be a host's label (3 to 63 of `a-z0-9-`, no dash at either end);
+/// any other is addressed by path, so a name never changes the host a request goes to.
+fn dns_label(bucket: &str) -> bool {
+    (3..=63).contains(&bucket.len())
+        && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !bucket.starts_with('-')
+        && !bucket.ends_with('-')
+}
+
+/// Bytes `start..start + len` of an object (fewer at its end), the object's whole size and its
+/// ETag; an empty object has no range to read and gives no bytes. With `if_match` (the ETag of
+/// the first range) a range of another version of the object fails rather than being spliced in.
+pub(crate) async fn get_range(client: &AwsClient, bucket: &str, key: &str, start: u64, len: u64, if_match: Option<&str>) -> Result<(bytes::Bytes, u64, Option<String>), Failure> {
+    let mut headers = vec![("range".to_owned(), format!("bytes={start}-{}", start + len - 1))];
+    if let Some(etag) = if_match {
+        headers.push(("if-match".to_owned(), etag.to_owned()));
+    }
+    match exchange(client, Some(bucket), http::Method::GET, format!("/{}", encode_path(key)), headers, Default::default()).await {
         Ok(response) => {
             // `Content-Range: bytes 0-1023/4096`: the size is after the slash.
             let size = response.header("content-range").and_then(|r| r.rsplit('/').next()).and_then(|n| n.parse().ok());
             let size = size.unwrap_or(start + response.body.len() as u64);
-            Ok((response.body, size))
+            let etag = response.header("etag").map(str::to_owned);
+            Ok((response.body, size, etag))
         }
-        Err(CallError::Service(e)) if e.status == 416 && start == 0 => Ok((Default::default(), 0)),
+        Err(CallError::Service(e)) if e.status == 416 && start == 0 => Ok((Default::default(), 0, None)),
+        Err(CallError::Service(e)) if e.status == 412 => {
+            Err(NAMING.failure(&CallError::Client(format!("s3://{bucket}/{key} changed while it was read ({})", e.message))))
+        }
         Err(e) => Err(NAMING.failure(&e)),
     }
 }
@@ -186,7 +205,8 @@ pub(crate) async fn put_file(client: &AwsClient, bucket: &str, key: &str, path: 
         return send(client, Some(bucket), http::Method::PUT, object, Vec::new(), body.into()).await.map(drop);
     }
     let started = send(client, Some(bucket), http::Method::POST, format!("{object}?uploads"), Vec::new(), Default::default()).await?;
-    let upload = xml_members(&started, &[], &[])?["UploadId"].as_str().unwrap_or_default().to_owned();
+    let upload = xml_members(&started, &[], &[])?["UploadId"].as_str().map(str::to_owned);
+    let upload = upload.ok_or_else(|| NAMING.failure(&CallError::Client("CreateMultipartUpload answered without an UploadId".into())))?;
     let upload_query = format!("uploadId={}", encode(&upload));
     let mut parts = String::new();
     let uploaded: Result<(), Failure> = async {
@@ -198,11 +218,12 @@ pub(crate) async fn put_file(client: &AwsClient, bucket: &str, key: &str, path: 
             }
             let body = bytes::Bytes::copy_from_slice(&buffer[..n]);
             let put = send(client, Some(bucket), http::Method::PUT, format!("{object}?partNumber={number}&{upload_query}"), Vec::new(), body).await?;
-            let etag = put.header("etag").unwrap_or_default();
+            let etag = put.header("etag").ok_or_else(|| NAMING.failure(&CallError::Client(format!("UploadPart {number} answered without an ETag"))))?;
             parts.push_str(&format!("<Part><PartNumber>{number}</PartNumber><ETag>{}</ETag></Part>", xml_escape(etag)));
         }
         let complete = format!("<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>");
-        send(client, Some(bucket), http::Method::POST, format!("{object}?{upload_query}"), Vec::new(), complete.into()).await.map(drop)
+        let completed = send(client, Some(bucket), http::Method::POST, format!("{object}?{upload_query}"), Vec::new(), complete.into()).await?;
+        error_in_ok(&completed)
     }
     .await;
     if uploaded.is_err() {
@@ -223,6 +244,24 @@ fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usi
         }
     }
     Ok(filled)
+}
+
+/// CopyObject and CompleteMultipartUpload may answer `200 OK` with an `<Error>` body when they
+/// fail after the answer began.
+fn error_in_ok(response: &HttpResponse) -> Result<(), Failure> {
+    let is_error = std::str::from_utf8(&response.body).ok().and_then(|t| roxmltree::Document::parse(t).ok()).is_some_and(|d| d.root_element().has_tag_name("Error"));
+    match is_error {
+        true => Err(NAMING.failure(&CallError::Service(crate::error::ServiceError::read(&HttpResponse { status: 500, ..response.clone() })))),
+        false => Ok(()),
+    }
+}
+
+/// `x-amz-copy-source`: `bucket/key` encoded as a path, a `?versionId=…` kept as a query.
+fn copy_source(source: &str) -> String {
+    match source.split_once('?') {
+        Some((path, query)) => format!("{}?{query}", encode_path(path)),
+        None => encode_path(source),
+    }
 }
 
 fn xml_escape(text: &str) -> String {
@@ -305,4 +344,23 @@ fn encode(s: &str) -> String {
 /// A key as a path: each segment encoded, the slashes kept.
 fn encode_path(key: &str) -> String {
     key.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dns_safe_bucket_names_become_host_labels() {
+        assert!(dns_label("receipts-2024"));
+        for name in ["my.bucket", "x.evil.net/", "UPPER", "-lead", "ab", "a#b", "a@b"] {
+            assert!(!dns_label(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_copy_source_keeps_its_version_query() {
+        assert_eq!(copy_source("b/dir/a b.json?versionId=3/L4kq"), "b/dir/a%20b.json?versionId=3/L4kq");
+        assert_eq!(copy_source("b/k+1"), "b/k%2B1");
+    }
 }
