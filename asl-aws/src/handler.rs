@@ -43,7 +43,7 @@ enum Integration<'a> {
     HttpInvoke,
     BedrockInvokeModel,
     /// A Glue, Athena, ECS or Batch job; `sync`: wait for its end.
-    Job { service: &'a str, sync: bool },
+    Job { job: jobs::Job, sync: bool },
     S3(&'a str),
     Sdk(&'static sdk::SdkService, &'a str),
 }
@@ -65,7 +65,7 @@ impl<'a> Integration<'a> {
                 ("dynamodb", action) if request_response(pattern) => dynamodb::operation(action).map(Integration::DynamoDb),
                 ("http", "invoke") if request_response(pattern) => Some(Integration::HttpInvoke),
                 ("bedrock", "invokeModel") if request_response(pattern) => Some(Integration::BedrockInvokeModel),
-                (service, action) if jobs::serves(service, action) && pattern != Pattern::Sync2 => Some(Integration::Job { service, sync: pattern == Pattern::Sync }),
+                (service, action) if pattern != Pattern::Sync2 => jobs::Job::of(service, action).map(|job| Integration::Job { job, sync: pattern == Pattern::Sync }),
                 _ => None,
             },
             Resource::Sdk { service: "s3", action, pattern } if waits_or_not(pattern) => s3::ACTIONS.contains(&action).then_some(Integration::S3(action)),
@@ -135,7 +135,7 @@ impl AwsHandler {
             Integration::EventsPutEvents => events::put_events(client, input).await,
             Integration::HttpInvoke => http::invoke(client, &self.connections, input).await,
             Integration::BedrockInvokeModel => jobs::invoke_model(client, input).await,
-            Integration::Job { service, sync } => jobs::call(client, service, input, sync).await,
+            Integration::Job { job, sync } => jobs::call(client, job, input, sync).await,
             Integration::S3(action) => s3::call(client, action, input).await,
             Integration::Sdk(service, action) => service.call(client, action, input).await,
         }

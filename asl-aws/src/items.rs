@@ -86,9 +86,9 @@ where
         .map_err(|e| Failure::new(asl_runtime::error::names::RUNTIME, format!("cannot start a thread for S3: {e}")))
 }
 
-/// What a helper thread hands its reader: a chunk or an item, the end, or why it stopped.
-/// A thread that ends without saying `Done` (it could not start its runtime, it panicked)
-/// is a failure, never a shorter data set.
+/// What a helper thread hands its reader: a chunk or an item, the end, or why it stopped (a
+/// `States.ItemReaderFailed`, ready to be the Map's failure). A thread that ends without saying
+/// `Done` (it could not start its runtime, it panicked) is a failure, never a shorter data set.
 enum Part<T> {
     Next(T),
     Done,
@@ -125,7 +125,7 @@ impl ObjectReader {
         match receive(&reader.chunks) {
             Part::Next(bytes) => reader.current = bytes,
             Part::Done => reader.done = true,
-            Part::Failed(f) => return Err(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
+            Part::Failed(f) => return Err(f),
         }
         Ok(reader)
     }
@@ -149,7 +149,7 @@ async fn fetch_ranges(client: AwsClient, bucket: String, key: String, chunk: u64
                 }
             }
             Err(f) => {
-                let _ = tx.send(Part::Failed(f));
+                let _ = tx.send(Part::Failed(reader_failed(f.to_string())));
                 return;
             }
         }
@@ -165,7 +165,8 @@ impl Read for ObjectReader {
             match receive(&self.chunks) {
                 Part::Next(bytes) => self.current = bytes,
                 Part::Done => self.done = true,
-                Part::Failed(f) => return Err(std::io::Error::other(format!("{}: {}", f.error, f.cause.unwrap_or_default()))),
+                // The parsers make their own States.ItemReaderFailed of it, from its cause.
+                Part::Failed(f) => return Err(std::io::Error::other(f.cause.unwrap_or(f.error))),
             }
         }
         let n = buf.len().min(self.current.len());
@@ -188,7 +189,7 @@ fn listing(config: &AwsConfig, bucket: String, prefix: String) -> ItemStream {
             let page = match s3::call(&client, "listObjectsV2", &params).await {
                 Ok(page) => page,
                 Err(f) => {
-                    let _ = tx.send(Part::Failed(reader_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
+                    let _ = tx.send(Part::Failed(reader_failed(f.to_string())));
                     return;
                 }
             };
@@ -304,7 +305,7 @@ impl MapRunWriter for S3MapRun {
         on_thread(&config, move |client| async move {
             for (key, path) in files {
                 if let Err(f) = s3::put_file(&client, &bucket, &key, &path, part).await {
-                    let _ = tx.send(Err(writer_failed(format!("{}: {}", f.error, f.cause.unwrap_or_default()))));
+                    let _ = tx.send(Err(writer_failed(f.to_string())));
                     return;
                 }
             }

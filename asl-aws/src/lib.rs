@@ -42,5 +42,6 @@ pub use error::{CallError, ServiceError};
 pub use handler::{coverage, AwsHandler, Coverage};
 pub use items::{S3Items, S3Results};
 pub use resource::{Pattern, Resource};
+pub use services::bad_parameters;
 pub use services::http::HttpConnections;
 pub use transport::TransportSettings;

@@ -22,7 +22,19 @@ pub(crate) fn json_answer(response: &HttpResponse) -> Result<Value, CallError> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
-    serde_json::from_slice(&response.body).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))
+    serde_json::from_slice(&response.body).map_err(unmarshall)
+}
+
+/// A body that is JSON when it parses as JSON, else its text (a Lambda payload, an HTTP API's
+/// or a model's answer).
+pub(crate) fn json_or_text(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body).into_owned();
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+/// An answer that is not what the service sends.
+pub(crate) fn unmarshall(e: impl std::fmt::Display) -> CallError {
+    CallError::Client(format!("Unable to unmarshall response ({e})"))
 }
 
 /// A Query-protocol operation: `POST /` with the form `Action=…&Version=…&…`.
@@ -36,28 +48,36 @@ pub(crate) fn query_request(action: &str, version: &str, params: &[(String, Stri
     ServiceRequest { method: http::Method::POST, path: "/".into(), headers, body: form.finish().into(), region: None, host_label: None }
 }
 
+/// An XML answer's document.
+pub(crate) fn xml(response: &HttpResponse) -> Result<roxmltree::Document<'_>, CallError> {
+    let text = std::str::from_utf8(&response.body).map_err(unmarshall)?;
+    roxmltree::Document::parse(text).map_err(unmarshall)
+}
+
 /// The text of the first element named `name` in an XML answer.
 pub(crate) fn xml_text(response: &HttpResponse, name: &str) -> Result<Option<String>, CallError> {
-    let text = std::str::from_utf8(&response.body).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))?;
-    let doc = roxmltree::Document::parse(text).map_err(|e| CallError::Client(format!("Unable to unmarshall response ({e})")))?;
+    let doc = xml(response)?;
     Ok(doc.descendants().find(|n| n.has_tag_name(name)).and_then(|n| n.text()).map(str::to_owned))
+}
+
+/// An answer's headers by name, each with every value it came with.
+pub(crate) fn headers_by_name(response: &HttpResponse) -> Map<String, Value> {
+    let mut all = Map::new();
+    for (name, value) in &response.headers {
+        match all.entry(name.clone()).or_insert_with(|| Value::Array(vec![])) {
+            Value::Array(values) => values.push(value.clone().into()),
+            _ => unreachable!("header values are arrays"),
+        }
+    }
+    all
 }
 
 /// What the optimized integrations add to a service's answer: the HTTP headers and status
 /// (`SdkHttpMetadata`) and the request id (`SdkResponseMetadata`), as AWS SDK for Java 1.x
 /// exposes them.
 pub(crate) fn with_metadata(mut result: Map<String, Value>, response: &HttpResponse) -> Value {
-    let mut all = Map::new();
-    let mut single = Map::new();
-    for (name, value) in &response.headers {
-        match all.get_mut(name) {
-            Some(Value::Array(values)) => values.push(value.clone().into()),
-            _ => {
-                all.insert(name.clone(), Value::Array(vec![value.clone().into()]));
-                single.insert(name.clone(), value.clone().into());
-            }
-        }
-    }
+    let all = headers_by_name(response);
+    let single: Map<String, Value> = all.iter().map(|(name, values)| (name.clone(), values[0].clone())).collect();
     let mut http = Map::new();
     http.insert("AllHttpHeaders".into(), Value::Object(all));
     http.insert("HttpHeaders".into(), Value::Object(single));
@@ -78,5 +98,10 @@ pub(crate) fn as_text(value: &Value) -> String {
 }
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded, as SigV4 requires.
-pub(crate) const UNRESERVED: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `s` as a path segment or a query key or value: percent-encoded but for RFC 3986's
+/// unreserved characters (`:` and `/` of an ARN included).
+pub(crate) fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
+}

@@ -9,7 +9,7 @@
 //! attempt made again after a crash finds the child it started rather than starting another.
 
 use crate::engine::{ApiError, Engine};
-use asl_aws::{Pattern, Resource};
+use asl_aws::{bad_parameters, Pattern, Resource};
 use asl_runtime::error::names;
 use asl_runtime::{Failure, TaskCall, Value};
 use serde_json::{json, Map};
@@ -27,10 +27,10 @@ pub fn serves(resource: &str) -> bool {
 /// Starts (and for `.sync`, awaits) the child execution a Task asks for.
 pub async fn start_execution(engine: &Engine, call: &TaskCall) -> Result<Value, Failure> {
     let pattern = Resource::parse(call.resource).pattern();
-    let Value::Object(params) = &call.input else { return Err(bad(&call.input, "The parameters must be a JSON object")) };
+    let Value::Object(params) = &call.input else { return Err(bad_parameters(&call.input, "The parameters must be a JSON object")) };
     let machine = match params.get("StateMachineArn") {
         Some(Value::String(arn)) => arn.as_str(),
-        _ => return Err(bad(&call.input, "The field \"StateMachineArn\" is required")),
+        _ => return Err(bad_parameters(&call.input, "The field \"StateMachineArn\" is required")),
     };
     let input = match params.get("Input") {
         None | Some(Value::Null) => "{}".to_owned(),
@@ -40,7 +40,7 @@ pub async fn start_execution(engine: &Engine, call: &TaskCall) -> Result<Value, 
     let name = match params.get("Name") {
         Some(Value::String(name)) => name.clone(),
         None | Some(Value::Null) => attempt_name(&call.context.idempotency_key),
-        Some(_) => return Err(bad(&call.input, "The field \"Name\" must be a string")),
+        Some(_) => return Err(bad_parameters(&call.input, "The field \"Name\" must be a string")),
     };
     let started = match engine.start_execution(machine, Some(&name), Some(&input)) {
         Ok(started) => started,
@@ -116,8 +116,4 @@ fn attempt_name(idempotency_key: &str) -> String {
 fn failure(e: ApiError) -> Failure {
     let class = if e.code.ends_with("Exception") { e.code.to_owned() } else { format!("{}Exception", e.code) };
     Failure::new(format!("StepFunctions.{class}"), format!("{} (Service: AWSStepFunctions; Status Code: 400; Error Code: {}; Request ID: null; Proxy: null)", e.message, e.code))
-}
-
-fn bad(input: &Value, reason: &str) -> Failure {
-    Failure::new(names::RUNTIME, format!("The Parameters '{input}' could not be used to start the Task: [{reason}]"))
 }

@@ -9,7 +9,7 @@
 
 use super::Params;
 use crate::client::AwsClient;
-use crate::protocol::UNRESERVED;
+use crate::protocol::{as_text, encode, headers_by_name, json_or_text};
 use crate::transport::HttpRequest;
 use asl_runtime::error::names;
 use asl_runtime::Failure;
@@ -194,10 +194,10 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
     let mut query = connection.invocation.query.clone();
     let body_extra: Vec<(String, Value)> = connection.invocation.body.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     if let Some(Value::Object(h)) = params.get("Headers") {
-        headers.extend(h.iter().map(|(k, v)| (k.clone(), text(v))));
+        headers.extend(h.iter().map(|(k, v)| (k.clone(), as_text(v))));
     }
     if let Some(Value::Object(q)) = params.get("QueryParameters") {
-        query.extend(q.iter().map(|(k, v)| (k.clone(), text(v))));
+        query.extend(q.iter().map(|(k, v)| (k.clone(), as_text(v))));
     }
     match &connection.auth {
         Auth::ApiKey { name, value } => headers.push((name.clone(), value.clone())),
@@ -238,15 +238,8 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
     let uri = with_query(endpoint, &query);
     let request = HttpRequest { method, uri, headers, body: body.into() };
     let response = client.send_unsigned(request).await.map_err(|e| Failure::new("States.Http.Socket", e.to_string()))?;
-    let mut response_headers = Map::new();
-    for (k, v) in &response.headers {
-        match response_headers.entry(k.clone()).or_insert_with(|| Value::Array(vec![])) {
-            Value::Array(values) => values.push(v.clone().into()),
-            _ => unreachable!("header values are arrays"),
-        }
-    }
-    let text = String::from_utf8_lossy(&response.body).into_owned();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    let response_headers = headers_by_name(&response);
+    let body = json_or_text(&response.body);
     let status_text = http::StatusCode::from_u16(response.status).ok().and_then(|s| s.canonical_reason()).unwrap_or_default();
     let result = serde_json::json!({
         "Headers": response_headers,
@@ -260,27 +253,17 @@ pub(crate) async fn invoke(client: &AwsClient, connections: &HttpConnections, in
     }
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// `key=value` pairs of a URL-encoded body, arrays written in `format` (AWS's ArrayFormat).
 fn form_pairs(key: &str, value: &Value, format: &str, out: &mut Vec<(String, String)>) {
     match value {
         Value::Array(items) => match format {
             "REPEAT" => items.iter().for_each(|v| form_pairs(key, v, format, out)),
-            "COMMAS" => out.push((key.to_owned(), items.iter().map(text).collect::<Vec<_>>().join(","))),
+            "COMMAS" => out.push((key.to_owned(), items.iter().map(as_text).collect::<Vec<_>>().join(","))),
             "BRACKETS" => items.iter().for_each(|v| form_pairs(&format!("{key}[]"), v, format, out)),
             _ => items.iter().enumerate().for_each(|(i, v)| form_pairs(&format!("{key}[{i}]"), v, format, out)),
         },
         Value::Object(m) => m.iter().for_each(|(k, v)| form_pairs(&format!("{key}[{k}]"), v, format, out)),
-        other => out.push((key.to_owned(), text(other))),
+        other => out.push((key.to_owned(), as_text(other))),
     }
 }
 
-fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
-}

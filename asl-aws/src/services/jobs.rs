@@ -9,7 +9,7 @@ use super::sdk::{lower_first, recase, upper_first};
 use super::{JsonService, Params};
 use crate::client::{AwsClient, Endpoint, ServiceRequest};
 use crate::error::Naming;
-use crate::protocol::{as_text, json_answer, UNRESERVED};
+use crate::protocol::{as_text, encode, json_answer, json_or_text};
 use crate::sign::Signing;
 use asl_runtime::error::names;
 use asl_runtime::{Failure, Value};
@@ -58,16 +58,33 @@ const BATCH_NAMING: Naming = Naming::Optimized { prefix: "Batch", service: "AWSB
 const BEDROCK: Endpoint = Endpoint { env_name: "BEDROCK_RUNTIME", prefix: "bedrock-runtime", signing: Signing { name: "bedrock", s3: false } };
 const BEDROCK_NAMING: Naming = Naming::Sdk { prefix: "Bedrock", service: "BedrockRuntime" };
 
-/// The job integrations served, by `<service>:<action>`.
-pub(crate) fn serves(service: &str, action: &str) -> bool {
-    matches!((service, action), ("glue", "startJobRun") | ("athena", "startQueryExecution") | ("ecs", "runTask") | ("batch", "submitJob"))
+/// A job integration served.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Job {
+    Glue,
+    Athena,
+    Ecs,
+    Batch,
+}
+
+impl Job {
+    /// The job `<service>:<action>` starts, if it is one served.
+    pub(crate) fn of(service: &str, action: &str) -> Option<Job> {
+        Some(match (service, action) {
+            ("glue", "startJobRun") => Job::Glue,
+            ("athena", "startQueryExecution") => Job::Athena,
+            ("ecs", "runTask") => Job::Ecs,
+            ("batch", "submitJob") => Job::Batch,
+            _ => return None,
+        })
+    }
 }
 
 /// Starts the job; with `sync`, waits for its end.
-pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync: bool) -> Result<Value, Failure> {
+pub(crate) async fn call(client: &AwsClient, job: Job, input: &Value, sync: bool) -> Result<Value, Failure> {
     Params::of(input)?;
-    match service {
-        "glue" => {
+    match job {
+        Job::Glue => {
             let started = GLUE.call(client, "StartJobRun", input).await?;
             if !sync {
                 return Ok(started);
@@ -85,7 +102,7 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             })
             .await
         }
-        "athena" => {
+        Job::Athena => {
             let started = ATHENA.call(client, "StartQueryExecution", input).await?;
             if !sync {
                 return Ok(started);
@@ -102,7 +119,7 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             })
             .await
         }
-        "ecs" => {
+        Job::Ecs => {
             // The integration's parameters are PascalCase; ECS's wire members are camelCase.
             let mut started = recase(&ECS.call(client, "RunTask", &recase(input, lower_first)).await?, upper_first);
             if !sync {
@@ -130,7 +147,7 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             })
             .await
         }
-        "batch" => {
+        Job::Batch => {
             let started = batch(client, "/v1/submitjob", &recase_members(input)).await?;
             if !sync {
                 return Ok(started);
@@ -147,7 +164,6 @@ pub(crate) async fn call(client: &AwsClient, service: &str, input: &Value, sync:
             })
             .await
         }
-        other => unreachable!("serves() names no other job service ({other})"),
     }
 }
 
@@ -218,11 +234,10 @@ pub(crate) async fn invoke_model(client: &AwsClient, input: &Value) -> Result<Va
             headers.push((header.into(), v.into()));
         }
     }
-    let path = format!("/model/{}/invoke", percent_encoding::utf8_percent_encode(model, UNRESERVED));
+    let path = format!("/model/{}/invoke", encode(model));
     let request = ServiceRequest { method: http::Method::POST, path, headers, body: body.into(), region: None, host_label: None };
     let response = client.send(&BEDROCK, request).await.map_err(|e| BEDROCK_NAMING.failure(&e))?;
-    let text = String::from_utf8_lossy(&response.body).into_owned();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    let body = json_or_text(&response.body);
     let content_type = response.header("content-type").unwrap_or("application/json").to_owned();
     Ok(serde_json::json!({ "Body": body, "ContentType": content_type }))
 }

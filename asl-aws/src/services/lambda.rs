@@ -6,7 +6,7 @@
 use super::Params;
 use crate::client::{AwsClient, Endpoint, ServiceRequest};
 use crate::error::Naming;
-use crate::protocol::with_metadata;
+use crate::protocol::{encode, json_or_text, with_metadata};
 use crate::sign::Signing;
 use crate::transport::HttpResponse;
 use asl_runtime::Failure;
@@ -105,11 +105,10 @@ fn request(function: &str, payload: Option<&Value>) -> ServiceRequest {
 
 /// The function's answer: JSON when it is JSON, else its text; a function error fails.
 fn function_result(response: &HttpResponse) -> Result<Value, Failure> {
-    let text = String::from_utf8_lossy(&response.body).into_owned();
-    let payload = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
+    let payload = json_or_text(&response.body);
     if response.header("x-amz-function-error").is_some() {
         let error = payload.get("errorType").and_then(Value::as_str).unwrap_or("Lambda.Unknown");
-        return Err(Failure::new(error, text));
+        return Err(Failure::new(error, String::from_utf8_lossy(&response.body)));
     }
     Ok(payload)
 }
@@ -123,7 +122,3 @@ fn region_of(function: &str) -> Option<String> {
     }
 }
 
-/// A path segment or query value, percent-encoded (`:` of an ARN included).
-fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, crate::protocol::UNRESERVED).to_string()
-}

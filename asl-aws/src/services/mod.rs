@@ -80,8 +80,9 @@ impl<'a> Params<'a> {
     }
 }
 
-/// AWS's failure for parameters an integration cannot use.
-pub(crate) fn bad_parameters(input: &Value, reason: &str) -> Failure {
+/// AWS's failure for parameters an integration cannot use (`States.Runtime`), for the
+/// integrations served here and those the engine serves itself (`states:startExecution`).
+pub fn bad_parameters(input: &Value, reason: &str) -> Failure {
     Failure::new(names::RUNTIME, format!("The Parameters '{input}' could not be used to start the Task: [{reason}]"))
 }
 
@@ -105,7 +106,7 @@ impl JsonService {
         let answer = crate::protocol::json_answer(&response).map_err(|e| self.naming.failure(&e))?;
         let answer = match answer {
             Value::Object(m) => m,
-            other => return Err(self.naming.failure(&crate::error::CallError::Client(format!("Unable to unmarshall response: {other}")))),
+            other => return Err(self.naming.failure(&crate::protocol::unmarshall(other))),
         };
         Ok(crate::protocol::with_metadata(answer, &response))
     }

@@ -7,7 +7,7 @@
 use super::Params;
 use crate::client::{AwsClient, Endpoint, ServiceRequest};
 use crate::error::{CallError, Naming};
-use crate::protocol::{as_text, UNRESERVED};
+use crate::protocol::{as_text, encode, xml};
 use crate::sign::Signing;
 use crate::transport::HttpResponse;
 use asl_runtime::Failure;
@@ -56,7 +56,7 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
     let params = Params::of(input)?;
     if action == "listBuckets" {
         let response = send(client, None, http::Method::GET, "/".into(), Vec::new(), Default::default()).await?;
-        return list_answer(&response, &["Bucket"], &[]);
+        return xml_members(&response, &["Bucket"], &[]);
     }
     let bucket = params.text("Bucket")?;
     let mut headers = Vec::new();
@@ -99,7 +99,7 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
             let response = send(client, Some(bucket), http::Method::PUT, object(&params)?, headers, Default::default()).await?;
             error_in_ok(&response)?;
             let mut result = Map::new();
-            let copied = xml_members(&response, &[], &["ETag", "LastModified"])?;
+            let copied = xml_members(&response, &[], &[])?;
             result.insert("CopyObjectResult".into(), copied);
             for (header, member) in [("x-amz-version-id", "VersionId"), ("x-amz-server-side-encryption", "ServerSideEncryption")] {
                 if let Some(v) = response.header(header) {
@@ -135,7 +135,7 @@ pub(crate) async fn call(client: &AwsClient, action: &str, input: &Value) -> Res
             query.sort();
             let path = if query.is_empty() { "/".to_owned() } else { format!("/?{}", query.join("&")) };
             let response = send(client, Some(bucket), http::Method::GET, path, headers, Default::default()).await?;
-            list_answer(&response, &["Contents", "CommonPrefixes"], &["Size", "KeyCount", "MaxKeys"])
+            xml_members(&response, &["Contents", "CommonPrefixes"], &["Size", "KeyCount", "MaxKeys"])
         }
         _ => unreachable!("the handler serves only ACTIONS"),
     }
@@ -249,7 +249,7 @@ fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usi
 /// CopyObject and CompleteMultipartUpload may answer `200 OK` with an `<Error>` body when they
 /// fail after the answer began.
 fn error_in_ok(response: &HttpResponse) -> Result<(), Failure> {
-    let is_error = std::str::from_utf8(&response.body).ok().and_then(|t| roxmltree::Document::parse(t).ok()).is_some_and(|d| d.root_element().has_tag_name("Error"));
+    let is_error = xml(response).is_ok_and(|d| d.root_element().has_tag_name("Error"));
     match is_error {
         true => Err(NAMING.failure(&CallError::Service(crate::error::ServiceError::read(&HttpResponse { status: 500, ..response.clone() })))),
         false => Ok(()),
@@ -288,16 +288,10 @@ fn object_members(response: &HttpResponse) -> Map<String, Value> {
     result
 }
 
-/// A list answer's root element as JSON: `lists` are always arrays, `numbers` numbers,
+/// An XML answer's root element as JSON: `lists` are always arrays, `numbers` numbers,
 /// `IsTruncated` a boolean.
-fn list_answer(response: &HttpResponse, lists: &[&str], numbers: &[&str]) -> Result<Value, Failure> {
-    xml_members(response, lists, numbers)
-}
-
 fn xml_members(response: &HttpResponse, lists: &[&str], numbers: &[&str]) -> Result<Value, Failure> {
-    let unreadable = |e: String| NAMING.failure(&CallError::Client(format!("Unable to unmarshall response ({e})")));
-    let text = std::str::from_utf8(&response.body).map_err(|e| unreadable(e.to_string()))?;
-    let doc = roxmltree::Document::parse(text).map_err(|e| unreadable(e.to_string()))?;
+    let doc = xml(response).map_err(|e| NAMING.failure(&e))?;
     Ok(element(doc.root_element(), lists, numbers))
 }
 
@@ -337,9 +331,6 @@ fn element(node: roxmltree::Node<'_, '_>, lists: &[&str], numbers: &[&str]) -> V
     Value::Object(out)
 }
 
-fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
-}
 
 /// A key as a path: each segment encoded, the slashes kept.
 fn encode_path(key: &str) -> String {

@@ -34,10 +34,7 @@ impl Roles {
         let params = [("RoleArn".to_owned(), role_arn.to_owned()), ("RoleSessionName".to_owned(), session.to_owned())];
         let answer = client.send(&ENDPOINT, query_request("AssumeRole", "2011-06-15", &params)).await;
         let unable = |reason: String| Failure::new(names::RUNTIME, format!("Unable to assume the role '{role_arn}' of the Task's Credentials: {reason}"));
-        let response = answer.map_err(|e| {
-            let f = NAMING.failure(&e);
-            unable(format!("{}: {}", f.error, f.cause.unwrap_or_default()))
-        })?;
+        let response = answer.map_err(|e| unable(NAMING.failure(&e).to_string()))?;
         let text = |name: &str| xml_text(&response, name).ok().flatten().ok_or_else(|| unable(format!("AssumeRole answered without {name}")));
         let (key, secret, token) = (text("AccessKeyId")?, text("SecretAccessKey")?, text("SessionToken")?);
         let expires = xml_text(&response, "Expiration").ok().flatten().and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok());
