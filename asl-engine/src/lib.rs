@@ -15,5 +15,5 @@ pub mod store;
 pub mod worker;
 
 pub use engine::{ApiError, Engine};
-pub use store::{MachineStatus, MachineType, MemoryStore, SqliteStore, Status, Store, Tag};
+pub use store::{open_store, MachineStatus, MachineType, MemoryStore, PostgresStore, SqliteStore, Status, Store, Tag};
 pub use worker::Worker;

@@ -1,7 +1,12 @@
 //! Behaviour tests of the `Store` contract. Each `fn(&dyn Store)` below runs against the
-//! memory store, an in-memory SQLite store and a SQLite file (see `for_each_store!`), so the
-//! implementations cannot drift apart. SQLite-only matters (two handles on one file,
-//! reopening, schema versions) come at the end.
+//! memory store, an in-memory SQLite store, a SQLite file and PostgreSQL (see
+//! `for_each_store!`), so the implementations cannot drift apart. SQLite-only matters (two
+//! handles on one file, reopening, schema versions) come at the end.
+//!
+//! PostgreSQL: the database `ASL_TEST_POSTGRES` names (default
+//! `postgres://postgres@127.0.0.1:5432/test`, the one CI's machine runs), each test in a
+//! schema of its own, removed afterwards. A database that cannot be reached fails the tests
+//! that need it, saying so.
 
 use std::collections::BTreeSet;
 
@@ -984,6 +989,53 @@ fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store
     assert_eq!(store.map_run("run:a").unwrap().unwrap().report.status, MapRunStatus::Succeeded, "an ended run stays as it ended");
 }
 
+/// The PostgreSQL database the tests use.
+fn test_postgres_url() -> String {
+    std::env::var("ASL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A PostgreSQL store in a fresh schema, removed when the value goes.
+struct PgTestStore {
+    store: Option<PostgresStore>,
+    schema: String,
+}
+
+impl PgTestStore {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let schema = format!("asl_test_{}_{n}_{}", std::process::id(), rand::random::<u32>());
+        let url = test_postgres_url();
+        let store = PostgresStore::open_with(&url, &schema, 4, true).unwrap_or_else(|e| {
+            panic!("the store tests need PostgreSQL at {url} (set ASL_TEST_POSTGRES to another database): {e}")
+        });
+        Self { store: Some(store), schema }
+    }
+
+    /// A second store value on the same schema: another pool of connections, as another
+    /// process would have.
+    fn another_handle(&self) -> PostgresStore {
+        PostgresStore::open_with(&test_postgres_url(), &self.schema, 4, true).unwrap()
+    }
+}
+
+impl std::ops::Deref for PgTestStore {
+    type Target = PostgresStore;
+    fn deref(&self) -> &PostgresStore {
+        self.store.as_ref().expect("the store lives as long as the value")
+    }
+}
+
+impl Drop for PgTestStore {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take() {
+            if let Err(e) = store.drop_schema() {
+                eprintln!("could not remove the test schema {}: {e}", self.schema);
+            }
+        }
+    }
+}
+
 /// Runs each listed `fn(&dyn Store)` against every store, each test on a fresh one.
 macro_rules! for_each_store {
     ($($test:ident),* $(,)?) => {
@@ -997,6 +1049,15 @@ macro_rules! for_each_store {
         }
         mod sqlite_in_memory {
             $( #[test] fn $test() { super::$test(&super::SqliteStore::open_in_memory().unwrap()); } )*
+        }
+        mod postgres {
+            $( #[test] fn $test() { super::$test(&*super::PgTestStore::new()); } )*
+            #[test]
+            fn claims_race_between_two_handles() {
+                let a = super::PgTestStore::new();
+                let b = a.another_handle();
+                super::claims_race(&*a, &b);
+            }
         }
         mod sqlite_file {
             $( #[test] fn $test() {
@@ -1104,13 +1165,16 @@ fn transcript(store: &dyn Store) -> Vec<String> {
 }
 
 #[test]
-fn memory_and_sqlite_answer_alike() {
+fn every_store_answers_alike() {
     let memory = transcript(&MemoryStore::new());
     let sqlite = transcript(&SqliteStore::open_in_memory().unwrap());
-    for (m, s) in memory.iter().zip(&sqlite) {
+    let postgres = transcript(&*PgTestStore::new());
+    for ((m, s), p) in memory.iter().zip(&sqlite).zip(&postgres) {
         assert_eq!(m, s);
+        assert_eq!(m, p);
     }
     assert_eq!(memory.len(), sqlite.len());
+    assert_eq!(memory.len(), postgres.len());
 }
 
 // ---- SQLite only
