@@ -1,11 +1,10 @@
 //! The commands of `aws stepfunctions …`, against the embedded store: the same flags, the same
 //! JSON answers, the same error lines, so a script written for AWS runs with `asl` in its place.
 
-use asl_engine::{ApiError, Engine, MachineType, SqliteStore};
+use asl_engine::{ApiError, Engine, Location, MachineType};
+use std::ffi::OsString;
 use clap::Subcommand;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum Api {
@@ -160,12 +159,13 @@ impl Api {
     }
 }
 
-/// The store file: `--store`, else `$ASL_STORE`, else `.asl/store.db` here.
-pub fn store_path(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("ASL_STORE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".asl/store.db"))
+/// The store: `--store`, else `$ASL_STORE`, else `.asl/store.db` here; an SQLite file, or a
+/// PostgreSQL database (`postgres://…`).
+pub fn store_location(flag: Option<OsString>) -> Location {
+    Location::parse(flag.or_else(|| std::env::var_os("ASL_STORE")).unwrap_or_else(|| ".asl/store.db".into()))
 }
 
-pub fn run(store: &Path, api: Api) -> ExitCode {
+pub fn run(store: &Location, api: Api) -> ExitCode {
     let operation = api.operation();
     let engine = match open(store, api.creates()) {
         Ok(engine) => engine,
@@ -198,24 +198,21 @@ fn error_line(operation: &str, e: &ApiError) -> String {
     format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, asl_codegen::printable(&e.message))
 }
 
-/// The engine over the store at `path`. Only a command that registers something may create
-/// the store (and its folder); any other one on a missing store would answer from an empty
-/// one, hiding a mistyped path.
-pub(crate) fn open(path: &Path, create: bool) -> Result<Engine, String> {
-    let shown = path.display();
-    let store = if create {
+/// The engine over the store at `location`. Only a command that registers something may
+/// create the store (and a file's folder); any other one on a missing store would answer from
+/// an empty one, hiding a mistyped path.
+pub(crate) fn open(location: &Location, create: bool) -> Result<Engine, String> {
+    let shown = location;
+    if let (Location::File(path), true) = (location, create) {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if let Some(blocking) = dir.ancestors().find(|a| a.is_file()) {
                 return Err(format!("cannot create the store {shown}: {} is a file, not a folder", blocking.display()));
             }
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder of the store {shown}: {e}"))?;
         }
-        SqliteStore::open(path)
-    } else {
-        SqliteStore::open_existing(path)
-    };
-    match store {
-        Ok(store) => Ok(Engine::new(Arc::new(store))),
+    }
+    match location.open(create) {
+        Ok(store) => Ok(Engine::new(store)),
         Err(asl_engine::store::StoreError::Missing(_)) => Err(format!(
             "the store {shown} does not exist: create-state-machine or create-activity creates it; name another one with --store or ASL_STORE"
         )),

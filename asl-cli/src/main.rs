@@ -15,9 +15,11 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "asl", version, about = "Amazon States Language tools: validate and compile Step Functions definitions")]
 struct Cli {
-    /// The execution store (SQLite file); default `$ASL_STORE`, else `.asl/store.db`.
+    /// The execution store: an SQLite file, or a PostgreSQL database (`postgres://user@host/db`,
+    /// `?schema=NAME` for the tables' schema, `asl` by default); default `$ASL_STORE`, else
+    /// `.asl/store.db`.
     #[arg(long, global = true)]
-    store: Option<PathBuf>,
+    store: Option<std::ffi::OsString>,
     #[command(subcommand)]
     command: Command,
 }
@@ -96,21 +98,21 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Api(api) => aws::run(&aws::store_path(cli.store), api),
+        Command::Api(api) => aws::run(&aws::store_location(cli.store), api),
         Command::Check { files } => check(&files),
         Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations } => {
             let integrations = !no_integrations;
-            serve::run(&aws::store_path(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations })
+            serve::run(&aws::store_location(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations })
         }
         Command::Run { definition, input, mock_config, test_case, no_integrations } => match aws::text(&input) {
-            Ok(input) => serve::run_once(&aws::store_path(cli.store), definition, input, mock_config, test_case, !no_integrations),
+            Ok(input) => serve::run_once(&aws::store_location(cli.store), definition, input, mock_config, test_case, !no_integrations),
             Err(problem) => {
                 output::err(&format!("asl: --input: {problem}"));
                 ExitCode::from(2)
             }
         },
         Command::Test { mock_config, definitions, input, no_integrations } => match aws::text(&input) {
-            Ok(input) => serve::test(&aws::store_path(cli.store), mock_config, definitions, input, !no_integrations),
+            Ok(input) => serve::test(&aws::store_location(cli.store), mock_config, definitions, input, !no_integrations),
             Err(problem) => {
                 output::err(&format!("asl: --input: {problem}"));
                 ExitCode::from(2)

@@ -6,6 +6,7 @@
 use asl_runtime::mock::MockConfig;
 use asl_serve::oneshot::OneShot;
 use asl_serve::workers::{Source, Supervisor, SupervisorConfig};
+use asl_engine::Location;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,7 +42,7 @@ fn credentials(flags: &[String]) -> Result<asl_serve::Credentials, String> {
     }
 }
 
-pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
+pub fn run(store: &Location, options: ServeOptions) -> ExitCode {
     let credentials = match credentials(&options.credentials) {
         Ok(credentials) => credentials,
         Err(problem) => return fail(2, &problem),
@@ -87,7 +88,7 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
             crate::output::err(&format!("asl serve: requests must be signed (SigV4) with access key {}", credentials.key_ids().join(", ")));
         }
         // On stderr, so a script can wait for it; stdout stays empty.
-        crate::output::err(&format!("asl serve: listening on http://{address} (store {})", store.display()));
+        crate::output::err(&format!("asl serve: listening on http://{address} (store {store})"));
         let options = asl_serve::ServeOptions { credentials, test_state };
         let served = asl_serve::serve_with(listener, engine, options, until_stopped(stopping)).await;
         if let Some(supervisor) = supervisor {
@@ -103,7 +104,7 @@ pub fn run(store: &Path, options: ServeOptions) -> ExitCode {
 /// The workers of `store`: built next to it, from the sources this binary was built from
 /// (or `ASL_SOURCE_DIR`), with the mock config read and checked now so that its problems show
 /// at once (and handed back, for the commands that look into it).
-fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool, integrations: bool) -> Result<(SupervisorConfig, Option<MockConfig>), String> {
+fn workers_config(store: &Location, mock_config: Option<PathBuf>, virtual_time: bool, integrations: bool) -> Result<(SupervisorConfig, Option<MockConfig>), String> {
     let source = Source::locate().map_err(|e| format!("{e} (or serve the API only with --no-workers)"))?;
     let mocks = match &mock_config {
         Some(path) => Some(asl_engine::hosted::read_mock_config(path).map_err(|e| format!("the mock config has problems:\n{e}"))?),
@@ -114,7 +115,7 @@ fn workers_config(store: &Path, mock_config: Option<PathBuf>, virtual_time: bool
     if integrations {
         asl_aws::HttpConnections::from_env().map_err(|e| format!("ASL_HTTP_CONNECTIONS: {e}"))?;
     }
-    let mut config = SupervisorConfig::next_to(store.to_path_buf(), source);
+    let mut config = SupervisorConfig::next_to(store.clone(), source);
     config.mock_config = mock_config.map(|p| p.canonicalize().unwrap_or(p));
     config.virtual_time = virtual_time;
     config.integrations = integrations;
@@ -128,7 +129,7 @@ fn fail(code: u8, problem: &str) -> ExitCode {
 
 /// `asl run FILE --input JSON [--mock-config FILE --test-case NAME]`: prints the output and
 /// exits 0 when the execution succeeds; prints its error and cause and exits 1 otherwise.
-pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: Option<PathBuf>, test_case: Option<String>, integrations: bool) -> ExitCode {
+pub fn run_once(store: &Location, definition: PathBuf, input: String, mock_config: Option<PathBuf>, test_case: Option<String>, integrations: bool) -> ExitCode {
     if test_case.is_some() && mock_config.is_none() {
         return fail(2, "--test-case needs --mock-config");
     }
@@ -147,7 +148,7 @@ pub fn run_once(store: &Path, definition: PathBuf, input: String, mock_config: O
 /// `asl test --mock-config FILE DEFINITION...`: every test case of every state machine of the
 /// mock file whose name is a definition file's stem, on virtual time; one line per case.
 /// Exits 0 when every case ran (whatever its outcome), 1 when one could not.
-pub fn test(store: &Path, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String, integrations: bool) -> ExitCode {
+pub fn test(store: &Location, mock_config: PathBuf, definitions: Vec<PathBuf>, input: String, integrations: bool) -> ExitCode {
     let (config, mocks) = match workers_config(store, Some(mock_config), true, integrations) {
         Ok((config, Some(mocks))) => (config, mocks),
         Ok((_, None)) => return fail(2, "--mock-config was not read"),

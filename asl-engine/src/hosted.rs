@@ -4,12 +4,12 @@
 //! or it is told to stop, releasing its claims so that the next worker carries on at once.
 //!
 //! Usage of the generated binary:
-//! `asl-worker --store PATH [--mock-config FILE] [--virtual-time] [--no-integrations]`.
+//! `asl-worker --store PATH|URL [--mock-config FILE] [--virtual-time] [--no-integrations]`.
 
 use crate::engine::Engine;
 use crate::nested;
 use asl_aws::{AwsConfig, AwsHandler, Coverage, HttpConnections, S3Items, S3Results, TransportSettings};
-use crate::store::{SqliteStore, Store};
+use crate::store::{Location, Store};
 use crate::worker::Worker;
 use asl_runtime::error::names;
 use asl_runtime::mock::{MockConfig, MockHandler};
@@ -152,11 +152,11 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
             "--mock-config" => mock_config = args.next(),
             "--virtual-time" => virtual_time = true,
             "--no-integrations" => integrations = false,
-            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH [--mock-config FILE] [--virtual-time] [--no-integrations])")),
+            other => return Err(format!("unknown argument '{other}' (usage: asl-worker --store PATH|URL [--mock-config FILE] [--virtual-time] [--no-integrations])")),
         }
     }
-    let store = store.ok_or("--store PATH is required")?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store).map_err(|e| format!("{store}: {e}"))?);
+    let store = Location::parse(store.ok_or("--store PATH|URL is required")?);
+    let store: Arc<dyn Store> = store.open(true).map_err(|e| format!("{store}: {e}"))?;
     let mocks = match mock_config {
         Some(path) => Some(read_mock_config(Path::new(&path))?),
         None => None,

@@ -15,5 +15,5 @@ pub mod store;
 pub mod worker;
 
 pub use engine::{ApiError, Engine};
-pub use store::{open_store, MachineStatus, MachineType, MemoryStore, PostgresStore, SqliteStore, Status, Store, Tag};
+pub use store::{Location, MachineStatus, MachineType, MemoryStore, PostgresStore, SqliteStore, Status, Store, Tag};
 pub use worker::Worker;

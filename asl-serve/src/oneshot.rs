@@ -3,7 +3,7 @@
 //! next time), each on a store of its own that is removed afterwards.
 
 use crate::workers::{Supervisor, SupervisorConfig};
-use asl_engine::{Engine, MachineType, SqliteStore, Store};
+use asl_engine::{Engine, Location, MachineType, SqliteStore, Store};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -85,7 +85,7 @@ async fn run_on(run: &OneShot, definition: &str, store_path: &Path, workers: &Su
     }
     let started = engine.start_execution(&machine, None, Some(&run.input)).map_err(api)?;
     let arn = started["executionArn"].as_str().unwrap_or_default().to_string();
-    let config = SupervisorConfig { store_path: store_path.to_path_buf(), ..workers.clone() };
+    let config = SupervisorConfig { store: Location::File(store_path.to_path_buf()), ..workers.clone() };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let supervisor = tokio::spawn(Supervisor::new(store, config).run(async {
         let _ = stopped.await;

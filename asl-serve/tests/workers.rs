@@ -94,7 +94,7 @@ async fn registered_definitions_run_as_compiled_code() {
     let store_path = dir.path().join("store.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store_path).unwrap());
     let server = Server { engine: Engine::new(store.clone()), store_path: store_path.clone(), _dir: dir };
-    let mut config = SupervisorConfig::next_to(server.store_path.clone(), Source::locate().unwrap());
+    let mut config = SupervisorConfig::next_to(asl_engine::Location::File(server.store_path.clone()), Source::locate().unwrap());
     // Kept between runs (and shared with the CLI's tests of `asl serve`): the cold build is
     // paid once per checkout.
     config.target_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("asl-serve-workers/target");

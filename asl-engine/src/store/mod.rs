@@ -4,11 +4,12 @@
 //! One trait, [`Store`], with an embedded SQLite implementation ([`SqliteStore`], the default:
 //! no server, and several processes may open the same file), a PostgreSQL one
 //! ([`PostgresStore`], when workers on several hosts share one database) and an in-memory one
-//! ([`MemoryStore`], for tests and Express executions). [`open_store`] picks one from what the
-//! user gave (`--store`, `ASL_STORE`). Methods are synchronous: every call is one short
+//! ([`MemoryStore`], for tests and Express executions). A [`Location`] is what the user names
+//! (`--store`, `ASL_STORE`): a file or a database URL. Methods are synchronous: every call is one short
 //! transaction.
 
 mod common;
+mod location;
 mod memory;
 mod postgres;
 mod sqlite;
@@ -17,7 +18,8 @@ mod tests;
 
 pub use common::{failed_event, qualified_arn};
 pub use memory::MemoryStore;
-pub use postgres::{is_postgres_url, PostgresStore};
+pub use location::Location;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 pub use asl_runtime::durable::{MapRunReport, MapRunSettings, MapRunStatus};
@@ -409,18 +411,6 @@ pub struct Started {
     /// False when an execution of that name and input was already running: AWS answers with
     /// the existing execution (StartExecution is idempotent for Standard machines).
     pub created: bool,
-}
-
-/// Opens the store `spec` names: a PostgreSQL URL (`postgres://…`, see [`PostgresStore::open`])
-/// or the path of an SQLite file. With `create` false, a store that is not there is
-/// [`StoreError::Missing`] rather than created empty.
-pub fn open_store(spec: &str, create: bool) -> Result<std::sync::Arc<dyn Store>> {
-    Ok(match (is_postgres_url(spec), create) {
-        (true, true) => std::sync::Arc::new(PostgresStore::open(spec)?),
-        (true, false) => std::sync::Arc::new(PostgresStore::open_existing(spec)?),
-        (false, true) => std::sync::Arc::new(SqliteStore::open(spec)?),
-        (false, false) => std::sync::Arc::new(SqliteStore::open_existing(spec)?),
-    })
 }
 
 /// The execution store. Every method is one atomic transaction.

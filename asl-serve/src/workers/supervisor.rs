@@ -10,7 +10,7 @@ use super::cargo;
 use super::generate::{module_name, WorkerCrate};
 use super::source::Source;
 use asl_engine::store::{Page, StateMachineRecord};
-use asl_engine::Store;
+use asl_engine::{Location, Store};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -20,8 +20,8 @@ use std::time::Duration;
 /// Where the supervisor builds and what its workers open.
 #[derive(Debug, Clone)]
 pub struct SupervisorConfig {
-    /// The SQLite store the workers open (the server's).
-    pub store_path: PathBuf,
+    /// The store the workers open (the server's).
+    pub store: Location,
     /// Holds `crate/`, the generated worker crate of this store.
     pub build_dir: PathBuf,
     /// Cargo's target directory: shared by every build, and by the workers of every store, so
@@ -39,16 +39,15 @@ pub struct SupervisorConfig {
 }
 
 impl SupervisorConfig {
-    /// The worker crate next to the store (`<store>.workers/crate`), cargo's target directory
-    /// in the user's cache ([`shared_target_dir`]).
-    pub fn next_to(store_path: PathBuf, source: Source) -> Self {
+    /// The worker crate in the store's folder ([`Location::workers_dir`], then `crate/`),
+    /// cargo's target directory in the user's cache ([`shared_target_dir`]).
+    pub fn next_to(store: Location, source: Source) -> Self {
         // Absolute: cargo and the worker run in other directories.
-        let store_path = std::path::absolute(&store_path).unwrap_or(store_path);
-        let mut build_dir = store_path.clone().into_os_string();
-        build_dir.push(".workers");
-        let build_dir = PathBuf::from(build_dir);
+        let store = store.absolute();
+        let build_dir = store.workers_dir();
+        let build_dir = std::path::absolute(&build_dir).unwrap_or(build_dir);
         let target_dir = shared_target_dir().unwrap_or_else(|| build_dir.join("target"));
-        SupervisorConfig { store_path, build_dir, target_dir, source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false, integrations: true }
+        SupervisorConfig { store, build_dir, target_dir, source, poll: Duration::from_millis(250), mock_config: None, virtual_time: false, integrations: true }
     }
 }
 
@@ -225,7 +224,7 @@ impl Supervisor {
 
     fn start_worker(&self, binary: &std::path::Path, hashes: Vec<String>) -> Result<Running, String> {
         let mut command = tokio::process::Command::new(binary);
-        command.arg("--store").arg(&self.config.store_path);
+        command.arg("--store").arg(self.config.store.as_arg());
         if let Some(mocks) = &self.config.mock_config {
             command.arg("--mock-config").arg(mocks);
         }

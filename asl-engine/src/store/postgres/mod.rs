@@ -66,7 +66,7 @@ pub struct PostgresStore {
 
 /// Whether `spec` names a PostgreSQL store (`postgres://…` or `postgresql://…`) rather than a
 /// file.
-pub fn is_postgres_url(spec: &str) -> bool {
+pub(super) fn is_postgres_url(spec: &str) -> bool {
     spec.starts_with("postgres://") || spec.starts_with("postgresql://")
 }
 
@@ -184,8 +184,13 @@ fn check_schema_name(schema: &str) -> Result<()> {
     }
 }
 
+/// The schema a store URL names (`?schema=`), or the default; for naming things after it.
+pub(super) fn schema_of(url: &str) -> String {
+    store_parameters(url).map_or_else(|_| DEFAULT_SCHEMA.to_owned(), |(_, schema, _)| schema)
+}
+
 /// The URL with its password replaced, for errors.
-fn redacted(url: &str) -> String {
+pub(super) fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
     let (authority, path) = match rest.find('/') {
         Some(i) => rest.split_at(i),
