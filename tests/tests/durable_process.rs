@@ -3,12 +3,15 @@
 //! Choice, an inline Map with Waits inside, a Parallel) and restarted; every execution must end
 //! with the output of an uninterrupted run, with each Task's side effect done exactly once. A
 //! task token is answered from this process while another process waits on it.
+//!
+//! On PostgreSQL (the database `ASL_TEST_POSTGRES` names, by default the machine's), three
+//! worker processes share the executions and are killed in turn, at least 100 times
+//! (`ASL_PG_KILLS` for more), and the database itself is restarted once mid-run.
 
-use asl_engine::{Engine, MachineType, SqliteStore};
+use asl_engine::{Engine, Location, MachineType, PostgresStore};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const WORKER: &str = env!("CARGO_BIN_EXE_durable_worker");
@@ -43,8 +46,12 @@ impl Drop for Dir {
 }
 
 fn spawn_worker(dir: &Dir) -> Child {
+    spawn_worker_on(&Location::File(dir.store()), &dir.ledger())
+}
+
+fn spawn_worker_on(store: &Location, ledger: &Path) -> Child {
     Command::new(WORKER)
-        .args([dir.store().as_os_str(), dir.ledger().as_os_str(), LEASE_MS.to_string().as_ref()])
+        .args([store.as_arg(), ledger.as_os_str(), LEASE_MS.to_string().as_ref()])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -57,13 +64,21 @@ fn kill(mut child: Child) {
 }
 
 fn engine(store: &Path) -> Engine {
-    Engine::new(Arc::new(SqliteStore::open(store).unwrap()))
+    engine_on(&Location::File(store.to_path_buf()))
+}
+
+fn engine_on(store: &Location) -> Engine {
+    Engine::new(store.open(true).unwrap())
 }
 
 fn start_all(engine: &Engine) -> Vec<String> {
+    start_named(engine, &EXECUTIONS)
+}
+
+fn start_named(engine: &Engine, names: &[&str]) -> Vec<String> {
     engine.create_state_machine("fifty", FIFTY, MachineType::Standard, None).unwrap();
     let input = r#"{"tally": {"n": 0}, "items": [1, 2, 3, 4, 5]}"#;
-    EXECUTIONS.iter().map(|n| engine.start_execution("fifty", Some(n), Some(input)).unwrap()["executionArn"].as_str().unwrap().to_string()).collect()
+    names.iter().map(|n| engine.start_execution("fifty", Some(n), Some(input)).unwrap()["executionArn"].as_str().unwrap().to_string()).collect()
 }
 
 /// Each execution's status and output, once none is RUNNING.
@@ -190,4 +205,152 @@ fn a_token_answered_from_another_process_resumes_the_execution_even_across_a_cra
     assert_eq!(output["approval"], serde_json::json!({ "by": "another process" }));
     let tokens = lines(&dir.ledger()).into_iter().filter(|l| l.starts_with("token ")).count();
     assert_eq!(tokens, 1, "the token was handed out once, not again after the restart");
+}
+
+// ---- PostgreSQL: three workers, killed in turn, and a database restart
+
+/// The database the PostgreSQL tests use.
+fn postgres_url() -> String {
+    std::env::var("ASL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A store in a PostgreSQL schema of its own, removed afterwards.
+struct Schema(Location);
+
+impl Schema {
+    fn new(tag: &str) -> Schema {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let url = postgres_url();
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        Schema(Location::Postgres(format!("{url}{joiner}schema=asl_{tag}_{}_{}", std::process::id(), nanos % 1_000_000_000)))
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Location::Postgres(url) = &self.0 {
+            if let Ok(store) = PostgresStore::open(url) {
+                let _ = store.drop_schema();
+            }
+        }
+    }
+}
+
+/// Restarts the PostgreSQL server: `ASL_TEST_POSTGRES_RESTART` (a shell command), else the
+/// Debian cluster on port 5432 through `pg_ctlcluster`. Returns what was run.
+fn restart_postgres() -> String {
+    let command = std::env::var("ASL_TEST_POSTGRES_RESTART").ok().unwrap_or_else(|| {
+        let clusters = Command::new("pg_lsclusters")
+            .arg("--no-header")
+            .output()
+            .expect("restarting PostgreSQL needs pg_lsclusters (Debian's postgresql-common) or ASL_TEST_POSTGRES_RESTART");
+        let text = String::from_utf8_lossy(&clusters.stdout).to_string();
+        let cluster = text
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|f| f.get(2) == Some(&"5432"))
+            .unwrap_or_else(|| panic!("no cluster on port 5432 in pg_lsclusters: {text}"))
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>();
+        format!("pg_ctlcluster {} {} restart", cluster[0], cluster[1])
+    });
+    let status = Command::new("sh").arg("-c").arg(&command).status().expect("sh runs");
+    assert!(status.success(), "'{command}' failed: {status}");
+    command
+}
+
+/// Waits for the executions' ends; the engine's own calls may fail while the database
+/// restarts.
+fn wait_through_outages(engine: &Engine, arns: &[String], limit: Duration) -> BTreeMap<String, (String, Option<String>)> {
+    let until = Instant::now() + limit;
+    loop {
+        let mut out = BTreeMap::new();
+        let mut done = true;
+        for arn in arns {
+            match engine.describe_execution(arn) {
+                Ok(d) if d["status"] != "RUNNING" => {
+                    out.insert(arn.clone(), (d["status"].as_str().unwrap().to_string(), d["output"].as_str().map(str::to_string)));
+                }
+                _ => done = false,
+            }
+        }
+        if done {
+            return out;
+        }
+        assert!(Instant::now() < until, "executions still running after {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn three_workers_on_postgres_killed_in_turn_and_a_database_restart_lose_and_redo_nothing() {
+    const NAMES: [&str; 6] = ["e1", "e2", "e3", "e4", "e5", "e6"];
+    let wanted: usize = std::env::var("ASL_PG_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let files = Dir::new("pg-kills");
+
+    // The reference: one worker, never interrupted.
+    let reference = Schema::new("reference");
+    let engine_ref = engine_on(&reference.0);
+    let arns = start_named(&engine_ref, &NAMES);
+    let ledger_ref = files.0.join("reference");
+    let worker = spawn_worker_on(&reference.0, &ledger_ref);
+    let expected = wait_for(&engine_ref, &arns, Duration::from_secs(120));
+    kill(worker);
+    assert!(expected.values().all(|(s, _)| s == "SUCCEEDED"), "{expected:?}");
+    let expected_effects: BTreeSet<String> = lines(&ledger_ref).into_iter().collect();
+
+    let seed = std::env::var("ASL_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
+    let mut rng = Rng(seed);
+    let started = Instant::now();
+    let (mut kills, mut rounds, mut restart, mut reinvoked) = (0, 0, None, 0);
+    // Rounds of the same executions, each in a fresh schema, until enough kills were made.
+    while kills < wanted {
+        rounds += 1;
+        let schema = Schema::new(&format!("round{rounds}"));
+        let engine = engine_on(&schema.0);
+        assert_eq!(start_named(&engine, &NAMES), arns);
+        let ledger = files.0.join(format!("round{rounds}"));
+        let mut workers: Vec<Child> = (0..3).map(|_| spawn_worker_on(&schema.0, &ledger)).collect();
+        loop {
+            if restart.is_none() && kills >= 5 {
+                // The database goes away under the three workers, and comes back.
+                restart = Some(restart_postgres());
+                break;
+            }
+            if restart.is_some() && outcomes(&engine, &arns).is_some() {
+                break;
+            }
+            // Sometimes right after a start (mid-claim, mid-replay), sometimes well into a run.
+            std::thread::sleep(Duration::from_millis(20 + rng.below(300)));
+            let i = rng.below(3) as usize;
+            kill(std::mem::replace(&mut workers[i], spawn_worker_on(&schema.0, &ledger)));
+            kills += 1;
+        }
+        let got = wait_through_outages(&engine, &arns, Duration::from_secs(180));
+        for worker in workers {
+            kill(worker);
+        }
+        let effects = lines(&ledger);
+        reinvoked += lines(&ledger.with_extension("calls")).len().saturating_sub(effects.len());
+        assert_eq!(got, expected, "round {rounds}: outputs differ from the uninterrupted run (seed {seed})");
+        let unique: BTreeSet<String> = effects.iter().cloned().collect();
+        assert_eq!(unique.len(), effects.len(), "round {rounds}: a side effect happened twice (seed {seed})");
+        assert_eq!(unique, expected_effects, "round {rounds}: side effects differ from the uninterrupted run (seed {seed})");
+        for arn in &arns {
+            let events = engine.get_execution_history(arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
+            let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+            assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "round {rounds}: history ids of {arn} (seed {seed})");
+            assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+        }
+    }
+    report(&format!(
+        "postgres kill test: {kills} SIGKILLs of 3 workers over {rounds} rounds of {} executions (seed {seed}) in {:.1} s, \
+         the database restarted once ({}); {reinvoked} handler calls re-invoked after a kill",
+        NAMES.len(),
+        started.elapsed().as_secs_f64(),
+        restart.unwrap_or_default(),
+    ));
 }

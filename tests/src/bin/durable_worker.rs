@@ -1,14 +1,16 @@
 //! A worker process for the crash and cross-process tests (tests/tests/durable_process.rs):
-//! serves `durable50` and `approval` from the SQLite store given on the command line, until it
-//! is killed.
+//! serves `durable50` and `approval` from the store given on the command line (an SQLite file
+//! or a PostgreSQL URL), until it is killed.
 //!
 //! Its Task handler does its side effect the way AWS recommends for at-least-once delivery: it
 //! appends the call's idempotency key to a ledger file unless the key is already there. Every
 //! invocation is also appended to `<ledger>.calls`, so the test can count re-invocations.
+//! Several worker processes may share one ledger: each check-and-append holds an exclusive
+//! lock on `<ledger>.lock`.
 //!
 //! Usage: `durable_worker STORE LEDGER LEASE_MS`
 
-use asl_engine::{SqliteStore, Worker};
+use asl_engine::{Location, Worker};
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
 use serde_json::json;
 use std::io::Write;
@@ -30,9 +32,19 @@ impl Ledger {
         f.write_all(format!("{line}\n").as_bytes())
     }
 
+    /// An exclusive lock on the ledger across processes, held until the value is dropped.
+    fn lock_file(&self) -> std::io::Result<std::fs::File> {
+        let mut path = self.path.clone().into_os_string();
+        path.push(".lock");
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(PathBuf::from(path))?;
+        file.lock()?;
+        Ok(file)
+    }
+
     /// The side effect, once per idempotency key.
     fn effect_once(&self, key: &str) -> std::io::Result<()> {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _file = self.lock_file()?;
         let mut calls = self.path.clone().into_os_string();
         calls.push(".calls");
         Ledger::append(&PathBuf::from(calls), key)?;
@@ -52,6 +64,7 @@ impl TaskHandler for Work {
         if call.state == "RequestApproval" {
             let token = call.context.task_token.clone().unwrap_or_default();
             let _guard = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
+            let _file = self.0.lock_file().map_err(io)?;
             Ledger::append(&self.0.path, &format!("token {token}")).map_err(io)?;
             return Ok(json!({ "MessageId": "m-1" }));
         }
@@ -76,8 +89,8 @@ fn main() {
         std::process::exit(2);
     };
     let lease = Duration::from_millis(lease_ms.parse().unwrap_or(1000));
-    let store = match SqliteStore::open(store) {
-        Ok(s) => Arc::new(s),
+    let store = match Location::parse(store).open(true) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("durable_worker: {store}: {e}");
             std::process::exit(1);
