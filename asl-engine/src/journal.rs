@@ -5,7 +5,8 @@
 //! refuses, marks itself interrupted, and the run ends without an outcome: the execution's
 //! fate is decided elsewhere.
 
-use crate::store::{MapRunRecord, Store, StoreError, TokenOutcome, TokenRecord};
+use crate::commit::Committer;
+use crate::store::{MapRunRecord, Store, StoreError, TokenOutcome, TokenRecord, Write, Written};
 use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, MapRunSettings, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Failure, Interrupted, Value};
@@ -32,6 +33,8 @@ pub struct StoreJournal {
     worker: String,
     answers: Arc<Answers>,
     poll: Duration,
+    /// Checkpoints and effects go through the worker's group commit, when it has one.
+    committer: Option<Arc<Committer>>,
     interrupted: AtomicBool,
     /// The run started the execution (no checkpoint existed): it has recorded every effect
     /// there is itself, each under a key of its own, so looking one up can only find nothing.
@@ -40,7 +43,24 @@ pub struct StoreJournal {
 
 impl StoreJournal {
     pub fn new(store: Arc<dyn Store>, arn: String, worker: String, answers: Arc<Answers>, poll: Duration) -> Self {
-        StoreJournal { store, arn, worker, answers, poll, interrupted: AtomicBool::new(false), fresh: AtomicBool::new(false) }
+        StoreJournal { store, arn, worker, answers, poll, committer: None, interrupted: AtomicBool::new(false), fresh: AtomicBool::new(false) }
+    }
+
+    /// Writes checkpoints and effects through `committer`, with other executions' writes.
+    pub fn grouped(mut self, committer: Option<Arc<Committer>>) -> Self {
+        self.committer = committer;
+        self
+    }
+
+    /// Makes `write` durable: with the group, or alone.
+    async fn write(&self, write: Write) -> Result<Written, Interrupted> {
+        match &self.committer {
+            Some(committer) => committer.write(write).await,
+            None => self.store.commit(std::slice::from_ref(&write)).and_then(|mut answers| {
+                answers.pop().unwrap_or_else(|| Err(StoreError::Backend("the store answered no write".into())))
+            }),
+        }
+        .map_err(|e| self.fail(e))
     }
 
     /// Marks the run as the execution's first (see `fresh`): effect lookups skip the store.
@@ -73,9 +93,15 @@ pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
 }
 
 impl Journal for StoreJournal {
-    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Interrupted> {
-        let events: Vec<_> = events.iter().map(stored).collect();
-        self.store.checkpoint(&self.arn, &self.worker, place, Some(progress), &events).map_err(|e| self.fail(e))
+    fn checkpoint<'a>(&'a self, place: &'a str, progress: &'a [u8], events: &'a [HistoryEvent]) -> BoxFuture<'a, Result<(), Interrupted>> {
+        let write = Write::Checkpoint {
+            arn: self.arn.clone(),
+            worker: self.worker.clone(),
+            place: place.to_owned(),
+            progress: Some(progress.to_vec()),
+            events: events.iter().map(stored).collect(),
+        };
+        Box::pin(async move { self.write(write).await.map(|_| ()) })
     }
 
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted> {
@@ -92,11 +118,16 @@ impl Journal for StoreJournal {
         }
     }
 
-    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
+    fn record_effect<'a>(&'a self, key: &'a str, value: &'a Value) -> BoxFuture<'a, Result<Value, Interrupted>> {
         // No holder check: the first value wins, and a value recorded by a worker that has
         // since lost the execution still is what happened.
-        let kept = self.store.record_effect(&self.arn, key, &value.to_string()).map_err(|e| self.fail(e))?;
-        self.parse(&kept)
+        let write = Write::Effect { arn: self.arn.clone(), key: key.to_owned(), value: value.to_string() };
+        Box::pin(async move {
+            match self.write(write).await? {
+                Written::Effect(kept) => self.parse(&kept),
+                Written::Checkpointed => Err(self.fail(StoreError::Backend("the store answered an effect as a checkpoint".into()))),
+            }
+        })
     }
 
     fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted> {

@@ -7,6 +7,7 @@
 //! ```
 
 pub mod arn;
+pub mod commit;
 pub mod engine;
 pub mod hosted;
 pub mod journal;

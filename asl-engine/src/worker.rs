@@ -6,6 +6,7 @@
 //! out), are claimed the same way. A worker serves a registered state machine only when the
 //! definition it was compiled from hashes the same as the registered one.
 
+use crate::commit::Committer;
 use crate::journal::{stored, Answers, StoreJournal};
 use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
 use asl_runtime::durable::BoxFuture;
@@ -33,6 +34,8 @@ pub struct RunContext {
     /// Where distributed Maps read items and write results (`None`: the runtime's default,
     /// local files in the working directory).
     pub items: Option<(Arc<dyn ItemSource>, Arc<dyn ResultSink>)>,
+    /// The group commit of this worker's executions (`None`: each writes alone).
+    pub committer: Option<Arc<Committer>>,
 }
 
 /// A compiled machine with its task handler, as a worker serves it.
@@ -98,7 +101,8 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         true => ctx.store.progress(&record.arn, "").map_err(store_error)?,
         false => None,
     };
-    let mut journal = StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll);
+    let mut journal =
+        StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll).grouped(ctx.committer.clone());
     // A redriven execution may have no checkpoint yet its failed effects were forgotten, and
     // others kept: only a first run with no checkpoint can skip looking effects up.
     if progress.is_none() && record.redrive_count == 0 {
@@ -186,7 +190,15 @@ impl Worker {
 
     pub fn named(store: Arc<dyn Store>, name: impl Into<String>) -> Self {
         Worker {
-            ctx: RunContext { store, clock: asl_runtime::TokioClock::new(), worker: name.into(), answers: Arc::new(Answers::default()), poll: Duration::from_millis(200), items: None },
+            ctx: RunContext {
+                committer: Some(Arc::new(Committer::new(store.clone()))),
+                store,
+                clock: asl_runtime::TokioClock::new(),
+                worker: name.into(),
+                answers: Arc::new(Answers::default()),
+                poll: Duration::from_millis(200),
+                items: None,
+            },
             served: HashMap::new(),
             concurrency: 1000,
             lease: LEASE,
@@ -229,6 +241,13 @@ impl Worker {
     /// (ResultWriter): S3 through asl-aws, say.
     pub fn with_items(mut self, items: Arc<dyn ItemSource>, results: Arc<dyn ResultSink>) -> Self {
         self.ctx.items = Some((items, results));
+        self
+    }
+
+    /// Whether the executions' checkpoints and effects are committed together (on by
+    /// default; see [`crate::commit`]) or each in a transaction of its own.
+    pub fn with_group_commit(mut self, on: bool) -> Self {
+        self.ctx.committer = on.then(|| Arc::new(Committer::new(self.ctx.store.clone())));
         self
     }
 

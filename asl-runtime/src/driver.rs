@@ -159,7 +159,7 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 Ready::Stopped(result) => (result, false),
                 Ready::MustWait => {
                     exec.in_state = true;
-                    if let Err(interrupted) = save::<M, H, C>(exec, env) {
+                    if let Err(interrupted) = save::<M, H, C>(exec, env).await {
                         return Ending::Interrupted(interrupted);
                     }
                     (run_entered::<M, H, C>(exec, env).await, false)
@@ -171,7 +171,7 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             return ending;
         }
         if budget_spent {
-            if let Err(interrupted) = save::<M, H, C>(exec, env) {
+            if let Err(interrupted) = save::<M, H, C>(exec, env).await {
                 return Ending::Interrupted(interrupted);
             }
             tokio::task::yield_now().await;
@@ -195,12 +195,12 @@ async fn run_entered<M: Machine, H: TaskHandler, C: Clock>(exec: &mut Execution<
 /// Hands the journal (if any) the execution as it stands and the events recorded since the
 /// last call, atomically. A top-level execution's events go to the history now; a child keeps
 /// them in its progress (they reach the parent's history through the parent).
-fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<(), Interrupted> {
+async fn save<M: Machine, H, C>(exec: &mut Execution<M::State>, env: &Env<H, C>) -> Result<(), Interrupted> {
     let Some(journal) = env.journal() else { return Ok(()) };
     let place = exec.info.child_path();
     let events = if place.is_empty() { exec.take_history() } else { Vec::new() };
     let bytes = serde_json::to_vec(&*exec).map_err(|e| Interrupted::unreadable(format!("cannot serialize the execution: {e}")))?;
-    journal.checkpoint(&place, &bytes, &events)
+    journal.checkpoint(&place, &bytes, &events).await
 }
 
 /// Runs an execution of a machine that never waits ([`Machine::WAITS`] is false) to its end,

@@ -113,14 +113,17 @@ impl MapRunStatus {
 pub trait Journal: Send + Sync {
     /// Stores `progress` under `place` ("" for the execution itself, the child path for a
     /// branch or iteration), replacing the previous one, and appends `events` to the history,
-    /// atomically.
-    fn checkpoint(&self, place: &str, progress: &[u8], events: &[HistoryEvent]) -> Result<(), Interrupted>;
+    /// atomically. Asynchronous, like [`record_effect`](Self::record_effect): a store may
+    /// commit the writes of many executions together (group commit), and each waits for its
+    /// own to be durable without holding a thread.
+    fn checkpoint<'a>(&'a self, place: &'a str, progress: &'a [u8], events: &'a [HistoryEvent]) -> BoxFuture<'a, Result<(), Interrupted>>;
     /// The progress last stored under `place`.
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted>;
     /// The value recorded under the effect `key`, if the effect already happened.
     fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted>;
-    /// Records `value` under `key` unless a value is there; returns the value kept (the first).
-    fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted>;
+    /// Records `value` under `key` unless a value is there; returns the value kept (the first),
+    /// once it is durable.
+    fn record_effect<'a>(&'a self, key: &'a str, value: &'a Value) -> BoxFuture<'a, Result<Value, Interrupted>>;
     /// Appends `events` to the execution's history without a checkpoint (a long wait shows its
     /// first events meanwhile; a replay writes the same ids again, which changes nothing).
     fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted>;
@@ -169,11 +172,11 @@ pub trait TokenEvents: Send + Sync {
 /// Times are kept as RFC 3339 text, which ends with the year 9999: a later candidate (a
 /// backoff that overflowed, say) is kept as the last second of 9999, a wait no execution's
 /// limit lets finish anyway.
-pub fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
+pub async fn recorded_time(journal: &dyn Journal, key: &str, candidate: DateTime<Utc>) -> Result<DateTime<Utc>, Interrupted> {
     // 9999-12-31T23:59:59Z.
     let last = DateTime::<Utc>::from_timestamp(253_402_300_799, 0).unwrap_or(candidate);
     let stamp = Value::String(candidate.min(last).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-    let kept = journal.record_effect(key, &stamp)?;
+    let kept = journal.record_effect(key, &stamp).await?;
     let time = kept.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
     time.map(|t| t.with_timezone(&Utc)).ok_or_else(|| Interrupted::unreadable(format!("the recorded time '{key}' is unreadable: {kept}")))
 }
@@ -229,8 +232,8 @@ pub(crate) mod testing {
     }
 
     impl Journal for TestJournal {
-        fn checkpoint(&self, _: &str, _: &[u8], _: &[HistoryEvent]) -> Result<(), Interrupted> {
-            self.write()
+        fn checkpoint<'a>(&'a self, _: &'a str, _: &'a [u8], _: &'a [HistoryEvent]) -> BoxFuture<'a, Result<(), Interrupted>> {
+            Box::pin(std::future::ready(self.write()))
         }
         fn progress(&self, _: &str) -> Result<Option<Vec<u8>>, Interrupted> {
             Ok(None)
@@ -238,12 +241,12 @@ pub(crate) mod testing {
         fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
             Ok(self.every_effect.clone().or_else(|| self.effects.lock().unwrap().get(key).cloned()))
         }
-        fn record_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
-            self.write()?;
-            if let Some(every) = &self.every_effect {
-                return Ok(every.clone());
-            }
-            Ok(self.effects.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone())
+        fn record_effect<'a>(&'a self, key: &'a str, value: &'a Value) -> BoxFuture<'a, Result<Value, Interrupted>> {
+            let kept = self.write().map(|()| match &self.every_effect {
+                Some(every) => every.clone(),
+                None => self.effects.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone(),
+            });
+            Box::pin(std::future::ready(kept))
         }
         fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
             self.write()
@@ -265,15 +268,15 @@ mod tests {
     use super::testing::TestJournal;
     use super::*;
 
-    #[test]
-    fn recorded_times_keep_the_first_and_survive_any_candidate() {
+    #[tokio::test]
+    async fn recorded_times_keep_the_first_and_survive_any_candidate() {
         let journal = TestJournal::default();
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(recorded_time(&journal, "a", t("2026-01-01T00:00:00.5Z")), Ok(t("2026-01-01T00:00:00.5Z")));
-        assert_eq!(recorded_time(&journal, "a", t("2027-01-01T00:00:00Z")), Ok(t("2026-01-01T00:00:00.5Z")));
+        assert_eq!(recorded_time(&journal, "a", t("2026-01-01T00:00:00.5Z")).await, Ok(t("2026-01-01T00:00:00.5Z")));
+        assert_eq!(recorded_time(&journal, "a", t("2027-01-01T00:00:00Z")).await, Ok(t("2026-01-01T00:00:00.5Z")));
         // An overflowed backoff: past what RFC 3339 text holds.
-        assert_eq!(recorded_time(&journal, "far", DateTime::<Utc>::MAX_UTC), Ok(t("9999-12-31T23:59:59Z")));
-        assert_eq!(recorded_time(&journal, "far", t("2026-01-01T00:00:00Z")), Ok(t("9999-12-31T23:59:59Z")));
+        assert_eq!(recorded_time(&journal, "far", DateTime::<Utc>::MAX_UTC).await, Ok(t("9999-12-31T23:59:59Z")));
+        assert_eq!(recorded_time(&journal, "far", t("2026-01-01T00:00:00Z")).await, Ok(t("9999-12-31T23:59:59Z")));
     }
 
     #[test]

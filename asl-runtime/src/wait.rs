@@ -106,7 +106,7 @@ pub async fn sleep_keyed<H, C: Clock>(env: &Env<H, C>, key: &str, d: Duration) -
     };
     let now = env.clock.now();
     let wanted = chrono::Duration::from_std(d).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let deadline = crate::durable::recorded_time(journal, key, wanted)?;
+    let deadline = crate::durable::recorded_time(journal, key, wanted).await?;
     env.clock.sleep((deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO)).await;
     Ok(())
 }

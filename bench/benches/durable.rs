@@ -1,57 +1,32 @@
-//! Durable executions on the embedded store (SQLite file, WAL): Standard executions, which
-//! checkpoint, against Express executions of the same compiled workflow on the same store,
-//! which do not, measured in the same run.
+//! Durable executions through the engine: Standard executions, which checkpoint, against
+//! Express executions of the same compiled workflow on the same store, which do not; and
+//! Standard executions on SQLite and on PostgreSQL, by 1, 2 and 4 workers, with each write in a
+//! transaction of its own and with group commit, all measured in the same run.
 //!
 //! - `chain100` (the shared workload: 100 Pass states) and `tasks100` (100 Task states whose
-//!   handler answers at once): one execution = StartExecution, a worker claiming it, running
-//!   it and recording its end. Reported as transitions per second and Standard / Express.
+//!   handler answers at once): one execution = StartExecution, workers claiming it, running
+//!   it and recording its end. Reported as transitions per second.
 //! - `start`: StartExecution alone (a transaction with the ExecutionStarted event), as
 //!   executions started per second.
 //!
+//! PostgreSQL is the database `ASL_TEST_POSTGRES` names (default: the machine's), in a fresh
+//! schema per batch.
+//!
 //! Run: `cargo bench -p asl-bench --bench durable`.
 
-use asl_engine::{Engine, MachineType, SqliteStore, Store, Worker};
-use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
+use asl_engine::{Engine, Location, MachineType, Store};
 use criterion::{BenchmarkId, Criterion, Throughput};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "../common/durable_runs.rs"]
+mod durable_runs;
+use durable_runs::{run_batch, Backend, Setup};
 
 mod chain100 {
     asl_macro::asl!("workflows/chain100.json");
 }
 mod tasks100 {
     asl_macro::asl!("workflows/tasks100.json");
-}
-
-/// Answers every Task at once with its input's `Payload`.
-struct Echo;
-
-impl TaskHandler for Echo {
-    async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
-        Ok(call.input.get("Payload").cloned().unwrap_or(Value::Null))
-    }
-}
-
-/// A fresh store in a fresh directory (removed on drop).
-struct Scratch {
-    dir: std::path::PathBuf,
-    store: Arc<dyn Store>,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let dir = std::env::temp_dir().join(format!("asl-bench-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.join("store.db")).unwrap());
-        Scratch { dir, store }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -81,26 +56,17 @@ impl Workload {
     }
 }
 
-/// Runs `n` executions of `workload` as `machine_type` on a fresh store: starts them all, then
-/// one worker runs them to the end. Returns the time of the runs (not the starts).
-fn run_batch(rt: &tokio::runtime::Runtime, workload: Workload, machine_type: MachineType, n: u64) -> Duration {
-    let scratch = Scratch::new();
-    let engine = Engine::new(scratch.store.clone());
-    engine.create_state_machine("m", workload.definition(), machine_type, None).unwrap();
-    for i in 0..n {
-        engine.start_execution("m", Some(&format!("e{i}")), Some(workload.input())).unwrap();
+impl Workload {
+    fn run(self, rt: &tokio::runtime::Runtime, setup: Setup, n: u64) -> Duration {
+        match self {
+            Workload::Chain100 => run_batch::<chain100::Workflow>(rt, setup, self.input(), n),
+            Workload::Tasks100 => run_batch::<tasks100::Workflow>(rt, setup, self.input(), n),
+        }
     }
-    let mut worker = Worker::named(scratch.store.clone(), "bench").with_concurrency(64);
-    match workload {
-        Workload::Chain100 => worker.serve::<chain100::Workflow, _>(Echo),
-        Workload::Tasks100 => worker.serve::<tasks100::Workflow, _>(Echo),
-    };
-    let start = Instant::now();
-    rt.block_on(worker.run_until_idle(Duration::from_micros(200))).unwrap();
-    let elapsed = start.elapsed();
-    let done = engine.list_executions("m", Some("SUCCEEDED"), 1000, None).unwrap()["executions"].as_array().unwrap().len();
-    assert_eq!(done as u64, n.min(1000), "every execution succeeded");
-    elapsed
+}
+
+fn sqlite(machine_type: MachineType) -> Setup {
+    Setup { backend: Backend::Sqlite, machine_type, workers: 1, group_commit: true }
 }
 
 fn bench(c: &mut Criterion) {
@@ -111,7 +77,7 @@ fn bench(c: &mut Criterion) {
         group.sample_size(10);
         for (label, t) in [("standard", MachineType::Standard), ("express", MachineType::Express)] {
             group.bench_function(BenchmarkId::from_parameter(label), |b| {
-                b.iter_custom(|iters| run_batch(&rt, workload, t, iters));
+                b.iter_custom(|iters| workload.run(&rt, sqlite(t), iters));
             });
         }
         group.finish();
@@ -121,8 +87,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("start-execution", |b| {
         b.iter_custom(|iters| {
-            let scratch = Scratch::new();
-            let engine = Engine::new(scratch.store.clone());
+            let (engine, _dir) = scratch_engine();
             engine.create_state_machine("m", chain100::DEFINITION, MachineType::Standard, None).unwrap();
             let start = Instant::now();
             for i in 0..iters {
@@ -138,8 +103,8 @@ fn bench(c: &mut Criterion) {
     for workload in [Workload::Chain100, Workload::Tasks100] {
         let (mut standard, mut express) = (Duration::ZERO, Duration::ZERO);
         for _ in 0..3 {
-            standard += run_batch(&rt, workload, MachineType::Standard, 200);
-            express += run_batch(&rt, workload, MachineType::Express, 200);
+            standard += workload.run(&rt, sqlite(MachineType::Standard), 200);
+            express += workload.run(&rt, sqlite(MachineType::Express), 200);
         }
         let per_s = |d: Duration| 600.0 * 100.0 / d.as_secs_f64();
         println!(
@@ -150,14 +115,63 @@ fn bench(c: &mut Criterion) {
             standard.as_secs_f64() / express.as_secs_f64()
         );
     }
-    let scratch = Scratch::new();
-    let engine = Engine::new(scratch.store.clone());
+    let (engine, _dir) = scratch_engine();
     engine.create_state_machine("m", chain100::DEFINITION, MachineType::Standard, None).unwrap();
     let start = Instant::now();
     for i in 0..2000 {
         engine.start_execution("m", Some(&format!("s{i}")), Some(r#"{"payload": "x"}"#)).unwrap();
     }
     println!("  start-execution: {:.0} executions started per second", 2000.0 / start.elapsed().as_secs_f64());
+
+    // Standard executions on both stores, by several workers, before and after group commit:
+    // every setting interleaved in each of 3 rounds, so that they meet the same machine.
+    let setups: Vec<Setup> = [false, true]
+        .into_iter()
+        .flat_map(|group_commit| {
+            let on_sqlite = Setup { backend: Backend::Sqlite, machine_type: MachineType::Standard, workers: 1, group_commit };
+            let on_postgres = [1, 2, 4].map(|workers| Setup { backend: Backend::Postgres, machine_type: MachineType::Standard, workers, group_commit });
+            std::iter::once(on_sqlite).chain(on_postgres)
+        })
+        .collect();
+    println!("\nStandard executions, 200 a batch, 3 rounds, transitions/s (each write alone / group commit):");
+    for workload in [Workload::Chain100, Workload::Tasks100] {
+        let mut totals = vec![Duration::ZERO; setups.len()];
+        for _ in 0..3 {
+            for (setup, total) in setups.iter().zip(&mut totals) {
+                *total += workload.run(&rt, *setup, 200);
+            }
+        }
+        let per_s = |d: Duration| 600.0 * 100.0 / d.as_secs_f64();
+        let half = setups.len() / 2;
+        for (i, setup) in setups[..half].iter().enumerate() {
+            let (alone, grouped) = (totals[i], totals[half + i]);
+            println!(
+                "  {:<9} {:<13} {:>9.0} / {:>9.0}  (group commit: {:.2}x)",
+                workload.name(),
+                setup.label().replace(" alone", ""),
+                per_s(alone),
+                per_s(grouped),
+                alone.as_secs_f64() / grouped.as_secs_f64()
+            );
+        }
+    }
+}
+
+/// An engine on a fresh SQLite file, and its folder (removed when it goes).
+fn scratch_engine() -> (Engine, TempDir) {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = TempDir(std::env::temp_dir().join(format!("asl-bench-start-{}-{nanos}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let store: std::sync::Arc<dyn Store> = Location::File(dir.0.join("store.db")).open(true).unwrap();
+    (Engine::new(store), dir)
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn main() {

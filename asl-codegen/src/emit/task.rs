@@ -15,7 +15,7 @@ pub fn task(cx: &Scope, s: &State, t: &Task) -> TokenStream {
     let input = input_path(cx, s, keeps_raw(s, &t.outcome));
     // Only `.waitForTaskToken` Tasks have a token (`$$.Task.Token`).
     let (token, token_ref, token_arg) = if t.wants_token() {
-        (quote! { let token = ::asl_runtime::task::token(exec, env, #name)?; }, quote! { ::core::option::Option::Some(token.as_str()) }, quote! { ::core::option::Option::Some(token.clone()) })
+        (quote! { let token = ::asl_runtime::task::token(exec, env, #name).await?; }, quote! { ::core::option::Option::Some(token.as_str()) }, quote! { ::core::option::Option::Some(token.clone()) })
     } else {
         (quote! {}, quote! { ::core::option::Option::None }, quote! { ::core::option::Option::None })
     };

@@ -342,7 +342,7 @@ pub struct Paged<T> {
     pub next_token: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum StoreError {
     /// A state machine of that name exists with another definition or type.
     #[error("State Machine Already Exists: '{0}'")]
@@ -411,6 +411,23 @@ pub struct Started {
     /// False when an execution of that name and input was already running: AWS answers with
     /// the existing execution (StartExecution is idempotent for Standard machines).
     pub created: bool,
+}
+
+/// One write of a group commit ([`Store::commit`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// As [`Store::checkpoint`].
+    Checkpoint { arn: String, worker: String, place: String, progress: Option<Vec<u8>>, events: Vec<StoredEvent> },
+    /// As [`Store::record_effect`].
+    Effect { arn: String, key: String, value: String },
+}
+
+/// What a write of a group commit answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    Checkpointed,
+    /// The value kept under the effect's key (the first one written).
+    Effect(String),
 }
 
 /// The execution store. Every method is one atomic transaction.
@@ -516,6 +533,23 @@ pub trait Store: Send + Sync + 'static {
     fn history(&self, arn: &str, reverse: bool, page: &Page) -> Result<Paged<StoredEvent>>;
     /// The id of the last event of `arn` (0 when none).
     fn last_event_id(&self, arn: &str) -> Result<u64>;
+
+    /// Group commit: the checkpoints and effects of many executions in one transaction, in
+    /// order, each checked and answered as its own method would (a checkpoint of an execution
+    /// the worker no longer holds answers `LeaseLost` and writes nothing, and the others go on).
+    /// A failure of the database fails them all and writes none (the outer `Err`). The default
+    /// makes each write on its own, for stores where a transaction costs nothing.
+    fn commit(&self, writes: &[Write]) -> Result<Vec<Result<Written>>> {
+        Ok(writes
+            .iter()
+            .map(|w| match w {
+                Write::Checkpoint { arn, worker, place, progress, events } => {
+                    self.checkpoint(arn, worker, place, progress.as_deref(), events).map(|()| Written::Checkpointed)
+                }
+                Write::Effect { arn, key, value } => self.record_effect(arn, key, value).map(Written::Effect),
+            })
+            .collect())
+    }
 
     // ---- effects already performed (task results, timer deadlines, children's outcomes)
     /// Records `value` under (`arn`, `key`) unless something is there already; returns what is

@@ -989,6 +989,47 @@ fn map_runs_are_kept_as_last_reported_and_listed_per_execution(store: &dyn Store
     assert_eq!(store.map_run("run:a").unwrap().unwrap().report.status, MapRunStatus::Succeeded, "an ended run stays as it ended");
 }
 
+/// A group commit writes what each write would alone, and refuses alone the checkpoint of an
+/// execution its worker no longer holds.
+fn commit_answers_each_write_as_its_own_method(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let held = start(store, "m", "held", at(0));
+    let lost = start(store, "m", "lost", at(1));
+    store.claim("w", &all_machines(), at(2), at(60), 10).unwrap();
+    store.stop_execution(&lost.arn, None, None, at(3)).unwrap();
+    store.record_effect(&held.arn, "k", "first").unwrap();
+    let checkpoint = |arn: &str, progress: &[u8], id: u64| Write::Checkpoint {
+        arn: arn.into(),
+        worker: "w".into(),
+        place: String::new(),
+        progress: Some(progress.to_vec()),
+        events: vec![event(id, "TaskScheduled")],
+    };
+    let answers = store
+        .commit(&[
+            checkpoint(&held.arn, b"p1", 2),
+            checkpoint(&lost.arn, b"x", 3),
+            Write::Effect { arn: held.arn.clone(), key: "k".into(), value: "second".into() },
+            Write::Effect { arn: held.arn.clone(), key: "j".into(), value: "new".into() },
+            checkpoint("arn:missing", b"x", 2),
+        ])
+        .unwrap();
+    assert_eq!(
+        answers,
+        vec![
+            Ok(Written::Checkpointed),
+            Err(StoreError::LeaseLost(lost.arn.clone())),
+            Ok(Written::Effect("first".into())),
+            Ok(Written::Effect("new".into())),
+            Err(StoreError::ExecutionDoesNotExist("arn:missing".into())),
+        ]
+    );
+    assert_eq!(store.progress(&held.arn, "").unwrap().as_deref(), Some(&b"p1"[..]));
+    assert_eq!(store.progress(&lost.arn, "").unwrap(), None, "nothing of the refused write");
+    assert_eq!(ids(&store.history(&held.arn, false, &Page::default()).unwrap().items), vec![1, 2]);
+    assert_eq!(store.effect(&held.arn, "j").unwrap().as_deref(), Some("new"));
+}
+
 /// The PostgreSQL database the tests use.
 fn test_postgres_url() -> String {
     std::env::var("ASL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -1103,6 +1144,7 @@ for_each_store!(
     versions_are_numbered_once_and_published_once_per_revision,
     aliases_route_to_versions_that_exist,
     map_runs_are_kept_as_last_reported_and_listed_per_execution,
+    commit_answers_each_write_as_its_own_method,
 );
 
 // ---- the two stores answer alike

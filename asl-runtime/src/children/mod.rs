@@ -205,7 +205,7 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     if let Some(earlier) = redriven {
         if let Some(ChildEnd { outcome: Ok(output), .. }) = recorded_end(journal, &format!("{earlier}/end"))? {
             let kept = ChildEnd { outcome: Ok(output), events: 0, history: Vec::new(), kept: true };
-            return record_end(journal, &end_key, kept);
+            return record_end(journal, &end_key, kept).await;
         }
     }
     let mut exec = match journal.progress(&place)? {
@@ -215,12 +215,12 @@ async fn run_child<M: Machine, H: TaskHandler, C: Clock>(
     };
     let ending = crate::driver::drive::<M, H, C>(&mut exec, env, |_| {}).await;
     let end = ChildEnd::of(ending, &mut exec)?;
-    record_end(journal, &end_key, end)
+    record_end(journal, &end_key, end).await
 }
 
 /// Records a child's end under `key`; the end kept is the first one recorded there.
-fn record_end(journal: &dyn Journal, key: &str, end: ChildEnd) -> Result<ChildEnd, Interrupted> {
-    let kept = journal.record_effect(key, &end.to_value())?;
+async fn record_end(journal: &dyn Journal, key: &str, end: ChildEnd) -> Result<ChildEnd, Interrupted> {
+    let kept = journal.record_effect(key, &end.to_value()).await?;
     read_end(key, &kept)
 }
 

@@ -55,12 +55,12 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
             // An activity's token is the runtime's own; a callback's came with the call.
             let token = match token {
                 Some(token) => token,
-                None => super::issued_token(Some(journal), &key)?,
+                None => super::issued_token(Some(journal), &key).await?,
             };
             wait_for_token(journal, env, call, limits, family, &key, token, progress).await?
         }
     };
-    let kept = journal.record_effect(&key, &outcome_to_value(&outcome))?;
+    let kept = journal.record_effect(&key, &outcome_to_value(&outcome)).await?;
     recorded_outcome(&key, &kept)
 }
 
@@ -102,14 +102,14 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
             None => match invoke(&env.tasks, &env.clock, call, Limits::default()).await {
                 // The token never went out: the attempt fails, and its token is dead.
                 Err(f) => return closing(journal, &token, Err(f)),
-                Ok(v) => Some(journal.record_effect(&submit_key, &v)?),
+                Ok(v) => Some(journal.record_effect(&submit_key, &v).await?),
             },
         },
     };
     progress(Progress::Submitted(submission.as_ref()))?;
     // The wait may span restarts: its TimeoutSeconds counts from when it first began, and its
     // HeartbeatSeconds from the last heartbeat (see `Heard`) or, before any, that beginning.
-    let elapsed = elapsed_since_first(journal, &format!("{key}/started"), env)?;
+    let elapsed = elapsed_since_first(journal, &format!("{key}/started"), env).await?;
     let window = Window::default();
     window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
@@ -122,22 +122,22 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
             answer = &mut wait => break answer?,
             () = heard.taken_signal.notified() => {
                 if let Some(worker) = heard.take_taken() {
-                    taken(journal, key, worker.as_deref(), progress)?;
+                    taken(journal, key, worker.as_deref(), progress).await?;
                 }
             }
         }
     };
     // Taken and answered at once: the start comes before the end.
     if let Some(worker) = heard.take_taken() {
-        taken(journal, key, worker.as_deref(), progress)?;
+        taken(journal, key, worker.as_deref(), progress).await?;
     }
     closing(journal, &token, answer)
 }
 
 /// An activity task was taken: remembered (a replay of the recorded outcome writes the same
 /// ActivityStarted), then told to the Task state.
-fn taken(journal: &dyn Journal, key: &str, worker: Option<&str>, progress: &mut OnProgress<'_>) -> Result<(), Interrupted> {
-    journal.record_effect(&taken_key(key), &worker.map_or(Value::Null, Value::from))?;
+async fn taken(journal: &dyn Journal, key: &str, worker: Option<&str>, progress: &mut OnProgress<'_>) -> Result<(), Interrupted> {
+    journal.record_effect(&taken_key(key), &worker.map_or(Value::Null, Value::from)).await?;
     progress(Progress::Taken(worker))
 }
 
@@ -189,8 +189,8 @@ fn closing(journal: &dyn Journal, token: &str, outcome: Outcome) -> Result<Outco
 }
 
 /// How long ago the effect `key` was first recorded (now, if this is the first time).
-fn elapsed_since_first<H, C: Clock>(journal: &dyn Journal, key: &str, env: &Env<H, C>) -> Result<Duration, Interrupted> {
+async fn elapsed_since_first<H, C: Clock>(journal: &dyn Journal, key: &str, env: &Env<H, C>) -> Result<Duration, Interrupted> {
     let now = env.clock.now();
-    let first = recorded_time(journal, key, now)?;
+    let first = recorded_time(journal, key, now).await?;
     Ok((now - first).to_std().unwrap_or(Duration::ZERO))
 }

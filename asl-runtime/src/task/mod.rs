@@ -115,19 +115,19 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
 /// bits from the thread's cryptographically secure generator, so no one can guess another
 /// execution's token and answer for it. A durable run records it with the attempt, so a run
 /// resumed after a crash hands out the same token, to which the answer may already have come.
-pub fn token<S: Copy, H, C>(exec: &Execution<S>, env: &Env<H, C>, state_name: &str) -> Result<String, Fault> {
-    Ok(issued_token(env.journal(), &exec.attempt_key(state_name))?)
+pub async fn token<S: Copy, H, C>(exec: &Execution<S>, env: &Env<H, C>, state_name: &str) -> Result<String, Fault> {
+    Ok(issued_token(env.journal(), &exec.attempt_key(state_name)).await?)
 }
 
 /// A new token, or the one recorded for the attempt `key` already.
-fn issued_token(journal: Option<&dyn crate::durable::Journal>, key: &str) -> Result<String, Interrupted> {
+async fn issued_token(journal: Option<&dyn crate::durable::Journal>, key: &str) -> Result<String, Interrupted> {
     use base64::Engine as _;
     use rand::RngCore as _;
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let fresh = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let Some(journal) = journal else { return Ok(fresh) };
-    let kept = journal.record_effect(&format!("{key}/token"), &Value::String(fresh))?;
+    let kept = journal.record_effect(&format!("{key}/token"), &Value::String(fresh)).await?;
     kept.as_str().map(str::to_owned).ok_or_else(|| Interrupted::unreadable(format!("the recorded token of '{key}' is unreadable: {kept}")))
 }
 

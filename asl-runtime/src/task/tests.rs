@@ -86,18 +86,18 @@ async fn without_a_journal_the_handler_says_which_activities_exist() {
     assert_eq!(exec.last_event_id(), 1, "nothing was scheduled");
 }
 
-#[test]
-fn tokens_are_random_secrets_that_a_durable_run_keeps() {
+#[tokio::test]
+async fn tokens_are_random_secrets_that_a_durable_run_keeps() {
     let exec = execution();
     let env = Env::new(());
-    let (a, b) = (super::token(&exec, &env, "Approve").unwrap(), super::token(&exec, &env, "Approve").unwrap());
+    let (a, b) = (super::token(&exec, &env, "Approve").await.unwrap(), super::token(&exec, &env, "Approve").await.unwrap());
     assert_ne!(a, b, "a run without a journal draws a new one each time");
     assert_eq!(a.len(), 43, "256 bits, base64url without padding: {a}");
     assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{a}");
     assert!(!a.contains("Approve") && !a.contains("arn:"), "nothing of the execution shows: {a}");
     // A journal that recorded a token for the attempt gives that one back (a replay).
     let replay = Env::new(()).with_journal(Arc::new(TestJournal::reading(json!("kept-token"))));
-    assert_eq!(super::token(&exec, &replay, "Approve").unwrap(), "kept-token");
+    assert_eq!(super::token(&exec, &replay, "Approve").await.unwrap(), "kept-token");
     let fresh = Env::new(()).with_journal(Arc::new(TestJournal::default()));
-    assert_eq!(super::token(&exec, &fresh, "Approve").unwrap().len(), 43);
+    assert_eq!(super::token(&exec, &fresh, "Approve").await.unwrap().len(), 43);
 }

@@ -37,10 +37,10 @@ use tokio_postgres::types::ToSql;
 use pool::{Isolation, Pool};
 use rows::{big, ms, opt_ms, ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, MAP_RUN_COLUMNS, TOKEN_COLUMNS};
 use statements::{
-    active_machine, append_events, check_answerable, check_held, close_tokens, delete_tags, end_map_runs, get_execution, get_machine, get_map_run,
+    active_machine, append_events, put_effect, put_progress, check_answerable, check_held, close_tokens, delete_tags, end_map_runs, get_execution, get_machine, get_map_run,
     last_event_id, lock_status, purge_if_deleted, purge_machine_of, put_map_run_row,
 };
-use tx::{Out, Tx};
+use tx::{Fail, Out, Tx};
 use versions::limit;
 
 use super::common::{
@@ -50,7 +50,7 @@ use super::common::{
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, MapRunRecord,
     MapRunSettings, Page, Paged, Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome,
-    TokenRecord, VersionRecord, MAX_TAGS,
+    TokenRecord, VersionRecord, Write, Written, MAX_TAGS,
 };
 
 /// The schema the store's tables live in unless the URL names another (`?schema=`).
@@ -497,13 +497,33 @@ impl Store for PostgresStore {
         self.locked("checkpointing", async |tx| {
             check_held(tx, arn, Some(worker), "FOR SHARE").await?;
             if let Some(progress) = progress {
-                tx.exec(
-                    "INSERT INTO progress (arn, place, data) VALUES ($1, $2, $3) ON CONFLICT (arn, place) DO UPDATE SET data = EXCLUDED.data",
-                    &[&arn, &place, &progress],
-                )
-                .await?;
+                put_progress(tx, arn, place, progress).await?;
             }
             append_events(tx, arn, events).await
+        })
+    }
+
+    fn commit(&self, writes: &[Write]) -> Result<Vec<Result<Written>>> {
+        self.locked("committing a group of writes", async |tx| {
+            let mut answers = Vec::with_capacity(writes.len());
+            for write in writes {
+                answers.push(match write {
+                    Write::Checkpoint { arn, worker, place, progress, events } => match check_held(tx, arn, Some(worker), "FOR SHARE").await {
+                        // Refused alone: nothing of it was written.
+                        Err(Fail::Store(e @ (StoreError::LeaseLost(_) | StoreError::ExecutionDoesNotExist(_)))) => Err(e),
+                        Err(e) => return Err(e),
+                        Ok(()) => {
+                            if let Some(progress) = progress {
+                                put_progress(tx, arn, place, progress).await?;
+                            }
+                            append_events(tx, arn, events).await?;
+                            Ok(Written::Checkpointed)
+                        }
+                    },
+                    Write::Effect { arn, key, value } => Ok(Written::Effect(put_effect(tx, arn, key, value).await?)),
+                });
+            }
+            Ok(answers)
         })
     }
 
@@ -599,11 +619,7 @@ impl Store for PostgresStore {
     }
 
     fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String> {
-        self.locked("recording an effect", async |tx| {
-            // The first value written wins: a replayed step must see what really happened.
-            tx.exec("INSERT INTO effects (arn, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&arn, &key, &value]).await?;
-            Ok(tx.one("SELECT value FROM effects WHERE arn = $1 AND key = $2", &[&arn, &key]).await?.get(0))
-        })
+        self.locked("recording an effect", async |tx| put_effect(tx, arn, key, value).await)
     }
 
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>> {

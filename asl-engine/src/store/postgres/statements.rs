@@ -61,6 +61,23 @@ pub(super) async fn append_events(tx: &Tx<'_>, arn: &str, events: &[StoredEvent]
     Ok(())
 }
 
+/// A checkpoint's progress, replacing what was under (`arn`, `place`).
+pub(super) async fn put_progress(tx: &Tx<'_>, arn: &str, place: &str, progress: &[u8]) -> Out<()> {
+    tx.exec(
+        "INSERT INTO progress (arn, place, data) VALUES ($1, $2, $3) ON CONFLICT (arn, place) DO UPDATE SET data = EXCLUDED.data",
+        &[&arn, &place, &progress],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records an effect unless one is there; the value kept (the first value written wins: a
+/// replayed step must see what really happened).
+pub(super) async fn put_effect(tx: &Tx<'_>, arn: &str, key: &str, value: &str) -> Out<String> {
+    tx.exec("INSERT INTO effects (arn, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&arn, &key, &value]).await?;
+    Ok(tx.one("SELECT value FROM effects WHERE arn = $1 AND key = $2", &[&arn, &key]).await?.get(0))
+}
+
 pub(super) async fn last_event_id(tx: &Tx<'_>, arn: &str) -> Out<u64> {
     let id: i64 = tx.one("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = $1", &[&arn]).await?.get(0);
     Ok(u64::try_from(id).unwrap_or(0))

@@ -42,7 +42,7 @@ use rows::{
 };
 use schema::migrate;
 use statements::{
-    append_events, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
+    append_events, put_effect, put_progress, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
     purge_if_deleted, select_one,
 };
 
@@ -53,7 +53,7 @@ use super::common::{
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, MapRunSettings, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, VersionRecord,
-    MAX_TAGS,
+    Write, Written, MAX_TAGS,
 };
 
 /// How long a call waits for another process's transaction before giving up with
@@ -565,11 +565,33 @@ impl Store for SqliteStore {
         self.write(what, |tx| {
             check_held(tx, arn, Some(worker))?;
             if let Some(progress) = progress {
-                tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
-                    .and_then(|mut stmt| stmt.execute(params![arn, place, progress]))
-                    .context(what)?;
+                put_progress(tx, arn, place, progress)?;
             }
             append_events(tx, arn, events)
+        })
+    }
+
+    fn commit(&self, writes: &[Write]) -> Result<Vec<Result<Written>>> {
+        self.write("committing a group of writes", |tx| {
+            let mut answers = Vec::with_capacity(writes.len());
+            for write in writes {
+                answers.push(match write {
+                    Write::Checkpoint { arn, worker, place, progress, events } => match check_held(tx, arn, Some(worker)) {
+                        // Refused alone: nothing of it was written.
+                        Err(e @ (StoreError::LeaseLost(_) | StoreError::ExecutionDoesNotExist(_))) => Err(e),
+                        Err(e) => return Err(e),
+                        Ok(()) => {
+                            if let Some(progress) = progress {
+                                put_progress(tx, arn, place, progress)?;
+                            }
+                            append_events(tx, arn, events)?;
+                            Ok(Written::Checkpointed)
+                        }
+                    },
+                    Write::Effect { arn, key, value } => Ok(Written::Effect(put_effect(tx, arn, key, value)?)),
+                });
+            }
+            Ok(answers)
         })
     }
 
@@ -694,15 +716,7 @@ impl Store for SqliteStore {
 
     fn record_effect(&self, arn: &str, key: &str, value: &str) -> Result<String> {
         let what = "recording an effect";
-        self.write(what, |tx| {
-            // The first value written wins: a replayed step must see what really happened.
-            tx.prepare_cached("INSERT OR IGNORE INTO effects (arn, key, value) VALUES (?1, ?2, ?3)")
-                .and_then(|mut stmt| stmt.execute([arn, key, value]))
-                .context(what)?;
-            tx.prepare_cached("SELECT value FROM effects WHERE arn = ?1 AND key = ?2")
-                .and_then(|mut stmt| stmt.query_row([arn, key], |row| row.get(0)))
-                .context(what)
-        })
+        self.write(what, |tx| put_effect(tx, arn, key, value))
     }
 
     fn effect(&self, arn: &str, key: &str) -> Result<Option<String>> {

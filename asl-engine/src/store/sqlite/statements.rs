@@ -46,6 +46,26 @@ pub(super) fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEve
     Ok(())
 }
 
+/// A checkpoint's progress, replacing what was under (`arn`, `place`).
+pub(super) fn put_progress(tx: &Transaction<'_>, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
+        .and_then(|mut stmt| stmt.execute(params![arn, place, progress]))
+        .context("checkpointing")?;
+    Ok(())
+}
+
+/// Records an effect unless one is there; the value kept (the first value written wins: a
+/// replayed step must see what really happened).
+pub(super) fn put_effect(tx: &Transaction<'_>, arn: &str, key: &str, value: &str) -> Result<String> {
+    let what = "recording an effect";
+    tx.prepare_cached("INSERT OR IGNORE INTO effects (arn, key, value) VALUES (?1, ?2, ?3)")
+        .and_then(|mut stmt| stmt.execute([arn, key, value]))
+        .context(what)?;
+    tx.prepare_cached("SELECT value FROM effects WHERE arn = ?1 AND key = ?2")
+        .and_then(|mut stmt| stmt.query_row([arn, key], |row| row.get(0)))
+        .context(what)
+}
+
 pub(super) fn last_event_id(tx: &Transaction<'_>, arn: &str) -> Result<u64> {
     tx.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = ?1")
         .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
