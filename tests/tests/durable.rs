@@ -1112,3 +1112,33 @@ async fn nested_executions_start_wait_fail_and_call_back() {
     // Four children: the synchronous two, the one left to run, the one that was given the token.
     assert_eq!(engine.list_executions("child", None, 100, None).unwrap()["executions"].as_array().unwrap().len(), 4);
 }
+
+// ---- the CI-sized version of the durable benchmark's store matrix
+
+#[path = "../../bench/common/durable_runs.rs"]
+mod durable_runs;
+
+mod chain100 { asl_macro::asl!("../bench/workflows/chain100.json"); }
+mod tasks100 { asl_macro::asl!("../bench/workflows/tasks100.json"); }
+
+/// What `cargo bench -p asl-bench --bench durable` measures, small: chain100 and tasks100
+/// Standard on SQLite (1 worker) and PostgreSQL (1, 2 and 4 workers), each write alone and
+/// with group commit. Every execution must succeed; the rates are reported, not judged (the
+/// benchmark measures them, in release, with rounds).
+#[test]
+fn the_benchmark_matrix_runs_every_execution_to_its_end_on_both_stores() {
+    use durable_runs::{run_batch, Backend, Setup};
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut lines = Vec::new();
+    for group_commit in [false, true] {
+        let setups = [(Backend::Sqlite, 1), (Backend::Postgres, 1), (Backend::Postgres, 2), (Backend::Postgres, 4)];
+        for (backend, workers) in setups {
+            let setup = Setup { backend, machine_type: MachineType::Standard, workers, group_commit };
+            let chain = run_batch::<chain100::Workflow>(&rt, setup, r#"{"payload": "x"}"#, 20);
+            let tasks = run_batch::<tasks100::Workflow>(&rt, setup, r#"{"i": 1}"#, 20);
+            let per_s = |d: Duration| 2000.0 / d.as_secs_f64();
+            lines.push(format!("{:<22} chain100 {:>8.0}/s  tasks100 {:>8.0}/s", setup.label(), per_s(chain), per_s(tasks)));
+        }
+    }
+    asl_tests::report(&format!("durable matrix (debug build, 20 executions each, transitions/s):\n  {}", lines.join("\n  ")));
+}

@@ -22,6 +22,7 @@
 //! | `versions.rs` | versions and aliases of state machines |
 //! | `mod.rs` | opening a store from its URL, and the [`Store`] operations |
 
+mod group;
 mod pool;
 mod rows;
 mod schema;
@@ -40,7 +41,7 @@ use statements::{
     active_machine, append_events, put_effect, put_progress, check_answerable, check_held, close_tokens, delete_tags, end_map_runs, get_execution, get_machine, get_map_run,
     last_event_id, lock_status, purge_if_deleted, purge_machine_of, put_map_run_row,
 };
-use tx::{Fail, Out, Tx};
+use tx::{Out, Tx};
 use versions::limit;
 
 use super::common::{
@@ -474,9 +475,13 @@ impl Store for PostgresStore {
         }
         let lease_until = ms(lease_until);
         let kept: Vec<String> = self.locked("renewing leases", async |tx| {
+            // The rows locked in ARN order, as a group commit locks them: two transactions
+            // taking several of them never wait for each other in a circle.
             let found = tx
                 .all(
-                    "UPDATE executions SET lease_until = $1 WHERE arn = ANY($2) AND owner = $3 AND status = 'RUNNING' RETURNING arn",
+                    "UPDATE executions SET lease_until = $1 WHERE arn IN (
+                         SELECT arn FROM executions WHERE arn = ANY($2) AND owner = $3 AND status = 'RUNNING' ORDER BY arn FOR UPDATE)
+                     RETURNING arn",
                     &[&lease_until, &arns, &worker],
                 )
                 .await?;
@@ -504,27 +509,7 @@ impl Store for PostgresStore {
     }
 
     fn commit(&self, writes: &[Write]) -> Result<Vec<Result<Written>>> {
-        self.locked("committing a group of writes", async |tx| {
-            let mut answers = Vec::with_capacity(writes.len());
-            for write in writes {
-                answers.push(match write {
-                    Write::Checkpoint { arn, worker, place, progress, events } => match check_held(tx, arn, Some(worker), "FOR SHARE").await {
-                        // Refused alone: nothing of it was written.
-                        Err(Fail::Store(e @ (StoreError::LeaseLost(_) | StoreError::ExecutionDoesNotExist(_)))) => Err(e),
-                        Err(e) => return Err(e),
-                        Ok(()) => {
-                            if let Some(progress) = progress {
-                                put_progress(tx, arn, place, progress).await?;
-                            }
-                            append_events(tx, arn, events).await?;
-                            Ok(Written::Checkpointed)
-                        }
-                    },
-                    Write::Effect { arn, key, value } => Ok(Written::Effect(put_effect(tx, arn, key, value).await?)),
-                });
-            }
-            Ok(answers)
-        })
+        self.locked("committing a group of writes", async |tx| group::commit(tx, writes).await)
     }
 
     fn progress(&self, arn: &str, place: &str) -> Result<Option<Vec<u8>>> {

@@ -41,21 +41,26 @@ pub(super) async fn lock_status(tx: &Tx<'_>, arn: &str) -> Out<Option<Status>> {
 }
 
 pub(super) async fn append_events(tx: &Tx<'_>, arn: &str, events: &[StoredEvent]) -> Out<()> {
+    let events: Vec<(&str, &StoredEvent)> = events.iter().map(|e| (arn, e)).collect();
+    append_events_of(tx, &events).await
+}
+
+/// Events of any executions, in one statement: the ARNs, ids and texts as three arrays.
+/// ON CONFLICT: a replayed checkpoint (same ids) changes nothing; the first write wins.
+pub(super) async fn append_events_of(tx: &Tx<'_>, events: &[(&str, &StoredEvent)]) -> Out<()> {
     if events.is_empty() {
         return Ok(());
     }
-    // One statement for all: the ids and texts as two arrays. ON CONFLICT: a replayed
-    // checkpoint (same ids) changes nothing; the first write wins.
-    let ids: Vec<i64> = events.iter().map(|e| big(e.id)).collect();
+    let arns: Vec<&str> = events.iter().map(|(arn, _)| *arn).collect();
+    let ids: Vec<i64> = events.iter().map(|(_, e)| big(e.id)).collect();
     let texts = events
         .iter()
-        .map(|e| serde_json::to_string(&e.event))
+        .map(|(_, e)| serde_json::to_string(&e.event))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| StoreError::Backend(format!("appending history events: {e}")))?;
     tx.exec(
-        "INSERT INTO events (arn, id, event) SELECT $1, id, event FROM unnest($2::bigint[], $3::text[]) AS e (id, event)
-         ON CONFLICT DO NOTHING",
-        &[&arn, &ids, &texts],
+        "INSERT INTO events (arn, id, event) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING",
+        &[&arns, &ids, &texts],
     )
     .await?;
     Ok(())
