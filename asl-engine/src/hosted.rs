@@ -173,7 +173,9 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
             true => Some(aws_config(virtual_time).await?),
             false => None,
         };
-        let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100));
+        // Waiting executions are parked in the store, unless the clock is virtual: the store
+        // wakes them by the wall clock.
+        let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100)).with_parking(!virtual_time);
         // A distributed Map's ItemReader and ResultWriter go to S3 too; without integrations,
         // to local files.
         if let Some((config, _)) = &aws {

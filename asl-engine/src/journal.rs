@@ -35,6 +35,8 @@ pub struct StoreJournal {
     poll: Duration,
     /// Checkpoints and effects go through the worker's group commit, when it has one.
     committer: Option<Arc<Committer>>,
+    /// Waits park the execution in the store (see `Journal::park`) instead of waiting here.
+    parking: bool,
     interrupted: AtomicBool,
     /// The run started the execution (no checkpoint existed): it has recorded every effect
     /// there is itself, each under a key of its own, so looking one up can only find nothing.
@@ -43,7 +45,23 @@ pub struct StoreJournal {
 
 impl StoreJournal {
     pub fn new(store: Arc<dyn Store>, arn: String, worker: String, answers: Arc<Answers>, poll: Duration) -> Self {
-        StoreJournal { store, arn, worker, answers, poll, committer: None, interrupted: AtomicBool::new(false), fresh: AtomicBool::new(false) }
+        StoreJournal {
+            store,
+            arn,
+            worker,
+            answers,
+            poll,
+            committer: None,
+            parking: false,
+            interrupted: AtomicBool::new(false),
+            fresh: AtomicBool::new(false),
+        }
+    }
+
+    /// Parks executions that wait, so they hold no memory here (see [`Journal::park`]).
+    pub fn parking(mut self, on: bool) -> Self {
+        self.parking = on;
+        self
     }
 
     /// Writes checkpoints and effects through `committer`, with other executions' writes.
@@ -146,6 +164,13 @@ impl Journal for StoreJournal {
         }
     }
 
+    fn park(&self, token: Option<&str>, wake: chrono::DateTime<chrono::Utc>) -> Result<bool, Interrupted> {
+        if !self.parking {
+            return Ok(false);
+        }
+        self.store.park(&self.arn, &self.worker, token, wake).map_err(|e| self.fail(e))
+    }
+
     fn activity_exists(&self, arn: &str) -> Result<bool, Interrupted> {
         let found = self.store.activity(&asl_runtime::context::local_activity_arn(arn)).map_err(|e| self.fail(e))?;
         Ok(found.is_some())
@@ -202,6 +227,18 @@ impl Journal for StoreJournal {
                 if record.heartbeats != beats_seen {
                     events.heartbeat(record.heartbeats, if first_look { record.last_heartbeat } else { None });
                     beats_seen = record.heartbeats;
+                }
+                // No answer yet: the execution waits in the store, not here, until the answer
+                // wakes it or its time limit does (after what it learnt on this first look).
+                if first_look {
+                    if let Some(wake) = events.park_until() {
+                        if self.park(Some(token), wake)? {
+                            return Err(Interrupted::parked(format!("waiting for a task token, at the latest until {wake}")));
+                        }
+                        // Answered meanwhile: read it at once.
+                        first_look = false;
+                        continue;
+                    }
                 }
                 first_look = false;
                 tokio::select! {

@@ -36,6 +36,8 @@ pub struct RunContext {
     pub items: Option<(Arc<dyn ItemSource>, Arc<dyn ResultSink>)>,
     /// The group commit of this worker's executions (`None`: each writes alone).
     pub committer: Option<Arc<Committer>>,
+    /// Executions that wait (a task token, a long Wait or backoff) are parked in the store.
+    pub parking: bool,
 }
 
 /// A compiled machine with its task handler, as a worker serves it.
@@ -102,7 +104,9 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         false => None,
     };
     let mut journal =
-        StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll).grouped(ctx.committer.clone());
+        StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll)
+            .grouped(ctx.committer.clone())
+            .parking(ctx.parking);
     // A redriven execution may have no checkpoint yet its failed effects were forgotten, and
     // others kept: only a first run with no checkpoint can skip looking effects up.
     if progress.is_none() && record.redrive_count == 0 {
@@ -134,7 +138,9 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
         // Not ours any more: the execution's end is decided elsewhere.
         _ if journal.is_interrupted() => return Ok(()),
         asl_runtime::Ending::Interrupted(i) => match i.cause() {
-            Interruption::Refused => return Ok(()),
+            // Refused: whoever holds it carries on. Parked: it waits in the store, and a worker
+            // resumes it when it wakes.
+            Interruption::Refused | Interruption::Parked => return Ok(()),
             // No run will read it either: fail the execution rather than claim it forever.
             Interruption::Unreadable => return Err(RunError::Unreadable(i.reason().to_string())),
         },
@@ -198,6 +204,7 @@ impl Worker {
                 answers: Arc::new(Answers::default()),
                 poll: Duration::from_millis(200),
                 items: None,
+                parking: false,
             },
             served: HashMap::new(),
             concurrency: 1000,
@@ -248,6 +255,18 @@ impl Worker {
     /// default; see [`crate::commit`]) or each in a transaction of its own.
     pub fn with_group_commit(mut self, on: bool) -> Self {
         self.ctx.committer = on.then(|| Arc::new(Committer::new(self.ctx.store.clone())));
+        self
+    }
+
+    /// Parks executions that wait (for a task token's answer, or a Wait state or Retry
+    /// backoff of a second or more, at the top level of the execution): the run ends, the
+    /// execution waits in the store with the time it wakes at, and an answer or that time
+    /// wakes it for any worker to resume. The worker then holds no memory, no concurrency slot
+    /// and no poll for it, whatever the number of waiting executions. Off by default: the
+    /// store wakes executions by the wall clock, so a worker on a virtual clock (tokio's
+    /// paused time, `asl test`) must keep its waits in memory.
+    pub fn with_parking(mut self, on: bool) -> Self {
+        self.ctx.parking = on;
         self
     }
 

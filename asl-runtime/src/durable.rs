@@ -143,6 +143,15 @@ pub trait Journal: Send + Sync {
         let _ = report;
         Ok(None)
     }
+    /// Parks the execution: it stops running here, and the store wakes it (a worker claims it
+    /// and resumes it from its last checkpoint) when `token` is answered, or at `wake`,
+    /// whichever comes first. `Ok(false)`: not parked, the run goes on waiting in memory
+    /// (the token was answered meanwhile, or this journal does not park, as the default).
+    /// After `Ok(true)` the run must end at once, with [`Interrupted::parked`].
+    fn park(&self, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool, Interrupted> {
+        let _ = (token, wake);
+        Ok(false)
+    }
     /// Issues a task token, before anyone is told of it (idempotent: a replay issues it again).
     fn issue_token(&self, request: &TokenRequest) -> Result<(), Interrupted>;
     /// Waits for the answer to `token`: the output sent with SendTaskSuccess, or the failure
@@ -164,6 +173,19 @@ pub trait TokenEvents: Send + Sync {
     /// A worker fetched the activity task with GetActivityTask, giving this name, if any.
     /// Told once, before the answer it may send.
     fn taken(&self, worker_name: Option<&str>);
+    /// Whether the wait may be parked ([`Journal::park`]), and until when at the latest: the
+    /// end of its TimeoutSeconds or HeartbeatSeconds window as known now (the far future
+    /// without either). `None`: it must wait in memory (a branch or iteration, which runs
+    /// beside others of its execution).
+    fn park_until(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+}
+
+/// The wake-up of a wait without a time limit: 9999-12-31T23:59:59Z, after any execution's
+/// own limit.
+pub fn never() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(253_402_300_799, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// The time recorded under `key`: `candidate` if nothing was (which is then recorded), else

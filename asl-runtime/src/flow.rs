@@ -109,6 +109,10 @@ pub enum Interruption {
     /// checkpoint) cannot be read by this build, or the execution cannot be saved: no run of
     /// it will get further, so the engine fails it rather than claiming it again.
     Unreadable,
+    /// The run waits (for a task token's answer, or a time) and its journal parked it: the
+    /// execution waits in the store, not in memory, and a worker resumes it when the answer
+    /// comes or the time is up ([`crate::durable::Journal::park`]).
+    Parked,
 }
 
 impl Interrupted {
@@ -120,6 +124,11 @@ impl Interrupted {
     /// A record the run needs cannot be read (see [`Interruption::Unreadable`]).
     pub fn unreadable(reason: impl fmt::Display) -> Self {
         Interrupted { cause: Interruption::Unreadable, reason: reason.to_string() }
+    }
+
+    /// The journal parked the run (see [`Interruption::Parked`]).
+    pub fn parked(reason: impl fmt::Display) -> Self {
+        Interrupted { cause: Interruption::Parked, reason: reason.to_string() }
     }
 
     pub fn cause(&self) -> Interruption {

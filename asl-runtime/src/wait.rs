@@ -91,15 +91,26 @@ pub async fn sleep<S: Copy, H, C: Clock>(exec: &mut Execution<S>, env: &Env<H, C
         env.clock.sleep(d).await;
         return Ok(());
     };
-    if exec.info().child_of.is_none() {
+    let top = exec.info().child_of.is_none();
+    if top {
         journal.append_events(&exec.take_history())?;
     }
     let key = format!("{}/timer", exec.attempt_place());
-    Ok(sleep_keyed(env, &key, d).await?)
+    Ok(sleep_parking(env, &key, d, top).await?)
 }
+
+/// A sleep at least this long parks the execution (when its journal parks): shorter ones
+/// cost less in memory than a park and a resume would.
+pub const PARK_AFTER: Duration = Duration::from_secs(1);
 
 /// [`sleep`] under an explicit effect key.
 pub async fn sleep_keyed<H, C: Clock>(env: &Env<H, C>, key: &str, d: Duration) -> Result<(), Interrupted> {
+    sleep_parking(env, key, d, false).await
+}
+
+/// [`sleep_keyed`]; with `parkable` (the execution's own state, not a branch's or an
+/// iteration's), a long sleep parks the execution until its wake-up time.
+async fn sleep_parking<H, C: Clock>(env: &Env<H, C>, key: &str, d: Duration, parkable: bool) -> Result<(), Interrupted> {
     let Some(journal) = env.journal() else {
         env.clock.sleep(d).await;
         return Ok(());
@@ -107,6 +118,10 @@ pub async fn sleep_keyed<H, C: Clock>(env: &Env<H, C>, key: &str, d: Duration) -
     let now = env.clock.now();
     let wanted = chrono::Duration::from_std(d).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let deadline = crate::durable::recorded_time(journal, key, wanted).await?;
-    env.clock.sleep((deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO)).await;
+    let left = (deadline - env.clock.now()).to_std().unwrap_or(Duration::ZERO);
+    if parkable && left >= PARK_AFTER && journal.park(None, deadline)? {
+        return Err(Interrupted::parked(format!("asleep until {deadline}")));
+    }
+    env.clock.sleep(left).await;
     Ok(())
 }

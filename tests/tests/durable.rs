@@ -1142,3 +1142,52 @@ fn the_benchmark_matrix_runs_every_execution_to_its_end_on_both_stores() {
     }
     asl_tests::report(&format!("durable matrix (debug build, 20 executions each, transitions/s):\n  {}", lines.join("\n  ")));
 }
+
+// ---- parking: waits that end by time while the execution sleeps in the store
+
+mod parked_timeouts { asl_macro::asl!("workflows/parked_timeouts.json"); }
+
+/// Runs one `parked_timeouts` execution on a worker that parks or does not (on the wall
+/// clock: the store wakes parked executions by it), and answers its history's event types,
+/// and whether it was seen parked (asleep in the store, held by nobody) on the way.
+fn run_parked_timeouts(parking: bool) -> (Vec<String>, Value, bool) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::new(store.clone());
+    engine.create_state_machine("timeouts", parked_timeouts::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "timeouts", Some("t1"), Some("{}"));
+    let mut worker = Worker::named(store.clone(), "w").with_parking(parking);
+    worker.serve::<parked_timeouts::Workflow, _>(Outbox::default());
+    let worker = Arc::new(worker);
+    let w = worker.clone();
+    let serving = rt.spawn(async move { w.run(Duration::from_millis(20), std::future::pending()).await });
+    let mut seen_parked = false;
+    let output = rt.block_on(async {
+        for _ in 0..500 {
+            let e = store.execution(&arn).unwrap().unwrap();
+            seen_parked |= e.wake_at.is_some() && e.owner.is_none();
+            if e.status != asl_engine::Status::Running {
+                return e.output.map(|o| serde_json::from_str::<Value>(&o).unwrap()).unwrap_or(Value::Null);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the execution did not end");
+    });
+    serving.abort();
+    let events = engine.get_execution_history(&arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
+    let kinds = events.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect();
+    (kinds, output, seen_parked)
+}
+
+/// A Wait and a callback's TimeoutSeconds run out while the execution is parked: it wakes on
+/// time, each time, and ends as a run that waited in memory does.
+#[test]
+fn a_parked_execution_wakes_when_its_wait_or_its_timeout_is_over() {
+    let (in_memory, expected, parked_anyway) = run_parked_timeouts(false);
+    assert!(!parked_anyway, "a worker that does not park keeps its waits");
+    let (parked, output, seen_parked) = run_parked_timeouts(true);
+    assert!(seen_parked, "the execution was parked on the way");
+    assert_eq!(parked, in_memory);
+    assert_eq!(output, expected);
+    assert_eq!(output["timedOut"]["Error"], "States.Timeout");
+}

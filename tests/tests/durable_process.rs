@@ -354,3 +354,112 @@ fn three_workers_on_postgres_killed_in_turn_and_a_database_restart_lose_and_redo
         restart.unwrap_or_default(),
     ));
 }
+
+// ---- parked executions: many waiting, one worker, bounded memory
+
+const PARKED: &str = include_str!("../workflows/parked.json");
+
+/// A process's resident memory now and at its peak, in KiB (`/proc/<pid>/status`).
+fn memory_of(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Executions waiting for a task token are parked in the store: one worker process hands out
+/// every token while its memory stays bounded, this process (another one) answers them all,
+/// and every execution finishes with its answer. `ASL_PARKED` executions (10,000 by default;
+/// the README's command runs 100,000).
+#[test]
+fn many_executions_parked_on_task_tokens_hold_no_worker_memory_and_all_finish_when_answered() {
+    let n: usize = std::env::var("ASL_PARKED").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let dir = Dir::new("parked");
+    let engine = engine(&dir.store());
+    engine.create_state_machine("parked", PARKED, MachineType::Standard, None).unwrap();
+    let started = Instant::now();
+    for i in 0..n {
+        engine.start_execution("parked", Some(&format!("p{i}")), Some(&format!(r#"{{"n": {i}}}"#))).unwrap();
+    }
+    let starting = started.elapsed();
+
+    // One worker hands out every token; each execution parks once its token is out.
+    let worker = spawn_worker(&dir);
+    let pid = worker.id();
+    let until = Instant::now() + Duration::from_secs(1800);
+    let mut peak_early = None;
+    let tokens: Vec<String> = loop {
+        let tokens: Vec<String> = lines(&dir.ledger()).into_iter().filter_map(|l| l.strip_prefix("token ").map(str::to_string)).collect();
+        if peak_early.is_none() && tokens.len() >= n / 10 {
+            peak_early = Some(memory_of(pid).1);
+        }
+        if tokens.len() >= n {
+            break tokens;
+        }
+        assert!(Instant::now() < until, "{} of {n} tokens handed out", tokens.len());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let parking = started.elapsed() - starting;
+    assert_eq!(tokens.iter().collect::<BTreeSet<_>>().len(), n, "one token per execution");
+    // Parked: nobody holds them, and each says until when it sleeps.
+    let store = Location::File(dir.store()).open(false).unwrap();
+    let mut page = asl_engine::store::Page { max_results: 1000, next_token: None };
+    let mut parked = 0;
+    loop {
+        let listed = store.list_executions(Some("parked"), Some(asl_engine::Status::Running), &page).unwrap();
+        parked += listed.items.iter().filter(|e| e.owner.is_none() && e.wake_at.is_some()).count();
+        match listed.next_token {
+            Some(t) => page.next_token = Some(t),
+            None => break,
+        }
+    }
+    // Let the worker settle, then read its memory with every execution parked.
+    std::thread::sleep(Duration::from_millis(500));
+    let (rss, peak) = memory_of(pid);
+
+    // Another process answers them all.
+    let answering = Instant::now();
+    for token in &tokens {
+        engine.send_task_success(token, r#"{"by": "the test"}"#).unwrap();
+    }
+    let answered = answering.elapsed();
+    let until = Instant::now() + Duration::from_secs(1800);
+    loop {
+        let done = engine.list_executions("parked", Some("SUCCEEDED"), 1000, None).unwrap();
+        let mut count = done["executions"].as_array().unwrap().len();
+        let mut next = done["nextToken"].as_str().map(str::to_string);
+        while let Some(t) = next {
+            let more = engine.list_executions("parked", Some("SUCCEEDED"), 1000, Some(t)).unwrap();
+            count += more["executions"].as_array().unwrap().len();
+            next = more["nextToken"].as_str().map(str::to_string);
+        }
+        if count == n {
+            break;
+        }
+        assert!(Instant::now() < until, "{count} of {n} executions finished");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let finishing = answering.elapsed() - answered;
+    let (_, peak_after) = memory_of(pid);
+    kill(worker);
+    let last = engine.describe_execution(&format!("arn:aws:states:local:000000000000:execution:parked:p{}", n - 1)).unwrap();
+    assert_eq!(last["output"].as_str().map(|o| serde_json::from_str::<serde_json::Value>(o).unwrap()), Some(serde_json::json!({"n": n - 1, "by": "the test"})));
+    report(&format!(
+        "parked executions: {n} started in {:.1} s; their tokens handed out and all parked ({parked} seen parked) in {:.1} s by one worker; \
+         its memory with all parked {} MiB (peak {} MiB, peak at a tenth {} MiB); answered from this process in {:.1} s, all finished {:.1} s later \
+         (worker peak {} MiB)",
+        starting.as_secs_f64(),
+        parking.as_secs_f64(),
+        rss / 1024,
+        peak / 1024,
+        peak_early.unwrap_or(0) / 1024,
+        answered.as_secs_f64(),
+        finishing.as_secs_f64(),
+        peak_after / 1024,
+    ));
+    assert_eq!(parked, n, "every waiting execution is parked");
+    // Bounded: what a thousand executions in flight take, not what ten or a hundred thousand
+    // waiting would.
+    assert!(peak < 200 * 1024, "the worker's peak memory {peak} KiB is not small");
+}

@@ -292,6 +292,7 @@ impl Engine {
             definition_hash: String::new(),
             version,
             alias,
+            wake_at: None,
         };
         let mut details = asl_runtime::history::execution_started(&value);
         for (key, arn) in qualified_arns(&m.arn, &record) {

@@ -104,13 +104,15 @@ fn truncate_execution(mut e: ExecutionRecord) -> ExecutionRecord {
     e.start_date = millis(e.start_date);
     e.stop_date = e.stop_date.map(millis);
     e.lease_until = e.lease_until.map(millis);
+    e.wake_at = e.wake_at.map(millis);
     e
 }
 
 /// Whether nobody holds the execution at `now` (no owner, or a lease that ran out).
 fn claimable(e: &ExecutionRecord, now: DateTime<Utc>) -> bool {
     let held = e.owner.is_some() && e.lease_until.is_some_and(|until| until >= now);
-    !held
+    let asleep = e.wake_at.is_some_and(|wake| wake > now);
+    !held && !asleep
 }
 
 /// One page of a map keyed by name, in name order (keyset paging, as the SQLite store).
@@ -505,6 +507,7 @@ impl Store for MemoryStore {
             .map(|e| {
                 e.owner = Some(worker.to_owned());
                 e.lease_until = Some(lease_until);
+                e.wake_at = None;
                 e.clone()
             })
             .collect())
@@ -569,6 +572,7 @@ impl Store for MemoryStore {
         e.stop_date = Some(millis(ending.stop_date));
         e.owner = None;
         e.lease_until = None;
+        e.wake_at = None;
         // Progress stays: a redrive carries on from it.
         inner.close_tokens(arn);
         inner.end_map_runs(arn, ending.status, ending.stop_date);
@@ -590,6 +594,7 @@ impl Store for MemoryStore {
         e.cause = cause.map(str::to_owned);
         e.owner = None;
         e.lease_until = None;
+        e.wake_at = None;
         inner.close_tokens(arn);
         inner.end_map_runs(arn, Status::Aborted, now);
         let event = aborted_event(inner.last_event_id(arn) + 1, error, cause, now);
@@ -613,6 +618,7 @@ impl Store for MemoryStore {
         e.cause = None;
         e.owner = None;
         e.lease_until = None;
+        e.wake_at = None;
         let record = e.clone();
         let event = redriven_event(inner.last_event_id(arn) + 1, record.redrive_count, now);
         inner.append(arn, &[event]);
@@ -751,8 +757,31 @@ impl Store for MemoryStore {
 
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
         let mut inner = self.lock()?;
-        inner.answerable(token)?.record.outcome = Some(outcome);
+        let entry = inner.answerable(token)?;
+        entry.record.outcome = Some(outcome);
+        let arn = entry.record.execution_arn.clone();
+        if let Some(e) = inner.executions.get_mut(&arn) {
+            e.wake_at = None;
+        }
         Ok(())
+    }
+
+    fn park(&self, arn: &str, worker: &str, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool> {
+        let mut inner = self.lock()?;
+        let e = inner.executions.get(arn).ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        if e.status != Status::Running || e.owner.as_deref() != Some(worker) {
+            return Err(StoreError::LeaseLost(arn.to_owned()));
+        }
+        if let Some(token) = token {
+            if inner.tokens.get(token).is_none_or(|t| !t.is_open()) {
+                return Ok(false);
+            }
+        }
+        let e = inner.executions.get_mut(arn).ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+        e.owner = None;
+        e.lease_until = None;
+        e.wake_at = Some(millis(wake));
+        Ok(true)
     }
 
     fn close_token(&self, token: &str) -> Result<Option<TokenOutcome>> {

@@ -253,6 +253,10 @@ pub struct ExecutionRecord {
     /// The alias it was started through.
     #[serde(default)]
     pub alias: Option<String>,
+    /// Parked ([`Store::park`]): no worker claims it before this time, unless an answer to
+    /// the token it waits for wakes it first. `None`: not parked.
+    #[serde(default)]
+    pub wake_at: Option<DateTime<Utc>>,
 }
 
 /// Which executions ListExecutions lists: of one machine (or all), started through one
@@ -493,8 +497,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Claims up to `limit` RUNNING executions of the given definitions (by definition hash,
     /// [`ExecutionRecord::definition_hash`]) that nobody holds (no owner, or a lease that
-    /// ended before `now`): sets their owner to `worker` and their lease to `lease_until`, and
-    /// returns them. Two workers never get the same execution.
+    /// ended before `now`) and that are not parked past `now`: sets their owner to `worker`
+    /// and their lease to `lease_until`, wakes them, and returns them. Two workers never get
+    /// the same execution.
     fn claim(&self, worker: &str, definitions: &[String], now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<ExecutionRecord>>;
     /// The definition hashes of the RUNNING executions, each once: what workers must serve,
     /// besides the machines' current definitions.
@@ -505,6 +510,12 @@ pub trait Store: Send + Sync + 'static {
     fn renew(&self, worker: &str, arns: &[String], lease_until: DateTime<Utc>) -> Result<Vec<String>>;
     /// Gives up the claim (the worker shuts down cleanly); the execution stays RUNNING.
     fn release(&self, worker: &str, arn: &str) -> Result<()>;
+    /// Parks an execution `worker` holds (`LeaseLost` otherwise) while it waits: gives up the
+    /// claim, and no worker claims it before `wake` ([`ExecutionRecord::wake_at`]) unless
+    /// `token` is answered first, which wakes it ([`answer_token`](Self::answer_token)).
+    /// Answers false and changes nothing when `token` is answered (or closed) already: the
+    /// run goes on with the answer.
+    fn park(&self, arn: &str, worker: &str, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool>;
 
     /// Atomically: checks that `worker` holds `arn` and that it is RUNNING (else `LeaseLost`),
     /// stores `progress` (if given) under (`arn`, `place`) replacing what was there, and appends `events`
@@ -587,7 +598,8 @@ pub trait Store: Send + Sync + 'static {
     fn issue_token(&self, token: &TokenRecord) -> Result<()>;
     fn token(&self, token: &str) -> Result<Option<TokenRecord>>;
     /// SendTaskSuccess / SendTaskFailure: `TaskDoesNotExist` for a token never issued,
-    /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING.
+    /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING. Wakes
+    /// the execution if it is parked.
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()>;
     /// Closes a token whose wait ended without an answer (a later answer gets `TaskTimedOut`)
     /// and returns `None`; if it was answered first, returns that answer and changes nothing.

@@ -85,6 +85,7 @@ fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> Ex
         definition_hash: String::new(),
         version: None,
         alias: None,
+        wake_at: None,
     }
 }
 
@@ -1030,6 +1031,36 @@ fn commit_answers_each_write_as_its_own_method(store: &dyn Store) {
     assert_eq!(store.effect(&held.arn, "j").unwrap().as_deref(), Some("new"));
 }
 
+/// A parked execution is nobody's and is not claimed before it wakes: at its time, or when
+/// its token is answered. A token answered already keeps it from parking.
+fn parked_executions_wake_at_their_time_or_on_an_answer(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let timer = start(store, "m", "timer", at(0));
+    let waiting = start(store, "m", "waiting", at(1));
+    let answered = start(store, "m", "answered", at(2));
+    assert_eq!(store.claim("w", &all_machines(), at(3), at(60), 10).unwrap().len(), 3);
+    for (e, t) in [(&waiting, "t-wait"), (&answered, "t-done")] {
+        store.issue_token(&token(t, &e.arn, None)).unwrap();
+    }
+    store.answer_token("t-done", TokenOutcome::Success("{}".into())).unwrap();
+    assert_eq!(store.park(&timer.arn, "other", None, at(100)), Err(StoreError::LeaseLost(timer.arn.clone())));
+    assert_eq!(store.park(&timer.arn, "w", None, at(100)), Ok(true));
+    assert_eq!(store.park(&waiting.arn, "w", Some("t-wait"), at(1_000)), Ok(true));
+    assert_eq!(store.park(&answered.arn, "w", Some("t-done"), at(1_000)), Ok(false), "answered already: the run goes on");
+    let parked = store.execution(&timer.arn).unwrap().unwrap();
+    assert_eq!((parked.owner, parked.lease_until, parked.wake_at), (None, None, Some(at(100))));
+    assert_eq!(store.renew("w", &[timer.arn.clone(), answered.arn.clone()], at(70)).unwrap(), vec![answered.arn.clone()]);
+    store.finish(&answered.arn, Some("w"), &ending(Status::Succeeded, at(71)), &[]).unwrap();
+    // Asleep, though nobody holds them.
+    assert!(store.claim("w2", &all_machines(), at(99), at(160), 10).unwrap().is_empty());
+    // The answer wakes one at once, the time the other.
+    store.answer_token("t-wait", TokenOutcome::Success("{}".into())).unwrap();
+    assert_eq!(names(&store.claim("w2", &all_machines(), at(99), at(160), 10).unwrap()), vec!["waiting"]);
+    let woken = store.claim("w3", &all_machines(), at(100), at(160), 10).unwrap();
+    assert_eq!(names(&woken), vec!["timer"]);
+    assert_eq!((woken[0].wake_at, store.execution(&timer.arn).unwrap().unwrap().wake_at), (None, None), "awake once claimed");
+}
+
 /// The PostgreSQL database the tests use.
 fn test_postgres_url() -> String {
     std::env::var("ASL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -1145,6 +1176,7 @@ for_each_store!(
     aliases_route_to_versions_that_exist,
     map_runs_are_kept_as_last_reported_and_listed_per_execution,
     commit_answers_each_write_as_its_own_method,
+    parked_executions_wake_at_their_time_or_on_an_answer,
 );
 
 // ---- the two stores answer alike
@@ -1304,7 +1336,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
@@ -1335,7 +1367,9 @@ fn a_version_2_file_is_migrated_to_version_3() {
 
 /// What version 4 (and 5 after it) added, taken away again: a file as version 3 wrote it.
 /// What version 6 added, taken away from a file to make it an older one.
-const WITHOUT_V6: &str = "ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
+/// What versions 6 and 7 added (a file of version 5 or older has none of it).
+const WITHOUT_V6: &str = "DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;
+     ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
      ALTER TABLE executions DROP COLUMN version; ALTER TABLE executions DROP COLUMN alias; DROP TABLE versions; DROP TABLE aliases;
      DROP TABLE map_runs;";
 
@@ -1394,6 +1428,22 @@ fn a_version_5_file_is_migrated_to_version_6() {
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.execution(&e.arn).unwrap(), Some(e));
     assert_eq!(store.publish_version("m", None, None, at(1)).unwrap().number, 1);
+}
+
+/// A version-6 file: its executions are awake, and can be parked.
+#[test]
+fn a_version_6_file_is_migrated_to_version_7() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;").unwrap();
+    conn.pragma_update(None, "user_version", 6).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.execution(&e.arn).unwrap(), Some(e.clone()));
+    assert_eq!(store.claim("w", &all_machines(), at(1), at(60), 10).unwrap().len(), 1);
+    assert_eq!(store.park(&e.arn, "w", None, at(100)), Ok(true));
 }
 
 #[test]

@@ -30,12 +30,15 @@ pub(super) type OnProgress<'p> = dyn FnMut(Progress<'_>) -> Result<(), Interrupt
 
 /// A durable attempt: the recorded outcome if there is one; else the call (or the wait for
 /// the token), whose outcome is then recorded, telling `progress` how the wait goes.
+/// `top`: the Task is the execution's own, not a branch's or an iteration's, so its wait may
+/// be parked.
 pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
     journal: &dyn Journal,
     env: &Env<H, C>,
     call: TaskCall,
     limits: Limits,
     family: Family,
+    top: bool,
     progress: &mut OnProgress<'_>,
 ) -> Result<Outcome, Interrupted> {
     let key = call.context.idempotency_key.clone();
@@ -57,7 +60,7 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
                 Some(token) => token,
                 None => super::issued_token(Some(journal), &key).await?,
             };
-            wait_for_token(journal, env, call, limits, family, &key, token, progress).await?
+            wait_for_token(journal, env, call, limits, family, &key, token, top, progress).await?
         }
     };
     let kept = journal.record_effect(&key, &outcome_to_value(&outcome)).await?;
@@ -83,6 +86,7 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     family: Family,
     key: &str,
     token: String,
+    top: bool,
     progress: &mut OnProgress<'_>,
 ) -> Result<Outcome, Interrupted> {
     let request = TokenRequest {
@@ -113,7 +117,19 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
     let window = Window::default();
     window.next(limits.heartbeat.map(|h| h.saturating_sub(elapsed)));
     let limits = Limits { timeout: limits.timeout.map(|t| t.saturating_sub(elapsed)), ..limits };
-    let heard = Heard { env, limits, window: &window, beat: beat.clone(), taken: Default::default(), taken_signal: Notify::new() };
+    let now = env.clock.now();
+    let after = |d: Option<Duration>| d.and_then(|d| chrono::Duration::from_std(d).ok()).and_then(|d| now.checked_add_signed(d));
+    let heard = Heard {
+        env,
+        limits,
+        window: &window,
+        beat: beat.clone(),
+        taken: Default::default(),
+        taken_signal: Notify::new(),
+        timeout_at: after(limits.timeout),
+        heartbeat_due: Mutex::new(after(limits.heartbeat)),
+        parkable: top,
+    };
     let wait = limited(state, journal.await_token(&token, &heard), beat, &window, &env.clock, limits);
     tokio::pin!(wait);
     let answer = loop {
@@ -158,6 +174,11 @@ struct Heard<'a, H, C> {
     /// `Some(worker name)` once the task was taken, until the Task state takes it.
     taken: Mutex<Option<Option<String>>>,
     taken_signal: Notify,
+    /// When TimeoutSeconds runs out, and when the current HeartbeatSeconds window does, if
+    /// they are set: the latest a parked wait wakes.
+    timeout_at: Option<chrono::DateTime<chrono::Utc>>,
+    heartbeat_due: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    parkable: bool,
 }
 
 impl<H, C> Heard<'_, H, C> {
@@ -168,9 +189,25 @@ impl<H, C> Heard<'_, H, C> {
 
 impl<H: TaskHandler, C: Clock> TokenEvents for Heard<'_, H, C> {
     fn heartbeat(&self, _count: u64, came: Option<chrono::DateTime<chrono::Utc>>) {
-        let since = came.map_or(Duration::ZERO, |t| (self.env.clock.now() - t).to_std().unwrap_or(Duration::ZERO));
-        self.window.next(self.limits.heartbeat.map(|h| h.saturating_sub(since)));
+        let now = self.env.clock.now();
+        let since = came.map_or(Duration::ZERO, |t| (now - t).to_std().unwrap_or(Duration::ZERO));
+        let left = self.limits.heartbeat.map(|h| h.saturating_sub(since));
+        self.window.next(left);
+        let due = left.and_then(|d| chrono::Duration::from_std(d).ok()).and_then(|d| now.checked_add_signed(d));
+        *self.heartbeat_due.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = due;
         self.beat.notify_one();
+    }
+
+    fn park_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        if !self.parkable {
+            return None;
+        }
+        let heartbeat = *self.heartbeat_due.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let until = [self.timeout_at, heartbeat].into_iter().flatten().min().unwrap_or_else(crate::durable::never);
+        // A limit about to run out (or run out already: a resumed wait whose time is up) is
+        // waited for here; parking would only wake the execution again at once.
+        let left = (until - self.env.clock.now()).to_std().unwrap_or(Duration::ZERO);
+        (left >= crate::wait::PARK_AFTER).then_some(until)
     }
 
     fn taken(&self, worker_name: Option<&str>) {

@@ -87,7 +87,7 @@ pub async fn perform<S: Copy + Send, H: TaskHandler, C: Clock>(
                 }
                 Ok(())
             };
-            perform_durably(journal, env, call, limits, family, &mut progress).await?
+            perform_durably(journal, env, call, limits, family, top, &mut progress).await?
         }
     };
     match &history {

@@ -1,6 +1,7 @@
 //! A worker process for the crash and cross-process tests (tests/tests/durable_process.rs):
-//! serves `durable50` and `approval` from the store given on the command line (an SQLite file
-//! or a PostgreSQL URL), until it is killed.
+//! serves `durable50`, `approval` and `parked` from the store given on the command line (an
+//! SQLite file or a PostgreSQL URL), until it is killed. Executions that wait are parked in the
+//! store.
 //!
 //! Its Task handler does its side effect the way AWS recommends for at-least-once delivery: it
 //! appends the call's idempotency key to a ledger file unless the key is already there. Every
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 mod durable50 { asl_macro::asl!("workflows/durable50.json"); }
 mod approval { asl_macro::asl!("workflows/approval.json"); }
+mod parked { asl_macro::asl!("workflows/parked.json"); }
 
 struct Ledger {
     path: PathBuf,
@@ -61,7 +63,7 @@ struct Work(Arc<Ledger>);
 impl TaskHandler for Work {
     async fn call(&self, call: TaskCall) -> Result<Value, Failure> {
         let io = |e: std::io::Error| Failure::new("Ledger.Failed", e.to_string());
-        if call.state == "RequestApproval" {
+        if call.state == "RequestApproval" || call.state == "AwaitAnswer" {
             let token = call.context.task_token.clone().unwrap_or_default();
             let _guard = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
             let _file = self.0.lock_file().map_err(io)?;
@@ -97,9 +99,10 @@ fn main() {
         }
     };
     let ledger = Arc::new(Ledger { path: PathBuf::from(ledger), lock: Mutex::new(()) });
-    let mut worker = Worker::new(store).with_lease(lease).with_poll(Duration::from_millis(50));
+    let mut worker = Worker::new(store).with_lease(lease).with_poll(Duration::from_millis(50)).with_parking(true);
     worker.serve::<durable50::Workflow, _>(Work(ledger.clone()));
-    worker.serve::<approval::Workflow, _>(Work(ledger));
+    worker.serve::<approval::Workflow, _>(Work(ledger.clone()));
+    worker.serve::<parked::Workflow, _>(Work(ledger));
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     runtime.block_on(worker.run(Duration::from_millis(50), std::future::pending()));
 }

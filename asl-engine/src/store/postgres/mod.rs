@@ -361,7 +361,7 @@ impl Store for PostgresStore {
                 .one(
                     &format!(
                         "INSERT INTO executions ({EXECUTION_COLUMNS})
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING {EXECUTION_COLUMNS}"
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING {EXECUTION_COLUMNS}"
                     ),
                     &[
                         &record.arn,
@@ -381,6 +381,7 @@ impl Store for PostgresStore {
                         &definition_hash,
                         &version,
                         &record.alias,
+                        &opt_ms(record.wake_at),
                     ],
                 )
                 .await?;
@@ -447,11 +448,11 @@ impl Store for PostgresStore {
         let sql = format!(
             "WITH claimable AS (
                  SELECT arn FROM executions
-                 WHERE status = 'RUNNING' AND definition_hash = ANY($1)
+                 WHERE status = 'RUNNING' AND definition_hash = ANY($1) AND (wake_at IS NULL OR wake_at <= $2)
                    AND (owner IS NULL OR lease_until IS NULL OR lease_until < $2)
                  ORDER BY start_date, name, arn LIMIT $3
                  FOR UPDATE SKIP LOCKED)
-             UPDATE executions e SET owner = $4, lease_until = $5 FROM claimable c WHERE e.arn = c.arn
+             UPDATE executions e SET owner = $4, lease_until = $5, wake_at = NULL FROM claimable c WHERE e.arn = c.arn
              RETURNING {}",
             EXECUTION_COLUMNS.split(", ").map(|c| format!("e.{}", c.trim())).collect::<Vec<_>>().join(", ")
         );
@@ -498,6 +499,22 @@ impl Store for PostgresStore {
         })
     }
 
+    fn park(&self, arn: &str, worker: &str, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool> {
+        let wake = ms(wake);
+        self.locked("parking an execution", async |tx| {
+            // The token before the execution, in the order an answer takes them.
+            if let Some(token) = token {
+                let open = tx.opt("SELECT outcome IS NULL AND NOT closed FROM tokens WHERE token = $1 FOR SHARE", &[&token]).await?;
+                if open.map(|r| r.get::<_, bool>(0)) != Some(true) {
+                    return Ok(false);
+                }
+            }
+            check_held(tx, arn, Some(worker), "FOR UPDATE").await?;
+            tx.exec("UPDATE executions SET owner = NULL, lease_until = NULL, wake_at = $1 WHERE arn = $2", &[&wake, &arn]).await?;
+            Ok(true)
+        })
+    }
+
     fn checkpoint(&self, arn: &str, worker: &str, place: &str, progress: Option<&[u8]>, events: &[StoredEvent]) -> Result<()> {
         self.locked("checkpointing", async |tx| {
             check_held(tx, arn, Some(worker), "FOR SHARE").await?;
@@ -526,7 +543,8 @@ impl Store for PostgresStore {
             check_held(tx, arn, worker, "FOR UPDATE").await?;
             // Progress stays: a redrive carries on from it.
             tx.exec(
-                "UPDATE executions SET status = $1, output = $2, error = $3, cause = $4, stop_date = $5, owner = NULL, lease_until = NULL
+                "UPDATE executions SET status = $1, output = $2, error = $3, cause = $4, stop_date = $5, owner = NULL, lease_until = NULL,
+                     wake_at = NULL
                  WHERE arn = $6",
                 &[&ending.status.as_str(), &ending.output, &ending.error, &ending.cause, &ms(ending.stop_date), &arn],
             )
@@ -546,7 +564,8 @@ impl Store for PostgresStore {
                 Some(_) => return Ok(false),
             }
             tx.exec(
-                "UPDATE executions SET status = 'ABORTED', stop_date = $1, error = $2, cause = $3, owner = NULL, lease_until = NULL
+                "UPDATE executions SET status = 'ABORTED', stop_date = $1, error = $2, cause = $3, owner = NULL, lease_until = NULL,
+                     wake_at = NULL
                  WHERE arn = $4",
                 &[&ms(now), &error, &cause, &arn],
             )
@@ -570,7 +589,7 @@ impl Store for PostgresStore {
                 .one(
                     &format!(
                         "UPDATE executions SET status = 'RUNNING', redrive_count = redrive_count + 1,
-                             stop_date = NULL, output = NULL, error = NULL, cause = NULL, owner = NULL, lease_until = NULL
+                             stop_date = NULL, output = NULL, error = NULL, cause = NULL, owner = NULL, lease_until = NULL, wake_at = NULL
                          WHERE arn = $1 RETURNING {EXECUTION_COLUMNS}"
                     ),
                     &[&arn],
@@ -748,6 +767,12 @@ impl Store for PostgresStore {
             check_answerable(tx, token).await?;
             tx.exec("UPDATE tokens SET outcome = $1, output = $2, error = $3, cause = $4 WHERE token = $5", &[&kind, &output, &error, &cause, &token])
                 .await?;
+            // A parked execution wakes: any worker may claim it now.
+            tx.exec(
+                "UPDATE executions SET wake_at = NULL WHERE wake_at IS NOT NULL AND arn = (SELECT execution_arn FROM tokens WHERE token = $1)",
+                &[&token],
+            )
+            .await?;
             Ok(())
         })
     }

@@ -19,7 +19,7 @@ pub(super) const MAP_RUN_COLUMNS: &str = "execution_arn, report";
 pub(super) const ALIAS_COLUMNS: &str = "machine, name, arn, description, routing, creation_date, update_date";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias";
+     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias, wake_at";
 pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
      last_heartbeat, taken, heartbeats, worker_name";
 
@@ -126,6 +126,7 @@ pub(super) fn execution(row: &Row) -> Read<ExecutionRecord> {
         definition_hash: get(row, 14)?,
         version: get_opt_count(row, 15)?,
         alias: get(row, 16)?,
+        wake_at: get(row, 17)?,
     })
 }
 

@@ -52,15 +52,19 @@ CREATE TABLE executions (
     test_case          TEXT,
     definition_hash    TEXT NOT NULL,
     version            INTEGER,
-    alias              TEXT
+    alias              TEXT,
+    -- Parked until then (or until its token is answered); NULL: not parked.
+    wake_at            TIMESTAMPTZ
 );
 -- An execution name is unique within its machine.
 CREATE UNIQUE INDEX executions_by_name ON executions (state_machine_name, name);
 -- ListExecutions: per machine or status, newest first.
 CREATE INDEX executions_by_machine ON executions (state_machine_name, start_date);
 CREATE INDEX executions_by_status ON executions (status, start_date);
--- Claims: the running executions of some definitions, oldest first.
-CREATE INDEX executions_running ON executions (definition_hash, start_date) WHERE status = 'RUNNING';
+-- Claims: the running executions of some definitions that are awake, oldest first, and the
+-- parked ones by when they wake; a claim never reads the executions still parked.
+CREATE INDEX executions_awake ON executions (definition_hash, start_date) WHERE status = 'RUNNING' AND wake_at IS NULL;
+CREATE INDEX executions_parked ON executions (wake_at) WHERE status = 'RUNNING' AND wake_at IS NOT NULL;
 
 CREATE TABLE events (
     arn   TEXT NOT NULL,

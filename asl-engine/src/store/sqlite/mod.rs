@@ -306,7 +306,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached(&format!(
                 "INSERT INTO executions ({EXECUTION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
@@ -327,6 +327,7 @@ impl Store for SqliteStore {
                     record.definition_hash,
                     record.version,
                     record.alias,
+                    opt_date_text(record.wake_at),
                 ])
             })
             .context(what)?;
@@ -492,14 +493,24 @@ impl Store for SqliteStore {
         let placeholders = vec!["?"; definitions.len()].join(", ");
         // Oldest first, so that nothing starves. A lease is over when it ended before `now`;
         // an owner without a lease (never written by this code) counts as no claim at all.
+        // Awake executions and parked ones due by `now`, each through its partial index, so
+        // that a claim never reads the executions still parked.
         let sql = format!(
             "SELECT {EXECUTION_COLUMNS} FROM executions
-             WHERE status = 'RUNNING' AND definition_hash IN ({placeholders})
+             WHERE status = 'RUNNING' AND wake_at IS NULL AND definition_hash IN ({placeholders})
+               AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?)
+             UNION ALL
+             SELECT {EXECUTION_COLUMNS} FROM executions
+             WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING' AND definition_hash IN ({placeholders})
                AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?)
              ORDER BY start_date, name, arn LIMIT ?"
         );
+        let now_text = date_text(now);
         let mut args: Vec<SqlValue> = definitions.iter().map(|d| SqlValue::from(d.clone())).collect();
-        args.push(date_text(now).into());
+        args.push(now_text.clone().into());
+        args.push(now_text.clone().into());
+        args.extend(definitions.iter().map(|d| SqlValue::from(d.clone())));
+        args.push(now_text.into());
         args.push(limit(max).into());
         let lease_text = date_text(lease_until);
         self.write(what, |tx| {
@@ -511,12 +522,13 @@ impl Store for SqliteStore {
                 })
                 .context(what)?;
             let mut update = tx
-                .prepare_cached("UPDATE executions SET owner = ?1, lease_until = ?2 WHERE arn = ?3")
+                .prepare_cached("UPDATE executions SET owner = ?1, lease_until = ?2, wake_at = NULL WHERE arn = ?3")
                 .context(what)?;
             for e in &mut claimed {
                 update.execute(params![worker, lease_text, e.arn]).context(what)?;
                 e.owner = Some(worker.to_owned());
                 e.lease_until = parse_date(&lease_text);
+                e.wake_at = None;
             }
             Ok(claimed)
         })
@@ -557,6 +569,26 @@ impl Store for SqliteStore {
                 .and_then(|mut stmt| stmt.execute([arn, worker]))
                 .context(what)?;
             Ok(())
+        })
+    }
+
+    fn park(&self, arn: &str, worker: &str, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool> {
+        let what = "parking an execution";
+        self.write(what, |tx| {
+            check_held(tx, arn, Some(worker))?;
+            if let Some(token) = token {
+                let open: Option<bool> = tx
+                    .prepare_cached("SELECT outcome IS NULL AND NOT closed FROM tokens WHERE token = ?1")
+                    .and_then(|mut stmt| stmt.query_row([token], |row| row.get(0)).optional())
+                    .context(what)?;
+                if open != Some(true) {
+                    return Ok(false);
+                }
+            }
+            tx.prepare_cached("UPDATE executions SET owner = NULL, lease_until = NULL, wake_at = ?1 WHERE arn = ?2")
+                .and_then(|mut stmt| stmt.execute(params![date_text(wake), arn]))
+                .context(what)?;
+            Ok(true)
         })
     }
 
@@ -614,7 +646,7 @@ impl Store for SqliteStore {
             // Progress stays: a redrive carries on from it.
             tx.prepare_cached(
                 "UPDATE executions SET status = ?1, output = ?2, error = ?3, cause = ?4, stop_date = ?5,
-                     owner = NULL, lease_until = NULL
+                     owner = NULL, lease_until = NULL, wake_at = NULL
                  WHERE arn = ?6",
             )
             .and_then(|mut stmt| {
@@ -645,7 +677,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached(
                 "UPDATE executions SET status = 'ABORTED', stop_date = ?1, error = ?2, cause = ?3,
-                     owner = NULL, lease_until = NULL
+                     owner = NULL, lease_until = NULL, wake_at = NULL
                  WHERE arn = ?4",
             )
             .and_then(|mut stmt| stmt.execute(params![date_text(now), error, cause, arn]))
@@ -669,7 +701,7 @@ impl Store for SqliteStore {
             tx.prepare_cached(
                 "UPDATE executions SET status = 'RUNNING', redrive_count = redrive_count + 1,
                      stop_date = NULL, output = NULL, error = NULL, cause = NULL,
-                     owner = NULL, lease_until = NULL
+                     owner = NULL, lease_until = NULL, wake_at = NULL
                  WHERE arn = ?1",
             )
             .and_then(|mut stmt| stmt.execute([arn]))
@@ -834,6 +866,12 @@ impl Store for SqliteStore {
             tx.prepare_cached("UPDATE tokens SET outcome = ?1, output = ?2, error = ?3, cause = ?4 WHERE token = ?5")
                 .and_then(|mut stmt| stmt.execute(params![kind, output, error, cause, token]))
                 .context(what)?;
+            // A parked execution wakes: any worker may claim it now.
+            tx.prepare_cached(
+                "UPDATE executions SET wake_at = NULL WHERE wake_at IS NOT NULL AND arn = (SELECT execution_arn FROM tokens WHERE token = ?1)",
+            )
+            .and_then(|mut stmt| stmt.execute([token]))
+            .context(what)?;
             Ok(())
         })
     }

@@ -15,7 +15,7 @@ pub(super) const MAP_RUN_COLUMNS: &str = "execution_arn, report";
 pub(super) const ALIAS_COLUMNS: &str = "machine, name, arn, description, routing, creation_date, update_date";
 pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
 pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias";
+     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias, wake_at";
 pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
      last_heartbeat, taken, heartbeats, worker_name";
 
@@ -127,6 +127,7 @@ pub(super) fn execution_from_row(row: &Row<'_>) -> rusqlite::Result<ExecutionRec
         definition_hash: row.get(14)?,
         version: row.get(15)?,
         alias: row.get(16)?,
+        wake_at: get_opt_date(row, 17)?,
     })
 }
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-pub(super) const SCHEMA_VERSION: i64 = 6;
+pub(super) const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -170,12 +170,20 @@ CREATE TABLE map_runs (
 CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, start_date, arn);
 ";
 
+/// Version 6 → 7: parked executions (when each may be claimed again), and the indexes that
+/// let a claim pass over the parked ones without reading them.
+const MIGRATE_TO_V7: &str = "
+ALTER TABLE executions ADD COLUMN wake_at TEXT;
+CREATE INDEX executions_awake ON executions (status, definition_hash) WHERE wake_at IS NULL;
+CREATE INDEX executions_parked ON executions (wake_at) WHERE wake_at IS NOT NULL;
+";
+
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     // Immediate: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0..=5 => {
+        0..=6 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
@@ -191,7 +199,10 @@ pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
             if version <= 4 {
                 tx.execute_batch(MIGRATE_TO_V5).context("migrating the store schema to version 5")?;
             }
-            tx.execute_batch(MIGRATE_TO_V6).context("migrating the store schema to version 6")?;
+            if version <= 5 {
+                tx.execute_batch(MIGRATE_TO_V6).context("migrating the store schema to version 6")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V7).context("migrating the store schema to version 7")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}
