@@ -158,6 +158,9 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             match run_ready::<M, H, C>(exec, env, &mut on_enter, BUDGET) {
                 Ready::Stopped(result) => (result, false),
                 Ready::MustWait => {
+                    if let Some(full) = history_full(exec, env, false) {
+                        return full;
+                    }
                     exec.in_state = true;
                     if let Err(interrupted) = save::<M, H, C>(exec, env).await {
                         return Ending::Interrupted(interrupted);
@@ -167,6 +170,9 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
                 Ready::Budget => (Ok(Flow::Next), true),
             }
         };
+        if let Some(full) = history_full(exec, env, matches!(result, Ok(Flow::Succeed) | Err(_))) {
+            return full;
+        }
         if let Some(ending) = finish_step::<M, H, C>(exec, env, result) {
             return ending;
         }
@@ -177,6 +183,26 @@ pub(crate) async fn drive<M: Machine, H: TaskHandler, C: Clock>(
             tokio::task::yield_now().await;
         }
     }
+}
+
+/// AWS's hard quota of events in an execution's history (Standard executions; Express ones
+/// keep none).
+pub const MAX_HISTORY_EVENTS: u64 = 25_000;
+
+/// The end of a durable execution whose history is full, as AWS ends it: when 24,999 events
+/// are in and the next would not end the execution (`ending`: the step just taken ends it, so
+/// the next event is the execution's last), that event is an ExecutionFailed with
+/// `States.Runtime`. A step that went past the quota (a run of Pass states, the events of one
+/// Task) is cut back to the 24,999 events AWS keeps: the ExecutionFailed is always event
+/// 25,000. Children (branches, iterations) count in their parent, which checks.
+fn history_full<S: Copy, H, C>(exec: &mut Execution<S>, env: &Env<H, C>, ending: bool) -> Option<Ending> {
+    let last_kept = MAX_HISTORY_EVENTS - 1;
+    let full = exec.events > last_kept || (exec.events == last_kept && !ending);
+    if !full || env.journal().is_none() || exec.info().child_of.is_some() {
+        return None;
+    }
+    exec.truncate_history(last_kept);
+    Some(Ending::Failed(Failure::runtime(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."))))
 }
 
 /// Runs the current state, already entered, to its end.

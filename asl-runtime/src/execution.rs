@@ -316,6 +316,14 @@ impl<S: Copy> Execution<S> {
         }
     }
 
+    /// Forgets the events after `last` (counted or recorded): the history quota cuts there.
+    pub(crate) fn truncate_history(&mut self, last: u64) {
+        self.events = self.events.min(last);
+        if let Some(history) = &mut self.history {
+            history.retain(|e| e.id <= last);
+        }
+    }
+
     /// Counts `n` events without recording them (TaskScheduled, TaskStarted, … of a run that
     /// records no history).
     pub(crate) fn count_events(&mut self, n: u64) {

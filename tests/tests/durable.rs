@@ -1191,3 +1191,39 @@ fn a_parked_execution_wakes_when_its_wait_or_its_timeout_is_over() {
     assert_eq!(output, expected);
     assert_eq!(output["timedOut"]["Error"], "States.Timeout");
 }
+
+// ---- AWS's 25,000-event history quota
+
+mod endless { asl_macro::asl!("workflows/endless.json"); }
+
+/// A Choice looping forever fails as on AWS: event 24,999 is the last the machine made (a
+/// ChoiceStateExited), event 25,000 the ExecutionFailed with `States.Runtime`.
+#[tokio::test(start_paused = true)]
+async fn an_execution_whose_history_is_full_fails_at_event_25000() {
+    let (engine, store) = engine();
+    engine.create_state_machine("endless", endless::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "endless", Some("spin"), Some(r#"{"spin": true}"#));
+    let mut worker = Worker::named(store, "w");
+    worker.serve::<endless::Workflow, _>(Marker);
+    worker.run_until_idle(TICK).await.unwrap();
+    let described = engine.describe_execution(&arn).unwrap();
+    assert_eq!(described["status"], "FAILED");
+    assert_eq!(described["error"], "States.Runtime");
+    assert_eq!(described["cause"], "The execution reached the maximum number of history events (25000).");
+    let last = engine.get_execution_history(&arn, true, 2, None).unwrap()["events"].as_array().unwrap().clone();
+    assert_eq!((last[0]["id"].as_u64(), last[0]["type"].as_str(), last[0]["previousEventId"].as_u64()), (Some(25_000), Some("ExecutionFailed"), Some(24_999)));
+    assert_eq!(last[0]["executionFailedEventDetails"]["cause"], "The execution reached the maximum number of history events (25000).");
+    assert_eq!((last[1]["id"].as_u64(), last[1]["type"].as_str()), (Some(24_999), Some("ChoiceStateExited")));
+    // No gap, nothing past the quota.
+    let mut ids = Vec::new();
+    let mut next = None;
+    loop {
+        let page = engine.get_execution_history(&arn, false, 1000, next).unwrap();
+        ids.extend(page["events"].as_array().unwrap().iter().map(|e| e["id"].as_u64().unwrap()));
+        match page["nextToken"].as_str() {
+            Some(t) => next = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(ids, (1..=25_000).collect::<Vec<u64>>());
+}
