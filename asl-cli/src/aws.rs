@@ -273,6 +273,7 @@ mod tests {
 
     use super::*;
     use asl_engine::MemoryStore;
+    use std::sync::Arc;
     use clap::Parser;
     use serde_json::{json, Value};
 

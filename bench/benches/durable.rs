@@ -42,12 +42,6 @@ impl Workload {
             Workload::Tasks100 => "tasks100",
         }
     }
-    fn definition(self) -> &'static str {
-        match self {
-            Workload::Chain100 => chain100::DEFINITION,
-            Workload::Tasks100 => tasks100::DEFINITION,
-        }
-    }
     fn input(self) -> &'static str {
         match self {
             Workload::Chain100 => r#"{"payload": "x"}"#,
