@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::nested;
 use asl_aws::{AwsConfig, AwsHandler, Coverage, HttpConnections, S3Items, S3Results, TransportSettings};
 use crate::store::{Location, Store};
-use crate::worker::Worker;
+use crate::worker::{Retention, Worker};
 use asl_runtime::error::names;
 use asl_runtime::mock::{MockConfig, MockHandler};
 use asl_runtime::{Failure, TaskCall, TaskHandler, Value};
@@ -175,7 +175,8 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
         };
         // Waiting executions are parked in the store, unless the clock is virtual: the store
         // wakes them by the wall clock.
-        let mut worker = Worker::new(store.clone()).with_poll(Duration::from_millis(100)).with_parking(!virtual_time);
+        let mut worker =
+            Worker::new(store.clone()).with_poll(Duration::from_millis(100)).with_parking(!virtual_time).with_retention(retention()?);
         // A distributed Map's ItemReader and ResultWriter go to S3 too; without integrations,
         // to local files.
         if let Some((config, _)) = &aws {
@@ -187,6 +188,18 @@ fn run(serve: impl FnOnce(&mut Worker, &Bindings)) -> Result<(), String> {
         worker.run(Duration::from_millis(50), stdin_closed()).await;
         Ok(())
     })
+}
+
+/// How long ended executions are kept: `ASL_HISTORY_DAYS` (0: forever), else AWS's 90 days.
+fn retention() -> Result<Option<Retention>, String> {
+    match std::env::var("ASL_HISTORY_DAYS") {
+        Err(_) => Ok(Some(Retention::default())),
+        Ok(days) => match days.trim().parse::<u64>() {
+            Ok(0) => Ok(None),
+            Ok(days) => Ok(Some(Retention { history: Duration::from_secs(days.saturating_mul(24 * 3600)) })),
+            Err(_) => Err(format!("ASL_HISTORY_DAYS={days}: not a number of days (0 keeps history forever)")),
+        },
+    }
 }
 
 /// AWS as the AWS CLI would reach it, and the connections of `http:invoke`. Under a virtual

@@ -20,6 +20,28 @@ use std::time::Duration;
 pub const LEASE: Duration = Duration::from_secs(10);
 /// Express executions end after five minutes, as on AWS (Standard ones after a year).
 pub const EXPRESS_LIMIT: Duration = Duration::from_secs(300);
+/// How long after it ended an execution may be redriven (AWS's 14 days): retention keeps
+/// what a redrive reads until then.
+pub const REDRIVE_WINDOW: Duration = Duration::from_secs(14 * 24 * 3600);
+/// How often a worker sweeps ended executions (when it keeps a retention).
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// Executions forgotten per sweep transaction.
+const SWEEP_BATCH: usize = 500;
+
+/// How long ended executions are kept ([`Worker::with_retention`]): their history for
+/// `history` (AWS keeps it 90 days), what only a redrive reads (progress, effects, tokens) for
+/// the redrive window ([`REDRIVE_WINDOW`]) or `history` if shorter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub history: Duration,
+}
+
+impl Default for Retention {
+    /// AWS's: 90 days.
+    fn default() -> Self {
+        Retention { history: Duration::from_secs(90 * 24 * 3600) }
+    }
+}
 
 /// Everything one execution's run needs from its worker.
 #[derive(Clone)]
@@ -185,6 +207,9 @@ pub struct Worker {
     lease: Duration,
     running: Arc<Mutex<HashMap<String, tokio::task::AbortHandle>>>,
     warned: Mutex<std::collections::HashSet<String>>,
+    retention: Option<Retention>,
+    /// When this worker last swept (see `sweep`).
+    swept: Mutex<Option<std::time::Instant>>,
 }
 
 impl Worker {
@@ -211,6 +236,8 @@ impl Worker {
             lease: LEASE,
             running: Arc::default(),
             warned: Mutex::default(),
+            retention: Some(Retention::default()),
+            swept: Mutex::default(),
         }
     }
 
@@ -268,6 +295,41 @@ impl Worker {
     pub fn with_parking(mut self, on: bool) -> Self {
         self.ctx.parking = on;
         self
+    }
+
+    /// How long ended executions are kept (AWS's 90 days of history by default); `None`:
+    /// forever. Every worker of a store sweeps now and then; sweeps are idempotent.
+    pub fn with_retention(mut self, retention: Option<Retention>) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Forgets what ended executions no longer need (see [`Retention`]), at most once a minute,
+    /// a bounded batch at a time.
+    pub fn sweep(&self) -> Result<crate::store::Swept, String> {
+        let Some(retention) = self.retention else { return Ok(Default::default()) };
+        {
+            let mut swept = self.swept.lock().unwrap_or_else(|p| p.into_inner());
+            if swept.is_some_and(|at| at.elapsed() < SWEEP_EVERY) {
+                return Ok(Default::default());
+            }
+            *swept = Some(std::time::Instant::now());
+        }
+        let now = chrono::Utc::now();
+        let ago = |d: Duration| now - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        let remove_before = ago(retention.history);
+        let compact_before = ago(REDRIVE_WINDOW.min(retention.history));
+        let mut total = crate::store::Swept::default();
+        // A few batches per sweep: a backlog drains over several minutes, not in one tick.
+        for _ in 0..10 {
+            let swept = self.ctx.store.sweep(compact_before, remove_before, SWEEP_BATCH).map_err(|e| e.to_string())?;
+            total.compacted += swept.compacted;
+            total.removed += swept.removed;
+            if swept.compacted < SWEEP_BATCH && swept.removed < SWEEP_BATCH {
+                break;
+            }
+        }
+        Ok(total)
     }
 
     pub fn with_concurrency(mut self, n: usize) -> Self {
@@ -337,6 +399,7 @@ impl Worker {
         self.warn_unserved()?;
         // By definition, not by machine: an execution runs the definition it started with,
         // whatever UpdateStateMachine did to its machine since.
+        self.sweep()?;
         let definitions: Vec<String> = self.served.keys().cloned().collect();
         let claimed = store.claim(&self.ctx.worker, &definitions, now, lease, free).map_err(|e| e.to_string())?;
         let mut started = 0;

@@ -1203,7 +1203,7 @@ async fn an_execution_whose_history_is_full_fails_at_event_25000() {
     let (engine, store) = engine();
     engine.create_state_machine("endless", endless::DEFINITION, MachineType::Standard, None).unwrap();
     let arn = start(&engine, "endless", Some("spin"), Some(r#"{"spin": true}"#));
-    let mut worker = Worker::named(store, "w");
+    let mut worker = Worker::named(store.clone(), "w");
     worker.serve::<endless::Workflow, _>(Marker);
     worker.run_until_idle(TICK).await.unwrap();
     let described = engine.describe_execution(&arn).unwrap();
@@ -1226,4 +1226,11 @@ async fn an_execution_whose_history_is_full_fails_at_event_25000() {
         }
     }
     assert_eq!(ids, (1..=25_000).collect::<Vec<u64>>());
+    // No room left for a redrive, as on AWS; nor after AWS's 14 days.
+    let refused = engine.redrive_execution(&arn).unwrap_err();
+    assert_eq!((refused.code, refused.message.contains("24999 events or more")), ("ExecutionNotRedrivable", true), "{refused:?}");
+    let clock = asl_runtime::TokioClock::starting_at(chrono::Utc::now());
+    tokio::time::advance(Duration::from_secs(15 * 24 * 3600)).await;
+    let refused = Engine::new(store).with_clock(clock).redrive_execution(&arn).unwrap_err();
+    assert!(refused.message.contains("closed more than 14 days ago"), "{refused:?}");
 }

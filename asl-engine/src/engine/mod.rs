@@ -25,6 +25,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
+/// AWS redrives an execution at most this many times.
+pub const MAX_REDRIVES: u32 = 1000;
 /// An API error as AWS reports it: a code (`ExecutionDoesNotExist`) and a message.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -434,6 +436,8 @@ impl Engine {
 
     /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution runs on from the
     /// state that did not finish, entered afresh; the states before it are not run again.
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution carries on from
+    /// where it stopped, within AWS's limits (14 days, 24,999 events, 1,000 redrives).
     pub fn redrive_execution(&self, arn: &str) -> ApiResult {
         let e = self.execution(arn)?;
         let m = self.machine(&e.state_machine_name)?;
@@ -442,6 +446,19 @@ impl Engine {
         }
         if !matches!(e.status, Status::Failed | Status::TimedOut | Status::Aborted) {
             return Err(ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' is {}, not FAILED, TIMED_OUT or ABORTED", e.status.as_str())));
+        }
+        // AWS's other conditions: closed within the redrive window (after it, retention may
+        // have removed what a redrive reads), room left in the history, fewer than 1,000
+        // redrives.
+        let not_redrivable = |why: String| ApiError::new("ExecutionNotRedrivable", format!("Execution '{arn}' cannot be redriven: {why}"));
+        if e.stop_date.is_some_and(|stopped| (self.now)() - stopped > chrono::Duration::from_std(crate::worker::REDRIVE_WINDOW).unwrap_or_default()) {
+            return Err(not_redrivable("it closed more than 14 days ago".into()));
+        }
+        if self.store.last_event_id(&e.arn)? >= asl_runtime::driver::MAX_HISTORY_EVENTS - 1 {
+            return Err(not_redrivable(format!("its history has {} events or more", asl_runtime::driver::MAX_HISTORY_EVENTS - 1)));
+        }
+        if e.redrive_count >= MAX_REDRIVES {
+            return Err(not_redrivable(format!("it was redriven {MAX_REDRIVES} times")));
         }
         // The worker that takes it up carries on from where it failed (see `worker`).
         let now = (self.now)();

@@ -17,7 +17,7 @@ use super::common::{
 };
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, MapRunRecord, MapRunSettings, MapRunStatus, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
-    Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord,
+    Qualifier, Result, Route, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Swept, Tag, TokenOutcome, TokenRecord,
     VersionRecord, MAX_ALIASES, MAX_TAGS, MAX_VERSIONS,
 };
 
@@ -764,6 +764,38 @@ impl Store for MemoryStore {
             e.wake_at = None;
         }
         Ok(())
+    }
+
+    fn sweep(&self, compact_before: DateTime<Utc>, remove_before: DateTime<Utc>, limit: usize) -> Result<Swept> {
+        let mut inner = self.lock()?;
+        let ended_before = |e: &ExecutionRecord, t: DateTime<Utc>| e.status != Status::Running && e.stop_date.is_some_and(|d| d < t);
+        let mut removed: Vec<String> = inner.executions.values().filter(|e| ended_before(e, remove_before)).map(|e| e.arn.clone()).collect();
+        removed.sort();
+        removed.truncate(limit);
+        for arn in &removed {
+            if let Some(e) = inner.executions.remove(arn) {
+                inner.execution_names.remove(&(e.state_machine_name, e.name));
+            }
+            inner.events.remove(arn);
+            inner.map_runs.retain(|_, run| &run.execution_arn != arn);
+        }
+        let mut compacted: Vec<String> = inner
+            .executions
+            .values()
+            .filter(|e| ended_before(e, compact_before))
+            .filter(|e| inner.progress.contains_key(&e.arn) || inner.effects.contains_key(&e.arn) || inner.execution_tokens.contains_key(&e.arn))
+            .map(|e| e.arn.clone())
+            .collect();
+        compacted.sort();
+        compacted.truncate(limit);
+        for arn in removed.iter().chain(&compacted) {
+            inner.progress.remove(arn);
+            inner.effects.remove(arn);
+            for token in inner.execution_tokens.remove(arn).unwrap_or_default() {
+                inner.tokens.remove(&token);
+            }
+        }
+        Ok(Swept { compacted: compacted.len(), removed: removed.len() })
     }
 
     fn park(&self, arn: &str, worker: &str, token: Option<&str>, wake: DateTime<Utc>) -> Result<bool> {

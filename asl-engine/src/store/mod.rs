@@ -434,6 +434,15 @@ pub enum Written {
     Effect(String),
 }
 
+/// What a retention sweep ([`Store::sweep`]) forgot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Ended executions whose progress, recorded effects and tokens were removed.
+    pub compacted: usize,
+    /// Ended executions removed altogether, with their history.
+    pub removed: usize,
+}
+
 /// The execution store. Every method is one atomic transaction.
 pub trait Store: Send + Sync + 'static {
     // ---- state machines
@@ -561,6 +570,13 @@ pub trait Store: Send + Sync + 'static {
             })
             .collect())
     }
+
+    /// Retention: forgets what ended executions no longer need. Of those that ended before
+    /// `compact_before` (past AWS's redrive window), the progress, the recorded effects and the
+    /// task tokens, which only a redrive reads; of those that ended before `remove_before`
+    /// (AWS keeps history 90 days), everything: the execution, its history, its Map Runs. At
+    /// most `limit` executions of each kind per call, so that no sweep holds the store long.
+    fn sweep(&self, compact_before: DateTime<Utc>, remove_before: DateTime<Utc>, limit: usize) -> Result<Swept>;
 
     // ---- effects already performed (task results, timer deadlines, children's outcomes)
     /// Records `value` under (`arn`, `key`) unless something is there already; returns what is

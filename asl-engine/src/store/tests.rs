@@ -1061,6 +1061,37 @@ fn parked_executions_wake_at_their_time_or_on_an_answer(store: &dyn Store) {
     assert_eq!((woken[0].wake_at, store.execution(&timer.arn).unwrap().unwrap().wake_at), (None, None), "awake once claimed");
 }
 
+/// Retention forgets, of ended executions, first what only a redrive reads, then everything;
+/// running ones and recent ones keep it all.
+fn sweeps_forget_what_ended_executions_no_longer_need(store: &dyn Store) {
+    store.create_state_machine(machine("m")).unwrap();
+    let (old, middle, recent, running) = (start(store, "m", "old", at(0)), start(store, "m", "middle", at(1)), start(store, "m", "recent", at(2)), start(store, "m", "running", at(3)));
+    store.claim("w", &all_machines(), at(4), at(1_000), 10).unwrap();
+    for (e, stop) in [(&old, 10), (&middle, 20), (&recent, 30), (&running, 0)] {
+        store.checkpoint(&e.arn, "w", "", Some(&b"p"[..]), &[event(2, "TaskStateEntered")]).unwrap();
+        store.record_effect(&e.arn, "k", "v").unwrap();
+        store.issue_token(&token(&format!("t-{}", e.name), &e.arn, None)).unwrap();
+        if stop > 0 {
+            store.finish(&e.arn, Some("w"), &ending(Status::Failed, at(stop)), &[event(3, "ExecutionFailed")]).unwrap();
+        }
+    }
+    // Ended before 25: compacted; before 15: removed. One of each kind per call.
+    assert_eq!(store.sweep(at(25), at(15), 1).unwrap(), Swept { compacted: 1, removed: 1 });
+    assert_eq!(store.sweep(at(25), at(15), 1).unwrap(), Swept { compacted: 0, removed: 0 });
+    assert_eq!(store.execution(&old.arn).unwrap(), None, "removed, history and all");
+    assert_eq!(store.history(&old.arn, false, &Page::default()), Err(StoreError::ExecutionDoesNotExist(old.arn.clone())));
+    assert_eq!(store.token("t-old").unwrap(), None);
+    let kept = store.execution(&middle.arn).unwrap().unwrap();
+    assert_eq!(kept.status, Status::Failed);
+    assert_eq!(ids(&store.history(&middle.arn, false, &Page::default()).unwrap().items), vec![1, 2, 3], "history stays");
+    assert_eq!((store.progress(&middle.arn, "").unwrap(), store.effect(&middle.arn, "k").unwrap(), store.token("t-middle").unwrap()), (None, None, None));
+    for e in [&recent, &running] {
+        assert!(store.progress(&e.arn, "").unwrap().is_some() && store.effect(&e.arn, "k").unwrap().is_some() && store.token(&format!("t-{}", e.name)).unwrap().is_some());
+    }
+    // The name of a removed execution is free again.
+    assert!(store.start_execution(execution("m", "old", "{}", at(40)), &[event(1, "ExecutionStarted")]).unwrap().created);
+}
+
 /// The PostgreSQL database the tests use.
 fn test_postgres_url() -> String {
     std::env::var("ASL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -1177,6 +1208,7 @@ for_each_store!(
     map_runs_are_kept_as_last_reported_and_listed_per_execution,
     commit_answers_each_write_as_its_own_method,
     parked_executions_wake_at_their_time_or_on_an_answer,
+    sweeps_forget_what_ended_executions_no_longer_need,
 );
 
 // ---- the two stores answer alike
@@ -1369,6 +1401,7 @@ fn a_version_2_file_is_migrated_to_version_3() {
 /// What version 6 added, taken away from a file to make it an older one.
 /// What versions 6 and 7 added (a file of version 5 or older has none of it).
 const WITHOUT_V6: &str = "DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;
+     DROP INDEX executions_ended; DROP INDEX executions_to_compact; ALTER TABLE executions DROP COLUMN compacted;
      ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
      ALTER TABLE executions DROP COLUMN version; ALTER TABLE executions DROP COLUMN alias; DROP TABLE versions; DROP TABLE aliases;
      DROP TABLE map_runs;";
@@ -1437,7 +1470,11 @@ fn a_version_6_file_is_migrated_to_version_7() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;").unwrap();
+    conn.execute_batch(
+        "DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;
+         DROP INDEX executions_ended; DROP INDEX executions_to_compact; ALTER TABLE executions DROP COLUMN compacted;",
+    )
+    .unwrap();
     conn.pragma_update(None, "user_version", 6).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();

@@ -51,7 +51,7 @@ use super::common::{
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, MapRunRecord,
     MapRunSettings, Page, Paged, Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome,
-    TokenRecord, VersionRecord, Write, Written, MAX_TAGS,
+    Swept, TokenRecord, VersionRecord, Write, Written, MAX_TAGS,
 };
 
 /// The schema the store's tables live in unless the URL names another (`?schema=`).
@@ -496,6 +496,40 @@ impl Store for PostgresStore {
         self.locked("releasing an execution", async |tx| {
             tx.exec("UPDATE executions SET owner = NULL, lease_until = NULL WHERE arn = $1 AND owner = $2", &[&arn, &worker]).await?;
             Ok(())
+        })
+    }
+
+    fn sweep(&self, compact_before: DateTime<Utc>, remove_before: DateTime<Utc>, max: usize) -> Result<Swept> {
+        let (compact_before, remove_before, max) = (ms(compact_before), ms(remove_before), limit(max));
+        self.locked("sweeping ended executions", async |tx| {
+            let removed: Vec<String> = tx
+                .all(
+                    "SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < $1 ORDER BY stop_date LIMIT $2 FOR UPDATE SKIP LOCKED",
+                    &[&remove_before, &max],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let compacted: Vec<String> = tx
+                .all(
+                    "SELECT arn FROM executions WHERE status <> 'RUNNING' AND NOT compacted AND stop_date < $1 AND arn <> ALL($3)
+                     ORDER BY stop_date LIMIT $2 FOR UPDATE SKIP LOCKED",
+                    &[&compact_before, &max, &removed],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let both: Vec<&String> = removed.iter().chain(&compacted).collect();
+            for sql in ["DELETE FROM progress WHERE arn = ANY($1)", "DELETE FROM effects WHERE arn = ANY($1)", "DELETE FROM tokens WHERE execution_arn = ANY($1)"] {
+                tx.exec(sql, &[&both]).await?;
+            }
+            for sql in ["DELETE FROM events WHERE arn = ANY($1)", "DELETE FROM map_runs WHERE execution_arn = ANY($1)", "DELETE FROM executions WHERE arn = ANY($1)"] {
+                tx.exec(sql, &[&removed]).await?;
+            }
+            tx.exec("UPDATE executions SET compacted = TRUE WHERE arn = ANY($1)", &[&compacted]).await?;
+            Ok(Swept { compacted: compacted.len(), removed: removed.len() })
         })
     }
 

@@ -54,7 +54,9 @@ CREATE TABLE executions (
     version            INTEGER,
     alias              TEXT,
     -- Parked until then (or until its token is answered); NULL: not parked.
-    wake_at            TIMESTAMPTZ
+    wake_at            TIMESTAMPTZ,
+    -- Retention removed what only a redrive reads (progress, effects, tokens).
+    compacted          BOOLEAN NOT NULL DEFAULT FALSE
 );
 -- An execution name is unique within its machine.
 CREATE UNIQUE INDEX executions_by_name ON executions (state_machine_name, name);
@@ -65,6 +67,9 @@ CREATE INDEX executions_by_status ON executions (status, start_date);
 -- parked ones by when they wake; a claim never reads the executions still parked.
 CREATE INDEX executions_awake ON executions (definition_hash, start_date) WHERE status = 'RUNNING' AND wake_at IS NULL;
 CREATE INDEX executions_parked ON executions (wake_at) WHERE status = 'RUNNING' AND wake_at IS NOT NULL;
+-- Retention: ended executions by when they ended.
+CREATE INDEX executions_ended ON executions (stop_date) WHERE status <> 'RUNNING';
+CREATE INDEX executions_to_compact ON executions (stop_date) WHERE status <> 'RUNNING' AND NOT compacted;
 
 CREATE TABLE events (
     arn   TEXT NOT NULL,

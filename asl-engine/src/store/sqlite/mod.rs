@@ -53,7 +53,7 @@ use super::common::{
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, MapRunSettings, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
     Qualifier, Result, StateMachineRecord, Started, Status, Store, StoreError, StoredEvent, Tag, TokenOutcome, TokenRecord, VersionRecord,
-    Write, Written, MAX_TAGS,
+    Swept, Write, Written, MAX_TAGS,
 };
 
 /// How long a call waits for another process's transaction before giving up with
@@ -569,6 +569,40 @@ impl Store for SqliteStore {
                 .and_then(|mut stmt| stmt.execute([arn, worker]))
                 .context(what)?;
             Ok(())
+        })
+    }
+
+    fn sweep(&self, compact_before: DateTime<Utc>, remove_before: DateTime<Utc>, max: usize) -> Result<Swept> {
+        let what = "sweeping ended executions";
+        let arns = |tx: &Transaction<'_>, sql: &str, before: DateTime<Utc>| -> Result<Vec<String>> {
+            tx.prepare_cached(sql)
+                .and_then(|mut stmt| stmt.query_map(params![date_text(before), limit(max)], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>())
+                .context(what)
+        };
+        let forget = |tx: &Transaction<'_>, tables: &[&str], arn: &str| -> Result<()> {
+            for sql in tables {
+                tx.prepare_cached(sql).and_then(|mut stmt| stmt.execute([arn])).context(what)?;
+            }
+            Ok(())
+        };
+        const REDRIVE_STATE: [&str; 3] =
+            ["DELETE FROM progress WHERE arn = ?1", "DELETE FROM effects WHERE arn = ?1", "DELETE FROM tokens WHERE execution_arn = ?1"];
+        self.write(what, |tx| {
+            let removed = arns(tx, "SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < ?1 ORDER BY stop_date LIMIT ?2", remove_before)?;
+            for arn in &removed {
+                forget(tx, &REDRIVE_STATE, arn)?;
+                forget(tx, &["DELETE FROM events WHERE arn = ?1", "DELETE FROM map_runs WHERE execution_arn = ?1", "DELETE FROM executions WHERE arn = ?1"], arn)?;
+            }
+            let compacted = arns(
+                tx,
+                "SELECT arn FROM executions WHERE status <> 'RUNNING' AND compacted = 0 AND stop_date < ?1 ORDER BY stop_date LIMIT ?2",
+                compact_before,
+            )?;
+            for arn in &compacted {
+                forget(tx, &REDRIVE_STATE, arn)?;
+                forget(tx, &["UPDATE executions SET compacted = 1 WHERE arn = ?1"], arn)?;
+            }
+            Ok(Swept { compacted: compacted.len(), removed: removed.len() })
         })
     }
 

@@ -171,11 +171,15 @@ CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, start_date, arn);
 ";
 
 /// Version 6 → 7: parked executions (when each may be claimed again), and the indexes that
-/// let a claim pass over the parked ones without reading them.
+/// let a claim pass over the parked ones without reading them; retention (which ended
+/// executions still keep what only a redrive reads, by when they ended).
 const MIGRATE_TO_V7: &str = "
 ALTER TABLE executions ADD COLUMN wake_at TEXT;
 CREATE INDEX executions_awake ON executions (status, definition_hash) WHERE wake_at IS NULL;
 CREATE INDEX executions_parked ON executions (wake_at) WHERE wake_at IS NOT NULL;
+ALTER TABLE executions ADD COLUMN compacted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX executions_ended ON executions (stop_date) WHERE status <> 'RUNNING';
+CREATE INDEX executions_to_compact ON executions (stop_date) WHERE status <> 'RUNNING' AND compacted = 0;
 ";
 
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
