@@ -399,7 +399,11 @@ impl Worker {
         self.warn_unserved()?;
         // By definition, not by machine: an execution runs the definition it started with,
         // whatever UpdateStateMachine did to its machine since.
-        self.sweep()?;
+        // Retention is housekeeping: a sweep that fails is said and tried again next minute,
+        // and never keeps executions from being claimed.
+        if let Err(e) = self.sweep() {
+            eprintln!("asl worker {}: retention sweep: {e}", self.ctx.worker);
+        }
         let definitions: Vec<String> = self.served.keys().cloned().collect();
         let claimed = store.claim(&self.ctx.worker, &definitions, now, lease, free).map_err(|e| e.to_string())?;
         let mut started = 0;

@@ -165,16 +165,28 @@ fn killed_workers_resume_every_execution_without_losing_or_redoing_work() {
         calls,
         calls.saturating_sub(effects.len()),
     ));
-    assert_eq!(got, expected, "outputs differ from the uninterrupted run (seed {seed})");
+    assert_same_run(&engine_crash, &arns, (&got, &expected), (&effects, &expected_effects), &format!("seed {seed}"));
+}
+
+/// A run that was interrupted ended as the uninterrupted one did: the same outputs, each side
+/// effect once and the same ones, and every history whole (no gap, no repeated id, ending in
+/// ExecutionSucceeded). `what`: which run, for the messages.
+fn assert_same_run(
+    engine: &Engine,
+    arns: &[String],
+    (got, expected): (&BTreeMap<String, (String, Option<String>)>, &BTreeMap<String, (String, Option<String>)>),
+    (effects, expected_effects): (&[String], &BTreeSet<String>),
+    what: &str,
+) {
+    assert_eq!(got, expected, "outputs differ from the uninterrupted run ({what})");
     let unique: BTreeSet<String> = effects.iter().cloned().collect();
-    assert_eq!(unique.len(), effects.len(), "a side effect happened twice (seed {seed})");
-    assert_eq!(unique, expected_effects, "side effects differ from the uninterrupted run (seed {seed})");
-    // The history of each execution has no gap and no repeated id.
-    for arn in &arns {
-        let events = engine_crash.get_execution_history(arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
+    assert_eq!(unique.len(), effects.len(), "a side effect happened twice ({what})");
+    assert_eq!(&unique, expected_effects, "side effects differ from the uninterrupted run ({what})");
+    for arn in arns {
+        let events = engine.get_execution_history(arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
         let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
-        assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "history ids of {arn} (seed {seed})");
-        assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+        assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "history ids of {arn} ({what})");
+        assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded", "{arn} ({what})");
     }
 }
 
@@ -335,16 +347,7 @@ fn three_workers_on_postgres_killed_in_turn_and_a_database_restart_lose_and_redo
         }
         let effects = lines(&ledger);
         reinvoked += lines(&ledger.with_extension("calls")).len().saturating_sub(effects.len());
-        assert_eq!(got, expected, "round {rounds}: outputs differ from the uninterrupted run (seed {seed})");
-        let unique: BTreeSet<String> = effects.iter().cloned().collect();
-        assert_eq!(unique.len(), effects.len(), "round {rounds}: a side effect happened twice (seed {seed})");
-        assert_eq!(unique, expected_effects, "round {rounds}: side effects differ from the uninterrupted run (seed {seed})");
-        for arn in &arns {
-            let events = engine.get_execution_history(arn, false, 1000, None).unwrap()["events"].as_array().unwrap().clone();
-            let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
-            assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "round {rounds}: history ids of {arn} (seed {seed})");
-            assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
-        }
+        assert_same_run(&engine, &arns, (&got, &expected), (&effects, &expected_effects), &format!("round {rounds}, seed {seed}"));
     }
     report(&format!(
         "postgres kill test: {kills} SIGKILLs of 3 workers over {rounds} rounds of {} executions (seed {seed}) in {:.1} s, \

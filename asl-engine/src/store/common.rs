@@ -7,6 +7,22 @@ use serde_json::{json, Map, Value};
 
 use super::{Page, Paged, Result, StoredEvent, StoreError};
 
+/// The column lists of the SQL stores (SQLite's and PostgreSQL's tables have the same columns):
+/// what every query of a record selects, in the order the row readers read.
+pub(super) mod columns {
+    pub(in crate::store) const MACHINE: &str =
+        "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status, revision_id";
+    pub(in crate::store) const VERSION: &str =
+        "machine, number, arn, definition, definition_hash, role_arn, description, revision_id, creation_date";
+    pub(in crate::store) const MAP_RUN: &str = "execution_arn, report";
+    pub(in crate::store) const ALIAS: &str = "machine, name, arn, description, routing, creation_date, update_date";
+    pub(in crate::store) const ACTIVITY: &str = "name, arn, creation_date";
+    pub(in crate::store) const EXECUTION: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
+         start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias, wake_at";
+    pub(in crate::store) const TOKEN: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
+         last_heartbeat, taken, heartbeats, worker_name";
+}
+
 /// Page size when the caller asks for none (AWS's default for list calls).
 pub(super) const DEFAULT_PAGE: usize = 100;
 /// The most a caller may ask for in one page (AWS's maximum).

@@ -9,15 +9,10 @@ use rusqlite::types::Type;
 use rusqlite::Row;
 use std::error::Error as StdError;
 
-pub(super) const MACHINE_COLUMNS: &str = "name, arn, definition, definition_hash, machine_type, role_arn, creation_date, update_date, status, revision_id";
-pub(super) const VERSION_COLUMNS: &str = "machine, number, arn, definition, definition_hash, role_arn, description, revision_id, creation_date";
-pub(super) const MAP_RUN_COLUMNS: &str = "execution_arn, report";
-pub(super) const ALIAS_COLUMNS: &str = "machine, name, arn, description, routing, creation_date, update_date";
-pub(super) const ACTIVITY_COLUMNS: &str = "name, arn, creation_date";
-pub(super) const EXECUTION_COLUMNS: &str = "arn, state_machine_name, name, status, input, output, error, cause, \
-     start_date, stop_date, redrive_count, owner, lease_until, test_case, definition_hash, version, alias, wake_at";
-pub(super) const TOKEN_COLUMNS: &str = "token, execution_arn, state, activity_arn, input, outcome, output, error, cause, \
-     last_heartbeat, taken, heartbeats, worker_name";
+pub(super) use crate::store::common::columns::{
+    ACTIVITY as ACTIVITY_COLUMNS, ALIAS as ALIAS_COLUMNS, EXECUTION as EXECUTION_COLUMNS, MACHINE as MACHINE_COLUMNS,
+    MAP_RUN as MAP_RUN_COLUMNS, TOKEN as TOKEN_COLUMNS, VERSION as VERSION_COLUMNS,
+};
 
 /// A column that holds something this code cannot read back (which only a foreign write or
 /// corruption causes).
