@@ -94,7 +94,10 @@ impl Committer {
         let mut writes = Vec::with_capacity(others.len() + 1);
         writes.push(own);
         writes.extend(others);
-        let result = self.store.commit(&writes);
+        // A store that panics fails this batch, not every write queued after it: the lead is
+        // handed on whatever happens.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.store.commit(&writes)))
+            .unwrap_or_else(|_| Err(StoreError::Backend("the store panicked during a group commit".into())));
         self.hand_on();
         match result {
             Ok(results) => {

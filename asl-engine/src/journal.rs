@@ -37,6 +37,9 @@ pub struct StoreJournal {
     committer: Option<Arc<Committer>>,
     /// Waits park the execution in the store (see `Journal::park`) instead of waiting here.
     parking: bool,
+    /// When the execution's own time limit runs out (a Standard one's year): a parked wait
+    /// wakes then at the latest, and the resumed run times out.
+    deadline: Option<chrono::DateTime<chrono::Utc>>,
     interrupted: AtomicBool,
     /// The run started the execution (no checkpoint existed): it has recorded every effect
     /// there is itself, each under a key of its own, so looking one up can only find nothing.
@@ -53,14 +56,17 @@ impl StoreJournal {
             poll,
             committer: None,
             parking: false,
+            deadline: None,
             interrupted: AtomicBool::new(false),
             fresh: AtomicBool::new(false),
         }
     }
 
-    /// Parks executions that wait, so they hold no memory here (see [`Journal::park`]).
-    pub fn parking(mut self, on: bool) -> Self {
+    /// Parks executions that wait, so they hold no memory here (see [`Journal::park`]), never
+    /// past `deadline`, the end of the execution's own time limit.
+    pub fn parking(mut self, on: bool, deadline: Option<chrono::DateTime<chrono::Utc>>) -> Self {
         self.parking = on;
+        self.deadline = deadline;
         self
     }
 
@@ -110,6 +116,13 @@ pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
     crate::store::StoredEvent { id: e.id, event: e.to_json() }
 }
 
+/// The events a run writes as it goes, up to AWS's quota: those past event 24,999 are cut when
+/// the run ends (`asl_runtime::driver` fails it there), and must not take the id of the
+/// ExecutionFailed that then ends the history.
+fn within_quota(events: &[HistoryEvent]) -> Vec<crate::store::StoredEvent> {
+    events.iter().filter(|e| e.id < asl_runtime::driver::MAX_HISTORY_EVENTS).map(stored).collect()
+}
+
 impl Journal for StoreJournal {
     fn checkpoint<'a>(&'a self, place: &'a str, progress: &'a [u8], events: &'a [HistoryEvent]) -> BoxFuture<'a, Result<(), Interrupted>> {
         let write = Write::Checkpoint {
@@ -117,7 +130,7 @@ impl Journal for StoreJournal {
             worker: self.worker.clone(),
             place: place.to_owned(),
             progress: Some(progress.to_vec()),
-            events: events.iter().map(stored).collect(),
+            events: within_quota(events),
         };
         Box::pin(async move { self.write(write).await.map(|_| ()) })
     }
@@ -152,7 +165,7 @@ impl Journal for StoreJournal {
         if events.is_empty() {
             return Ok(());
         }
-        let events: Vec<_> = events.iter().map(stored).collect();
+        let events = within_quota(events);
         self.store.checkpoint(&self.arn, &self.worker, "", None, &events).map_err(|e| self.fail(e))
     }
 
@@ -168,6 +181,7 @@ impl Journal for StoreJournal {
         if !self.parking {
             return Ok(false);
         }
+        let wake = self.deadline.map_or(wake, |deadline| wake.min(deadline));
         self.store.park(&self.arn, &self.worker, token, wake).map_err(|e| self.fail(e))
     }
 

@@ -23,10 +23,11 @@ pub const EXPRESS_LIMIT: Duration = Duration::from_secs(300);
 /// How long after it ended an execution may be redriven (AWS's 14 days): retention keeps
 /// what a redrive reads until then.
 pub const REDRIVE_WINDOW: Duration = Duration::from_secs(14 * 24 * 3600);
-/// How often a worker sweeps ended executions (when it keeps a retention).
+/// How often a worker sweeps ended executions (when it keeps a retention), unless the last
+/// sweep left more to do.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
-/// Executions forgotten per sweep transaction.
-const SWEEP_BATCH: usize = 500;
+/// Executions forgotten per sweep: one short transaction, between two ticks.
+const SWEEP_BATCH: usize = 200;
 
 /// How long ended executions are kept ([`Worker::with_retention`]): their history for
 /// `history` (AWS keeps it 90 days), what only a redrive reads (progress, effects, tokens) for
@@ -128,7 +129,7 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     let mut journal =
         StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll)
             .grouped(ctx.committer.clone())
-            .parking(ctx.parking);
+            .parking(ctx.parking, record.start_date.checked_add_signed(chrono::Duration::days(365)));
     // A redriven execution may have no checkpoint yet its failed effects were forgotten, and
     // others kept: only a first run with no checkpoint can skip looking effects up.
     if progress.is_none() && record.redrive_count == 0 {
@@ -208,8 +209,8 @@ pub struct Worker {
     running: Arc<Mutex<HashMap<String, tokio::task::AbortHandle>>>,
     warned: Mutex<std::collections::HashSet<String>>,
     retention: Option<Retention>,
-    /// When this worker last swept (see `sweep`).
-    swept: Mutex<Option<std::time::Instant>>,
+    /// When this worker sweeps next (see `sweep`); `None`: at once.
+    next_sweep: Mutex<Option<std::time::Instant>>,
 }
 
 impl Worker {
@@ -237,7 +238,7 @@ impl Worker {
             running: Arc::default(),
             warned: Mutex::default(),
             retention: Some(Retention::default()),
-            swept: Mutex::default(),
+            next_sweep: Mutex::default(),
         }
     }
 
@@ -304,32 +305,26 @@ impl Worker {
         self
     }
 
-    /// Forgets what ended executions no longer need (see [`Retention`]), at most once a minute,
-    /// a bounded batch at a time.
+    /// Forgets what ended executions no longer need (see [`Retention`]): one bounded batch,
+    /// once a minute, or at once again while a backlog is left. [`run`](Self::run) calls it
+    /// between ticks.
     pub fn sweep(&self) -> Result<crate::store::Swept, String> {
         let Some(retention) = self.retention else { return Ok(Default::default()) };
-        {
-            let mut swept = self.swept.lock().unwrap_or_else(|p| p.into_inner());
-            if swept.is_some_and(|at| at.elapsed() < SWEEP_EVERY) {
-                return Ok(Default::default());
-            }
-            *swept = Some(std::time::Instant::now());
+        let mut next = self.next_sweep.lock().unwrap_or_else(|p| p.into_inner());
+        if next.is_some_and(|at| std::time::Instant::now() < at) {
+            return Ok(Default::default());
         }
+        *next = Some(std::time::Instant::now() + SWEEP_EVERY);
         let now = chrono::Utc::now();
-        let ago = |d: Duration| now - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
-        let remove_before = ago(retention.history);
-        let compact_before = ago(REDRIVE_WINDOW.min(retention.history));
-        let mut total = crate::store::Swept::default();
-        // A few batches per sweep: a backlog drains over several minutes, not in one tick.
-        for _ in 0..10 {
-            let swept = self.ctx.store.sweep(compact_before, remove_before, SWEEP_BATCH).map_err(|e| e.to_string())?;
-            total.compacted += swept.compacted;
-            total.removed += swept.removed;
-            if swept.compacted < SWEEP_BATCH && swept.removed < SWEEP_BATCH {
-                break;
-            }
+        let ago = |d: Duration| chrono::Duration::from_std(d).ok().and_then(|d| now.checked_sub_signed(d));
+        // A retention longer than the calendar keeps history for ever.
+        let remove_before = ago(retention.history).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        let compact_before = ago(REDRIVE_WINDOW.min(retention.history)).unwrap_or(remove_before);
+        let swept = self.ctx.store.sweep(compact_before, remove_before, SWEEP_BATCH).map_err(|e| e.to_string())?;
+        if swept.compacted == SWEEP_BATCH || swept.removed == SWEEP_BATCH {
+            *next = None;
         }
-        Ok(total)
+        Ok(swept)
     }
 
     pub fn with_concurrency(mut self, n: usize) -> Self {
@@ -399,11 +394,6 @@ impl Worker {
         self.warn_unserved()?;
         // By definition, not by machine: an execution runs the definition it started with,
         // whatever UpdateStateMachine did to its machine since.
-        // Retention is housekeeping: a sweep that fails is said and tried again next minute,
-        // and never keeps executions from being claimed.
-        if let Err(e) = self.sweep() {
-            eprintln!("asl worker {}: retention sweep: {e}", self.ctx.worker);
-        }
         let definitions: Vec<String> = self.served.keys().cloned().collect();
         let claimed = store.claim(&self.ctx.worker, &definitions, now, lease, free).map_err(|e| e.to_string())?;
         let mut started = 0;
@@ -435,6 +425,11 @@ impl Worker {
         loop {
             if let Err(e) = self.tick() {
                 eprintln!("asl worker {}: {e}", self.ctx.worker);
+            }
+            // Housekeeping after the tick, whose leases are fresh: a sweep that fails is said and
+            // tried again next minute.
+            if let Err(e) = self.sweep() {
+                eprintln!("asl worker {}: retention sweep: {e}", self.ctx.worker);
             }
             tokio::select! {
                 () = &mut shutdown => break,

@@ -1163,7 +1163,7 @@ fn run_parked_timeouts(parking: bool) -> (Vec<String>, Value, bool) {
     let serving = rt.spawn(async move { w.run(Duration::from_millis(20), std::future::pending()).await });
     let mut seen_parked = false;
     let output = rt.block_on(async {
-        for _ in 0..500 {
+        for _ in 0..1000 {
             let e = store.execution(&arn).unwrap().unwrap();
             seen_parked |= e.wake_at.is_some() && e.owner.is_none();
             if e.status != asl_engine::Status::Running {
@@ -1179,8 +1179,9 @@ fn run_parked_timeouts(parking: bool) -> (Vec<String>, Value, bool) {
     (kinds, output, seen_parked)
 }
 
-/// A Wait and a callback's TimeoutSeconds run out while the execution is parked: it wakes on
-/// time, each time, and ends as a run that waited in memory does.
+/// A Wait, a callback's TimeoutSeconds and another's HeartbeatSeconds run out while the
+/// execution is parked: it wakes on time, each time, and ends as a run that waited in memory
+/// does.
 #[test]
 fn a_parked_execution_wakes_when_its_wait_or_its_timeout_is_over() {
     let (in_memory, expected, parked_anyway) = run_parked_timeouts(false);
@@ -1190,6 +1191,7 @@ fn a_parked_execution_wakes_when_its_wait_or_its_timeout_is_over() {
     assert_eq!(parked, in_memory);
     assert_eq!(output, expected);
     assert_eq!(output["timedOut"]["Error"], "States.Timeout");
+    assert_eq!(output["silent"]["Error"], "States.Timeout");
 }
 
 // ---- AWS's 25,000-event history quota

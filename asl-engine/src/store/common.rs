@@ -170,6 +170,11 @@ pub(super) fn not_redrivable(arn: &str, status: super::Status) -> StoreError {
     ))
 }
 
+/// RedriveExecution of an execution whose redrive state retention removed (`Store::sweep`).
+pub(super) fn swept_away(arn: &str) -> StoreError {
+    StoreError::InvalidState(format!("Execution '{arn}' closed more than 14 days ago: what a redrive starts from is no longer kept"))
+}
+
 /// `create_activity` with a new name but the ARN of another activity (ARNs embed the name, so
 /// only a caller building them wrongly gets this).
 pub(super) fn arn_taken(arn: &str, other_name: &str) -> StoreError {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::common::{
     aborted_event, alias_exists, arn_taken, date_text, map_run_end, merge_map_run, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
-    parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, stale_revision,
+    parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, stale_revision, swept_away,
     too_many_aliases, too_many_versions, version_in_use,
 };
 use super::{
@@ -60,6 +60,8 @@ struct Inner {
     aliases: BTreeMap<(String, String), AliasRecord>,
     /// By arn.
     map_runs: HashMap<String, MapRunRecord>,
+    /// Ended executions whose redrive state a sweep removed.
+    compacted: std::collections::HashSet<String>,
 }
 
 struct TokenEntry {
@@ -606,6 +608,9 @@ impl Store for MemoryStore {
     fn redrive_execution(&self, arn: &str, now: DateTime<Utc>) -> Result<ExecutionRecord> {
         let now = millis(now);
         let mut inner = self.lock()?;
+        if inner.compacted.contains(arn) {
+            return Err(swept_away(arn));
+        }
         let e = inner.execution_mut(arn)?;
         if !redrivable(e.status) {
             return Err(not_redrivable(arn, e.status));
@@ -782,12 +787,15 @@ impl Store for MemoryStore {
         let mut compacted: Vec<String> = inner
             .executions
             .values()
-            .filter(|e| ended_before(e, compact_before))
-            .filter(|e| inner.progress.contains_key(&e.arn) || inner.effects.contains_key(&e.arn) || inner.execution_tokens.contains_key(&e.arn))
+            .filter(|e| ended_before(e, compact_before) && !inner.compacted.contains(&e.arn))
             .map(|e| e.arn.clone())
             .collect();
         compacted.sort();
         compacted.truncate(limit);
+        inner.compacted.extend(compacted.iter().cloned());
+        for arn in &removed {
+            inner.compacted.remove(arn);
+        }
         for arn in removed.iter().chain(&compacted) {
             inner.progress.remove(arn);
             inner.effects.remove(arn);

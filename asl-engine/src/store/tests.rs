@@ -1088,6 +1088,7 @@ fn sweeps_forget_what_ended_executions_no_longer_need(store: &dyn Store) {
     for e in [&recent, &running] {
         assert!(store.progress(&e.arn, "").unwrap().is_some() && store.effect(&e.arn, "k").unwrap().is_some() && store.token(&format!("t-{}", e.name)).unwrap().is_some());
     }
+    assert!(matches!(store.redrive_execution(&middle.arn, at(26)), Err(StoreError::InvalidState(m)) if m.contains("no longer kept")));
     // The name of a removed execution is free again.
     assert!(store.start_execution(execution("m", "old", "{}", at(40)), &[event(1, "ExecutionStarted")]).unwrap().created);
 }

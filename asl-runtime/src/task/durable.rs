@@ -127,7 +127,8 @@ async fn wait_for_token<H: TaskHandler, C: Clock>(
         taken: Default::default(),
         taken_signal: Notify::new(),
         timeout_at: after(limits.timeout),
-        heartbeat_due: Mutex::new(after(limits.heartbeat)),
+        // The window it is in: from the wait's start, until a heartbeat says otherwise.
+        heartbeat_due: Mutex::new(after(limits.heartbeat.map(|h| h.saturating_sub(elapsed)))),
         parkable: top,
     };
     let wait = limited(state, journal.await_token(&token, &heard), beat, &window, &env.clock, limits);

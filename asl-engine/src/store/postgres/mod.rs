@@ -46,7 +46,7 @@ use versions::limit;
 
 use super::common::{
     aborted_event, arn_taken, execution_key_token, id_token, key_token, merge_map_run, not_redrivable, one_page, page_size,
-    parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event,
+    parse_execution_key_token, parse_id_token, parse_key_token, qualified_arn, redrivable, redriven_event, swept_away,
 };
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, ExecutionRecord, MachineStatus, MachineUpdate, MapRunRecord,
@@ -618,6 +618,9 @@ impl Store for PostgresStore {
             let status = lock_status(tx, arn).await?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
             if !redrivable(status) {
                 return Err(not_redrivable(arn, status).into());
+            }
+            if tx.one("SELECT compacted FROM executions WHERE arn = $1", &[&arn]).await?.get::<_, bool>(0) {
+                return Err(swept_away(arn).into());
             }
             let row = tx
                 .one(

@@ -182,9 +182,14 @@ impl Pool {
                     Ok(tx) => {
                         let tx = Tx::new(tx, &mut conn.statements, what, isolation == Isolation::Serializable);
                         match f(&tx).await {
-                            Ok(value) => {
-                                return tx.commit().await.map(|()| value).map_err(|e| backend(what, &e));
-                            }
+                            Ok(value) => match tx.commit().await {
+                                Ok(()) => return Ok(value),
+                                // A serialization failure or a deadlock at COMMIT committed
+                                // nothing: run it again. A connection lost there may have
+                                // committed: that is said, not retried.
+                                Err(e) if conflict(&e) && attempt <= MAX_RETRIES => Fail::Db { what: what.to_owned(), error: e },
+                                Err(e) => return Err(backend(what, &e)),
+                            },
                             Err(fail) => fail,
                         }
                     }
@@ -244,9 +249,12 @@ impl Drop for Pooled<'_> {
 /// A transaction worth running again: it lost a serialization conflict or a deadlock, or its
 /// connection broke (the statements before COMMIT did nothing then).
 fn retryable(e: &tokio_postgres::Error) -> bool {
-    e.is_closed()
-        || matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
-        || unreachable(e)
+    conflict(e) || unreachable(e)
+}
+
+/// A serialization failure or a deadlock: the transaction was rolled back.
+fn conflict(e: &tokio_postgres::Error) -> bool {
+    matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
 }
 
 /// The server could not be reached or went away (refused, reset, shutting down).

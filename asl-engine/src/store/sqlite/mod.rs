@@ -48,7 +48,7 @@ use statements::{
 
 use super::common::{
     aborted_event, arn_taken, date_text, merge_map_run, execution_key_token, id_token, key_token, not_redrivable, one_page, page_size,
-    parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event,
+    parse_date, parse_execution_key_token, parse_id_token, parse_key_token, redrivable, redriven_event, swept_away,
 };
 use super::{
     ActivityRecord, AliasRecord, AliasUpdate, ExecutionEnd, ExecutionFilter, MapRunRecord, MapRunSettings, ExecutionRecord, MachineStatus, MachineUpdate, Page, Paged,
@@ -731,6 +731,13 @@ impl Store for SqliteStore {
             let status = execution_status(tx, arn)?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
             if !redrivable(status) {
                 return Err(not_redrivable(arn, status));
+            }
+            let compacted: bool = tx
+                .prepare_cached("SELECT compacted FROM executions WHERE arn = ?1")
+                .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
+                .context(what)?;
+            if compacted {
+                return Err(swept_away(arn));
             }
             tx.prepare_cached(
                 "UPDATE executions SET status = 'RUNNING', redrive_count = redrive_count + 1,
