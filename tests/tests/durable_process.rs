@@ -379,7 +379,22 @@ fn memory_of(pid: u32) -> (u64, u64) {
 fn many_executions_parked_on_task_tokens_hold_no_worker_memory_and_all_finish_when_answered() {
     let n: usize = std::env::var("ASL_PARKED").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let dir = Dir::new("parked");
-    let engine = engine(&dir.store());
+    parked_run(&Location::File(dir.store()), &dir.ledger(), n, "SQLite");
+}
+
+/// The same on PostgreSQL, smaller: parking, waking by the answer and claiming the woken
+/// through the shared store.
+#[test]
+fn executions_parked_on_postgres_wake_when_answered() {
+    let dir = Dir::new("parked-pg");
+    let schema = Schema::new("parked");
+    parked_run(&schema.0, &dir.ledger(), 2_000, "PostgreSQL");
+}
+
+/// Starts `n` executions of `parked` on `store`, has one worker process park them all, answers
+/// them from here, and checks that all finish; reports the worker's memory.
+fn parked_run(store_at: &Location, ledger: &Path, n: usize, label: &str) {
+    let engine = engine_on(store_at);
     engine.create_state_machine("parked", PARKED, MachineType::Standard, None).unwrap();
     let started = Instant::now();
     for i in 0..n {
@@ -388,12 +403,12 @@ fn many_executions_parked_on_task_tokens_hold_no_worker_memory_and_all_finish_wh
     let starting = started.elapsed();
 
     // One worker hands out every token; each execution parks once its token is out.
-    let worker = spawn_worker(&dir);
+    let worker = spawn_worker_on(store_at, ledger);
     let pid = worker.id();
     let until = Instant::now() + Duration::from_secs(1800);
     let mut peak_early = None;
     let tokens: Vec<String> = loop {
-        let tokens: Vec<String> = lines(&dir.ledger()).into_iter().filter_map(|l| l.strip_prefix("token ").map(str::to_string)).collect();
+        let tokens: Vec<String> = lines(ledger).into_iter().filter_map(|l| l.strip_prefix("token ").map(str::to_string)).collect();
         if peak_early.is_none() && tokens.len() >= n / 10 {
             peak_early = Some(memory_of(pid).1);
         }
@@ -403,20 +418,29 @@ fn many_executions_parked_on_task_tokens_hold_no_worker_memory_and_all_finish_wh
         assert!(Instant::now() < until, "{} of {n} tokens handed out", tokens.len());
         std::thread::sleep(Duration::from_millis(200));
     };
-    let parking = started.elapsed() - starting;
     assert_eq!(tokens.iter().collect::<BTreeSet<_>>().len(), n, "one token per execution");
-    // Parked: nobody holds them, and each says until when it sleeps.
-    let store = Location::File(dir.store()).open(false).unwrap();
-    let mut page = asl_engine::store::Page { max_results: 1000, next_token: None };
-    let mut parked = 0;
-    loop {
-        let listed = store.list_executions(Some("parked"), Some(asl_engine::Status::Running), &page).unwrap();
-        parked += listed.items.iter().filter(|e| e.owner.is_none() && e.wake_at.is_some()).count();
-        match listed.next_token {
-            Some(t) => page.next_token = Some(t),
-            None => break,
+    // Parked: nobody holds them, and each says until when it sleeps. (A token goes out just
+    // before its execution parks: wait for the last ones.)
+    let store = store_at.open(false).unwrap();
+    let count_parked = || {
+        let mut page = asl_engine::store::Page { max_results: 1000, next_token: None };
+        let mut parked = 0;
+        loop {
+            let listed = store.list_executions(Some("parked"), Some(asl_engine::Status::Running), &page).unwrap();
+            parked += listed.items.iter().filter(|e| e.owner.is_none() && e.wake_at.is_some()).count();
+            match listed.next_token {
+                Some(t) => page.next_token = Some(t),
+                None => return parked,
+            }
         }
+    };
+    let until = Instant::now() + Duration::from_secs(300);
+    let mut parked = count_parked();
+    while parked < n && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(200));
+        parked = count_parked();
     }
+    let parking = started.elapsed() - starting;
     // Let the worker settle, then read its memory with every execution parked.
     std::thread::sleep(Duration::from_millis(500));
     let (rss, peak) = memory_of(pid);
@@ -449,7 +473,7 @@ fn many_executions_parked_on_task_tokens_hold_no_worker_memory_and_all_finish_wh
     let last = engine.describe_execution(&format!("arn:aws:states:local:000000000000:execution:parked:p{}", n - 1)).unwrap();
     assert_eq!(last["output"].as_str().map(|o| serde_json::from_str::<serde_json::Value>(o).unwrap()), Some(serde_json::json!({"n": n - 1, "by": "the test"})));
     report(&format!(
-        "parked executions: {n} started in {:.1} s; their tokens handed out and all parked ({parked} seen parked) in {:.1} s by one worker; \
+        "parked executions ({label}): {n} started in {:.1} s; their tokens handed out and all parked ({parked} seen parked) in {:.1} s by one worker; \
          its memory with all parked {} MiB (peak {} MiB, peak at a tenth {} MiB); answered from this process in {:.1} s, all finished {:.1} s later \
          (worker peak {} MiB)",
         starting.as_secs_f64(),
