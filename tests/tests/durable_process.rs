@@ -81,8 +81,11 @@ fn start_named(engine: &Engine, names: &[&str]) -> Vec<String> {
     names.iter().map(|n| engine.start_execution("fifty", Some(n), Some(input)).unwrap()["executionArn"].as_str().unwrap().to_string()).collect()
 }
 
+/// Each execution's status and output, by ARN.
+type Outcomes = BTreeMap<String, (String, Option<String>)>;
+
 /// Each execution's status and output, once none is RUNNING.
-fn outcomes(engine: &Engine, arns: &[String]) -> Option<BTreeMap<String, (String, Option<String>)>> {
+fn outcomes(engine: &Engine, arns: &[String]) -> Option<Outcomes> {
     let mut out = BTreeMap::new();
     for arn in arns {
         let d = engine.describe_execution(arn).unwrap();
@@ -94,7 +97,7 @@ fn outcomes(engine: &Engine, arns: &[String]) -> Option<BTreeMap<String, (String
     Some(out)
 }
 
-fn wait_for(engine: &Engine, arns: &[String], limit: Duration) -> BTreeMap<String, (String, Option<String>)> {
+fn wait_for(engine: &Engine, arns: &[String], limit: Duration) -> Outcomes {
     let until = Instant::now() + limit;
     loop {
         if let Some(o) = outcomes(engine, arns) {
@@ -174,7 +177,7 @@ fn killed_workers_resume_every_execution_without_losing_or_redoing_work() {
 fn assert_same_run(
     engine: &Engine,
     arns: &[String],
-    (got, expected): (&BTreeMap<String, (String, Option<String>)>, &BTreeMap<String, (String, Option<String>)>),
+    (got, expected): (&Outcomes, &Outcomes),
     (effects, expected_effects): (&[String], &BTreeSet<String>),
     what: &str,
 ) {
@@ -274,7 +277,7 @@ fn restart_postgres() -> String {
 
 /// Waits for the executions' ends; the engine's own calls may fail while the database
 /// restarts.
-fn wait_through_outages(engine: &Engine, arns: &[String], limit: Duration) -> BTreeMap<String, (String, Option<String>)> {
+fn wait_through_outages(engine: &Engine, arns: &[String], limit: Duration) -> Outcomes {
     let until = Instant::now() + limit;
     loop {
         let mut out = BTreeMap::new();
