@@ -16,20 +16,22 @@
 //! | file | owns |
 //! |---|---|
 //! | `schema.rs` | the tables, their version and the migrations |
+//! | `checkpointer.rs` | copying the WAL into the file off the committing thread (workers) |
 //! | `integrity.rs` | refusing a file that lost its WAL or has damaged pages, before writing |
 //! | `rows.rs` | column lists and row → record conversions |
 //! | `statements.rs` | statements several operations share (status and owner checks, events, tokens) |
 //! | `versions.rs` | versions and aliases of state machines |
 //! | `mod.rs` | opening a file, transactions, and the [`Store`] operations |
 
+mod checkpointer;
 mod integrity;
 mod rows;
 mod schema;
 mod statements;
 mod versions;
 
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -64,6 +66,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// from threads of one process take turns, calls from other processes wait on SQLite's lock.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The file (`None` in memory).
+    path: Option<PathBuf>,
+    /// Started by the first group commit; after `conn`, so that its connection, the last
+    /// to close, removes the WAL.
+    checkpointer: OnceLock<checkpointer::Checkpointer>,
 }
 
 /// Adds what was being done to a database error.
@@ -119,7 +126,7 @@ impl SqliteStore {
         }
         // See the module docs: crash-safe, not power-loss-safe for the last commits.
         conn.pragma_update(None, "synchronous", "NORMAL").context(&what)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: Mutex::new(conn), path: Some(path.to_path_buf()), checkpointer: OnceLock::new() })
     }
 
     /// Opens the store at `path` only if it exists: for reading commands, which must not
@@ -138,7 +145,19 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory().context(what)?;
         conn.busy_timeout(BUSY_TIMEOUT).context(what)?;
         migrate(&mut conn, what)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: Mutex::new(conn), path: None, checkpointer: OnceLock::new() })
+    }
+
+    /// Moves checkpoints off the committing connection (see `checkpointer`), once: the
+    /// store commits for a worker.
+    fn checkpoint_in_background(&self) -> Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        if self.checkpointer.get().is_some() {
+            return Ok(());
+        }
+        self.lock().pragma_update(None, "wal_autocheckpoint", checkpointer::BACKSTOP_PAGES).context("starting the checkpointer")?;
+        self.checkpointer.get_or_init(|| checkpointer::Checkpointer::start(path, BUSY_TIMEOUT));
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -638,6 +657,7 @@ impl Store for SqliteStore {
     }
 
     fn commit(&self, writes: &[Write]) -> Result<Vec<Result<Written>>> {
+        self.checkpoint_in_background()?;
         self.write("committing a group of writes", |tx| {
             let mut answers = Vec::with_capacity(writes.len());
             for write in writes {
