@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::store::{Result, Store, StoreError, Write, Written};
 
-/// At most this many writes go into one transaction, so that none holds the store's write
-/// lock for long.
+/// A transaction takes no more executions' writes once it holds this many, so that none
+/// holds the store's write lock for long.
 const MAX_BATCH: usize = 1024;
 
 /// The writes queued for the next commit, and whether an execution leads.
@@ -28,14 +28,15 @@ pub struct Committer {
     state: Mutex<Queue>,
 }
 
-/// What a queued write hears back.
+/// What a queued request hears back.
 enum Answer {
-    Done(Result<Written>),
-    /// Its turn to lead, with its write handed back: commit the queue with it.
+    Done(Result<Vec<Result<Written>>>),
+    /// Its turn to lead, with its writes handed back: commit the queue with them.
     Lead(Baton),
 }
 
-type Queued = (Write, tokio::sync::oneshot::Sender<Answer>);
+/// One execution's writes, committed in the same transaction, and where their answers go.
+type Queued = (Vec<Write>, tokio::sync::oneshot::Sender<Answer>);
 
 #[derive(Default)]
 struct Queue {
@@ -53,24 +54,24 @@ impl Committer {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Makes `write` durable with the others queued, and answers it as the store's own method
-    /// would.
-    pub async fn write(self: &Arc<Self>, write: Write) -> Result<Written> {
+    /// Makes `writes` durable with the others queued, in one transaction, and answers them
+    /// as [`Store::commit`] would.
+    pub async fn write(self: &Arc<Self>, writes: Vec<Write>) -> Result<Vec<Result<Written>>> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         // Deciding to lead and queueing happen under one lock: a leader handing on meanwhile
         // either sees this write queued or leaves the lead free for it.
         let lead = {
             let mut queue = self.lock();
             if queue.leading {
-                queue.writes.push_back((write, answer));
+                queue.writes.push_back((writes, answer));
                 None
             } else {
                 queue.leading = true;
-                Some(write)
+                Some(writes)
             }
         };
-        if let Some(write) = lead {
-            let baton = Baton { committer: self.clone(), write: Some(write) };
+        if let Some(writes) = lead {
+            let baton = Baton { committer: self.clone(), writes: Some(writes) };
             // The other executions ready to run queue their writes meanwhile.
             tokio::task::yield_now().await;
             return baton.commit();
@@ -84,30 +85,41 @@ impl Committer {
 
     /// Commits `own` with the queue (one batch), answers the others, hands the lead on, and
     /// answers `own`.
-    fn commit_batch(self: &Arc<Self>, own: Write) -> Result<Written> {
-        let batch = {
+    fn commit_batch(self: &Arc<Self>, own: Vec<Write>) -> Result<Vec<Result<Written>>> {
+        let mut counts = vec![own.len()];
+        let mut writes = own;
+        let mut answers = Vec::new();
+        {
             let mut queue = self.lock();
-            let cut = queue.writes.len().min(MAX_BATCH - 1);
-            queue.writes.drain(..cut).collect::<Vec<_>>()
-        };
-        let (others, answers): (Vec<Write>, Vec<_>) = batch.into_iter().unzip();
-        let mut writes = Vec::with_capacity(others.len() + 1);
-        writes.push(own);
-        writes.extend(others);
+            while writes.len() < MAX_BATCH {
+                let Some((more, answer)) = queue.writes.pop_front() else { break };
+                counts.push(more.len());
+                writes.extend(more);
+                answers.push(answer);
+            }
+        }
         // A store that panics fails this batch, not every write queued after it: the lead is
         // handed on whatever happens.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.store.commit(&writes)))
             .unwrap_or_else(|_| Err(StoreError::Backend("the store panicked during a group commit".into())));
         self.hand_on();
         match result {
-            Ok(results) => {
+            Ok(results) if results.len() == writes.len() => {
                 let mut results = results.into_iter();
-                let mine = results.next().unwrap_or_else(|| Err(StoreError::Backend("the store answered no write".into())));
-                for (answer, result) in answers.into_iter().zip(results) {
+                let mut next = |count: usize| results.by_ref().take(count).collect::<Vec<_>>();
+                let mine = next(counts[0]);
+                for (answer, count) in answers.into_iter().zip(&counts[1..]) {
                     // A write whose execution stopped waiting (it was aborted) needs no answer.
-                    let _ = answer.send(Answer::Done(result));
+                    let _ = answer.send(Answer::Done(Ok(next(*count))));
                 }
-                mine
+                Ok(mine)
+            }
+            Ok(results) => {
+                let e = StoreError::Backend(format!("the store answered {} writes of {}", results.len(), writes.len()));
+                for answer in answers {
+                    let _ = answer.send(Answer::Done(Err(e.clone())));
+                }
+                Err(e)
             }
             Err(e) => {
                 for answer in answers {
@@ -122,12 +134,12 @@ impl Committer {
     /// queued, stops leading.
     fn hand_on(self: &Arc<Self>) {
         let mut queue = self.lock();
-        while let Some((write, answer)) = queue.writes.pop_front() {
-            match answer.send(Answer::Lead(Baton { committer: self.clone(), write: Some(write) })) {
+        while let Some((writes, answer)) = queue.writes.pop_front() {
+            match answer.send(Answer::Lead(Baton { committer: self.clone(), writes: Some(writes) })) {
                 Ok(()) => return,
-                // Its execution is gone, and its write with it; disarmed, so that dropping it
+                // Its execution is gone, and its writes with it; disarmed, so that dropping it
                 // does not commit (this holds the lock).
-                Err(Answer::Lead(mut baton)) => drop(baton.write.take()),
+                Err(Answer::Lead(mut baton)) => drop(baton.writes.take()),
                 Err(Answer::Done(_)) => {}
             }
         }
@@ -140,20 +152,20 @@ impl Committer {
 /// writes queued behind it wait for it.
 struct Baton {
     committer: Arc<Committer>,
-    write: Option<Write>,
+    writes: Option<Vec<Write>>,
 }
 
 impl Baton {
-    fn commit(mut self) -> Result<Written> {
-        let write = self.write.take().expect("a baton commits once");
-        self.committer.commit_batch(write)
+    fn commit(mut self) -> Result<Vec<Result<Written>>> {
+        let writes = self.writes.take().expect("a baton commits once");
+        self.committer.commit_batch(writes)
     }
 }
 
 impl Drop for Baton {
     fn drop(&mut self) {
-        if let Some(write) = self.write.take() {
-            let _ = self.committer.commit_batch(write);
+        if let Some(writes) = self.writes.take() {
+            let _ = self.committer.commit_batch(writes);
         }
     }
 }

@@ -11,7 +11,7 @@ use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, MapRunSetti
 use asl_runtime::history::HistoryEvent;
 use asl_runtime::{Failure, Interrupted, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Wakes the token waiters of this process when an answer is stored here, so a callback
@@ -44,6 +44,9 @@ pub struct StoreJournal {
     /// The run started the execution (no checkpoint existed): it has recorded every effect
     /// there is itself, each under a key of its own, so looking one up can only find nothing.
     fresh: AtomicBool,
+    /// Effects recorded with `defer_effect` and not written yet (key, value as JSON text), in
+    /// the order recorded; they go with the next write.
+    deferred: Mutex<Vec<(String, String)>>,
 }
 
 impl StoreJournal {
@@ -59,6 +62,7 @@ impl StoreJournal {
             deadline: None,
             interrupted: AtomicBool::new(false),
             fresh: AtomicBool::new(false),
+            deferred: Mutex::default(),
         }
     }
 
@@ -76,15 +80,42 @@ impl StoreJournal {
         self
     }
 
-    /// Makes `write` durable: with the group, or alone.
-    async fn write(&self, write: Write) -> Result<Written, Interrupted> {
-        match &self.committer {
-            Some(committer) => committer.write(write).await,
-            None => self.store.commit(std::slice::from_ref(&write)).and_then(|mut answers| {
-                answers.pop().unwrap_or_else(|| Err(StoreError::Backend("the store answered no write".into())))
-            }),
+    /// Makes `write` durable, after the deferred effects and in the same transaction: with
+    /// the group, or alone. `None`: only the deferred effects.
+    async fn write(&self, write: Option<Write>) -> Result<Option<Written>, Interrupted> {
+        let mut writes = self.take_deferred();
+        if writes.is_empty() && write.is_none() {
+            return Ok(None);
         }
-        .map_err(|e| self.fail(e))
+        writes.extend(write);
+        let answers = match &self.committer {
+            Some(committer) => committer.write(writes).await,
+            None => self.store.commit(&writes),
+        };
+        self.last_answer(answers)
+    }
+
+    /// Makes the deferred effects durable before a write that goes to the store directly.
+    fn settle_now(&self) -> Result<(), Interrupted> {
+        let writes = self.take_deferred();
+        if writes.is_empty() {
+            return Ok(());
+        }
+        self.last_answer(self.store.commit(&writes)).map(drop)
+    }
+
+    fn take_deferred(&self) -> Vec<Write> {
+        let deferred = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(PoisonError::into_inner));
+        deferred.into_iter().map(|(key, value)| Write::Effect { arn: self.arn.clone(), key, value }).collect()
+    }
+
+    /// The answer to the last of a commit's writes, once every one of them was written.
+    fn last_answer(&self, answers: Result<Vec<Result<Written, StoreError>>, StoreError>) -> Result<Option<Written>, Interrupted> {
+        let mut last = None;
+        for answer in answers.map_err(|e| self.fail(e))? {
+            last = Some(answer.map_err(|e| self.fail(e))?);
+        }
+        Ok(last)
     }
 
     /// Marks the run as the execution's first (see `fresh`): effect lookups skip the store.
@@ -132,7 +163,12 @@ impl Journal for StoreJournal {
             progress: Some(progress.to_vec()),
             events: within_quota(events),
         };
-        Box::pin(async move { self.write(write).await.map(|_| ()) })
+        if place.is_empty() {
+            // Superseded by this checkpoint (see the trait): a Task's outcome costs no row of
+            // its own when the next state checkpoints.
+            self.deferred.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        }
+        Box::pin(async move { self.write(Some(write)).await.map(drop) })
     }
 
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted> {
@@ -140,6 +176,10 @@ impl Journal for StoreJournal {
     }
 
     fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
+        let deferred = self.deferred.lock().unwrap_or_else(PoisonError::into_inner).iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        if let Some(text) = deferred {
+            return self.parse(&text).map(Some);
+        }
         if self.fresh.load(Ordering::Relaxed) {
             return Ok(None);
         }
@@ -154,22 +194,41 @@ impl Journal for StoreJournal {
         // since lost the execution still is what happened.
         let write = Write::Effect { arn: self.arn.clone(), key: key.to_owned(), value: value.to_string() };
         Box::pin(async move {
-            match self.write(write).await? {
-                Written::Effect(kept) => self.parse(&kept),
-                Written::Checkpointed => Err(self.fail(StoreError::Backend("the store answered an effect as a checkpoint".into()))),
+            match self.write(Some(write)).await? {
+                Some(Written::Effect(kept)) => self.parse(&kept),
+                _ => Err(self.fail(StoreError::Backend("the store answered an effect as a checkpoint".into()))),
             }
         })
+    }
+
+    fn defer_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
+        // The caller found nothing recorded under `key` before the effect; a value deferred
+        // under it since is the first, as the store would keep it.
+        let mut deferred = self.deferred.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, kept)) = deferred.iter().find(|(k, _)| k == key) {
+            let kept = kept.clone();
+            drop(deferred);
+            return self.parse(&kept);
+        }
+        deferred.push((key.to_owned(), value.to_string()));
+        Ok(value.clone())
+    }
+
+    fn settle(&self) -> BoxFuture<'_, Result<(), Interrupted>> {
+        Box::pin(async move { self.write(None).await.map(drop) })
     }
 
     fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted> {
         if events.is_empty() {
             return Ok(());
         }
+        self.settle_now()?;
         let events = within_quota(events);
         self.store.checkpoint(&self.arn, &self.worker, "", None, &events).map_err(|e| self.fail(e))
     }
 
     fn close_token(&self, token: &str) -> Result<Option<Answer>, Interrupted> {
+        self.settle_now()?;
         match self.store.close_token(token).map_err(|e| self.fail(e))? {
             None => Ok(None),
             Some(TokenOutcome::Success(output)) => self.parse(&output).map(|v| Some(Ok(v))),
@@ -182,6 +241,7 @@ impl Journal for StoreJournal {
             return Ok(false);
         }
         let wake = self.deadline.map_or(wake, |deadline| wake.min(deadline));
+        self.settle_now()?;
         self.store.park(&self.arn, &self.worker, token, wake).map_err(|e| self.fail(e))
     }
 
@@ -192,6 +252,7 @@ impl Journal for StoreJournal {
 
     fn map_run(&self, report: &MapRunReport) -> Result<Option<MapRunSettings>, Interrupted> {
         let record = MapRunRecord { execution_arn: self.arn.clone(), report: report.clone() };
+        self.settle_now()?;
         self.store.put_map_run(&self.worker, &record).map_err(|e| self.fail(e))
     }
 
@@ -208,6 +269,7 @@ impl Journal for StoreJournal {
             heartbeats: 0,
             worker_name: None,
         };
+        self.settle_now()?;
         self.store.issue_token(&record).map_err(|e| self.fail(e))
     }
 

@@ -9,7 +9,7 @@
 use crate::commit::Committer;
 use crate::journal::{stored, Answers, StoreJournal};
 use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
-use asl_runtime::durable::BoxFuture;
+use asl_runtime::durable::{BoxFuture, Journal};
 use asl_runtime::items::{ItemSource, ResultSink};
 use asl_runtime::{Clock, Env, Execution, Interruption, Machine, TaskHandler, Value};
 use std::collections::HashMap;
@@ -179,6 +179,11 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     let events = exec.take_history();
     let mut events: Vec<_> = events.iter().map(stored).collect();
     if standard && ending.status != Status::Succeeded {
+        // A redrive may read the effects the run deferred (a branch's Task outcome, say). A
+        // succeeded execution is never redriven: its deferred effects go unwritten.
+        if journal.settle().await.is_err() {
+            return Ok(());
+        }
         // Where a redrive starts: the state that failed, as it was entered. Saved with the
         // events before it, so a crash before the end is recorded resumes there too.
         if let Some(point) = exec.redrive_point() {
@@ -211,6 +216,8 @@ pub struct Worker {
     retention: Option<Retention>,
     /// When this worker sweeps next (see `sweep`); `None`: at once.
     next_sweep: Mutex<Option<std::time::Instant>>,
+    /// When the leases of the running executions were last renewed (see `tick`).
+    renewed: Mutex<Option<std::time::Instant>>,
 }
 
 impl Worker {
@@ -239,6 +246,7 @@ impl Worker {
             warned: Mutex::default(),
             retention: Some(Retention::default()),
             next_sweep: Mutex::default(),
+            renewed: Mutex::default(),
         }
     }
 
@@ -265,8 +273,8 @@ impl Worker {
         self
     }
 
-    /// How long a claim lasts unless renewed (each tick renews): the time a dead worker's
-    /// executions wait before another worker takes them over.
+    /// How long a claim lasts unless renewed (a tick renews every fifth of it): the time a
+    /// dead worker's executions wait before another worker takes them over.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -366,15 +374,20 @@ impl Worker {
         }
     }
 
-    /// One round: renews the leases of running executions (aborting the ones lost), claims
-    /// new ones up to the concurrency limit and starts them. Returns how many it started.
+    /// One round: renews the leases of running executions when a fifth of the lease has
+    /// passed since the last renewal (aborting the ones lost), claims new ones up to the
+    /// concurrency limit and starts them. Returns how many it started.
+    ///
+    /// Not every tick renews: a renewal writes every running execution's row, and ticks come
+    /// often (a worker claims at its ticks). A run that lost its execution between renewals
+    /// learns it at its next checkpoint, which the store refuses.
     pub fn tick(&self) -> Result<usize, String> {
         let store = &self.ctx.store;
         let now = chrono::Utc::now();
         let lease = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(10));
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
         running.retain(|_, handle| !handle.is_finished());
-        if !running.is_empty() {
+        if !running.is_empty() && self.renewal_due() {
             let arns: Vec<String> = running.keys().cloned().collect();
             let held = store.renew(&self.ctx.worker, &arns, lease).map_err(|e| e.to_string())?;
             for arn in arns.iter().filter(|a| !held.contains(a)) {
@@ -410,6 +423,18 @@ impl Worker {
             started += 1;
         }
         Ok(started)
+    }
+
+    /// Whether the leases are due for renewal (a fifth of the lease since the last), noting
+    /// the renewal if so.
+    fn renewal_due(&self) -> bool {
+        let mut renewed = self.renewed.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let due = renewed.is_none_or(|at| now.duration_since(at) >= self.lease / 5);
+        if due {
+            *renewed = Some(now);
+        }
+        due
     }
 
     /// How many executions this worker is running now.

@@ -116,6 +116,11 @@ pub trait Journal: Send + Sync {
     /// atomically. Asynchronous, like [`record_effect`](Self::record_effect): a store may
     /// commit the writes of many executions together (group commit), and each waits for its
     /// own to be durable without holding a thread.
+    ///
+    /// A checkpoint of the execution itself supersedes the effects deferred until then (see
+    /// [`defer_effect`](Self::defer_effect)): the driver saves it between two states of the
+    /// execution, when every state that deferred one has ended, and a restart resumes from
+    /// it, past them; a journal may leave them unwritten.
     fn checkpoint<'a>(&'a self, place: &'a str, progress: &'a [u8], events: &'a [HistoryEvent]) -> BoxFuture<'a, Result<(), Interrupted>>;
     /// The progress last stored under `place`.
     fn progress(&self, place: &str) -> Result<Option<Vec<u8>>, Interrupted>;
@@ -124,6 +129,16 @@ pub trait Journal: Send + Sync {
     /// Records `value` under `key` unless a value is there; returns the value kept (the first),
     /// once it is durable.
     fn record_effect<'a>(&'a self, key: &'a str, value: &'a Value) -> BoxFuture<'a, Result<Value, Interrupted>>;
+    /// Records `value` under `key` as [`record_effect`](Self::record_effect) does, without
+    /// waiting for it to be durable: it is written with the journal's next write (which every
+    /// other method that writes makes), or by [`settle`](Self::settle). For what nothing
+    /// outside the run learns of before the run writes again: a Task's outcome, which the
+    /// next state's checkpoint then carries in the same transaction. Whatever the run does
+    /// outside the journal after it (calling a handler) must [`settle`](Self::settle) first,
+    /// so that a restart never repeats an effect whose consequences were seen.
+    fn defer_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted>;
+    /// Makes every effect recorded with [`defer_effect`](Self::defer_effect) durable.
+    fn settle(&self) -> BoxFuture<'_, Result<(), Interrupted>>;
     /// Appends `events` to the execution's history without a checkpoint (a long wait shows its
     /// first events meanwhile; a replay writes the same ids again, which changes nothing).
     fn append_events(&self, events: &[HistoryEvent]) -> Result<(), Interrupted>;
@@ -269,6 +284,12 @@ pub(crate) mod testing {
                 None => self.effects.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone(),
             });
             Box::pin(std::future::ready(kept))
+        }
+        fn defer_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
+            Ok(self.effects.lock().unwrap().entry(key.to_string()).or_insert_with(|| value.clone()).clone())
+        }
+        fn settle(&self) -> BoxFuture<'_, Result<(), Interrupted>> {
+            Box::pin(std::future::ready(self.write()))
         }
         fn append_events(&self, _: &[HistoryEvent]) -> Result<(), Interrupted> {
             self.write()

@@ -858,16 +858,35 @@ async fn an_unreadable_checkpoint_fails_the_execution_instead_of_looping() {
     assert!(d["cause"].as_str().unwrap().contains("the checkpoint is unreadable"), "{d}");
 }
 
+/// A Task handler that never answers: its worker dies in the call.
+struct Hang;
+
+impl TaskHandler for Hang {
+    async fn call(&self, _: TaskCall) -> Result<Value, Failure> {
+        std::future::pending().await
+    }
+}
+
 /// A recorded Task outcome the build cannot read (a damaged store, say) fails the execution
 /// with States.Runtime, instead of leaving it to be claimed and dropped forever. (That a
 /// resumed run does not do the Task again is the runtime's unit test.)
 #[tokio::test(start_paused = true)]
 async fn an_unreadable_recorded_outcome_fails_the_execution_instead_of_looping() {
-    let d = run_one::<durable_order::Workflow, _>(MachineType::Standard, Shop::default(), |store, arn| {
-        // Charge, entered as event 2, attempt 0: its outcome is already "recorded", unreadably.
-        store.record_effect(arn, &format!("{arn}/Charge/2/0"), r#"{"neither": "result nor error"}"#).unwrap();
-    })
-    .await;
+    let (engine, store) = engine();
+    engine.create_state_machine("one", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    let arn = start(&engine, "one", Some("run"), None);
+    let clock = asl_runtime::TokioClock::new();
+    let mut first = Worker::named(store.clone(), "first").with_lease(Duration::from_millis(100)).with_clock(clock.clone());
+    first.serve::<durable_order::Workflow, _>(Hang);
+    first.tick().unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await; // in Charge's call, checkpointed
+    first.abandon();
+    // Charge, entered as event 2, attempt 0: its outcome is "recorded", unreadably.
+    store.record_effect(&arn, &format!("{arn}/Charge/2/0"), r#"{"neither": "result nor error"}"#).unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    let mut second = Worker::named(store, "second").with_clock(clock);
+    second.serve::<durable_order::Workflow, _>(Shop::default());
+    let d = serve_until_ended(&engine, &second, &arn).await;
     assert_eq!(d["status"], "FAILED");
     assert_eq!(d["error"], "States.Runtime");
     assert!(d["cause"].as_str().unwrap().contains("recorded outcome") && d["cause"].as_str().unwrap().contains("is unreadable"), "{d}");

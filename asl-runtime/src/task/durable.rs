@@ -52,18 +52,25 @@ pub(super) async fn perform_durably<H: TaskHandler, C: Clock>(
         }
         return Ok(outcome);
     }
-    let outcome = match call.context.task_token.clone() {
-        None if family != Family::Activity => invoke(&env.tasks, &env.clock, call, limits).await,
+    let kept = match call.context.task_token.clone() {
+        None if family != Family::Activity => {
+            // What the run recorded so far is durable before the handler acts on any of it.
+            journal.settle().await?;
+            let outcome = invoke(&env.tasks, &env.clock, call, limits).await;
+            // Durable with the run's next write, before anything outside the run can learn of
+            // it: one transaction per Task rather than two.
+            journal.defer_effect(&key, &outcome_to_value(&outcome))?
+        }
         token => {
             // An activity's token is the runtime's own; a callback's came with the call.
             let token = match token {
                 Some(token) => token,
                 None => super::issued_token(Some(journal), &key).await?,
             };
-            wait_for_token(journal, env, call, limits, family, &key, token, top, progress).await?
+            let outcome = wait_for_token(journal, env, call, limits, family, &key, token, top, progress).await?;
+            journal.record_effect(&key, &outcome_to_value(&outcome)).await?
         }
     };
-    let kept = journal.record_effect(&key, &outcome_to_value(&outcome)).await?;
     recorded_outcome(&key, &kept)
 }
 
