@@ -6,6 +6,7 @@
 //! fate is decided elsewhere.
 
 use crate::commit::Committer;
+use crate::pressure::Pressure;
 use crate::store::{MapRunRecord, Store, StoreError, TokenOutcome, TokenRecord, Write, Written};
 use asl_runtime::durable::{Answer, BoxFuture, Journal, MapRunReport, MapRunSettings, TokenEvents, TokenRequest};
 use asl_runtime::history::HistoryEvent;
@@ -35,6 +36,8 @@ pub struct StoreJournal {
     poll: Duration,
     /// Checkpoints and effects go through the worker's group commit, when it has one.
     committer: Option<Arc<Committer>>,
+    /// Told how long each write took (the worker's back-pressure).
+    pressure: Option<Arc<Pressure>>,
     /// Waits park the execution in the store (see `Journal::park`) instead of waiting here.
     parking: bool,
     /// When the execution's own time limit runs out (a Standard one's year): a parked wait
@@ -58,6 +61,7 @@ impl StoreJournal {
             answers,
             poll,
             committer: None,
+            pressure: None,
             parking: false,
             deadline: None,
             interrupted: AtomicBool::new(false),
@@ -88,11 +92,21 @@ impl StoreJournal {
             return Ok(None);
         }
         writes.extend(write);
+        let began = std::time::Instant::now();
         let answers = match &self.committer {
             Some(committer) => committer.write(writes).await,
             None => self.store.commit(&writes),
         };
+        if let Some(pressure) = &self.pressure {
+            pressure.observe(began.elapsed());
+        }
         self.last_answer(answers)
+    }
+
+    /// Tells `pressure` how long each write takes to become durable.
+    pub fn observed_by(mut self, pressure: Arc<Pressure>) -> Self {
+        self.pressure = Some(pressure);
+        self
     }
 
     /// Makes the deferred effects durable before a write that goes to the store directly.

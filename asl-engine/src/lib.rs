@@ -12,6 +12,7 @@ pub mod engine;
 pub mod hosted;
 pub mod journal;
 pub mod nested;
+pub mod pressure;
 pub mod store;
 pub mod worker;
 

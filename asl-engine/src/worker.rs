@@ -8,7 +8,8 @@
 
 use crate::commit::Committer;
 use crate::journal::{stored, Answers, StoreJournal};
-use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store};
+use crate::pressure::Pressure;
+use crate::store::{definition_hash, ExecutionEnd, ExecutionRecord, MachineType, Page, StateMachineRecord, Status, Store, StoreError};
 use asl_runtime::durable::{BoxFuture, Journal};
 use asl_runtime::items::{ItemSource, ResultSink};
 use asl_runtime::{Clock, Env, Execution, Interruption, Machine, TaskHandler, Value};
@@ -61,6 +62,8 @@ pub struct RunContext {
     pub committer: Option<Arc<Committer>>,
     /// Executions that wait (a task token, a long Wait or backoff) are parked in the store.
     pub parking: bool,
+    /// How long the executions' writes take, which paces the worker's claims.
+    pub pressure: Arc<Pressure>,
 }
 
 /// A compiled machine with its task handler, as a worker serves it.
@@ -129,6 +132,7 @@ pub async fn run_execution<M: Machine, H: TaskHandler>(
     let mut journal =
         StoreJournal::new(ctx.store.clone(), record.arn.clone(), ctx.worker.clone(), ctx.answers.clone(), ctx.poll)
             .grouped(ctx.committer.clone())
+            .observed_by(ctx.pressure.clone())
             .parking(ctx.parking, record.start_date.checked_add_signed(chrono::Duration::days(365)));
     // A redriven execution may have no checkpoint yet its failed effects were forgotten, and
     // others kept: only a first run with no checkpoint can skip looking effects up.
@@ -218,6 +222,8 @@ pub struct Worker {
     next_sweep: Mutex<Option<std::time::Instant>>,
     /// When the leases of the running executions were last renewed (see `tick`).
     renewed: Mutex<Option<std::time::Instant>>,
+    /// Claims made so far: whose turn it is to be served first (see `claim_fairly`).
+    claims: std::sync::atomic::AtomicUsize,
 }
 
 impl Worker {
@@ -238,6 +244,7 @@ impl Worker {
                 poll: Duration::from_millis(200),
                 items: None,
                 parking: false,
+                pressure: Arc::default(),
             },
             served: HashMap::new(),
             concurrency: 1000,
@@ -247,6 +254,7 @@ impl Worker {
             retention: Some(Retention::default()),
             next_sweep: Mutex::default(),
             renewed: Mutex::default(),
+            claims: Default::default(),
         }
     }
 
@@ -291,6 +299,13 @@ impl Worker {
     /// default; see [`crate::commit`]) or each in a transaction of its own.
     pub fn with_group_commit(mut self, on: bool) -> Self {
         self.ctx.committer = on.then(|| Arc::new(Committer::new(self.ctx.store.clone())));
+        self
+    }
+
+    /// Takes on fewer executions while the executions' writes take longer than `slow` on
+    /// average (see [`crate::pressure`]; by default [`crate::pressure::SLOW_WRITES`]).
+    pub fn with_slow_writes(mut self, slow: Duration) -> Self {
+        self.ctx.pressure = Arc::new(Pressure::new(slow));
         self
     }
 
@@ -376,7 +391,8 @@ impl Worker {
 
     /// One round: renews the leases of running executions when a fifth of the lease has
     /// passed since the last renewal (aborting the ones lost), claims new ones up to the
-    /// concurrency limit and starts them. Returns how many it started.
+    /// limit the store's pace allows (at most the concurrency; see [`crate::pressure`]),
+    /// shared out across the definitions served, and starts them. Returns how many it started.
     ///
     /// Not every tick renews: a renewal writes every running execution's row, and ticks come
     /// often (a worker claims at its ticks). A run that lost its execution between renewals
@@ -397,7 +413,7 @@ impl Worker {
                 }
             }
         }
-        let free = self.concurrency.saturating_sub(running.len());
+        let free = self.ctx.pressure.admit(self.concurrency).saturating_sub(running.len());
         if free == 0 {
             return Ok(0);
         }
@@ -405,10 +421,7 @@ impl Worker {
             return Ok(0);
         }
         self.warn_unserved()?;
-        // By definition, not by machine: an execution runs the definition it started with,
-        // whatever UpdateStateMachine did to its machine since.
-        let definitions: Vec<String> = self.served.keys().cloned().collect();
-        let claimed = store.claim(&self.ctx.worker, &definitions, now, lease, free).map_err(|e| e.to_string())?;
+        let claimed = self.claim_fairly(now, lease, free).map_err(|e| e.to_string())?;
         let mut started = 0;
         for record in claimed {
             let served = self.served.get(&record.definition_hash).cloned();
@@ -425,6 +438,42 @@ impl Worker {
         Ok(started)
     }
 
+    /// Claims up to `free` executions, shared out evenly across the definitions served, each
+    /// share oldest first: a definition with a backlog does not starve the others. What a
+    /// definition leaves of its share goes to those that filled theirs, in a second claim.
+    /// The definition served first turns with every claim, so that the remainder of the
+    /// division goes round too. By definition, not by machine: an execution runs the
+    /// definition it started with, whatever UpdateStateMachine did to its machine since.
+    fn claim_fairly(&self, now: chrono::DateTime<chrono::Utc>, lease: chrono::DateTime<chrono::Utc>, free: usize) -> Result<Vec<ExecutionRecord>, StoreError> {
+        let (store, worker) = (&self.ctx.store, &self.ctx.worker);
+        let mut definitions: Vec<String> = self.served.keys().cloned().collect();
+        if definitions.len() == 1 {
+            return store.claim(worker, &definitions, now, lease, free);
+        }
+        definitions.sort();
+        let turn = self.claims.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % definitions.len();
+        definitions.rotate_left(turn);
+        let share = free.div_ceil(definitions.len());
+        let mut claimed = Vec::new();
+        let mut filled = Vec::new();
+        for definition in definitions {
+            let wanted = share.min(free - claimed.len());
+            if wanted == 0 {
+                break;
+            }
+            let got = store.claim(worker, std::slice::from_ref(&definition), now, lease, wanted)?;
+            if got.len() == wanted {
+                filled.push(definition);
+            }
+            claimed.extend(got);
+        }
+        let left = free - claimed.len();
+        if left > 0 && !filled.is_empty() {
+            claimed.extend(store.claim(worker, &filled, now, lease, left)?);
+        }
+        Ok(claimed)
+    }
+
     /// Whether the leases are due for renewal (a fifth of the lease since the last), noting
     /// the renewal if so.
     fn renewal_due(&self) -> bool {
@@ -435,6 +484,12 @@ impl Worker {
             *renewed = Some(now);
         }
         due
+    }
+
+    /// How many executions this worker admits now: its concurrency, or less while the store
+    /// is slow (see [`crate::pressure`]).
+    pub fn admitted(&self) -> usize {
+        self.ctx.pressure.limit().min(self.concurrency)
     }
 
     /// How many executions this worker is running now.

@@ -1255,3 +1255,97 @@ async fn an_execution_whose_history_is_full_fails_at_event_25000() {
     let refused = Engine::new(store).with_clock(clock).redrive_execution(&arn).unwrap_err();
     assert!(refused.message.contains("closed more than 14 days ago"), "{refused:?}");
 }
+
+// ---- sharing: fair claims across definitions, back-pressure from a slow store
+
+/// Who holds `arn` now.
+fn owner(store: &dyn Store, arn: &str) -> Option<String> {
+    store.execution(arn).unwrap().unwrap().owner
+}
+
+/// A worker serving two machines shares its free slots between them: executions of a machine
+/// started after another's backlog of older ones are claimed at once, not after the backlog
+/// drains; and slots one machine cannot fill go to the other.
+#[tokio::test(start_paused = true)]
+async fn claims_are_shared_across_machines_so_a_backlog_starves_no_one() {
+    let (engine, store) = engine();
+    engine.create_state_machine("backlog", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    engine.create_state_machine("newcomer", approval::DEFINITION, MachineType::Standard, None).unwrap();
+    let backlog: Vec<String> = (0..20).map(|i| start(&engine, "backlog", Some(&format!("b{i}")), Some(r#"{"total": 1}"#))).collect();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let newcomers: Vec<String> = (0..2).map(|i| start(&engine, "newcomer", Some(&format!("n{i}")), Some(r#"{"order": 1}"#))).collect();
+    let mut worker = Worker::named(store.clone(), "w").with_concurrency(4);
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    worker.serve::<approval::Workflow, _>(Outbox::default());
+    assert_eq!(worker.tick().unwrap(), 4);
+    let mine = |arns: &[String]| arns.iter().filter(|a| owner(&*store, a).as_deref() == Some("w")).count();
+    assert_eq!((mine(&backlog), mine(&newcomers)), (2, 2), "two slots each, the oldest of each machine");
+    assert!(backlog[..2].iter().all(|a| owner(&*store, a).is_some()), "oldest first within a machine");
+
+    // Only the backlog has executions waiting: it gets every slot, the newcomer's share too.
+    let (engine, store) = self::engine();
+    engine.create_state_machine("backlog", durable_order::DEFINITION, MachineType::Standard, None).unwrap();
+    engine.create_state_machine("newcomer", approval::DEFINITION, MachineType::Standard, None).unwrap();
+    let backlog: Vec<String> = (0..20).map(|i| start(&engine, "backlog", Some(&format!("b{i}")), Some(r#"{"total": 1}"#))).collect();
+    let mut worker = Worker::named(store.clone(), "w").with_concurrency(4);
+    worker.serve::<durable_order::Workflow, _>(Shop::default());
+    worker.serve::<approval::Workflow, _>(Outbox::default());
+    assert_eq!(worker.tick().unwrap(), 4);
+    assert_eq!(backlog.iter().filter(|a| owner(&*store, a).is_some()).count(), 4);
+}
+
+mod three_tasks { asl_macro::asl!("workflows/three_tasks.json"); }
+
+/// While another process holds the SQLite file's write lock most of the time (a database that
+/// takes a tenth of a second to commit), a worker admits fewer executions than its
+/// concurrency and holds few; once the lock is gone it admits its full concurrency again, and
+/// every execution ends.
+#[test]
+fn a_slow_store_makes_the_worker_take_on_fewer_executions() {
+    let dir = std::env::temp_dir().join(format!("asl-pressure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("store.db");
+    let store: Arc<dyn Store> = Arc::new(asl_engine::SqliteStore::open(&path).unwrap());
+    let engine = Engine::new(store.clone());
+    engine.create_state_machine("tasks", three_tasks::DEFINITION, MachineType::Standard, None).unwrap();
+    for i in 0..1000 {
+        start(&engine, "tasks", Some(&format!("t{i}")), Some(r#"{"i": 1}"#));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut worker = Worker::named(store.clone(), "w").with_concurrency(16).with_slow_writes(Duration::from_millis(20));
+    worker.serve::<three_tasks::Workflow, _>(durable_runs::Echo);
+    let worker = Arc::new(worker);
+    // Another process takes the write lock for 100 ms at a time, leaving it free for 30 ms.
+    let mut blocker = std::process::Command::new("python3")
+        .args(["-c", "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\nfor _ in range(30):\n    c.execute('BEGIN IMMEDIATE'); time.sleep(0.1); c.execute('COMMIT'); time.sleep(0.03)\n"])
+        .arg(&path)
+        .spawn()
+        .expect("python3 runs the process that holds the lock");
+    let (slow_held, slow_admitted, fast_admitted) = rt.block_on(async {
+        let serving = {
+            let w = worker.clone();
+            tokio::spawn(async move { w.run_until_idle(Duration::from_millis(20)).await })
+        };
+        // The executions claimed before the first slow write drain meanwhile.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let (mut held, mut admitted) = (0, Vec::new());
+        while blocker.try_wait().unwrap().is_none() {
+            held = held.max(worker.in_flight());
+            admitted.push(worker.admitted());
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let mut fast = 0;
+        while !serving.is_finished() {
+            fast = fast.max(worker.admitted());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        serving.await.unwrap().unwrap();
+        (held, admitted.iter().sum::<usize>() as f64 / admitted.len().max(1) as f64, fast)
+    });
+    let done = engine.list_executions("tasks", Some("SUCCEEDED"), 1000, None).unwrap()["executions"].as_array().unwrap().len();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(done, 1000, "every execution ended");
+    asl_tests::report(&format!("slow store: the worker admitted {slow_admitted:.1} executions on average and held at most {slow_held}, of 16"));
+    assert!(slow_admitted <= 8.0 && slow_held < 16, "while the store was slow the worker admitted {slow_admitted:.1} on average and held up to {slow_held} of 16");
+    assert_eq!(fast_admitted, 16, "once it was fast again the worker admitted its full concurrency");
+}
