@@ -1354,6 +1354,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
          PRAGMA user_version = 1;",
     )
     .unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch(WITHOUT_V4).unwrap();
     drop(conn);
@@ -1369,7 +1370,7 @@ fn a_version_1_file_is_migrated_to_the_current_version() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
     drop(conn);
     // Opening it again leaves it alone.
     let store = SqliteStore::open(&path).unwrap();
@@ -1389,6 +1390,7 @@ fn a_version_2_file_is_migrated_to_version_3() {
     };
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("ALTER TABLE tokens DROP COLUMN worker_name; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch(WITHOUT_V4).unwrap();
     drop(conn);
@@ -1398,9 +1400,14 @@ fn a_version_2_file_is_migrated_to_version_3() {
     assert_eq!(taken.worker_name.as_deref(), Some("w"));
 }
 
-/// What version 4 (and 5 after it) added, taken away again: a file as version 3 wrote it.
-/// What version 6 added, taken away from a file to make it an older one.
-/// What versions 6 and 7 added (a file of version 5 or older has none of it).
+/// What version 8 changed, undone: the history back in one row per event, the top-level
+/// progress back in `progress` (for the files these tests make: rows of one event each).
+const WITHOUT_V8: &str = "CREATE TABLE events (arn TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (arn, id)) WITHOUT ROWID;
+     INSERT INTO events SELECT x.arn, h.first, substr(h.events, instr(h.events, ' ') + 1) FROM history h JOIN executions x ON x.id = h.execution WHERE h.events <> '';
+     INSERT OR REPLACE INTO progress SELECT x.arn, '', h.progress FROM history h JOIN executions x ON x.id = h.execution WHERE h.progress IS NOT NULL ORDER BY h.seq;
+     DROP TABLE history; DROP INDEX executions_by_id; ALTER TABLE executions DROP COLUMN id;";
+
+/// What versions 6 to 8 added (a file of version 5 or older has none of it).
 const WITHOUT_V6: &str = "DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;
      DROP INDEX executions_ended; DROP INDEX executions_to_compact; ALTER TABLE executions DROP COLUMN compacted;
      ALTER TABLE state_machines DROP COLUMN revision_id; ALTER TABLE state_machines DROP COLUMN last_version;
@@ -1419,6 +1426,7 @@ fn a_version_4_file_is_migrated_to_version_5() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch("DROP INDEX executions_by_definition; ALTER TABLE executions DROP COLUMN definition_hash; PRAGMA user_version = 4;").unwrap();
     drop(conn);
@@ -1435,6 +1443,7 @@ fn a_version_3_file_is_migrated_to_version_4() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(WITHOUT_V6).unwrap();
     conn.execute_batch(WITHOUT_V4).unwrap();
     conn.pragma_update(None, "user_version", 3).unwrap();
@@ -1456,6 +1465,7 @@ fn a_version_5_file_is_migrated_to_version_6() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(WITHOUT_V6).unwrap();
     conn.pragma_update(None, "user_version", 5).unwrap();
     drop(conn);
@@ -1471,6 +1481,7 @@ fn a_version_6_file_is_migrated_to_version_7() {
     let path = dir.path().join("store.db");
     let e = start(&SqliteStore::open(&path).unwrap(), "m", "e", at(0));
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_V8).unwrap();
     conn.execute_batch(
         "DROP INDEX executions_awake; DROP INDEX executions_parked; ALTER TABLE executions DROP COLUMN wake_at;
          DROP INDEX executions_ended; DROP INDEX executions_to_compact; ALTER TABLE executions DROP COLUMN compacted;",
@@ -1482,6 +1493,50 @@ fn a_version_6_file_is_migrated_to_version_7() {
     assert_eq!(store.execution(&e.arn).unwrap(), Some(e.clone()));
     assert_eq!(store.claim("w", &all_machines(), at(1), at(60), 10).unwrap().len(), 1);
     assert_eq!(store.park(&e.arn, "w", None, at(100)), Ok(true));
+}
+
+/// A version-7 file: its events and progress, one row per event keyed by execution, become the
+/// history in the order written; reading it back and going on from it answer as before.
+#[test]
+fn a_version_7_file_is_migrated_to_version_8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let (e, before) = {
+        let store = SqliteStore::open(&path).unwrap();
+        let e = start(&store, "m", "e", at(0));
+        start(&store, "m", "other", at(0));
+        store.claim("w", &all_machines(), at(1), at(60), 10).unwrap();
+        store.checkpoint(&e.arn, "w", "", Some(b"first"), &[event(2, "PassStateEntered"), event(3, "PassStateExited")]).unwrap();
+        store.checkpoint(&e.arn, "w", "branch/0", Some(b"child"), &[]).unwrap();
+        store.checkpoint(&e.arn, "w", "", Some(b"second"), &[event(4, "TaskStateEntered")]).unwrap();
+        let before = store.history(&e.arn, false, &Page::default()).unwrap().items;
+        (e, before)
+    };
+    assert_eq!(before.len(), 4);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Back to version 7: each event in a row of its own, keyed by the execution's ARN.
+    conn.execute_batch(&WITHOUT_V8.replace(
+        "INSERT INTO events SELECT x.arn, h.first, substr(h.events, instr(h.events, ' ') + 1) FROM history h JOIN executions x ON x.id = h.execution WHERE h.events <> '';",
+        "",
+    ))
+    .unwrap();
+    let insert = "INSERT INTO events (arn, id, event) VALUES (?1, ?2, ?3)";
+    for stored in &before {
+        conn.execute(insert, rusqlite::params![e.arn, stored.id, serde_json::to_string(&stored.event).unwrap()]).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 7).unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.history(&e.arn, false, &Page::default()).unwrap().items, before, "every event kept, in order");
+    assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"second"[..]), "the execution's last checkpoint");
+    assert_eq!(store.progress(&e.arn, "branch/0").unwrap().as_deref(), Some(&b"child"[..]));
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 4);
+    store.checkpoint(&e.arn, "w", "", Some(b"third"), &[event(4, "TaskStateEntered"), event(5, "TaskScheduled")]).unwrap();
+    assert_eq!(store.last_event_id(&e.arn).unwrap(), 5, "a replayed id is kept once");
+    assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"third"[..]));
+    let e2 = start(&store, "m", "after", at(2));
+    assert_eq!(store.history(&e2.arn, false, &Page::default()).unwrap().items.len(), 1, "a new execution's history is its own");
 }
 
 #[test]

@@ -19,11 +19,13 @@
 //! | `checkpointer.rs` | copying the WAL into the file off the committing thread (workers) |
 //! | `integrity.rs` | refusing a file that lost its WAL or has damaged pages, before writing |
 //! | `rows.rs` | column lists and row → record conversions |
-//! | `statements.rs` | statements several operations share (status and owner checks, events, tokens) |
+//! | `history.rs` | the history, each write's events in one row in the order written, with the execution's own progress |
+//! | `statements.rs` | statements several operations share (status and owner checks, checkpoints, tokens) |
 //! | `versions.rs` | versions and aliases of state machines |
 //! | `mod.rs` | opening a file, transactions, and the [`Store`] operations |
 
 mod checkpointer;
+mod history;
 mod integrity;
 mod rows;
 mod schema;
@@ -39,12 +41,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use rows::{
-    activity_from_row, event_from_row, execution_from_row, limit, machine_from_row, map_run_from_row, opt_date_text, token_from_row,
+    activity_from_row, execution_from_row, limit, machine_from_row, map_run_from_row, opt_date_text, token_from_row,
     ACTIVITY_COLUMNS, EXECUTION_COLUMNS, MACHINE_COLUMNS, MAP_RUN_COLUMNS, TOKEN_COLUMNS,
 };
 use schema::migrate;
 use statements::{
-    append_events, put_effect, put_progress, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
+    append_events, put_checkpoint, put_effect, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
     purge_if_deleted, select_one,
 };
 
@@ -324,8 +326,9 @@ impl Store for SqliteStore {
                 };
             }
             tx.prepare_cached(&format!(
-                "INSERT INTO executions ({EXECUTION_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+                "INSERT INTO executions ({EXECUTION_COLUMNS}, id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                         (SELECT COALESCE(MAX(id), 0) + 1 FROM executions))"
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
@@ -606,11 +609,15 @@ impl Store for SqliteStore {
         };
         const REDRIVE_STATE: [&str; 3] =
             ["DELETE FROM progress WHERE arn = ?1", "DELETE FROM effects WHERE arn = ?1", "DELETE FROM tokens WHERE execution_arn = ?1"];
+        let execution = |tx: &Transaction<'_>, arn: &str| -> Result<i64> {
+            history::execution_id(tx, arn)?.ok_or_else(|| StoreError::Backend(format!("{what}: '{arn}' vanished")))
+        };
         self.write(what, |tx| {
             let removed = arns(tx, "SELECT arn FROM executions WHERE status <> 'RUNNING' AND stop_date < ?1 ORDER BY stop_date LIMIT ?2", remove_before)?;
             for arn in &removed {
                 forget(tx, &REDRIVE_STATE, arn)?;
-                forget(tx, &["DELETE FROM events WHERE arn = ?1", "DELETE FROM map_runs WHERE execution_arn = ?1", "DELETE FROM executions WHERE arn = ?1"], arn)?;
+                history::forget(tx, execution(tx, arn)?)?;
+                forget(tx, &["DELETE FROM map_runs WHERE execution_arn = ?1", "DELETE FROM executions WHERE arn = ?1"], arn)?;
             }
             let compacted = arns(
                 tx,
@@ -619,6 +626,7 @@ impl Store for SqliteStore {
             )?;
             for arn in &compacted {
                 forget(tx, &REDRIVE_STATE, arn)?;
+                history::forget_progress(tx, execution(tx, arn)?)?;
                 forget(tx, &["UPDATE executions SET compacted = 1 WHERE arn = ?1"], arn)?;
             }
             Ok(Swept { compacted: compacted.len(), removed: removed.len() })
@@ -648,11 +656,8 @@ impl Store for SqliteStore {
     fn checkpoint(&self, arn: &str, worker: &str, place: &str, progress: Option<&[u8]>, events: &[StoredEvent]) -> Result<()> {
         let what = "checkpointing";
         self.write(what, |tx| {
-            check_held(tx, arn, Some(worker))?;
-            if let Some(progress) = progress {
-                put_progress(tx, arn, place, progress)?;
-            }
-            append_events(tx, arn, events)
+            let execution = check_held(tx, arn, Some(worker))?;
+            put_checkpoint(tx, execution, arn, place, progress, events)
         })
     }
 
@@ -666,11 +671,8 @@ impl Store for SqliteStore {
                         // Refused alone: nothing of it was written.
                         Err(e @ (StoreError::LeaseLost(_) | StoreError::ExecutionDoesNotExist(_))) => Err(e),
                         Err(e) => return Err(e),
-                        Ok(()) => {
-                            if let Some(progress) = progress {
-                                put_progress(tx, arn, place, progress)?;
-                            }
-                            append_events(tx, arn, events)?;
+                        Ok(execution) => {
+                            put_checkpoint(tx, execution, arn, place, progress.as_deref(), events)?;
                             Ok(Written::Checkpointed)
                         }
                     },
@@ -684,6 +686,12 @@ impl Store for SqliteStore {
     fn progress(&self, arn: &str, place: &str) -> Result<Option<Vec<u8>>> {
         let what = "reading progress";
         self.read(what, |tx| {
+            if place.is_empty() {
+                return match history::execution_id(tx, arn)? {
+                    Some(execution) => history::progress(tx, execution),
+                    None => Ok(None),
+                };
+            }
             tx.prepare_cached("SELECT data FROM progress WHERE arn = ?1 AND place = ?2")
                 .and_then(|mut stmt| stmt.query_row([arn, place], |row| row.get(0)).optional())
                 .context(what)
@@ -779,26 +787,9 @@ impl Store for SqliteStore {
         let what = "reading history";
         let size = page_size(page);
         let after = page.next_token.as_deref().map(parse_id_token).transpose()?;
-        let sql = match (reverse, after.is_some()) {
-            (false, false) => "SELECT id, event FROM events WHERE arn = ?1 ORDER BY id LIMIT ?2",
-            (false, true) => "SELECT id, event FROM events WHERE arn = ?1 AND id > ?3 ORDER BY id LIMIT ?2",
-            (true, false) => "SELECT id, event FROM events WHERE arn = ?1 ORDER BY id DESC LIMIT ?2",
-            (true, true) => "SELECT id, event FROM events WHERE arn = ?1 AND id < ?3 ORDER BY id DESC LIMIT ?2",
-        };
         let items = self.read(what, |tx| {
-            if execution_status(tx, arn)?.is_none() {
-                return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
-            }
-            tx.prepare_cached(sql)
-                .and_then(|mut stmt| {
-                    let size = limit(size + 1);
-                    let rows = match after {
-                        Some(after) => stmt.query_map(params![arn, size, after], event_from_row)?,
-                        None => stmt.query_map(params![arn, size], event_from_row)?,
-                    };
-                    rows.collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .context(what)
+            let execution = history::execution_id(tx, arn)?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+            history::events(tx, execution, reverse, after, size + 1)
         })?;
         Ok(one_page(items, size, |e| id_token(e.id)))
     }

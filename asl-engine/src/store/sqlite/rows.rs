@@ -3,7 +3,7 @@
 //! conversion error naming the column).
 
 use crate::store::common::{date_text, parse_date};
-use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, MapRunRecord, Route, StoreError, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, StoredEvent, TokenOutcome, TokenRecord};
+use crate::store::{ActivityRecord, AliasRecord, ExecutionRecord, MapRunRecord, Route, StoreError, VersionRecord, MachineStatus, MachineType, StateMachineRecord, Status, TokenOutcome, TokenRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
 use rusqlite::Row;
@@ -145,12 +145,6 @@ pub(super) fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenRecord> {
         heartbeats: row.get(11)?,
         worker_name: row.get(12)?,
     })
-}
-
-pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    let text: String = row.get(1)?;
-    let event = serde_json::from_str(&text).map_err(|e| bad_column(1, format!("history event is not JSON: {e}")))?;
-    Ok(StoredEvent { id: row.get(0)?, event })
 }
 
 /// SQLite's LIMIT takes an i64; anything larger means "no limit" anyway.

@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema this code writes, kept in `PRAGMA user_version`. A file with a newer version
 /// was written by a newer build and is refused rather than misread.
-pub(super) const SCHEMA_VERSION: i64 = 7;
+pub(super) const SCHEMA_VERSION: i64 = 8;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE state_machines (
@@ -182,12 +182,41 @@ CREATE INDEX executions_ended ON executions (stop_date) WHERE status <> 'RUNNING
 CREATE INDEX executions_to_compact ON executions (stop_date) WHERE status <> 'RUNNING' AND compacted = 0;
 ";
 
+/// Version 7 → 8: the history as rows in the order written, each write's events in one row
+/// with the execution's own progress (see `history`), keyed by an integer id of each
+/// execution. Existing events become a row each, existing top-level progress a row after them.
+const MIGRATE_TO_V8: &str = "
+ALTER TABLE executions ADD COLUMN id INTEGER;
+UPDATE executions SET id = rowid;
+CREATE UNIQUE INDEX executions_by_id ON executions (id);
+CREATE TABLE history (
+    seq       INTEGER PRIMARY KEY,
+    execution INTEGER NOT NULL,
+    first     INTEGER NOT NULL,
+    last      INTEGER NOT NULL,
+    -- One line per event, '<id> <event JSON>'; '' for a row of progress alone.
+    events    TEXT NOT NULL,
+    -- The execution's own progress (place ''), for a checkpoint.
+    progress  BLOB
+);
+CREATE INDEX history_by_execution ON history (execution, last);
+INSERT INTO history (execution, first, last, events)
+    SELECT x.id, e.id, e.id, e.id || ' ' || e.event FROM events e JOIN executions x ON x.arn = e.arn ORDER BY x.id, e.id;
+INSERT INTO history (execution, first, last, events, progress)
+    SELECT x.id, COALESCE(h.last, 0) + 1, COALESCE(h.last, 0), '', p.data
+    FROM progress p JOIN executions x ON x.arn = p.arn
+    LEFT JOIN (SELECT execution, MAX(last) AS last FROM history GROUP BY execution) h ON h.execution = x.id
+    WHERE p.place = '' ORDER BY x.id;
+DELETE FROM progress WHERE place = '';
+DROP TABLE events;
+";
+
 pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
     // Immediate: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).context(what)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).context(what)?;
     match version {
-        0..=6 => {
+        0..=7 => {
             if version == 0 {
                 tx.execute_batch(SCHEMA_V1).context("creating the store schema")?;
             }
@@ -206,7 +235,10 @@ pub(super) fn migrate(conn: &mut Connection, what: &str) -> Result<()> {
             if version <= 5 {
                 tx.execute_batch(MIGRATE_TO_V6).context("migrating the store schema to version 6")?;
             }
-            tx.execute_batch(MIGRATE_TO_V7).context("migrating the store schema to version 7")?;
+            if version <= 6 {
+                tx.execute_batch(MIGRATE_TO_V7).context("migrating the store schema to version 7")?;
+            }
+            tx.execute_batch(MIGRATE_TO_V8).context("migrating the store schema to version 8")?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION).context("setting the schema version")?;
         }
         SCHEMA_VERSION => {}

@@ -1,5 +1,6 @@
 //! Statements several operations share, run inside their transaction.
 
+use super::history;
 use super::rows::{execution_from_row, map_run_from_row, EXECUTION_COLUMNS, MAP_RUN_COLUMNS};
 use super::Context;
 use crate::store::common::{date_text, map_run_end, millis};
@@ -33,21 +34,36 @@ pub(super) fn execution_status(tx: &Transaction<'_>, arn: &str) -> Result<Option
         .transpose()
 }
 
+/// Appends `events` to the history of `arn` (see `history::append`).
 pub(super) fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEvent]) -> Result<()> {
-    let what = "appending history events";
-    // OR IGNORE: a replayed checkpoint (same ids) changes nothing; the first write wins.
-    let mut stmt = tx
-        .prepare_cached("INSERT OR IGNORE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
-        .context(what)?;
-    for e in events {
-        let text = serde_json::to_string(&e.event).map_err(|err| StoreError::Backend(format!("{what}: {err}")))?;
-        stmt.execute(params![arn, e.id, text]).context(what)?;
+    if events.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let execution = history::execution_id(tx, arn)?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+    history::append(tx, execution, events, None)
 }
 
-/// A checkpoint's progress, replacing what was under (`arn`, `place`).
-pub(super) fn put_progress(tx: &Transaction<'_>, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
+/// A checkpoint's rows: the execution's own progress goes into the history with the events
+/// (see `history`), a child's (a branch's, an iteration's) replaces what was under its place.
+pub(super) fn put_checkpoint(
+    tx: &Transaction<'_>,
+    execution: i64,
+    arn: &str,
+    place: &str,
+    progress: Option<&[u8]>,
+    events: &[StoredEvent],
+) -> Result<()> {
+    if place.is_empty() {
+        return history::append(tx, execution, events, progress);
+    }
+    if let Some(progress) = progress {
+        put_progress(tx, arn, place, progress)?;
+    }
+    history::append(tx, execution, events, None)
+}
+
+/// A child's progress, replacing what was under (`arn`, `place`).
+fn put_progress(tx: &Transaction<'_>, arn: &str, place: &str, progress: &[u8]) -> Result<()> {
     tx.prepare_cached("INSERT OR REPLACE INTO progress (arn, place, data) VALUES (?1, ?2, ?3)")
         .and_then(|mut stmt| stmt.execute(params![arn, place, progress]))
         .context("checkpointing")?;
@@ -67,9 +83,10 @@ pub(super) fn put_effect(tx: &Transaction<'_>, arn: &str, key: &str, value: &str
 }
 
 pub(super) fn last_event_id(tx: &Transaction<'_>, arn: &str) -> Result<u64> {
-    tx.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events WHERE arn = ?1")
-        .and_then(|mut stmt| stmt.query_row([arn], |row| row.get(0)))
-        .context("reading the last event id")
+    match history::execution_id(tx, arn)? {
+        Some(execution) => history::last_event_id(tx, execution),
+        None => Ok(0),
+    }
 }
 
 pub(super) fn close_tokens(tx: &Transaction<'_>, arn: &str) -> Result<()> {
@@ -80,20 +97,20 @@ pub(super) fn close_tokens(tx: &Transaction<'_>, arn: &str) -> Result<()> {
 }
 
 /// The checks of `checkpoint` and `finish`: the execution is RUNNING and, when `worker` is
-/// given, held by it.
-pub(super) fn check_held(tx: &Transaction<'_>, arn: &str, worker: Option<&str>) -> Result<()> {
-    let row: Option<(String, Option<String>)> = tx
-        .prepare_cached("SELECT status, owner FROM executions WHERE arn = ?1")
-        .and_then(|mut stmt| stmt.query_row([arn], |row| Ok((row.get(0)?, row.get(1)?))).optional())
+/// given, held by it. Answers the execution's id (see `history`).
+pub(super) fn check_held(tx: &Transaction<'_>, arn: &str, worker: Option<&str>) -> Result<i64> {
+    let row: Option<(String, Option<String>, i64)> = tx
+        .prepare_cached("SELECT status, owner, id FROM executions WHERE arn = ?1")
+        .and_then(|mut stmt| stmt.query_row([arn], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional())
         .context("checking an execution's owner")?;
-    let Some((status, owner)) = row else {
+    let Some((status, owner, execution)) = row else {
         return Err(StoreError::ExecutionDoesNotExist(arn.to_owned()));
     };
     let owned = worker.is_none() || owner.as_deref() == worker;
     if status != Status::Running.as_str() || !owned {
         return Err(StoreError::LeaseLost(arn.to_owned()));
     }
-    Ok(())
+    Ok(execution)
 }
 
 /// The checks of `answer_token` and `heartbeat_token`: the token exists, is open, and its
