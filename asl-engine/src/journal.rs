@@ -158,7 +158,7 @@ impl StoreJournal {
 
 /// A history event as the store keeps it.
 pub fn stored(e: &HistoryEvent) -> crate::store::StoredEvent {
-    crate::store::StoredEvent { id: e.id, event: e.to_json() }
+    crate::store::StoredEvent { id: e.id, json: e.to_json_text() }
 }
 
 /// The events a run writes as it goes, up to AWS's quota: those past event 24,999 are cut when

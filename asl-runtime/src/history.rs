@@ -44,6 +44,31 @@ impl HistoryEvent {
         }
         Value::Object(m)
     }
+
+    /// The event as JSON text: [`to_json`](Self::to_json)'s event, written without building
+    /// its tree first (a durable run writes every event it records).
+    pub fn to_json_text(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Text<'a> {
+            timestamp: String,
+            #[serde(rename = "type")]
+            kind: &'a str,
+            id: u64,
+            #[serde(rename = "previousEventId")]
+            previous_event_id: u64,
+            #[serde(flatten)]
+            details: &'a Map<String, Value>,
+        }
+        let text = Text {
+            timestamp: self.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true),
+            kind: &self.kind,
+            id: self.id,
+            previous_event_id: self.previous_event_id,
+            details: &self.details,
+        };
+        // JSON values with string keys always serialize; the tree is the fallback regardless.
+        serde_json::to_string(&text).unwrap_or_else(|_| self.to_json().to_string())
+    }
 }
 
 /// The previousEventId of a `kind` event that follows `last` (the last of `history`). AWS
@@ -164,6 +189,17 @@ mod tests {
         assert_eq!(resource_parts(f), ("lambda".into(), f.into()));
         let a = "arn:aws:states:us-east-1:123456789012:activity:Approve";
         assert_eq!(resource_parts(a), ("activity".into(), a.into()));
+    }
+
+    #[test]
+    fn the_text_of_an_event_is_its_json_written_out() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z").unwrap().with_timezone(&Utc);
+        let bare = HistoryEvent::new(t, "ExecutionSucceeded", 9, 8);
+        let detailed = HistoryEvent::new(t, "TaskSucceeded", 5, 4)
+            .with("taskSucceededEventDetails", serde_json::json!({"output": "{\"a\":\"\\n\"}", "resourceType": "lambda", "z": [1, 2.5, null]}));
+        for e in [bare, detailed] {
+            assert_eq!(e.to_json_text(), e.to_json().to_string());
+        }
     }
 
     #[test]

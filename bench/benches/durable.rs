@@ -168,6 +168,10 @@ impl Drop for TempDir {
     }
 }
 
+/// As the worker binaries `asl serve` builds run (see `asl_engine::hosted::Allocator`).
+#[global_allocator]
+static ALLOCATOR: asl_engine::hosted::Allocator = asl_engine::hosted::Allocator;
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c);

@@ -5,6 +5,10 @@
 
 use asl_engine::MachineType;
 
+/// As the worker binaries `asl serve` builds run (see `asl_engine::hosted::Allocator`).
+#[global_allocator]
+static ALLOCATOR: asl_engine::hosted::Allocator = asl_engine::hosted::Allocator;
+
 #[path = "../common/durable_runs.rs"]
 mod durable_runs;
 use durable_runs::{run_batch, Backend, Setup};

@@ -17,7 +17,7 @@ use crate::arn;
 use crate::journal::{stored, Answers};
 use crate::store::{
     definition_hash, qualified_arn, ActivityRecord, ExecutionFilter, ExecutionRecord, MachineStatus, MachineType, Page, Paged, Qualifier, StateMachineRecord,
-    Status, Store, StoreError, TokenOutcome, VersionRecord,
+    Status, Store, StoreError, StoredEvent, TokenOutcome, VersionRecord,
 };
 use asl_runtime::context::{activity_arn, execution_arn, local_activity_arn, role_arn, state_machine_arn};
 use asl_runtime::history::HistoryEvent;
@@ -420,7 +420,7 @@ impl Engine {
         check_max_results(max_results)?;
         let e = self.execution(arn)?;
         let page = self.store.history(&e.arn, reverse, &Page { max_results, next_token })?;
-        let items = page.items.into_iter().map(|e| e.event).collect();
+        let items = page.items.iter().map(StoredEvent::event).collect::<Result<Vec<_>, _>>()?;
         Ok(paged("events", items, page.next_token))
     }
 

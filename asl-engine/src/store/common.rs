@@ -116,16 +116,14 @@ pub(super) fn parse_execution_key_token(token: &str) -> Result<(DateTime<Utc>, S
 
 /// An event the store writes itself, in GetExecutionHistory's shape.
 fn store_event(id: u64, kind: &str, now: DateTime<Utc>, details_key: &str, details: Value) -> StoredEvent {
-    StoredEvent {
-        id,
-        event: json!({
-            "timestamp": date_text(now),
-            "type": kind,
-            "id": id,
-            "previousEventId": id.saturating_sub(1),
-            details_key: details,
-        }),
-    }
+    let event = json!({
+        "timestamp": date_text(now),
+        "type": kind,
+        "id": id,
+        "previousEventId": id.saturating_sub(1),
+        details_key: details,
+    });
+    StoredEvent::new(id, &event)
 }
 
 /// StopExecution's event. AWS leaves out an error or cause that was not given.

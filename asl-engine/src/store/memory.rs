@@ -8,7 +8,6 @@ use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 use super::common::{
     aborted_event, alias_exists, arn_taken, date_text, map_run_end, merge_map_run, execution_key_token, id_token, key_token, millis, not_redrivable, one_page, page_size,
@@ -40,7 +39,7 @@ struct Inner {
     /// (machine, name) → arn: names are unique per machine, whatever the arn says.
     execution_names: HashMap<(String, String), String>,
     /// By arn, then event id.
-    events: HashMap<String, BTreeMap<u64, Value>>,
+    events: HashMap<String, BTreeMap<u64, String>>,
     /// By arn, then place.
     progress: HashMap<String, HashMap<String, Vec<u8>>>,
     /// By arn, then key.
@@ -134,7 +133,7 @@ impl Inner {
         let history = self.events.entry(arn.to_owned()).or_default();
         for e in events {
             // First write wins, as INSERT OR IGNORE: a replayed checkpoint changes nothing.
-            history.entry(e.id).or_insert_with(|| e.event.clone());
+            history.entry(e.id).or_insert_with(|| e.json.clone());
         }
     }
 
@@ -639,7 +638,7 @@ impl Store for MemoryStore {
         }
         let empty = BTreeMap::new();
         let history = inner.events.get(arn).unwrap_or(&empty);
-        let to_event = |(id, event): (&u64, &Value)| StoredEvent { id: *id, event: event.clone() };
+        let to_event = |(id, json): (&u64, &String)| StoredEvent { id: *id, json: json.clone() };
         let items: Vec<StoredEvent> = match (reverse, after) {
             (false, None) => history.iter().take(size + 1).map(to_event).collect(),
             (false, Some(a)) => history.range((Bound::Excluded(a), Bound::Unbounded)).take(size + 1).map(to_event).collect(),

@@ -279,12 +279,25 @@ pub enum Qualifier<'a> {
 }
 
 /// One history event, in the shape GetExecutionHistory returns it:
-/// `{"timestamp", "type", "id", "previousEventId", "<kind>EventDetails": {...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `{"timestamp", "type", "id", "previousEventId", "<kind>EventDetails": {...}}`, as JSON text:
+/// written once by whoever recorded the event, kept and handed back as it is (a worker writes
+/// every event it records; only a history read needs the tree).
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {
     pub id: u64,
-    /// The whole event as JSON.
-    pub event: Value,
+    /// The whole event as JSON text.
+    pub json: String,
+}
+
+impl StoredEvent {
+    pub fn new(id: u64, event: &Value) -> Self {
+        StoredEvent { id, json: event.to_string() }
+    }
+
+    /// The event as JSON. Text that is not JSON (a damaged store) is an error naming it.
+    pub fn event(&self) -> Result<Value> {
+        serde_json::from_str(&self.json).map_err(|e| StoreError::Backend(format!("history event {} is not JSON: {e}", self.id)))
+    }
 }
 
 /// How an execution ended (for [`Store::finish`]).

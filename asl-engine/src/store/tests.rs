@@ -90,15 +90,15 @@ fn execution(machine: &str, name: &str, input: &str, start: DateTime<Utc>) -> Ex
 }
 
 fn event(id: u64, kind: &str) -> StoredEvent {
-    StoredEvent {
+    StoredEvent::new(
         id,
-        event: json!({
+        &json!({
             "timestamp": "2024-05-01T12:00:00.000Z",
             "type": kind,
             "id": id,
             "previousEventId": id - 1,
         }),
-    }
+    )
 }
 
 /// Registers `machine_name` (if needed) and starts `name` with one ExecutionStarted event.
@@ -358,8 +358,7 @@ fn checkpoint_stores_progress_and_events(store: &dyn Store) {
     store.checkpoint(&e.arn, "w1", "", Some(&b"p1"[..]), &[event(2, "PassStateEntered")]).unwrap();
     store.checkpoint(&e.arn, "w1", "Map/0", Some(&b"child"[..]), &[event(3, "MapIterationStarted")]).unwrap();
     // A replay: same ids, other content; progress is replaced, events are not.
-    let mut replayed = event(3, "Replayed");
-    replayed.event["type"] = json!("Replayed");
+    let replayed = event(3, "Replayed");
     store.checkpoint(&e.arn, "w1", "", Some(&b"p2"[..]), &[replayed, event(4, "PassStateExited")]).unwrap();
 
     assert_eq!(store.progress(&e.arn, "").unwrap().as_deref(), Some(&b"p2"[..]));
@@ -552,16 +551,16 @@ fn stop_aborts_and_closes_tokens(store: &dyn Store) {
     let last = store.history(&e.arn, true, &page(1, None)).unwrap().items;
     assert_eq!(
         last,
-        [StoredEvent {
-            id: 3,
-            event: json!({
+        [StoredEvent::new(
+            3,
+            &json!({
                 "timestamp": "2024-05-01T12:00:10.123Z",
                 "type": "ExecutionAborted",
                 "id": 3,
                 "previousEventId": 2,
                 "executionAbortedEventDetails": {"error": "Stopped", "cause": "by hand"},
             }),
-        }]
+        )]
     );
 
     assert_eq!(store.answer_token("tok", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
@@ -577,8 +576,8 @@ fn stop_aborts_and_closes_tokens(store: &dyn Store) {
     let f = start(store, "m", "f", at(0));
     assert!(store.stop_execution(&f.arn, None, None, at(11)).unwrap());
     let event = &store.history(&f.arn, true, &page(1, None)).unwrap().items[0];
-    assert_eq!(event.event["executionAbortedEventDetails"], json!({}));
-    assert_eq!(event.event["previousEventId"], json!(1));
+    assert_eq!(event.event().unwrap()["executionAbortedEventDetails"], json!({}));
+    assert_eq!(event.event().unwrap()["previousEventId"], json!(1));
 
     assert_eq!(
         store.stop_execution("arn:missing", None, None, at(11)),
@@ -603,7 +602,7 @@ fn redrive_resumes_a_failed_execution(store: &dyn Store) {
     assert_eq!(store.execution(&e.arn).unwrap(), Some(redriven.clone()));
     let last = &store.history(&e.arn, true, &page(1, None)).unwrap().items[0];
     assert_eq!(
-        last.event,
+        last.event().unwrap(),
         json!({
             "timestamp": "2024-05-01T12:00:30.000Z",
             "type": "ExecutionRedriven",
@@ -1522,7 +1521,7 @@ fn a_version_7_file_is_migrated_to_version_8() {
     .unwrap();
     let insert = "INSERT INTO events (arn, id, event) VALUES (?1, ?2, ?3)";
     for stored in &before {
-        conn.execute(insert, rusqlite::params![e.arn, stored.id, serde_json::to_string(&stored.event).unwrap()]).unwrap();
+        conn.execute(insert, rusqlite::params![e.arn, stored.id, stored.json]).unwrap();
     }
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);

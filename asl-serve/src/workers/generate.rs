@@ -92,6 +92,7 @@ fn main_rs<'a>(hashes: impl Iterator<Item = &'a String> + Clone) -> String {
     for hash in hashes.clone() {
         out.push_str(&format!("mod {} {{ asl_macro::asl!(\"definitions/{hash}.json\"); }}\n", module_name(hash)));
     }
+    out.push_str("\n#[global_allocator]\nstatic ALLOCATOR: asl_engine::hosted::Allocator = asl_engine::hosted::Allocator;\n");
     out.push_str("\nfn main() -> std::process::ExitCode {\n    asl_engine::hosted::main(|worker, tasks| {\n");
     for hash in hashes {
         out.push_str(&format!("        worker.serve::<{}::Workflow, _>(tasks.clone());\n", module_name(hash)));

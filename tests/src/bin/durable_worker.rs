@@ -84,6 +84,10 @@ impl TaskHandler for Work {
     }
 }
 
+/// As the worker binaries `asl serve` builds run (see `asl_engine::hosted::Allocator`).
+#[global_allocator]
+static ALLOCATOR: asl_engine::hosted::Allocator = asl_engine::hosted::Allocator;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, store, ledger, lease_ms] = args.as_slice() else {

@@ -145,7 +145,7 @@ pub(super) fn token(row: &Row) -> Read<TokenRecord> {
 }
 
 pub(super) fn event(row: &Row) -> Read<StoredEvent> {
-    Ok(StoredEvent { id: get_count(row, 0)?, event: get_json(row, 1)? })
+    Ok(StoredEvent { id: get_count(row, 0)?, json: get(row, 1)? })
 }
 
 /// Every row through `from_row`.

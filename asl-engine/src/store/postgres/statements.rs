@@ -53,11 +53,7 @@ pub(super) async fn append_events_of(tx: &Tx<'_>, events: &[(&str, &StoredEvent)
     }
     let arns: Vec<&str> = events.iter().map(|(arn, _)| *arn).collect();
     let ids: Vec<i64> = events.iter().map(|(_, e)| big(e.id)).collect();
-    let texts = events
-        .iter()
-        .map(|(_, e)| serde_json::to_string(&e.event))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Backend(format!("appending history events: {e}")))?;
+    let texts: Vec<&str> = events.iter().map(|(_, e)| e.json.as_str()).collect();
     tx.exec(
         "INSERT INTO events (arn, id, event) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING",
         &[&arns, &ids, &texts],

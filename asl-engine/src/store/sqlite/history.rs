@@ -56,7 +56,7 @@ pub(super) fn append(tx: &Transaction<'_>, execution: i64, events: &[StoredEvent
         }
         lines.push_str(&e.id.to_string());
         lines.push(' ');
-        lines.push_str(&serde_json::to_string(&e.event).map_err(|err| StoreError::Backend(format!("{what}: {err}")))?);
+        lines.push_str(&e.json);
         first.get_or_insert(e.id);
         newest = e.id;
     }
@@ -126,8 +126,7 @@ fn parse_line(line: &str) -> Result<StoredEvent> {
     let damaged = |why: String| StoreError::Backend(format!("reading history: a stored event is damaged ({why})"));
     let (id, json) = line.split_once(' ').ok_or_else(|| damaged("no id".into()))?;
     let id = id.parse().map_err(|_| damaged(format!("the id '{id}' is not a number")))?;
-    let event = serde_json::from_str(json).map_err(|e| damaged(format!("event {id} is not JSON: {e}")))?;
-    Ok(StoredEvent { id, event })
+    Ok(StoredEvent { id, json: json.to_owned() })
 }
 
 /// An event id as SQLite keeps it (an i64; ids never come near its end).
