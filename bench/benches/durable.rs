@@ -59,6 +59,11 @@ impl Workload {
     }
 }
 
+/// Executions per batch in the comparisons: enough that most of a batch runs with the workers
+/// full (64 executions each), as a loaded worker runs, rather than in the ramp up and down of
+/// its first and last executions.
+const BATCH: u64 = 400;
+
 fn sqlite(machine_type: MachineType) -> Setup {
     Setup { backend: Backend::Sqlite, machine_type, workers: 1, group_commit: true }
 }
@@ -93,14 +98,14 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     // The same, interleaved in one process, for the ratios the README quotes.
-    println!("\nStandard (checkpointed) vs Express on the same SQLite store, 200 executions a batch, 3 rounds:");
+    println!("\nStandard (checkpointed) vs Express on the same SQLite store, {BATCH} executions a batch, 3 rounds:");
     for workload in [Workload::Chain100, Workload::Tasks100] {
         let (mut standard, mut express) = (Duration::ZERO, Duration::ZERO);
         for _ in 0..3 {
-            standard += workload.run(&rt, sqlite(MachineType::Standard), 200);
-            express += workload.run(&rt, sqlite(MachineType::Express), 200);
+            standard += workload.run(&rt, sqlite(MachineType::Standard), BATCH);
+            express += workload.run(&rt, sqlite(MachineType::Express), BATCH);
         }
-        let per_s = |d: Duration| 600.0 * 100.0 / d.as_secs_f64();
+        let per_s = |d: Duration| (3 * BATCH) as f64 * 100.0 / d.as_secs_f64();
         println!(
             "  {:<9} standard {:>9.0} transitions/s, express {:>9.0} transitions/s, standard/express time ratio {:.2}",
             workload.name(),
@@ -127,15 +132,15 @@ fn bench(c: &mut Criterion) {
             std::iter::once(on_sqlite).chain(on_postgres)
         })
         .collect();
-    println!("\nStandard executions, 200 a batch, 3 rounds, transitions/s (each write alone / group commit):");
+    println!("\nStandard executions, {BATCH} a batch, 3 rounds, transitions/s (each write alone / group commit):");
     for workload in [Workload::Chain100, Workload::Tasks100] {
         let mut totals = vec![Duration::ZERO; setups.len()];
         for _ in 0..3 {
             for (setup, total) in setups.iter().zip(&mut totals) {
-                *total += workload.run(&rt, *setup, 200);
+                *total += workload.run(&rt, *setup, BATCH);
             }
         }
-        let per_s = |d: Duration| 600.0 * 100.0 / d.as_secs_f64();
+        let per_s = |d: Duration| (3 * BATCH) as f64 * 100.0 / d.as_secs_f64();
         let half = setups.len() / 2;
         for (i, setup) in setups[..half].iter().enumerate() {
             let (alone, grouped) = (totals[i], totals[half + i]);
