@@ -118,6 +118,11 @@ impl StoreJournal {
         self.last_answer(self.store.commit(&writes)).map(drop)
     }
 
+    /// The value deferred under `key`, if one is.
+    fn deferred_value(&self, key: &str) -> Option<String> {
+        self.deferred.lock().unwrap_or_else(PoisonError::into_inner).iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
     fn take_deferred(&self) -> Vec<Write> {
         let deferred = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(PoisonError::into_inner));
         deferred.into_iter().map(|(key, value)| Write::Effect { arn: self.arn.clone(), key, value }).collect()
@@ -190,8 +195,7 @@ impl Journal for StoreJournal {
     }
 
     fn effect(&self, key: &str) -> Result<Option<Value>, Interrupted> {
-        let deferred = self.deferred.lock().unwrap_or_else(PoisonError::into_inner).iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        if let Some(text) = deferred {
+        if let Some(text) = self.deferred_value(key) {
             return self.parse(&text).map(Some);
         }
         if self.fresh.load(Ordering::Relaxed) {
@@ -217,14 +221,12 @@ impl Journal for StoreJournal {
 
     fn defer_effect(&self, key: &str, value: &Value) -> Result<Value, Interrupted> {
         // The caller found nothing recorded under `key` before the effect; a value deferred
-        // under it since is the first, as the store would keep it.
-        let mut deferred = self.deferred.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, kept)) = deferred.iter().find(|(k, _)| k == key) {
-            let kept = kept.clone();
-            drop(deferred);
+        // under it since is the first, as the store would keep it. (Keys name positions in
+        // the run, so no two branches defer under one key at once.)
+        if let Some(kept) = self.deferred_value(key) {
             return self.parse(&kept);
         }
-        deferred.push((key.to_owned(), value.to_string()));
+        self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push((key.to_owned(), value.to_string()));
         Ok(value.clone())
     }
 

@@ -46,7 +46,7 @@ use rows::{
 };
 use schema::migrate;
 use statements::{
-    append_events, put_checkpoint, put_effect, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
+    append_events, append_next_event, put_checkpoint, put_effect, check_answerable, check_held, close_tokens, end_map_runs, put_map_run_row, delete_tags, execution_status, get_execution, last_event_id, machine_of,
     purge_if_deleted, select_one,
 };
 
@@ -704,7 +704,7 @@ impl Store for SqliteStore {
         }
         let what = "finishing an execution";
         self.write(what, |tx| {
-            check_held(tx, arn, worker)?;
+            let execution = check_held(tx, arn, worker)?;
             // Progress stays: a redrive carries on from it.
             tx.prepare_cached(
                 "UPDATE executions SET status = ?1, output = ?2, error = ?3, cause = ?4, stop_date = ?5,
@@ -724,7 +724,7 @@ impl Store for SqliteStore {
             .context(what)?;
             close_tokens(tx, arn)?;
             end_map_runs(tx, arn, ending.status, ending.stop_date)?;
-            append_events(tx, arn, events)?;
+            history::append(tx, execution, events, None)?;
             purge_machine_of(tx, arn)
         })
     }
@@ -746,8 +746,7 @@ impl Store for SqliteStore {
             .context(what)?;
             close_tokens(tx, arn)?;
             end_map_runs(tx, arn, Status::Aborted, now)?;
-            let event = aborted_event(last_event_id(tx, arn)? + 1, error, cause, now);
-            append_events(tx, arn, &[event])?;
+            append_next_event(tx, arn, |id| aborted_event(id, error, cause, now))?;
             purge_machine_of(tx, arn)?;
             Ok(true)
         })
@@ -777,8 +776,7 @@ impl Store for SqliteStore {
             .context(what)?;
             let record = get_execution(tx, arn)?
                 .ok_or_else(|| StoreError::Backend(format!("{what}: '{arn}' vanished during the update")))?;
-            let event = redriven_event(last_event_id(tx, arn)? + 1, record.redrive_count, now);
-            append_events(tx, arn, &[event])?;
+            append_next_event(tx, arn, |id| redriven_event(id, record.redrive_count, now))?;
             Ok(record)
         })
     }

@@ -43,6 +43,14 @@ pub(super) fn append_events(tx: &Transaction<'_>, arn: &str, events: &[StoredEve
     history::append(tx, execution, events, None)
 }
 
+/// Appends an event the store writes itself (an abort, a redrive), numbered after the
+/// execution's last.
+pub(super) fn append_next_event(tx: &Transaction<'_>, arn: &str, event: impl FnOnce(u64) -> StoredEvent) -> Result<()> {
+    let execution = history::execution_id(tx, arn)?.ok_or_else(|| StoreError::ExecutionDoesNotExist(arn.to_owned()))?;
+    let next = history::last_event_id(tx, execution)? + 1;
+    history::append(tx, execution, &[event(next)], None)
+}
+
 /// A checkpoint's rows: the execution's own progress goes into the history with the events
 /// (see `history`), a child's (a branch's, an iteration's) replaces what was under its place.
 pub(super) fn put_checkpoint(
