@@ -1,6 +1,7 @@
 //! The `asl` command: `asl check FILE...` validates definitions the way AWS's
 //! CreateStateMachine does and prints every problem as `FILE:LINE:COL: message`;
-//! `asl expand FILE` prints the Rust that `asl!` would generate; the other commands are those of
+//! `asl expand FILE` prints the Rust that `asl!` would generate; `asl graph FILE` draws it
+//! (Mermaid, DOT, SVG); the other commands are those of
 //! `aws stepfunctions`, against the embedded execution store (see `aws.rs`); `asl serve` serves
 //! the same API over HTTP (see `serve.rs`).
 
@@ -33,6 +34,13 @@ enum Command {
     },
     /// Print the Rust code generated for a definition.
     Expand { file: PathBuf },
+    /// Draw a definition: Mermaid (for Markdown), Graphviz DOT, or SVG laid out here (no
+    /// Graphviz needed). Exit 1, with its problems, for a definition that is not valid.
+    Graph {
+        file: PathBuf,
+        #[arg(long, default_value = "svg", value_parser = ["mermaid", "dot", "svg"])]
+        format: String,
+    },
     /// Serve the Step Functions API over HTTP (`aws --endpoint-url`, the SDKs) until SIGINT/SIGTERM.
     Serve {
         /// The address to listen on (loopback by default: without --credentials the API
@@ -57,6 +65,15 @@ enum Command {
         /// (`.waitForTaskToken`) nothing answers waits for its token, any other Task fails.
         #[arg(long)]
         no_integrations: bool,
+        /// Serve no web console (by default it is at /console, read-only, for loopback clients).
+        #[arg(long, conflicts_with_all = ["console_writes", "console_remote"])]
+        no_console: bool,
+        /// Let the web console answer task tokens (SendTaskSuccess/SendTaskFailure buttons).
+        #[arg(long)]
+        console_writes: bool,
+        /// Let the web console answer clients off loopback (it has no login of its own).
+        #[arg(long)]
+        console_remote: bool,
     },
     /// Compile a definition and run one execution in the foreground: prints its output (exit 0)
     /// or its error and cause (exit 1).
@@ -100,9 +117,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Api(api) => aws::run(&aws::store_location(cli.store), api),
         Command::Check { files } => check(&files),
-        Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations } => {
+        Command::Graph { file, format } => graph(&file, &format),
+        Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations, no_console, console_writes, console_remote } => {
             let integrations = !no_integrations;
-            serve::run(&aws::store_location(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations })
+            let console = (!no_console).then(|| asl_serve::ConsoleOptions { writes: console_writes, remote: console_remote, ..Default::default() });
+            serve::run(&aws::store_location(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations, console })
         }
         Command::Run { definition, input, mock_config, test_case, no_integrations } => match aws::text(&input) {
             Ok(input) => serve::run_once(&aws::store_location(cli.store), definition, input, mock_config, test_case, !no_integrations),
@@ -127,6 +146,21 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn graph(file: &std::path::Path, format: &str) -> ExitCode {
+    // clap has already refused any other name.
+    let format = asl_codegen::graph::Format::parse(format).unwrap_or(asl_codegen::graph::Format::Svg);
+    let drawn = asl_codegen::read_definition(file).and_then(|text| {
+        asl_codegen::graph_source(&text).map_err(|diags| asl_codegen::render(&file.display().to_string(), &text, &diags))
+    });
+    match drawn {
+        Ok(graph) => output::out(&graph.write(format)).map_or_else(|code| code, |()| ExitCode::SUCCESS),
+        Err(problems) => {
+            output::err(&problems);
+            ExitCode::FAILURE
+        }
     }
 }
 

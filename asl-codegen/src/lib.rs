@@ -6,10 +6,11 @@
 //! (readable source, written as the pieces come). The languages inside ASL strings
 //! (JSONPath, intrinsic functions, timestamps) are in [`lang`], which `check` and `lower`
 //! share. Each module imports only the ones below it, in the order `diag`, `json`, `lang`,
-//! `ast`, `parse`, `check`, `ir`, `lower`, `emit`, `format`. `parse`, `check` and `lower` know
+//! `ast`, `parse`, `check`, `graph`, `ir`, `lower`, `emit`, `format`. `graph` is the
+//! definition as a diagram (Mermaid, DOT, SVG), beside the compiler rather than in its way. `parse`, `check` and `lower` know
 //! nothing of `syn` or `quote`; `emit` cannot fail.
 //!
-//! Entry points: [`check_source`] (what `asl check` runs), [`render`], [`machine_name`], and,
+//! Entry points: [`check_source`] (what `asl check` runs), [`graph_source`] (`asl graph`), [`render`], [`machine_name`], and,
 //! with the `codegen` feature, `compile_source` (what the `asl!` macro runs), and
 //! `expand_file` (what `asl expand` runs, streaming), `generate_file` / `format_tokens` /
 //! `Builder` (build.rs).
@@ -26,6 +27,7 @@ pub mod lang;
 pub mod ast;
 pub mod parse;
 pub mod check;
+pub mod graph;
 #[cfg(feature = "codegen")]
 pub mod ir;
 #[cfg(feature = "codegen")]
@@ -47,6 +49,12 @@ use std::path::PathBuf;
 /// (and some it would only hit at run time), in file order. Empty means valid.
 pub fn check_source(text: &str) -> Vec<Diagnostic> {
     checked(text).err().unwrap_or_default()
+}
+
+/// The diagram of a definition (see [`graph`]): `graph_source(text)?.to_svg()`, or every
+/// problem that keeps it from being a valid definition, as [`check_source`] reports them.
+pub fn graph_source(text: &str) -> Result<graph::Graph, Vec<Diagnostic>> {
+    checked(text).map(|machine| graph::Graph::of(&machine))
 }
 
 /// Parse and check: the definition as written, when it has no problem at all.
