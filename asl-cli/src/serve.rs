@@ -23,6 +23,8 @@ pub struct ServeOptions {
     pub credentials: Vec<String>,
     /// Tasks that no mock answers go to AWS (or the endpoints configured).
     pub integrations: bool,
+    /// The web console at /console (`--no-console`: none), its writes and remote clients.
+    pub console: Option<asl_serve::ConsoleOptions>,
 }
 
 /// The variable that configures signature checking when `--credentials` is not given. Not
@@ -89,7 +91,12 @@ pub fn run(store: &Location, options: ServeOptions) -> ExitCode {
         }
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {store})"));
-        let options = asl_serve::ServeOptions { credentials, test_state };
+        if let Some(console) = &options.console {
+            let mode = if console.writes { "answers task tokens" } else { "read-only" };
+            let who = if console.remote { "any client" } else { "loopback clients only" };
+            crate::output::err(&format!("asl serve: web console at http://{address}{} ({mode}, {who})", console.base));
+        }
+        let options = asl_serve::ServeOptions { credentials, test_state, console: options.console.clone() };
         let served = asl_serve::serve_with(listener, engine, options, until_stopped(stopping)).await;
         if let Some(supervisor) = supervisor {
             let _ = supervisor.await;

@@ -10,6 +10,8 @@
 //!   errors as `{"__type": "...#Code", "message"}` (what botocore and the SDK for Rust read).
 //! - `actions.rs`: one small fn per action: read its members, call the `Engine`, shape the
 //!   answer; the waiting actions (GetActivityTask, StartSyncExecution) wait here.
+//! - `console/`: the web console (state machines, executions drawn with their states'
+//!   outcomes, history, task tokens answered by a click), HTML rendered here.
 //! - `server.rs`: the axum router, binding, graceful shutdown ([`router`], [`serve`]: the API
 //!   can be embedded in another binary).
 //! - `workers/`: generates a worker crate from the registered definitions (a module per
@@ -20,6 +22,7 @@
 //! - `test_state.rs`: TestState, the state compiled and run once through `oneshot`.
 
 pub mod actions;
+pub mod console;
 pub mod oneshot;
 pub mod test_state;
 pub mod protocol;
@@ -29,3 +32,4 @@ pub mod workers;
 
 pub use server::{router, router_with_credentials, serve, serve_with, serve_with_credentials, shutdown_signal, ServeOptions, DEFAULT_HOST, DEFAULT_PORT};
 pub use sigv4::Credentials;
+pub use console::ConsoleOptions;

@@ -1,10 +1,11 @@
 //! The HTTP server, the top floor: the axum router (everything goes to one handler, which
 //! checks the signature with `sigv4` when credentials are configured, frames the request with
-//! `protocol` and runs it with `actions`), binding, and a graceful
+//! `protocol` and runs it with `actions`; the web console's routes beside it), binding, and a graceful
 //! shutdown on SIGINT/SIGTERM. [`router`] and [`serve`] are public so the API can be embedded
 //! in a user's own binary next to their workers.
 
 use crate::actions::{Action, Actions};
+use crate::console::{self, ConsoleOptions};
 use crate::protocol::{self, code, MAX_BODY};
 use crate::sigv4::{self, Credentials};
 use crate::test_state::TestStateRunner;
@@ -17,6 +18,7 @@ use axum::routing::any;
 use http_body_util::BodyExt;
 use axum::Router;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -68,7 +70,7 @@ pub async fn serve_with_credentials(
     credentials: Credentials,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, engine, ServeOptions { credentials, test_state: None }, shutdown).await
+    serve_with(listener, engine, ServeOptions { credentials, ..ServeOptions::default() }, shutdown).await
 }
 
 /// What [`serve_with`] serves besides the engine's actions.
@@ -79,16 +81,24 @@ pub struct ServeOptions {
     /// Runs TestState (it builds the state with cargo, as the workers do); without it,
     /// TestState answers that it needs `asl serve`'s workers.
     pub test_state: Option<Arc<TestStateRunner>>,
+    /// The web console, served beside the API (none: not served).
+    pub console: Option<ConsoleOptions>,
 }
 
 /// [`serve`], with `options`.
 pub async fn serve_with(listener: TcpListener, engine: Engine, options: ServeOptions, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = with_actions(Actions::new(engine, stopping).with_test_state(options.test_state), options.credentials, None);
+    let console = options.console.map(|console| console::router(engine.clone(), console));
+    let mut app = with_actions(Actions::new(engine, stopping).with_test_state(options.test_state), options.credentials, None);
+    if let Some(console) = console {
+        app = app.merge(console);
+    }
     let signal = async move {
         shutdown.await;
         let _ = stop.send(true);
     };
+    // Each connection's address: the console answers loopback clients only unless told.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(signal).await
 }
 

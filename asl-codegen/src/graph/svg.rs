@@ -60,9 +60,9 @@ fn draw(block: &Block, out: &mut String) {
                 rectangle(rect, 8.0, out);
                 let _ = write!(out, "<title>{}</title>", escape(&state.name));
                 let (x, y) = (rect.x + 12.0, rect.y + 18.0);
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<text class=\"name\" x=\"{x:.1}\" y=\"{y:.1}\">{}<tspan class=\"title\" dx=\"8\">{}</tspan></text></g>\n",
+                    "<text class=\"name\" x=\"{x:.1}\" y=\"{y:.1}\">{}<tspan class=\"title\" dx=\"8\">{}</tspan></text></g>",
                     escape(&state.name),
                     state.kind.type_name()
                 );
@@ -70,7 +70,7 @@ fn draw(block: &Block, out: &mut String) {
             Boxed::Scope(title) => {
                 out.push_str("<g class=\"scope\">");
                 rectangle(rect, 6.0, out);
-                let _ = write!(out, "<text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text></g>\n", rect.x + 8.0, rect.y + 15.0, escape(title));
+                let _ = writeln!(out, "<text class=\"title\" x=\"{:.1}\" y=\"{:.1}\">{}</text></g>", rect.x + 8.0, rect.y + 15.0, escape(title));
             }
             _ => {}
         }

@@ -466,6 +466,22 @@ impl Engine {
         Ok(json!({ "redriveDate": date(now) }))
     }
 
+    /// The task tokens an execution waits on, oldest first: `[{"taskToken", "stateName",
+    /// "activityArn"?}]`. Not an AWS action (AWS hands tokens only to the Task's own
+    /// integration): the web console offers them for answering by hand.
+    pub fn open_task_tokens(&self, execution_arn: &str) -> ApiResult {
+        let arn = self.execution(execution_arn)?.arn;
+        let tokens = self.store.open_tokens(&arn)?;
+        let listed = tokens.into_iter().map(|t| {
+            let mut token = json!({ "taskToken": t.token, "stateName": t.state });
+            if let Some(activity) = t.activity_arn {
+                token["activityArn"] = json!(activity);
+            }
+            token
+        });
+        Ok(Value::Array(listed.collect()))
+    }
+
     pub fn send_task_success(&self, token: &str, output: &str) -> ApiResult {
         serde_json::from_str::<Value>(output).map_err(|e| ApiError::new("InvalidOutput", format!("Invalid output: {e}")))?;
         if output.len() > MAX_PAYLOAD {

@@ -759,6 +759,14 @@ impl Store for MemoryStore {
         Ok(self.lock()?.tokens.get(token).map(|t| t.record.clone()))
     }
 
+    fn open_tokens(&self, execution_arn: &str) -> Result<Vec<TokenRecord>> {
+        let inner = self.lock()?;
+        let tokens = inner.execution_tokens.get(execution_arn).into_iter().flatten();
+        let mut open: Vec<&TokenEntry> = tokens.filter_map(|t| inner.tokens.get(t)).filter(|t| t.is_open()).collect();
+        open.sort_by_key(|t| t.seq);
+        Ok(open.into_iter().map(|t| t.record.clone()).collect())
+    }
+
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
         let mut inner = self.lock()?;
         let entry = inner.answerable(token)?;

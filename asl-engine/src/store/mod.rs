@@ -626,6 +626,9 @@ pub trait Store: Send + Sync + 'static {
     /// Issues a token (idempotent: the same token again changes nothing).
     fn issue_token(&self, token: &TokenRecord) -> Result<()>;
     fn token(&self, token: &str) -> Result<Option<TokenRecord>>;
+    /// The tokens of `execution_arn` still waiting for an answer (unanswered and not closed),
+    /// oldest first: what the console offers to answer.
+    fn open_tokens(&self, execution_arn: &str) -> Result<Vec<TokenRecord>>;
     /// SendTaskSuccess / SendTaskFailure: `TaskDoesNotExist` for a token never issued,
     /// `TaskTimedOut` for one already answered or whose execution is no longer RUNNING. Wakes
     /// the execution if it is parked.

@@ -511,6 +511,10 @@ fn token_lifecycle(store: &dyn Store) {
     // A failure, with and without its parts.
     store.issue_token(&token("tok-2", &e.arn, None)).unwrap();
     store.issue_token(&token("tok-3", &e.arn, None)).unwrap();
+    // The open ones, oldest first (tok-1 is answered).
+    let open = |store: &dyn Store| store.open_tokens(&e.arn).unwrap().into_iter().map(|t| t.token).collect::<Vec<_>>();
+    assert_eq!(open(store), ["tok-2", "tok-3"]);
+    assert_eq!(store.open_tokens("arn:other").unwrap(), []);
     let failure = TokenOutcome::Failure { error: Some("Boom".into()), cause: Some("why".into()) };
     store.answer_token("tok-2", failure.clone()).unwrap();
     assert_eq!(store.token("tok-2").unwrap().unwrap().outcome, Some(failure));
@@ -520,7 +524,9 @@ fn token_lifecycle(store: &dyn Store) {
 
     // Finishing closes the tokens still open; answered ones keep their outcome.
     store.issue_token(&token("tok-4", &e.arn, None)).unwrap();
+    assert_eq!(open(store), ["tok-4"]);
     store.finish(&e.arn, None, &ending(Status::Succeeded, at(9)), &[]).unwrap();
+    assert_eq!(open(store), Vec::<String>::new());
     assert_eq!(store.answer_token("tok-4", TokenOutcome::Success("{}".into())), Err(StoreError::TaskTimedOut));
     assert_eq!(store.heartbeat_token("tok-4", at(10)), Err(StoreError::TaskTimedOut));
     assert_eq!(store.token("tok-4").unwrap().unwrap().outcome, None);

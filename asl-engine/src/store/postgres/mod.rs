@@ -797,6 +797,14 @@ impl Store for PostgresStore {
         })
     }
 
+    fn open_tokens(&self, execution_arn: &str) -> Result<Vec<TokenRecord>> {
+        self.read("reading an execution's open task tokens", async |tx| {
+            let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE execution_arn = $1 AND outcome IS NULL AND NOT closed ORDER BY seq");
+            let rows = tx.all(&sql, &[&execution_arn]).await?;
+            Ok(rows.iter().map(rows::token).collect::<std::result::Result<Vec<_>, _>>()?)
+        })
+    }
+
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
         let outcome = Some(outcome);
         let (kind, output, error, cause) = outcome_columns(&outcome);

@@ -905,6 +905,17 @@ impl Store for SqliteStore {
         self.read("reading a task token", |tx| select_one(tx, "reading a task token", &sql, token, token_from_row))
     }
 
+    fn open_tokens(&self, execution_arn: &str) -> Result<Vec<TokenRecord>> {
+        let what = "reading an execution's open task tokens";
+        // `tokens_open_by_execution` holds exactly these rows.
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE execution_arn = ?1 AND outcome IS NULL AND closed = 0 ORDER BY seq");
+        self.read(what, |tx| {
+            let mut stmt = tx.prepare_cached(&sql).context(what)?;
+            let rows = stmt.query_map([execution_arn], token_from_row).context(what)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().context(what)
+        })
+    }
+
     fn answer_token(&self, token: &str, outcome: TokenOutcome) -> Result<()> {
         let what = "answering a task token";
         let (kind, output, error, cause) = match outcome {

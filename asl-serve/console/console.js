@@ -1,0 +1,65 @@
+// The asl console's one script: a click on a state shows its input and output; a running
+// execution's page refreshes its content when the execution moves on (no reload).
+"use strict";
+(function () {
+  let selected = null;
+
+  function states() {
+    const data = document.getElementById("asl-states");
+    return data ? JSON.parse(data.textContent) : {};
+  }
+
+  function show(name) {
+    const run = states()[name];
+    selected = name;
+    document.querySelectorAll(".asl-graph .state.selected").forEach((g) => g.classList.remove("selected"));
+    document.querySelectorAll(".asl-graph [data-state]").forEach((g) => {
+      if (g.dataset.state === name) g.classList.add("selected");
+    });
+    document.getElementById("panel-title").textContent = name;
+    document.getElementById("panel-summary").textContent = run
+      ? run.outcome + (run.visits > 1 ? " · " + run.visits + " visits (the last shown)" : "")
+      : "not reached";
+    document.getElementById("panel-input").textContent = run && run.input != null ? run.input : "";
+    document.getElementById("panel-output").textContent = run && run.output != null ? run.output : "";
+  }
+
+  function bind() {
+    if (!document.getElementById("panel")) return;
+    document.querySelectorAll(".asl-graph [data-state]").forEach((g) => {
+      g.addEventListener("click", (event) => {
+        event.stopPropagation();
+        show(g.dataset.state);
+      });
+    });
+    if (selected) show(selected);
+  }
+
+  async function follow() {
+    const main = document.querySelector("main");
+    if (!main || !main.dataset.live) return;
+    try {
+      const answer = await fetch(main.dataset.live, { cache: "no-store" });
+      if (answer.ok) {
+        const { version } = await answer.json();
+        if (version !== main.dataset.version) {
+          const page = await fetch(location.href, { cache: "no-store" });
+          const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+          const fresh = doc.querySelector("main");
+          if (fresh) {
+            main.replaceWith(fresh);
+            bind();
+          }
+        }
+      }
+    } catch (e) {
+      // The server may be restarting: try again at the next tick.
+    }
+    setTimeout(follow, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    bind();
+    setTimeout(follow, 1000);
+  });
+})();

@@ -1,0 +1,315 @@
+//! The console's pages: what each shows, read from the [`Engine`]'s answers (the same
+//! AWS-shaped JSON the API serves), and the askama templates (`asl-serve/templates/`) that
+//! render them. Everything here is synchronous; `mod.rs` runs it on the blocking pool.
+
+use super::outcome::{self, Ending, Outcome, Outcomes};
+use askama::Template;
+use asl_engine::engine::ApiResult;
+use asl_engine::{ApiError, Engine};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+/// Executions listed a page at a time.
+pub const EXECUTIONS_PER_PAGE: usize = 100;
+/// History rows shown in the table (the outcomes read them all).
+pub const EVENT_ROWS: usize = 2000;
+/// Timeline bars shown.
+pub const TIMELINE_BARS: usize = 300;
+/// The longest input or output the state panel carries, per state.
+const PANEL_TEXT: usize = 32 * 1024;
+
+/// Where the console is mounted, and what every page links with.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub base: String,
+    pub writes: bool,
+}
+
+#[derive(Template)]
+#[template(path = "machines.html")]
+pub struct MachinesPage {
+    pub frame: Frame,
+    pub machines: Vec<MachineRow>,
+    pub next: Option<String>,
+}
+
+pub struct MachineRow {
+    pub name: String,
+    pub kind: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "machine.html")]
+pub struct MachinePage {
+    pub frame: Frame,
+    pub name: String,
+    pub arn: String,
+    pub kind: String,
+    pub graph: String,
+    pub status: Option<String>,
+    pub statuses: &'static [&'static str],
+    pub executions: Vec<ExecutionRow>,
+    pub next: Option<String>,
+}
+
+pub struct ExecutionRow {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub started: String,
+    pub stopped: String,
+}
+
+#[derive(Template)]
+#[template(path = "execution.html")]
+pub struct ExecutionPage {
+    pub frame: Frame,
+    pub csrf: String,
+    pub name: String,
+    pub arn: String,
+    pub machine: String,
+    pub status: String,
+    pub started: String,
+    pub stopped: String,
+    pub input: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub graph: String,
+    /// The states' outcomes, visits, inputs and outputs as JSON, safe inside `<script>`.
+    pub states: String,
+    pub tokens: Vec<TokenRow>,
+    pub events: Vec<EventRow>,
+    pub event_count: usize,
+    pub timeline: Vec<Bar>,
+    /// Changes whenever the page would: what the live script compares.
+    pub version: String,
+}
+
+pub struct TokenRow {
+    pub token: String,
+    pub state: String,
+}
+
+pub struct EventRow {
+    pub id: u64,
+    pub time: String,
+    pub kind: String,
+    pub state: String,
+    pub details: String,
+}
+
+pub struct Bar {
+    pub state: String,
+    pub outcome: &'static str,
+    pub left: String,
+    pub width: String,
+    pub took: String,
+}
+
+/// Execution statuses, as ListExecutions filters them.
+pub const STATUSES: &[&str] = &["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+/// An RFC 3339 date as `2026-12-05 10:00:00.123` (UTC).
+fn when(v: &Value) -> String {
+    let date = v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    date.map(|d| d.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S%.3f").to_string()).unwrap_or_default()
+}
+
+pub fn machines(engine: &Engine, frame: Frame, next: Option<String>) -> ApiResult<MachinesPage> {
+    let page = engine.list_state_machines(100, next)?;
+    let machines = page["stateMachines"].as_array().into_iter().flatten();
+    let machines = machines.map(|m| MachineRow { name: text(&m["name"]), kind: text(&m["type"]), created: when(&m["creationDate"]) }).collect();
+    Ok(MachinesPage { frame, machines, next: page["nextToken"].as_str().map(str::to_string) })
+}
+
+pub fn machine(engine: &Engine, frame: Frame, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
+    let arn = asl_runtime::context::state_machine_arn(name);
+    let described = engine.describe_state_machine(&arn)?;
+    let graph = drawn(&text(&described["definition"]), None);
+    let status = status.filter(|s| !s.is_empty());
+    let page = engine.list_executions(&arn, status.as_deref(), EXECUTIONS_PER_PAGE, next)?;
+    let executions = page["executions"].as_array().into_iter().flatten();
+    let executions = executions
+        .map(|e| ExecutionRow {
+            name: text(&e["name"]),
+            arn: text(&e["executionArn"]),
+            status: text(&e["status"]),
+            started: when(&e["startDate"]),
+            stopped: when(&e["stopDate"]),
+        })
+        .collect();
+    Ok(MachinePage {
+        frame,
+        name: name.to_string(),
+        arn,
+        kind: text(&described["type"]),
+        graph,
+        status,
+        statuses: STATUSES,
+        executions,
+        next: page["nextToken"].as_str().map(str::to_string),
+    })
+}
+
+/// The SVG of a definition, each state marked with its outcome when `outcomes` are given;
+/// a definition that no longer draws (it was stored before a rule it breaks) says why.
+fn drawn(definition: &str, outcomes: Option<&Outcomes>) -> String {
+    let graph = match asl_codegen::graph_source(definition) {
+        Ok(graph) => graph,
+        Err(problems) => {
+            let first = problems.first().map(|d| d.message.clone()).unwrap_or_default();
+            return format!("<p class=\"problem\">This definition cannot be drawn: {}</p>", asl_codegen::graph::escape_xml(&first));
+        }
+    };
+    let mut svg = graph.to_svg();
+    if let Some(outcomes) = outcomes {
+        for state in graph.states() {
+            let marker = format!("data-state=\"{}\"", asl_codegen::graph::escape_xml(&state.name));
+            let outcome = outcomes.outcome(&state.name).name();
+            svg = svg.replacen(&marker, &format!("{marker} data-outcome=\"{outcome}\""), 1);
+        }
+    }
+    svg
+}
+
+/// Every event of an execution, in order (at most AWS's 25,000).
+fn history(engine: &Engine, arn: &str) -> ApiResult<Vec<Value>> {
+    let mut events = Vec::new();
+    let mut next = None;
+    loop {
+        let mut page = engine.get_execution_history(arn, false, 1000, next)?;
+        if let Some(Value::Array(more)) = page.get_mut("events").map(Value::take) {
+            events.extend(more);
+        }
+        next = page["nextToken"].as_str().map(str::to_string);
+        if next.is_none() {
+            return Ok(events);
+        }
+    }
+}
+
+/// The live script's token: the status, the last event and the open tokens.
+pub fn version(engine: &Engine, arn: &str) -> ApiResult<String> {
+    let described = engine.describe_execution(arn)?;
+    let last = engine.get_execution_history(arn, true, 1, None)?;
+    let tokens = engine.open_task_tokens(arn)?;
+    Ok(format!("{}:{}:{}", text(&described["status"]), last["events"][0]["id"], tokens.as_array().map_or(0, Vec::len)))
+}
+
+pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiResult<ExecutionPage> {
+    let described = engine.describe_execution(arn)?;
+    let arn = text(&described["executionArn"]);
+    let definition = engine.describe_state_machine_for_execution(&arn)?;
+    let events = history(engine, &arn)?;
+    let tokens = engine.open_task_tokens(&arn)?;
+    let tokens: Vec<TokenRow> = tokens
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| TokenRow { token: text(&t["taskToken"]), state: text(&t["stateName"]) })
+        .collect();
+    let status = text(&described["status"]);
+    let ending = match status.as_str() {
+        "RUNNING" => Ending::Running,
+        "SUCCEEDED" => Ending::Succeeded,
+        _ => Ending::Failed,
+    };
+    let waiting: HashSet<String> = tokens.iter().map(|t| t.state.clone()).collect();
+    let outcomes = outcome::read(&events, ending, &waiting);
+    let version = format!("{status}:{}:{}", events.last().map_or(json!(null), |e| e["id"].clone()), tokens.len());
+    Ok(ExecutionPage {
+        csrf: csrf.to_string(),
+        name: text(&described["name"]),
+        machine: text(&definition["name"]),
+        started: when(&described["startDate"]),
+        stopped: when(&described["stopDate"]),
+        input: pretty(&text(&described["input"])),
+        output: described["output"].as_str().map(pretty),
+        error: described["error"].as_str().map(str::to_string),
+        cause: described["cause"].as_str().map(str::to_string),
+        graph: drawn(&text(&definition["definition"]), Some(&outcomes)),
+        states: panel(&outcomes),
+        timeline: timeline(&outcomes, &described),
+        event_count: events.len(),
+        events: events.iter().take(EVENT_ROWS).map(event_row).collect(),
+        tokens,
+        status,
+        arn,
+        version,
+        frame,
+    })
+}
+
+/// JSON text indented, or as it is if it is not JSON.
+fn pretty(text: &str) -> String {
+    serde_json::from_str::<Value>(text).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| text.to_string())
+}
+
+fn cut(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most) {
+        Some((at, _)) => format!("{}… ({} bytes in all)", &text[..at], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// The states' panel data, as JSON safe to put inside `<script>`.
+fn panel(outcomes: &Outcomes) -> String {
+    let states: serde_json::Map<String, Value> = outcomes
+        .states
+        .iter()
+        .map(|(name, run)| {
+            let shown = |t: &Option<String>| t.as_deref().map(|t| cut(&pretty(t), PANEL_TEXT));
+            let outcome = run.outcome.unwrap_or(Outcome::NotReached).name();
+            (name.clone(), json!({ "outcome": outcome, "visits": run.visits, "input": shown(&run.input), "output": shown(&run.output) }))
+        })
+        .collect();
+    // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>`.
+    Value::Object(states).to_string().replace('<', "\\u003c")
+}
+
+fn timeline(outcomes: &Outcomes, described: &Value) -> Vec<Bar> {
+    let parse = |v: &Value| v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc));
+    let Some(start) = parse(&described["startDate"]) else { return Vec::new() };
+    let end = parse(&described["stopDate"]).unwrap_or_else(Utc::now);
+    let total = (end - start).num_milliseconds().max(1) as f64;
+    outcomes
+        .visits
+        .iter()
+        .take(TIMELINE_BARS)
+        .map(|visit| {
+            let until = visit.exited.unwrap_or(end);
+            let took = (until - visit.entered).num_milliseconds().max(0);
+            let left = ((visit.entered - start).num_milliseconds().max(0) as f64 / total * 100.0).min(99.5);
+            let width = (took as f64 / total * 100.0).clamp(0.5, 100.0 - left);
+            let outcome = match visit.exited {
+                Some(_) => outcomes.outcome(&visit.state),
+                None => outcomes.outcome(&visit.state).max(Outcome::Running),
+            };
+            Bar { state: visit.state.clone(), outcome: outcome.name(), left: format!("{left:.2}"), width: format!("{width:.2}"), took: format!("{took} ms") }
+        })
+        .collect()
+}
+
+fn event_row(event: &Value) -> EventRow {
+    let details = event.as_object().and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")).map(|(_, v)| v));
+    let state = details.map(|d| text(&d["name"])).unwrap_or_default();
+    EventRow {
+        id: event["id"].as_u64().unwrap_or(0),
+        time: when(&event["timestamp"]),
+        kind: text(&event["type"]),
+        state,
+        details: details.map(|d| cut(&d.to_string(), 300)).unwrap_or_default(),
+    }
+}
+
+/// An error page's message.
+pub fn problem(e: &ApiError) -> String {
+    format!("{}: {}", e.code, e.message)
+}
