@@ -66,8 +66,12 @@ enum Command {
         #[arg(long)]
         no_integrations: bool,
         /// Serve no web console (by default it is at /console, read-only, for loopback clients).
-        #[arg(long, conflicts_with_all = ["console_writes", "console_remote"])]
+        #[arg(long, conflicts_with_all = ["console", "console_writes", "console_remote"])]
         no_console: bool,
+        /// Serve the web console even though --credentials protect the API (it has no login
+        /// of its own, so with credentials it is off unless asked for).
+        #[arg(long)]
+        console: bool,
         /// Let the web console answer task tokens (SendTaskSuccess/SendTaskFailure buttons).
         #[arg(long)]
         console_writes: bool,
@@ -118,9 +122,9 @@ fn main() -> ExitCode {
         Command::Api(api) => aws::run(&aws::store_location(cli.store), api),
         Command::Check { files } => check(&files),
         Command::Graph { file, format } => graph(&file, &format),
-        Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations, no_console, console_writes, console_remote } => {
+        Command::Serve { host, port, mock_config, no_workers, credentials, no_integrations, no_console, console, console_writes, console_remote } => {
             let integrations = !no_integrations;
-            let console = (!no_console).then(|| asl_serve::ConsoleOptions { writes: console_writes, remote: console_remote, ..Default::default() });
+            let console = serve::Console { off: no_console, asked: console || console_writes || console_remote, writes: console_writes, remote: console_remote };
             serve::run(&aws::store_location(cli.store), serve::ServeOptions { host, port, mock_config, no_workers, credentials, integrations, console })
         }
         Command::Run { definition, input, mock_config, test_case, no_integrations } => match aws::text(&input) {

@@ -23,8 +23,28 @@ pub struct ServeOptions {
     pub credentials: Vec<String>,
     /// Tasks that no mock answers go to AWS (or the endpoints configured).
     pub integrations: bool,
-    /// The web console at /console (`--no-console`: none), its writes and remote clients.
-    pub console: Option<asl_serve::ConsoleOptions>,
+    pub console: Console,
+}
+
+/// What is asked of the web console.
+pub struct Console {
+    /// `--no-console`.
+    pub off: bool,
+    /// `--console`, or a flag that only makes sense with it.
+    pub asked: bool,
+    pub writes: bool,
+    pub remote: bool,
+}
+
+impl Console {
+    /// The console to serve: by default, unless credentials protect the API (the console has
+    /// no login of its own), where it must be asked for.
+    fn options(&self, credentials: &asl_serve::Credentials) -> Option<asl_serve::ConsoleOptions> {
+        if self.off || (!credentials.is_empty() && !self.asked) {
+            return None;
+        }
+        Some(asl_serve::ConsoleOptions::default().with_writes(self.writes).with_remote(self.remote))
+    }
 }
 
 /// The variable that configures signature checking when `--credentials` is not given. Not
@@ -91,12 +111,17 @@ pub fn run(store: &Location, options: ServeOptions) -> ExitCode {
         }
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {store})"));
-        if let Some(console) = &options.console {
-            let mode = if console.writes { "answers task tokens" } else { "read-only" };
-            let who = if console.remote { "any client" } else { "loopback clients only" };
-            crate::output::err(&format!("asl serve: web console at http://{address}{} ({mode}, {who})", console.base));
+        let console = options.console.options(&credentials);
+        match &console {
+            Some(console) => {
+                let mode = if console.writes() { "acts: answers task tokens, starts, stops and redrives executions" } else { "read-only" };
+                let who = if console.remote() { "any client" } else { "loopback clients only" };
+                crate::output::err(&format!("asl serve: web console at http://{address}{} ({mode}, {who})", console.base()));
+            }
+            None if !options.console.off => crate::output::err("asl serve: no web console: --credentials protect the API and the console has no login (--console serves it)"),
+            None => {}
         }
-        let options = asl_serve::ServeOptions { credentials, test_state, console: options.console.clone() };
+        let options = asl_serve::ServeOptions { credentials, test_state, console };
         let served = asl_serve::serve_with(listener, engine, options, until_stopped(stopping)).await;
         if let Some(supervisor) = supervisor {
             let _ = supervisor.await;

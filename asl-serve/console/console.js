@@ -35,31 +35,39 @@
     if (selected) show(selected);
   }
 
-  async function follow() {
+  // Set while the user types into one of the page's forms: the page then waits for them.
+  let editing = false;
+  document.addEventListener("input", (event) => {
+    if (event.target.closest("form")) editing = true;
+  });
+
+  async function follow(delay) {
     const main = document.querySelector("main");
     if (!main || !main.dataset.live) return;
+    let next = 1000;
     try {
       const answer = await fetch(main.dataset.live, { cache: "no-store" });
-      if (answer.ok) {
-        const { version } = await answer.json();
-        if (version !== main.dataset.version) {
-          const page = await fetch(location.href, { cache: "no-store" });
-          const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-          const fresh = doc.querySelector("main");
-          if (fresh) {
-            main.replaceWith(fresh);
-            bind();
-          }
+      if (!answer.ok) throw new Error(answer.statusText);
+      const { version } = await answer.json();
+      const busy = editing || (document.activeElement && document.activeElement.closest("main form"));
+      if (version !== main.dataset.version && !busy) {
+        const page = await fetch(location.href, { cache: "no-store" });
+        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+        const fresh = doc.querySelector("main");
+        if (fresh) {
+          main.replaceWith(fresh);
+          bind();
         }
       }
     } catch (e) {
-      // The server may be restarting: try again at the next tick.
+      // The server may be restarting: ask again, less and less often.
+      next = Math.min(delay * 2, 30000);
     }
-    setTimeout(follow, 1000);
+    setTimeout(() => follow(next), next);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     bind();
-    setTimeout(follow, 1000);
+    setTimeout(() => follow(1000), 1000);
   });
 })();

@@ -161,3 +161,24 @@ fn labels_are_escaped_for_each_format() {
     roxmltree::Document::parse(&svg).expect("XML");
     assert!(svg.contains("Say &quot;hi&quot; &lt;b&gt;#1;&lt;/b&gt;"), "{svg}");
 }
+
+/// 3,000 Task states in a chain, each caught by one handler at the end: the edges into the
+/// handler share their route, so the drawing grows with the states, not with their square.
+#[test]
+fn a_long_chain_caught_by_one_handler_draws_in_bounded_size() {
+    const STATES: usize = 3000;
+    let mut states = serde_json::Map::new();
+    for i in 0..STATES {
+        let next = if i + 1 < STATES { serde_json::json!({ "Next": format!("Step{}", i + 1) }) } else { serde_json::json!({ "End": true }) };
+        let mut state = serde_json::json!({ "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Catch": [{ "ErrorEquals": ["States.ALL"], "Next": "Handler" }] });
+        state.as_object_mut().unwrap().extend(next.as_object().unwrap().clone());
+        states.insert(format!("Step{i}"), state);
+    }
+    states.insert("Handler".into(), serde_json::json!({ "Type": "Fail", "Error": "Caught" }));
+    let definition = serde_json::json!({ "StartAt": "Step0", "States": states }).to_string();
+    let graph = asl_codegen::graph_source(&definition).unwrap();
+    let svg = graph.to_svg();
+    assert!(svg.len() < 8 * 1024 * 1024, "the SVG of {STATES} states is {} bytes", svg.len());
+    roxmltree::Document::parse(&svg).expect("XML");
+    assert!(graph.to_dot().len() < 2 * 1024 * 1024);
+}

@@ -7,8 +7,8 @@
 //! edges longer than one rank pass through placeholder points, one per rank crossed; the
 //! order within each rank by the barycentre of the neighbours, swept down and up; x by the
 //! neighbours' centres, the gaps kept, as the average of a left-packed and a right-packed
-//! placement. No step backtracks, so a definition of 20,000 states lays out in linear-ish
-//! time.
+//! placement. No step backtracks, and the long edges into one state share their placeholder
+//! points, so the work grows with the states and ranks, not with their product.
 
 use super::model::{EdgeKind, Scope, StateNode};
 
@@ -22,6 +22,8 @@ const PAD: f64 = 14.0;
 const HEADER: f64 = 26.0;
 const DUMMY_WIDTH: f64 = 12.0;
 const LOOP_SPACE: f64 = 22.0;
+/// The most points a scope's long edges pass through, all edges together (see `scope_block`).
+const MAX_PLACEHOLDERS: usize = 20_000;
 
 /// The width of `text` at `font` pixels: an average glyph of 0.58 em (wide characters twice
 /// that), as no font metrics are at hand; generous rather than tight.
@@ -158,12 +160,24 @@ fn scope_block(scope: &Scope, top: bool) -> Block<'_> {
     let (order, back) = depth_first(vertices.len(), start, &edges);
     rank(&mut vertices, &order, &edges, &back);
     let mut chains = Vec::new();
+    // The long edges into one state share its placeholders, a chain of them per state: edges
+    // that end at one state (Catchers of a long chain to one handler, the ends to End) would
+    // otherwise take one each per rank they cross, n² for n states. The points of all the
+    // edges' paths are still one per rank crossed: past MAX_PLACEHOLDERS of them (a definition
+    // of thousands of states), long edges go straight to their target.
+    let mut shared: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
+    let mut used = 0;
     for (i, (from, to, kind, label)) in edges.into_iter().enumerate() {
         let mut path = vec![from];
-        if !back[i] {
+        let span = vertices[to].rank.saturating_sub(vertices[from].rank + 1);
+        if !back[i] && used + span <= MAX_PLACEHOLDERS {
+            used += span;
             for rank in vertices[from].rank + 1..vertices[to].rank {
-                path.push(vertices.len());
-                vertices.push(Vertex { w: DUMMY_WIDTH, h: 0.0, right: 0.0, what: None, inner: Vec::new(), rank, x: 0.0, y: 0.0 });
+                let placeholder = *shared.entry((to, rank)).or_insert_with(|| {
+                    vertices.push(Vertex { w: DUMMY_WIDTH, h: 0.0, right: 0.0, what: None, inner: Vec::new(), rank, x: 0.0, y: 0.0 });
+                    vertices.len() - 1
+                });
+                path.push(placeholder);
             }
         }
         path.push(to);

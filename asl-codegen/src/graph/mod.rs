@@ -63,7 +63,13 @@ impl Graph {
 
     /// A standalone SVG image, laid out here.
     pub fn to_svg(&self) -> String {
-        svg::write(self.root())
+        svg::write(self.root(), &|_| Vec::new())
+    }
+
+    /// [`Graph::to_svg`], each state's `<g data-state=…>` given the `data-<name>="<value>"`
+    /// attributes `data` returns for it (how a page marks states: `data-outcome`, say).
+    pub fn to_svg_with(&self, data: &dyn Fn(&StateNode) -> Vec<(&'static str, String)>) -> String {
+        svg::write(self.root(), data)
     }
 
     /// The graph in `format`.

@@ -4,7 +4,7 @@
 //! by adding a class; edges are `<path class="edge <kind>">`.
 
 use super::layout::{self, Block, Boxed, Line, LineKind, Rect, LABEL_FONT, NAME_FONT};
-use super::model::{Kind, Scope};
+use super::model::{Kind, Scope, StateNode};
 use std::fmt::Write;
 
 /// The style the image carries; a page that inlines several may override any of it.
@@ -28,8 +28,11 @@ const STYLE: &str = "
 .asl-graph path.edge.retry { stroke: #8d6605; stroke-dasharray: 2 2; marker-end: url(#asl-arrow-retry); }
 ";
 
-/// The graph of `root` as an SVG document.
-pub fn write(root: &Scope) -> String {
+/// `data-<name>="<value>"` attributes to add to a state's group (values are escaped here).
+pub type StateData<'a> = &'a dyn Fn(&StateNode) -> Vec<(&'static str, String)>;
+
+/// The graph of `root` as an SVG document, each state's group given the attributes of `data`.
+pub fn write(root: &Scope, data: StateData<'_>) -> String {
     let block = layout::lay_out(root);
     let (w, h) = (block.w.ceil(), block.h.ceil());
     let mut out = String::new();
@@ -45,18 +48,18 @@ pub fn write(root: &Scope) -> String {
         );
     }
     out.push_str("</defs>\n");
-    draw(&block, &mut out);
+    draw(&block, data, &mut out);
     out.push_str("</svg>\n");
     out
 }
 
-fn draw(block: &Block, out: &mut String) {
+fn draw(block: &Block, data: StateData<'_>, out: &mut String) {
     // Containers first (their boxes come before what they hold), then the lines over them,
     // then the states over the lines.
     for (rect, what) in &block.boxes {
         match what {
             Boxed::State(state) if !state.scopes.is_empty() => {
-                let _ = write!(out, "<g class=\"state container {}\" data-state=\"{}\">", state.kind.class(), escape(&state.name));
+                let _ = write!(out, "<g class=\"state container {}\" data-state=\"{}\"{}>", state.kind.class(), escape(&state.name), attributes(state, data));
                 rectangle(rect, 8.0, out);
                 let _ = write!(out, "<title>{}</title>", escape(&state.name));
                 let (x, y) = (rect.x + 12.0, rect.y + 18.0);
@@ -99,7 +102,7 @@ fn draw(block: &Block, out: &mut String) {
                 out.push_str("</g>\n");
             }
             Boxed::State(state) if state.scopes.is_empty() => {
-                let _ = write!(out, "<g class=\"state {}\" data-state=\"{}\">", state.kind.class(), escape(&state.name));
+                let _ = write!(out, "<g class=\"state {}\" data-state=\"{}\"{}>", state.kind.class(), escape(&state.name), attributes(state, data));
                 let radius = if state.kind == Kind::Choice { 14.0 } else { 6.0 };
                 rectangle(rect, radius, out);
                 let _ = write!(out, "<title>{} ({})</title>", escape(&state.name), state.kind.type_name());
@@ -115,6 +118,10 @@ fn draw(block: &Block, out: &mut String) {
             _ => {}
         }
     }
+}
+
+fn attributes(state: &StateNode, data: StateData<'_>) -> String {
+    data(state).into_iter().map(|(name, value)| format!(" data-{name}=\"{}\"", escape(&value))).collect()
 }
 
 fn rectangle(rect: &Rect, radius: f64, out: &mut String) {

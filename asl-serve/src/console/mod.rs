@@ -1,6 +1,7 @@
 //! The web console: state machines, their executions, and one execution drawn with each state
 //! coloured by its outcome, its history as a table and a timeline, each state's input and
-//! output, and its open task tokens with buttons that answer them. Server-rendered HTML
+//! output, and its open task tokens with buttons that answer them (and buttons that start, stop
+//! and redrive executions). Server-rendered HTML
 //! (askama templates compiled into the binary) and one small script, both served from here:
 //! nothing is fetched from the network, and `cargo build` needs no JavaScript toolchain.
 //!
@@ -8,10 +9,11 @@
 //! shows, from the [`Engine`]) < this file (routes, the loopback rule, the write rule).
 //!
 //! It reads through the same [`Engine`] as the API. It is read-only unless
-//! [`ConsoleOptions::writes`]; its forms then carry a per-server secret, so that another site
-//! cannot post them from a user's browser. It answers loopback clients only unless
-//! [`ConsoleOptions::remote`] (when the server can tell: `serve` records each connection's
-//! address).
+//! [`ConsoleOptions::with_writes`]; its forms then carry a per-server secret and must come from
+//! its own origin, so that another site cannot post them from a user's browser, and no page
+//! may be framed by another. Unless [`ConsoleOptions::with_remote`], it answers loopback
+//! clients only (`serve` records each connection's address), for the host names of loopback
+//! only (another site's name rebound to 127.0.0.1 gets nothing).
 
 mod outcome;
 mod pages;
@@ -34,20 +36,52 @@ pub const DEFAULT_BASE: &str = "/console";
 const STYLE: &str = include_str!("../../console/console.css");
 const SCRIPT: &str = include_str!("../../console/console.js");
 
-/// What the console may do.
+/// What the console may do, and where it is served.
 #[derive(Debug, Clone)]
 pub struct ConsoleOptions {
-    /// The path it is served under (`/console`).
-    pub base: String,
-    /// Whether its buttons may answer task tokens (SendTaskSuccess, SendTaskFailure).
-    pub writes: bool,
-    /// Whether it answers clients off loopback.
-    pub remote: bool,
+    base: String,
+    writes: bool,
+    remote: bool,
 }
 
 impl Default for ConsoleOptions {
+    /// At `/console`, read-only, for loopback clients.
     fn default() -> Self {
         ConsoleOptions { base: DEFAULT_BASE.to_string(), writes: false, remote: false }
+    }
+}
+
+impl ConsoleOptions {
+    /// Served under `base` (`/ops/console`): a path of its own, not `/`, where the API is.
+    pub fn at(self, base: &str) -> Result<Self, String> {
+        let trimmed = base.trim_end_matches('/');
+        if !trimmed.starts_with('/') || trimmed.contains(['?', '#', '{', '}']) {
+            return Err(format!("the console's path must start with / and name a folder of its own (not the API's /): {base:?}"));
+        }
+        Ok(ConsoleOptions { base: trimmed.to_string(), ..self })
+    }
+
+    /// Whether its buttons may act: answer task tokens (SendTaskSuccess, SendTaskFailure),
+    /// start, stop and redrive executions.
+    pub fn with_writes(self, writes: bool) -> Self {
+        ConsoleOptions { writes, ..self }
+    }
+
+    /// Whether it answers clients off loopback (and requests for another host name).
+    pub fn with_remote(self, remote: bool) -> Self {
+        ConsoleOptions { remote, ..self }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn writes(&self) -> bool {
+        self.writes
+    }
+
+    pub fn remote(&self) -> bool {
+        self.remote
     }
 }
 
@@ -64,10 +98,12 @@ impl Console {
     }
 }
 
-/// The console over `engine`, as routes under `options.base` to merge into a server.
+/// The console over `engine`, as routes under its base path to merge into a server. Unless
+/// [`ConsoleOptions::with_remote`], it answers only clients whose connection comes from
+/// loopback, so the server must record connection addresses
+/// (`into_make_service_with_connect_info::<SocketAddr>()`, as [`crate::serve_with`] does).
 pub fn router(engine: Engine, options: ConsoleOptions) -> Router {
-    let base = options.base.trim_end_matches('/').to_string();
-    let options = ConsoleOptions { base: base.clone(), ..options };
+    let base = options.base.clone();
     let csrf = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let remote = options.remote;
     let console = Arc::new(Console { engine, options, csrf });
@@ -77,24 +113,68 @@ pub fn router(engine: Engine, options: ConsoleOptions) -> Router {
         .route(&format!("{base}/machines/{{name}}"), get(machine))
         .route(&format!("{base}/executions/{{arn}}"), get(execution))
         .route(&format!("{base}/executions/{{arn}}/live"), get(live))
-        .route(&format!("{base}/tokens/success"), post(send_success))
-        .route(&format!("{base}/tokens/failure"), post(send_failure))
+        // The writes, named after the AWS actions they run.
+        .route(&format!("{base}/act/SendTaskSuccess"), post(send_success))
+        .route(&format!("{base}/act/SendTaskFailure"), post(send_failure))
+        .route(&format!("{base}/act/StopExecution"), post(stop))
+        .route(&format!("{base}/act/RedriveExecution"), post(redrive))
+        .route(&format!("{base}/act/StartExecution"), post(start))
         .route(&format!("{base}/static/console.css"), get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }))
         .route(&format!("{base}/static/console.js"), get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT) }))
         .with_state(console);
-    routes.layer(middleware::from_fn(move |request: Request, next: Next| loopback_only(remote, request, next)))
+    routes.layer(middleware::from_fn(move |request: Request, next: Next| guard(remote, request, next)))
 }
 
-/// Refuses clients off loopback unless the console is told to serve them. A server that does
-/// not record connection addresses cannot tell, and serves.
-async fn loopback_only(remote: bool, request: Request, next: Next) -> Response {
+/// What every answer carries: no framing by another site (a click on "Send task success"
+/// inside someone else's page), scripts and styles from here only, no referrer to other sites
+/// (`no-referrer` would make the browser post its forms with `Origin: null`).
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("x-frame-options", "DENY"),
+    ("content-security-policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    ("referrer-policy", "same-origin"),
+    ("x-content-type-options", "nosniff"),
+];
+
+/// Unless `remote`: refuses clients off loopback, requests naming another host (a page of
+/// another site whose name was rebound to 127.0.0.1), and posts from another origin; then adds
+/// [`SECURITY_HEADERS`].
+async fn guard(remote: bool, request: Request, next: Next) -> Response {
+    if !remote {
+        if let Err(why) = local(&request) {
+            return failure(StatusCode::FORBIDDEN, &format!("{why} (asl serve --console-remote serves other clients)"));
+        }
+    }
+    let mut answer = next.run(request).await;
+    for (name, value) in SECURITY_HEADERS {
+        answer.headers_mut().insert(name, header::HeaderValue::from_static(value));
+    }
+    answer
+}
+
+fn local(request: &Request) -> Result<(), &'static str> {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     match peer {
-        Some(peer) if !remote && !peer.ip().is_loopback() => {
-            (StatusCode::FORBIDDEN, "The console answers loopback clients only (asl serve --console-remote serves others).").into_response()
-        }
-        _ => next.run(request).await,
+        Some(peer) if peer.ip().to_canonical().is_loopback() => {}
+        Some(_) => return Err("The console answers loopback clients only"),
+        None => return Err("The console answers loopback clients only, and this server does not record where connections come from"),
     }
+    let host = |value: &str| {
+        let name = value.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(value, |(name, _)| name);
+        matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+    };
+    let named = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    if !named.is_some_and(host) {
+        return Err("The console answers requests for localhost, 127.0.0.1 or [::1] only");
+    }
+    if request.method() == axum::http::Method::POST {
+        let site = request.headers().get("sec-fetch-site").and_then(|h| h.to_str().ok());
+        let origin = request.headers().get(header::ORIGIN).and_then(|h| h.to_str().ok());
+        let same_origin = origin.is_none_or(|o| o.strip_prefix("http://").is_some_and(|rest| Some(rest) == named));
+        if site.is_some_and(|s| s != "same-origin") || !same_origin {
+            return Err("The console takes forms from its own pages only");
+        }
+    }
+    Ok(())
 }
 
 /// Runs a page's engine calls on the blocking pool (the engine is synchronous), and renders it.
@@ -139,7 +219,7 @@ async fn machines(State(console): State<Arc<Console>>, Query(paging): Query<Pagi
 }
 
 async fn machine(State(console): State<Arc<Console>>, Path(name): Path<String>, Query(paging): Query<Paging>) -> Response {
-    page(&console, move |c| pages::machine(&c.engine, c.frame(), &name, paging.status, paging.next)).await
+    page(&console, move |c| pages::machine(&c.engine, c.frame(), &c.csrf, &name, paging.status, paging.next)).await
 }
 
 async fn execution(State(console): State<Arc<Console>>, Path(arn): Path<String>) -> Response {
@@ -155,8 +235,9 @@ async fn live(State(console): State<Arc<Console>>, Path(arn): Path<String>) -> R
     }
 }
 
+/// SendTaskSuccess / SendTaskFailure: a token of the execution shown.
 #[derive(Deserialize)]
-struct Answer {
+struct TokenForm {
     csrf: String,
     execution: String,
     token: String,
@@ -165,38 +246,72 @@ struct Answer {
     cause: Option<String>,
 }
 
-async fn send_success(State(console): State<Arc<Console>>, Form(answer): Form<Answer>) -> Response {
-    let output = answer.output.clone().filter(|o| !o.trim().is_empty()).unwrap_or_else(|| "{}".to_string());
-    answered(console, answer, move |engine, token| engine.send_task_success(token, &output)).await
+/// StopExecution / RedriveExecution of the execution shown.
+#[derive(Deserialize)]
+struct ExecutionForm {
+    csrf: String,
+    execution: String,
+    error: Option<String>,
+    cause: Option<String>,
 }
 
-async fn send_failure(State(console): State<Arc<Console>>, Form(answer): Form<Answer>) -> Response {
-    let (error, cause) = (answer.error.clone().filter(|e| !e.is_empty()), answer.cause.clone().filter(|c| !c.is_empty()));
-    answered(console, answer, move |engine, token| engine.send_task_failure(token, error.as_deref(), cause.as_deref())).await
+/// StartExecution of the machine shown.
+#[derive(Deserialize)]
+struct StartForm {
+    csrf: String,
+    machine: String,
+    name: Option<String>,
+    input: Option<String>,
 }
 
-/// Answers a token when writes are allowed and the form is the console's own, then shows the
-/// execution again.
-async fn answered(
-    console: Arc<Console>,
-    answer: Answer,
-    send: impl FnOnce(&Engine, &str) -> Result<serde_json::Value, ApiError> + Send + 'static,
-) -> Response {
+/// A form field left empty is one not given.
+fn given(field: Option<String>) -> Option<String> {
+    field.filter(|f| !f.trim().is_empty())
+}
+
+async fn send_success(State(console): State<Arc<Console>>, Form(form): Form<TokenForm>) -> Response {
+    let output = given(form.output).unwrap_or_else(|| "{}".to_string());
+    act(console, form.csrf, move |engine| engine.send_task_success(&form.token, &output).map(|_| form.execution)).await
+}
+
+async fn send_failure(State(console): State<Arc<Console>>, Form(form): Form<TokenForm>) -> Response {
+    let (error, cause) = (given(form.error), given(form.cause));
+    act(console, form.csrf, move |engine| engine.send_task_failure(&form.token, error.as_deref(), cause.as_deref()).map(|_| form.execution)).await
+}
+
+async fn stop(State(console): State<Arc<Console>>, Form(form): Form<ExecutionForm>) -> Response {
+    let (error, cause) = (given(form.error), given(form.cause));
+    act(console, form.csrf, move |engine| engine.stop_execution(&form.execution, error.as_deref(), cause.as_deref()).map(|_| form.execution)).await
+}
+
+async fn redrive(State(console): State<Arc<Console>>, Form(form): Form<ExecutionForm>) -> Response {
+    act(console, form.csrf, move |engine| engine.redrive_execution(&form.execution).map(|_| form.execution)).await
+}
+
+async fn start(State(console): State<Arc<Console>>, Form(form): Form<StartForm>) -> Response {
+    let (name, input) = (given(form.name), given(form.input));
+    act(console, form.csrf, move |engine| {
+        let arn = asl_runtime::context::state_machine_arn(&form.machine);
+        let started = engine.start_execution(&arn, name.as_deref(), input.as_deref())?;
+        Ok(started["executionArn"].as_str().unwrap_or_default().to_string())
+    })
+    .await
+}
+
+/// Runs one of the console's writes when writes are allowed and the form is one this server
+/// rendered, then shows the execution it names (an AWS error is shown as a page).
+async fn act(console: Arc<Console>, csrf: String, work: impl FnOnce(&Engine) -> Result<String, ApiError> + Send + 'static) -> Response {
     if !console.options.writes {
-        return failure(StatusCode::FORBIDDEN, "This console is read-only: start asl serve with --console-writes to answer task tokens here.");
+        return failure(StatusCode::FORBIDDEN, "This console is read-only: start asl serve with --console-writes to act from here.");
     }
-    if answer.csrf != console.csrf {
+    if csrf != console.csrf {
         return failure(StatusCode::FORBIDDEN, "This form is not one this server rendered (reload the page and try again).");
     }
     let engine = console.engine.clone();
-    let token = answer.token.clone();
-    match tokio::task::spawn_blocking(move || send(&engine, &token)).await {
-        Ok(Ok(_)) => {
-            let to = format!("{}/executions/{}", console.options.base, encode(&answer.execution));
-            Redirect::to(&to).into_response()
-        }
+    match tokio::task::spawn_blocking(move || work(&engine)).await {
+        Ok(Ok(execution)) => Redirect::to(&format!("{}/executions/{}", console.options.base, encode(&execution))).into_response(),
         Ok(Err(e)) => failure(status_of(&e), &pages::problem(&e)),
-        Err(_) => failure(StatusCode::INTERNAL_SERVER_ERROR, "answering the token ended unexpectedly"),
+        Err(_) => failure(StatusCode::INTERNAL_SERVER_ERROR, "the action ended unexpectedly"),
     }
 }
 
@@ -247,8 +362,13 @@ mod tests {
         (engine, arn)
     }
 
+    /// A request from a browser on this machine.
+    fn local(request: axum::http::request::Builder) -> axum::http::request::Builder {
+        request.header("host", "127.0.0.1:8083").extension(ConnectInfo("127.0.0.1:40000".parse::<SocketAddr>().unwrap()))
+    }
+
     async fn get(app: &Router, path: &str, peer: Option<&str>) -> (StatusCode, String) {
-        let mut request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let mut request = local(HttpRequest::get(path)).body(Body::empty()).unwrap();
         if let Some(peer) = peer {
             request.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
         }
@@ -258,7 +378,12 @@ mod tests {
     }
 
     async fn post(app: &Router, path: &str, form: &str) -> StatusCode {
-        let request = HttpRequest::post(path).header("content-type", "application/x-www-form-urlencoded").body(Body::from(form.to_string())).unwrap();
+        let request = local(HttpRequest::post(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", "http://127.0.0.1:8083")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(form.to_string()))
+            .unwrap();
         app.clone().oneshot(request).await.unwrap().status()
     }
 
@@ -275,19 +400,70 @@ mod tests {
         let (status, html) = get(&read_only, &page, None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("data-outcome=") && html.contains("tok-1") && !html.contains("send-success"), "{html}");
-        assert_eq!(post(&read_only, "/console/tokens/success", &form("x", &arn)).await, StatusCode::FORBIDDEN);
+        assert_eq!(post(&read_only, "/console/act/SendTaskSuccess", &form("x", &arn)).await, StatusCode::FORBIDDEN);
 
-        let writable = router(engine.clone(), ConsoleOptions { writes: true, ..ConsoleOptions::default() });
+        let writable = router(engine.clone(), ConsoleOptions::default().with_writes(true));
         let (_, html) = get(&writable, &page, None).await;
         let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("the form's secret");
-        assert_eq!(post(&writable, "/console/tokens/success", &form("forged", &arn)).await, StatusCode::FORBIDDEN);
+        assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &form("forged", &arn)).await, StatusCode::FORBIDDEN);
         assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_none());
-        assert_eq!(post(&writable, "/console/tokens/success", &form(csrf, &arn)).await, StatusCode::SEE_OTHER);
+        assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &form(csrf, &arn)).await, StatusCode::SEE_OTHER);
         assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_some());
         // Answered: no longer offered, and a second answer is AWS's TaskTimedOut.
         let (_, html) = get(&writable, &page, None).await;
         assert!(!html.contains("send-success"), "{html}");
-        assert_eq!(post(&writable, "/console/tokens/success", &form(csrf, &arn)).await, StatusCode::BAD_REQUEST);
+        assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &form(csrf, &arn)).await, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn executions_are_started_stopped_and_redriven_from_the_pages_forms() {
+        let (engine, arn) = engine();
+        let app = router(engine.clone(), ConsoleOptions::default().with_writes(true));
+        let (_, html) = get(&app, "/console/machines/approval", None).await;
+        assert!(html.contains("act/StartExecution"), "{html}");
+        let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("the form's secret").to_string();
+        let status = |arn: &str| engine.describe_execution(arn).unwrap()["status"].as_str().unwrap().to_string();
+
+        assert_eq!(post(&app, "/console/act/StartExecution", &format!("csrf={csrf}&machine=approval&name=order-2&input=%7B%7D")).await, StatusCode::SEE_OTHER);
+        let second = arn.replace("order-1", "order-2");
+        assert_eq!(status(&second), "RUNNING");
+        let (_, html) = get(&app, &format!("/console/executions/{}", encode(&second)), None).await;
+        assert!(html.contains("act/StopExecution") && !html.contains("act/RedriveExecution"), "{html}");
+
+        let stop = format!("csrf={csrf}&execution={}&error=Stopped&cause=by+hand", encode(&second));
+        assert_eq!(post(&app, "/console/act/StopExecution", &stop).await, StatusCode::SEE_OTHER);
+        assert_eq!(status(&second), "ABORTED");
+        let (_, html) = get(&app, &format!("/console/executions/{}", encode(&second)), None).await;
+        assert!(html.contains("act/RedriveExecution") && !html.contains("act/StopExecution"), "{html}");
+        assert_eq!(post(&app, "/console/act/RedriveExecution", &format!("csrf={csrf}&execution={}", encode(&second))).await, StatusCode::SEE_OTHER);
+        assert_eq!(status(&second), "RUNNING");
+        // The same name again while it runs: AWS's ExecutionAlreadyExists, shown as a page.
+        let again = post(&app, "/console/act/StartExecution", &format!("csrf={csrf}&machine=approval&name=order-2&input=%7B%22x%22%3A1%7D")).await;
+        assert_eq!(again, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn a_form_posted_from_another_site_is_refused() {
+        let (engine, arn) = engine();
+        let app = router(engine.clone(), ConsoleOptions::default().with_writes(true));
+        let (_, html) = get(&app, &format!("/console/executions/{}", encode(&arn)), None).await;
+        let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_string();
+        let forged = local(HttpRequest::post("/console/act/SendTaskSuccess"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", "http://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from(form(&csrf, &arn)))
+            .unwrap();
+        assert_eq!(app.clone().oneshot(forged).await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_none());
+    }
+
+    #[test]
+    fn the_base_path_is_a_folder_of_its_own() {
+        assert_eq!(ConsoleOptions::default().at("/ops/console/").unwrap().base(), "/ops/console");
+        for wrong in ["/", "", "console", "/a?b"] {
+            assert!(ConsoleOptions::default().at(wrong).is_err(), "{wrong:?}");
+        }
     }
 
     #[tokio::test]
@@ -296,8 +472,17 @@ mod tests {
         let local = router(engine.clone(), ConsoleOptions::default());
         assert_eq!(get(&local, "/console", Some("127.0.0.1:5000")).await.0, StatusCode::OK);
         assert_eq!(get(&local, "/console", Some("[::1]:5000")).await.0, StatusCode::OK);
+        assert_eq!(get(&local, "/console", Some("[::ffff:127.0.0.1]:5000")).await.0, StatusCode::OK);
         assert_eq!(get(&local, "/console", Some("10.1.2.3:5000")).await.0, StatusCode::FORBIDDEN);
-        let remote = router(engine, ConsoleOptions { remote: true, ..ConsoleOptions::default() });
+        // Another site's name rebound to 127.0.0.1; a server that records no addresses.
+        let rebound = HttpRequest::get("/console").header("host", "evil.example:8083").extension(ConnectInfo("127.0.0.1:1".parse::<SocketAddr>().unwrap()));
+        assert_eq!(local.clone().oneshot(rebound.body(Body::empty()).unwrap()).await.unwrap().status(), StatusCode::FORBIDDEN);
+        let unknown = HttpRequest::get("/console").header("host", "localhost").body(Body::empty()).unwrap();
+        assert_eq!(local.clone().oneshot(unknown).await.unwrap().status(), StatusCode::FORBIDDEN);
+        // Frames and other sites' scripts are refused by the browser.
+        let answer = local.clone().oneshot(super::tests::local(HttpRequest::get("/console")).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(answer.headers()["x-frame-options"], "DENY");
+        let remote = router(engine, ConsoleOptions::default().with_remote(true));
         assert_eq!(get(&remote, "/console", Some("10.1.2.3:5000")).await.0, StatusCode::OK);
     }
 

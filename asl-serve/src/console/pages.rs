@@ -2,9 +2,10 @@
 //! AWS-shaped JSON the API serves), and the askama templates (`asl-serve/templates/`) that
 //! render them. Everything here is synchronous; `mod.rs` runs it on the blocking pool.
 
-use super::outcome::{self, Ending, Outcome, Outcomes};
+use super::outcome::{cut, pretty, Ending, Outcome, Outcomes, Reader};
 use askama::Template;
 use asl_engine::engine::ApiResult;
+use asl_codegen::graph::Graph;
 use asl_engine::{ApiError, Engine};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -16,8 +17,8 @@ pub const EXECUTIONS_PER_PAGE: usize = 100;
 pub const EVENT_ROWS: usize = 2000;
 /// Timeline bars shown.
 pub const TIMELINE_BARS: usize = 300;
-/// The longest input or output the state panel carries, per state.
-const PANEL_TEXT: usize = 32 * 1024;
+/// Open task tokens offered (an execution may wait on many, in a Map).
+pub const TOKEN_ROWS: usize = 50;
 
 /// Where the console is mounted, and what every page links with.
 #[derive(Debug, Clone)]
@@ -44,6 +45,7 @@ pub struct MachineRow {
 #[template(path = "machine.html")]
 pub struct MachinePage {
     pub frame: Frame,
+    pub csrf: String,
     pub name: String,
     pub arn: String,
     pub kind: String,
@@ -81,6 +83,8 @@ pub struct ExecutionPage {
     /// The states' outcomes, visits, inputs and outputs as JSON, safe inside `<script>`.
     pub states: String,
     pub tokens: Vec<TokenRow>,
+    pub more_tokens: usize,
+    pub texts_omitted: bool,
     pub events: Vec<EventRow>,
     pub event_count: usize,
     pub timeline: Vec<Bar>,
@@ -129,10 +133,10 @@ pub fn machines(engine: &Engine, frame: Frame, next: Option<String>) -> ApiResul
     Ok(MachinesPage { frame, machines, next: page["nextToken"].as_str().map(str::to_string) })
 }
 
-pub fn machine(engine: &Engine, frame: Frame, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
+pub fn machine(engine: &Engine, frame: Frame, csrf: &str, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
     let arn = asl_runtime::context::state_machine_arn(name);
     let described = engine.describe_state_machine(&arn)?;
-    let graph = drawn(&text(&described["definition"]), None);
+    let graph = drawn(&graph_of(&text(&described["definition"])), None);
     let status = status.filter(|s| !s.is_empty());
     let page = engine.list_executions(&arn, status.as_deref(), EXECUTIONS_PER_PAGE, next)?;
     let executions = page["executions"].as_array().into_iter().flatten();
@@ -147,6 +151,7 @@ pub fn machine(engine: &Engine, frame: Frame, name: &str, status: Option<String>
         .collect();
     Ok(MachinePage {
         frame,
+        csrf: csrf.to_string(),
         name: name.to_string(),
         arn,
         kind: text(&described["type"]),
@@ -160,37 +165,36 @@ pub fn machine(engine: &Engine, frame: Frame, name: &str, status: Option<String>
 
 /// The SVG of a definition, each state marked with its outcome when `outcomes` are given;
 /// a definition that no longer draws (it was stored before a rule it breaks) says why.
-fn drawn(definition: &str, outcomes: Option<&Outcomes>) -> String {
-    let graph = match asl_codegen::graph_source(definition) {
-        Ok(graph) => graph,
-        Err(problems) => {
-            let first = problems.first().map(|d| d.message.clone()).unwrap_or_default();
-            return format!("<p class=\"problem\">This definition cannot be drawn: {}</p>", asl_codegen::graph::escape_xml(&first));
-        }
-    };
-    let mut svg = graph.to_svg();
-    if let Some(outcomes) = outcomes {
-        for state in graph.states() {
-            let marker = format!("data-state=\"{}\"", asl_codegen::graph::escape_xml(&state.name));
-            let outcome = outcomes.outcome(&state.name).name();
-            svg = svg.replacen(&marker, &format!("{marker} data-outcome=\"{outcome}\""), 1);
-        }
+fn drawn(definition: &Result<Graph, String>, outcomes: Option<&Outcomes>) -> String {
+    match (definition, outcomes) {
+        (Ok(graph), None) => graph.to_svg(),
+        (Ok(graph), Some(outcomes)) => graph.to_svg_with(&|state| vec![("outcome", outcomes.outcome(&state.name).name().to_string())]),
+        (Err(problem), _) => format!("<p class=\"problem\">This definition cannot be drawn: {}</p>", asl_codegen::graph::escape_xml(problem)),
     }
-    svg
 }
 
-/// Every event of an execution, in order (at most AWS's 25,000).
-fn history(engine: &Engine, arn: &str) -> ApiResult<Vec<Value>> {
-    let mut events = Vec::new();
+fn graph_of(definition: &str) -> Result<Graph, String> {
+    asl_codegen::graph_source(definition).map_err(|problems| problems.first().map(|d| d.message.clone()).unwrap_or_default())
+}
+
+/// Reads an execution's history a page at a time into `reader`, keeping the first
+/// [`EVENT_ROWS`] as rows; answers how many events there are and the last one's id.
+fn read_history(engine: &Engine, arn: &str, reader: &mut Reader, rows: &mut Vec<EventRow>) -> ApiResult<(usize, Value)> {
+    let (mut count, mut last) = (0, Value::Null);
     let mut next = None;
     loop {
-        let mut page = engine.get_execution_history(arn, false, 1000, next)?;
-        if let Some(Value::Array(more)) = page.get_mut("events").map(Value::take) {
-            events.extend(more);
+        let page = engine.get_execution_history(arn, false, 1000, next)?;
+        for event in page["events"].as_array().into_iter().flatten() {
+            reader.event(event);
+            if rows.len() < EVENT_ROWS {
+                rows.push(event_row(event));
+            }
+            count += 1;
+            last = event["id"].clone();
         }
         next = page["nextToken"].as_str().map(str::to_string);
         if next.is_none() {
-            return Ok(events);
+            return Ok((count, last));
         }
     }
 }
@@ -207,7 +211,7 @@ pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiRes
     let described = engine.describe_execution(arn)?;
     let arn = text(&described["executionArn"]);
     let definition = engine.describe_state_machine_for_execution(&arn)?;
-    let events = history(engine, &arn)?;
+    let graph = graph_of(&text(&definition["definition"]));
     let tokens = engine.open_task_tokens(&arn)?;
     let tokens: Vec<TokenRow> = tokens
         .as_array()
@@ -221,9 +225,13 @@ pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiRes
         "SUCCEEDED" => Ending::Succeeded,
         _ => Ending::Failed,
     };
+    let mut reader = Reader::new(graph.as_ref().ok());
+    let mut events = Vec::new();
+    let (event_count, last) = read_history(engine, &arn, &mut reader, &mut events)?;
     let waiting: HashSet<String> = tokens.iter().map(|t| t.state.clone()).collect();
-    let outcomes = outcome::read(&events, ending, &waiting);
-    let version = format!("{status}:{}:{}", events.last().map_or(json!(null), |e| e["id"].clone()), tokens.len());
+    let outcomes = reader.finish(ending, &waiting);
+    let version = format!("{status}:{last}:{}", tokens.len());
+    let more_tokens = tokens.len().saturating_sub(TOKEN_ROWS);
     Ok(ExecutionPage {
         csrf: csrf.to_string(),
         name: text(&described["name"]),
@@ -234,29 +242,19 @@ pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiRes
         output: described["output"].as_str().map(pretty),
         error: described["error"].as_str().map(str::to_string),
         cause: described["cause"].as_str().map(str::to_string),
-        graph: drawn(&text(&definition["definition"]), Some(&outcomes)),
+        graph: drawn(&graph, Some(&outcomes)),
         states: panel(&outcomes),
-        timeline: timeline(&outcomes, &described),
-        event_count: events.len(),
-        events: events.iter().take(EVENT_ROWS).map(event_row).collect(),
-        tokens,
+        timeline: timeline(&outcomes, &described, ending),
+        texts_omitted: outcomes.texts_omitted,
+        event_count,
+        events,
+        tokens: tokens.into_iter().take(TOKEN_ROWS).collect(),
+        more_tokens,
         status,
         arn,
         version,
         frame,
     })
-}
-
-/// JSON text indented, or as it is if it is not JSON.
-fn pretty(text: &str) -> String {
-    serde_json::from_str::<Value>(text).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| text.to_string())
-}
-
-fn cut(text: &str, most: usize) -> String {
-    match text.char_indices().nth(most) {
-        Some((at, _)) => format!("{}… ({} bytes in all)", &text[..at], text.len()),
-        None => text.to_string(),
-    }
 }
 
 /// The states' panel data, as JSON safe to put inside `<script>`.
@@ -265,16 +263,15 @@ fn panel(outcomes: &Outcomes) -> String {
         .states
         .iter()
         .map(|(name, run)| {
-            let shown = |t: &Option<String>| t.as_deref().map(|t| cut(&pretty(t), PANEL_TEXT));
             let outcome = run.outcome.unwrap_or(Outcome::NotReached).name();
-            (name.clone(), json!({ "outcome": outcome, "visits": run.visits, "input": shown(&run.input), "output": shown(&run.output) }))
+            (name.clone(), json!({ "outcome": outcome, "visits": run.visits, "input": run.input, "output": run.output }))
         })
         .collect();
     // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>`.
     Value::Object(states).to_string().replace('<', "\\u003c")
 }
 
-fn timeline(outcomes: &Outcomes, described: &Value) -> Vec<Bar> {
+fn timeline(outcomes: &Outcomes, described: &Value, ending: Ending) -> Vec<Bar> {
     let parse = |v: &Value| v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc));
     let Some(start) = parse(&described["startDate"]) else { return Vec::new() };
     let end = parse(&described["stopDate"]).unwrap_or_else(Utc::now);
@@ -288,9 +285,10 @@ fn timeline(outcomes: &Outcomes, described: &Value) -> Vec<Bar> {
             let took = (until - visit.entered).num_milliseconds().max(0);
             let left = ((visit.entered - start).num_milliseconds().max(0) as f64 / total * 100.0).min(99.5);
             let width = (took as f64 / total * 100.0).clamp(0.5, 100.0 - left);
-            let outcome = match visit.exited {
-                Some(_) => outcomes.outcome(&visit.state),
-                None => outcomes.outcome(&visit.state).max(Outcome::Running),
+            // A visit still open in a running execution is under way, whatever came before.
+            let outcome = match (visit.exited, ending) {
+                (None, Ending::Running) => outcomes.outcome(&visit.state).max(Outcome::Running),
+                _ => outcomes.outcome(&visit.state),
             };
             Bar { state: visit.state.clone(), outcome: outcome.name(), left: format!("{left:.2}"), width: format!("{width:.2}"), took: format!("{took} ms") }
         })
