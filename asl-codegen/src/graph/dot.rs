@@ -65,10 +65,7 @@ fn nodes(scope: &Scope, depth: usize, out: &mut String) {
         let _ = writeln!(out, "{indent}    label=\"\"; style=\"dashed,rounded\"; color=\"#687078\";");
         let _ = writeln!(out, "{indent}    {} [label=\"{} ({})\", shape=plaintext, style=\"\"];", entry(state), text(&state.name), state.kind.type_name());
         for (i, branch) in state.scopes.iter().enumerate() {
-            let title = match state.kind {
-                Kind::Parallel => format!("Branch {}", i + 1),
-                _ => "ItemProcessor".to_string(),
-            };
+            let title = state.scope_title(i);
             let _ = writeln!(out, "{indent}    subgraph cluster_s{}_{i} {{", state.id);
             let _ = writeln!(out, "{indent}        label=\"{title}\"; style=\"dotted,rounded\"; color=\"#aab7b8\";");
             nodes(branch, depth + 2, out);

@@ -414,15 +414,14 @@ fn assemble<'g>(vertices: Vec<Vertex<'g>>, chains: &[Chain]) -> Block<'g> {
                 block.lines.push(retry_loop(rect, i, retry));
             }
         }
-        let titled = match &what {
-            Boxed::State(state) => state.kind == super::model::Kind::Parallel,
-            _ => false,
+        let titles: Vec<String> = match &what {
+            Boxed::State(state) => (0..vertex.inner.len()).map(|i| state.scope_title(i)).collect(),
+            _ => Vec::new(),
         };
         block.boxes.push((*rect, what));
         let mut x = rect.x + PAD;
-        for (i, inner) in vertex.inner.into_iter().enumerate() {
+        for (inner, title) in vertex.inner.into_iter().zip(titles) {
             let frame = Rect { x, y: rect.y + HEADER + PAD, w: inner.w + 2.0 * PAD, h: rect.h - HEADER - 2.0 * PAD };
-            let title = if titled { format!("Branch {}", i + 1) } else { "ItemProcessor".to_string() };
             block.boxes.push((frame, Boxed::Scope(title)));
             let (dx, dy) = (frame.x + PAD, frame.y + HEADER);
             x += frame.w + PAD;

@@ -53,10 +53,7 @@ fn nodes(scope: &Scope, depth: usize, out: &mut String) {
         let _ = writeln!(out, "{indent}subgraph {} [\"{} ({}){retries}\"]", id(state), text(&state.name), state.kind.type_name());
         let _ = writeln!(out, "{indent}    direction TB");
         for (i, branch) in state.scopes.iter().enumerate() {
-            let title = match state.kind {
-                Kind::Parallel => format!("Branch {}", i + 1),
-                _ => "ItemProcessor".to_string(),
-            };
+            let title = state.scope_title(i);
             let _ = writeln!(out, "{indent}    subgraph {}_{i} [\"{title}\"]", id(state));
             nodes(branch, depth + 2, out);
             let _ = writeln!(out, "{indent}    end");

@@ -115,6 +115,16 @@ pub struct StateNode {
     pub scopes: Vec<Scope>,
 }
 
+impl StateNode {
+    /// The title of its `i`th scope: `Branch 2` of a Parallel, a Map's `ItemProcessor`.
+    pub fn scope_title(&self, i: usize) -> String {
+        match self.kind {
+            Kind::Parallel => format!("Branch {}", i + 1),
+            _ => "ItemProcessor".to_string(),
+        }
+    }
+}
+
 /// A top-level machine, a Parallel branch or a Map's ItemProcessor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scope {
