@@ -2,8 +2,9 @@
 //! `--console-writes`), the approval example registered and started with the aws CLI, and
 //! headless Chromium (Debian's, driven by playwright-core: `tests/browser/console.mjs`) that
 //! opens the console, finds the execution waiting on its task token, clicks "Send task
-//! success" and sees it succeed without reloading. Then a machine with 10,000 executions:
-//! its page must load in under a second. Screenshots are kept in
+//! success" and sees it succeed; then keeps a second waiting execution's page open while its
+//! token is answered through the API, and sees it succeed without a reload. Then a machine
+//! with 10,000 executions: its page must load in under a second. Screenshots are kept in
 //! `target/tmp/console-screenshots/`. Skipped with a note where node, the harness's packages
 //! (`npm ci --prefix tests/browser`) or Chromium are missing; `.ci/run` installs them.
 
@@ -13,6 +14,7 @@ use server::{stdout_json, write, Server};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 const APPROVAL: &str = include_str!("../../examples/workflows/approval.json");
 const BROWSER_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/browser");
@@ -50,21 +52,33 @@ fn a_waiting_approval_is_approved_from_the_console_in_a_browser() {
         let created = server.aws(&["create-state-machine", "--name", name, "--definition", &format!("file://{name}.json"), "--role-arn", "arn:aws:iam::123456789:role/r"]);
         stdout_json(&created);
     }
-    let started = server.aws(&[
-        "start-execution",
-        "--state-machine-arn",
-        "arn:aws:states:us-east-1:123456789:stateMachine:approval#Approve",
-        "--name",
-        "order-1",
-        "--input",
-        r#"{"orderId": "o-1", "amount": 120}"#,
-    ]);
-    stdout_json(&started);
+    for name in ["order-1", "order-2"] {
+        let started = server.aws(&[
+            "start-execution",
+            "--state-machine-arn",
+            "arn:aws:states:us-east-1:123456789:stateMachine:approval#Approve",
+            "--name",
+            name,
+            "--input",
+            r#"{"orderId": "o-1", "amount": 120}"#,
+        ]);
+        stdout_json(&started);
+    }
 
     // 10,000 executions through the engine on the server's own store file (a second process
     // on one SQLite file, as the `asl` command is): the API would take minutes of aws calls.
     let store = asl_engine::SqliteStore::open(server.dir.path().join("store.db")).expect("the server's store opens");
     let engine = asl_engine::Engine::new(Arc::new(store));
+    // The first worker build of a checkout takes minutes (the worker's dependencies); the
+    // browser then finds both executions waiting.
+    for name in ["order-1", "order-2"] {
+        let arn = format!("arn:aws:states:us-east-1:123456789:execution:approval:{name}");
+        let deadline = Instant::now() + Duration::from_secs(30 * 60);
+        while engine.open_task_tokens(&arn).unwrap().as_array().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "{name} never waited on its token");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
     let bulk = asl_runtime::context::state_machine_arn("bulk");
     for i in 0..BULK_EXECUTIONS {
         engine.start_execution(&bulk, Some(&format!("run-{i:05}")), Some("{}")).expect("StartExecution");
@@ -74,7 +88,7 @@ fn a_waiting_approval_is_approved_from_the_console_in_a_browser() {
     let url = format!("{}/console", server.endpoint());
     let run = Command::new("node")
         .arg(Path::new(BROWSER_DIR).join("console.mjs"))
-        .args([&url, "approval", "order-1", "bulk"])
+        .args([&url, "approval", "order-1", "order-2", "bulk"])
         .arg(&shots)
         .output()
         .expect("node runs");

@@ -2,12 +2,14 @@
 // (asl-cli/tests/console_browser.rs) starts `asl serve`, registers the approval example, starts
 // an execution, and runs
 //
-//   node console.mjs CONSOLE_URL MACHINE EXECUTION BULK_MACHINE SCREENSHOT_DIR
+//   node console.mjs CONSOLE_URL MACHINE EXECUTION LIVE_EXECUTION BULK_MACHINE SCREENSHOT_DIR
 //
 // This script opens the console, goes to MACHINE's page, finds EXECUTION there, opens it,
-// waits (without reloading) until its approval state waits on a task token, clicks "Send task
-// success", and waits until the page, again without a reload, shows the execution SUCCEEDED.
-// Then it times the page of BULK_MACHINE (10,000 executions): load event after navigation.
+// sees its approval state waiting on a task token, clicks "Send task success", and sees the
+// execution SUCCEEDED. Then it opens LIVE_EXECUTION, also waiting, answers its token through
+// the API (SendTaskSuccess, as another program would), and sees the open page show it
+// SUCCEEDED without a reload. Then it times the page of BULK_MACHINE (10,000 executions): load
+// event after navigation.
 // Screenshots go to SCREENSHOT_DIR. Prints one JSON line of measurements; exits 1 on a
 // failed check (with the reason), 2 when the browser cannot start.
 
@@ -15,9 +17,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch } from './lib.mjs';
 
-const [url, machine, execution, bulk, shots] = process.argv.slice(2);
+const [url, machine, execution, liveExecution, bulk, shots] = process.argv.slice(2);
 if (!shots) {
-  console.error('usage: node console.mjs CONSOLE_URL MACHINE EXECUTION BULK_MACHINE SCREENSHOT_DIR');
+  console.error('usage: node console.mjs CONSOLE_URL MACHINE EXECUTION LIVE_EXECUTION BULK_MACHINE SCREENSHOT_DIR');
   process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
@@ -56,13 +58,9 @@ try {
     await page.locator('#executions a', { hasText: execution }).first().click();
   });
 
-  // A reload would start a new document; the marker set here survives only if none happens.
-  await step('the execution, until it waits on its token', async () => {
-    await page.waitForSelector('#execution-status');
-    await page.evaluate(() => { window.__noReload = true; });
+  await step('the execution waiting on its token', async () => {
     await page.waitForSelector('.asl-graph [data-outcome="waiting"]');
     await page.waitForSelector('button.send-success');
-    if (!(await page.evaluate(() => window.__noReload === true))) throw new Error('the page reloaded');
     await page.locator('.asl-graph [data-outcome="waiting"]').first().click();
     await page.screenshot({ path: join(shots, 'waiting.png'), fullPage: true });
   });
@@ -70,15 +68,29 @@ try {
   await step('approving', async () => {
     await page.locator('textarea[name="output"]').first().fill('{"approver": "ann"}');
     await page.locator('button.send-success').first().click();
-    await page.waitForSelector('#execution-status');
-    // The answer's redirect is a navigation; what follows must come live.
-    await page.evaluate(() => { window.__noReload = true; });
     await page.waitForFunction(() => document.getElementById('execution-status')?.textContent === 'SUCCEEDED');
-    if (!(await page.evaluate(() => window.__noReload === true))) throw new Error('the page reloaded to show the end');
     const shipped = await page.locator('.asl-graph [data-state="ShipOrder"]').getAttribute('data-outcome');
     if (shipped !== 'succeeded') throw new Error(`ShipOrder shows ${shipped}, not succeeded`);
     await page.locator('.asl-graph [data-state="ShipOrder"]').click();
     await page.screenshot({ path: join(shots, 'succeeded.png'), fullPage: true });
+  });
+
+  // A reload would start a new document; the marker set here survives only if none happens.
+  await step(`${liveExecution}, answered elsewhere while its page is open`, async () => {
+    await page.goto(`${url}/machines/${encodeURIComponent(machine)}`);
+    await page.locator('#executions a', { hasText: liveExecution }).first().click();
+    await page.waitForSelector('.asl-graph [data-outcome="waiting"]');
+    const token = await page.locator('.token-text').first().getAttribute('title');
+    await page.evaluate(() => { window.__noReload = true; });
+    const api = new URL(url).origin + '/';
+    const answer = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' },
+      body: JSON.stringify({ taskToken: token, output: '{"approver": "bob"}' }),
+    });
+    if (!answer.ok) throw new Error(`SendTaskSuccess answered ${answer.status}: ${await answer.text()}`);
+    await page.waitForFunction(() => document.getElementById('execution-status')?.textContent === 'SUCCEEDED');
+    if (!(await page.evaluate(() => window.__noReload === true))) throw new Error('the page reloaded to show the end');
   });
 
   await step(`the page of ${bulk}`, async () => {
