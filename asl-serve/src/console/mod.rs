@@ -87,6 +87,7 @@ impl ConsoleOptions {
 
 struct Console {
     engine: Engine,
+    drawings: pages::Drawings,
     options: ConsoleOptions,
     /// Every form carries it; a post without it is refused.
     csrf: String,
@@ -106,7 +107,7 @@ pub fn router(engine: Engine, options: ConsoleOptions) -> Router {
     let base = options.base.clone();
     let csrf = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let remote = options.remote;
-    let console = Arc::new(Console { engine, options, csrf });
+    let console = Arc::new(Console { engine, drawings: pages::Drawings::default(), options, csrf });
     let routes = Router::new()
         .route(&base, get(machines))
         .route(&format!("{base}/"), get(machines))
@@ -219,11 +220,11 @@ async fn machines(State(console): State<Arc<Console>>, Query(paging): Query<Pagi
 }
 
 async fn machine(State(console): State<Arc<Console>>, Path(name): Path<String>, Query(paging): Query<Paging>) -> Response {
-    page(&console, move |c| pages::machine(&c.engine, c.frame(), &c.csrf, &name, paging.status, paging.next)).await
+    page(&console, move |c| pages::machine(&c.engine, &c.drawings, c.frame(), &c.csrf, &name, paging.status, paging.next)).await
 }
 
 async fn execution(State(console): State<Arc<Console>>, Path(arn): Path<String>) -> Response {
-    page(&console, move |c| pages::execution(&c.engine, c.frame(), &c.csrf, &arn)).await
+    page(&console, move |c| pages::execution(&c.engine, &c.drawings, c.frame(), &c.csrf, &arn)).await
 }
 
 async fn live(State(console): State<Arc<Console>>, Path(arn): Path<String>) -> Response {

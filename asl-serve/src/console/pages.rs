@@ -10,6 +10,7 @@ use asl_engine::{ApiError, Engine};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Executions listed a page at a time.
 pub const EXECUTIONS_PER_PAGE: usize = 100;
@@ -133,10 +134,10 @@ pub fn machines(engine: &Engine, frame: Frame, next: Option<String>) -> ApiResul
     Ok(MachinesPage { frame, machines, next: page["nextToken"].as_str().map(str::to_string) })
 }
 
-pub fn machine(engine: &Engine, frame: Frame, csrf: &str, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
+pub fn machine(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
     let arn = asl_runtime::context::state_machine_arn(name);
     let described = engine.describe_state_machine(&arn)?;
-    let graph = drawn(&graph_of(&text(&described["definition"])), None);
+    let graph = drawn(&drawings.of(&text(&described["definition"])), None);
     let status = status.filter(|s| !s.is_empty());
     let page = engine.list_executions(&arn, status.as_deref(), EXECUTIONS_PER_PAGE, next)?;
     let executions = page["executions"].as_array().into_iter().flatten();
@@ -173,8 +174,32 @@ fn drawn(definition: &Result<Graph, String>, outcomes: Option<&Outcomes>) -> Str
     }
 }
 
-fn graph_of(definition: &str) -> Result<Graph, String> {
-    asl_codegen::graph_source(definition).map_err(|problems| problems.first().map(|d| d.message.clone()).unwrap_or_default())
+/// The graphs of the definitions shown lately. Parsing and checking a definition of thousands
+/// of states takes a while, and a running execution's page asks again at each change.
+#[derive(Default)]
+pub struct Drawings {
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, Arc<Result<Graph, String>>)>>,
+}
+
+impl Drawings {
+    const KEPT: usize = 16;
+
+    /// The graph of `definition`, or why it cannot be drawn.
+    fn of(&self, definition: &str) -> Arc<Result<Graph, String>> {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = recent.iter().position(|(text, _)| text == definition) {
+            let hit = recent.remove(i).expect("found above");
+            recent.push_front(hit.clone());
+            return hit.1;
+        }
+        drop(recent);
+        let graph = asl_codegen::graph_source(definition).map_err(|problems| problems.first().map(|d| d.message.clone()).unwrap_or_default());
+        let graph = Arc::new(graph);
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.push_front((definition.to_string(), graph.clone()));
+        recent.truncate(Self::KEPT);
+        graph
+    }
 }
 
 /// Reads an execution's history a page at a time into `reader`, keeping the first
@@ -207,11 +232,11 @@ pub fn version(engine: &Engine, arn: &str) -> ApiResult<String> {
     Ok(format!("{}:{}:{}", text(&described["status"]), last["events"][0]["id"], tokens.as_array().map_or(0, Vec::len)))
 }
 
-pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiResult<ExecutionPage> {
+pub fn execution(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, arn: &str) -> ApiResult<ExecutionPage> {
     let described = engine.describe_execution(arn)?;
     let arn = text(&described["executionArn"]);
     let definition = engine.describe_state_machine_for_execution(&arn)?;
-    let graph = graph_of(&text(&definition["definition"]));
+    let graph = drawings.of(&text(&definition["definition"]));
     let tokens = engine.open_task_tokens(&arn)?;
     let tokens: Vec<TokenRow> = tokens
         .as_array()
@@ -225,7 +250,7 @@ pub fn execution(engine: &Engine, frame: Frame, csrf: &str, arn: &str) -> ApiRes
         "SUCCEEDED" => Ending::Succeeded,
         _ => Ending::Failed,
     };
-    let mut reader = Reader::new(graph.as_ref().ok());
+    let mut reader = Reader::new(graph.as_ref().as_ref().ok());
     let mut events = Vec::new();
     let (event_count, last) = read_history(engine, &arn, &mut reader, &mut events)?;
     let waiting: HashSet<String> = tokens.iter().map(|t| t.state.clone()).collect();
