@@ -174,18 +174,21 @@ fn drawn(definition: &Result<Graph, String>, outcomes: Option<&Outcomes>) -> Str
     }
 }
 
+/// A definition's graph, or why it cannot be drawn.
+type Drawing = Arc<Result<Graph, String>>;
+
 /// The graphs of the definitions shown lately. Parsing and checking a definition of thousands
 /// of states takes a while, and a running execution's page asks again at each change.
 #[derive(Default)]
 pub struct Drawings {
-    recent: std::sync::Mutex<std::collections::VecDeque<(String, Arc<Result<Graph, String>>)>>,
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, Drawing)>>,
 }
 
 impl Drawings {
     const KEPT: usize = 16;
 
     /// The graph of `definition`, or why it cannot be drawn.
-    fn of(&self, definition: &str) -> Arc<Result<Graph, String>> {
+    fn of(&self, definition: &str) -> Drawing {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(i) = recent.iter().position(|(text, _)| text == definition) {
             let hit = recent.remove(i).expect("found above");
