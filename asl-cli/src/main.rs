@@ -72,7 +72,8 @@ enum Command {
         /// of its own, so with credentials it is off unless asked for).
         #[arg(long)]
         console: bool,
-        /// Let the web console answer task tokens (SendTaskSuccess/SendTaskFailure buttons).
+        /// Let the web console act: answer task tokens (SendTaskSuccess/SendTaskFailure
+        /// buttons), start, stop and redrive executions.
         #[arg(long)]
         console_writes: bool,
         /// Let the web console answer clients off loopback (it has no login of its own).

@@ -9,6 +9,19 @@
     return data ? JSON.parse(data.textContent) : {};
   }
 
+  // What the panel shows before a state is chosen: the execution's own input and output.
+  let execution = null;
+
+  function showExecution() {
+    if (!execution) return;
+    selected = null;
+    document.querySelectorAll(".asl-graph .state.selected").forEach((g) => g.classList.remove("selected"));
+    document.getElementById("panel-title").textContent = "Execution";
+    document.getElementById("panel-summary").textContent = "Click a state to see its input and output.";
+    document.getElementById("panel-input").textContent = execution.input;
+    document.getElementById("panel-output").textContent = execution.output;
+  }
+
   function show(name) {
     const run = states()[name];
     selected = name;
@@ -25,7 +38,20 @@
   }
 
   function bind() {
+    document.querySelectorAll(".zoom").forEach((button) => {
+      button.addEventListener("click", () => {
+        const graph = button.closest(".graph");
+        graph.classList.toggle("actual");
+        button.textContent = graph.classList.contains("actual") ? "Fit" : "Actual size";
+      });
+    });
     if (!document.getElementById("panel")) return;
+    execution = {
+      input: document.getElementById("panel-input").textContent,
+      output: document.getElementById("panel-output").textContent,
+    };
+    // A click beside the states, or Escape, brings the execution's own input and output back.
+    document.querySelectorAll(".asl-graph").forEach((svg) => svg.addEventListener("click", showExecution));
     document.querySelectorAll(".asl-graph [data-state]").forEach((g) => {
       g.addEventListener("click", (event) => {
         event.stopPropagation();
@@ -34,6 +60,11 @@
     });
     if (selected) show(selected);
   }
+
+  // The error page's "Back" keeps what the form held (the browser restores it).
+  document.addEventListener("click", (event) => {
+    if (event.target.matches("button.back")) history.back();
+  });
 
   // Set while the user types into one of the page's forms: the page then waits for them.
   let editing = false;
@@ -65,6 +96,10 @@
     }
     setTimeout(() => follow(next), next);
   }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") showExecution();
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     bind();

@@ -20,7 +20,11 @@ fn condition(rule: &ChoiceRule, nested: bool) -> String {
         RuleKind::Or(rules) => group(rules.iter().map(|r| condition(r, true)).collect::<Vec<_>>().join(" or ")),
         RuleKind::Not(inner) => format!("not ({})", condition(inner, false)),
         RuleKind::Data { variable, op, operand } => comparison(&variable.value, op.value, operand),
-        RuleKind::Condition(node) => node.as_str().map(|s| s.trim().to_string()).unwrap_or_else(|| node.to_json()),
+        // A JSONata condition without its `{% %}`.
+        RuleKind::Condition(node) => match node.as_str() {
+            Some(text) => text.trim().trim_start_matches("{%").trim_end_matches("%}").trim().to_string(),
+            None => node.to_json(),
+        },
         RuleKind::Invalid => "?".to_string(),
     }
 }

@@ -17,6 +17,8 @@ pub const NAME_FONT: f64 = 13.0;
 pub const DETAIL_FONT: f64 = 11.0;
 pub const LABEL_FONT: f64 = 10.5;
 const RANK_GAP: f64 = 52.0;
+/// The height of a row of edge labels.
+const LABEL_ROW: f64 = 16.0;
 const NODE_GAP: f64 = 28.0;
 const PAD: f64 = 14.0;
 const HEADER: f64 = 26.0;
@@ -337,13 +339,19 @@ fn neighbours(n: usize, chains: &[Chain]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) 
 
 /// y by rank, x by the neighbours' centres with the gaps kept.
 fn place(vertices: &mut [Vertex], layers: &[Vec<usize>], chains: &[Chain]) {
+    // Below a box that labelled edges leave, each label gets a row of its own.
+    let mut labelled = vec![0usize; vertices.len()];
+    for chain in chains.iter().filter(|c| !c.back && c.label.is_some()) {
+        labelled[chain.vertices[0]] += 1;
+    }
     let mut y = PAD;
     for layer in layers {
         let height = layer.iter().map(|v| vertices[*v].h).fold(0.0, f64::max);
         for v in layer {
             vertices[*v].y = y + (height - vertices[*v].h) / 2.0;
         }
-        y += height + RANK_GAP;
+        let rows = layer.iter().map(|v| labelled[*v]).max().unwrap_or(0) as f64;
+        y += height + RANK_GAP.max(LABEL_ROW * rows + 2.0 * LABEL_ROW);
     }
     for layer in layers {
         let mut x = 0.0;
@@ -458,18 +466,13 @@ fn spread_ports(lines: &mut [Line], rects: &[Rect], chains: &[Chain]) {
         leaving[chain.vertices[0]].push(i);
         entering[chain.vertices[chain.vertices.len() - 1]].push(i);
     }
-    let mut stagger = vec![0.5; lines.len()];
-    let mut spread = |lines: &mut [Line], ends: &[usize], rect: &Rect, first: bool| {
+    let spread = |lines: &mut [Line], ends: &[usize], rect: &Rect, first: bool| {
         let toward = |line: &Line| if first { line.points[1].0 } else { line.points[line.points.len() - 2].0 };
         let mut order = ends.to_vec();
         order.sort_by(|a, b| toward(&lines[*a]).total_cmp(&toward(&lines[*b])));
         let n = order.len() as f64;
         for (k, i) in order.into_iter().enumerate() {
             let x = rect.x + rect.w * (k as f64 + 1.0) / (n + 1.0);
-            if first {
-                // Labels of edges that leave together sit at different heights.
-                stagger[i] = 0.3 + 0.4 * k as f64 / (n - 1.0).max(1.0);
-            }
             let line = &mut lines[i];
             let at = if first { 0 } else { line.points.len() - 1 };
             line.points[at].0 = x;
@@ -483,12 +486,28 @@ fn spread_ports(lines: &mut [Line], rects: &[Rect], chains: &[Chain]) {
             spread(lines, &entering[v], rect, false);
         }
     }
-    // Labels sit halfway along the first stretch of their edge.
-    for ((line, _), t) in lines.iter_mut().zip(chains).zip(stagger).filter(|((_, c), _)| !c.back) {
+    // The row of each label below its source box, in the order the edges leave it.
+    let mut row = vec![0usize; lines.len()];
+    for leaving in &leaving {
+        let mut labelled: Vec<usize> = leaving.iter().copied().filter(|i| lines[*i].label.is_some()).collect();
+        labelled.sort_by(|a, b| lines[*a].points[1].0.total_cmp(&lines[*b].points[1].0));
+        for (k, i) in labelled.into_iter().enumerate() {
+            row[i] = k;
+        }
+    }
+    // Each label on its own edge, in a row of its own below the box the edge leaves (`place`
+    // made room for the rows), where the edge's curve passes.
+    for (i, line) in lines.iter_mut().enumerate() {
+        if chains[i].back {
+            continue;
+        }
         if let Some((_, x, y)) = &mut line.label {
             let (a, b) = (line.points[0], line.points[1]);
-            let t = t.min(40.0 / (b.1 - a.1).max(1.0));
-            (*x, *y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+            let at = a.1 + LABEL_ROW * (row[i] as f64 + 1.0);
+            let t = ((at - a.1) / (b.1 - a.1).max(1.0)).clamp(0.0, 1.0);
+            // The curve is a cubic with vertical tangents: its x at height `t` of the way.
+            let along = t * t * (3.0 - 2.0 * t);
+            (*x, *y) = (a.0 + (b.0 - a.0) * along, at);
         }
     }
 }

@@ -180,9 +180,10 @@ fn scope(machine: &StateMachine, ids: &mut usize) -> Scope {
         };
         let state = &decl.state;
         if let StateKind::Choice(choice) = &state.kind {
-            for rule in &choice.choices.value {
+            // Numbered: the first rule that matches is the one taken.
+            for (k, rule) in choice.choices.value.iter().enumerate() {
                 if let Some(next) = &rule.next {
-                    edge(&next.value, EdgeKind::Rule, Some(labels::rule(rule)));
+                    edge(&next.value, EdgeKind::Rule, Some(format!("#{} {}", k + 1, labels::rule(rule))));
                 }
             }
             if let Some(default) = &choice.default {

@@ -48,6 +48,8 @@ pub fn write(root: &Scope, data: StateData<'_>) -> String {
         );
     }
     out.push_str("</defs>\n");
+    // Opaque, so the drawing reads the same on a dark page.
+    out.push_str("<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     draw(&block, data, &mut out);
     out.push_str("</svg>\n");
     out

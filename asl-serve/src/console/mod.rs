@@ -97,6 +97,15 @@ impl Console {
     fn frame(&self) -> Frame {
         Frame { base: self.options.base.clone(), writes: self.options.writes }
     }
+
+    /// A page saying what went wrong, with the console's header and a way back.
+    fn problem(&self, status: StatusCode, message: &str) -> Response {
+        let page = pages::ProblemPage { frame: self.frame(), status: status.to_string(), message: message.to_string() };
+        match askama::Template::render(&page) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => failure(status, message),
+        }
+    }
 }
 
 /// The console over `engine`, as routes under its base path to merge into a server. Unless
@@ -120,6 +129,7 @@ pub fn router(engine: Engine, options: ConsoleOptions) -> Router {
         .route(&format!("{base}/act/StopExecution"), post(stop))
         .route(&format!("{base}/act/RedriveExecution"), post(redrive))
         .route(&format!("{base}/act/StartExecution"), post(start))
+        .route(&format!("{base}/{{*rest}}"), get(unknown))
         .route(&format!("{base}/static/console.css"), get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }))
         .route(&format!("{base}/static/console.js"), get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT) }))
         .with_state(console);
@@ -180,15 +190,15 @@ fn local(request: &Request) -> Result<(), &'static str> {
 
 /// Runs a page's engine calls on the blocking pool (the engine is synchronous), and renders it.
 async fn page<T: askama::Template + Send + 'static>(console: &Arc<Console>, build: impl FnOnce(&Console) -> Result<T, ApiError> + Send + 'static) -> Response {
-    let console = console.clone();
-    let built = tokio::task::spawn_blocking(move || build(&console)).await;
+    let builder = console.clone();
+    let built = tokio::task::spawn_blocking(move || build(&builder)).await;
     match built {
         Ok(Ok(page)) => match page.render() {
             Ok(html) => Html(html).into_response(),
-            Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, &format!("rendering the page: {e}")),
+            Err(e) => console.problem(StatusCode::INTERNAL_SERVER_ERROR, &format!("rendering the page: {e}")),
         },
-        Ok(Err(e)) => failure(status_of(&e), &pages::problem(&e)),
-        Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, &format!("the page's work ended: {e}")),
+        Ok(Err(e)) => console.problem(status_of(&e), &pages::problem(&e)),
+        Err(e) => console.problem(StatusCode::INTERNAL_SERVER_ERROR, &format!("the page's work ended: {e}")),
     }
 }
 
@@ -200,6 +210,7 @@ fn status_of(e: &ApiError) -> StatusCode {
     }
 }
 
+/// A page without the console's frame: for requests refused before they reach it.
 fn failure(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>asl console</title></head><body><h1>{}</h1><p>{}</p></body></html>",
@@ -207,6 +218,10 @@ fn failure(status: StatusCode, message: &str) -> Response {
         asl_codegen::graph::escape_xml(message)
     );
     (status, Html(body)).into_response()
+}
+
+async fn unknown(State(console): State<Arc<Console>>) -> Response {
+    console.problem(StatusCode::NOT_FOUND, "The console has no such page.")
 }
 
 #[derive(Deserialize)]
@@ -239,6 +254,7 @@ async fn live(State(console): State<Arc<Console>>, Path(arn): Path<String>) -> R
 /// SendTaskSuccess / SendTaskFailure: a token of the execution shown.
 #[derive(Deserialize)]
 struct TokenForm {
+    #[serde(default)]
     csrf: String,
     execution: String,
     token: String,
@@ -250,6 +266,7 @@ struct TokenForm {
 /// StopExecution / RedriveExecution of the execution shown.
 #[derive(Deserialize)]
 struct ExecutionForm {
+    #[serde(default)]
     csrf: String,
     execution: String,
     error: Option<String>,
@@ -259,6 +276,7 @@ struct ExecutionForm {
 /// StartExecution of the machine shown.
 #[derive(Deserialize)]
 struct StartForm {
+    #[serde(default)]
     csrf: String,
     machine: String,
     name: Option<String>,
@@ -303,16 +321,16 @@ async fn start(State(console): State<Arc<Console>>, Form(form): Form<StartForm>)
 /// rendered, then shows the execution it names (an AWS error is shown as a page).
 async fn act(console: Arc<Console>, csrf: String, work: impl FnOnce(&Engine) -> Result<String, ApiError> + Send + 'static) -> Response {
     if !console.options.writes {
-        return failure(StatusCode::FORBIDDEN, "This console is read-only: start asl serve with --console-writes to act from here.");
+        return console.problem(StatusCode::FORBIDDEN, "This console is read-only: start asl serve with --console-writes to act from here.");
     }
     if csrf != console.csrf {
-        return failure(StatusCode::FORBIDDEN, "This form is not one this server rendered (reload the page and try again).");
+        return console.problem(StatusCode::FORBIDDEN, "This form is not one this server rendered (reload the page and try again).");
     }
     let engine = console.engine.clone();
     match tokio::task::spawn_blocking(move || work(&engine)).await {
         Ok(Ok(execution)) => Redirect::to(&format!("{}/executions/{}", console.options.base, encode(&execution))).into_response(),
-        Ok(Err(e)) => failure(status_of(&e), &pages::problem(&e)),
-        Err(_) => failure(StatusCode::INTERNAL_SERVER_ERROR, "the action ended unexpectedly"),
+        Ok(Err(e)) => console.problem(status_of(&e), &pages::problem(&e)),
+        Err(_) => console.problem(StatusCode::INTERNAL_SERVER_ERROR, "the action ended unexpectedly"),
     }
 }
 
@@ -407,6 +425,8 @@ mod tests {
         let (_, html) = get(&writable, &page, None).await;
         let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("the form's secret");
         assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &form("forged", &arn)).await, StatusCode::FORBIDDEN);
+        let unsigned = format!("execution={}&token=tok-1", encode(&arn));
+        assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &unsigned).await, StatusCode::FORBIDDEN);
         assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_none());
         assert_eq!(post(&writable, "/console/act/SendTaskSuccess", &form(csrf, &arn)).await, StatusCode::SEE_OTHER);
         assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_some());
@@ -505,6 +525,12 @@ mod tests {
         assert_eq!(get(&app, "/console/machines/nope", None).await.0, StatusCode::NOT_FOUND);
         let missing = arn.replace("order-1", "nope");
         assert_eq!(get(&app, &format!("/console/executions/{}", encode(&missing)), None).await.0, StatusCode::NOT_FOUND);
+        let (status, html) = get(&app, "/console/no/such/page", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("asl console") && html.contains("class=\"back\""), "{html}");
+        let (status, html) = get(&app, "/console/machines/approval?status=BOGUS", None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains("id=\"problem\""), "{html}");
         let (status, css) = get(&app, "/console/static/console.css", None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(css.contains("data-outcome"));

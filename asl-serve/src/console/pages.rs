@@ -34,6 +34,16 @@ pub struct MachinesPage {
     pub frame: Frame,
     pub machines: Vec<MachineRow>,
     pub next: Option<String>,
+    /// Past the first page.
+    pub paged: bool,
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+pub struct ProblemPage {
+    pub frame: Frame,
+    pub status: String,
+    pub message: String,
 }
 
 pub struct MachineRow {
@@ -55,6 +65,7 @@ pub struct MachinePage {
     pub statuses: &'static [&'static str],
     pub executions: Vec<ExecutionRow>,
     pub next: Option<String>,
+    pub paged: bool,
 }
 
 pub struct ExecutionRow {
@@ -128,10 +139,11 @@ fn when(v: &Value) -> String {
 }
 
 pub fn machines(engine: &Engine, frame: Frame, next: Option<String>) -> ApiResult<MachinesPage> {
+    let paged = next.is_some();
     let page = engine.list_state_machines(100, next)?;
     let machines = page["stateMachines"].as_array().into_iter().flatten();
     let machines = machines.map(|m| MachineRow { name: text(&m["name"]), kind: text(&m["type"]), created: when(&m["creationDate"]) }).collect();
-    Ok(MachinesPage { frame, machines, next: page["nextToken"].as_str().map(str::to_string) })
+    Ok(MachinesPage { frame, machines, next: page["nextToken"].as_str().map(str::to_string), paged })
 }
 
 pub fn machine(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, name: &str, status: Option<String>, next: Option<String>) -> ApiResult<MachinePage> {
@@ -139,6 +151,7 @@ pub fn machine(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, n
     let described = engine.describe_state_machine(&arn)?;
     let graph = drawn(&drawings.of(&text(&described["definition"])), None);
     let status = status.filter(|s| !s.is_empty());
+    let paged = next.is_some();
     let page = engine.list_executions(&arn, status.as_deref(), EXECUTIONS_PER_PAGE, next)?;
     let executions = page["executions"].as_array().into_iter().flatten();
     let executions = executions
@@ -161,6 +174,7 @@ pub fn machine(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, n
         statuses: STATUSES,
         executions,
         next: page["nextToken"].as_str().map(str::to_string),
+        paged,
     })
 }
 
@@ -318,9 +332,19 @@ fn timeline(outcomes: &Outcomes, described: &Value, ending: Ending) -> Vec<Bar> 
                 (None, Ending::Running) => outcomes.outcome(&visit.state).max(Outcome::Running),
                 _ => outcomes.outcome(&visit.state),
             };
-            Bar { state: visit.state.clone(), outcome: outcome.name(), left: format!("{left:.2}"), width: format!("{width:.2}"), took: format!("{took} ms") }
+            Bar { state: visit.state.clone(), outcome: outcome.name(), left: format!("{left:.2}"), width: format!("{width:.2}"), took: duration(took) }
         })
         .collect()
+}
+
+/// `840 ms`, `54.1 s`, `3 min 12 s`, `2 h 5 min`.
+fn duration(ms: i64) -> String {
+    match ms {
+        ..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        60_000..3_600_000 => format!("{} min {} s", ms / 60_000, ms % 60_000 / 1000),
+        _ => format!("{} h {} min", ms / 3_600_000, ms % 3_600_000 / 60_000),
+    }
 }
 
 fn event_row(event: &Value) -> EventRow {
@@ -338,4 +362,15 @@ fn event_row(event: &Value) -> EventRow {
 /// An error page's message.
 pub fn problem(e: &ApiError) -> String {
     format!("{}: {}", e.code, e.message)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(super::duration(840), "840 ms");
+        assert_eq!(super::duration(54_139), "54.1 s");
+        assert_eq!(super::duration(192_000), "3 min 12 s");
+        assert_eq!(super::duration(7_500_000), "2 h 5 min");
+    }
 }
