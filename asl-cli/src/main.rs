@@ -37,6 +37,7 @@ enum Command {
     /// Draw a definition: Mermaid (for Markdown), Graphviz DOT, or SVG laid out here (no
     /// Graphviz needed). Exit 1, with its problems, for a definition that is not valid.
     Graph {
+        /// The definition file (`-`: standard input).
         file: PathBuf,
         #[arg(long, default_value = "svg", value_parser = ["mermaid", "dot", "svg"])]
         format: String,
@@ -157,7 +158,12 @@ fn main() -> ExitCode {
 fn graph(file: &std::path::Path, format: &str) -> ExitCode {
     // clap has already refused any other name.
     let format = asl_codegen::graph::Format::parse(format).unwrap_or(asl_codegen::graph::Format::Svg);
-    let drawn = asl_codegen::read_definition(file).and_then(|text| {
+    // `-`: the definition comes on standard input (`… | asl graph -`).
+    let text = match file == std::path::Path::new("-") {
+        true => asl_codegen::read_definition_from(std::io::stdin().lock(), "<stdin>"),
+        false => asl_codegen::read_definition(file),
+    };
+    let drawn = text.and_then(|text| {
         asl_codegen::graph_source(&text).map_err(|diags| asl_codegen::render(&file.display().to_string(), &text, &diags))
     });
     match drawn {

@@ -111,7 +111,7 @@ pub fn run(store: &Location, options: ServeOptions) -> ExitCode {
         }
         // On stderr, so a script can wait for it; stdout stays empty.
         crate::output::err(&format!("asl serve: listening on http://{address} (store {store})"));
-        let console = options.console.options(&credentials);
+        let console = options.console.options(&credentials).map(|c| c.with_workers(!options.no_workers));
         match &console {
             Some(console) => {
                 let mode = if console.writes() { "acts: answers task tokens, starts, stops and redrives executions" } else { "read-only" };

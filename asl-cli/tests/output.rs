@@ -1,5 +1,5 @@
-//! The `asl` binary as a shell uses it: a reader that closes the pipe early, and files no
-//! definition could be.
+//! The `asl` binary as a shell uses it: a reader that closes the pipe early, files no
+//! definition could be, `asl graph` from a file and from standard input.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -51,4 +51,30 @@ fn a_newline_in_the_file_name_stays_in_the_generated_comment() {
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("// @generated") && first.contains(r"x\nfn injected() {}\n"), "{first}");
     assert!(!text.lines().any(|l| l.starts_with("fn injected")), "{text}");
+}
+
+/// `asl graph`: a file or standard input in, the drawing out; an invalid definition's problems
+/// with their place, and exit 1.
+#[test]
+fn asl_graph_draws_a_file_or_standard_input_and_refuses_an_invalid_definition() {
+    use std::io::Write;
+    let approval = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/workflows/approval.json");
+    let out = Command::new(ASL).args(["graph", approval, "--format", "mermaid"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("flowchart TD\n"));
+
+    let mut child = Command::new(ASL).args(["graph", "-", "--format", "dot"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(std::fs::read(approval).unwrap().as_slice()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("digraph workflow {"));
+
+    let dir = std::env::temp_dir().join(format!("asl-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}").unwrap();
+    let out = Command::new(ASL).arg("graph").arg(&broken).output().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty() && stderr.contains("broken.json:2:") && stderr.contains("\"B\""), "{stderr}");
 }

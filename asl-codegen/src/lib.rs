@@ -133,12 +133,17 @@ pub fn render(file: &str, text: &str, diags: &[Diagnostic]) -> String {
 /// definition AWS could accept may hold (1,048,576 characters of at most four bytes each), so
 /// a huge file or a device that never ends (`/dev/zero`) is refused in bounded time and memory.
 pub fn read_definition(path: &Path) -> Result<String, String> {
-    use std::io::Read;
     let shown = printable(&path.display().to_string());
     let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    read_definition_from(file, &shown)
+}
+
+/// [`read_definition`] from any reader (standard input, say), named `shown` in messages.
+pub fn read_definition_from(reader: impl std::io::Read, shown: &str) -> Result<String, String> {
+    use std::io::Read;
     let most = 4 * parse::MAX_DEFINITION_CHARS as u64;
     let mut bytes = Vec::new();
-    file.take(most + 1).read_to_end(&mut bytes).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    reader.take(most + 1).read_to_end(&mut bytes).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     if bytes.len() as u64 > most {
         return Err(format!("{shown}: over {most} bytes, longer than any definition AWS accepts ({} characters)", parse::MAX_DEFINITION_CHARS));
     }

@@ -42,12 +42,13 @@ pub struct ConsoleOptions {
     base: String,
     writes: bool,
     remote: bool,
+    workers: bool,
 }
 
 impl Default for ConsoleOptions {
     /// At `/console`, read-only, for loopback clients.
     fn default() -> Self {
-        ConsoleOptions { base: DEFAULT_BASE.to_string(), writes: false, remote: false }
+        ConsoleOptions { base: DEFAULT_BASE.to_string(), writes: false, remote: false, workers: true }
     }
 }
 
@@ -70,6 +71,12 @@ impl ConsoleOptions {
     /// Whether it answers clients off loopback (and requests for another host name).
     pub fn with_remote(self, remote: bool) -> Self {
         ConsoleOptions { remote, ..self }
+    }
+
+    /// Whether the server runs workers; without (`asl serve --no-workers`), pages say that
+    /// executions wait for workers started elsewhere.
+    pub fn with_workers(self, workers: bool) -> Self {
+        ConsoleOptions { workers, ..self }
     }
 
     pub fn base(&self) -> &str {
@@ -95,7 +102,7 @@ struct Console {
 
 impl Console {
     fn frame(&self) -> Frame {
-        Frame { base: self.options.base.clone(), writes: self.options.writes }
+        Frame { base: self.options.base.clone(), writes: self.options.writes, workers: self.options.workers }
     }
 
     /// A page saying what went wrong, with the console's header and a way back.

@@ -151,6 +151,7 @@ impl Reader {
                 }
                 self.close_nested(&name, at);
             }
+            self.owner.insert(id, name);
             return;
         }
         match kind {
@@ -185,6 +186,11 @@ impl Reader {
         } else if kind.ends_with("Succeeded") {
             run.failing = false;
         }
+    }
+
+    /// The state an event read so far belongs to (none for the execution's own events).
+    pub fn state_of(&self, event: u64) -> Option<&str> {
+        self.owner.get(&event).map(String::as_str)
     }
 
     fn run(&mut self, name: &str) -> &mut StateRun {

@@ -26,6 +26,8 @@ pub const TOKEN_ROWS: usize = 50;
 pub struct Frame {
     pub base: String,
     pub writes: bool,
+    /// Whether this server runs workers (`asl serve --no-workers` does not).
+    pub workers: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +59,8 @@ pub struct MachineRow {
 pub struct MachinePage {
     pub frame: Frame,
     pub csrf: String,
+    /// ACTIVE, or DELETING while executions of it still run.
+    pub machine_status: String,
     pub name: String,
     pub arn: String,
     pub kind: String,
@@ -91,6 +95,7 @@ pub struct ExecutionPage {
     pub output: Option<String>,
     pub error: Option<String>,
     pub cause: Option<String>,
+    pub redrives: u64,
     pub graph: String,
     /// The states' outcomes, visits, inputs and outputs as JSON, safe inside `<script>`.
     pub states: String,
@@ -166,6 +171,7 @@ pub fn machine(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, n
     Ok(MachinePage {
         frame,
         csrf: csrf.to_string(),
+        machine_status: text(&described["status"]),
         name: name.to_string(),
         arn,
         kind: text(&described["type"]),
@@ -229,7 +235,8 @@ fn read_history(engine: &Engine, arn: &str, reader: &mut Reader, rows: &mut Vec<
         for event in page["events"].as_array().into_iter().flatten() {
             reader.event(event);
             if rows.len() < EVENT_ROWS {
-                rows.push(event_row(event));
+                let id = event["id"].as_u64().unwrap_or(0);
+                rows.push(event_row(event, reader.state_of(id)));
             }
             count += 1;
             last = event["id"].clone();
@@ -284,6 +291,7 @@ pub fn execution(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str,
         output: described["output"].as_str().map(pretty),
         error: described["error"].as_str().map(str::to_string),
         cause: described["cause"].as_str().map(str::to_string),
+        redrives: described["redriveCount"].as_u64().unwrap_or(0),
         graph: drawn(&graph, Some(&outcomes)),
         states: panel(&outcomes),
         timeline: timeline(&outcomes, &described, ending),
@@ -347,9 +355,10 @@ fn duration(ms: i64) -> String {
     }
 }
 
-fn event_row(event: &Value) -> EventRow {
+/// A row of the events table; `state`: the state the event belongs to, if any.
+fn event_row(event: &Value, state: Option<&str>) -> EventRow {
     let details = event.as_object().and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")).map(|(_, v)| v));
-    let state = details.map(|d| text(&d["name"])).unwrap_or_default();
+    let state = state.unwrap_or_default().to_string();
     EventRow {
         id: event["id"].as_u64().unwrap_or(0),
         time: when(&event["timestamp"]),
