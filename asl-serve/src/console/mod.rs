@@ -341,16 +341,12 @@ async fn act(console: Arc<Console>, csrf: String, work: impl FnOnce(&Engine) -> 
     }
 }
 
-/// A path segment: everything but unreserved characters percent-encoded.
+/// Everything but RFC 3986's unreserved characters, which a path segment may hold as they are.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// A path segment (an ARN in a link), percent-encoded.
 fn encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 #[cfg(test)]
@@ -484,6 +480,11 @@ mod tests {
             .unwrap();
         assert_eq!(app.clone().oneshot(forged).await.unwrap().status(), StatusCode::FORBIDDEN);
         assert!(engine.store().token("tok-1").unwrap().unwrap().outcome.is_none());
+    }
+
+    #[test]
+    fn path_segments_keep_unreserved_characters_only() {
+        assert_eq!(encode("arn:a-b_c.d~e/f g"), "arn%3Aa-b_c.d~e%2Ff%20g");
     }
 
     #[test]

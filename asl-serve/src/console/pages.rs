@@ -253,7 +253,13 @@ pub fn version(engine: &Engine, arn: &str) -> ApiResult<String> {
     let described = engine.describe_execution(arn)?;
     let last = engine.get_execution_history(arn, true, 1, None)?;
     let tokens = engine.open_task_tokens(arn)?;
-    Ok(format!("{}:{}:{}", text(&described["status"]), last["events"][0]["id"], tokens.as_array().map_or(0, Vec::len)))
+    Ok(version_of(&text(&described["status"]), &last["events"][0]["id"], tokens.as_array().map_or(0, Vec::len)))
+}
+
+/// What [`version`] answers and the page carries: the two must agree, or the page reloads
+/// its content every second.
+fn version_of(status: &str, last_event: &Value, open_tokens: usize) -> String {
+    format!("{status}:{last_event}:{open_tokens}")
 }
 
 pub fn execution(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str, arn: &str) -> ApiResult<ExecutionPage> {
@@ -279,7 +285,7 @@ pub fn execution(engine: &Engine, drawings: &Drawings, frame: Frame, csrf: &str,
     let (event_count, last) = read_history(engine, &arn, &mut reader, &mut events)?;
     let waiting: HashSet<String> = tokens.iter().map(|t| t.state.clone()).collect();
     let outcomes = reader.finish(ending, &waiting);
-    let version = format!("{status}:{last}:{}", tokens.len());
+    let version = version_of(&status, &last, tokens.len());
     let more_tokens = tokens.len().saturating_sub(TOKEN_ROWS);
     Ok(ExecutionPage {
         csrf: csrf.to_string(),
