@@ -185,8 +185,9 @@ fn scope_block(scope: &Scope, top: bool) -> Block<'_> {
         path.push(to);
         chains.push(Chain { vertices: path, back: back[i], kind, label });
     }
-    let layers = order_layers(&vertices, &order, &chains);
-    place(&mut vertices, &layers, &chains);
+    let sides = neighbours(vertices.len(), &chains);
+    let layers = order_layers(&vertices, &order, &sides);
+    place(&mut vertices, &layers, &chains, &sides);
     assemble(vertices, &chains)
 }
 
@@ -276,7 +277,7 @@ fn rank(vertices: &mut [Vertex], preorder: &[usize], edges: &[(usize, usize, Lin
 }
 
 /// The vertices of each rank, ordered to keep edges from crossing.
-fn order_layers(vertices: &[Vertex], preorder: &[usize], chains: &[Chain]) -> Vec<Vec<usize>> {
+fn order_layers(vertices: &[Vertex], preorder: &[usize], (up, down): &Sides) -> Vec<Vec<usize>> {
     let ranks = vertices.iter().map(|v| v.rank + 1).max().unwrap_or(0);
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); ranks];
     // Real vertices in preorder, placeholders after them in the order of their edges.
@@ -284,7 +285,6 @@ fn order_layers(vertices: &[Vertex], preorder: &[usize], chains: &[Chain]) -> Ve
     for v in preorder.iter().copied().chain(placeholders) {
         layers[vertices[v].rank].push(v);
     }
-    let (up, down) = neighbours(vertices.len(), chains);
     let mut position = vec![0.0; vertices.len()];
     let number = |layers: &Vec<Vec<usize>>, position: &mut Vec<f64>| {
         for layer in layers {
@@ -296,8 +296,8 @@ fn order_layers(vertices: &[Vertex], preorder: &[usize], chains: &[Chain]) -> Ve
     number(&layers, &mut position);
     for sweep in 0..8 {
         let (range, sides): (Vec<usize>, &Vec<Vec<usize>>) = match sweep % 2 {
-            0 => ((1..ranks).collect(), &up),
-            _ => ((0..ranks.saturating_sub(1)).rev().collect(), &down),
+            0 => ((1..ranks).collect(), up),
+            _ => ((0..ranks.saturating_sub(1)).rev().collect(), down),
         };
         for r in range {
             let key: Vec<(usize, f64)> = layers[r]
@@ -323,7 +323,10 @@ fn order_layers(vertices: &[Vertex], preorder: &[usize], chains: &[Chain]) -> Ve
 }
 
 /// Each vertex's neighbours along forward chains: those a rank above, those a rank below.
-fn neighbours(n: usize, chains: &[Chain]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+/// Each vertex's neighbours a rank above and a rank below.
+type Sides = (Vec<Vec<usize>>, Vec<Vec<usize>>);
+
+fn neighbours(n: usize, chains: &[Chain]) -> Sides {
     let mut up = vec![Vec::new(); n];
     let mut down = vec![Vec::new(); n];
     for chain in chains.iter().filter(|c| !c.back) {
@@ -338,7 +341,7 @@ fn neighbours(n: usize, chains: &[Chain]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) 
 }
 
 /// y by rank, x by the neighbours' centres with the gaps kept.
-fn place(vertices: &mut [Vertex], layers: &[Vec<usize>], chains: &[Chain]) {
+fn place(vertices: &mut [Vertex], layers: &[Vec<usize>], chains: &[Chain], (up, down): &Sides) {
     // Below a box that labelled edges leave, each label gets a row of its own.
     let mut labelled = vec![0usize; vertices.len()];
     for chain in chains.iter().filter(|c| !c.back && c.label.is_some()) {
@@ -360,9 +363,8 @@ fn place(vertices: &mut [Vertex], layers: &[Vec<usize>], chains: &[Chain]) {
             x += vertices[*v].span() + NODE_GAP;
         }
     }
-    let (up, down) = neighbours(vertices.len(), chains);
     for sweep in 0..8 {
-        let sides = if sweep % 2 == 0 { &up } else { &down };
+        let sides = if sweep % 2 == 0 { up } else { down };
         let order: Vec<&Vec<usize>> = if sweep % 2 == 0 { layers.iter().collect() } else { layers.iter().rev().collect() };
         for layer in order {
             let wanted: Vec<f64> = layer
